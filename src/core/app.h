@@ -1,0 +1,44 @@
+/* app.h - the long-lived state of one pendopo process.
+ *
+ * Built once by main.c and passed down; nothing else in the program keeps
+ * mutable state of its own.
+ */
+#ifndef PENDOPO_APP_H
+#define PENDOPO_APP_H
+
+#include <stddef.h>
+#include "db.h"
+#include "module.h"
+
+struct config {
+	const char *db_url;		/* PENDOPO_DB */
+	const char *listen;		/* PENDOPO_LISTEN, "127.0.0.1:8080" */
+	const char *data_dir;		/* PENDOPO_DATA_DIR, uploads etc. */
+	const char *web_dir;		/* PENDOPO_WEB_DIR, static front end */
+	const char *regency_code;	/* PENDOPO_REGENCY, "33.03" */
+	const char *base_url;		/* PENDOPO_BASE_URL, for links in letters */
+	int threads;			/* PENDOPO_THREADS: 0 = thread per connection */
+	int db_pool;			/* PENDOPO_DB_POOL */
+	int conn_limit;			/* PENDOPO_CONN_LIMIT */
+	int per_ip_limit;		/* PENDOPO_PER_IP_LIMIT */
+	int timeout_s;			/* PENDOPO_TIMEOUT */
+	size_t body_limit;		/* JSON bodies, 1 MiB */
+	size_t upload_limit;		/* uploads, PENDOPO_UPLOAD_LIMIT */
+	int login_max_failures;		/* per account before lockout */
+	int lockout_minutes;
+	int ip_auth_per_minute;		/* login+register attempts per IP */
+	int session_days;
+	int access_log;			/* PENDOPO_ACCESS_LOG: 0 silences it */
+};
+
+struct metrics;
+
+struct app {
+	struct config cfg;
+	struct db *db;
+	const struct module *const *modules;
+	size_t nmodules;
+	struct metrics *metrics;
+};
+
+#endif

@@ -1,0 +1,77 @@
+/* db.h - the storage interface every module uses.
+ *
+ * SQL is written once with '?' placeholders; a backend (SQLite now,
+ * PostgreSQL behind the same calls) prepares, binds and steps it.  Inserts
+ * that need the new key use "INSERT ... RETURNING id", which both dialects
+ * speak, so there is no last-insert-id call to diverge on.
+ *
+ * A struct db is a pool; a struct db_conn is one connection used by one
+ * thread at a time.  Statements are cached per connection, keyed by the SQL
+ * text, so callers never finalize them: they step, then db_done().
+ */
+#ifndef PENDOPO_DB_H
+#define PENDOPO_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum db_rc {
+	DB_OK = 0,
+	DB_ROW = 1,
+	DB_DONE = 2,
+	DB_ERROR = -1,
+	DB_CONSTRAINT = -2,	/* unique, foreign key or check violated */
+	DB_BUSY = -3,		/* lock not obtained in time */
+};
+
+enum db_dialect { DB_SQLITE, DB_POSTGRES };
+
+struct db;
+struct db_conn;
+struct db_stmt;
+
+/* url: "sqlite:PATH", a plain path, or "postgresql://..." */
+struct db *db_open(const char *url, int pool_size, char *err, size_t errlen);
+void db_close(struct db *db);
+enum db_dialect db_dialect(const struct db *db);
+const char *db_url(const struct db *db);
+
+struct db_conn *db_acquire(struct db *db);
+void db_release(struct db *db, struct db_conn *c);
+
+/* Prepare (or fetch from the cache) and bind in one call.  types holds one
+ * letter per placeholder: 'i' int64_t, 's' const char * (NULL binds NULL),
+ * 'd' double, 'b' int (bool, stored 0/1).  NULL on error (see db_errmsg). */
+struct db_stmt *db_query(struct db_conn *c, const char *sql, const char *types, ...);
+int db_step(struct db_stmt *st);		/* DB_ROW, DB_DONE or < 0 */
+void db_done(struct db_stmt *st);		/* reset; statement stays cached */
+
+int64_t db_col_int(struct db_stmt *st, int i);
+double db_col_double(struct db_stmt *st, int i);
+/* Valid until the next db_step/db_done; NULL for SQL NULL. */
+const char *db_col_text(struct db_stmt *st, int i);
+int db_col_is_null(struct db_stmt *st, int i);
+int db_col_count(struct db_stmt *st);
+const char *db_col_name(struct db_stmt *st, int i);
+
+/* Run a statement to completion: DB_DONE, DB_CONSTRAINT, DB_BUSY or DB_ERROR. */
+int db_exec(struct db_conn *c, const char *sql, const char *types, ...);
+/* Rows changed by the last db_exec on this connection. */
+int64_t db_changes(struct db_conn *c);
+/* Run a script of several statements with no parameters (migrations). */
+int db_exec_script(struct db_conn *c, const char *sql);
+
+/* One-row helpers: DB_ROW and *out set, DB_DONE when no row, < 0 on error. */
+int db_query_int(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...);
+
+/* Write transactions take the write lock up front, so two writers never
+ * deadlock upgrading a read lock; reads outside a transaction see the last
+ * committed state. */
+int db_tx_begin(struct db_conn *c);
+int db_tx_commit(struct db_conn *c);
+void db_tx_rollback(struct db_conn *c);
+int db_in_tx(const struct db_conn *c);
+
+const char *db_errmsg(struct db_conn *c);
+
+#endif

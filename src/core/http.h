@@ -1,0 +1,87 @@
+/* http.h - the request a handler sees, and how it answers.
+ *
+ * A handler reads params, query and the validated JSON body from struct req,
+ * allocates from r->arena, and answers with exactly one reply_*() call.
+ * Writes (any method but GET/HEAD) run inside a transaction that the router
+ * commits when the reply is 2xx/3xx and rolls back otherwise, so a refused
+ * request changes nothing and an acknowledged one is on disk.
+ */
+#ifndef PENDOPO_HTTP_H
+#define PENDOPO_HTTP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "arena.h"
+#include "module.h"
+
+#define REQ_MAX_PARAMS 6
+
+struct caller {
+	int64_t user_id;		/* 0: anonymous */
+	int64_t apikey_id;		/* nonzero when authenticated by Bearer */
+	unsigned roles;			/* mask of enum role */
+	const char *name;
+	const char *email;
+	const char *session_id;		/* hash of the cookie token, for logout */
+	int64_t unit_ids[8];		/* scope of officer / unit head grants */
+	int nunits;
+	const char *villages[4];	/* scope of village operator grants */
+	int nvillages;
+};
+
+struct req {
+	struct arena *arena;
+	struct app *app;
+	struct db_conn *db;
+	const struct route *route;
+	void *conn;			/* struct MHD_Connection * */
+
+	const char *method;
+	const char *path;
+	const char *client_ip;
+	bool secure;			/* behind TLS (X-Forwarded-Proto) */
+
+	const char *param_names[REQ_MAX_PARAMS];
+	const char *param_values[REQ_MAX_PARAMS];
+	int nparams;
+
+	json_t *body;			/* validated object, or NULL */
+	const char *body_raw;
+	size_t body_len;
+
+	struct caller caller;
+
+	/* reply */
+	int status;
+	json_t *reply;
+	const char *reply_text;		/* non-JSON reply (metrics, CSV) */
+	size_t reply_text_len;
+	const char *content_type;
+	const char *hdr_names[8];
+	const char *hdr_values[8];
+	int nhdrs;
+	bool keep_tx;			/* commit even though the reply is 4xx */
+};
+
+const char *req_param(const struct req *r, const char *name);
+const char *req_query(const struct req *r, const char *name);
+const char *req_header(const struct req *r, const char *name);
+const char *req_cookie(const struct req *r, const char *name);
+/* Query integer in [min,max], or def when absent; -1 and an error reply
+ * when present but invalid. */
+int req_query_int(struct req *r, const char *name, long def, long min, long max, long *out);
+
+/* Body members, already type-checked by the router. */
+const char *body_str(const struct req *r, const char *name);
+bool body_has(const struct req *r, const char *name);
+
+int reply_json(struct req *r, int status, json_t *body);	/* steals body */
+int reply_error(struct req *r, int status, const char *code,
+		const char *message, const char *field);
+int reply_text(struct req *r, int status, const char *content_type,
+	       const char *text, size_t len);
+void reply_header(struct req *r, const char *name, const char *value);
+
+#endif
