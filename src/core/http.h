@@ -25,6 +25,7 @@ struct caller {
 	const char *name;
 	const char *email;
 	const char *session_id;		/* hash of the cookie token, for logout */
+	const char *csrf;		/* the session's CSRF token */
 	int64_t unit_ids[8];		/* scope of officer / unit head grants */
 	int nunits;
 	const char *villages[4];	/* scope of village operator grants */

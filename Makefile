@@ -1,0 +1,80 @@
+# Pendopo.  `make run` sets up and serves; `make test` runs every test.
+CC      ?= cc
+PKGS    := libmicrohttpd jansson sqlite3 libsodium
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -Isrc/core $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+REGIONS_CSV ?= ../shared/data/wilayah.csv
+DB          ?= var/pendopo.db
+LISTEN      ?= 127.0.0.1:8080
+
+SRC      := $(sort $(wildcard src/core/*.c src/*/*.c))
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+OBJ      := $(LIB_SRC:%.c=build/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=build-asan/%.o)
+UNIT     := $(sort $(wildcard tests/unit/*_test.c))
+
+.PHONY: all deps run test unit api e2e asan bench clean
+all: build/pendopo
+
+build/%.o: %.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+build-asan/%.o: %.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
+
+build/libpendopo.a: $(OBJ)
+	ar rcs $@ $^
+build-asan/libpendopo.a: $(ASAN_OBJ)
+	ar rcs $@ $^
+build/pendopo: build/src/main.o build/libpendopo.a
+	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+build-asan/pendopo: build-asan/src/main.o build-asan/libpendopo.a
+	$(CC) $(CFLAGS) $(SAN) $^ $(LDLIBS) -o $@
+
+build/tests/%: tests/unit/%.c build/libpendopo.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+build-asan/tests/%: tests/unit/%.c build-asan/libpendopo.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) $^ $(LDLIBS) -lcmocka -o $@
+
+deps:
+	@scripts/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run.sh "$(DB)" "$(LISTEN)" "$(REGIONS_CSV)"
+
+unit: $(UNIT:tests/unit/%.c=build/tests/%)
+	@for t in $^; do echo "== $$t"; $$t || exit 1; done
+
+api: all
+	node --test --test-concurrency=2 tests/api/
+
+
+e2e: all
+	node --test --test-concurrency=1 tests/e2e/
+
+asan: build-asan/pendopo $(UNIT:tests/unit/%.c=build-asan/tests/%)
+	@for t in $(UNIT:tests/unit/%.c=build-asan/tests/%); do echo "== $$t"; $$t || exit 1; done
+	PENDOPO_BIN=build-asan/pendopo ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		node --test --test-concurrency=2 tests/api/
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory api
+	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory asan
+	@echo "make test: all suites passed"
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	bench/run.sh
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# bench/run.sh - pendopo's benchmarks against their bare baselines.
+#
+# Builds the baselines (a bare libmicrohttpd hello, a bare SQLite commit
+# loop), makes a scratch database with `pendopo migrate` + `import regions`
+# (timed), starts `pendopo serve` on a free loopback port and drives it with
+# wrk.  Every benchmark ends with one line:
+#   BENCH name=<name> value=<number> unit=<unit> ratio=<ours/bare or -> target=<target>
+# preceded by a LAT line with its latencies (and the baseline's).
+#
+# Environment:
+#   PENDOPO_BIN              server binary (default build/pendopo)
+#   PENDOPO_REGIONS_CSV      region register (default ../shared/data/wilayah.csv)
+#   BENCH_DURATION           seconds per wrk run (default 5)
+#   BENCH_CONNECTIONS        connections for the read runs (default 64)
+#   BENCH_WRITE_CONNECTIONS  connections for the write runs (default 8)
+#   BENCH_GROUP_COMMIT_ENV   NAME=VALUE that switches the server to group
+#                            commit; when set, PATCH /api/me is also run so
+#   BENCH_TMPDIR             where scratch databases go (default build/; must
+#                            be a real disk, not tmpfs, or fsync is free)
+# Loopback only; every process started here is stopped on exit.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${PENDOPO_BIN:-$ROOT/build/pendopo}
+CSV=${PENDOPO_REGIONS_CSV:-$ROOT/../shared/data/wilayah.csv}
+DUR=${BENCH_DURATION:-5}
+CONNS=${BENCH_CONNECTIONS:-64}
+WCONNS=${BENCH_WRITE_CONNECTIONS:-8}
+GROUP_ENV=${BENCH_GROUP_COMMIT_ENV:-}
+LUA=$ROOT/bench/wrk.lua
+OUT=$ROOT/build
+
+die() { echo "bench: $*" >&2; exit 1; }
+command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
+command -v curl >/dev/null || die "curl is not installed"
+[ -x "$BIN" ] || die "$BIN not built (make)"
+[ -r "$CSV" ] || die "region register $CSV not found"
+
+mkdir -p "$OUT" "${BENCH_TMPDIR:-$OUT}"
+WORK=$(mktemp -d "${BENCH_TMPDIR:-$OUT}/bench.XXXXXX") || die "mktemp failed"
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do
+		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$p" 2>/dev/null
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- helpers -------------------------------------------------------------
+
+# A loopback port nobody listens on (bash's /dev/tcp: no extra tools).
+free_port() {
+	local p
+	for _ in $(seq 100); do
+		p=$((20000 + RANDOM % 30000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+	done
+	die "no free port"
+}
+
+wait_http() { # URL PID
+	for _ in $(seq 150); do
+		kill -0 "$2" 2>/dev/null || return 1
+		curl -sf -o /dev/null --max-time 1 "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+stop_pid() {
+	local p=$1
+	kill -TERM "$p" 2>/dev/null
+	for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	local keep=()
+	for q in "${PIDS[@]}"; do [ "$q" = "$p" ] || keep+=("$q"); done
+	PIDS=("${keep[@]}")
+}
+
+start_hello() { # MODE -> HELLO_PID HELLO_URL
+	local port
+	port=$(free_port)
+	"$OUT/bench-hello" "$port" "$1" 2>>"$WORK/hello.log" &
+	HELLO_PID=$!
+	PIDS+=("$HELLO_PID")
+	HELLO_URL=http://127.0.0.1:$port
+	wait_http "$HELLO_URL/" "$HELLO_PID" || die "bench-hello $1 did not start"
+}
+
+start_server() { # [VAR=VALUE...] -> SRV_PID SRV_URL
+	local port
+	port=$(free_port)
+	env PENDOPO_ACCESS_LOG=0 PENDOPO_DATA_DIR="$WORK/data" \
+	    PENDOPO_PER_IP_LIMIT="${BENCH_PER_IP_LIMIT:-1000}" PENDOPO_CONN_LIMIT="${BENCH_CONN_LIMIT:-2000}" \
+	    "$@" "$BIN" serve --listen "127.0.0.1:$port" --db "$DB" 2>>"$WORK/serve.log" &
+	SRV_PID=$!
+	PIDS+=("$SRV_PID")
+	SRV_URL=http://127.0.0.1:$port
+	wait_http "$SRV_URL/healthz" "$SRV_PID" || { tail -5 "$WORK/serve.log" >&2; die "pendopo serve did not start"; }
+}
+
+# run_wrk CONNS URL [VAR=VALUE...]: sets W_RPS (2xx only), W_P50, W_P99, W_BAD.
+run_wrk() {
+	local conns=$1 url=$2
+	shift 2
+	local out
+	out=$(env "$@" timeout $((DUR + 30)) wrk -t2 -c"$conns" -d"${DUR}s" --timeout 10s -s "$LUA" "$url" 2>&1)
+	local line
+	line=$(grep '^WRK ' <<<"$out" | tail -1)
+	[ -n "$line" ] || { echo "$out" >&2; die "wrk gave no result for $url"; }
+	field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $line"; }
+	W_RPS=$(field ok_rps)
+	W_P50=$(field p50_ms)
+	W_P99=$(field p99_ms)
+	W_BAD=$(( $(field non2xx) + $(field errors) ))
+	if [ "$W_BAD" -gt 0 ]; then
+		echo "WARN $url: $(field non2xx) non-2xx answers and $(field errors) socket errors of $(field requests) requests; value counts 2xx only" >&2
+	fi
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+num() { awk -v a="$1" 'BEGIN { printf "%.1f", a }'; }
+
+bench() { # NAME VALUE UNIT RATIO TARGET
+	echo "BENCH name=$1 value=$2 unit=$3 ratio=$4 target=$5"
+}
+
+# ---- baselines -------------------------------------------------------------
+
+echo "# building baselines" >&2
+cc -O2 -Wall "$ROOT/bench/hello.c" $(pkg-config --cflags --libs libmicrohttpd) -o "$OUT/bench-hello" ||
+	die "cannot build bench-hello"
+cc -O2 -Wall "$ROOT/bench/sqlite_commit.c" $(pkg-config --cflags --libs sqlite3) -lpthread \
+	-o "$OUT/bench-sqlite-commit" || die "cannot build bench-sqlite-commit"
+
+echo "# machine: $(nproc) cores, $(uname -sr), wrk -t2, ${DUR}s runs, scratch in $WORK" >&2
+
+declare -A BARE_RPS BARE_P99
+for mode in pool perconn; do
+	start_hello "$mode"
+	run_wrk "$CONNS" "$HELLO_URL/"
+	BARE_RPS[$mode]=$W_RPS
+	BARE_P99[$mode]=$W_P99
+	echo "BASE name=hello_$mode value=$(num "$W_RPS") unit=req/s p50_ms=$W_P50 p99_ms=$W_P99"
+	stop_pid "$HELLO_PID"
+done
+
+commit_rate() { # THREADS
+	rm -f "$WORK/commit.db"*
+	"$OUT/bench-sqlite-commit" "$WORK/commit.db" "$1" "$DUR" | sed -n 's/.*commits_per_s=\([^ ]*\).*/\1/p'
+}
+SQ1=$(commit_rate 1)
+SQ4=$(commit_rate 4)
+[ -n "$SQ1" ] && [ -n "$SQ4" ] || die "sqlite commit loop failed"
+echo "BASE name=sqlite_commit value=$SQ1 unit=commits/s threads=1"
+echo "BASE name=sqlite_commit_4t value=$SQ4 unit=commits/s threads=4"
+# The write benchmarks are judged against the better of the two loops.
+SQ_BEST=$(awk -v a="$SQ1" -v b="$SQ4" 'BEGIN { print (a > b ? a : b) }')
+
+# ---- scratch database, region import timed ---------------------------------
+
+DB=$WORK/pendopo.db
+"$BIN" migrate --db "$DB" >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; die "migrate failed"; }
+t0=$(date +%s.%N)
+"$BIN" import regions "$CSV" --db "$DB" >"$WORK/import.log" 2>&1 || { cat "$WORK/import.log" >&2; die "import regions failed"; }
+t1=$(date +%s.%N)
+ROWS=$(sqlite3 "$DB" "SELECT count(*) FROM regions" 2>/dev/null || echo "?")
+echo "LAT name=region_import rows=$ROWS"
+bench region_import "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" s - 1.0
+
+# ---- the server ------------------------------------------------------------
+
+start_server
+EMAIL=bench$$@x.id
+PASS=Bench-Rahasia-123
+curl -sf -o /dev/null -H 'Content-Type: application/json' \
+	-d "{\"name\":\"Bench\",\"email\":\"$EMAIL\",\"password\":\"$PASS\"}" "$SRV_URL/api/auth/register" ||
+	die "register failed"
+LOGIN=$(curl -sf -D "$WORK/login.headers" -H 'Content-Type: application/json' \
+	-d "{\"email\":\"$EMAIL\",\"password\":\"$PASS\"}" "$SRV_URL/api/auth/login") || die "login failed"
+CSRF=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' <<<"$LOGIN")
+COOKIE=$(sed -n 's/^[Ss]et-[Cc]ookie: *\(pendopo_session=[^;]*\).*/\1/p' "$WORK/login.headers" | tr -d '\r' | head -1)
+[ -n "$CSRF" ] && [ -n "$COOKIE" ] || die "no session from login: $LOGIN"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X PATCH -H 'Content-Type: application/json' \
+	-H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" -d '{"name":"Bench 0"}' "$SRV_URL/api/me")
+[ "$code" = 200 ] || die "PATCH /api/me answered $code"
+WRITE_ENV=(BENCH_METHOD=PATCH BENCH_PATH=/api/me "BENCH_COOKIE=$COOKIE" "BENCH_CSRF=$CSRF")
+
+run_wrk "$CONNS" "$SRV_URL/healthz"
+echo "LAT name=healthz p50_ms=$W_P50 p99_ms=$W_P99 bare_p99_ms=${BARE_P99[pool]}"
+bench healthz "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "${BARE_RPS[pool]}")" 0.60
+
+for q in purbalingga karang; do
+	run_wrk "$CONNS" "$SRV_URL/api/regions?q=$q"
+	echo "LAT name=regions_$q p50_ms=$W_P50 p99_ms=$W_P99 bare_p99_ms=${BARE_P99[pool]}"
+	bench "regions_$q" "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "${BARE_RPS[pool]}")" 0.50
+done
+
+run_wrk "$WCONNS" "$SRV_URL/api/me" "${WRITE_ENV[@]}"
+echo "LAT name=patch_me p50_ms=$W_P50 p99_ms=$W_P99 bare_commits_s=$SQ1 bare_4t_commits_s=$SQ4"
+bench patch_me "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "$SQ_BEST")" 0.70
+stop_pid "$SRV_PID"
+
+# ---- thread pool against thread per connection -----------------------------
+
+for mode in pool perconn; do
+	if [ "$mode" = pool ]; then threads=4; else threads=0; fi
+	start_server PENDOPO_THREADS=$threads
+	run_wrk "$CONNS" "$SRV_URL/healthz"
+	echo "LAT name=healthz_$mode threads=$threads p50_ms=$W_P50 p99_ms=$W_P99 bare_p99_ms=${BARE_P99[$mode]}"
+	bench "healthz_$mode" "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "${BARE_RPS[$mode]}")" 0.60
+	run_wrk "$WCONNS" "$SRV_URL/api/me" "${WRITE_ENV[@]}"
+	echo "LAT name=patch_me_$mode threads=$threads p50_ms=$W_P50 p99_ms=$W_P99"
+	bench "patch_me_$mode" "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "$SQ_BEST")" 0.70
+	stop_pid "$SRV_PID"
+done
+
+# ---- durability: synchronous=FULL per commit against group commit -----------
+
+if [ -n "$GROUP_ENV" ]; then
+	start_server "$GROUP_ENV"
+	for conns in "$WCONNS" 64; do
+		run_wrk "$conns" "$SRV_URL/api/me" "${WRITE_ENV[@]}"
+		echo "LAT name=patch_me_group_c$conns env=$GROUP_ENV p50_ms=$W_P50 p99_ms=$W_P99"
+		bench "patch_me_group_c$conns" "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "$SQ_BEST")" 0.70
+	done
+	stop_pid "$SRV_PID"
+else
+	echo "# group commit: BENCH_GROUP_COMMIT_ENV not set; durability comparison skipped" >&2
+fi

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Pendopo needs on Debian 12 and
+# nothing that is already there: Debian packages with apt-get, npm packages
+# with npm ci.  Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  gcc make pkg-config sqlite3
+  libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libpq-dev
+  libcmocka-dev libqrencode-dev libhpdf-dev
+  postgresql chromium wrk
+)
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "deps: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `make run`: migrate the SQLite database, load the region register and the
+# demo data, print how to log in, then serve in the foreground.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+db=${1:-var/pendopo.db}
+listen=${2:-127.0.0.1:8080}
+csv=${3:-../shared/data/wilayah.csv}
+bin=build/pendopo
+
+mkdir -p "$(dirname "$db")"
+$bin migrate --db "$db" >/dev/null
+$bin import regions "$csv" --db "$db"
+$bin demo load --db "$db" >/dev/null
+
+cat <<EOT
+
+  Pendopo is starting on http://${listen/127.0.0.1/localhost}
+  Demo accounts (demo data, password for each: Demo-Pendopo-2026):
+    admin       admin@demo.pendopo.id
+    officer     petugas.dinkes@demo.pendopo.id   (Dinas Kesehatan)
+    citizen     warga@demo.pendopo.id
+  Stop with Ctrl-C.
+
+EOT
+exec $bin serve --listen "$listen" --db "$db"

@@ -1,0 +1,175 @@
+/* audit.c - the hash-chained audit trail.
+ *
+ * hash = SHA-256(prev_hash "\n" id "\n" at "\n" actor "\n" action "\n"
+ * object "\n" details).  The id is inside the hash, so deleting a row in the
+ * middle breaks the next row's link, and editing any column breaks its own
+ * hash.  Appends happen inside the writer's transaction: on SQLite writers
+ * are serialised by BEGIN IMMEDIATE, so reading the last hash is race-free.
+ */
+#include "audit.h"
+#include "arena.h"
+#include "http.h"
+#include "util.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+static void row_hash(const char *prev, int64_t id, const char *at, const char *actor,
+		     const char *action, const char *object, const char *details, char out[65])
+{
+	crypto_hash_sha256_state st;
+	char idbuf[24];
+	unsigned char h[crypto_hash_sha256_BYTES];
+	const char *parts[] = { prev, idbuf, at, actor, action, object, details ? details : "" };
+
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
+	crypto_hash_sha256_init(&st);
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		if (i)
+			crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+		crypto_hash_sha256_update(&st, (const unsigned char *)parts[i], strlen(parts[i]));
+	}
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static void actor_label(const struct caller *c, char out[64])
+{
+	if (!c)
+		snprintf(out, 64, "system");
+	else if (c->user_id)
+		snprintf(out, 64, "user:%" PRId64, c->user_id);
+	else if (c->apikey_id)
+		snprintf(out, 64, "apikey:%" PRId64, c->apikey_id);
+	else
+		snprintf(out, 64, "%s", c->name ? c->name : "anonymous");
+}
+
+int audit_append(struct db_conn *c, const struct caller *actor, const char *action,
+		 const char *object, json_t *details)
+{
+	char prev[65] = "", at[24], actor_s[64], hash[65];
+	int64_t id = 1;
+	struct db_stmt *st = db_query(c, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", "");
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		id = db_col_int(st, 0) + 1;
+		snprintf(prev, sizeof(prev), "%s", db_col_text(st, 1));
+	}
+	db_done(st);
+	if (rc < 0)
+		return -1;
+	if (!prev[0])
+		memcpy(prev, genesis, sizeof(genesis));
+
+	char *d = details ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	time_iso_now(at);
+	actor_label(actor, actor_s);
+	row_hash(prev, id, at, actor_s, action, object, d, hash);
+	rc = db_exec(c, "INSERT INTO audit (id, at, actor, action, object, details, prev_hash, hash) "
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "isssssss",
+		     id, at, actor_s, action, object, d, prev, hash);
+	free(d);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int audit_verify(struct db_conn *c, int64_t *bad_id, char *why, size_t whylen, int64_t *rows)
+{
+	char prev[65];
+	int64_t expect = 1;
+	memcpy(prev, genesis, sizeof(genesis));
+	*rows = 0;
+	struct db_stmt *st = db_query(c, "SELECT id, at, actor, action, object, details, prev_hash, hash "
+					 "FROM audit ORDER BY id", "");
+	if (!st) {
+		snprintf(why, whylen, "cannot read the audit table: %s", db_errmsg(c));
+		return -1;
+	}
+	int rc, bad = 0;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		const char *stored_prev = db_col_text(st, 6), *stored = db_col_text(st, 7);
+		char h[65];
+		(*rows)++;
+		if (id != expect) {
+			*bad_id = id;
+			snprintf(why, whylen, "row %" PRId64 " follows row %" PRId64 ": rows are missing", id, expect - 1);
+			bad = 1;
+			break;
+		}
+		if (!stored_prev || strcmp(stored_prev, prev) != 0) {
+			*bad_id = id;
+			snprintf(why, whylen, "row %" PRId64 " does not link to the row before it", id);
+			bad = 1;
+			break;
+		}
+		row_hash(prev, id, db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+			 db_col_text(st, 4), db_col_text(st, 5), h);
+		if (!stored || strcmp(stored, h) != 0) {
+			*bad_id = id;
+			snprintf(why, whylen, "row %" PRId64 " was altered: its content does not match its hash", id);
+			bad = 1;
+			break;
+		}
+		memcpy(prev, h, sizeof(h));
+		expect++;
+	}
+	db_done(st);
+	if (rc < 0 && !bad) {
+		snprintf(why, whylen, "cannot read the audit table: %s", db_errmsg(c));
+		return -1;
+	}
+	return bad ? 1 : 0;
+}
+
+/* ---- GET /api/audit ----------------------------------------------------- */
+
+static int audit_list(struct req *r)
+{
+	long limit, before;
+	/* before: the id below which to list, for paging back in time */
+	if (req_query_int(r, "limit", 50, 1, 500, &limit) ||
+	    req_query_int(r, "before", INT32_MAX, 1, INT32_MAX, &before))
+		return 0;
+	struct db_stmt *st = db_query(r->db, "SELECT id, at, actor, action, object, details FROM audit "
+					     "WHERE id < ? ORDER BY id DESC LIMIT ?", "ii",
+				      (int64_t)before, (int64_t)limit);
+	if (!st)
+		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+	json_t *items = json_array();
+	while (db_step(st) == DB_ROW) {
+		const char *d = db_col_text(st, 5);
+		json_t *details = d ? json_loads(d, 0, NULL) : json_null();
+		json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s,s:s,s:o}",
+			"id", (json_int_t)db_col_int(st, 0), "at", db_col_text(st, 1),
+			"actor", db_col_text(st, 2), "action", db_col_text(st, 3),
+			"object", db_col_text(st, 4), "details", details ? details : json_null()));
+	}
+	db_done(st);
+	return reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static const struct route audit_routes[] = {
+	{ "GET", "/api/audit", audit_list, ROLE_ADMIN | ROLE_REGENT_OFFICE, NULL, 0 },
+	{ 0 },
+};
+
+static const struct migration audit_migrations[] = {
+	{ 1, "audit trail",
+	  "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
+	  " action TEXT NOT NULL, object TEXT NOT NULL, details TEXT, prev_hash TEXT NOT NULL,"
+	  " hash TEXT NOT NULL);",
+	  "CREATE TABLE audit (id BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
+	  " action TEXT NOT NULL, object TEXT NOT NULL, details TEXT, prev_hash TEXT NOT NULL,"
+	  " hash TEXT NOT NULL);" },
+	{ 0 },
+};
+
+const struct module audit_module = { "audit", audit_routes, audit_migrations, NULL, NULL };

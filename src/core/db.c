@@ -1,0 +1,256 @@
+/* db.c - the backend-neutral half of the storage interface: the connection
+ * pool, binding parameters from a type string, and transactions. */
+#include "db.h"
+#include "db_backend.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct db {
+	const struct db_backend *be;
+	char *url;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct db_conn **idle;
+	int nidle, size;
+};
+
+static const struct db_backend *backend_for(const char *url, const char **target)
+{
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		*target = url + 7;
+		return &db_sqlite_backend;
+	}
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+		*target = url;
+		return NULL;
+	}
+	*target = url;
+	return &db_sqlite_backend;
+}
+
+struct db *db_open(const char *url, int pool_size, char *err, size_t errlen)
+{
+	const char *target;
+	const struct db_backend *be = backend_for(url, &target);
+	if (!be) {
+		snprintf(err, errlen, "no backend for %s", url);
+		return NULL;
+	}
+	if (pool_size < 1)
+		pool_size = 1;
+	struct db *db = calloc(1, sizeof(*db));
+	if (!db)
+		goto oom;
+	db->be = be;
+	db->url = strdup(url);
+	db->idle = calloc((size_t)pool_size, sizeof(*db->idle));
+	if (!db->url || !db->idle)
+		goto oom;
+	pthread_mutex_init(&db->lock, NULL);
+	pthread_cond_init(&db->freed, NULL);
+	db->size = pool_size;
+	for (int i = 0; i < pool_size; i++) {
+		struct db_conn *c = be->connect(target, err, errlen);
+		if (!c) {
+			db_close(db);
+			return NULL;
+		}
+		c->be = be;
+		db->idle[db->nidle++] = c;
+	}
+	return db;
+oom:
+	if (db) {
+		free(db->url);
+		free(db->idle);
+		free(db);
+	}
+	snprintf(err, errlen, "out of memory");
+	return NULL;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->nidle; i++)
+		db->be->disconnect(db->idle[i]);
+	pthread_mutex_destroy(&db->lock);
+	pthread_cond_destroy(&db->freed);
+	free(db->idle);
+	free(db->url);
+	free(db);
+}
+
+enum db_dialect db_dialect(const struct db *db)
+{
+	return db->be->dialect;
+}
+
+const char *db_url(const struct db *db)
+{
+	return db->url;
+}
+
+struct db_conn *db_acquire(struct db *db)
+{
+	pthread_mutex_lock(&db->lock);
+	while (db->nidle == 0)
+		pthread_cond_wait(&db->freed, &db->lock);
+	struct db_conn *c = db->idle[--db->nidle];
+	pthread_mutex_unlock(&db->lock);
+	return c;
+}
+
+void db_release(struct db *db, struct db_conn *c)
+{
+	/* A connection never returns to the pool inside a transaction: the
+	 * next user would inherit someone else's half-done change. */
+	if (c->in_tx)
+		db_tx_rollback(c);
+	pthread_mutex_lock(&db->lock);
+	db->idle[db->nidle++] = c;
+	pthread_cond_signal(&db->freed);
+	pthread_mutex_unlock(&db->lock);
+}
+
+static struct db_stmt *query_v(struct db_conn *c, const char *sql, const char *types, va_list ap)
+{
+	struct db_stmt *st = c->be->prepare(c, sql);
+	if (!st)
+		return NULL;
+	int rc = 0;
+	for (int i = 0; types && types[i] && rc == 0; i++) {
+		switch (types[i]) {
+		case 'i':
+			rc = c->be->bind_int(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 'b':
+			rc = c->be->bind_int(st, i + 1, va_arg(ap, int) ? 1 : 0);
+			break;
+		case 'd':
+			rc = c->be->bind_double(st, i + 1, va_arg(ap, double));
+			break;
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			rc = s ? c->be->bind_text(st, i + 1, s) : c->be->bind_null(st, i + 1);
+			break;
+		}
+		default:
+			snprintf(c->err, sizeof(c->err), "bad bind type '%c'", types[i]);
+			rc = -1;
+		}
+	}
+	if (rc != 0) {
+		c->be->finish(st);
+		return NULL;
+	}
+	return st;
+}
+
+struct db_stmt *db_query(struct db_conn *c, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = query_v(c, sql, types, ap);
+	va_end(ap);
+	return st;
+}
+
+int db_step(struct db_stmt *st)
+{
+	return st->conn->be->step(st);
+}
+
+void db_done(struct db_stmt *st)
+{
+	if (st)
+		st->conn->be->finish(st);
+}
+
+int64_t db_col_int(struct db_stmt *st, int i) { return st->conn->be->col_int(st, i); }
+double db_col_double(struct db_stmt *st, int i) { return st->conn->be->col_double(st, i); }
+const char *db_col_text(struct db_stmt *st, int i) { return st->conn->be->col_text(st, i); }
+int db_col_is_null(struct db_stmt *st, int i) { return st->conn->be->col_is_null(st, i); }
+int db_col_count(struct db_stmt *st) { return st->conn->be->col_count(st); }
+const char *db_col_name(struct db_stmt *st, int i) { return st->conn->be->col_name(st, i); }
+
+int db_exec(struct db_conn *c, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = query_v(c, sql, types, ap);
+	va_end(ap);
+	if (!st)
+		return DB_ERROR;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	c->changes = rc == DB_DONE ? c->be->changes(st) : 0;
+	db_done(st);
+	return rc;
+}
+
+int64_t db_changes(struct db_conn *c)
+{
+	return c->changes;
+}
+
+int db_exec_script(struct db_conn *c, const char *sql)
+{
+	return c->be->exec_script(c, sql);
+}
+
+int db_query_int(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = query_v(c, sql, types, ap);
+	va_end(ap);
+	if (!st)
+		return DB_ERROR;
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		*out = db_col_int(st, 0);
+	db_done(st);
+	return rc;
+}
+
+int db_tx_begin(struct db_conn *c)
+{
+	int rc = c->be->exec_script(c, c->be->begin_sql);
+	if (rc == DB_OK)
+		c->in_tx = 1;
+	return rc;
+}
+
+int db_tx_commit(struct db_conn *c)
+{
+	int rc = c->be->exec_script(c, "COMMIT");
+	if (rc != DB_OK) {
+		db_tx_rollback(c);
+		return rc;
+	}
+	c->in_tx = 0;
+	return DB_OK;
+}
+
+void db_tx_rollback(struct db_conn *c)
+{
+	c->be->exec_script(c, "ROLLBACK");
+	c->in_tx = 0;
+}
+
+int db_in_tx(const struct db_conn *c)
+{
+	return c->in_tx;
+}
+
+const char *db_errmsg(struct db_conn *c)
+{
+	return c->err;
+}

@@ -1,0 +1,48 @@
+/* db_backend.h - what a storage backend provides to db.c.
+ *
+ * db.c owns the pool, parameter binding from type strings and the
+ * transaction bookkeeping; a backend only speaks to its database.  Backend
+ * connection and statement structs embed struct db_conn / struct db_stmt as
+ * their first member.
+ */
+#ifndef PENDOPO_DB_BACKEND_H
+#define PENDOPO_DB_BACKEND_H
+
+#include "db.h"
+
+struct db_backend {
+	enum db_dialect dialect;
+	struct db_conn *(*connect)(const char *target, char *err, size_t errlen);
+	void (*disconnect)(struct db_conn *c);
+	struct db_stmt *(*prepare)(struct db_conn *c, const char *sql);
+	void (*finish)(struct db_stmt *st);	/* reset for reuse */
+	int (*bind_int)(struct db_stmt *st, int i, int64_t v);
+	int (*bind_double)(struct db_stmt *st, int i, double v);
+	int (*bind_text)(struct db_stmt *st, int i, const char *v);
+	int (*bind_null)(struct db_stmt *st, int i);
+	int (*step)(struct db_stmt *st);
+	int64_t (*col_int)(struct db_stmt *st, int i);
+	double (*col_double)(struct db_stmt *st, int i);
+	const char *(*col_text)(struct db_stmt *st, int i);
+	int (*col_is_null)(struct db_stmt *st, int i);
+	int (*col_count)(struct db_stmt *st);
+	const char *(*col_name)(struct db_stmt *st, int i);
+	int64_t (*changes)(struct db_stmt *st);
+	int (*exec_script)(struct db_conn *c, const char *sql);
+	const char *begin_sql;		/* a write transaction */
+};
+
+struct db_conn {
+	const struct db_backend *be;
+	int in_tx;
+	int64_t changes;
+	char err[256];
+};
+
+struct db_stmt {
+	struct db_conn *conn;
+};
+
+extern const struct db_backend db_sqlite_backend;
+
+#endif

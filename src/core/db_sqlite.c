@@ -1,0 +1,254 @@
+/* db_sqlite.c - the SQLite backend: WAL, synchronous=FULL, cached statements.
+ *
+ * synchronous=FULL in WAL mode fsyncs the log at every commit, which is what
+ * lets a 2xx promise the change survives a power cut.  Statements are cached
+ * per connection by SQL text, because preparing costs more than running the
+ * short queries a request makes.
+ */
+#include "db_backend.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_SLOTS 128
+
+struct sq_stmt {
+	struct db_stmt base;
+	sqlite3_stmt *st;
+	const char *sql;	/* owned by st (sqlite3_sql) */
+	unsigned hash;
+	int busy;		/* between prepare and finish */
+	int cached;
+};
+
+struct sq_conn {
+	struct db_conn base;
+	sqlite3 *db;
+	struct sq_stmt *cache[CACHE_SLOTS];
+	int evict;
+};
+
+static unsigned sql_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void set_err(struct sq_conn *c)
+{
+	snprintf(c->base.err, sizeof(c->base.err), "%s", sqlite3_errmsg(c->db));
+}
+
+static int map_rc(struct sq_conn *c, int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+		return DB_OK;
+	case SQLITE_ROW:
+		return DB_ROW;
+	case SQLITE_DONE:
+		return DB_DONE;
+	case SQLITE_CONSTRAINT:
+		set_err(c);
+		return DB_CONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		set_err(c);
+		return DB_BUSY;
+	default:
+		set_err(c);
+		return DB_ERROR;
+	}
+}
+
+static struct db_conn *sq_connect(const char *path, char *err, size_t errlen)
+{
+	struct sq_conn *c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	int rc = sqlite3_open_v2(path, &c->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, c->db ? sqlite3_errmsg(c->db) : "cannot open");
+		sqlite3_close(c->db);
+		free(c);
+		return NULL;
+	}
+	sqlite3_busy_timeout(c->db, 10000);
+	char *msg = NULL;
+	rc = sqlite3_exec(c->db,
+			  "PRAGMA journal_mode=WAL;"
+			  "PRAGMA synchronous=FULL;"
+			  "PRAGMA foreign_keys=ON;"
+			  "PRAGMA temp_store=MEMORY;", NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, msg ? msg : sqlite3_errmsg(c->db));
+		sqlite3_free(msg);
+		sqlite3_close(c->db);
+		free(c);
+		return NULL;
+	}
+	return &c->base;
+}
+
+static void stmt_free(struct sq_stmt *s)
+{
+	sqlite3_finalize(s->st);
+	free(s);
+}
+
+static void sq_disconnect(struct db_conn *base)
+{
+	struct sq_conn *c = (struct sq_conn *)base;
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (c->cache[i])
+			stmt_free(c->cache[i]);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static struct db_stmt *sq_prepare(struct db_conn *base, const char *sql)
+{
+	struct sq_conn *c = (struct sq_conn *)base;
+	unsigned h = sql_hash(sql);
+	int free_slot = -1;
+
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		struct sq_stmt *s = c->cache[i];
+		if (!s) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		if (s->hash == h && !s->busy && strcmp(s->sql, sql) == 0) {
+			s->busy = 1;
+			return &s->base;
+		}
+	}
+
+	struct sq_stmt *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(base->err, sizeof(base->err), "out of memory");
+		return NULL;
+	}
+	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
+	if (rc != SQLITE_OK) {
+		set_err(c);
+		free(s);
+		return NULL;
+	}
+	s->base.conn = base;
+	s->sql = sqlite3_sql(s->st);
+	s->hash = h;
+	s->busy = 1;
+
+	if (free_slot < 0) {
+		/* Evict round-robin, skipping statements still being stepped;
+		 * when all are busy the new one simply stays uncached. */
+		for (int n = 0; n < CACHE_SLOTS; n++) {
+			int i = (c->evict + n) % CACHE_SLOTS;
+			if (!c->cache[i]->busy) {
+				stmt_free(c->cache[i]);
+				c->cache[i] = NULL;
+				free_slot = i;
+				c->evict = (i + 1) % CACHE_SLOTS;
+				break;
+			}
+		}
+	}
+	if (free_slot >= 0) {
+		s->cached = 1;
+		c->cache[free_slot] = s;
+	}
+	return &s->base;
+}
+
+static void sq_finish(struct db_stmt *base)
+{
+	struct sq_stmt *s = (struct sq_stmt *)base;
+	if (!s->cached) {
+		stmt_free(s);
+		return;
+	}
+	sqlite3_reset(s->st);
+	sqlite3_clear_bindings(s->st);
+	s->busy = 0;
+}
+
+#define SQ(st) (((struct sq_stmt *)(st))->st)
+#define SQC(st) ((struct sq_conn *)(st)->conn)
+
+static int sq_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+	return map_rc(SQC(st), sqlite3_bind_int64(SQ(st), i, v));
+}
+
+static int sq_bind_double(struct db_stmt *st, int i, double v)
+{
+	return map_rc(SQC(st), sqlite3_bind_double(SQ(st), i, v));
+}
+
+static int sq_bind_text(struct db_stmt *st, int i, const char *v)
+{
+	return map_rc(SQC(st), sqlite3_bind_text(SQ(st), i, v, -1, SQLITE_TRANSIENT));
+}
+
+static int sq_bind_null(struct db_stmt *st, int i)
+{
+	return map_rc(SQC(st), sqlite3_bind_null(SQ(st), i));
+}
+
+static int sq_step(struct db_stmt *st)
+{
+	return map_rc(SQC(st), sqlite3_step(SQ(st)));
+}
+
+static int64_t sq_col_int(struct db_stmt *st, int i) { return sqlite3_column_int64(SQ(st), i); }
+static double sq_col_double(struct db_stmt *st, int i) { return sqlite3_column_double(SQ(st), i); }
+static const char *sq_col_text(struct db_stmt *st, int i) { return (const char *)sqlite3_column_text(SQ(st), i); }
+static int sq_col_is_null(struct db_stmt *st, int i) { return sqlite3_column_type(SQ(st), i) == SQLITE_NULL; }
+static int sq_col_count(struct db_stmt *st) { return sqlite3_column_count(SQ(st)); }
+static const char *sq_col_name(struct db_stmt *st, int i) { return sqlite3_column_name(SQ(st), i); }
+static int64_t sq_changes(struct db_stmt *st) { return sqlite3_changes64(SQC(st)->db); }
+
+static int sq_exec_script(struct db_conn *base, const char *sql)
+{
+	struct sq_conn *c = (struct sq_conn *)base;
+	char *msg = NULL;
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(base->err, sizeof(base->err), "%s", msg ? msg : sqlite3_errmsg(c->db));
+		sqlite3_free(msg);
+		return (rc & 0xff) == SQLITE_CONSTRAINT ? DB_CONSTRAINT
+		     : (rc & 0xff) == SQLITE_BUSY ? DB_BUSY : DB_ERROR;
+	}
+	return DB_OK;
+}
+
+const struct db_backend db_sqlite_backend = {
+	.dialect = DB_SQLITE,
+	.connect = sq_connect,
+	.disconnect = sq_disconnect,
+	.prepare = sq_prepare,
+	.finish = sq_finish,
+	.bind_int = sq_bind_int,
+	.bind_double = sq_bind_double,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_int = sq_col_int,
+	.col_double = sq_col_double,
+	.col_text = sq_col_text,
+	.col_is_null = sq_col_is_null,
+	.col_count = sq_col_count,
+	.col_name = sq_col_name,
+	.changes = sq_changes,
+	.exec_script = sq_exec_script,
+	.begin_sql = "BEGIN IMMEDIATE",
+};

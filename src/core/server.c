@@ -1,0 +1,630 @@
+/* server.c - a request's life: libmicrohttpd callback, body accumulation,
+ * routing, identification, role check, body validation, the handler inside
+ * a transaction, the reply, one access-log line and the metrics.
+ */
+#include "server.h"
+#include "audit.h"
+#include "auth.h"
+#include "http.h"
+#include "metrics.h"
+#include "router.h"
+#include "util.h"
+#include "validate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct server {
+	struct app *app;
+	struct router *router;
+	struct MHD_Daemon *mhd;
+	int web_fd;		/* directory of the static front end, or -1 */
+};
+
+struct conn_state {
+	struct req req;
+	struct route_match match;
+	int matched;		/* router_match result */
+	char *body;		/* malloc'd, body_limit + 1 at most */
+	size_t body_len, body_cap, limit;
+	int too_large;
+	int64_t started;
+	int static_file;
+};
+
+/* ---- request accessors ------------------------------------------------ */
+
+const char *req_param(const struct req *r, const char *name)
+{
+	for (int i = 0; i < r->nparams; i++)
+		if (strcmp(r->param_names[i], name) == 0)
+			return r->param_values[i];
+	return NULL;
+}
+
+const char *req_query(const struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(const struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(const struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+int req_query_int(struct req *r, const char *name, long def, long min, long max, long *out)
+{
+	const char *s = req_query(r, name);
+	if (!s) {
+		*out = def;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		reply_error(r, 400, "invalid",
+			    arena_printf(r->arena, "%s must be a whole number from %ld to %ld", name, min, max),
+			    name);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+const char *body_str(const struct req *r, const char *name)
+{
+	return r->body ? json_string_value(json_object_get(r->body, name)) : NULL;
+}
+
+bool body_has(const struct req *r, const char *name)
+{
+	return r->body && json_object_get(r->body, name);
+}
+
+/* ---- replies ------------------------------------------------------------ */
+
+int reply_json(struct req *r, int status, json_t *body)
+{
+	json_decref(r->reply);
+	r->reply = body;
+	r->reply_text = NULL;
+	r->status = status;
+	return 0;
+}
+
+int reply_error(struct req *r, int status, const char *code, const char *message, const char *field)
+{
+	json_t *err = json_pack("{s:{s:s, s:s, s:s*}}", "error", "code", code,
+				"message", message ? message : code, "field", field);
+	return reply_json(r, status, err);
+}
+
+int reply_text(struct req *r, int status, const char *content_type, const char *text, size_t len)
+{
+	json_decref(r->reply);
+	r->reply = NULL;
+	r->status = status;
+	r->content_type = content_type;
+	r->reply_text = text;
+	r->reply_text_len = len;
+	return 0;
+}
+
+void reply_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nhdrs < (int)(sizeof(r->hdr_names) / sizeof(r->hdr_names[0]))) {
+		r->hdr_names[r->nhdrs] = name;
+		r->hdr_values[r->nhdrs] = value;
+		r->nhdrs++;
+	}
+}
+
+static void add_common_headers(struct MHD_Response *resp, int html)
+{
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	if (html) {
+		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					"default-src 'self'; img-src 'self' data: blob:; "
+					"object-src 'none'; base-uri 'self'; frame-ancestors 'none'");
+	}
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req *r)
+{
+	struct MHD_Response *resp;
+	char *dump = NULL;
+
+	if (r->reply_text) {
+		resp = MHD_create_response_from_buffer(r->reply_text_len, (void *)r->reply_text,
+						       MHD_RESPMEM_MUST_COPY);
+		if (resp)
+			MHD_add_response_header(resp, "Content-Type", r->content_type);
+	} else {
+		if (!r->reply) {
+			r->status = 500;
+			r->reply = json_pack("{s:{s:s,s:s,s:n}}", "error", "code", "internal",
+					     "message", "handler gave no answer", "field");
+		}
+		dump = json_dumps(r->reply, JSON_COMPACT);
+		size_t len = dump ? strlen(dump) : 0;
+		resp = MHD_create_response_from_buffer(len, dump, MHD_RESPMEM_MUST_FREE);
+		if (resp) {
+			MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+			MHD_add_response_header(resp, "Cache-Control", "no-store");
+		} else {
+			free(dump);
+		}
+	}
+	if (!resp)
+		return MHD_NO;
+	add_common_headers(resp, 0);
+	for (int i = 0; i < r->nhdrs; i++)
+		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* ---- static front end -------------------------------------------------- */
+
+static const char *mime_type(const char *path)
+{
+	static const struct { const char *ext, *type; } types[] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".mjs", "text/javascript; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".json", "application/json; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+		{ ".jpg", "image/jpeg" },
+		{ ".ico", "image/x-icon" },
+		{ ".webmanifest", "application/manifest+json" },
+		{ ".woff2", "font/woff2" },
+		{ ".txt", "text/plain; charset=utf-8" },
+	};
+	const char *dot = strrchr(path, '.');
+	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+/* Paths are resolved below the web directory with openat(); any ".."
+ * segment or hidden file is refused before we touch the file system. */
+static int open_static(int dirfd, const char *path, struct stat *st, const char **resolved, struct arena *a)
+{
+	if (dirfd < 0 || path[0] != '/')
+		return -1;
+	const char *rel = path + 1;
+	if (*rel == '\0')
+		rel = "index.html";
+	if (strstr(rel, "/.") || rel[0] == '.' || strstr(rel, "//"))
+		return -1;
+	int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) == 0 && S_ISDIR(st->st_mode)) {
+		int sub = openat(fd, "index.html", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		close(fd);
+		fd = sub;
+		rel = arena_printf(a, "%s/index.html", rel);
+		if (fd < 0 || fstat(fd, st) != 0) {
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return -1;
+	}
+	*resolved = rel;
+	return fd;
+}
+
+static enum MHD_Result send_file(struct MHD_Connection *conn, int fd, const struct stat *st,
+				 const char *rel, int status)
+{
+	struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)st->st_size, fd);
+	if (!resp) {
+		close(fd);
+		return MHD_NO;
+	}
+	const char *type = mime_type(rel);
+	int html = strncmp(type, "text/html", 9) == 0;
+	MHD_add_response_header(resp, "Content-Type", type);
+	/* Pages and modules change with every deploy and carry no hash in their
+	 * names, so browsers revalidate them. */
+	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	add_common_headers(resp, html);
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static int wants_html(struct MHD_Connection *conn)
+{
+	const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
+	return accept && strstr(accept, "text/html");
+}
+
+/* ---- the request's life ------------------------------------------------- */
+
+static void client_ip(struct req *r, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char host[NI_MAXHOST] = "?";
+	if (ci && ci->client_addr) {
+		socklen_t len = ci->client_addr->sa_family == AF_INET6
+				? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+		getnameinfo(ci->client_addr, len, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
+	}
+	r->client_ip = arena_strdup(r->arena, host);
+	const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	r->secure = proto && strcasecmp(proto, "https") == 0;
+}
+
+static int is_write(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+static void run_route(struct server *srv, struct conn_state *cs)
+{
+	struct req *r = &cs->req;
+	const struct route *route = cs->match.route;
+
+	r->route = route;
+	for (int i = 0; i < cs->match.nparams; i++) {
+		r->param_names[i] = cs->match.names[i];
+		r->param_values[i] = cs->match.values[i];
+	}
+	r->nparams = cs->match.nparams;
+
+	if (cs->too_large) {
+		reply_error(r, 413, "too_large",
+			    arena_printf(r->arena, "request body is larger than %zu bytes", cs->limit), NULL);
+		return;
+	}
+	r->body_raw = cs->body;
+	r->body_len = cs->body_len;
+
+	if (!(route->flags & RF_RAW_BODY)) {
+		if (cs->body_len > 0 || (route->body && is_write(r->method))) {
+			if (!route->body) {
+				reply_error(r, 400, "invalid", "this endpoint takes no request body", NULL);
+				return;
+			}
+			json_error_t jerr;
+			json_t *body = json_loadb(cs->body ? cs->body : "", cs->body_len, JSON_REJECT_DUPLICATES, &jerr);
+			if (!json_is_object(body)) {
+				json_decref(body);
+				reply_error(r, 400, "invalid_json",
+					    body ? "request body must be a JSON object"
+						 : arena_printf(r->arena, "request body is not valid JSON: %s", jerr.text),
+					    NULL);
+				return;
+			}
+			r->body = body;
+			struct body_error be;
+			if (body_validate(body, route->body, &be) != 0) {
+				reply_error(r, 400, be.code, be.message, arena_strdup(r->arena, be.field));
+				return;
+			}
+		}
+	}
+
+	r->db = db_acquire(srv->app->db);
+	if (auth_identify(r) != 0)
+		return;
+	if (route->roles != ROLE_PUBLIC) {
+		if (!r->caller.user_id && !r->caller.apikey_id) {
+			reply_error(r, 401, "unauthenticated", "please log in first", NULL);
+			return;
+		}
+		if (!caller_has(&r->caller, route->roles)) {
+			reply_error(r, 403, "forbidden", "your role does not allow this", NULL);
+			return;
+		}
+	}
+	if (is_write(r->method) && r->caller.session_id) {
+		const char *token = req_header(r, "X-CSRF-Token");
+		if (!token || !r->caller.csrf || strcmp(token, r->caller.csrf) != 0) {
+			reply_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
+			return;
+		}
+	}
+
+	int tx = is_write(r->method) && !(route->flags & RF_NO_TX);
+	if (tx) {
+		int rc = db_tx_begin(r->db);
+		if (rc != DB_OK) {
+			reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
+			return;
+		}
+	}
+	route->handler(r);
+	if (!tx)
+		return;
+	if (r->status < 400 || r->keep_tx) {
+		if (db_tx_commit(r->db) != DB_OK) {
+			fprintf(stderr, "pendopo: commit failed on %s %s: %s\n", r->method, r->path, db_errmsg(r->db));
+			reply_error(r, 503, "busy", "the change could not be saved, please retry", NULL);
+		}
+	} else {
+		db_tx_rollback(r->db);
+	}
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	struct server *srv = cls;
+	struct conn_state *cs = *con_cls;
+	(void)version;
+
+	if (!cs) {
+		cs = calloc(1, sizeof(*cs));
+		if (!cs)
+			return MHD_NO;
+		cs->started = time_now_us();
+		cs->req.arena = arena_new(8192);
+		if (!cs->req.arena) {
+			free(cs);
+			return MHD_NO;
+		}
+		*con_cls = cs;
+		struct req *r = &cs->req;
+		r->app = srv->app;
+		r->conn = conn;
+		r->method = arena_strdup(r->arena, method);
+		r->path = arena_strdup(r->arena, url);
+		r->status = 500;
+		client_ip(r, conn);
+		cs->matched = router_match(srv->router, method, url, r->arena, &cs->match);
+		cs->limit = cs->matched == 1 && (cs->match.route->flags & RF_RAW_BODY)
+			    ? srv->app->cfg.upload_limit : srv->app->cfg.body_limit;
+		return MHD_YES;
+	}
+
+	if (*upload_data_size > 0) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		if (cs->too_large || cs->matched != 1)
+			return MHD_YES;
+		if (cs->body_len + n > cs->limit) {
+			cs->too_large = 1;
+			return MHD_YES;
+		}
+		if (cs->body_len + n + 1 > cs->body_cap) {
+			size_t cap = cs->body_cap ? cs->body_cap : 4096;
+			while (cap < cs->body_len + n + 1)
+				cap *= 2;
+			char *nb = realloc(cs->body, cap);
+			if (!nb)
+				return MHD_NO;
+			cs->body = nb;
+			cs->body_cap = cap;
+		}
+		memcpy(cs->body + cs->body_len, upload_data, n);
+		cs->body_len += n;
+		cs->body[cs->body_len] = '\0';
+		return MHD_YES;
+	}
+
+	struct req *r = &cs->req;
+	if (cs->matched == 1)
+		return run_route(srv, cs), send_reply(conn, r);
+
+	if (cs->matched == -1) {
+		reply_header(r, "Allow", arena_strdup(r->arena, cs->match.allow));
+		reply_error(r, 405, "method_not_allowed",
+			    arena_printf(r->arena, "%s is not allowed here; use %s", method, cs->match.allow), NULL);
+		return send_reply(conn, r);
+	}
+
+	if ((strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) && strncmp(url, "/api/", 5) != 0) {
+		struct stat st;
+		const char *rel;
+		int fd = open_static(srv->web_fd, url, &st, &rel, r->arena);
+		if (fd >= 0) {
+			cs->static_file = 1;
+			r->status = 200;
+			return send_file(conn, fd, &st, rel, 200);
+		}
+		if (wants_html(conn)) {
+			fd = open_static(srv->web_fd, "/404.html", &st, &rel, r->arena);
+			if (fd >= 0) {
+				r->status = 404;
+				return send_file(conn, fd, &st, rel, 404);
+			}
+		}
+	}
+	reply_error(r, 404, "not_found", arena_printf(r->arena, "no such endpoint: %s %s", method, url), NULL);
+	return send_reply(conn, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct server *srv = cls;
+	struct conn_state *cs = *con_cls;
+	(void)conn;
+	(void)toe;
+	if (!cs)
+		return;
+	struct req *r = &cs->req;
+	int64_t us = time_now_us() - cs->started;
+	int index = cs->matched == 1 ? cs->match.index : cs->static_file ? -1 : -2;
+
+	if (r->db)
+		db_release(srv->app->db, r->db);
+	metrics_observe(srv->app->metrics, index, r->status, us);
+	if (srv->app->cfg.access_log)
+		fprintf(stderr, "%s %s %d %lldus\n", r->method, r->path, r->status, (long long)us);
+	json_decref(r->body);
+	json_decref(r->reply);
+	free(cs->body);
+	arena_free(r->arena);
+	free(cs);
+	*con_cls = NULL;
+}
+
+/* ---- operations routes -------------------------------------------------- */
+
+static int healthz(struct req *r)
+{
+	static const char ok[] = "{\"status\":\"ok\"}";
+	return reply_text(r, 200, "application/json", ok, sizeof(ok) - 1);
+}
+
+static int metrics_get(struct req *r)
+{
+	size_t len;
+	char *text = metrics_render(r->app->metrics, r->arena, &len);
+	if (!text)
+		return reply_error(r, 500, "internal", "out of memory", NULL);
+	return reply_text(r, 200, "text/plain; version=0.0.4", text, len);
+}
+
+static const struct route ops_routes[] = {
+	{ "GET", "/healthz", healthz, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/metrics", metrics_get, ROLE_PUBLIC, NULL, 0 },
+	{ 0 },
+};
+
+const struct module ops_module = { "ops", ops_routes, NULL, NULL, NULL };
+
+/* ---- daemon ------------------------------------------------------------- */
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[256];
+	const char *port;
+	const char *colon = strrchr(listen, ':');
+	if (!colon)
+		return -1;
+	size_t hl = (size_t)(colon - listen);
+	if (hl >= sizeof(host))
+		return -1;
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	port = colon + 1;
+	char *h = host;
+	if (h[0] == '[' && hl > 1 && h[hl - 1] == ']') {
+		h[hl - 1] = '\0';
+		h++;
+	}
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+	struct addrinfo *res;
+	if (getaddrinfo(*h ? h : NULL, port, &hints, &res) != 0)
+		return -1;
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void run_ticks(struct app *app)
+{
+	for (size_t i = 0; i < app->nmodules; i++)
+		if (app->modules[i]->tick)
+			app->modules[i]->tick(app);
+}
+
+int server_run(struct app *app, int tick_s)
+{
+	struct server srv = { .app = app, .web_fd = -1 };
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	int rc = 1;
+
+	if (parse_listen(app->cfg.listen, &ss, &sslen) != 0) {
+		fprintf(stderr, "pendopo: cannot parse listen address '%s' (want HOST:PORT)\n", app->cfg.listen);
+		return 1;
+	}
+	srv.router = router_new(app->modules, app->nmodules);
+	app->metrics = srv.router ? metrics_new(srv.router) : NULL;
+	if (!app->metrics)
+		goto out;
+	srv.web_fd = open(app->cfg.web_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (srv.web_fd < 0)
+		fprintf(stderr, "pendopo: web directory %s not found; serving the API only\n", app->cfg.web_dir);
+
+	/* Block the stop signals before libmicrohttpd starts its threads, so
+	 * they inherit the mask and only sigtimedwait() below receives them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	unsigned flags = MHD_USE_ERROR_LOG;
+	unsigned pool = 0;
+	if (app->cfg.threads > 0) {
+		flags |= MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_INTERNAL_THREAD;
+		pool = (unsigned)app->cfg.threads;
+	} else {
+		flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
+	}
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+
+	srv.mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &srv,
+				   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				   MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.conn_limit,
+				   MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)app->cfg.per_ip_limit,
+				   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.timeout_s,
+				   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+				   MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
+				   pool ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, pool,
+				   MHD_OPTION_END);
+	if (!srv.mhd) {
+		fprintf(stderr, "pendopo: cannot listen on %s: %s\n", app->cfg.listen, strerror(errno));
+		goto out;
+	}
+	fprintf(stderr, "pendopo: serving on http://%s (%s, database %s)\n", app->cfg.listen,
+		pool ? "thread pool" : "thread per connection", db_url(app->db));
+
+	struct timespec wait = { .tv_sec = tick_s > 0 ? tick_s : 30 };
+	for (;;) {
+		int sig = sigtimedwait(&set, NULL, &wait);
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+		if (sig < 0 && errno == EAGAIN)
+			run_ticks(app);
+	}
+	fprintf(stderr, "pendopo: stopping\n");
+	MHD_stop_daemon(srv.mhd);
+	rc = 0;
+out:
+	if (srv.web_fd >= 0)
+		close(srv.web_fd);
+	metrics_free(app->metrics);
+	app->metrics = NULL;
+	router_free(srv.router);
+	return rc;
+}

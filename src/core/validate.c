@@ -1,0 +1,94 @@
+/* validate.c - request bodies are refused before a handler sees them when a
+ * member is unknown, missing, of the wrong type or too long. */
+#include "validate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+size_t utf8_length(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static const char *type_name(enum field_type t)
+{
+	switch (t) {
+	case FT_STRING: return "a string";
+	case FT_INT: return "an integer";
+	case FT_NUMBER: return "a number";
+	case FT_BOOL: return "true or false";
+	case FT_OBJECT: return "an object";
+	case FT_ARRAY: return "an array";
+	}
+	return "?";
+}
+
+static int type_ok(const json_t *v, enum field_type t)
+{
+	switch (t) {
+	case FT_STRING: return json_is_string(v);
+	case FT_INT: return json_is_integer(v);
+	case FT_NUMBER: return json_is_number(v);
+	case FT_BOOL: return json_is_boolean(v);
+	case FT_OBJECT: return json_is_object(v);
+	case FT_ARRAY: return json_is_array(v);
+	}
+	return 0;
+}
+
+int body_validate(json_t *body, const struct field *fields, struct body_error *err)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(body, key, v) {
+		const struct field *f = fields;
+		while (f && f->name && strcmp(f->name, key) != 0)
+			f++;
+		if (!f || !f->name) {
+			err->code = "unknown_field";
+			err->field = key;
+			snprintf(err->message, sizeof(err->message), "unknown field '%.60s'", key);
+			return -1;
+		}
+		if (json_is_null(v)) {
+			if (f->flags & FF_NULLABLE)
+				continue;
+			err->code = "invalid";
+			err->field = f->name;
+			snprintf(err->message, sizeof(err->message), "%s must be %s, not null",
+				 f->name, type_name(f->type));
+			return -1;
+		}
+		if (!type_ok(v, f->type)) {
+			err->code = "invalid";
+			err->field = f->name;
+			snprintf(err->message, sizeof(err->message), "%s must be %s",
+				 f->name, type_name(f->type));
+			return -1;
+		}
+		if (f->type == FT_STRING) {
+			size_t max = f->max ? f->max : 1000;
+			if (utf8_length(json_string_value(v)) > max) {
+				err->code = "invalid";
+				err->field = f->name;
+				snprintf(err->message, sizeof(err->message),
+					 "%s is longer than %zu characters", f->name, max);
+				return -1;
+			}
+		}
+	}
+	for (const struct field *f = fields; f && f->name; f++) {
+		if ((f->flags & FF_REQUIRED) && !json_object_get(body, f->name)) {
+			err->code = "invalid";
+			err->field = f->name;
+			snprintf(err->message, sizeof(err->message), "%s is required", f->name);
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* validate.h - checking a JSON body against a route's declared fields. */
+#ifndef PENDOPO_VALIDATE_H
+#define PENDOPO_VALIDATE_H
+
+#include <jansson.h>
+#include "module.h"
+
+struct body_error {
+	const char *code;	/* "unknown_field" or "invalid" */
+	const char *field;	/* points into fields or body keys */
+	char message[160];
+};
+
+/* 0 when body (an object) satisfies fields; otherwise -1 and err filled. */
+int body_validate(json_t *body, const struct field *fields, struct body_error *err);
+
+/* Length in Unicode code points of valid UTF-8 (jansson guarantees validity). */
+size_t utf8_length(const char *s);
+
+#endif

@@ -1,0 +1,214 @@
+// Authentication: register, login, sessions, CSRF, Bearer keys, lockout and
+// the per-address rate limit.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client } from '../lib/server.mjs';
+import { PASSWORD, email, assertError, register, login, apikey, bearerClient } from './util.mjs';
+
+describe('auth', () => {
+  let srv;
+  before(async () => { srv = await startServer({ regions: false }); });
+  after(async () => { await srv?.stop(); });
+
+  test('register → login → me → logout → me is 401', async () => {
+    const em = email('reg');
+    const a = new Client(srv.url);
+    const r = await a.post('/api/auth/register', { name: 'Siti Aminah', email: em, password: PASSWORD });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.user.name, 'Siti Aminah');
+    assert.equal(r.json.user.email, em);
+    assert.equal(typeof r.json.user.id, 'number');
+    assert.equal(typeof r.json.csrf_token, 'string');
+    assert.ok(r.json.csrf_token.length >= 16);
+    assert.ok(!('password' in r.json.user) && !('password_hash' in r.json.user), 'no password in the user object');
+    assert.deepEqual(r.json.user.roles.map((x) => x.role), ['citizen']);
+    const set = r.headers.get('set-cookie');
+    assert.match(set, /pendopo_session=[^;]+/);
+    assert.match(set, /HttpOnly/i);
+    assert.match(set, /SameSite=Lax/i);
+
+    const b = new Client(srv.url);
+    const l = await b.post('/api/auth/login', { email: em, password: PASSWORD });
+    assert.equal(l.status, 200, l.text);
+    assert.equal(l.json.user.id, r.json.user.id);
+    assert.equal(typeof l.json.csrf_token, 'string');
+
+    const me = await b.get('/api/me');
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.json.user.email, em);
+    assert.equal(me.json.user.name, 'Siti Aminah');
+    assert.equal(me.json.csrf_token, l.json.csrf_token, 'GET /api/me returns the session CSRF token');
+
+    const cookie = b.cookie;
+    const out = await b.post('/api/auth/logout');
+    assert.equal(out.status, 200, out.text);
+    assert.deepEqual(out.json, { ok: true });
+    assert.match(out.headers.get('set-cookie') || '', /pendopo_session=/, 'logout clears the cookie');
+
+    const gone = await b.get('/api/me');
+    assert.equal(b.cookie, null, 'client dropped the cleared cookie');
+    assertError(gone, 401, 'unauthenticated');
+    // The old cookie no longer works: the session ended on the server too.
+    const replay = await new Client(srv.url).get('/api/me', { cookie });
+    assertError(replay, 401, 'unauthenticated');
+
+    // The first session (from register) is still alive.
+    const still = await a.get('/api/me');
+    assert.equal(still.status, 200, still.text);
+  });
+
+  test('anonymous GET /api/me is 401 unauthenticated', async () => {
+    assertError(await new Client(srv.url).get('/api/me'), 401, 'unauthenticated');
+    assertError(await new Client(srv.url).get('/api/me', { cookie: 'pendopo_session=bogus' }), 401, 'unauthenticated');
+  });
+
+  test('duplicate e-mail → 409 conflict', async () => {
+    const c = await register(srv.url);
+    const r = await new Client(srv.url).post('/api/auth/register', { name: 'Lain', email: c.email, password: PASSWORD });
+    assertError(r, 409, 'conflict');
+  });
+
+  test('wrong password → 401 invalid_credentials; unknown e-mail likewise', async () => {
+    const c = await register(srv.url);
+    const r = await new Client(srv.url).post('/api/auth/login', { email: c.email, password: 'salah-sekali' });
+    assertError(r, 401, 'invalid_credentials');
+    assert.equal(r.headers.get('set-cookie'), null, 'no session on a failed login');
+    const u = await new Client(srv.url).post('/api/auth/login', { email: email('nobody'), password: PASSWORD });
+    assertError(u, 401, 'invalid_credentials');
+  });
+
+  test('CSRF: cookie PATCH /api/me without X-CSRF-Token → 403 csrf, name unchanged; with it → 200', async () => {
+    const c = await register(srv.url, { name: 'Budi Santoso' });
+    const noHeader = await fetch(srv.url + '/api/me', {
+      method: 'PATCH', headers: { 'content-type': 'application/json', cookie: c.cookie }, body: JSON.stringify({ name: 'Dibajak' }),
+    });
+    const res = { status: noHeader.status, headers: noHeader.headers, text: await noHeader.text() };
+    res.json = JSON.parse(res.text);
+    assertError(res, 403, 'csrf');
+    assertError(await c.patch('/api/me', { name: 'Dibajak' }, { 'x-csrf-token': 'not-the-token' }), 403, 'csrf');
+    // Another session's token does not do either.
+    const other = await login(srv.url, c.email);
+    assertError(await c.patch('/api/me', { name: 'Dibajak' }, { 'x-csrf-token': other.csrf }), 403, 'csrf');
+    assert.equal((await c.get('/api/me')).json.user.name, 'Budi Santoso');
+
+    const ok = await c.patch('/api/me', { name: 'Budi S.' });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.user.name, 'Budi S.');
+  });
+
+  test('Bearer token from `apikey create` reaches admin routes without CSRF; invalid Bearer → 401', async () => {
+    const token = apikey(srv, 'ci-bot', 'admin');
+    const bot = bearerClient(srv.url, token);
+    const users = await bot.get('/api/users');
+    assert.equal(users.status, 200, users.text);
+    assert.ok(Array.isArray(users.json.items));
+    assert.equal(typeof users.json.total, 'number');
+    assert.ok(users.json.total >= 1);
+    // A write with no cookie and no CSRF header.
+    const h = await bot.post('/api/holidays', { date: '2031-03-04', name: 'Uji Bearer', kind: 'national' });
+    assert.equal(h.status, 201, h.text);
+    assert.equal(h.json.holiday.date, '2031-03-04');
+
+    const bad = bearerClient(srv.url, token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA'));
+    assertError(await bad.get('/api/users'), 401, 'unauthenticated');
+    assertError(await bearerClient(srv.url, 'nonsense').get('/api/users'), 401, 'unauthenticated');
+    assertError(await bad.post('/api/holidays', { date: '2031-03-05', name: 'x', kind: 'national' }), 401, 'unauthenticated');
+    const list = await bot.get('/api/holidays?year=2031');
+    assert.deepEqual(list.json.items.map((x) => x.date), ['2031-03-04']);
+  });
+
+  test('PATCH /api/me persists', async () => {
+    const c = await register(srv.url, { name: 'Dewi Lestari' });
+    const r = await c.patch('/api/me', { name: 'Dewi L.', lang: 'en' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.user.name, 'Dewi L.');
+    assert.equal(r.json.user.lang, 'en');
+    // Seen from a new session, so it is stored, not echoed.
+    const again = await login(srv.url, c.email);
+    const me = await again.get('/api/me');
+    assert.equal(me.json.user.name, 'Dewi L.');
+    assert.equal(me.json.user.lang, 'en');
+    assert.equal(me.json.user.email, c.email);
+  });
+
+  test('change password ends the other sessions, keeps this one, and swaps the password', async () => {
+    const a = await register(srv.url);
+    const b = await login(srv.url, a.email);
+    assert.equal((await b.get('/api/me')).status, 200);
+
+    const wrong = await a.post('/api/me/password', { current_password: 'bukan-ini', new_password: 'Baru-Rahasia-456' });
+    assert.ok(wrong.status === 401 || wrong.status === 400 || wrong.status === 403, `wrong current password refused: ${wrong.status} ${wrong.text}`);
+    assert.equal((await b.get('/api/me')).status, 200, 'a refused change ends nothing');
+
+    const r = await a.post('/api/me/password', { current_password: PASSWORD, new_password: 'Baru-Rahasia-456' });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json, { ok: true });
+    assertError(await b.get('/api/me'), 401, 'unauthenticated');
+    assert.equal((await a.get('/api/me')).status, 200, 'the session that changed it stays');
+
+    assertError(await new Client(srv.url).post('/api/auth/login', { email: a.email, password: PASSWORD }), 401, 'invalid_credentials');
+    await login(srv.url, a.email, 'Baru-Rahasia-456');
+  });
+});
+
+// Lockout and the rate limit each get a server of their own, so that the
+// attempts of one test do not count against another's per-address budget
+// (20 login/register attempts a minute by default; the server above makes 14).
+describe('auth lockout', () => {
+  let srv;
+  before(async () => { srv = await startServer({ regions: false }); });
+  after(async () => { await srv?.stop(); });
+
+  test('lockout: after 5 failed logins the next attempt → 429 account_locked with Retry-After', async () => {
+    const c = await register(srv.url);
+    for (let i = 0; i < 5; i++) {
+      const r = await new Client(srv.url).post('/api/auth/login', { email: c.email, password: 'salah-' + i });
+      assertError(r, 401, 'invalid_credentials');
+    }
+    const r = await new Client(srv.url).post('/api/auth/login', { email: c.email, password: PASSWORD });
+    assertError(r, 429, 'account_locked');
+    const ra = r.headers.get('retry-after');
+    assert.match(ra || '', /^\d+$/, `Retry-After is a number of seconds: ${ra}`);
+    assert.ok(Number(ra) > 0);
+    assert.equal(r.headers.get('set-cookie'), null, 'no session while locked');
+    // The lock is on the account, not on the session already held.
+    const me = await c.get('/api/me');
+    assert.equal(me.status, 200, me.text);
+  });
+
+});
+
+describe('auth rate limit', () => {
+  let srv;
+  before(async () => { srv = await startServer({ regions: false }); });
+  after(async () => { await srv?.stop(); });
+
+  test('more than 20 login/register attempts a minute from one address → 429 rate_limited', async () => {
+    // The budget may be counted in calendar minutes: do not start the 21
+    // attempts just before a minute turns.
+    const into = (Date.now() / 1000) % 60;
+    if (into > 50) await new Promise((r) => setTimeout(r, (60.3 - into) * 1000));
+    const statuses = [];
+    for (let i = 0; i < 20; i++) {
+      // Distinct unknown accounts, so no account lockout is involved.
+      const r = await new Client(srv.url).post('/api/auth/login', { email: email('rl'), password: 'salah-sekali' });
+      statuses.push(r.status);
+    }
+    assert.deepEqual([...new Set(statuses)], [401], `first 20 attempts are ordinary failures: ${statuses}`);
+    const r = await new Client(srv.url).post('/api/auth/login', { email: email('rl'), password: 'salah-sekali' });
+    assertError(r, 429, 'rate_limited');
+    assert.match(r.headers.get('retry-after') || '', /^\d+$/);
+    assert.ok(Number(r.headers.get('retry-after')) > 0);
+    // Register counts against the same budget, and is refused before doing anything.
+    const em = email('rl-reg');
+    const reg = await new Client(srv.url).post('/api/auth/register', { name: 'Banyak', email: em, password: PASSWORD });
+    assertError(reg, 429, 'rate_limited');
+    // Other routes are not limited.
+    assert.equal((await fetch(srv.url + '/healthz')).status, 200);
+    // The refused register created nothing.
+    const bot = bearerClient(srv.url, apikey(srv, 'rl-bot', 'admin'));
+    const users = await bot.get('/api/users?q=' + encodeURIComponent(em));
+    assert.equal(users.status, 200, users.text);
+    assert.equal(users.json.total, 0);
+  });
+});

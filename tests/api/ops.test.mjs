@@ -1,0 +1,132 @@
+// Operations: health, Prometheus metrics, and the static front end
+// (including path traversal).
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../lib/server.mjs';
+import { assertError, rawRequest } from './util.mjs';
+
+const SECRET = 'TOP-SECRET-' + process.pid;
+const INDEX = '<!doctype html><html lang="id"><head><title>Pendopo uji</title></head><body>Halo ' + process.pid + '</body></html>';
+
+// Sum of a metric's samples whose labels include every given label.
+function sample(text, name, labels) {
+  let sum = 0, seen = false;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name + '{')) continue;
+    const m = /^[^{]+\{(.*)\}\s+(\S+)/.exec(line);
+    if (!m) continue;
+    if (Object.entries(labels).every(([k, v]) => m[1].includes(`${k}="${v}"`))) { sum += Number(m[2]); seen = true; }
+  }
+  return seen ? sum : null;
+}
+
+describe('ops', () => {
+  let srv, root;
+  before(async () => {
+    // A front end of our own, with a secret beside (not inside) it.
+    root = mkdtempSync(join(tmpdir(), 'pendopo-web-'));
+    const web = join(root, 'web');
+    mkdirSync(join(web, 'css'), { recursive: true });
+    mkdirSync(join(web, 'js'), { recursive: true });
+    writeFileSync(join(web, 'index.html'), INDEX);
+    writeFileSync(join(web, 'css', 'app.css'), 'body { color: #123; }\n');
+    writeFileSync(join(web, 'js', 'app.js'), 'export const x = 1;\n');
+    writeFileSync(join(root, 'secret.txt'), SECRET);
+    srv = await startServer({ regions: false, env: { PENDOPO_WEB_DIR: web } });
+  });
+  after(async () => {
+    await srv?.stop();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  test('/healthz → {"status":"ok"}', async () => {
+    const r = await fetch(srv.url + '/healthz');
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type') || '', /^application\/json/);
+    assert.deepEqual(await r.json(), { status: 'ok' });
+  });
+
+  test('/metrics counts requests and latencies per route pattern', async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await fetch(srv.url + '/healthz')).status, 200);
+    await fetch(srv.url + '/api/orgs');
+    await fetch(srv.url + '/api/orgs/NO-SUCH-1');
+    await fetch(srv.url + '/api/orgs/NO-SUCH-2');
+    await fetch(srv.url + '/api/zzz-random-' + process.pid);
+    await new Promise((r) => setTimeout(r, 100));
+    const r1 = await fetch(srv.url + '/metrics');
+    assert.equal(r1.status, 200);
+    assert.match(r1.headers.get('content-type') || '', /^text\/plain/);
+    const m1 = await r1.text();
+    assert.match(m1, /^pendopo_http_requests_total\{[^}]*route="[^"]+"[^}]*\} \d+/m);
+    assert.match(m1, /^pendopo_http_request_duration_seconds_bucket\{[^}]*route="[^"]+"[^}]*le="[^"]+"[^}]*\} \d+/m);
+    assert.match(m1, /^# TYPE pendopo_http_requests_total counter$/m);
+    assert.match(m1, /^# TYPE pendopo_http_request_duration_seconds histogram$/m);
+
+    const h1 = sample(m1, 'pendopo_http_requests_total', { route: '/healthz' });
+    assert.ok(h1 >= 5, `healthz counted: ${h1}`);
+    assert.ok(sample(m1, 'pendopo_http_requests_total', { route: '/api/orgs/{code}' }) >= 2, 'labelled by pattern');
+    assert.ok(sample(m1, 'pendopo_http_request_duration_seconds_bucket', { route: '/healthz', le: '+Inf' }) >= 5);
+    // Raw paths never become labels (unbounded cardinality).
+    assert.ok(!m1.includes('NO-SUCH-1') && !m1.includes('zzz-random-'), 'raw paths are not labels');
+
+    for (let i = 0; i < 3; i++) await fetch(srv.url + '/healthz');
+    // A request may be counted when its connection finishes, just after the
+    // client has the answer: allow a moment for the last one.
+    let delta;
+    for (let tries = 0; tries < 20; tries++) {
+      const m2 = await (await fetch(srv.url + '/metrics')).text();
+      delta = sample(m2, 'pendopo_http_requests_total', { route: '/healthz' }) - h1;
+      if (delta >= 3) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(delta, 3, 'the counter moves with requests, once each');
+  });
+
+  test('static: GET / is the front end as text/html; assets get their types', async () => {
+    const r = await fetch(srv.url + '/');
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type') || '', /^text\/html/);
+    assert.equal(await r.text(), INDEX);
+    const css = await fetch(srv.url + '/css/app.css');
+    assert.equal(css.status, 200);
+    assert.match(css.headers.get('content-type') || '', /^text\/css/);
+    const js = await fetch(srv.url + '/js/app.js');
+    assert.equal(js.status, 200);
+    assert.match(js.headers.get('content-type') || '', /^(text|application)\/javascript/);
+    const missing = await fetch(srv.url + '/js/nope.js');
+    assert.equal(missing.status, 404);
+  });
+
+  test('path traversal out of the web folder is refused', async () => {
+    const paths = [
+      '/../secret.txt',
+      '/css/../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/%2E%2E%2Fsecret.txt',
+      '/css/..%2f..%2fsecret.txt',
+      '/..\\secret.txt',
+      '/../../../../../../etc/passwd',
+      '/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+      '//etc/passwd',
+    ];
+    for (const p of paths) {
+      const r = await rawRequest(srv.port, `GET ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      assert.ok([400, 403, 404].includes(r.status), `${p} → ${r.status}`);
+      assert.ok(!r.body.includes(SECRET), `${p} leaked the secret`);
+      assert.ok(!/root:.*:0:0:/.test(r.body), `${p} leaked /etc/passwd`);
+    }
+    // Dot segments inside the tree that stay inside are fine or refused, never outside.
+    const inside = await rawRequest(srv.port, 'GET /css/../index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    assert.ok(inside.status === 200 ? inside.body.includes('Pendopo uji') : [400, 403, 404].includes(inside.status));
+  });
+
+  test('an API path never falls through to the static files', async () => {
+    const r = await fetch(srv.url + '/api/index.html');
+    const text = await r.text();
+    assert.equal(r.status, 404);
+    assertError({ status: r.status, headers: r.headers, text, json: JSON.parse(text) }, 404, 'not_found');
+  });
+});

@@ -1,0 +1,114 @@
+// Starts a real `pendopo serve` on a free loopback port with a fresh database,
+// for API and browser tests.  PENDOPO_BIN picks the binary (the ASan build in
+// `make asan`); PENDOPO_TEST_PG, when set to a postgresql:// server URL, makes
+// each server use a new database on that server instead of SQLite.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = process.env.PENDOPO_BIN || join(ROOT, 'build', 'pendopo');
+export const REGIONS_CSV = process.env.PENDOPO_REGIONS_CSV || join(ROOT, '..', 'shared', 'data', 'wilayah.csv');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+let dbSerial = 0;
+function newDatabase(dir) {
+  const pg = process.env.PENDOPO_TEST_PG;
+  if (!pg) return join(dir, 'pendopo.db');
+  const name = `pendopo_t${process.pid}_${Date.now()}_${dbSerial++}`;
+  execFileSync('psql', [pg, '-qc', `CREATE DATABASE ${name}`]);
+  const u = new URL(pg);
+  u.pathname = '/' + name;
+  return u.toString();
+}
+
+export function cli(db, args, opts = {}) {
+  return execFileSync(BIN, [...args, '--db', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+}
+
+// opts.regions: import the region register (default true)
+// opts.demo: load demo data (default false)
+export async function startServer(opts = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'pendopo-test-'));
+  const db = opts.db || newDatabase(dir);
+  if (!opts.db) {
+    cli(db, ['migrate']);
+    if (opts.regions !== false) cli(db, ['import', 'regions', REGIONS_CSV]);
+    if (opts.demo) cli(db, ['demo', 'load']);
+  }
+  const port = await freePort();
+  const env = { ...process.env, PENDOPO_DATA_DIR: join(dir, 'data'), PENDOPO_ACCESS_LOG: '0', ...(opts.env || {}) };
+  const proc = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--db', db], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`pendopo serve exited ${proc.exitCode}: ${stderr}`);
+    try {
+      const res = await fetch(url + '/healthz');
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error('pendopo serve did not start: ' + stderr);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url, port, db, dir,
+    cli: (args) => cli(db, args),
+    stderr: () => stderr,
+    async stop() {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await exited;
+      }
+      if (proc.exitCode && proc.exitCode !== 0 && proc.signalCode === null) {
+        throw new Error(`pendopo serve exited ${proc.exitCode}: ${stderr}`);
+      }
+      if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// A tiny cookie-aware client: keeps the session cookie and CSRF token.
+export class Client {
+  constructor(base) { this.base = base; this.cookie = null; this.csrf = null; this.bearer = null; }
+  async req(method, path, body, headers = {}) {
+    const h = { ...headers };
+    if (body !== undefined && typeof body !== 'string') { h['content-type'] = 'application/json'; body = JSON.stringify(body); }
+    else if (typeof body === 'string' && !h['content-type']) h['content-type'] = 'application/json';
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.csrf && method !== 'GET' && !('x-csrf-token' in h)) h['x-csrf-token'] = this.csrf;
+    if (this.bearer) h.authorization = 'Bearer ' + this.bearer;
+    const res = await fetch(this.base + path, { method, headers: h, body });
+    const set = res.headers.get('set-cookie');
+    if (set) {
+      const m = /pendopo_session=([^;]*)/.exec(set);
+      if (m) this.cookie = m[1] ? `pendopo_session=${m[1]}` : null;
+    }
+    const text = await res.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch { /* not JSON */ }
+    if (json && json.csrf_token) this.csrf = json.csrf_token;
+    return { status: res.status, headers: res.headers, json, text };
+  }
+  get(p, h) { return this.req('GET', p, undefined, h); }
+  post(p, b, h) { return this.req('POST', p, b === undefined ? {} : b, h); }
+  patch(p, b, h) { return this.req('PATCH', p, b, h); }
+  put(p, b, h) { return this.req('PUT', p, b, h); }
+  del(p, h) { return this.req('DELETE', p, undefined, h); }
+}

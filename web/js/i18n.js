@@ -1,0 +1,650 @@
+// i18n.js — Indonesian first, English on request.
+//
+// t(key, vars) looks a key up in the current dictionary (then Indonesian,
+// then gives the key back). applyI18n(root) fills elements marked with
+// data-i18n (text), data-i18n-placeholder and data-i18n-aria-label;
+// data-i18n-vars may hold a JSON object of {placeholders}. The choice is kept
+// in localStorage under "pendopo.lang" and mirrored on <html lang>.
+
+const STORAGE_KEY = 'pendopo.lang';
+export const LANGS = ['id', 'en'];
+
+const id = {
+  'site.name': 'Pendopo',
+  'site.tagline': 'Platform layanan publik terbuka',
+  'site.regency': 'Kabupaten Purbalingga',
+  'skip': 'Langsung ke konten utama',
+  'nav.label': 'Menu utama',
+  'nav.home': 'Beranda',
+  'nav.profile': 'Profil',
+  'nav.admin': 'Administrasi',
+  'auth.login': 'Masuk',
+  'auth.register': 'Daftar',
+  'auth.logout': 'Keluar',
+  'auth.account': 'Akun',
+  'auth.logged_in_as': 'Masuk sebagai {name}',
+  'footer.copy': '© {year} Pemerintah {regency}',
+  'footer.about': 'Pendopo adalah platform layanan publik terbuka untuk warga {regency}.',
+  'footer.time': 'Semua waktu ditampilkan dalam WIB (UTC+7).',
+  'footer.label': 'Informasi situs',
+
+  'title.home': 'Beranda · Pendopo',
+  'title.login': 'Masuk · Pendopo',
+  'title.register': 'Daftar akun · Pendopo',
+  'title.profile': 'Profil saya · Pendopo',
+  'title.users': 'Pengguna · Administrasi · Pendopo',
+  'title.orgs': 'Organisasi · Administrasi · Pendopo',
+  'title.holidays': 'Hari libur · Administrasi · Pendopo',
+  'title.404': 'Halaman tidak ditemukan · Pendopo',
+
+  'home.eyebrow': 'Layanan publik daring',
+  'home.title': 'Layanan publik {regency}',
+  'home.lead': 'Sampaikan aduan, urus izin, ambil antrean, dan temukan data pemerintah daerah — semua di satu tempat, kapan saja.',
+  'home.cta_register': 'Buat akun',
+  'home.cta_login': 'Masuk',
+  'home.cta_profile': 'Profil saya',
+  'home.welcome': 'Selamat datang, {name}.',
+  'home.services': 'Layanan',
+  'home.services_lead': 'Pilih layanan yang Anda perlukan. Layanan bertanda “Segera hadir” sedang kami siapkan.',
+  'badge.soon': 'Segera hadir',
+  'svc.matur.name': 'Matur Bupati',
+  'svc.matur.tag': 'Pengaduan & aspirasi',
+  'svc.matur.desc': 'Sampaikan pengaduan dan aspirasi kepada Bupati dan perangkat daerah, lalu pantau tindak lanjutnya.',
+  'svc.siintan.name': 'Si-Intan',
+  'svc.siintan.tag': 'Izin penelitian',
+  'svc.siintan.desc': 'Ajukan surat keterangan penelitian secara daring dan terima surat bertanda tangan elektronik.',
+  'svc.simantri.name': 'Simantri',
+  'svc.simantri.tag': 'Antrean puskesmas & rumah sakit',
+  'svc.simantri.desc': 'Ambil nomor antrean puskesmas atau rumah sakit dan pantau panggilan dari rumah.',
+  'svc.satudata.name': 'Satu Data',
+  'svc.satudata.tag': 'Data terbuka',
+  'svc.satudata.desc': 'Temukan dan unduh data resmi dari perangkat daerah.',
+  'svc.ppid.name': 'PPID',
+  'svc.ppid.tag': 'Permohonan informasi publik',
+  'svc.ppid.desc': 'Ajukan permohonan informasi publik dan keberatan sesuai UU 14/2008.',
+  'svc.ikm.name': 'IKM',
+  'svc.ikm.tag': 'Survei kepuasan masyarakat',
+  'svc.ikm.desc': 'Nilai layanan yang Anda terima agar pelayanan terus membaik.',
+  'svc.desa.name': 'Desa Digital',
+  'svc.desa.tag': 'Layanan desa',
+  'svc.desa.desc': 'Urus surat keterangan desa dan lihat informasi desa Anda.',
+
+  'form.optional': '(opsional)',
+  'form.sending': 'Mengirim…',
+  'form.show_password': 'Tampilkan kata sandi',
+
+  'validation.required': 'Wajib diisi.',
+  'validation.email': 'Masukkan alamat email yang benar, misalnya nama@contoh.id.',
+  'validation.min_length': 'Minimal {n} karakter.',
+  'validation.max_length': 'Maksimal {n} karakter.',
+  'validation.pattern': 'Format isian tidak sesuai.',
+  'validation.phone': 'Nomor HP hanya boleh berisi angka, spasi, tanda + atau -.',
+  'validation.email_or_phone': 'Isi email atau nomor HP (salah satu wajib).',
+  'validation.password_mismatch': 'Kata sandi tidak sama.',
+  'validation.date': 'Masukkan tanggal yang benar.',
+  'validation.summary': 'Ada isian yang perlu diperbaiki.',
+
+  'error.invalid_json': 'Permintaan tidak dapat dibaca oleh server.',
+  'error.unknown_field': 'Permintaan berisi isian yang tidak dikenal.',
+  'error.invalid': 'Ada isian yang tidak valid.',
+  'error.invalid.password': 'Kata sandi minimal 8 karakter.',
+  'error.invalid.new_password': 'Kata sandi baru minimal 8 karakter.',
+  'error.invalid.email': 'Alamat email tidak valid.',
+  'error.invalid.phone': 'Nomor HP tidak valid.',
+  'error.invalid.date': 'Tanggal tidak valid.',
+  'error.unauthenticated': 'Silakan masuk terlebih dahulu.',
+  'error.invalid_credentials': 'Email/nomor HP atau kata sandi salah.',
+  'error.invalid_credentials.current_password': 'Kata sandi saat ini salah.',
+  'error.forbidden': 'Anda tidak memiliki akses untuk tindakan ini.',
+  'error.csrf': 'Sesi Anda perlu dimuat ulang. Muat ulang halaman lalu coba lagi.',
+  'error.not_found': 'Data tidak ditemukan.',
+  'error.method_not_allowed': 'Tindakan ini tidak tersedia.',
+  'error.conflict': 'Data sudah ada atau masih dipakai.',
+  'error.conflict.email': 'Email ini sudah terdaftar.',
+  'error.conflict.phone': 'Nomor HP ini sudah terdaftar.',
+  'error.conflict.code': 'Kode ini sudah dipakai.',
+  'error.conflict.date': 'Sudah ada hari libur pada tanggal ini.',
+  'error.too_large': 'Data yang dikirim terlalu besar.',
+  'error.rate_limited': 'Terlalu banyak percobaan dari alamat ini.',
+  'error.account_locked': 'Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal.',
+  'error.retry_after': 'Coba lagi dalam {time}.',
+  'error.busy': 'Server sedang sibuk. Coba lagi sebentar lagi.',
+  'error.internal': 'Terjadi kesalahan di server. Coba lagi nanti.',
+  'error.network': 'Tidak dapat terhubung ke server. Periksa koneksi Anda.',
+
+  'login.title': 'Masuk',
+  'login.lead': 'Masuk untuk mengajukan dan memantau layanan Anda.',
+  'login.identifier': 'Email atau nomor HP',
+  'login.password': 'Kata sandi',
+  'login.submit': 'Masuk',
+  'login.no_account': 'Belum punya akun?',
+  'login.register_link': 'Daftar sekarang',
+
+  'register.title': 'Daftar akun',
+  'register.lead': 'Satu akun untuk semua layanan Pendopo.',
+  'register.name': 'Nama lengkap',
+  'register.email': 'Email',
+  'register.phone': 'Nomor HP',
+  'register.contact_legend': 'Kontak',
+  'register.contact_hint': 'Isi email, nomor HP, atau keduanya. Salah satu wajib diisi.',
+  'register.password': 'Kata sandi',
+  'register.password_hint': 'Minimal 8 karakter.',
+  'register.password2': 'Ulangi kata sandi',
+  'register.submit': 'Daftar',
+  'register.have_account': 'Sudah punya akun?',
+  'register.login_link': 'Masuk',
+
+  'profile.title': 'Profil saya',
+  'profile.account': 'Data akun',
+  'profile.name': 'Nama lengkap',
+  'profile.email': 'Email',
+  'profile.phone': 'Nomor HP',
+  'profile.lang': 'Bahasa',
+  'profile.lang_hint': 'Bahasa untuk tampilan dan pemberitahuan.',
+  'profile.roles': 'Peran',
+  'profile.since': 'Terdaftar sejak',
+  'profile.edit': 'Ubah profil',
+  'profile.save': 'Simpan perubahan',
+  'profile.saved': 'Profil disimpan.',
+  'profile.unchanged': 'Tidak ada perubahan.',
+  'profile.password': 'Ganti kata sandi',
+  'profile.password_lead': 'Setelah kata sandi diganti, sesi di perangkat lain akan diakhiri.',
+  'profile.current_password': 'Kata sandi saat ini',
+  'profile.new_password': 'Kata sandi baru',
+  'profile.new_password2': 'Ulangi kata sandi baru',
+  'profile.password_submit': 'Ganti kata sandi',
+  'profile.password_saved': 'Kata sandi diganti. Sesi di perangkat lain telah diakhiri.',
+  'lang.id': 'Bahasa Indonesia',
+  'lang.en': 'English',
+
+  'role.citizen': 'Warga',
+  'role.officer': 'Petugas',
+  'role.unit_head': 'Kepala unit',
+  'role.walidata': 'Walidata',
+  'role.village_operator': 'Operator desa',
+  'role.admin': 'Administrator',
+  'role.regent_office': 'Kantor Bupati',
+
+  'common.edit': 'Ubah',
+  'common.delete': 'Hapus',
+  'common.close': 'Tutup',
+  'common.cancel': 'Batal',
+  'common.save': 'Simpan',
+  'common.loading': 'Memuat…',
+  'common.confirm': 'Konfirmasi',
+  'common.yes_delete': 'Ya, hapus',
+  'common.actions': 'Tindakan',
+  'common.none': '—',
+  'common.load_failed': 'Gagal memuat data: {message}',
+  'common.choose': '— Pilih —',
+
+  'admin.nav_label': 'Menu administrasi',
+  'admin.users': 'Pengguna',
+  'admin.orgs': 'Organisasi',
+  'admin.holidays': 'Hari libur',
+  'admin.forbidden_title': 'Akses ditolak',
+  'admin.forbidden': 'Halaman ini hanya untuk administrator.',
+
+  'users.title': 'Pengguna',
+  'users.lead': 'Cari akun, buat akun petugas, atur peran, dan nonaktifkan akun.',
+  'users.search': 'Cari nama, email, atau nomor HP',
+  'users.filter_role': 'Peran',
+  'users.all_roles': 'Semua peran',
+  'users.search_submit': 'Cari',
+  'users.add': 'Tambah akun petugas',
+  'users.col_name': 'Nama',
+  'users.col_contact': 'Kontak',
+  'users.col_roles': 'Peran',
+  'users.col_created': 'Terdaftar',
+  'users.edit_label': 'Ubah akun {name}',
+  'users.edit_title': 'Ubah akun',
+  'users.create_title': 'Akun petugas baru',
+  'users.count': 'Menampilkan {from}–{to} dari {total} pengguna',
+  'users.none': 'Tidak ada pengguna yang cocok.',
+  'users.prev': 'Sebelumnya',
+  'users.next': 'Berikutnya',
+  'users.pages': 'Halaman daftar pengguna',
+  'users.created': 'Akun {name} dibuat.',
+  'users.saved': 'Akun {name} disimpan.',
+  'users.disabled_badge': 'Nonaktif',
+  'users.disabled': 'Nonaktifkan akun ini',
+  'users.disabled_hint': 'Akun nonaktif tidak dapat masuk.',
+  'users.password_initial': 'Kata sandi awal',
+  'users.password_initial_hint': 'Minimal 8 karakter. Sampaikan kepada petugas lewat jalur aman.',
+  'users.password_reset': 'Kata sandi baru',
+  'users.password_reset_hint': 'Kosongkan bila tidak diganti.',
+  'users.role': 'Peran',
+  'users.unit': 'Unit kerja',
+  'users.district': 'Kecamatan',
+  'users.village': 'Desa/kelurahan',
+  'users.roles': 'Peran dan cakupan',
+  'users.add_role': 'Tambah peran',
+  'users.remove_role': 'Hapus peran {role}',
+  'users.no_roles': 'Belum ada peran.',
+  'users.scope_unit_required': 'Pilih unit kerja untuk peran ini.',
+  'users.scope_village_required': 'Pilih desa/kelurahan untuk peran ini.',
+
+  'orgs.title': 'Organisasi perangkat daerah',
+  'orgs.lead': 'Susunan OPD, unit kerja, dan fasilitas layanan. Petugas ditempatkan pada unit.',
+  'orgs.add': 'Tambah unit',
+  'orgs.create_title': 'Unit baru',
+  'orgs.edit_title': 'Ubah unit',
+  'orgs.edit_label': 'Ubah unit {name}',
+  'orgs.delete_label': 'Hapus unit {name}',
+  'orgs.code': 'Kode',
+  'orgs.code_hint': 'Kode singkat, misalnya DINKES. Tidak dapat diubah setelah disimpan.',
+  'orgs.name': 'Nama unit',
+  'orgs.kind': 'Jenis',
+  'orgs.parent': 'Induk',
+  'orgs.no_parent': '— Tanpa induk (tingkat teratas) —',
+  'orgs.region': 'Wilayah',
+  'orgs.no_region': '— Tanpa wilayah —',
+  'orgs.region_hint': 'Untuk kecamatan dan puskesmas: kecamatan tempatnya.',
+  'orgs.empty': 'Belum ada unit.',
+  'orgs.count': '{n} unit',
+  'orgs.delete_confirm': 'Hapus unit {name}?',
+  'orgs.delete_hint': 'Unit yang masih memiliki sub-unit atau pegawai tidak dapat dihapus.',
+  'orgs.in_use': 'Unit ini masih memiliki sub-unit atau pegawai, jadi belum dapat dihapus.',
+  'orgs.deleted': 'Unit {name} dihapus.',
+  'orgs.saved': 'Unit {name} disimpan.',
+  'orgs.created': 'Unit {name} ditambahkan.',
+  'orgs.demo': 'Demo',
+  'kind.secretariat': 'Sekretariat',
+  'kind.agency': 'Dinas/badan',
+  'kind.office': 'Kantor/bagian',
+  'kind.hospital': 'Rumah sakit',
+  'kind.health_facility': 'Fasilitas kesehatan',
+  'kind.district': 'Kecamatan',
+  'kind.other': 'Lainnya',
+
+  'holidays.title': 'Hari libur',
+  'holidays.lead': 'Hari libur nasional dan cuti bersama dipakai untuk menghitung tenggat layanan dalam hari kerja.',
+  'holidays.year': 'Tahun',
+  'holidays.prev_year': 'Tahun sebelumnya',
+  'holidays.next_year': 'Tahun berikutnya',
+  'holidays.add': 'Tambah hari libur',
+  'holidays.create_title': 'Hari libur baru',
+  'holidays.edit_title': 'Ubah hari libur',
+  'holidays.edit_label': 'Ubah {name}',
+  'holidays.delete_label': 'Hapus {name}',
+  'holidays.date': 'Tanggal',
+  'holidays.date_fixed': 'Tanggal tidak dapat diubah. Hapus lalu tambah baru bila tanggalnya salah.',
+  'holidays.name': 'Nama hari libur',
+  'holidays.kind': 'Jenis',
+  'holidays.empty': 'Belum ada hari libur untuk tahun {year}.',
+  'holidays.count': '{n} hari libur pada tahun {year}',
+  'holidays.delete_confirm': 'Hapus {name} ({date})?',
+  'holidays.created': '{name} ditambahkan.',
+  'holidays.saved': '{name} disimpan.',
+  'holidays.deleted': '{name} dihapus.',
+  'holiday_kind.national': 'Libur nasional',
+  'holiday_kind.cuti_bersama': 'Cuti bersama',
+
+  'notfound.title': 'Halaman tidak ditemukan',
+  'notfound.lead': 'Alamat yang Anda buka tidak ada atau sudah dipindahkan.',
+  'notfound.home': 'Kembali ke beranda',
+};
+
+const en = {
+  'site.name': 'Pendopo',
+  'site.tagline': 'Open public-services platform',
+  'site.regency': 'Kabupaten Purbalingga',
+  'skip': 'Skip to main content',
+  'nav.label': 'Main menu',
+  'nav.home': 'Home',
+  'nav.profile': 'Profile',
+  'nav.admin': 'Administration',
+  'auth.login': 'Log in',
+  'auth.register': 'Register',
+  'auth.logout': 'Log out',
+  'auth.account': 'Account',
+  'auth.logged_in_as': 'Logged in as {name}',
+  'footer.copy': '© {year} Government of {regency}',
+  'footer.about': 'Pendopo is the open public-services platform for the people of {regency}.',
+  'footer.time': 'All times are shown in WIB (UTC+7).',
+  'footer.label': 'Site information',
+
+  'title.home': 'Home · Pendopo',
+  'title.login': 'Log in · Pendopo',
+  'title.register': 'Register · Pendopo',
+  'title.profile': 'My profile · Pendopo',
+  'title.users': 'Users · Administration · Pendopo',
+  'title.orgs': 'Organisations · Administration · Pendopo',
+  'title.holidays': 'Holidays · Administration · Pendopo',
+  'title.404': 'Page not found · Pendopo',
+
+  'home.eyebrow': 'Online public services',
+  'home.title': 'Public services of {regency}',
+  'home.lead': 'File a complaint, apply for a permit, take a queue number and find government data — all in one place, at any time.',
+  'home.cta_register': 'Create an account',
+  'home.cta_login': 'Log in',
+  'home.cta_profile': 'My profile',
+  'home.welcome': 'Welcome, {name}.',
+  'home.services': 'Services',
+  'home.services_lead': 'Choose the service you need. Services marked “Coming soon” are being prepared.',
+  'badge.soon': 'Coming soon',
+  'svc.matur.name': 'Matur Bupati',
+  'svc.matur.tag': 'Complaints & suggestions',
+  'svc.matur.desc': 'Send complaints and suggestions to the Regent and the regional agencies, and follow how they are handled.',
+  'svc.siintan.name': 'Si-Intan',
+  'svc.siintan.tag': 'Research permits',
+  'svc.siintan.desc': 'Apply for a research permit letter online and receive an electronically signed letter.',
+  'svc.simantri.name': 'Simantri',
+  'svc.simantri.tag': 'Health centre & hospital queues',
+  'svc.simantri.desc': 'Take a queue number at a health centre or hospital and follow the calls from home.',
+  'svc.satudata.name': 'Satu Data',
+  'svc.satudata.tag': 'Open data',
+  'svc.satudata.desc': 'Find and download official data published by the regional agencies.',
+  'svc.ppid.name': 'PPID',
+  'svc.ppid.tag': 'Public information requests',
+  'svc.ppid.desc': 'Request public information and file objections under Law 14/2008.',
+  'svc.ikm.name': 'IKM',
+  'svc.ikm.tag': 'Public satisfaction survey',
+  'svc.ikm.desc': 'Rate the service you received so that it keeps getting better.',
+  'svc.desa.name': 'Desa Digital',
+  'svc.desa.tag': 'Village services',
+  'svc.desa.desc': 'Request village letters and see information about your village.',
+
+  'form.optional': '(optional)',
+  'form.sending': 'Sending…',
+  'form.show_password': 'Show password',
+
+  'validation.required': 'This field is required.',
+  'validation.email': 'Enter a valid email address, for example name@example.id.',
+  'validation.min_length': 'At least {n} characters.',
+  'validation.max_length': 'At most {n} characters.',
+  'validation.pattern': 'This value is not in the expected format.',
+  'validation.phone': 'A phone number may only hold digits, spaces, + or -.',
+  'validation.email_or_phone': 'Enter an email address or a phone number (one is required).',
+  'validation.password_mismatch': 'The passwords do not match.',
+  'validation.date': 'Enter a valid date.',
+  'validation.summary': 'Some fields need your attention.',
+
+  'error.invalid_json': 'The server could not read the request.',
+  'error.unknown_field': 'The request contained an unknown field.',
+  'error.invalid': 'Some values are not valid.',
+  'error.invalid.password': 'The password must have at least 8 characters.',
+  'error.invalid.new_password': 'The new password must have at least 8 characters.',
+  'error.invalid.email': 'The email address is not valid.',
+  'error.invalid.phone': 'The phone number is not valid.',
+  'error.invalid.date': 'The date is not valid.',
+  'error.unauthenticated': 'Please log in first.',
+  'error.invalid_credentials': 'Wrong email/phone number or password.',
+  'error.invalid_credentials.current_password': 'The current password is wrong.',
+  'error.forbidden': 'You are not allowed to do this.',
+  'error.csrf': 'Your session needs refreshing. Reload the page and try again.',
+  'error.not_found': 'Not found.',
+  'error.method_not_allowed': 'This action is not available.',
+  'error.conflict': 'This already exists or is still in use.',
+  'error.conflict.email': 'This email address is already registered.',
+  'error.conflict.phone': 'This phone number is already registered.',
+  'error.conflict.code': 'This code is already taken.',
+  'error.conflict.date': 'There is already a holiday on this date.',
+  'error.too_large': 'What you sent is too large.',
+  'error.rate_limited': 'Too many attempts from this address.',
+  'error.account_locked': 'The account is locked for a while after too many failed logins.',
+  'error.retry_after': 'Try again in {time}.',
+  'error.busy': 'The server is busy. Try again in a moment.',
+  'error.internal': 'Something went wrong on the server. Try again later.',
+  'error.network': 'Cannot reach the server. Check your connection.',
+
+  'login.title': 'Log in',
+  'login.lead': 'Log in to submit and follow your requests.',
+  'login.identifier': 'Email or phone number',
+  'login.password': 'Password',
+  'login.submit': 'Log in',
+  'login.no_account': 'No account yet?',
+  'login.register_link': 'Register now',
+
+  'register.title': 'Create an account',
+  'register.lead': 'One account for every Pendopo service.',
+  'register.name': 'Full name',
+  'register.email': 'Email',
+  'register.phone': 'Phone number',
+  'register.contact_legend': 'Contact',
+  'register.contact_hint': 'Enter an email address, a phone number, or both. One is required.',
+  'register.password': 'Password',
+  'register.password_hint': 'At least 8 characters.',
+  'register.password2': 'Repeat the password',
+  'register.submit': 'Register',
+  'register.have_account': 'Already have an account?',
+  'register.login_link': 'Log in',
+
+  'profile.title': 'My profile',
+  'profile.account': 'Account details',
+  'profile.name': 'Full name',
+  'profile.email': 'Email',
+  'profile.phone': 'Phone number',
+  'profile.lang': 'Language',
+  'profile.lang_hint': 'Language of the pages and of notifications.',
+  'profile.roles': 'Roles',
+  'profile.since': 'Registered on',
+  'profile.edit': 'Edit profile',
+  'profile.save': 'Save changes',
+  'profile.saved': 'Profile saved.',
+  'profile.unchanged': 'Nothing changed.',
+  'profile.password': 'Change password',
+  'profile.password_lead': 'Changing the password ends your sessions on other devices.',
+  'profile.current_password': 'Current password',
+  'profile.new_password': 'New password',
+  'profile.new_password2': 'Repeat the new password',
+  'profile.password_submit': 'Change password',
+  'profile.password_saved': 'Password changed. Sessions on other devices have ended.',
+  'lang.id': 'Bahasa Indonesia',
+  'lang.en': 'English',
+
+  'role.citizen': 'Citizen',
+  'role.officer': 'Officer',
+  'role.unit_head': 'Unit head',
+  'role.walidata': 'Data steward (walidata)',
+  'role.village_operator': 'Village operator',
+  'role.admin': 'Administrator',
+  'role.regent_office': 'Regent’s office',
+
+  'common.edit': 'Edit',
+  'common.delete': 'Delete',
+  'common.close': 'Close',
+  'common.cancel': 'Cancel',
+  'common.save': 'Save',
+  'common.loading': 'Loading…',
+  'common.confirm': 'Confirm',
+  'common.yes_delete': 'Yes, delete',
+  'common.actions': 'Actions',
+  'common.none': '—',
+  'common.load_failed': 'Could not load the data: {message}',
+  'common.choose': '— Choose —',
+
+  'admin.nav_label': 'Administration menu',
+  'admin.users': 'Users',
+  'admin.orgs': 'Organisations',
+  'admin.holidays': 'Holidays',
+  'admin.forbidden_title': 'Access denied',
+  'admin.forbidden': 'This page is for administrators only.',
+
+  'users.title': 'Users',
+  'users.lead': 'Find accounts, create staff accounts, set roles and disable accounts.',
+  'users.search': 'Search name, email or phone number',
+  'users.filter_role': 'Role',
+  'users.all_roles': 'All roles',
+  'users.search_submit': 'Search',
+  'users.add': 'Add staff account',
+  'users.col_name': 'Name',
+  'users.col_contact': 'Contact',
+  'users.col_roles': 'Roles',
+  'users.col_created': 'Registered',
+  'users.edit_label': 'Edit account {name}',
+  'users.edit_title': 'Edit account',
+  'users.create_title': 'New staff account',
+  'users.count': 'Showing {from}–{to} of {total} users',
+  'users.none': 'No matching users.',
+  'users.prev': 'Previous',
+  'users.next': 'Next',
+  'users.pages': 'User list pages',
+  'users.created': 'Account {name} created.',
+  'users.saved': 'Account {name} saved.',
+  'users.disabled_badge': 'Disabled',
+  'users.disabled': 'Disable this account',
+  'users.disabled_hint': 'A disabled account cannot log in.',
+  'users.password_initial': 'Initial password',
+  'users.password_initial_hint': 'At least 8 characters. Hand it to the officer through a safe channel.',
+  'users.password_reset': 'New password',
+  'users.password_reset_hint': 'Leave empty to keep the current one.',
+  'users.role': 'Role',
+  'users.unit': 'Work unit',
+  'users.district': 'District (kecamatan)',
+  'users.village': 'Village (desa/kelurahan)',
+  'users.roles': 'Roles and scope',
+  'users.add_role': 'Add role',
+  'users.remove_role': 'Remove role {role}',
+  'users.no_roles': 'No roles yet.',
+  'users.scope_unit_required': 'Choose the work unit for this role.',
+  'users.scope_village_required': 'Choose the village for this role.',
+
+  'orgs.title': 'Regional agencies (OPD)',
+  'orgs.lead': 'The agencies, work units and service facilities. Officers are placed in a unit.',
+  'orgs.add': 'Add unit',
+  'orgs.create_title': 'New unit',
+  'orgs.edit_title': 'Edit unit',
+  'orgs.edit_label': 'Edit unit {name}',
+  'orgs.delete_label': 'Delete unit {name}',
+  'orgs.code': 'Code',
+  'orgs.code_hint': 'A short code, e.g. DINKES. It cannot be changed once saved.',
+  'orgs.name': 'Unit name',
+  'orgs.kind': 'Kind',
+  'orgs.parent': 'Parent',
+  'orgs.no_parent': '— No parent (top level) —',
+  'orgs.region': 'Region',
+  'orgs.no_region': '— No region —',
+  'orgs.region_hint': 'For districts and health centres: the district it serves.',
+  'orgs.empty': 'No units yet.',
+  'orgs.count': '{n} units',
+  'orgs.delete_confirm': 'Delete unit {name}?',
+  'orgs.delete_hint': 'A unit that still has sub-units or staff cannot be deleted.',
+  'orgs.in_use': 'This unit still has sub-units or staff, so it cannot be deleted yet.',
+  'orgs.deleted': 'Unit {name} deleted.',
+  'orgs.saved': 'Unit {name} saved.',
+  'orgs.created': 'Unit {name} added.',
+  'orgs.demo': 'Demo',
+  'kind.secretariat': 'Secretariat',
+  'kind.agency': 'Agency',
+  'kind.office': 'Office',
+  'kind.hospital': 'Hospital',
+  'kind.health_facility': 'Health facility',
+  'kind.district': 'District',
+  'kind.other': 'Other',
+
+  'holidays.title': 'Holidays',
+  'holidays.lead': 'National holidays and collective leave days are used to count service deadlines in working days.',
+  'holidays.year': 'Year',
+  'holidays.prev_year': 'Previous year',
+  'holidays.next_year': 'Next year',
+  'holidays.add': 'Add holiday',
+  'holidays.create_title': 'New holiday',
+  'holidays.edit_title': 'Edit holiday',
+  'holidays.edit_label': 'Edit {name}',
+  'holidays.delete_label': 'Delete {name}',
+  'holidays.date': 'Date',
+  'holidays.date_fixed': 'The date cannot be changed. Delete the holiday and add it again if the date is wrong.',
+  'holidays.name': 'Holiday name',
+  'holidays.kind': 'Kind',
+  'holidays.empty': 'No holidays for {year} yet.',
+  'holidays.count': '{n} holidays in {year}',
+  'holidays.delete_confirm': 'Delete {name} ({date})?',
+  'holidays.created': '{name} added.',
+  'holidays.saved': '{name} saved.',
+  'holidays.deleted': '{name} deleted.',
+  'holiday_kind.national': 'National holiday',
+  'holiday_kind.cuti_bersama': 'Collective leave (cuti bersama)',
+
+  'notfound.title': 'Page not found',
+  'notfound.lead': 'The address you opened does not exist or has moved.',
+  'notfound.home': 'Back to the home page',
+};
+
+const DICTS = { id, en };
+
+function stored() {
+  try { return localStorage.getItem(STORAGE_KEY); } catch { return null; }
+}
+
+let current = LANGS.includes(stored()) ? stored() : 'id';
+
+export function getLang() { return current; }
+export function hasChosenLang() { return LANGS.includes(stored()); }
+
+export function has(key) { return key in DICTS[current] || key in id; }
+
+export function t(key, vars) {
+  let s = DICTS[current][key] ?? id[key] ?? key;
+  if (vars) s = s.replace(/\{(\w+)\}/g, (m, name) => (vars[name] !== undefined && vars[name] !== null ? String(vars[name]) : m));
+  return s;
+}
+
+function varsOf(el) {
+  const raw = el.getAttribute('data-i18n-vars');
+  if (!raw) return undefined;
+  try { return JSON.parse(raw); } catch { return undefined; }
+}
+
+export function applyI18n(root = document) {
+  document.documentElement.lang = current;
+  const scope = root.querySelectorAll ? root : document;
+  const pick = (attr) => {
+    const list = Array.from(scope.querySelectorAll(`[${attr}]`));
+    if (root !== document && root.hasAttribute && root.hasAttribute(attr)) list.unshift(root);
+    return list;
+  };
+  for (const el of pick('data-i18n')) el.textContent = t(el.getAttribute('data-i18n'), varsOf(el));
+  for (const el of pick('data-i18n-placeholder')) el.setAttribute('placeholder', t(el.getAttribute('data-i18n-placeholder'), varsOf(el)));
+  for (const el of pick('data-i18n-aria-label')) el.setAttribute('aria-label', t(el.getAttribute('data-i18n-aria-label'), varsOf(el)));
+}
+
+export function setLang(lang, { persist = true } = {}) {
+  if (!LANGS.includes(lang)) return;
+  if (persist) { try { localStorage.setItem(STORAGE_KEY, lang); } catch { /* private mode */ } }
+  if (lang === current) return;
+  current = lang;
+  applyI18n();
+  window.dispatchEvent(new CustomEvent('pendopo:lang', { detail: { lang } }));
+}
+
+export function onLangChange(fn) {
+  window.addEventListener('pendopo:lang', () => fn(current));
+}
+
+// Mark an element for (re)translation and fill it now.
+export function tr(el, key, vars) {
+  el.setAttribute('data-i18n', key);
+  if (vars) el.setAttribute('data-i18n-vars', JSON.stringify(vars));
+  else el.removeAttribute('data-i18n-vars');
+  el.textContent = t(key, vars);
+  return el;
+}
+
+function duration(seconds) {
+  const unit = seconds >= 90 ? 'minute' : 'second';
+  const n = unit === 'minute' ? Math.ceil(seconds / 60) : seconds;
+  try {
+    return new Intl.NumberFormat(current === 'en' ? 'en-GB' : 'id-ID', { style: 'unit', unit, unitDisplay: 'long' }).format(n);
+  } catch {
+    return `${n} ${unit}`;
+  }
+}
+
+// A friendly message for an ApiError (or any Error).
+// Lockouts show the server's own words, which say why and for how long.
+export function errorMessage(err) {
+  if (!err) return t('error.internal');
+  const code = err.code || 'internal';
+  let msg;
+  if (code === 'account_locked' || code === 'rate_limited') {
+    msg = err.message && err.message !== code ? err.message : t(`error.${code}`);
+    if (err.retryAfter) msg += ` ${t('error.retry_after', { time: duration(err.retryAfter) })}`;
+    return msg;
+  }
+  const field = err.field ? String(err.field).replace(/[[.].*$/, '') : null;
+  if (field && has(`error.${code}.${field}`)) return t(`error.${code}.${field}`);
+  if (code === 'invalid' && err.message) return err.message;   // the server says what is wrong
+  if (has(`error.${code}`)) return t(`error.${code}`);
+  return err.message || t('error.internal');
+}
