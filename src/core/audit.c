@@ -3,8 +3,8 @@
  * hash = SHA-256(prev_hash "\n" id "\n" at "\n" actor "\n" action "\n"
  * object "\n" details).  The id is inside the hash, so deleting a row in the
  * middle breaks the next row's link, and editing any column breaks its own
- * hash.  Appends happen inside the writer's transaction: on SQLite writers
- * are serialised by BEGIN IMMEDIATE, so reading the last hash is race-free.
+ * hash.  Appends happen inside the writer's transaction under db_lock(), so
+ * two writers never read the same last hash.
  */
 #include "audit.h"
 #include "arena.h"
@@ -55,6 +55,8 @@ int audit_append(struct db_conn *c, const struct caller *actor, const char *acti
 {
 	char prev[65] = "", at[24], actor_s[64], hash[65];
 	int64_t id = 1;
+	if (db_lock(c, "audit") != DB_OK)
+		return -1;
 	struct db_stmt *st = db_query(c, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", "");
 	if (!st)
 		return -1;

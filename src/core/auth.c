@@ -9,6 +9,7 @@
  * behind one load balancer share them.
  */
 #include "auth.h"
+#include "app.h"
 #include "audit.h"
 #include "orgs.h"
 #include "regions.h"

@@ -26,7 +26,7 @@ static const struct db_backend *backend_for(const char *url, const char **target
 	}
 	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
 		*target = url;
-		return NULL;
+		return &db_pg_backend;
 	}
 	*target = url;
 	return &db_sqlite_backend;
@@ -36,10 +36,6 @@ struct db *db_open(const char *url, int pool_size, char *err, size_t errlen)
 {
 	const char *target;
 	const struct db_backend *be = backend_for(url, &target);
-	if (!be) {
-		snprintf(err, errlen, "no backend for %s", url);
-		return NULL;
-	}
 	if (pool_size < 1)
 		pool_size = 1;
 	struct db *db = calloc(1, sizeof(*db));
@@ -248,6 +244,14 @@ void db_tx_rollback(struct db_conn *c)
 int db_in_tx(const struct db_conn *c)
 {
 	return c->in_tx;
+}
+
+int db_lock(struct db_conn *c, const char *name)
+{
+	if (!c->be->lock_sql)
+		return DB_OK;
+	int rc = db_exec(c, c->be->lock_sql, "s", name);
+	return rc == DB_DONE ? DB_OK : rc;
 }
 
 const char *db_errmsg(struct db_conn *c)

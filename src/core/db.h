@@ -71,6 +71,9 @@ int db_tx_begin(struct db_conn *c);
 int db_tx_commit(struct db_conn *c);
 void db_tx_rollback(struct db_conn *c);
 int db_in_tx(const struct db_conn *c);
+/* Serialise the transactions that touch one named resource (the audit
+ * chain's head, say) until commit.  SQLite writers are serial already. */
+int db_lock(struct db_conn *c, const char *name);
 
 const char *db_errmsg(struct db_conn *c);
 

@@ -30,6 +30,7 @@ struct db_backend {
 	int64_t (*changes)(struct db_stmt *st);
 	int (*exec_script)(struct db_conn *c, const char *sql);
 	const char *begin_sql;		/* a write transaction */
+	const char *lock_sql;		/* db_lock(); NULL when writers are serial */
 };
 
 struct db_conn {
@@ -44,5 +45,6 @@ struct db_stmt {
 };
 
 extern const struct db_backend db_sqlite_backend;
+extern const struct db_backend db_pg_backend;
 
 #endif

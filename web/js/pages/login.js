@@ -18,4 +18,3 @@ if (params.has('next')) $('#register-link').href = `/register.html?next=${encode
 
 const ctx = await initPage({ active: 'login' });
 if (ctx && ctx.user) location.replace(next);
-else $('#login-email').focus({ preventScroll: true });

@@ -1,0 +1,374 @@
+/* db_pg.c - the PostgreSQL backend (libpq).
+ *
+ * Module SQL uses '?' placeholders; they are rewritten to $1..$n once, when
+ * a statement is first prepared on a connection, and the server-side
+ * prepared statement is reused from then on.  Parameters travel as text
+ * with unspecified types, so PostgreSQL infers them from the statement just
+ * as SQLite's dynamic typing accepts them.  A step fetches the whole result
+ * on the first call and walks its rows; the queries a request makes are
+ * small and bounded by LIMIT.
+ */
+#include "db_backend.h"
+
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_SLOTS 128
+#define MAX_PARAMS 32
+
+struct pg_stmt {
+	struct db_stmt base;
+	char *sql;		/* the original text, the cache key */
+	char name[16];		/* server-side prepared statement */
+	unsigned hash;
+	int nparams;
+	char *values[MAX_PARAMS];
+	PGresult *res;
+	int row, nrows;
+	int busy, cached;
+};
+
+struct pg_conn {
+	struct db_conn base;
+	PGconn *pg;
+	struct pg_stmt *cache[CACHE_SLOTS];
+	int evict;
+	unsigned serial;
+};
+
+static unsigned sql_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int map_result(struct pg_conn *c, PGresult *res)
+{
+	ExecStatusType st = PQresultStatus(res);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return DB_OK;
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	snprintf(c->base.err, sizeof(c->base.err), "%s", PQresultErrorMessage(res));
+	size_t n = strlen(c->base.err);
+	if (n && c->base.err[n - 1] == '\n')
+		c->base.err[n - 1] = '\0';
+	if (state && strncmp(state, "23", 2) == 0)
+		return DB_CONSTRAINT;
+	/* serialization failure, deadlock, lock not available */
+	if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+		      strcmp(state, "55P03") == 0))
+		return DB_BUSY;
+	return DB_ERROR;
+}
+
+static struct db_conn *pg_connect(const char *url, char *err, size_t errlen)
+{
+	struct pg_conn *c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->pg = PQconnectdb(url);
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		snprintf(err, errlen, "%s", PQerrorMessage(c->pg));
+		PQfinish(c->pg);
+		free(c);
+		return NULL;
+	}
+	/* Quiet NOTICEs ("relation exists, skipping") on stderr. */
+	PGresult *res = PQexec(c->pg, "SET client_min_messages = warning");
+	PQclear(res);
+	return &c->base;
+}
+
+static void stmt_clear(struct pg_stmt *s)
+{
+	for (int i = 0; i < s->nparams; i++) {
+		free(s->values[i]);
+		s->values[i] = NULL;
+	}
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = -1;
+	s->nrows = 0;
+}
+
+static void stmt_free(struct pg_conn *c, struct pg_stmt *s)
+{
+	stmt_clear(s);
+	if (s->name[0] && c->pg && PQstatus(c->pg) == CONNECTION_OK) {
+		char sql[48];
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
+		PQclear(PQexec(c->pg, sql));
+	}
+	free(s->sql);
+	free(s);
+}
+
+static void pg_disconnect(struct db_conn *base)
+{
+	struct pg_conn *c = (struct pg_conn *)base;
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (c->cache[i]) {
+			stmt_clear(c->cache[i]);
+			free(c->cache[i]->sql);
+			free(c->cache[i]);
+		}
+	PQfinish(c->pg);
+	free(c);
+}
+
+/* '?' outside quotes becomes $n. */
+static char *rewrite(const char *sql, int *nparams)
+{
+	size_t len = strlen(sql);
+	char *out = malloc(len * 4 + 1), *o = out;
+	char quote = 0;
+	int n = 0;
+	if (!out)
+		return NULL;
+	for (const char *p = sql; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == '?') {
+			o += sprintf(o, "$%d", ++n);
+			continue;
+		}
+		*o++ = *p;
+	}
+	*o = '\0';
+	*nparams = n;
+	return out;
+}
+
+static struct db_stmt *pg_prepare(struct db_conn *base, const char *sql)
+{
+	struct pg_conn *c = (struct pg_conn *)base;
+	unsigned h = sql_hash(sql);
+	int free_slot = -1;
+
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		struct pg_stmt *s = c->cache[i];
+		if (!s) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		if (s->hash == h && !s->busy && strcmp(s->sql, sql) == 0) {
+			s->busy = 1;
+			return &s->base;
+		}
+	}
+
+	struct pg_stmt *s = calloc(1, sizeof(*s));
+	int nparams = 0;
+	char *text = rewrite(sql, &nparams);
+	if (!s || !text || nparams > MAX_PARAMS) {
+		snprintf(base->err, sizeof(base->err), nparams > MAX_PARAMS ? "too many parameters" : "out of memory");
+		free(s);
+		free(text);
+		return NULL;
+	}
+	s->sql = strdup(sql);
+	snprintf(s->name, sizeof(s->name), "p%u", ++c->serial);
+	PGresult *res = PQprepare(c->pg, s->name, text, 0, NULL);
+	free(text);
+	int rc = map_result(c, res);
+	PQclear(res);
+	if (rc != DB_OK || !s->sql) {
+		free(s->sql);
+		free(s);
+		return NULL;
+	}
+	s->base.conn = base;
+	s->hash = h;
+	s->nparams = nparams;
+	s->busy = 1;
+	s->row = -1;
+
+	if (free_slot < 0) {
+		for (int n = 0; n < CACHE_SLOTS; n++) {
+			int i = (c->evict + n) % CACHE_SLOTS;
+			if (!c->cache[i]->busy) {
+				stmt_free(c, c->cache[i]);
+				c->cache[i] = NULL;
+				free_slot = i;
+				c->evict = (i + 1) % CACHE_SLOTS;
+				break;
+			}
+		}
+	}
+	if (free_slot >= 0) {
+		s->cached = 1;
+		c->cache[free_slot] = s;
+	}
+	return &s->base;
+}
+
+static void pg_finish(struct db_stmt *base)
+{
+	struct pg_stmt *s = (struct pg_stmt *)base;
+	if (!s->cached) {
+		stmt_free((struct pg_conn *)base->conn, s);
+		return;
+	}
+	stmt_clear(s);
+	s->busy = 0;
+}
+
+static int set_param(struct db_stmt *base, int i, char *v)
+{
+	struct pg_stmt *s = (struct pg_stmt *)base;
+	if (i < 1 || i > s->nparams) {
+		free(v);
+		snprintf(base->conn->err, sizeof(base->conn->err), "parameter %d out of range", i);
+		return DB_ERROR;
+	}
+	free(s->values[i - 1]);
+	s->values[i - 1] = v;
+	return DB_OK;
+}
+
+static int pg_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+	char buf[24];
+	snprintf(buf, sizeof(buf), "%" PRId64, v);
+	return set_param(st, i, strdup(buf));
+}
+
+static int pg_bind_double(struct db_stmt *st, int i, double v)
+{
+	char buf[40];
+	snprintf(buf, sizeof(buf), "%.17g", v);
+	return set_param(st, i, strdup(buf));
+}
+
+static int pg_bind_text(struct db_stmt *st, int i, const char *v)
+{
+	return set_param(st, i, strdup(v));
+}
+
+static int pg_bind_null(struct db_stmt *st, int i)
+{
+	return set_param(st, i, NULL);
+}
+
+static int pg_step(struct db_stmt *base)
+{
+	struct pg_stmt *s = (struct pg_stmt *)base;
+	struct pg_conn *c = (struct pg_conn *)base->conn;
+	if (!s->res) {
+		s->res = PQexecPrepared(c->pg, s->name, s->nparams, (const char *const *)s->values, NULL, NULL, 0);
+		int rc = map_result(c, s->res);
+		if (rc != DB_OK) {
+			PQclear(s->res);
+			s->res = NULL;
+			return rc;
+		}
+		s->nrows = PQntuples(s->res);
+		s->row = -1;
+	}
+	if (s->row + 1 < s->nrows) {
+		s->row++;
+		return DB_ROW;
+	}
+	s->row = s->nrows;
+	return DB_DONE;
+}
+
+#define PS(st) ((struct pg_stmt *)(st))
+
+static const char *pg_col_text(struct db_stmt *st, int i)
+{
+	struct pg_stmt *s = PS(st);
+	if (!s->res || s->row < 0 || s->row >= s->nrows || PQgetisnull(s->res, s->row, i))
+		return NULL;
+	return PQgetvalue(s->res, s->row, i);
+}
+
+static int64_t pg_col_int(struct db_stmt *st, int i)
+{
+	const char *v = pg_col_text(st, i);
+	if (!v)
+		return 0;
+	if (v[0] == 't' && v[1] == '\0')	/* a boolean expression */
+		return 1;
+	return strtoll(v, NULL, 10);
+}
+
+static double pg_col_double(struct db_stmt *st, int i)
+{
+	const char *v = pg_col_text(st, i);
+	return v ? strtod(v, NULL) : 0.0;
+}
+
+static int pg_col_is_null(struct db_stmt *st, int i)
+{
+	struct pg_stmt *s = PS(st);
+	return !s->res || s->row < 0 || s->row >= s->nrows || PQgetisnull(s->res, s->row, i);
+}
+
+static int pg_col_count(struct db_stmt *st)
+{
+	return PS(st)->res ? PQnfields(PS(st)->res) : 0;
+}
+
+static const char *pg_col_name(struct db_stmt *st, int i)
+{
+	return PS(st)->res ? PQfname(PS(st)->res, i) : NULL;
+}
+
+static int64_t pg_changes(struct db_stmt *st)
+{
+	const char *n = PS(st)->res ? PQcmdTuples(PS(st)->res) : "";
+	return *n ? strtoll(n, NULL, 10) : 0;
+}
+
+static int pg_exec_script(struct db_conn *base, const char *sql)
+{
+	struct pg_conn *c = (struct pg_conn *)base;
+	PGresult *res = PQexec(c->pg, sql);
+	int rc = map_result(c, res);
+	/* COMMIT of a transaction that already failed answers "ROLLBACK":
+	 * that is a lost change, not a success. */
+	if (rc == DB_OK && strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+		snprintf(base->err, sizeof(base->err), "transaction aborted by an earlier error");
+		rc = DB_ERROR;
+	}
+	PQclear(res);
+	return rc;
+}
+
+const struct db_backend db_pg_backend = {
+	.dialect = DB_POSTGRES,
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.prepare = pg_prepare,
+	.finish = pg_finish,
+	.bind_int = pg_bind_int,
+	.bind_double = pg_bind_double,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.col_int = pg_col_int,
+	.col_double = pg_col_double,
+	.col_text = pg_col_text,
+	.col_is_null = pg_col_is_null,
+	.col_count = pg_col_count,
+	.col_name = pg_col_name,
+	.changes = pg_changes,
+	.exec_script = pg_exec_script,
+	/* Read committed: counters are guarded by conditional UPDATEs and
+	 * uniqueness by indexes, which stay correct at this level; the
+	 * audit chain takes an explicit lock (db_lock). */
+	.begin_sql = "BEGIN ISOLATION LEVEL READ COMMITTED",
+	.lock_sql = "SELECT pg_advisory_xact_lock(hashtext(?))",
+};

@@ -1,0 +1,682 @@
+/* regions.c - the region register: CSV import, lookups and the public
+ * search, plus GET /api/site which names the regency this server serves.
+ *
+ * Every row carries ord, its rank in (level, kode) order, given by the
+ * import.  All listings answer in that order, so "ORDER BY ord LIMIT n" lets
+ * an index hand over rows already sorted and stop after n, instead of
+ * sorting every match (a one-letter search matches some 12,000 names).
+ *
+ * A search lists names starting with q first, one level at a time from the
+ * (level, nama_lc) index, then names containing q when q has three
+ * characters or more - trigrams need three.  Both are ASCII
+ * case-insensitive: nama_lc is the name with A-Z lowered.
+ */
+#include "regions.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "audit.h"
+#include "csv.h"
+#include "http.h"
+#include "nik.h"
+#include "util.h"
+#include "validate.h"
+
+#define NAMA_MAX 200		/* bytes; published names stay under 60 */
+#define Q_MAX 100		/* characters in a search */
+#define LIMIT_DEFAULT 20
+#define LIMIT_MAX 100
+
+/* Above any UTF-8 text that starts with the same bytes: the upper end of
+ * the range of names with a given prefix (U+10FFFF). */
+#define PREFIX_END "\xf4\x8f\xbf\xbf"
+
+static const char *level_name(int level)
+{
+	static const char *const names[] = { "province", "regency", "district", "village" };
+	return level >= 1 && level <= 4 ? names[level - 1] : "unknown";
+}
+
+/* Strict UTF-8 (no overlong forms, surrogates or code points past
+ * U+10FFFF), so a stored name is always a valid JSON string. */
+static int utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		int more;
+		unsigned cp;
+		if ((*p & 0xe0) == 0xc0) {
+			more = 1;
+			cp = *p & 0x1fu;
+		} else if ((*p & 0xf0) == 0xe0) {
+			more = 2;
+			cp = *p & 0x0fu;
+		} else if ((*p & 0xf8) == 0xf0) {
+			more = 3;
+			cp = *p & 0x07u;
+		} else {
+			return 0;
+		}
+		for (int i = 1; i <= more; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;	/* also stops at the NUL */
+			cp = cp << 6 | (p[i] & 0x3fu);
+		}
+		static const unsigned min[] = { 0, 0x80, 0x800, 0x10000 };
+		if (cp < min[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		p += more + 1;
+	}
+	return 1;
+}
+
+static void ascii_lower(char *dst, const char *src)
+{
+	for (; *src; src++)
+		*dst++ = *src >= 'A' && *src <= 'Z' ? (char)(*src + ('a' - 'A')) : *src;
+	*dst = '\0';
+}
+
+/* Length of the parent's code: "33.03.01" -> 5; 0 for a province. */
+static size_t parent_len(const char *kode)
+{
+	const char *dot = strrchr(kode, '.');
+	return dot ? (size_t)(dot - kode) : 0;
+}
+
+/* ---- import --------------------------------------------------------------- */
+
+struct import_row {
+	const char *kode, *nama;	/* into the file buffer */
+	int level;
+	long line;
+};
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct import_row *x = a, *y = b;
+	if (x->level != y->level)
+		return x->level - y->level;
+	return strcmp(x->kode, y->kode);
+}
+
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open", path);
+		return NULL;
+	}
+	char *buf = NULL;
+	long size = -1;
+	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0)
+		buf = malloc((size_t)size + 1);	/* + 1: csv_init's spare byte */
+	if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size) {
+		snprintf(err, errlen, "%s: cannot read", path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	*len = (size_t)size;
+	return buf;
+}
+
+static int blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return *s == '\0';
+}
+
+/* Split and check every record; the rows point into buf. */
+static int parse_rows(char *buf, size_t len, struct import_row **out, size_t *nout,
+		      char *err, size_t errlen)
+{
+	struct csv csv;
+	char *f[2];
+	size_t n = 0, cap = 0;
+	struct import_row *rows = NULL;
+	int nf;
+
+	csv_init(&csv, buf, len);
+	nf = csv_next(&csv, f, 2);
+	if (nf != 2 || strcmp(f[0], "kode") != 0 || strcmp(f[1], "nama") != 0) {
+		snprintf(err, errlen, "line 1: the header must be kode,nama");
+		return -1;
+	}
+	while ((nf = csv_next(&csv, f, 2)) != CSV_END) {
+		const char *why = NULL;
+		if (nf == 1 && f[0][0] == '\0')
+			continue;	/* an empty line */
+		int level = nf == 2 ? region_code_level(f[0]) : 0;
+		if (nf == CSV_EQUOTE)
+			why = "a quoted field is not closed properly";
+		else if (nf != 2)
+			why = "expected two fields, kode and nama";
+		else if (!level)
+			why = "the code is not a region code like 33.03.01.2001";
+		else if (blank(f[1]))
+			why = "the name is empty";
+		else if (strlen(f[1]) > NAMA_MAX)
+			why = "the name is too long";
+		else if (!utf8_valid(f[1]))
+			why = "the name is not valid UTF-8";
+		if (why) {
+			snprintf(err, errlen, "line %ld: %s", csv.line, why);
+			free(rows);
+			return -1;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 131072;
+			struct import_row *grown = realloc(rows, cap * sizeof(*rows));
+			if (!grown) {
+				snprintf(err, errlen, "out of memory");
+				free(rows);
+				return -1;
+			}
+			rows = grown;
+		}
+		rows[n++] = (struct import_row){ f[0], f[1], level, csv.line };
+	}
+	*out = rows;
+	*nout = n;
+	return 0;
+}
+
+/* Sort into ord order and refuse repeated codes and orphans, which would
+ * make ancestors and child counts lie. */
+static int check_tree(struct import_row *rows, size_t n, char *err, size_t errlen)
+{
+	qsort(rows, n, sizeof(*rows), row_cmp);
+	for (size_t i = 0; i < n; i++) {
+		const struct import_row *r = &rows[i];
+		if (i > 0 && row_cmp(&rows[i - 1], r) == 0) {
+			snprintf(err, errlen, "line %ld: code %s repeats line %ld",
+				 r->line, r->kode, rows[i - 1].line);
+			return -1;
+		}
+		size_t pl = parent_len(r->kode);
+		if (!pl)
+			continue;
+		char parent[16];
+		memcpy(parent, r->kode, pl);
+		parent[pl] = '\0';
+		struct import_row key = { parent, NULL, r->level - 1, 0 };
+		if (!bsearch(&key, rows, n, sizeof(*rows), row_cmp)) {
+			snprintf(err, errlen, "line %ld: %s has no parent %s in the file",
+				 r->line, r->kode, parent);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int store(struct db_conn *c, const char *path, const struct import_row *rows, size_t n,
+		 char *err, size_t errlen)
+{
+	if (db_tx_begin(c) != DB_OK) {
+		snprintf(err, errlen, "cannot start a transaction: %s", db_errmsg(c));
+		return -1;
+	}
+	if (db_exec(c, "DELETE FROM regions", "") != DB_DONE)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		char lc[NAMA_MAX + 1], parent[16];
+		size_t pl = parent_len(rows[i].kode);
+		memcpy(parent, rows[i].kode, pl);
+		parent[pl] = '\0';
+		ascii_lower(lc, rows[i].nama);
+		if (db_exec(c, "INSERT INTO regions (ord, kode, nama, nama_lc, level, parent) "
+			       "VALUES (?, ?, ?, ?, ?, ?)", "isssis",
+			    (int64_t)(i + 1), rows[i].kode, rows[i].nama, lc,
+			    (int64_t)rows[i].level, pl ? parent : NULL) != DB_DONE)
+			goto fail;
+	}
+	char now[24];
+	time_iso_now(now);
+	/* On SQLite a trigger on region_imports rebuilds the trigram index,
+	 * once for the whole register instead of once per row. */
+	if (db_exec(c, "INSERT INTO region_imports (imported_at, source, rows) VALUES (?, ?, ?)",
+		    "ssi", now, path, (int64_t)n) != DB_DONE)
+		goto fail;
+	json_t *details = json_pack("{s:s,s:I}", "source", path, "rows", (json_int_t)n);
+	int rc = audit_append(c, NULL, "regions.import", "regions", details);
+	json_decref(details);
+	if (rc != 0)
+		goto fail;
+	if (db_tx_commit(c) != DB_OK) {
+		snprintf(err, errlen, "cannot commit the register: %s", db_errmsg(c));
+		return -1;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot store the register: %s", db_errmsg(c));
+	db_tx_rollback(c);
+	return -1;
+}
+
+int regions_import_csv(struct db_conn *c, const char *path, long *rows, char *err, size_t errlen)
+{
+	size_t len, n = 0;
+	struct import_row *v = NULL;
+	char *buf = read_file(path, &len, err, errlen);
+	if (!buf)
+		return -1;
+	int rc = parse_rows(buf, len, &v, &n, err, errlen);
+	if (rc == 0)
+		rc = check_tree(v, n, err, errlen);
+	if (rc == 0)
+		rc = store(c, path, v, n, err, errlen);
+	if (rc == 0)
+		*rows = (long)n;
+	free(v);
+	free(buf);
+	return rc;
+}
+
+/* ---- lookups -------------------------------------------------------------- */
+
+#define REGION_COLS "SELECT kode, nama, level FROM regions "
+
+static const char sql_provinces[] = REGION_COLS "WHERE level = 1 ORDER BY ord LIMIT ?";
+static const char sql_children[] = REGION_COLS "WHERE parent = ? ORDER BY ord LIMIT ?";
+
+int regions_lookup(struct db_conn *c, struct arena *a, const char *kode,
+		   const char **nama, int *level)
+{
+	struct db_stmt *st = db_query(c, "SELECT nama, level FROM regions WHERE kode = ?", "s", kode);
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		if (nama && !(*nama = arena_strdup(a, db_col_text(st, 0))))
+			rc = DB_ERROR;
+		if (level)
+			*level = (int)db_col_int(st, 1);
+	}
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+}
+
+int regions_exists_cb(void *conn, const char *kode)
+{
+	return regions_lookup(conn, NULL, kode, NULL, NULL) == 0;
+}
+
+int regions_children(struct db_conn *c, struct arena *a, const char *parent,
+		     struct region **out, size_t *n)
+{
+	struct db_stmt *st = parent ? db_query(c, sql_children, "si", parent, (int64_t)INT32_MAX)
+				    : db_query(c, sql_provinces, "i", (int64_t)INT32_MAX);
+	struct region *v = NULL;
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			/* The arena cannot grow a block in place: copy on doubling. */
+			struct region *grown = arena_alloc(a, (cap = cap ? cap * 2 : 32) * sizeof(*v));
+			if (!grown) {
+				rc = DB_ERROR;
+				break;
+			}
+			if (*n)
+				memcpy(grown, v, *n * sizeof(*v));
+			v = grown;
+		}
+		struct region *g = &v[(*n)++];
+		g->kode = arena_strdup(a, db_col_text(st, 0));
+		g->nama = arena_strdup(a, db_col_text(st, 1));
+		g->level = (int)db_col_int(st, 2);
+		if (!g->kode || !g->nama) {
+			rc = DB_ERROR;
+			break;
+		}
+	}
+	db_done(st);
+	*out = v;
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* ---- search ----------------------------------------------------------------- */
+
+/* Parameters: level, the prefix range, [the code range below the parent,]
+ * limit.  The contains query below a parent scans that parent's codes (a
+ * province has at most some 9,000) rather than the whole trigram index. */
+static const char sql_prefix[] =
+	REGION_COLS "WHERE level = ? AND nama_lc >= ? AND nama_lc < ? ORDER BY ord LIMIT ?";
+static const char sql_prefix_under[] =
+	REGION_COLS "WHERE level = ? AND nama_lc >= ? AND nama_lc < ? AND kode >= ? AND kode < ? "
+	"ORDER BY ord LIMIT ?";
+static const char sql_contains_under[] =
+	REGION_COLS "WHERE kode >= ? AND kode < ? AND nama_lc LIKE ? ESCAPE '\\' "
+	"AND (nama_lc < ? OR nama_lc >= ?) ORDER BY ord LIMIT ?";
+
+/* "%q%" with LIKE's own characters in q escaped. */
+static const char *like_pattern(struct arena *a, const char *q, size_t nchars)
+{
+	(void)nchars;
+	char *out = arena_alloc(a, 2 * strlen(q) + 3), *w = out;
+	if (!out)
+		return NULL;
+	*w++ = '%';
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*w++ = '\\';
+		*w++ = *q;
+	}
+	*w++ = '%';
+	*w = '\0';
+	return out;
+}
+
+/* An FTS5 query for names containing q (three characters or more): its
+ * first, middle and last trigrams ANDed.  Matching every trigram of a long
+ * q merges long posting lists for little gain; three leave few candidates,
+ * and the SQL then checks all of q with instr(). */
+static const char *fts_query(struct arena *a, const char *q, size_t nchars)
+{
+	size_t start[3] = { 0, (nchars - 3) / 2, nchars - 3 };
+	/* Per trigram: two quotes, three characters of up to four bytes or
+	 * a doubled quote; two " AND " between them. */
+	char *out = arena_alloc(a, 3 * (2 + 12) + 2 * 5 + 1), *w = out;
+	if (!out)
+		return NULL;
+	for (int t = 0; t < 3; t++) {
+		if (t > 0 && start[t] == start[t - 1])
+			continue;
+		if (w != out)
+			w = stpcpy(w, " AND ");
+		const char *p = q;
+		for (size_t i = 0; i < start[t]; i++)
+			do
+				p++;
+			while ((*p & 0xc0) == 0x80);
+		*w++ = '"';
+		for (int k = 0; k < 3; k++) {
+			do {
+				if (*p == '"')
+					*w++ = '"';
+				*w++ = *p++;
+			} while ((*p & 0xc0) == 0x80);
+		}
+		*w++ = '"';
+	}
+	*w = '\0';
+	return out;
+}
+
+/* The one dialect-specific query: names containing q anywhere in the
+ * register.  Parameters: narrow(q), q, the prefix range to leave out (those
+ * names were listed first), limit.  narrow() gives what the dialect's
+ * trigram index takes; the second test checks the whole of q.  On
+ * PostgreSQL LIKE is already exact and strpos() only keeps the two
+ * parameter lists alike. */
+struct contains_sql {
+	const char *sql;
+	const char *(*narrow)(struct arena *a, const char *q, size_t nchars);
+};
+
+static const struct contains_sql contains_sql[] = {
+	[DB_SQLITE] = {
+		"SELECT r.kode, r.nama, r.level FROM regions_fts JOIN regions r ON r.ord = regions_fts.rowid "
+		"WHERE regions_fts MATCH ? AND instr(r.nama_lc, ?) > 0 "
+		"AND (r.nama_lc < ? OR r.nama_lc >= ?) ORDER BY regions_fts.rowid LIMIT ?",
+		fts_query,
+	},
+	[DB_POSTGRES] = {
+		REGION_COLS "WHERE nama_lc LIKE ? AND strpos(nama_lc, ?) > 0 "
+		"AND (nama_lc < ? OR nama_lc >= ?) ORDER BY ord LIMIT ?",
+		like_pattern,
+	},
+};
+
+static json_t *region_json(const char *kode, const char *nama, int level)
+{
+	json_t *o = json_object();
+	/* Text from the register was checked as UTF-8 by the import. */
+	json_object_set_new(o, "kode", json_string_nocheck(kode));
+	json_object_set_new(o, "nama", json_string_nocheck(nama));
+	json_object_set_new(o, "level", json_string_nocheck(level_name(level)));
+	/* Village numbers starting with 1 are kelurahan (urban, run by the
+	 * regency), 2 desa, 3 desa adat - a desa under customary law. */
+	if (level == 4)
+		json_object_set_new(o, "kind", json_string_nocheck(kode[9] == '1' ? "kelurahan" : "desa"));
+	return o;
+}
+
+/* Append st's (kode, nama, level) rows to items: how many, or -1. */
+static long append_rows(struct db_stmt *st, json_t *items)
+{
+	long n = 0;
+	int rc;
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		json_array_append_new(items, region_json(db_col_text(st, 0), db_col_text(st, 1),
+							 (int)db_col_int(st, 2)));
+		n++;
+	}
+	db_done(st);
+	return rc == DB_DONE ? n : -1;
+}
+
+struct search {
+	const char *q;			/* lower-cased */
+	size_t nchars;
+	const char *lo, *hi;		/* names starting with q */
+	const char *under_lo, *under_hi; /* codes below the parent, or NULL */
+	int first_level;
+	long limit;
+};
+
+static long search(struct req *r, const struct search *s, json_t *items)
+{
+	long got = 0, k;
+	for (int level = s->first_level; level <= 4 && got < s->limit; level++) {
+		struct db_stmt *st = s->under_lo
+			? db_query(r->db, sql_prefix_under, "issssi", (int64_t)level, s->lo, s->hi,
+				   s->under_lo, s->under_hi, (int64_t)(s->limit - got))
+			: db_query(r->db, sql_prefix, "issi", (int64_t)level, s->lo, s->hi,
+				   (int64_t)(s->limit - got));
+		if ((k = append_rows(st, items)) < 0)
+			return -1;
+		got += k;
+	}
+	if (s->nchars < 3 || got >= s->limit)
+		return got;
+
+	struct db_stmt *st;
+	if (s->under_lo) {
+		const char *pattern = like_pattern(r->arena, s->q, s->nchars);
+		if (!pattern)
+			return -1;
+		st = db_query(r->db, sql_contains_under, "sssssi", s->under_lo, s->under_hi, pattern,
+			      s->lo, s->hi, (int64_t)(s->limit - got));
+	} else {
+		const struct contains_sql *d = &contains_sql[db_dialect(r->app->db)];
+		const char *narrow = d->narrow(r->arena, s->q, s->nchars);
+		if (!narrow)
+			return -1;
+		st = db_query(r->db, d->sql, "ssssi", narrow, s->q, s->lo, s->hi,
+			      (int64_t)(s->limit - got));
+	}
+	if ((k = append_rows(st, items)) < 0)
+		return -1;
+	return got + k;
+}
+
+/* ---- handlers --------------------------------------------------------------- */
+
+static int reply_db_error(struct req *r)
+{
+	fprintf(stderr, "pendopo: regions: %s %s: %s\n", r->method, r->path, db_errmsg(r->db));
+	return reply_error(r, 500, "internal", "database error", NULL);
+}
+
+/* GET /api/regions?q=&parent=&limit= */
+static int regions_list(struct req *r)
+{
+	long limit;
+	if (req_query_int(r, "limit", LIMIT_DEFAULT, 1, LIMIT_MAX, &limit))
+		return 0;
+	const char *parent = req_query(r, "parent");
+	int plevel = 0;
+	if (parent && !(plevel = region_code_level(parent)))
+		return reply_error(r, 400, "invalid", "parent must be a region code such as 33.03", "parent");
+
+	const char *q = req_query(r, "q");
+	struct search s = { .limit = limit, .first_level = plevel + 1 };
+	if (q) {
+		/* Spaces around a typed name are never meant. */
+		while (*q == ' ')
+			q++;
+		size_t len = strlen(q);
+		while (len > 0 && q[len - 1] == ' ')
+			len--;
+		char *lc = arena_strndup(r->arena, q, len);
+		if (!lc)
+			return reply_error(r, 500, "internal", "out of memory", NULL);
+		ascii_lower(lc, lc);
+		s.q = lc;
+		s.nchars = utf8_valid(lc) ? utf8_length(lc) : 0;
+		if (s.nchars < 1 || s.nchars > Q_MAX)
+			return reply_error(r, 400, "invalid", "q must be 1 to 100 characters of text", "q");
+		s.lo = lc;
+		s.hi = arena_printf(r->arena, "%s" PREFIX_END, lc);
+		if (parent) {
+			s.under_lo = arena_printf(r->arena, "%s.", parent);
+			s.under_hi = arena_printf(r->arena, "%s/", parent);	/* '/' follows '.' */
+		}
+		if (!s.hi || (parent && (!s.under_lo || !s.under_hi)))
+			return reply_error(r, 500, "internal", "out of memory", NULL);
+	}
+
+	json_t *items = json_array();
+	long n;
+	if (q)
+		n = search(r, &s, items);
+	else if (parent)
+		n = append_rows(db_query(r->db, sql_children, "si", parent, (int64_t)limit), items);
+	else
+		n = append_rows(db_query(r->db, sql_provinces, "i", (int64_t)limit), items);
+	if (n < 0) {
+		json_decref(items);
+		return reply_db_error(r);
+	}
+	json_t *body = json_object();
+	json_object_set_new(body, "items", items);
+	return reply_json(r, 200, body);
+}
+
+/* GET /api/regions/{kode}: the region, its ancestors and how many children. */
+static int region_get(struct req *r)
+{
+	static const size_t code_len[] = { 2, 5, 8, 13 };
+	const char *kode = req_param(r, "kode");
+	int level = region_code_level(kode);
+	char codes[4][14];
+	const char *bind[4] = { NULL, NULL, NULL, NULL };
+
+	if (!level)
+		return reply_error(r, 404, "not_found", "no region has this code", NULL);
+	/* The region and all its ancestors in one query: they come back in
+	 * ord order, so province first and the region itself last. */
+	for (int l = 0; l < level; l++) {
+		memcpy(codes[l], kode, code_len[l]);
+		codes[l][code_len[l]] = '\0';
+		bind[l] = codes[l];
+	}
+	struct db_stmt *st = db_query(r->db, REGION_COLS "WHERE kode IN (?, ?, ?, ?) ORDER BY ord",
+				      "ssss", bind[0], bind[1], bind[2], bind[3]);
+	if (!st)
+		return reply_db_error(r);
+	json_t *ancestors = json_array(), *self = NULL;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		json_t *o = region_json(db_col_text(st, 0), db_col_text(st, 1), (int)db_col_int(st, 2));
+		if (db_col_int(st, 2) == level)
+			self = o;
+		else
+			json_array_append_new(ancestors, o);
+	}
+	db_done(st);
+
+	int64_t children = 0;
+	if (rc == DB_DONE && self &&
+	    db_query_int(r->db, &children, "SELECT count(*) FROM regions WHERE parent = ?", "s", kode) != DB_ROW)
+		rc = DB_ERROR;
+	if (rc != DB_DONE || !self) {
+		json_decref(ancestors);
+		json_decref(self);
+		return rc != DB_DONE ? reply_db_error(r)
+				     : reply_error(r, 404, "not_found", "no region has this code", NULL);
+	}
+	json_object_set_new(self, "parent", level > 1 ? json_string_nocheck(codes[level - 2]) : json_null());
+	json_object_set_new(self, "ancestors", ancestors);
+	json_object_set_new(self, "children", json_integer(children));
+	return reply_json(r, 200, self);
+}
+
+/* GET /api/site: what the front end shows in its header. */
+static int site_get(struct req *r)
+{
+	const char *code = r->app->cfg.regency_code;
+	json_t *regency = json_null();
+	if (code) {
+		const char *nama = NULL;
+		if (regions_lookup(r->db, r->arena, code, &nama, NULL) < 0)
+			return reply_db_error(r);
+		/* nama stays null until the register is imported */
+		regency = json_pack("{s:s,s:s?}", "kode", code, "nama", nama);
+	}
+	return reply_json(r, 200, json_pack("{s:s,s:o}", "name", "Pendopo", "regency", regency));
+}
+
+static const struct route regions_routes[] = {
+	{ "GET", "/api/regions", regions_list, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/regions/{kode}", region_get, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/site", site_get, ROLE_PUBLIC, NULL, 0 },
+	{ 0 },
+};
+
+/* kode, parent and nama_lc compare byte by byte in both dialects (COLLATE
+ * "C" on PostgreSQL), so code ranges and name-prefix ranges mean the same
+ * thing everywhere. */
+static const struct migration regions_migrations[] = {
+	{ 1, "region register",
+	  "CREATE TABLE regions (ord INTEGER PRIMARY KEY, kode TEXT NOT NULL UNIQUE,"
+	  " nama TEXT NOT NULL, nama_lc TEXT NOT NULL, level INTEGER NOT NULL, parent TEXT);"
+	  "CREATE INDEX regions_parent ON regions (parent);"
+	  "CREATE INDEX regions_level_nama ON regions (level, nama_lc);"
+	  "CREATE VIRTUAL TABLE regions_fts USING fts5 (nama, content='regions', content_rowid='ord',"
+	  " tokenize='trigram');"
+	  "CREATE TABLE region_imports (id INTEGER PRIMARY KEY, imported_at TEXT NOT NULL,"
+	  " source TEXT NOT NULL, rows INTEGER NOT NULL);"
+	  "CREATE TRIGGER region_imports_fts AFTER INSERT ON region_imports BEGIN"
+	  " INSERT INTO regions_fts (regions_fts) VALUES ('rebuild'); END;",
+	  "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
+	  "CREATE TABLE regions (ord INTEGER PRIMARY KEY, kode TEXT COLLATE \"C\" NOT NULL UNIQUE,"
+	  " nama TEXT NOT NULL, nama_lc TEXT COLLATE \"C\" NOT NULL, level INTEGER NOT NULL,"
+	  " parent TEXT COLLATE \"C\");"
+	  "CREATE INDEX regions_parent ON regions (parent);"
+	  "CREATE INDEX regions_level_nama ON regions (level, nama_lc);"
+	  "CREATE INDEX regions_nama_trgm ON regions USING gin (nama_lc gin_trgm_ops);"
+	  "CREATE TABLE region_imports (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	  " imported_at TEXT NOT NULL, source TEXT NOT NULL, rows INTEGER NOT NULL);" },
+	{ 0 },
+};
+
+const struct module regions_module = { "regions", regions_routes, regions_migrations, NULL, NULL };
