@@ -83,7 +83,7 @@ export function fieldError(form, name, message) {
 
 export function showAlert(form, message, { title = null, focus = false } = {}) {
   const region = alertRegion(form);
-  region.replaceChildren(...(title ? [h('strong', { class: 'alert-title' }, title), ' '] : []), message);
+  region.replaceChildren(...(title ? [h('strong', { class: 'alert-title' }, title), h('span', {}, message)] : [message]));
   if (focus) region.focus();
 }
 

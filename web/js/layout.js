@@ -10,6 +10,7 @@ import { h, icon, replace } from './dom.js';
 import { t, getLang, setLang, applyI18n, onLangChange, hasChosenLang } from './i18n.js';
 import { loadMe, loadSite, logout, hasRole } from './api.js';
 import { yearWIB } from './format.js';
+import { initFlash } from './ui.js';
 
 const state = { user: null, site: null, active: null, ready: false };
 const els = {};
@@ -146,6 +147,7 @@ export async function initPage({ active = null, auth = false, role = null } = {}
     forbidden();
     return null;
   }
+  initFlash();
   document.body.classList.add('is-ready');
   return { user, site: state.site };
 }

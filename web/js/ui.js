@@ -44,23 +44,40 @@ export function confirmDialog({ title = t('common.confirm'), message, detail = n
   });
 }
 
-// The page's status line (role="status", polite), at the top of <main>.
+// The page's messages after an action, just above the page's content:
+// successes in a polite role="status" region, failures in role="alert".
 let flashTimer = null;
-export function flash(message, kind = 'success') {
-  let region = document.getElementById('flash');
+export function flashRegion(id, role) {
+  let region = document.getElementById(id);
   if (!region) {
-    region = h('div', { id: 'flash', class: 'flash', role: 'status' });
+    region = h('div', { id, class: 'flash', role });
     const main = document.getElementById('main');
-    (main || document.body).prepend(region);
+    const anchor = main && main.querySelector('.page-head');
+    if (anchor) anchor.after(region);
+    else if (main) main.prepend(region);
+    else document.body.prepend(region);
   }
+  return region;
+}
+// Make both regions early: live regions speak when their content changes.
+export function initFlash() {
+  flashRegion('flash', 'status');
+  flashRegion('flash-alert', 'alert');
+}
+
+export function flash(message, kind = 'success') {
+  const error = kind === 'error';
+  const region = flashRegion(error ? 'flash-alert' : 'flash', error ? 'alert' : 'status');
+  const other = document.getElementById(error ? 'flash' : 'flash-alert');
+  if (other) other.replaceChildren();
   region.replaceChildren();
-  region.className = `flash flash-${kind}`;
-  // Replace on the next frame so the same message twice is announced twice.
+  region.className = `flash flash-${error ? 'error' : 'success'}`;
+  // Fill on the next frame so the same message twice is announced twice.
   requestAnimationFrame(() => {
-    region.replaceChildren(icon(kind === 'success' ? 'check' : 'alert'), h('span', {}, message));
+    region.replaceChildren(icon(error ? 'alert' : 'check'), h('span', {}, message));
   });
   clearTimeout(flashTimer);
-  flashTimer = setTimeout(() => region.replaceChildren(), 10000);
+  if (!error) flashTimer = setTimeout(() => region.replaceChildren(), 15000);
 }
 
 // A form field: label, optional hint, control. Returns the wrapper; the

@@ -1,0 +1,93 @@
+/* validate_test.c - JSON bodies against declared fields. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "validate.h"
+
+static const struct field fields[] = {
+	{ "name", FT_STRING, FF_REQUIRED, 5 },
+	{ "age", FT_INT, 0, 0 },
+	{ "ok", FT_BOOL, 0, 0 },
+	{ "note", FT_STRING, FF_NULLABLE, 0 },
+	{ "tags", FT_ARRAY, 0, 0 },
+	{ 0 },
+};
+
+static int check(const char *text, struct body_error *err)
+{
+	json_t *body = json_loads(text, 0, NULL);
+	assert_non_null(body);
+	int rc = body_validate(body, fields, err);
+	json_decref(body);
+	return rc;
+}
+
+static void test_valid(void **state)
+{
+	(void)state;
+	struct body_error e;
+	assert_int_equal(check("{\"name\":\"Ani\",\"age\":3,\"ok\":true,\"note\":null,\"tags\":[]}", &e), 0);
+	/* five characters, ten bytes: the limit counts characters */
+	assert_int_equal(check("{\"name\":\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"}", &e), 0);
+}
+
+static void test_unknown_field(void **state)
+{
+	(void)state;
+	struct body_error e;
+	assert_int_equal(check("{\"name\":\"Ani\",\"role\":\"admin\"}", &e), -1);
+	assert_string_equal(e.code, "unknown_field");
+	assert_string_equal(e.field, "role");
+}
+
+static void test_wrong_types(void **state)
+{
+	(void)state;
+	struct body_error e;
+	assert_int_equal(check("{\"name\":5}", &e), -1);
+	assert_string_equal(e.code, "invalid");
+	assert_string_equal(e.field, "name");
+	assert_int_equal(check("{\"name\":\"A\",\"age\":1.5}", &e), -1);
+	assert_string_equal(e.field, "age");
+	assert_int_equal(check("{\"name\":\"A\",\"ok\":\"yes\"}", &e), -1);
+	assert_string_equal(e.field, "ok");
+	assert_int_equal(check("{\"name\":null}", &e), -1);
+	assert_string_equal(e.field, "name");
+}
+
+static void test_missing_and_too_long(void **state)
+{
+	(void)state;
+	struct body_error e;
+	assert_int_equal(check("{\"age\":1}", &e), -1);
+	assert_string_equal(e.field, "name");
+	assert_non_null(strstr(e.message, "required"));
+	assert_int_equal(check("{\"name\":\"abcdef\"}", &e), -1);
+	assert_string_equal(e.field, "name");
+	assert_non_null(strstr(e.message, "5 characters"));
+}
+
+static void test_utf8_length(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_length(""), 0);
+	assert_int_equal(utf8_length("abc"), 3);
+	assert_int_equal(utf8_length("J\xc3\xa9r\xc3\xb4me"), 6);
+	assert_int_equal(utf8_length("\xf0\x9f\x99\x82"), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_unknown_field),
+		cmocka_unit_test(test_wrong_types),
+		cmocka_unit_test(test_missing_and_too_long),
+		cmocka_unit_test(test_utf8_length),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
