@@ -111,7 +111,7 @@ int reply_json(struct req *r, int status, json_t *body)
 
 int reply_error(struct req *r, int status, const char *code, const char *message, const char *field)
 {
-	json_t *err = json_pack("{s:{s:s, s:s, s:s*}}", "error", "code", code,
+	json_t *err = json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code,
 				"message", message ? message : code, "field", field);
 	return reply_json(r, status, err);
 }
@@ -218,7 +218,7 @@ static int open_static(int dirfd, const char *path, struct stat *st, const char 
 	const char *rel = path + 1;
 	if (*rel == '\0')
 		rel = "index.html";
-	if (strstr(rel, "/.") || rel[0] == '.' || strstr(rel, "//"))
+	if (rel[0] == '/' || rel[0] == '.' || strstr(rel, "/.") || strstr(rel, "//"))
 		return -1;
 	int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
@@ -310,28 +310,23 @@ static void run_route(struct server *srv, struct conn_state *cs)
 	r->body_raw = cs->body;
 	r->body_len = cs->body_len;
 
-	if (!(route->flags & RF_RAW_BODY)) {
-		if (cs->body_len > 0 || (route->body && is_write(r->method))) {
-			if (!route->body) {
-				reply_error(r, 400, "invalid", "this endpoint takes no request body", NULL);
-				return;
-			}
-			json_error_t jerr;
-			json_t *body = json_loadb(cs->body ? cs->body : "", cs->body_len, JSON_REJECT_DUPLICATES, &jerr);
-			if (!json_is_object(body)) {
-				json_decref(body);
-				reply_error(r, 400, "invalid_json",
-					    body ? "request body must be a JSON object"
-						 : arena_printf(r->arena, "request body is not valid JSON: %s", jerr.text),
-					    NULL);
-				return;
-			}
-			r->body = body;
-			struct body_error be;
-			if (body_validate(body, route->body, &be) != 0) {
-				reply_error(r, 400, be.code, be.message, arena_strdup(r->arena, be.field));
-				return;
-			}
+	/* A route without declared fields takes no members: "{}" or nothing. */
+	if (!(route->flags & RF_RAW_BODY) && (cs->body_len > 0 || (route->body && is_write(r->method)))) {
+		json_error_t jerr;
+		json_t *body = json_loadb(cs->body ? cs->body : "", cs->body_len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!json_is_object(body)) {
+			json_decref(body);
+			reply_error(r, 400, "invalid_json",
+				    body ? "request body must be a JSON object"
+					 : arena_printf(r->arena, "request body is not valid JSON: %s", jerr.text),
+				    NULL);
+			return;
+		}
+		r->body = body;
+		struct body_error be;
+		if (body_validate(body, route->body, &be) != 0) {
+			reply_error(r, 400, be.code, be.message, arena_strdup(r->arena, be.field));
+			return;
 		}
 	}
 

@@ -10,8 +10,9 @@ describe('auth', () => {
   before(async () => { srv = await startServer({ regions: false }); });
   after(async () => { await srv?.stop(); });
 
+  let regEmail;
   test('register → login → me → logout → me is 401', async () => {
-    const em = email('reg');
+    const em = regEmail = email('reg');
     const a = new Client(srv.url);
     const r = await a.post('/api/auth/register', { name: 'Siti Aminah', email: em, password: PASSWORD });
     assert.equal(r.status, 201, r.text);
@@ -40,7 +41,7 @@ describe('auth', () => {
     assert.equal(me.json.csrf_token, l.json.csrf_token, 'GET /api/me returns the session CSRF token');
 
     const cookie = b.cookie;
-    const out = await b.post('/api/auth/logout');
+    const out = await b.req('POST', '/api/auth/logout');
     assert.equal(out.status, 200, out.text);
     assert.deepEqual(out.json, { ok: true });
     assert.match(out.headers.get('set-cookie') || '', /pendopo_session=/, 'logout clears the cookie');
@@ -55,6 +56,15 @@ describe('auth', () => {
     // The first session (from register) is still alive.
     const still = await a.get('/api/me');
     assert.equal(still.status, 200, still.text);
+  });
+
+  test('logout takes an empty JSON object as its body too', async () => {
+    // Client.post() sends {} when given no body, as many fetch wrappers do;
+    // an object with no members has no unknown members to refuse.
+    const c = await login(srv.url, regEmail);
+    const out = await c.post('/api/auth/logout', {});
+    assert.equal(out.status, 200, out.text);
+    assertError(await c.get('/api/me'), 401, 'unauthenticated');
   });
 
   test('anonymous GET /api/me is 401 unauthenticated', async () => {

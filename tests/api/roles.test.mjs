@@ -7,7 +7,7 @@ import { PASSWORD, email, assertError, register, login, cliUser } from './util.m
 
 // A write per guarded area, with a body each would accept from an admin.
 const writes = (tag) => [
-  ['POST', '/api/orgs', { code: `R-${tag}`, name: `Unit ${tag}`, kind: 'other' }],
+  ['POST', '/api/orgs', { code: `R-${tag.toUpperCase()}`, name: `Unit ${tag}`, kind: 'other' }],
   ['POST', '/api/holidays', { date: `2032-0${1 + (tag.length % 8)}-1${tag.length % 10}`, name: `Libur ${tag}`, kind: 'national' }],
   ['POST', '/api/users', { name: `Staf ${tag}`, email: email('w' + tag), password: PASSWORD, roles: [{ role: 'citizen' }] }],
 ];
@@ -58,7 +58,7 @@ describe('roles', () => {
       const r = await admin.req(m, p, b);
       assert.equal(r.status, 201, `${m} ${p}: ${r.text}`);
     }
-    const org = await new Client(srv.url).get('/api/orgs/R-adm');
+    const org = await new Client(srv.url).get('/api/orgs/R-ADM');
     assert.equal(org.status, 200, org.text);
     assert.equal(org.json.unit.name, 'Unit adm');
   });
@@ -78,7 +78,7 @@ describe('roles', () => {
     assert.equal(grant.village, null);
     // Still not an administrator.
     assertError(await o.get('/api/users'), 403, 'forbidden');
-    assertError(await o.post('/api/orgs', { code: 'R-off', name: 'x', kind: 'other' }), 403, 'forbidden');
+    assertError(await o.post('/api/orgs', { code: 'R-OFF', name: 'x', kind: 'other' }), 403, 'forbidden');
     // An unknown unit is refused by the CLI.
     assert.throws(() => srv.cli(['user', 'add', '--email', email('o2'), '--password', PASSWORD, '--role', 'officer', '--unit', 'NO-SUCH-UNIT']));
   });
@@ -97,7 +97,7 @@ describe('roles', () => {
     for (const [m, p, b] of writes('ro')) assertError(await ro.req(m, p, b), 403, 'forbidden');
     assertError(await ro.patch(`/api/users/${citizen.user.id}`, { name: 'Diubah' }), 403, 'forbidden');
     assertError(await ro.patch('/api/orgs/DINKES', { name: 'Diubah' }), 403, 'forbidden');
-    assertError(await ro.del('/api/orgs/R-adm'), 403, 'forbidden');
+    assertError(await ro.del('/api/orgs/R-ADM'), 403, 'forbidden');
     assertError(await ro.post('/api/apikeys', { name: 'ro', role: 'admin' }), 403, 'forbidden');
     assert.equal(await countOrgs(), orgs);
     assert.equal(await countUsers(), users);

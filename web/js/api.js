@@ -104,8 +104,8 @@ export async function request(method, path, body) {
 }
 
 export const get = (path, query) => request('GET', withQuery(path, query));
-export const post = (path, body = {}) => request('POST', path, body);
-export const patch = (path, body = {}) => request('PATCH', path, body);
+export const post = (path, body) => request('POST', path, body);   // no body when undefined
+export const patch = (path, body) => request('PATCH', path, body);
 export const del = (path) => request('DELETE', path);
 
 // The logged-in user, or null. Memoised per page; fresh=true asks again.
@@ -133,12 +133,9 @@ export async function register(fields) {
 }
 
 export async function logout() {
-  try {
-    await post('/api/auth/logout');
-  } finally {
-    csrfToken = null;
-    setMe(null);
-  }
+  await post('/api/auth/logout');
+  csrfToken = null;
+  setMe(null);
 }
 
 let sitePromise = null;

@@ -7,10 +7,10 @@
 // role: 'admin' shows "access denied" to anyone else and resolves to null.
 
 import { h, icon, replace } from './dom.js';
-import { t, getLang, setLang, applyI18n, onLangChange, hasChosenLang } from './i18n.js';
+import { t, getLang, setLang, applyI18n, onLangChange, hasChosenLang, errorMessage } from './i18n.js';
 import { loadMe, loadSite, logout, hasRole } from './api.js';
 import { yearWIB } from './format.js';
-import { initFlash } from './ui.js';
+import { initFlash, flash } from './ui.js';
 
 const state = { user: null, site: null, active: null, ready: false };
 const els = {};
@@ -111,7 +111,16 @@ function renderChrome() {
 async function onLogout(e) {
   const btn = e.currentTarget;
   btn.disabled = true;
-  try { await logout(); } catch { /* the cookie may already be gone */ }
+  try {
+    await logout();
+  } catch (err) {
+    // Already logged out (session expired) is fine; anything else is said.
+    if (!(err && err.status === 401)) {
+      btn.disabled = false;
+      flash(errorMessage(err), 'error');
+      return;
+    }
+  }
   location.assign('/');
 }
 
