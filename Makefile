@@ -16,7 +16,7 @@ OBJ      := $(LIB_SRC:%.c=build/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build-asan/%.o)
 UNIT     := $(sort $(wildcard tests/unit/*_test.c))
 
-.PHONY: all deps run test unit api e2e asan bench clean
+.PHONY: all deps run test unit api api-pg e2e asan bench clean
 all: build/pendopo
 
 build/%.o: %.c $(wildcard src/*/*.h)
@@ -56,6 +56,9 @@ api: all
 	node --test --test-concurrency=2 tests/api/
 
 
+api-pg: all
+	scripts/with-postgres.sh node --test --test-concurrency=2 tests/api/
+
 e2e: all
 	node --test --test-concurrency=1 tests/e2e/
 
@@ -68,6 +71,7 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory api
+	@$(MAKE) --no-print-directory api-pg
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory asan
 	@echo "make test: all suites passed"

@@ -12,10 +12,12 @@
 #   PENDOPO_BIN              server binary (default build/pendopo)
 #   PENDOPO_REGIONS_CSV      region register (default ../shared/data/wilayah.csv)
 #   BENCH_DURATION           seconds per wrk run (default 5)
+#   BENCH_REPEAT             runs per figure; the median is reported (default 3)
 #   BENCH_CONNECTIONS        connections for the read runs (default 64)
 #   BENCH_WRITE_CONNECTIONS  connections for the write runs (default 8)
 #   BENCH_GROUP_COMMIT_ENV   NAME=VALUE that switches the server to group
-#                            commit; when set, PATCH /api/me is also run so
+#                            commit; when set, PATCH /api/me is run with it
+#                            too (8 and 64 connections), else that is skipped
 #   BENCH_TMPDIR             where scratch databases go (default build/; must
 #                            be a real disk, not tmpfs, or fsync is free)
 # Loopback only; every process started here is stopped on exit.
@@ -25,6 +27,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${PENDOPO_BIN:-$ROOT/build/pendopo}
 CSV=${PENDOPO_REGIONS_CSV:-$ROOT/../shared/data/wilayah.csv}
 DUR=${BENCH_DURATION:-5}
+REPEAT=${BENCH_REPEAT:-3}
 CONNS=${BENCH_CONNECTIONS:-64}
 WCONNS=${BENCH_WRITE_CONNECTIONS:-8}
 GROUP_ENV=${BENCH_GROUP_COMMIT_ENV:-}
@@ -99,32 +102,42 @@ start_hello() { # MODE -> HELLO_PID HELLO_URL
 start_server() { # [VAR=VALUE...] -> SRV_PID SRV_URL
 	local port
 	port=$(free_port)
-	env PENDOPO_ACCESS_LOG=0 PENDOPO_DATA_DIR="$WORK/data" \
-	    PENDOPO_PER_IP_LIMIT="${BENCH_PER_IP_LIMIT:-1000}" PENDOPO_CONN_LIMIT="${BENCH_CONN_LIMIT:-2000}" \
-	    "$@" "$BIN" serve --listen "127.0.0.1:$port" --db "$DB" 2>>"$WORK/serve.log" &
+	env PENDOPO_ACCESS_LOG=0 PENDOPO_DATA_DIR="$WORK/data" "$@" \
+	    "$BIN" serve --listen "127.0.0.1:$port" --db "$DB" 2>>"$WORK/serve.log" &
 	SRV_PID=$!
 	PIDS+=("$SRV_PID")
 	SRV_URL=http://127.0.0.1:$port
 	wait_http "$SRV_URL/healthz" "$SRV_PID" || { tail -5 "$WORK/serve.log" >&2; die "pendopo serve did not start"; }
 }
 
-# run_wrk CONNS URL [VAR=VALUE...]: sets W_RPS (2xx only), W_P50, W_P99, W_BAD.
+# run_wrk CONNS URL [VAR=VALUE...]: REPEAT runs of DUR seconds; sets, from
+# the median run by 2xx rate, W_RPS (2xx only), W_P50, W_P99, W_BAD, and
+# W_ALL (every run's rate, for the log).
 run_wrk() {
 	local conns=$1 url=$2
 	shift 2
-	local out
-	out=$(env "$@" timeout $((DUR + 30)) wrk -t2 -c"$conns" -d"${DUR}s" --timeout 10s -s "$LUA" "$url" 2>&1)
-	local line
-	line=$(grep '^WRK ' <<<"$out" | tail -1)
-	[ -n "$line" ] || { echo "$out" >&2; die "wrk gave no result for $url"; }
-	field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $line"; }
-	W_RPS=$(field ok_rps)
-	W_P50=$(field p50_ms)
-	W_P99=$(field p99_ms)
-	W_BAD=$(( $(field non2xx) + $(field errors) ))
-	if [ "$W_BAD" -gt 0 ]; then
-		echo "WARN $url: $(field non2xx) non-2xx answers and $(field errors) socket errors of $(field requests) requests; value counts 2xx only" >&2
-	fi
+	local out line lines=()
+	for _ in $(seq "$REPEAT"); do
+		out=$(env "$@" timeout $((DUR + 30)) wrk -t2 -c"$conns" -d"${DUR}s" --timeout 10s -s "$LUA" "$url" 2>&1)
+		line=$(grep '^WRK ' <<<"$out" | tail -1)
+		[ -n "$line" ] || { echo "$out" >&2; die "wrk gave no result for $url"; }
+		lines+=("$line")
+	done
+	field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
+	W_ALL=$(for l in "${lines[@]}"; do field ok_rps "$l"; done | sort -n | tr '\n' ' ')
+	line=$(for l in "${lines[@]}"; do echo "$(field ok_rps "$l") $l"; done | sort -n |
+		sed -n "$(( (REPEAT + 1) / 2 ))p" | cut -d' ' -f2-)
+	W_RPS=$(field ok_rps "$line")
+	W_P50=$(field p50_ms "$line")
+	W_P99=$(field p99_ms "$line")
+	W_BAD=0
+	for l in "${lines[@]}"; do
+		local bad=$(( $(field non2xx "$l") + $(field errors "$l") ))
+		W_BAD=$((W_BAD + bad))
+		if [ "$bad" -gt 0 ]; then
+			echo "WARN $url: $(field non2xx "$l") non-2xx answers and $(field errors "$l") socket errors of $(field requests "$l") requests; value counts 2xx only" >&2
+		fi
+	done
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
@@ -142,7 +155,7 @@ cc -O2 -Wall "$ROOT/bench/hello.c" $(pkg-config --cflags --libs libmicrohttpd) -
 cc -O2 -Wall "$ROOT/bench/sqlite_commit.c" $(pkg-config --cflags --libs sqlite3) -lpthread \
 	-o "$OUT/bench-sqlite-commit" || die "cannot build bench-sqlite-commit"
 
-echo "# machine: $(nproc) cores, $(uname -sr), wrk -t2, ${DUR}s runs, scratch in $WORK" >&2
+echo "# machine: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg); wrk -t2, median of $REPEAT runs of ${DUR}s; scratch in $WORK" >&2
 
 declare -A BARE_RPS BARE_P99
 for mode in pool perconn; do
@@ -150,13 +163,15 @@ for mode in pool perconn; do
 	run_wrk "$CONNS" "$HELLO_URL/"
 	BARE_RPS[$mode]=$W_RPS
 	BARE_P99[$mode]=$W_P99
-	echo "BASE name=hello_$mode value=$(num "$W_RPS") unit=req/s p50_ms=$W_P50 p99_ms=$W_P99"
+	echo "BASE name=hello_$mode value=$(num "$W_RPS") unit=req/s p50_ms=$W_P50 p99_ms=$W_P99 runs=[ $W_ALL]"
 	stop_pid "$HELLO_PID"
 done
 
-commit_rate() { # THREADS
-	rm -f "$WORK/commit.db"*
-	"$OUT/bench-sqlite-commit" "$WORK/commit.db" "$1" "$DUR" | sed -n 's/.*commits_per_s=\([^ ]*\).*/\1/p'
+commit_rate() { # THREADS: median of REPEAT runs
+	for _ in $(seq "$REPEAT"); do
+		rm -f "$WORK/commit.db"*
+		"$OUT/bench-sqlite-commit" "$WORK/commit.db" "$1" "$DUR" | sed -n 's/.*commits_per_s=\([^ ]*\).*/\1/p'
+	done | sort -n | sed -n "$(( (REPEAT + 1) / 2 ))p"
 }
 SQ1=$(commit_rate 1)
 SQ4=$(commit_rate 4)
@@ -195,18 +210,22 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X PATCH -H 'Content-Type: applica
 [ "$code" = 200 ] || die "PATCH /api/me answered $code"
 WRITE_ENV=(BENCH_METHOD=PATCH BENCH_PATH=/api/me "BENCH_COOKIE=$COOKIE" "BENCH_CSRF=$CSRF")
 
+# The server as configured by default (or by PENDOPO_THREADS in the caller's
+# environment), against the bare hello of the same threading model.
+if [ "${PENDOPO_THREADS:-0}" -gt 0 ] 2>/dev/null; then MODE=pool; else MODE=perconn; fi
+
 run_wrk "$CONNS" "$SRV_URL/healthz"
-echo "LAT name=healthz p50_ms=$W_P50 p99_ms=$W_P99 bare_p99_ms=${BARE_P99[pool]}"
-bench healthz "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "${BARE_RPS[pool]}")" 0.60
+echo "LAT name=healthz mode=$MODE p50_ms=$W_P50 p99_ms=$W_P99 bare_p99_ms=${BARE_P99[$MODE]} runs_req_s=[ $W_ALL]"
+bench healthz "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "${BARE_RPS[$MODE]}")" 0.60
 
 for q in purbalingga karang; do
 	run_wrk "$CONNS" "$SRV_URL/api/regions?q=$q"
-	echo "LAT name=regions_$q p50_ms=$W_P50 p99_ms=$W_P99 bare_p99_ms=${BARE_P99[pool]}"
-	bench "regions_$q" "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "${BARE_RPS[pool]}")" 0.50
+	echo "LAT name=regions_$q mode=$MODE p50_ms=$W_P50 p99_ms=$W_P99 bare_p99_ms=${BARE_P99[$MODE]} runs_req_s=[ $W_ALL]"
+	bench "regions_$q" "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "${BARE_RPS[$MODE]}")" 0.50
 done
 
 run_wrk "$WCONNS" "$SRV_URL/api/me" "${WRITE_ENV[@]}"
-echo "LAT name=patch_me p50_ms=$W_P50 p99_ms=$W_P99 bare_commits_s=$SQ1 bare_4t_commits_s=$SQ4"
+echo "LAT name=patch_me mode=$MODE p50_ms=$W_P50 p99_ms=$W_P99 bare_commits_s=$SQ1 bare_4t_commits_s=$SQ4 runs_req_s=[ $W_ALL]"
 bench patch_me "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "$SQ_BEST")" 0.70
 stop_pid "$SRV_PID"
 
@@ -216,10 +235,10 @@ for mode in pool perconn; do
 	if [ "$mode" = pool ]; then threads=4; else threads=0; fi
 	start_server PENDOPO_THREADS=$threads
 	run_wrk "$CONNS" "$SRV_URL/healthz"
-	echo "LAT name=healthz_$mode threads=$threads p50_ms=$W_P50 p99_ms=$W_P99 bare_p99_ms=${BARE_P99[$mode]}"
+	echo "LAT name=healthz_$mode threads=$threads p50_ms=$W_P50 p99_ms=$W_P99 bare_p99_ms=${BARE_P99[$mode]} runs_req_s=[ $W_ALL]"
 	bench "healthz_$mode" "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "${BARE_RPS[$mode]}")" 0.60
 	run_wrk "$WCONNS" "$SRV_URL/api/me" "${WRITE_ENV[@]}"
-	echo "LAT name=patch_me_$mode threads=$threads p50_ms=$W_P50 p99_ms=$W_P99"
+	echo "LAT name=patch_me_$mode threads=$threads p50_ms=$W_P50 p99_ms=$W_P99 runs_req_s=[ $W_ALL]"
 	bench "patch_me_$mode" "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "$SQ_BEST")" 0.70
 	stop_pid "$SRV_PID"
 done
@@ -230,7 +249,7 @@ if [ -n "$GROUP_ENV" ]; then
 	start_server "$GROUP_ENV"
 	for conns in "$WCONNS" 64; do
 		run_wrk "$conns" "$SRV_URL/api/me" "${WRITE_ENV[@]}"
-		echo "LAT name=patch_me_group_c$conns env=$GROUP_ENV p50_ms=$W_P50 p99_ms=$W_P99"
+		echo "LAT name=patch_me_group_c$conns env=$GROUP_ENV p50_ms=$W_P50 p99_ms=$W_P99 runs_req_s=[ $W_ALL]"
 		bench "patch_me_group_c$conns" "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "$SQ_BEST")" 0.70
 	done
 	stop_pid "$SRV_PID"

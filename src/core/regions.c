@@ -13,6 +13,7 @@
  */
 #include "regions.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +113,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		snprintf(err, errlen, "%s: cannot open", path);
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	char *buf = NULL;
@@ -200,8 +201,10 @@ static int check_tree(struct import_row *rows, size_t n, char *err, size_t errle
 	for (size_t i = 0; i < n; i++) {
 		const struct import_row *r = &rows[i];
 		if (i > 0 && row_cmp(&rows[i - 1], r) == 0) {
+			/* qsort is not stable: name the later line as the repeat. */
+			long a = rows[i - 1].line, b = r->line;
 			snprintf(err, errlen, "line %ld: code %s repeats line %ld",
-				 r->line, r->kode, rows[i - 1].line);
+				 a > b ? a : b, r->kode, a > b ? b : a);
 			return -1;
 		}
 		size_t pl = parent_len(r->kode);
@@ -243,8 +246,9 @@ static int store(struct db_conn *c, const char *path, const struct import_row *r
 	}
 	char now[24];
 	time_iso_now(now);
-	/* On SQLite a trigger on region_imports rebuilds the trigram index,
-	 * once for the whole register instead of once per row. */
+	/* On SQLite a trigger on region_imports rebuilds the trigram index
+	 * and its counts (see fts_query), once for the whole register rather
+	 * than once per row. */
 	if (db_exec(c, "INSERT INTO region_imports (imported_at, source, rows) VALUES (?, ?, ?)",
 		    "ssi", now, path, (int64_t)n) != DB_DONE)
 		goto fail;
@@ -365,9 +369,8 @@ static const char sql_contains_under[] =
 	"AND (nama_lc < ? OR nama_lc >= ?) ORDER BY ord LIMIT ?";
 
 /* "%q%" with LIKE's own characters in q escaped. */
-static const char *like_pattern(struct arena *a, const char *q, size_t nchars)
+static const char *like_pattern(struct arena *a, const char *q)
 {
-	(void)nchars;
 	char *out = arena_alloc(a, 2 * strlen(q) + 3), *w = out;
 	if (!out)
 		return NULL;
@@ -382,35 +385,72 @@ static const char *like_pattern(struct arena *a, const char *q, size_t nchars)
 	return out;
 }
 
-/* An FTS5 query for names containing q (three characters or more): its
- * first, middle and last trigrams ANDed.  Matching every trigram of a long
- * q merges long posting lists for little gain; three leave few candidates,
- * and the SQL then checks all of q with instr(). */
-static const char *fts_query(struct arena *a, const char *q, size_t nchars)
+static const char *utf8_skip(const char *p, size_t nchars)
 {
-	size_t start[3] = { 0, (nchars - 3) / 2, nchars - 3 };
-	/* Per trigram: two quotes, three characters of up to four bytes or
-	 * a doubled quote; two " AND " between them. */
-	char *out = arena_alloc(a, 3 * (2 + 12) + 2 * 5 + 1), *w = out;
+	for (; nchars > 0 && *p; nchars--)
+		do
+			p++;
+		while ((*p & 0xc0) == 0x80);
+	return p;
+}
+
+#define TRI_SAMPLE 8
+
+/* SQLite: an FTS5 query for names containing q (three characters or
+ * more) from the two of its trigrams found in the fewest names, counted by
+ * the import in region_trigrams; the SQL then checks all of q with
+ * instr().  ANDing every trigram instead would decode the long posting
+ * lists of "ang" or "ung" (in 15,000 and 8,000 names) on many searches,
+ * and one trigram alone leaves too many rows to check.  A long q is
+ * sampled at TRI_SAMPLE evenly spread trigrams. */
+static const char *fts_query(struct db_conn *c, struct arena *a, const char *q, size_t nchars)
+{
+	size_t ntri = nchars - 2, n = ntri < TRI_SAMPLE ? ntri : TRI_SAMPLE;
+	const char *tri[TRI_SAMPLE] = { NULL };
+	int64_t names[TRI_SAMPLE] = { 0 };	/* absent from the table: rare */
+
+	for (size_t k = 0; k < n; k++) {
+		const char *p = utf8_skip(q, n == 1 ? 0 : k * (ntri - 1) / (n - 1));
+		if (!(tri[k] = arena_strndup(a, p, (size_t)(utf8_skip(p, 3) - p))))
+			return NULL;
+	}
+	struct db_stmt *st = db_query(c, "SELECT tri, names FROM region_trigrams "
+					 "WHERE tri IN (?, ?, ?, ?, ?, ?, ?, ?)", "ssssssss",
+				      tri[0], tri[1], tri[2], tri[3], tri[4], tri[5], tri[6], tri[7]);
+	if (!st)
+		return NULL;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(tri[k], db_col_text(st, 0)) == 0)
+				names[k] = db_col_int(st, 1);
+	db_done(st);
+	if (rc != DB_DONE)
+		return NULL;
+
+	size_t best = 0, second = n;
+	for (size_t k = 1; k < n; k++)
+		if (names[k] < names[best])
+			best = k;
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(tri[k], tri[best]) != 0 && (second == n || names[k] < names[second]))
+			second = k;
+
+	/* Two quoted trigrams of up to 3 x 4 bytes, quotes doubled, and " AND ". */
+	char *out = arena_alloc(a, 2 * (2 + 12) + 5 + 1), *w = out;
 	if (!out)
 		return NULL;
-	for (int t = 0; t < 3; t++) {
-		if (t > 0 && start[t] == start[t - 1])
-			continue;
-		if (w != out)
+	for (int i = 0; i < 2; i++) {
+		size_t k = i == 0 ? best : second;
+		if (k == n)
+			break;
+		if (i > 0)
 			w = stpcpy(w, " AND ");
-		const char *p = q;
-		for (size_t i = 0; i < start[t]; i++)
-			do
-				p++;
-			while ((*p & 0xc0) == 0x80);
 		*w++ = '"';
-		for (int k = 0; k < 3; k++) {
-			do {
-				if (*p == '"')
-					*w++ = '"';
-				*w++ = *p++;
-			} while ((*p & 0xc0) == 0x80);
+		for (const char *p = tri[k]; *p; p++) {
+			if (*p == '"')
+				*w++ = '"';
+			*w++ = *p;
 		}
 		*w++ = '"';
 	}
@@ -418,15 +458,23 @@ static const char *fts_query(struct arena *a, const char *q, size_t nchars)
 	return out;
 }
 
+/* PostgreSQL: pg_trgm's GIN index takes the LIKE pattern itself. */
+static const char *pg_narrow(struct db_conn *c, struct arena *a, const char *q, size_t nchars)
+{
+	(void)c;
+	(void)nchars;
+	return like_pattern(a, q);
+}
+
 /* The one dialect-specific query: names containing q anywhere in the
  * register.  Parameters: narrow(q), q, the prefix range to leave out (those
  * names were listed first), limit.  narrow() gives what the dialect's
- * trigram index takes; the second test checks the whole of q.  On
+ * trigram index takes and the second test checks the whole of q; on
  * PostgreSQL LIKE is already exact and strpos() only keeps the two
  * parameter lists alike. */
 struct contains_sql {
 	const char *sql;
-	const char *(*narrow)(struct arena *a, const char *q, size_t nchars);
+	const char *(*narrow)(struct db_conn *c, struct arena *a, const char *q, size_t nchars);
 };
 
 static const struct contains_sql contains_sql[] = {
@@ -439,7 +487,7 @@ static const struct contains_sql contains_sql[] = {
 	[DB_POSTGRES] = {
 		REGION_COLS "WHERE nama_lc LIKE ? AND strpos(nama_lc, ?) > 0 "
 		"AND (nama_lc < ? OR nama_lc >= ?) ORDER BY ord LIMIT ?",
-		like_pattern,
+		pg_narrow,
 	},
 };
 
@@ -500,14 +548,14 @@ static long search(struct req *r, const struct search *s, json_t *items)
 
 	struct db_stmt *st;
 	if (s->under_lo) {
-		const char *pattern = like_pattern(r->arena, s->q, s->nchars);
+		const char *pattern = like_pattern(r->arena, s->q);
 		if (!pattern)
 			return -1;
 		st = db_query(r->db, sql_contains_under, "sssssi", s->under_lo, s->under_hi, pattern,
 			      s->lo, s->hi, (int64_t)(s->limit - got));
 	} else {
 		const struct contains_sql *d = &contains_sql[db_dialect(r->app->db)];
-		const char *narrow = d->narrow(r->arena, s->q, s->nchars);
+		const char *narrow = d->narrow(r->db, r->arena, s->q, s->nchars);
 		if (!narrow)
 			return -1;
 		st = db_query(r->db, d->sql, "ssssi", narrow, s->q, s->lo, s->hi,
@@ -663,10 +711,14 @@ static const struct migration regions_migrations[] = {
 	  "CREATE INDEX regions_level_nama ON regions (level, nama_lc);"
 	  "CREATE VIRTUAL TABLE regions_fts USING fts5 (nama, content='regions', content_rowid='ord',"
 	  " tokenize='trigram');"
+	  "CREATE VIRTUAL TABLE regions_fts_vocab USING fts5vocab (regions_fts, 'row');"
+	  "CREATE TABLE region_trigrams (tri TEXT PRIMARY KEY, names INTEGER NOT NULL) WITHOUT ROWID;"
 	  "CREATE TABLE region_imports (id INTEGER PRIMARY KEY, imported_at TEXT NOT NULL,"
 	  " source TEXT NOT NULL, rows INTEGER NOT NULL);"
 	  "CREATE TRIGGER region_imports_fts AFTER INSERT ON region_imports BEGIN"
-	  " INSERT INTO regions_fts (regions_fts) VALUES ('rebuild'); END;",
+	  " INSERT INTO regions_fts (regions_fts) VALUES ('rebuild');"
+	  " DELETE FROM region_trigrams;"
+	  " INSERT INTO region_trigrams (tri, names) SELECT term, doc FROM regions_fts_vocab; END;",
 	  "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
 	  "CREATE TABLE regions (ord INTEGER PRIMARY KEY, kode TEXT COLLATE \"C\" NOT NULL UNIQUE,"
 	  " nama TEXT NOT NULL, nama_lc TEXT COLLATE \"C\" NOT NULL, level INTEGER NOT NULL,"

@@ -60,6 +60,20 @@ async function open(viewport = { width: 1280, height: 800 }) {
   return { context, page, problems };
 }
 
+// Forget the recorded failures of a request that was meant to fail.
+function expected(problems, path) {
+  const keep = problems.filter((p) => !p.includes(path));
+  problems.splice(0, problems.length, ...keep);
+}
+
+// Visible form controls without a label (should be none).
+async function unlabelled(page) {
+  return page.evaluate(() => Array.from(document.querySelectorAll('input, select, textarea'))
+    .filter((el) => el.type !== 'hidden' && el.offsetParent !== null)
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+    .map((el) => el.outerHTML));
+}
+
 const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' ').trim();
 
 async function me(page) {
@@ -81,6 +95,7 @@ test('a citizen registers, logs out, logs in, switches language and sees the ser
   // Register: the client checks first, then the server.
   await page.goto('/register.html');
   assert.equal(await page.getAttribute('html', 'lang'), 'id');
+  assert.deepEqual(await unlabelled(page), []);
   await page.getByRole('button', { name: 'Daftar', exact: true }).click();
   await page.locator('#reg-name-error').waitFor();
   assert.equal(await page.getAttribute('#reg-name', 'aria-invalid'), 'true');
@@ -115,13 +130,33 @@ test('a citizen registers, logs out, logs in, switches language and sees the ser
   const alert = page.locator('#login-form [role="alert"]');
   await alert.filter({ hasText: /salah/ }).waitFor();
   assert.match(await text(alert), /Email\/nomor HP atau kata sandi salah/);
-  problems.splice(0, problems.length, ...problems.filter((p) => !/HTTP 401 POST \/api\/auth\/login/.test(p)));
+  expected(problems, '/api/auth/login');
 
   await logIn(page, CITIZEN.email, CITIZEN.password);
   await page.waitForURL(`${srv.url}/profile.html`);
   await page.getByRole('heading', { name: 'Profil saya' }).waitFor();
   assert.equal(await page.getByLabel('Nama lengkap').inputValue(), CITIZEN.name);
   assert.equal(await page.getByLabel('Email', { exact: true }).inputValue(), CITIZEN.email);
+
+  assert.deepEqual(await unlabelled(page), []);
+
+  // Profile: add a phone number; a wrong current password is shown at its field.
+  await page.getByLabel('Nomor HP').fill('0812 3456 7890');
+  await page.getByRole('button', { name: 'Simpan perubahan' }).click();
+  await page.locator('#flash', { hasText: 'Profil disimpan' }).waitFor();
+  assert.match(await text(page.locator('#account-details')), /3456/);
+  await page.getByLabel('Kata sandi saat ini').fill('bukan-sandi-ini');
+  await page.getByLabel('Kata sandi baru', { exact: true }).fill('Sandi-Baru-Warga-2');
+  await page.getByLabel('Ulangi kata sandi baru').fill('Sandi-Baru-Warga-2');
+  await page.getByRole('button', { name: 'Ganti kata sandi' }).click();
+  await page.locator('#p-current-error').waitFor();
+  assert.equal(await page.getAttribute('#p-current', 'aria-invalid'), 'true');
+  assert.match(await text(page.locator('#p-current-error')), /Kata sandi saat ini salah/);
+  expected(problems, '/api/me/password');
+  await page.getByLabel('Kata sandi saat ini').fill(CITIZEN.password);
+  await page.getByRole('button', { name: 'Ganti kata sandi' }).click();
+  await page.locator('#flash', { hasText: 'Kata sandi diganti' }).waitFor();
+  assert.equal(await page.locator('#p-current-error').count(), 0);
 
   // Home: the services, none built yet, so badges and no links.
   await page.getByRole('link', { name: 'Beranda', exact: true }).click();
@@ -223,6 +258,7 @@ test('an admin adds a holiday, a unit and a staff account and finds the citizen'
   await dialog.getByLabel('Nama unit').fill('Bidang Statistik');
   await dialog.getByLabel('Jenis').selectOption('office');
   await dialog.getByLabel('Induk').selectOption('DINKOMINFO');
+  assert.deepEqual(await unlabelled(page), []);
   await dialog.getByRole('button', { name: 'Simpan' }).click();
   await page.locator('li[data-code="DINKOMINFO"] li[data-code="DINKOMINFO-STAT"]').waitFor();
 
@@ -237,6 +273,8 @@ test('an admin adds a holiday, a unit and a staff account and finds the citizen'
 
   await page.getByRole('button', { name: 'Tambah akun petugas' }).click();
   dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Nama lengkap').waitFor();
+  assert.deepEqual(await unlabelled(page), []);
   await dialog.getByLabel('Nama lengkap').fill('Budi Santoso');
   await dialog.getByLabel('Email', { exact: true }).fill('budi.santoso@example.id');
   await dialog.getByLabel('Kata sandi awal').fill('Petugas-Kominfo-1');

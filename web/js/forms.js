@@ -6,7 +6,7 @@
 // error.field names the field.
 
 import { h, uid } from './dom.js';
-import { t, errorMessage } from './i18n.js';
+import { t, errorMessage, errorDetail } from './i18n.js';
 
 // The named controls of a form as an object. Text is trimmed, passwords are
 // not; checkboxes give booleans; disabled controls are left out.
@@ -88,17 +88,13 @@ export function showAlert(form, message, { title = null, focus = false } = {}) {
 }
 
 // Show an API (or other) error: inline at error.field when the form has it,
-// and always in the alert region.
+// and always in the alert region. Login errors and lockouts show the
+// server's own words (attempts left, when the lock ends) under our heading.
 export function showError(form, err) {
   const msg = errorMessage(err);
   const placed = err && err.field ? fieldError(form, err.field, msg) : false;
-  // A lockout shows the server's own words under a translated heading.
-  let title = null;
-  if (err && (err.code === 'account_locked' || err.code === 'rate_limited')) {
-    title = t(`error.${err.code}`);
-    if (msg.startsWith(title)) title = null;
-  }
-  showAlert(form, msg, { title, focus: !placed });
+  const detail = errorDetail(err);
+  showAlert(form, detail || msg, { title: detail ? msg : null, focus: !placed });
   if (placed) fieldFor(form, err.field).focus();
 }
 

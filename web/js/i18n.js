@@ -89,8 +89,8 @@ const id = {
   'error.invalid': 'Ada isian yang tidak valid.',
   'error.invalid.password': 'Kata sandi minimal 8 karakter.',
   'error.invalid.new_password': 'Kata sandi baru minimal 8 karakter.',
-  'error.invalid.email': 'Alamat email tidak valid.',
-  'error.invalid.phone': 'Nomor HP tidak valid.',
+  'error.invalid.phone': 'Nomor HP harus nomor Indonesia, misalnya 0812 3456 7890.',
+  'error.invalid.current_password': 'Kata sandi saat ini salah.',
   'error.invalid.date': 'Tanggal tidak valid.',
   'error.unauthenticated': 'Silakan masuk terlebih dahulu.',
   'error.invalid_credentials': 'Email/nomor HP atau kata sandi salah.',
@@ -365,8 +365,8 @@ const en = {
   'error.invalid': 'Some values are not valid.',
   'error.invalid.password': 'The password must have at least 8 characters.',
   'error.invalid.new_password': 'The new password must have at least 8 characters.',
-  'error.invalid.email': 'The email address is not valid.',
-  'error.invalid.phone': 'The phone number is not valid.',
+  'error.invalid.phone': 'The phone number must be an Indonesian number, e.g. 0812 3456 7890.',
+  'error.invalid.current_password': 'The current password is wrong.',
   'error.invalid.date': 'The date is not valid.',
   'error.unauthenticated': 'Please log in first.',
   'error.invalid_credentials': 'Wrong email/phone number or password.',
@@ -631,20 +631,35 @@ function duration(seconds) {
   }
 }
 
-// A friendly message for an ApiError (or any Error).
-// Lockouts show the server's own words, which say why and for how long.
+// Codes whose server message carries facts worth showing as they are
+// (attempts left, when a lock ends).
+const SERVER_WORDS = new Set(['invalid_credentials', 'account_locked', 'rate_limited']);
+
+// A friendly message for an ApiError (or any Error), in the page's language.
 export function errorMessage(err) {
   if (!err) return t('error.internal');
   const code = err.code || 'internal';
-  let msg;
+  const field = err.field ? String(err.field).replace(/[[.].*$/, '') : null;
+  if (field && has(`error.${code}.${field}`)) return t(`error.${code}.${field}`);
   if (code === 'account_locked' || code === 'rate_limited') {
-    msg = err.message && err.message !== code ? err.message : t(`error.${code}`);
+    let msg = t(`error.${code}`);
     if (err.retryAfter) msg += ` ${t('error.retry_after', { time: duration(err.retryAfter) })}`;
     return msg;
   }
-  const field = err.field ? String(err.field).replace(/[[.].*$/, '') : null;
-  if (field && has(`error.${code}.${field}`)) return t(`error.${code}.${field}`);
-  if (code === 'invalid' && err.message) return err.message;   // the server says what is wrong
+  if (code === 'invalid' && err.message) return sentence(err.message);   // the server says what is wrong
   if (has(`error.${code}`)) return t(`error.${code}`);
-  return err.message || t('error.internal');
+  return err.message ? sentence(err.message) : t('error.internal');
+}
+
+// The server's own words, when they add something to errorMessage().
+export function errorDetail(err) {
+  if (!err || !SERVER_WORDS.has(err.code) || !err.message || err.message === err.code) return null;
+  return sentence(err.message);
+}
+
+function sentence(s) {
+  s = String(s).trim();
+  if (!s) return s;
+  s = s[0].toUpperCase() + s.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
 }

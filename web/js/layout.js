@@ -75,7 +75,8 @@ function renderChrome() {
   const other = lang === 'id' ? 'en' : 'id';
   els.langBtn.replaceChildren(icon('globe'), h('span', { class: 'lang-code' }, other.toUpperCase()));
   els.langBtn.setAttribute('lang', other);
-  els.langBtn.setAttribute('aria-label', other === 'en' ? 'Switch to English' : 'Ganti ke Bahasa Indonesia');
+  // The name holds the visible "EN"/"ID" too (WCAG 2.5.3, label in name).
+  els.langBtn.setAttribute('aria-label', other === 'en' ? 'Switch to English (EN)' : 'Ganti ke Bahasa Indonesia (ID)');
   els.langBtn.setAttribute('title', other === 'en' ? 'English' : 'Bahasa Indonesia');
 
   els.nav.setAttribute('aria-label', t('nav.label'));

@@ -209,8 +209,15 @@ function openEdit(u) {
   });
 
   setupForm(form, {
-    validate: contactCheck,
+    // A role chosen in the picker but not yet added counts too.
+    validate: (v) => [...contactCheck(v), ...(picker.role.value ? picker.check() : [])],
     async submit(v) {
+      if (picker.role.value) {
+        const r = picker.value();
+        if (!roles.some((x) => roleKey(x) === roleKey(r))) roles.push(r);
+        renderRoles();
+        picker.reset();
+      }
       const body = {};
       for (const k of ['name', 'email', 'phone']) if (v[k] !== (u[k] || '')) body[k] = v[k] === '' ? null : v[k];
       if (v.password) body.password = v.password;
