@@ -128,6 +128,23 @@ static int int_opt(const struct cmd *cmd, const char *name, int min, int max, in
 	return 0;
 }
 
+/* --clock 2026-11-27T09:00:00Z starts the service clock at that moment. */
+static int clock_opt(const struct cmd *cmd, long *offset)
+{
+	const char *s = opt_get(cmd, "--clock");
+	struct tm tm = { 0 };
+	*offset = 0;
+	if (!s || !*s)
+		return 0;
+	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end) {
+		fprintf(stderr, "pendopo %s: --clock must look like 2026-11-27T09:00:00Z\n", cmd->name);
+		return -1;
+	}
+	*offset = (long)(timegm(&tm) - time(NULL));
+	return 0;
+}
+
 /* The web directory ships beside the binary's build folder; a relative
  * default would depend on where the binary was started from. */
 static const char *default_web_dir(char *buf, size_t len)
@@ -222,6 +239,8 @@ static int cmd_serve(struct cmd *cmd, int argc, char **argv)
 	    int_opt(cmd, "--auth-per-minute", 1, 100000, &cfg->ip_auth_per_minute) ||
 	    int_opt(cmd, "--session-days", 1, 365, &cfg->session_days) ||
 	    int_opt(cmd, "--access-log", 0, 1, &cfg->access_log))
+		return 2;
+	if (clock_opt(cmd, &cfg->clock_offset))
 		return 2;
 	cfg->body_limit = (size_t)body_kb * 1024;
 	cfg->upload_limit = (size_t)upload_mb * 1024 * 1024;
@@ -426,6 +445,7 @@ static struct opt serve_opts[] = {
 	{ "--auth-per-minute", "PENDOPO_AUTH_PER_MINUTE", "login and registration attempts per address per minute", "20" },
 	{ "--session-days", "PENDOPO_SESSION_DAYS", "days a login session lasts", "30" },
 	{ "--access-log", "PENDOPO_ACCESS_LOG", "1 writes one line per request to stderr", "1" },
+	{ "--clock", "PENDOPO_CLOCK", "start the service clock at this UTC time (demos, tests)", NULL },
 	{ 0 },
 };
 static struct opt db_opts[] = { DB_OPT, { 0 } };

@@ -7,6 +7,7 @@
 #define PENDOPO_APP_H
 
 #include <stddef.h>
+#include <time.h>
 #include "db.h"
 #include "module.h"
 
@@ -29,6 +30,7 @@ struct config {
 	int ip_auth_per_minute;		/* login+register attempts per IP */
 	int session_days;
 	int access_log;			/* PENDOPO_ACCESS_LOG: 0 silences it */
+	long clock_offset;		/* PENDOPO_CLOCK: seconds added to the real clock */
 };
 
 struct metrics;
@@ -40,5 +42,13 @@ struct app {
 	size_t nmodules;
 	struct metrics *metrics;
 };
+
+/* The service clock: deadlines, booking windows and auto-closing read the
+ * time here, so a demo or a test can run the regency's calendar from a
+ * chosen moment (PENDOPO_CLOCK) while time still flows. */
+static inline time_t app_now(const struct app *app)
+{
+	return time(NULL) + app->cfg.clock_offset;
+}
 
 #endif

@@ -155,8 +155,17 @@ describe('admin', () => {
     assert.ok(heads.json.items.some((u) => u.id === staffId));
     assert.ok(heads.json.items.every((u) => u.roles.some((x) => x.role === 'unit_head')));
 
+    const page = await admin.get('/api/users?limit=1&offset=1');
+    assert.equal(page.status, 200, page.text);
+    assert.equal(page.json.items.length, 1);
+    assert.ok(page.json.total >= 2, 'total counts all, not the page');
+    const page0 = await admin.get('/api/users?limit=1&offset=0');
+    assert.notEqual(page0.json.items[0].id, page.json.items[0].id, 'offset moves the page');
+
     const dis = await admin.patch(`/api/users/${staffId}`, { disabled: true });
     assert.equal(dis.status, 200, dis.text);
+    // A disabled account's sessions end with it.
+    assertError(await staff.get('/api/me'), 401, 'unauthenticated');
     const again = await new Client(srv.url).post('/api/auth/login', { email: staffEmail, password: PASSWORD });
     assert.ok(again.status === 401 || again.status === 403, `disabled user cannot log in: ${again.status} ${again.text}`);
     assert.equal(again.headers.get('set-cookie'), null);

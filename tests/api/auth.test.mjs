@@ -27,6 +27,7 @@ describe('auth', () => {
     assert.match(set, /pendopo_session=[^;]+/);
     assert.match(set, /HttpOnly/i);
     assert.match(set, /SameSite=Lax/i);
+    assert.doesNotMatch(set, /;\s*Secure/i, 'no Secure flag on plain HTTP, or browsers would drop it');
 
     const b = new Client(srv.url);
     const l = await b.post('/api/auth/login', { email: em, password: PASSWORD });
@@ -100,6 +101,12 @@ describe('auth', () => {
     const other = await login(srv.url, c.email);
     assertError(await c.patch('/api/me', { name: 'Dibajak' }, { 'x-csrf-token': other.csrf }), 403, 'csrf');
     assert.equal((await c.get('/api/me')).json.user.name, 'Budi Santoso');
+    // Every cookie write needs it: a password change and a logout too.
+    const pw = await c.post('/api/me/password', { current_password: PASSWORD, new_password: 'Dibajak-12345' }, { 'x-csrf-token': '' });
+    assertError(pw, 403, 'csrf');
+    assert.equal((await other.get('/api/me')).status, 200, 'the refused password change ended no session');
+    assertError(await other.post('/api/auth/logout', {}, { 'x-csrf-token': 'nope' }), 403, 'csrf');
+    assert.equal((await other.get('/api/me')).status, 200, 'the refused logout ended nothing');
 
     const ok = await c.patch('/api/me', { name: 'Budi S.' });
     assert.equal(ok.status, 200, ok.text);
@@ -125,6 +132,40 @@ describe('auth', () => {
     assertError(await bad.post('/api/holidays', { date: '2031-03-05', name: 'x', kind: 'national' }), 401, 'unauthenticated');
     const list = await bot.get('/api/holidays?year=2031');
     assert.deepEqual(list.json.items.map((x) => x.date), ['2031-03-04']);
+  });
+
+  test('API keys: created over the API, listed without the token, revoked by DELETE', async () => {
+    const bot = bearerClient(srv.url, apikey(srv, 'key-admin', 'admin'));
+    const made = await bot.post('/api/apikeys', { name: 'laporan', role: 'regent_office' });
+    assert.equal(made.status, 201, made.text);
+    const { apikey: key, token } = made.json;
+    assert.equal(typeof token, 'string');
+    assert.ok(token.length >= 16);
+    assert.equal(key.name, 'laporan');
+    assert.equal(key.role, 'regent_office');
+    const reader = bearerClient(srv.url, token);
+    assert.equal((await reader.get('/api/audit')).status, 200);
+    assertError(await reader.post('/api/holidays', { date: '2031-04-01', name: 'x', kind: 'national' }), 403, 'forbidden');
+
+    const list = await bot.get('/api/apikeys');
+    assert.equal(list.status, 200, list.text);
+    const row = list.json.items.find((k) => k.id === key.id);
+    assert.ok(row, 'the new key is listed');
+    assert.ok(!list.text.includes(token), 'the token is never shown again');
+    assert.ok(row.last_used_at !== undefined);
+
+    const del = await bot.del(`/api/apikeys/${key.id}`);
+    assert.equal(del.status, 200, del.text);
+    assert.deepEqual(del.json, { ok: true });
+    assertError(await reader.get('/api/audit'), 401, 'unauthenticated');
+    assert.ok(!(await bot.get('/api/apikeys')).json.items.some((k) => k.id === key.id));
+  });
+
+  test('the session cookie is Secure behind TLS (X-Forwarded-Proto: https)', async () => {
+    const r = await new Client(srv.url).post('/api/auth/register',
+      { name: 'Lewat TLS', email: email('tls'), password: PASSWORD }, { 'x-forwarded-proto': 'https' });
+    assert.equal(r.status, 201, r.text);
+    assert.match(r.headers.get('set-cookie') || '', /;\s*Secure/i);
   });
 
   test('PATCH /api/me persists', async () => {
@@ -163,7 +204,7 @@ describe('auth', () => {
 
 // Lockout and the rate limit each get a server of their own, so that the
 // attempts of one test do not count against another's per-address budget
-// (20 login/register attempts a minute by default; the server above makes 14).
+// (20 login/register attempts a minute by default; the server above makes 17).
 describe('auth lockout', () => {
   let srv;
   before(async () => { srv = await startServer({ regions: false }); });
