@@ -143,7 +143,7 @@ static void add_common_headers(struct MHD_Response *resp, int html)
 	if (html) {
 		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 		MHD_add_response_header(resp, "Content-Security-Policy",
-					"default-src 'self'; img-src 'self' data: blob:; "
+					"default-src 'self'; img-src 'self' data: blob: https://tile.openstreetmap.org; "
 					"object-src 'none'; base-uri 'self'; frame-ancestors 'none'");
 	}
 }
