@@ -7,6 +7,7 @@
 #include "core/app.h"
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/events.h"
 #include "core/holidays.h"
 #include "core/migrate.h"
 #include "core/orgs.h"
@@ -30,6 +31,7 @@
  * modules above it. */
 static const struct module *const modules[] = {
 	&ops_module,
+	&events_module,
 	&audit_module,
 	&regions_module,
 	&orgs_module,

@@ -34,6 +34,7 @@ struct config {
 };
 
 struct metrics;
+struct events;
 
 struct app {
 	struct config cfg;
@@ -41,6 +42,7 @@ struct app {
 	const struct module *const *modules;
 	size_t nmodules;
 	struct metrics *metrics;
+	struct events *events;
 };
 
 /* The service clock: deadlines, booking windows and auto-closing read the

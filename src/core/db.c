@@ -9,9 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct db_deferred {
+	void (*fn)(void *arg, int committed);
+	void *arg;
+	struct db_deferred *next;
+};
+
 struct db {
 	const struct db_backend *be;
 	char *url;
+	void *events;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
 	struct db_conn **idle;
@@ -56,6 +63,7 @@ struct db *db_open(const char *url, int pool_size, char *err, size_t errlen)
 			return NULL;
 		}
 		c->be = be;
+		c->db = db;
 		db->idle[db->nidle++] = c;
 	}
 	return db;
@@ -224,6 +232,24 @@ int db_tx_begin(struct db_conn *c)
 	return rc;
 }
 
+/* Callbacks run in the order they were deferred. */
+static void run_deferred(struct db_conn *c, int committed)
+{
+	struct db_deferred *list = NULL;
+	while (c->deferred) {
+		struct db_deferred *d = c->deferred;
+		c->deferred = d->next;
+		d->next = list;
+		list = d;
+	}
+	while (list) {
+		struct db_deferred *d = list;
+		list = d->next;
+		d->fn(d->arg, committed);
+		free(d);
+	}
+}
+
 int db_tx_commit(struct db_conn *c)
 {
 	int rc = c->be->exec_script(c, "COMMIT");
@@ -232,6 +258,7 @@ int db_tx_commit(struct db_conn *c)
 		return rc;
 	}
 	c->in_tx = 0;
+	run_deferred(c, 1);
 	return DB_OK;
 }
 
@@ -239,6 +266,59 @@ void db_tx_rollback(struct db_conn *c)
 {
 	c->be->exec_script(c, "ROLLBACK");
 	c->in_tx = 0;
+	run_deferred(c, 0);
+}
+
+int db_defer(struct db_conn *c, void (*fn)(void *arg, int committed), void *arg)
+{
+	if (!c->in_tx) {
+		fn(arg, 1);
+		return DB_OK;
+	}
+	struct db_deferred *d = malloc(sizeof(*d));
+	if (!d) {
+		fn(arg, 0);
+		return DB_ERROR;
+	}
+	d->fn = fn;
+	d->arg = arg;
+	d->next = c->deferred;
+	c->deferred = d;
+	return DB_OK;
+}
+
+int db_notify(struct db_conn *c, const char *channel, const char *payload)
+{
+	return c->be->notify ? c->be->notify(c, channel, payload) : DB_ERROR;
+}
+
+int db_can_notify(const struct db *db)
+{
+	return db->be->notify != NULL;
+}
+
+struct db_listener *db_listen(struct db *db, const char *channel,
+			      void (*fn)(void *arg, const char *payload), void *arg)
+{
+	if (!db->be->listen_start)
+		return NULL;
+	return db->be->listen_start(db->url, channel, fn, arg);
+}
+
+void db_listen_stop(struct db *db, struct db_listener *l)
+{
+	if (l)
+		db->be->listen_stop(l);
+}
+
+void db_set_events(struct db *db, void *events)
+{
+	db->events = events;
+}
+
+void *db_events(const struct db_conn *c)
+{
+	return c->db->events;
 }
 
 int db_in_tx(const struct db_conn *c)

@@ -71,6 +71,27 @@ int db_tx_begin(struct db_conn *c);
 int db_tx_commit(struct db_conn *c);
 void db_tx_rollback(struct db_conn *c);
 int db_in_tx(const struct db_conn *c);
+/* Run fn(arg, committed) when the current transaction ends: committed is 1
+ * after a successful commit, 0 after a rollback.  Outside a transaction fn
+ * runs at once with committed = 1.  fn owns arg. */
+int db_defer(struct db_conn *c, void (*fn)(void *arg, int committed), void *arg);
+
+/* Opaque per-database slot for the event broker (events.c), so code that
+ * holds only a connection can publish. */
+void db_set_events(struct db *db, void *events);
+void *db_events(const struct db_conn *c);
+
+/* Cross-instance notifications (PostgreSQL LISTEN/NOTIFY).  db_notify is
+ * transactional: listeners hear it when the transaction commits.  Both
+ * return DB_ERROR / NULL on a backend that one process owns (SQLite),
+ * where there is nobody else to tell. */
+int db_notify(struct db_conn *c, const char *channel, const char *payload);
+struct db_listener;
+struct db_listener *db_listen(struct db *db, const char *channel,
+			      void (*fn)(void *arg, const char *payload), void *arg);
+void db_listen_stop(struct db *db, struct db_listener *l);
+int db_can_notify(const struct db *db);
+
 /* Serialise the transactions that touch one named resource (the audit
  * chain's head, say) until commit.  SQLite writers are serial already. */
 int db_lock(struct db_conn *c, const char *name);

@@ -29,14 +29,24 @@ struct db_backend {
 	const char *(*col_name)(struct db_stmt *st, int i);
 	int64_t (*changes)(struct db_stmt *st);
 	int (*exec_script)(struct db_conn *c, const char *sql);
+	/* Cross-process notification, for backends shared by several
+	 * servers; NULL where one process owns the database (SQLite). */
+	int (*notify)(struct db_conn *c, const char *channel, const char *payload);
+	void *(*listen_start)(const char *target, const char *channel,
+			      void (*fn)(void *arg, const char *payload), void *arg);
+	void (*listen_stop)(void *listener);
 	const char *begin_sql;		/* a write transaction */
 	const char *lock_sql;		/* db_lock(); NULL when writers are serial */
 };
 
+struct db_deferred;
+
 struct db_conn {
 	const struct db_backend *be;
+	struct db *db;
 	int in_tx;
 	int64_t changes;
+	struct db_deferred *deferred;	/* run at commit or rollback */
 	char err[256];
 };
 

@@ -12,6 +12,10 @@
 
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,6 +351,98 @@ static int pg_exec_script(struct db_conn *base, const char *sql)
 	return rc;
 }
 
+static int pg_notify(struct db_conn *c, const char *channel, const char *payload)
+{
+	int rc = db_exec(c, "SELECT pg_notify(?, ?)", "ss", channel, payload);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* The listener owns a connection of its own and a thread that waits on its
+ * socket; a second's poll timeout lets it notice the stop flag. */
+struct pg_listener {
+	pthread_t thread;
+	char *url, *channel;
+	void (*fn)(void *arg, const char *payload);
+	void *arg;
+	atomic_int stop;
+};
+
+static PGconn *listen_connect(struct pg_listener *l)
+{
+	PGconn *pg = PQconnectdb(l->url);
+	if (PQstatus(pg) == CONNECTION_OK) {
+		char *ident = PQescapeIdentifier(pg, l->channel, strlen(l->channel));
+		char sql[160];
+		snprintf(sql, sizeof(sql), "LISTEN %s", ident ? ident : "pendopo");
+		PQfreemem(ident);
+		PGresult *res = PQexec(pg, sql);
+		int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+		PQclear(res);
+		if (ok)
+			return pg;
+	}
+	fprintf(stderr, "pendopo: LISTEN %s failed: %s", l->channel, PQerrorMessage(pg));
+	PQfinish(pg);
+	return NULL;
+}
+
+static void *listen_loop(void *arg)
+{
+	struct pg_listener *l = arg;
+	PGconn *pg = NULL;
+	while (!atomic_load(&l->stop)) {
+		if (!pg && !(pg = listen_connect(l))) {
+			sleep(1);
+			continue;
+		}
+		struct pollfd pfd = { .fd = PQsocket(pg), .events = POLLIN };
+		if (poll(&pfd, 1, 1000) <= 0)
+			continue;
+		if (!PQconsumeInput(pg)) {
+			/* Lost the server: reconnect and LISTEN again. */
+			PQfinish(pg);
+			pg = NULL;
+			continue;
+		}
+		PGnotify *n;
+		while ((n = PQnotifies(pg))) {
+			l->fn(l->arg, n->extra);
+			PQfreemem(n);
+		}
+	}
+	PQfinish(pg);
+	return NULL;
+}
+
+static void *pg_listen_start(const char *target, const char *channel,
+			     void (*fn)(void *arg, const char *payload), void *arg)
+{
+	struct pg_listener *l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->url = strdup(target);
+	l->channel = strdup(channel);
+	l->fn = fn;
+	l->arg = arg;
+	if (!l->url || !l->channel || pthread_create(&l->thread, NULL, listen_loop, l) != 0) {
+		free(l->url);
+		free(l->channel);
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+static void pg_listen_stop(void *arg)
+{
+	struct pg_listener *l = arg;
+	atomic_store(&l->stop, 1);
+	pthread_join(l->thread, NULL);
+	free(l->url);
+	free(l->channel);
+	free(l);
+}
+
 const struct db_backend db_pg_backend = {
 	.dialect = DB_POSTGRES,
 	.connect = pg_connect,
@@ -366,6 +462,9 @@ const struct db_backend db_pg_backend = {
 	.col_name = pg_col_name,
 	.changes = pg_changes,
 	.exec_script = pg_exec_script,
+	.notify = pg_notify,
+	.listen_start = pg_listen_start,
+	.listen_stop = pg_listen_stop,
 	/* Read committed: counters are guarded by conditional UPDATEs and
 	 * uniqueness by indexes, which stay correct at this level; the
 	 * audit chain takes an explicit lock (db_lock). */

@@ -5,6 +5,7 @@
  * both SQLite and PostgreSQL, and is what the API speaks.
  */
 #include "holidays.h"
+#include "events.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,10 +144,17 @@ static json_t *holiday_json(const char *date, const char *name, const char *kind
 	return json_pack("{s:s, s:s, s:s}", "date", date, "name", name, "kind", kind);
 }
 
+/* Record the change and tell live pages that working days moved (open
+ * deadlines shown on them are due to be recomputed). */
 static int audit(struct req *r, const char *action, const char *date, json_t *details)
 {
-	return audit_append(r->db, &r->caller, action, arena_printf(r->arena, "holiday:%s", date),
-			    details);
+	json_t *ev = json_pack("{s:s, s:s}", "action", action, "date", date);
+	int rc = audit_append(r->db, &r->caller, action, arena_printf(r->arena, "holiday:%s", date),
+			      details);
+	if (rc == 0)
+		rc = events_publish(r->db, "public/calendar", ev) == DB_OK ? 0 : -1;
+	json_decref(ev);
+	return rc;
 }
 
 /* The row for a date, copied to the arena.  DB_ROW, DB_DONE when there is

@@ -18,6 +18,8 @@
 
 #define REQ_MAX_PARAMS 6
 
+struct events_sub;
+
 struct caller {
 	int64_t user_id;		/* 0: anonymous */
 	int64_t apikey_id;		/* nonzero when authenticated by Bearer */
@@ -64,6 +66,7 @@ struct req {
 	const char *hdr_values[8];
 	int nhdrs;
 	bool keep_tx;			/* commit even though the reply is 4xx */
+	struct events_sub *sse;		/* reply is an event stream */
 };
 
 const char *req_param(const struct req *r, const char *name);
@@ -84,5 +87,8 @@ int reply_error(struct req *r, int status, const char *code,
 int reply_text(struct req *r, int status, const char *content_type,
 	       const char *text, size_t len);
 void reply_header(struct req *r, const char *name, const char *value);
+/* Answer with a Server-Sent Events stream fed by s (taken over: the
+ * server unsubscribes when the client goes away). */
+int reply_sse(struct req *r, struct events_sub *s);
 
 #endif

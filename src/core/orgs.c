@@ -6,6 +6,7 @@
  * byte order - which both databases then answer alike.
  */
 #include "orgs.h"
+#include "events.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -239,9 +240,15 @@ static int would_loop(struct req *r, int64_t unit, int64_t new_parent)
 	return -1;
 }
 
+/* Record the change and tell live pages (unit pickers, consoles). */
 static int audit(struct req *r, const char *action, const char *code, json_t *details)
 {
-	return audit_append(r->db, &r->caller, action, arena_printf(r->arena, "org:%s", code), details);
+	json_t *ev = json_pack("{s:s, s:s}", "action", action, "code", code);
+	int rc = audit_append(r->db, &r->caller, action, arena_printf(r->arena, "org:%s", code), details);
+	if (rc == 0)
+		rc = events_publish(r->db, "public/orgs", ev) == DB_OK ? 0 : -1;
+	json_decref(ev);
+	return rc;
 }
 
 /* Reply with {"unit": the unit as stored now}. */

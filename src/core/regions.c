@@ -356,14 +356,23 @@ int regions_children(struct db_conn *c, struct arena *a, const char *parent,
 
 /* ---- search ----------------------------------------------------------------- */
 
-/* Parameters: level, the prefix range, [the code range below the parent,]
- * limit.  The contains query below a parent scans that parent's codes (a
- * province has at most some 9,000) rather than the whole trigram index. */
-static const char sql_prefix[] =
-	REGION_COLS "WHERE level = ? AND nama_lc >= ? AND nama_lc < ? ORDER BY ord LIMIT ?";
-static const char sql_prefix_under[] =
-	REGION_COLS "WHERE level = ? AND nama_lc >= ? AND nama_lc < ? AND kode >= ? AND kode < ? "
-	"ORDER BY ord LIMIT ?";
+/* Names starting with q, level by level: UNION ALL hands over its branches
+ * in order (SQLite's compound select, PostgreSQL's Append), so a page
+ * filled by districts never reads, let alone sorts, the thousands of
+ * villages with the same prefix.  Per branch: level (0 for none), the
+ * prefix range, [the code range below the parent,] limit; then limit. */
+#define PREFIX_BRANCH(alias, under) \
+	"SELECT * FROM (" REGION_COLS "WHERE level = ? AND nama_lc >= ? AND nama_lc < ?" under \
+	" ORDER BY ord LIMIT ?) AS " alias
+#define PREFIX_SQL(under) \
+	PREFIX_BRANCH("l1", under) " UNION ALL " PREFIX_BRANCH("l2", under) " UNION ALL " \
+	PREFIX_BRANCH("l3", under) " UNION ALL " PREFIX_BRANCH("l4", under) " LIMIT ?"
+
+static const char sql_prefix[] = PREFIX_SQL("");
+static const char sql_prefix_under[] = PREFIX_SQL(" AND kode >= ? AND kode < ?");
+
+/* Names containing q below a parent scan that parent's codes (a province
+ * has at most some 9,000) rather than the whole trigram index. */
 static const char sql_contains_under[] =
 	REGION_COLS "WHERE kode >= ? AND kode < ? AND nama_lc LIKE ? ESCAPE '\\' "
 	"AND (nama_lc < ? OR nama_lc >= ?) ORDER BY ord LIMIT ?";
@@ -397,12 +406,14 @@ static const char *utf8_skip(const char *p, size_t nchars)
 #define TRI_SAMPLE 8
 
 /* SQLite: an FTS5 query for names containing q (three characters or
- * more) from the two of its trigrams found in the fewest names, counted by
- * the import in region_trigrams; the SQL then checks all of q with
- * instr().  ANDing every trigram instead would decode the long posting
- * lists of "ang" or "ung" (in 15,000 and 8,000 names) on many searches,
- * and one trigram alone leaves too many rows to check.  A long q is
- * sampled at TRI_SAMPLE evenly spread trigrams. */
+ * more); the SQL then checks all of q with instr().  Its cost is decoding
+ * the posting lists of the trigrams asked for plus checking each candidate
+ * row, about eight times dearer per entry.  So: the rarest trigram of each
+ * half of q (counted by the import in region_trigrams; a long q is sampled
+ * at TRI_SAMPLE evenly spread ones), two far-apart trigrams leaving fewer
+ * candidates than two neighbours, and the commoner of the pair only when
+ * its list costs less than the candidates it may save.  ANDing every
+ * trigram would decode lists like "ang" (15,000 names) on many searches. */
 static const char *fts_query(struct db_conn *c, struct arena *a, const char *q, size_t nchars)
 {
 	size_t ntri = nchars - 2, n = ntri < TRI_SAMPLE ? ntri : TRI_SAMPLE;
@@ -428,26 +439,30 @@ static const char *fts_query(struct db_conn *c, struct arena *a, const char *q, 
 	if (rc != DB_DONE)
 		return NULL;
 
-	size_t best = 0, second = n;
-	for (size_t k = 1; k < n; k++)
-		if (names[k] < names[best])
-			best = k;
-	for (size_t k = 0; k < n; k++)
-		if (strcmp(tri[k], tri[best]) != 0 && (second == n || names[k] < names[second]))
-			second = k;
+	size_t half = (n + 1) / 2, pick[2] = { 0, n };
+	for (size_t k = 1; k < half; k++)
+		if (names[k] < names[pick[0]])
+			pick[0] = k;
+	for (size_t k = half; k < n; k++)
+		if (pick[1] == n || names[k] < names[pick[1]])
+			pick[1] = k;
+	if (pick[1] < n) {
+		size_t rare = names[pick[0]] <= names[pick[1]] ? 0 : 1;
+		if (names[pick[1 - rare]] > 8 * names[pick[rare]] || strcmp(tri[pick[0]], tri[pick[1]]) == 0)
+			pick[1 - rare] = n;
+	}
 
 	/* Two quoted trigrams of up to 3 x 4 bytes, quotes doubled, and " AND ". */
 	char *out = arena_alloc(a, 2 * (2 + 12) + 5 + 1), *w = out;
 	if (!out)
 		return NULL;
 	for (int i = 0; i < 2; i++) {
-		size_t k = i == 0 ? best : second;
-		if (k == n)
-			break;
-		if (i > 0)
+		if (pick[i] == n)
+			continue;
+		if (w != out)
 			w = stpcpy(w, " AND ");
 		*w++ = '"';
-		for (const char *p = tri[k]; *p; p++) {
+		for (const char *p = tri[pick[i]]; *p; p++) {
 			if (*p == '"')
 				*w++ = '"';
 			*w++ = *p;
@@ -532,21 +547,22 @@ struct search {
 
 static long search(struct req *r, const struct search *s, json_t *items)
 {
-	long got = 0, k;
-	for (int level = s->first_level; level <= 4 && got < s->limit; level++) {
-		struct db_stmt *st = s->under_lo
-			? db_query(r->db, sql_prefix_under, "issssi", (int64_t)level, s->lo, s->hi,
-				   s->under_lo, s->under_hi, (int64_t)(s->limit - got))
-			: db_query(r->db, sql_prefix, "issi", (int64_t)level, s->lo, s->hi,
-				   (int64_t)(s->limit - got));
-		if ((k = append_rows(st, items)) < 0)
-			return -1;
-		got += k;
-	}
-	if (s->nchars < 3 || got >= s->limit)
+	int64_t lv[4], n = s->limit;
+	for (int k = 0; k < 4; k++)
+		lv[k] = s->first_level + k <= 4 ? s->first_level + k : 0;
+	struct db_stmt *st = s->under_lo
+		? db_query(r->db, sql_prefix_under, "issssi" "issssi" "issssi" "issssi" "i",
+			   lv[0], s->lo, s->hi, s->under_lo, s->under_hi, n,
+			   lv[1], s->lo, s->hi, s->under_lo, s->under_hi, n,
+			   lv[2], s->lo, s->hi, s->under_lo, s->under_hi, n,
+			   lv[3], s->lo, s->hi, s->under_lo, s->under_hi, n, n)
+		: db_query(r->db, sql_prefix, "issi" "issi" "issi" "issi" "i",
+			   lv[0], s->lo, s->hi, n, lv[1], s->lo, s->hi, n,
+			   lv[2], s->lo, s->hi, n, lv[3], s->lo, s->hi, n, n);
+	long got = append_rows(st, items), k;
+	if (got < 0 || s->nchars < 3 || got >= s->limit)
 		return got;
 
-	struct db_stmt *st;
 	if (s->under_lo) {
 		const char *pattern = like_pattern(r->arena, s->q);
 		if (!pattern)

@@ -5,6 +5,7 @@
 #include "server.h"
 #include "audit.h"
 #include "auth.h"
+#include "events.h"
 #include "http.h"
 #include "metrics.h"
 #include "router.h"
@@ -127,6 +128,16 @@ int reply_text(struct req *r, int status, const char *content_type, const char *
 	return 0;
 }
 
+int reply_sse(struct req *r, struct events_sub *s)
+{
+	json_decref(r->reply);
+	r->reply = NULL;
+	r->reply_text = NULL;
+	r->status = 200;
+	r->sse = s;
+	return 0;
+}
+
 void reply_header(struct req *r, const char *name, const char *value)
 {
 	if (r->nhdrs < (int)(sizeof(r->hdr_names) / sizeof(r->hdr_names[0]))) {
@@ -148,11 +159,83 @@ static void add_common_headers(struct MHD_Response *resp, int html)
 	}
 }
 
+/* An event stream: the reader blocks its connection's thread until an
+ * event or a keep-alive is due, which is why streams need the
+ * thread-per-connection mode (the default). */
+struct sse_stream {
+	struct events_sub *sub;
+	char *frame;
+	size_t len, off;
+};
+
+static const char sse_hello[] = "retry: 3000\n: connected\n\n";
+static const char sse_keepalive[] = ": keep-alive\n\n";
+
+static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct sse_stream *st = cls;
+	(void)pos;
+	while (st->off == st->len) {
+		if (st->frame != sse_hello && st->frame != sse_keepalive)
+			free(st->frame);
+		st->frame = NULL;
+		st->off = st->len = 0;
+		char *frame;
+		size_t len;
+		int rc = events_next(st->sub, 15000, &frame, &len);
+		if (rc < 0)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		st->frame = rc ? frame : (char *)sse_keepalive;
+		st->len = rc ? len : sizeof(sse_keepalive) - 1;
+	}
+	size_t n = st->len - st->off < max ? st->len - st->off : max;
+	memcpy(buf, st->frame + st->off, n);
+	st->off += n;
+	return (ssize_t)n;
+}
+
+static void sse_free(void *cls)
+{
+	struct sse_stream *st = cls;
+	if (st->frame != sse_hello && st->frame != sse_keepalive)
+		free(st->frame);
+	events_unsubscribe(st->sub);
+	free(st);
+}
+
+static enum MHD_Result send_sse(struct MHD_Connection *conn, struct req *r)
+{
+	struct sse_stream *st = calloc(1, sizeof(*st));
+	if (!st) {
+		events_unsubscribe(r->sse);
+		r->sse = NULL;
+		return MHD_NO;
+	}
+	st->sub = r->sse;
+	r->sse = NULL;
+	st->frame = (char *)sse_hello;
+	st->len = sizeof(sse_hello) - 1;
+	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, st, sse_free);
+	if (!resp) {
+		sse_free(st);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", "text/event-stream; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	add_common_headers(resp, 0);
+	enum MHD_Result ret = MHD_queue_response(conn, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req *r)
 {
 	struct MHD_Response *resp;
 	char *dump = NULL;
 
+	if (r->sse)
+		return send_sse(conn, r);
 	if (r->reply_text) {
 		resp = MHD_create_response_from_buffer(r->reply_text_len, (void *)r->reply_text,
 						       MHD_RESPMEM_MUST_COPY);
@@ -430,8 +513,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 
 	struct req *r = &cs->req;
-	if (cs->matched == 1)
-		return run_route(srv, cs), send_reply(conn, r);
+	if (cs->matched == 1) {
+		run_route(srv, cs);
+		/* The reply is built; give the connection back now rather than
+		 * when the client has read it (an event stream may take hours). */
+		if (r->db) {
+			db_release(srv->app->db, r->db);
+			r->db = NULL;
+		}
+		return send_reply(conn, r);
+	}
 
 	if (cs->matched == -1) {
 		reply_header(r, "Allow", arena_strdup(r->arena, cs->match.allow));
@@ -565,6 +656,11 @@ int server_run(struct app *app, int tick_s)
 	app->metrics = srv.router ? metrics_new(srv.router) : NULL;
 	if (!app->metrics)
 		goto out;
+	app->events = events_new(app->db);
+	if (!app->events) {
+		fprintf(stderr, "pendopo: cannot start live events: %s\n", db_url(app->db));
+		goto out;
+	}
 	srv.web_fd = open(app->cfg.web_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (srv.web_fd < 0)
 		fprintf(stderr, "pendopo: web directory %s not found; serving the API only\n", app->cfg.web_dir);
@@ -613,9 +709,12 @@ int server_run(struct app *app, int tick_s)
 			run_ticks(app);
 	}
 	fprintf(stderr, "pendopo: stopping\n");
+	events_close(app->events);
 	MHD_stop_daemon(srv.mhd);
 	rc = 0;
 out:
+	events_free(app->events);
+	app->events = NULL;
 	if (srv.web_fd >= 0)
 		close(srv.web_fd);
 	metrics_free(app->metrics);

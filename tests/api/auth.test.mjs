@@ -152,13 +152,17 @@ describe('auth', () => {
     const row = list.json.items.find((k) => k.id === key.id);
     assert.ok(row, 'the new key is listed');
     assert.ok(!list.text.includes(token), 'the token is never shown again');
-    assert.ok(row.last_used_at !== undefined);
 
     const del = await bot.del(`/api/apikeys/${key.id}`);
     assert.equal(del.status, 200, del.text);
     assert.deepEqual(del.json, { ok: true });
     assertError(await reader.get('/api/audit'), 401, 'unauthenticated');
     assert.ok(!(await bot.get('/api/apikeys')).json.items.some((k) => k.id === key.id));
+    // The listing's shape (checked last, so the revocation above is tested
+    // whatever this finds).
+    for (const k of ['id', 'name', 'role', 'unit', 'created_at', 'last_used_at']) assert.ok(k in row, `${k} in ${JSON.stringify(row)}`);
+    const self = list.json.items.find((k) => k.name === 'key-admin');
+    assert.match(self?.last_used_at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, `a used key has last_used_at: ${JSON.stringify(self)}`);
   });
 
   test('the session cookie is Secure behind TLS (X-Forwarded-Proto: https)', async () => {

@@ -1,0 +1,58 @@
+// Two `pendopo serve` processes on one PostgreSQL database, as behind a load
+// balancer: a session made on one is valid on the other, a change made
+// through one is read through the other, and a live event raised on one
+// reaches a subscriber on the other.  Runs in the PostgreSQL pass of
+// `make test` (PENDOPO_TEST_PG); SQLite has a single process by design.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client } from '../lib/server.mjs';
+import { openEvents } from '../lib/sse.mjs';
+
+const pg = !!process.env.PENDOPO_TEST_PG;
+
+describe('several instances on one PostgreSQL', { skip: !pg && 'needs PENDOPO_TEST_PG (the PostgreSQL pass)' }, () => {
+  let a, b;
+  before(async () => {
+    a = await startServer({ regions: false });
+    b = await startServer({ db: a.db });
+    a.cli(['user', 'add', '--email', 'admin@multi.id', '--password', 'Rahasia-Admin-1', '--role', 'admin']);
+  });
+  after(async () => { await b?.stop(); await a?.stop(); });
+
+  it('a session from A is valid on B, with the same CSRF token', async () => {
+    const onA = new Client(a.url);
+    assert.equal((await onA.post('/api/auth/login', { email: 'admin@multi.id', password: 'Rahasia-Admin-1' })).status, 200);
+    const onB = new Client(b.url);
+    onB.cookie = onA.cookie;
+    onB.csrf = onA.csrf;
+    const me = await onB.get('/api/me');
+    assert.equal(me.status, 200);
+    assert.equal(me.json.user.email, 'admin@multi.id');
+    assert.equal((await onB.patch('/api/me', { name: 'Admin lewat B' })).status, 200);
+    assert.equal((await onA.get('/api/me')).json.user.name, 'Admin lewat B');
+  });
+
+  it('a change through A is read through B, and its event reaches B', async () => {
+    const onA = new Client(a.url);
+    await onA.post('/api/auth/login', { email: 'admin@multi.id', password: 'Rahasia-Admin-1' });
+    const sub = await openEvents(b.url, 'public/orgs');
+    assert.equal(sub.status, 200);
+    try {
+      assert.equal((await onA.post('/api/orgs', { code: 'MULTI-A', name: 'Unit lewat A', kind: 'other' })).status, 201);
+      const ev = await sub.next();
+      assert.deepEqual(ev.json, { action: 'org.create', code: 'MULTI-A' });
+      const read = await new Client(b.url).get('/api/orgs/MULTI-A');
+      assert.equal(read.status, 200);
+      assert.equal(read.json.unit.name, 'Unit lewat A');
+    } finally { sub.close(); }
+  });
+
+  it('login rate limits are shared: attempts on A count on B', async () => {
+    const who = { email: 'nobody@multi.id', password: 'salah-sandi-1' };
+    let last;
+    for (let i = 0; i < 11; i++) last = await new Client(a.url).post('/api/auth/login', who);
+    for (let i = 0; i < 10 && last.status !== 429; i++) last = await new Client(b.url).post('/api/auth/login', who);
+    assert.equal(last.status, 429);
+    assert.equal(last.json.error.code, 'rate_limited');
+  });
+});
