@@ -12,6 +12,7 @@
 #include "core/migrate.h"
 #include "core/orgs.h"
 #include "core/regions.h"
+#include "core/search.h"
 #include "core/server.h"
 
 #include <errno.h>
@@ -33,6 +34,7 @@ static const struct module *const modules[] = {
 	&ops_module,
 	&events_module,
 	&audit_module,
+	&search_module,
 	&regions_module,
 	&orgs_module,
 	&holidays_module,

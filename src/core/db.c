@@ -95,6 +95,11 @@ enum db_dialect db_dialect(const struct db *db)
 	return db->be->dialect;
 }
 
+enum db_dialect db_conn_dialect(const struct db_conn *c)
+{
+	return c->be->dialect;
+}
+
 const char *db_url(const struct db *db)
 {
 	return db->url;

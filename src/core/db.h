@@ -34,6 +34,7 @@ struct db_stmt;
 struct db *db_open(const char *url, int pool_size, char *err, size_t errlen);
 void db_close(struct db *db);
 enum db_dialect db_dialect(const struct db *db);
+enum db_dialect db_conn_dialect(const struct db_conn *c);
 const char *db_url(const struct db *db);
 
 struct db_conn *db_acquire(struct db *db);
