@@ -111,7 +111,7 @@ start_server() { # [VAR=VALUE...] -> SRV_PID SRV_URL
 }
 
 # run_wrk CONNS URL [VAR=VALUE...]: REPEAT runs of DUR seconds; sets, from
-# the median run by 2xx rate, W_RPS (2xx only), W_P50, W_P99, W_BAD, and
+# the median run by 2xx rate, W_RPS (2xx only), W_P50, W_P99, W_MAX, W_BAD, and
 # W_ALL (every run's rate, for the log).
 run_wrk() {
 	local conns=$1 url=$2
@@ -130,6 +130,7 @@ run_wrk() {
 	W_RPS=$(field ok_rps "$line")
 	W_P50=$(field p50_ms "$line")
 	W_P99=$(field p99_ms "$line")
+	W_MAX=$(field max_ms "$line")
 	W_BAD=0
 	for l in "${lines[@]}"; do
 		local bad=$(( $(field non2xx "$l") + $(field errors "$l") ))
@@ -163,21 +164,24 @@ for mode in pool perconn; do
 	run_wrk "$CONNS" "$HELLO_URL/"
 	BARE_RPS[$mode]=$W_RPS
 	BARE_P99[$mode]=$W_P99
-	echo "BASE name=hello_$mode value=$(num "$W_RPS") unit=req/s p50_ms=$W_P50 p99_ms=$W_P99 runs=[ $W_ALL]"
+	echo "BASE name=hello_$mode value=$(num "$W_RPS") unit=req/s p50_ms=$W_P50 p99_ms=$W_P99 max_ms=$W_MAX runs=[ $W_ALL]"
 	stop_pid "$HELLO_PID"
 done
 
-commit_rate() { # THREADS: median of REPEAT runs
+commit_run() { # THREADS: the median run's output line, of REPEAT
 	for _ in $(seq "$REPEAT"); do
 		rm -f "$WORK/commit.db"*
-		"$OUT/bench-sqlite-commit" "$WORK/commit.db" "$1" "$DUR" | sed -n 's/.*commits_per_s=\([^ ]*\).*/\1/p'
-	done | sort -n | sed -n "$(( (REPEAT + 1) / 2 ))p"
+		"$OUT/bench-sqlite-commit" "$WORK/commit.db" "$1" "$DUR" || return 1
+	done | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^commits_per_s=/) { split($i, a, "="); print a[2], $0 } }' |
+		sort -n | sed -n "$(( (REPEAT + 1) / 2 ))p" | cut -d' ' -f2-
 }
-SQ1=$(commit_rate 1)
-SQ4=$(commit_rate 4)
-[ -n "$SQ1" ] && [ -n "$SQ4" ] || die "sqlite commit loop failed"
-echo "BASE name=sqlite_commit value=$SQ1 unit=commits/s threads=1"
-echo "BASE name=sqlite_commit_4t value=$SQ4 unit=commits/s threads=4"
+kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
+L1=$(commit_run 1) && L4=$(commit_run 4) || die "sqlite commit loop failed"
+SQ1=$(kv commits_per_s "$L1")
+SQ4=$(kv commits_per_s "$L4")
+[ -n "$SQ1" ] && [ -n "$SQ4" ] || die "sqlite commit loop gave no figure"
+echo "BASE name=sqlite_commit value=$SQ1 unit=commits/s threads=1 p50_ms=$(kv p50_ms "$L1") p99_ms=$(kv p99_ms "$L1") max_ms=$(kv max_ms "$L1")"
+echo "BASE name=sqlite_commit_4t value=$SQ4 unit=commits/s threads=4 p50_ms=$(kv p50_ms "$L4") p99_ms=$(kv p99_ms "$L4") max_ms=$(kv max_ms "$L4")"
 # The write benchmarks are judged against the better of the two loops.
 SQ_BEST=$(awk -v a="$SQ1" -v b="$SQ4" 'BEGIN { print (a > b ? a : b) }')
 
@@ -227,17 +231,17 @@ WRITE_ENV=(BENCH_METHOD=PATCH BENCH_PATH=/api/me "BENCH_COOKIE=$COOKIE" "BENCH_C
 if [ "${PENDOPO_THREADS:-0}" -gt 0 ] 2>/dev/null; then MODE=pool; else MODE=perconn; fi
 
 run_wrk "$CONNS" "$SRV_URL/healthz"
-echo "LAT name=healthz mode=$MODE p50_ms=$W_P50 p99_ms=$W_P99 bare_p99_ms=${BARE_P99[$MODE]} runs_req_s=[ $W_ALL]"
+echo "LAT name=healthz mode=$MODE p50_ms=$W_P50 p99_ms=$W_P99 max_ms=$W_MAX bare_p99_ms=${BARE_P99[$MODE]} runs_req_s=[ $W_ALL]"
 bench healthz "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "${BARE_RPS[$MODE]}")" 0.60
 
 for q in purbalingga karang; do
 	run_wrk "$CONNS" "$SRV_URL/api/regions?q=$q"
-	echo "LAT name=regions_$q mode=$MODE p50_ms=$W_P50 p99_ms=$W_P99 bare_p99_ms=${BARE_P99[$MODE]} runs_req_s=[ $W_ALL]"
+	echo "LAT name=regions_$q mode=$MODE p50_ms=$W_P50 p99_ms=$W_P99 max_ms=$W_MAX bare_p99_ms=${BARE_P99[$MODE]} runs_req_s=[ $W_ALL]"
 	bench "regions_$q" "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "${BARE_RPS[$MODE]}")" 0.50
 done
 
 run_wrk "$WCONNS" "$SRV_URL/api/me" "${WRITE_ENV[@]}"
-echo "LAT name=patch_me mode=$MODE p50_ms=$W_P50 p99_ms=$W_P99 bare_commits_s=$SQ1 bare_4t_commits_s=$SQ4 runs_req_s=[ $W_ALL]"
+echo "LAT name=patch_me mode=$MODE p50_ms=$W_P50 p99_ms=$W_P99 max_ms=$W_MAX bare_commits_s=$SQ1 bare_4t_commits_s=$SQ4 runs_req_s=[ $W_ALL]"
 bench patch_me "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "$SQ_BEST")" 0.70
 stop_pid "$SRV_PID"
 
@@ -247,10 +251,10 @@ for mode in pool perconn; do
 	if [ "$mode" = pool ]; then threads=4; else threads=0; fi
 	start_server PENDOPO_THREADS=$threads
 	run_wrk "$CONNS" "$SRV_URL/healthz"
-	echo "LAT name=healthz_$mode threads=$threads p50_ms=$W_P50 p99_ms=$W_P99 bare_p99_ms=${BARE_P99[$mode]} runs_req_s=[ $W_ALL]"
+	echo "LAT name=healthz_$mode threads=$threads p50_ms=$W_P50 p99_ms=$W_P99 max_ms=$W_MAX bare_p99_ms=${BARE_P99[$mode]} runs_req_s=[ $W_ALL]"
 	bench "healthz_$mode" "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "${BARE_RPS[$mode]}")" 0.60
 	run_wrk "$WCONNS" "$SRV_URL/api/me" "${WRITE_ENV[@]}"
-	echo "LAT name=patch_me_$mode threads=$threads p50_ms=$W_P50 p99_ms=$W_P99 runs_req_s=[ $W_ALL]"
+	echo "LAT name=patch_me_$mode threads=$threads p50_ms=$W_P50 p99_ms=$W_P99 max_ms=$W_MAX runs_req_s=[ $W_ALL]"
 	bench "patch_me_$mode" "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "$SQ_BEST")" 0.70
 	stop_pid "$SRV_PID"
 done
@@ -265,7 +269,7 @@ if [ -n "$GROUP_ENV" ]; then
 		if [ "$variant" = full ]; then start_server; else start_server "$GROUP_ENV"; extra=" env=$GROUP_ENV"; fi
 		for conns in "$WCONNS" 64; do
 			run_wrk "$conns" "$SRV_URL/api/me" "${WRITE_ENV[@]}"
-			echo "LAT name=patch_me_${variant}_c$conns p50_ms=$W_P50 p99_ms=$W_P99 runs_req_s=[ $W_ALL]$extra"
+			echo "LAT name=patch_me_${variant}_c$conns p50_ms=$W_P50 p99_ms=$W_P99 max_ms=$W_MAX runs_req_s=[ $W_ALL]$extra"
 			bench "patch_me_${variant}_c$conns" "$(num "$W_RPS")" req/s "$(ratio "$W_RPS" "$SQ_BEST")" 0.70
 		done
 		stop_pid "$SRV_PID"

@@ -14,7 +14,8 @@
  *            each thread updating its own row: the concurrent shape of a
  *            server taking writes on several connections.
  * Stops after SECONDS (default 5) or MAX_COMMITS (default unbounded).
- * Prints: commits=N seconds=S commits_per_s=R busy=B
+ * Prints: commits=N seconds=S commits_per_s=R busy=B ... p50_ms p99_ms max_ms
+ * (the latencies are of whole transactions, BEGIN to COMMIT, waits included).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -73,7 +74,18 @@ static int exec_busy(sqlite3 *db, sqlite3_stmt *st)
 	}
 }
 
-struct worker { int id; int immediate; };
+struct worker {
+	int id;
+	int immediate;
+	float *lat_ms;		/* each transaction's BEGIN..COMMIT time */
+	size_t nlat, caplat;
+};
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
+}
 
 static void *run(void *arg)
 {
@@ -94,6 +106,7 @@ static void *run(void *arg)
 		if (max_commits >= 0 && atomic_load(&commits) >= max_commits)
 			break;
 		snprintf(name, sizeof name, "Bench %d-%ld", w->id, i++);
+		double t0 = now();
 		if (exec_busy(db, begin))
 			goto fail;
 		sqlite3_bind_text(upd, 1, name, -1, SQLITE_TRANSIENT);
@@ -108,6 +121,16 @@ static void *run(void *arg)
 		if (exec_busy(db, commit))
 			goto fail;
 		atomic_fetch_add(&commits, 1);
+		if (w->nlat == w->caplat) {
+			size_t cap = w->caplat ? 2 * w->caplat : 65536;
+			float *nl = realloc(w->lat_ms, cap * sizeof *nl);
+			if (nl) {
+				w->lat_ms = nl;
+				w->caplat = cap;
+			}
+		}
+		if (w->nlat < w->caplat)
+			w->lat_ms[w->nlat++] = (float)((now() - t0) * 1000.0);
 	}
 	sqlite3_finalize(begin);
 	sqlite3_finalize(upd);
@@ -152,6 +175,7 @@ int main(int argc, char **argv)
 	pthread_t th[64];
 	struct worker w[64];
 	t_start = now();
+	memset(w, 0, sizeof w);
 	for (int i = 0; i < nthreads; i++) {
 		w[i].id = i + 1;
 		w[i].immediate = nthreads > 1;
@@ -169,8 +193,29 @@ int main(int argc, char **argv)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 
+	size_t nlat = 0;
+	for (int i = 0; i < nthreads; i++)
+		nlat += w[i].nlat;
+	float *all = malloc((nlat ? nlat : 1) * sizeof *all);
+	size_t k = 0;
+	for (int i = 0; i < nthreads; i++) {
+		if (all)
+			memcpy(all + k, w[i].lat_ms, w[i].nlat * sizeof *all);
+		k += w[i].nlat;
+		free(w[i].lat_ms);
+	}
+	double p50 = 0, p99 = 0, max = 0;
+	if (all && nlat) {
+		qsort(all, nlat, sizeof *all, cmp_float);
+		p50 = all[nlat / 2];
+		p99 = all[(size_t)((double)nlat * 0.99) < nlat ? (size_t)((double)nlat * 0.99) : nlat - 1];
+		max = all[nlat - 1];
+	}
+	free(all);
+
 	long c = atomic_load(&commits);
-	printf("commits=%ld seconds=%.3f commits_per_s=%.1f busy=%ld threads=%d rows_updated_total=%lld\n",
-	       c, elapsed, c / elapsed, atomic_load(&busy), nthreads, (long long)total);
+	printf("commits=%ld seconds=%.3f commits_per_s=%.1f busy=%ld threads=%d rows_updated_total=%lld"
+	       " p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
+	       c, elapsed, c / elapsed, atomic_load(&busy), nthreads, (long long)total, p50, p99, max);
 	return atomic_load(&failed) ? 1 : 0;
 }
