@@ -30,9 +30,12 @@ build/libpendopo.a: $(OBJ)
 	ar rcs $@ $^
 build-asan/libpendopo.a: $(ASAN_OBJ)
 	ar rcs $@ $^
-build/pendopo: build/src/main.o build/libpendopo.a
+# The binaries link the objects themselves, not the archive, so that two
+# modules defining the same symbol fail the link instead of one silently
+# winning.
+build/pendopo: build/src/main.o $(OBJ)
 	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
-build-asan/pendopo: build-asan/src/main.o build-asan/libpendopo.a
+build-asan/pendopo: build-asan/src/main.o $(ASAN_OBJ)
 	$(CC) $(CFLAGS) $(SAN) $^ $(LDLIBS) -o $@
 
 build/tests/%: tests/unit/%.c build/libpendopo.a

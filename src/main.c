@@ -220,7 +220,7 @@ static int cmd_serve(struct cmd *cmd, int argc, char **argv)
 	(void)argv;
 	struct app app = { .modules = modules, .nmodules = NMODULES };
 	struct config *cfg = &app.cfg;
-	int upload_mb, body_kb;
+	int upload_mb, body_kb, group_commit;
 	char webbuf[PATH_MAX];
 
 	cfg->db_url = opt_get(cmd, "--db");
@@ -242,7 +242,8 @@ static int cmd_serve(struct cmd *cmd, int argc, char **argv)
 	    int_opt(cmd, "--lockout-minutes", 1, 1440, &cfg->lockout_minutes) ||
 	    int_opt(cmd, "--auth-per-minute", 1, 100000, &cfg->ip_auth_per_minute) ||
 	    int_opt(cmd, "--session-days", 1, 365, &cfg->session_days) ||
-	    int_opt(cmd, "--access-log", 0, 1, &cfg->access_log))
+	    int_opt(cmd, "--access-log", 0, 1, &cfg->access_log) ||
+	    int_opt(cmd, "--group-commit", 0, 1, &group_commit))
 		return 2;
 	if (clock_opt(cmd, &cfg->clock_offset))
 		return 2;
@@ -253,6 +254,12 @@ static int cmd_serve(struct cmd *cmd, int argc, char **argv)
 	app.db = open_migrated(cmd, cfg->db_pool);
 	if (!app.db)
 		return 1;
+	if (group_commit && db_set_group_commit(app.db) != DB_OK) {
+		fprintf(stderr, "pendopo serve: group commit is for SQLite databases; PostgreSQL batches "
+				"commits itself (commit_delay)\n");
+		db_close(app.db);
+		return 2;
+	}
 	int rc = server_run(&app, 30);
 	db_close(app.db);
 	return rc;
@@ -449,6 +456,7 @@ static struct opt serve_opts[] = {
 	{ "--auth-per-minute", "PENDOPO_AUTH_PER_MINUTE", "login and registration attempts per address per minute", "20" },
 	{ "--session-days", "PENDOPO_SESSION_DAYS", "days a login session lasts", "30" },
 	{ "--access-log", "PENDOPO_ACCESS_LOG", "1 writes one line per request to stderr", "1" },
+	{ "--group-commit", "PENDOPO_GROUP_COMMIT", "1: concurrent SQLite commits share one fsync", "0" },
 	{ "--clock", "PENDOPO_CLOCK", "start the service clock at this UTC time (demos, tests)", NULL },
 	{ 0 },
 };

@@ -21,6 +21,11 @@ struct db {
 	void *events;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
+	/* group commit: tickets handed out after commits, and the highest
+	 * ticket known to be on disk */
+	int group_commit, syncing;
+	uint64_t committed, synced;
+	pthread_cond_t synced_cond;
 	struct db_conn **idle;
 	int nidle, size;
 };
@@ -55,6 +60,7 @@ struct db *db_open(const char *url, int pool_size, char *err, size_t errlen)
 		goto oom;
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->freed, NULL);
+	pthread_cond_init(&db->synced_cond, NULL);
 	db->size = pool_size;
 	for (int i = 0; i < pool_size; i++) {
 		struct db_conn *c = be->connect(target, err, errlen);
@@ -85,6 +91,7 @@ void db_close(struct db *db)
 		db->be->disconnect(db->idle[i]);
 	pthread_mutex_destroy(&db->lock);
 	pthread_cond_destroy(&db->freed);
+	pthread_cond_destroy(&db->synced_cond);
 	free(db->idle);
 	free(db->url);
 	free(db);
@@ -255,6 +262,46 @@ static void run_deferred(struct db_conn *c, int committed)
 	}
 }
 
+/* Wait until a sync covers ticket; the first waiter with nobody syncing
+ * does the sync for everyone who committed before it started. */
+static int group_sync(struct db_conn *c)
+{
+	struct db *db = c->db;
+	int rc = DB_OK;
+	pthread_mutex_lock(&db->lock);
+	uint64_t ticket = ++db->committed;
+	while (db->synced < ticket) {
+		if (db->syncing) {
+			pthread_cond_wait(&db->synced_cond, &db->lock);
+			continue;
+		}
+		uint64_t upto = db->committed;
+		db->syncing = 1;
+		pthread_mutex_unlock(&db->lock);
+		rc = c->be->sync(c);
+		pthread_mutex_lock(&db->lock);
+		db->syncing = 0;
+		if (rc == DB_OK && upto > db->synced)
+			db->synced = upto;
+		pthread_cond_broadcast(&db->synced_cond);
+		if (rc != DB_OK)
+			break;
+	}
+	pthread_mutex_unlock(&db->lock);
+	return rc;
+}
+
+int db_set_group_commit(struct db *db)
+{
+	if (!db->be->sync || !db->be->defer_sync)
+		return DB_ERROR;
+	for (int i = 0; i < db->nidle; i++)
+		if (db->be->defer_sync(db->idle[i]) != DB_OK)
+			return DB_ERROR;
+	db->group_commit = 1;
+	return DB_OK;
+}
+
 int db_tx_commit(struct db_conn *c)
 {
 	int rc = c->be->exec_script(c, "COMMIT");
@@ -263,6 +310,13 @@ int db_tx_commit(struct db_conn *c)
 		return rc;
 	}
 	c->in_tx = 0;
+	if (c->db->group_commit && group_sync(c) != DB_OK) {
+		/* Committed but not known to be on disk: say so rather than
+		 * acknowledge; the deferred work is not run. */
+		snprintf(c->err, sizeof(c->err), "commit could not be synced to disk");
+		run_deferred(c, 0);
+		return DB_ERROR;
+	}
 	run_deferred(c, 1);
 	return DB_OK;
 }

@@ -99,4 +99,11 @@ int db_lock(struct db_conn *c, const char *name);
 
 const char *db_errmsg(struct db_conn *c);
 
+/* Group commit: commits no longer fsync one by one; a committer waits for
+ * one fsync that covers its commit and every commit made meanwhile, so
+ * concurrent writers share the disk's sync rate.  A commit still returns
+ * only once durable.  DB_ERROR when the backend cannot (PostgreSQL has its
+ * own: commit_delay). */
+int db_set_group_commit(struct db *db);
+
 #endif

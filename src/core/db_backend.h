@@ -35,6 +35,11 @@ struct db_backend {
 	void *(*listen_start)(const char *target, const char *channel,
 			      void (*fn)(void *arg, const char *payload), void *arg);
 	void (*listen_stop)(void *listener);
+	/* Make every commit so far durable (group commit); NULL when the
+	 * backend's commit is durable by itself and cannot be batched. */
+	int (*sync)(struct db_conn *c);
+	/* Commits stop waiting for the disk themselves; sync() does it. */
+	int (*defer_sync)(struct db_conn *c);
 	const char *begin_sql;		/* a write transaction */
 	const char *lock_sql;		/* db_lock(); NULL when writers are serial */
 };
