@@ -239,8 +239,10 @@ int db_query_int(struct db_conn *c, int64_t *out, const char *sql, const char *t
 int db_tx_begin(struct db_conn *c)
 {
 	int rc = c->be->exec_script(c, c->be->begin_sql);
-	if (rc == DB_OK)
+	if (rc == DB_OK) {
 		c->in_tx = 1;
+		c->read_only = 0;
+	}
 	return rc;
 }
 
@@ -302,6 +304,18 @@ int db_set_group_commit(struct db *db)
 	return DB_OK;
 }
 
+int db_read_begin(struct db_conn *c)
+{
+	if (!c->be->read_begin_sql)
+		return DB_OK;
+	int rc = c->be->exec_script(c, c->be->read_begin_sql);
+	if (rc == DB_OK) {
+		c->in_tx = 1;
+		c->read_only = 1;
+	}
+	return rc;
+}
+
 int db_tx_commit(struct db_conn *c)
 {
 	int rc = c->be->exec_script(c, "COMMIT");
@@ -310,7 +324,7 @@ int db_tx_commit(struct db_conn *c)
 		return rc;
 	}
 	c->in_tx = 0;
-	if (c->db->group_commit && group_sync(c) != DB_OK) {
+	if (c->db->group_commit && !c->read_only && group_sync(c) != DB_OK) {
 		/* Committed but not known to be on disk: say so rather than
 		 * acknowledge; the deferred work is not run. */
 		snprintf(c->err, sizeof(c->err), "commit could not be synced to disk");

@@ -41,6 +41,7 @@ struct db_backend {
 	/* Commits stop waiting for the disk themselves; sync() does it. */
 	int (*defer_sync)(struct db_conn *c);
 	const char *begin_sql;		/* a write transaction */
+	const char *read_begin_sql;	/* a read snapshot; NULL: statements suffice */
 	const char *lock_sql;		/* db_lock(); NULL when writers are serial */
 };
 
@@ -50,6 +51,7 @@ struct db_conn {
 	const struct db_backend *be;
 	struct db *db;
 	int in_tx;
+	int read_only;			/* the open transaction is db_read_begin's */
 	int64_t changes;
 	struct db_deferred *deferred;	/* run at commit or rollback */
 	char err[256];

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #define CACHE_SLOTS 128
-#define MAX_PARAMS 32
+#define MAX_PARAMS 256
 
 struct pg_stmt {
 	struct db_stmt base;

@@ -435,14 +435,22 @@ static void run_route(struct server *srv, struct conn_state *cs)
 	}
 
 	int tx = is_write(r->method) && !(route->flags & RF_NO_TX);
-	if (tx) {
-		int rc = db_tx_begin(r->db);
-		if (rc != DB_OK) {
-			reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
-			return;
-		}
+	if (tx && db_tx_begin(r->db) != DB_OK) {
+		reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
+		return;
+	}
+	/* A read sees one consistent snapshot, and takes the database's
+	 * locks once rather than once per statement. */
+	if (!is_write(r->method) && db_read_begin(r->db) != DB_OK) {
+		reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
+		return;
 	}
 	route->handler(r);
+	if (!is_write(r->method)) {
+		if (db_in_tx(r->db))
+			db_tx_commit(r->db);
+		return;
+	}
 	if (!tx)
 		return;
 	if (r->status < 400 || r->keep_tx) {
