@@ -26,6 +26,9 @@ struct db {
 	int group_commit, syncing;
 	uint64_t committed, synced;
 	pthread_cond_t synced_cond;
+	/* writers' turns, first come first served (one_writer backends) */
+	uint64_t turn_next, turn_now;
+	pthread_cond_t turn_cond;
 	struct db_conn **idle;
 	int nidle, size;
 };
@@ -61,6 +64,7 @@ struct db *db_open(const char *url, int pool_size, char *err, size_t errlen)
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->freed, NULL);
 	pthread_cond_init(&db->synced_cond, NULL);
+	pthread_cond_init(&db->turn_cond, NULL);
 	db->size = pool_size;
 	for (int i = 0; i < pool_size; i++) {
 		struct db_conn *c = be->connect(target, err, errlen);
@@ -92,6 +96,7 @@ void db_close(struct db *db)
 	pthread_mutex_destroy(&db->lock);
 	pthread_cond_destroy(&db->freed);
 	pthread_cond_destroy(&db->synced_cond);
+	pthread_cond_destroy(&db->turn_cond);
 	free(db->idle);
 	free(db->url);
 	free(db);
@@ -236,12 +241,44 @@ int db_query_int(struct db_conn *c, int64_t *out, const char *sql, const char *t
 	return rc;
 }
 
+/* SQLite lets one writer in at a time and makes the others retry with
+ * growing sleeps, so under load a writer can lose every race for seconds.
+ * Queuing this process's writers in arrival order before BEGIN IMMEDIATE
+ * replaces the lottery with a line; other processes (the command line)
+ * still meet the busy timeout. */
+static void turn_take(struct db_conn *c)
+{
+	struct db *db = c->db;
+	pthread_mutex_lock(&db->lock);
+	uint64_t mine = db->turn_next++;
+	while (db->turn_now != mine)
+		pthread_cond_wait(&db->turn_cond, &db->lock);
+	pthread_mutex_unlock(&db->lock);
+	c->holds_turn = 1;
+}
+
+static void turn_give(struct db_conn *c)
+{
+	struct db *db = c->db;
+	if (!c->holds_turn)
+		return;
+	c->holds_turn = 0;
+	pthread_mutex_lock(&db->lock);
+	db->turn_now++;
+	pthread_cond_broadcast(&db->turn_cond);
+	pthread_mutex_unlock(&db->lock);
+}
+
 int db_tx_begin(struct db_conn *c)
 {
+	if (c->be->one_writer)
+		turn_take(c);
 	int rc = c->be->exec_script(c, c->be->begin_sql);
 	if (rc == DB_OK) {
 		c->in_tx = 1;
 		c->read_only = 0;
+	} else {
+		turn_give(c);
 	}
 	return rc;
 }
@@ -324,6 +361,7 @@ int db_tx_commit(struct db_conn *c)
 		return rc;
 	}
 	c->in_tx = 0;
+	turn_give(c);
 	if (c->db->group_commit && !c->read_only && group_sync(c) != DB_OK) {
 		/* Committed but not known to be on disk: say so rather than
 		 * acknowledge; the deferred work is not run. */
@@ -339,6 +377,7 @@ void db_tx_rollback(struct db_conn *c)
 {
 	c->be->exec_script(c, "ROLLBACK");
 	c->in_tx = 0;
+	turn_give(c);
 	run_deferred(c, 0);
 }
 

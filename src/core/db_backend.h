@@ -42,6 +42,7 @@ struct db_backend {
 	int (*defer_sync)(struct db_conn *c);
 	const char *begin_sql;		/* a write transaction */
 	const char *read_begin_sql;	/* a read snapshot; NULL: statements suffice */
+	int one_writer;			/* the database admits one writer at a time */
 	const char *lock_sql;		/* db_lock(); NULL when writers are serial */
 };
 
@@ -52,6 +53,7 @@ struct db_conn {
 	struct db *db;
 	int in_tx;
 	int read_only;			/* the open transaction is db_read_begin's */
+	int holds_turn;			/* has the pool's writer turn (one_writer) */
 	int64_t changes;
 	struct db_deferred *deferred;	/* run at commit or rollback */
 	char err[256];

@@ -297,4 +297,5 @@ const struct db_backend db_sqlite_backend = {
 	.defer_sync = sq_defer_sync,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.read_begin_sql = "BEGIN",
+	.one_writer = 1,
 };
