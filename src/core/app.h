@@ -35,6 +35,7 @@ struct config {
 
 struct metrics;
 struct events;
+struct regions_index;
 
 struct app {
 	struct config cfg;
@@ -43,6 +44,7 @@ struct app {
 	size_t nmodules;
 	struct metrics *metrics;
 	struct events *events;
+	struct regions_index *regions;	/* read-only copy of the register, regions.c */
 };
 
 /* The service clock: deadlines, booking windows and auto-closing read the
