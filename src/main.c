@@ -423,10 +423,11 @@ static int cmd_audit(struct cmd *cmd, int argc, char **argv)
 		return 1;
 	struct db_conn *c = db_acquire(db);
 	int64_t bad = 0, rows = 0;
-	char why[256];
-	int rc = audit_verify(c, &bad, why, sizeof(why), &rows);
+	char why[256], head[65];
+	int rc = audit_verify(c, &bad, why, sizeof(why), &rows, head);
 	if (rc == 0)
-		printf("audit trail intact: %" PRId64 " rows verified\n", rows);
+		printf("audit trail intact: %" PRId64 " rows verified\nhead: row %" PRId64 " hash %s\n",
+		       rows, rows, rows ? head : "-");
 	else if (rc > 0)
 		printf("audit trail BROKEN at row %" PRId64 ": %s\n", bad, why);
 	else

@@ -79,10 +79,19 @@ int audit_append(struct db_conn *c, const struct caller *actor, const char *acti
 			"VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "isssssss",
 		     id, at, actor_s, action, object, d, prev, hash);
 	free(d);
+	if (rc != DB_DONE)
+		return -1;
+	/* The head names the newest row, so cutting rows off the end of the
+	 * chain is noticed too (unless the head is forged as well: operators
+	 * who copy `audit verify`'s head line elsewhere catch even that). */
+	rc = db_exec(c, "INSERT INTO audit_head (one, last_id, last_hash) VALUES (1, ?, ?) "
+			"ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash",
+		     "is", id, hash);
 	return rc == DB_DONE ? 0 : -1;
 }
 
-int audit_verify(struct db_conn *c, int64_t *bad_id, char *why, size_t whylen, int64_t *rows)
+int audit_verify(struct db_conn *c, int64_t *bad_id, char *why, size_t whylen, int64_t *rows,
+		 char head[65])
 {
 	char prev[65];
 	int64_t expect = 1;
@@ -128,7 +137,24 @@ int audit_verify(struct db_conn *c, int64_t *bad_id, char *why, size_t whylen, i
 		snprintf(why, whylen, "cannot read the audit table: %s", db_errmsg(c));
 		return -1;
 	}
-	return bad ? 1 : 0;
+	if (bad)
+		return 1;
+	int64_t head_id = 0;
+	char head_hash[65] = "";
+	st = db_query(c, "SELECT last_id, last_hash FROM audit_head WHERE one = 1", "");
+	if (st && db_step(st) == DB_ROW) {
+		head_id = db_col_int(st, 0);
+		snprintf(head_hash, sizeof(head_hash), "%s", db_col_text(st, 1));
+	}
+	db_done(st);
+	if (head_id != expect - 1 || (head_id && strcmp(head_hash, prev) != 0)) {
+		*bad_id = expect;
+		snprintf(why, whylen, "the chain ends at row %" PRId64 " but its head names row %" PRId64
+			 ": rows were removed from the end", expect - 1, head_id);
+		return 1;
+	}
+	snprintf(head, 65, "%s", prev);
+	return 0;
 }
 
 /* ---- GET /api/audit ----------------------------------------------------- */
@@ -171,6 +197,15 @@ static const struct migration audit_migrations[] = {
 	  "CREATE TABLE audit (id BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
 	  " action TEXT NOT NULL, object TEXT NOT NULL, details TEXT, prev_hash TEXT NOT NULL,"
 	  " hash TEXT NOT NULL);" },
+	{ 2, "audit chain head",
+	  "CREATE TABLE audit_head (one INTEGER PRIMARY KEY CHECK (one = 1), last_id INTEGER NOT NULL,"
+	  " last_hash TEXT NOT NULL);"
+	  "INSERT INTO audit_head (one, last_id, last_hash) SELECT 1, id, hash FROM audit"
+	  " WHERE id = (SELECT max(id) FROM audit);",
+	  "CREATE TABLE audit_head (one INTEGER PRIMARY KEY CHECK (one = 1), last_id BIGINT NOT NULL,"
+	  " last_hash TEXT NOT NULL);"
+	  "INSERT INTO audit_head (one, last_id, last_hash) SELECT 1, id, hash FROM audit"
+	  " WHERE id = (SELECT max(id) FROM audit);" },
 	{ 0 },
 };
 

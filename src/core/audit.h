@@ -20,8 +20,10 @@ extern const struct module audit_module;
 int audit_append(struct db_conn *c, const struct caller *actor, const char *action,
 		 const char *object, json_t *details);
 
-/* 0 when intact; otherwise the id of the first bad row in *bad_id and a
- * reason in why. */
-int audit_verify(struct db_conn *c, int64_t *bad_id, char *why, size_t whylen, int64_t *rows);
+/* 0 when intact, with the newest row's hash in head (record it elsewhere
+ * to anchor the chain); otherwise 1 with the id of the first bad row in
+ * *bad_id and a reason in why; -1 when the table cannot be read. */
+int audit_verify(struct db_conn *c, int64_t *bad_id, char *why, size_t whylen, int64_t *rows,
+		 char head[65]);
 
 #endif

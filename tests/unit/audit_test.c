@@ -64,18 +64,19 @@ static void test_intact(void **state)
 {
 	struct fixture *f = *state;
 	int64_t bad = 0, rows = 0;
-	char why[256];
-	assert_int_equal(audit_verify(f->c, &bad, why, sizeof(why), &rows), 0);
+	char why[256], head[65];
+	assert_int_equal(audit_verify(f->c, &bad, why, sizeof(why), &rows, head), 0);
 	assert_int_equal(rows, 5);
+	assert_int_equal(strlen(head), 64);
 }
 
 static void test_edited_row(void **state)
 {
 	struct fixture *f = *state;
 	int64_t bad = 0, rows = 0;
-	char why[256];
+	char why[256], head[65];
 	assert_int_equal(db_exec(f->c, "UPDATE audit SET details = '{\"n\":99}' WHERE id = 3", ""), DB_DONE);
-	assert_int_equal(audit_verify(f->c, &bad, why, sizeof(why), &rows), 1);
+	assert_int_equal(audit_verify(f->c, &bad, why, sizeof(why), &rows, head), 1);
 	assert_int_equal(bad, 3);
 	assert_non_null(strstr(why, "altered"));
 }
@@ -84,9 +85,9 @@ static void test_deleted_row(void **state)
 {
 	struct fixture *f = *state;
 	int64_t bad = 0, rows = 0;
-	char why[256];
+	char why[256], head[65];
 	assert_int_equal(db_exec(f->c, "DELETE FROM audit WHERE id = 2", ""), DB_DONE);
-	assert_int_equal(audit_verify(f->c, &bad, why, sizeof(why), &rows), 1);
+	assert_int_equal(audit_verify(f->c, &bad, why, sizeof(why), &rows, head), 1);
 	assert_int_equal(bad, 3);
 	assert_non_null(strstr(why, "missing"));
 }
@@ -95,12 +96,23 @@ static void test_rehashed_forgery_breaks_next_link(void **state)
 {
 	struct fixture *f = *state;
 	int64_t bad = 0, rows = 0;
-	char why[256];
+	char why[256], head[65];
 	/* A forger who also replaces the row's hash still breaks the link
 	 * stored in the following row. */
 	assert_int_equal(db_exec(f->c, "UPDATE audit SET hash = 'ff' WHERE id = 4", ""), DB_DONE);
-	assert_int_equal(audit_verify(f->c, &bad, why, sizeof(why), &rows), 1);
+	assert_int_equal(audit_verify(f->c, &bad, why, sizeof(why), &rows, head), 1);
 	assert_int_equal(bad, 4);
+}
+
+static void test_truncated_end(void **state)
+{
+	struct fixture *f = *state;
+	int64_t bad = 0, rows = 0;
+	char why[256], head[65];
+	assert_int_equal(db_exec(f->c, "DELETE FROM audit WHERE id >= 4", ""), DB_DONE);
+	assert_int_equal(audit_verify(f->c, &bad, why, sizeof(why), &rows, head), 1);
+	assert_int_equal(bad, 4);
+	assert_non_null(strstr(why, "removed from the end"));
 }
 
 int main(void)
@@ -112,6 +124,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_edited_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deleted_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rehashed_forgery_breaks_next_link, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_end, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
