@@ -29,3 +29,10 @@ if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules
   echo "deps: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# The maps' Leaflet is served from web/vendor/ (same origin, so the pages'
+# CSP default-src 'self' holds), copied from the npm package.
+if [ ! -f web/vendor/leaflet/leaflet.js ] || [ node_modules/leaflet/dist/leaflet.js -nt web/vendor/leaflet/leaflet.js ]; then
+  mkdir -p web/vendor/leaflet
+  cp -R node_modules/leaflet/dist/. web/vendor/leaflet/
+fi

@@ -11,9 +11,14 @@
 #include "core/holidays.h"
 #include "core/migrate.h"
 #include "core/orgs.h"
+#include "core/outbox.h"
 #include "core/regions.h"
 #include "core/search.h"
 #include "core/server.h"
+#include "data/data.h"
+#include "case/case.h"
+#include "complaints/complaints.h"
+#include "queue/queue.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -40,6 +45,13 @@ static const struct module *const modules[] = {
 	&orgs_module,
 	&holidays_module,
 	&auth_module,
+	&queue_module,
+	&antrol_module,
+	&data_module,
+	&outbox_module,
+	&case_module,
+	&complaints_module,
+	&open311_module,
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
 
@@ -381,6 +393,81 @@ static int cmd_demo(struct cmd *cmd, int argc, char **argv)
 	return rc;
 }
 
+/* `seed complaints N`: benchmark and demo history, one transaction. */
+static int cmd_seed(struct cmd *cmd, int argc, char **argv)
+{
+	char *end;
+	long n = argc == 2 ? strtol(argv[1], &end, 10) : 0;
+	if (argc != 2 || strcmp(argv[0], "complaints") != 0 || *end || n < 1 || n > 100000000) {
+		usage(cmd, stderr);
+		return 2;
+	}
+	struct app app = { .modules = modules, .nmodules = NMODULES };
+	app.cfg.regency_code = opt_get(cmd, "--regency");
+	if (clock_opt(cmd, &app.cfg.clock_offset))
+		return 2;
+	if (!(app.db = open_migrated(cmd, 1)))
+		return 1;
+	struct db_conn *c = db_acquire(app.db);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = complaints_seed(&app, c, n);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc == 0)
+		printf("seeded %ld complaints in %.3f s\n", n,
+		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	db_release(app.db, c);
+	db_close(app.db);
+	return rc ? 1 : 0;
+}
+
+/* `tick`: the periodic work `serve` does every 30 s, once, now - for cron
+ * on instances that do not serve, and for tests that move the clock. */
+static int cmd_tick(struct cmd *cmd, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0) {
+		usage(cmd, stderr);
+		return 2;
+	}
+	struct app app = { .modules = modules, .nmodules = NMODULES };
+	app.cfg.regency_code = opt_get(cmd, "--regency");
+	app.cfg.data_dir = opt_get(cmd, "--data-dir");
+	app.cfg.base_url = opt_get(cmd, "--base-url");
+	if (clock_opt(cmd, &app.cfg.clock_offset))
+		return 2;
+	if (!(app.db = open_migrated(cmd, 2)))
+		return 1;
+	for (size_t i = 0; i < NMODULES; i++)
+		if (modules[i]->tick)
+			modules[i]->tick(&app);
+	db_close(app.db);
+	return 0;
+}
+
+static int cmd_antrol_user(struct cmd *cmd, int argc, char **argv)
+{
+	if (argc != 1 || strcmp(argv[0], "add") != 0 || !opt_get(cmd, "--facility") ||
+	    !opt_get(cmd, "--username") || !opt_get(cmd, "--password")) {
+		usage(cmd, stderr);
+		return 2;
+	}
+	struct db *db = open_migrated(cmd, 1);
+	if (!db)
+		return 1;
+	struct db_conn *c = db_acquire(db);
+	char err[512];
+	int rc = antrol_user_add(c, opt_get(cmd, "--facility"), opt_get(cmd, "--username"),
+				 opt_get(cmd, "--password"), err, sizeof(err));
+	if (rc == 0)
+		printf("antrol user %s added for %s\n", opt_get(cmd, "--username"), opt_get(cmd, "--facility"));
+	else
+		fprintf(stderr, "pendopo antrol-user add: %s\n", err);
+	db_release(db, c);
+	db_close(db);
+	return rc ? 1 : 0;
+}
+
 static int cmd_backup(struct cmd *cmd, int argc, char **argv)
 {
 	if (argc != 1) {
@@ -437,6 +524,18 @@ static int cmd_audit(struct cmd *cmd, int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+static int cmd_data(struct cmd *cmd, int argc, char **argv)
+{
+	struct db *db = open_migrated(cmd, 1);
+	if (!db)
+		return 1;
+	struct app app = { .db = db, .modules = modules, .nmodules = NMODULES };
+	app.cfg.regency_code = opt_get(cmd, "--regency");
+	int rc = data_command(&app, argc, argv, opt_get(cmd, "--note"));
+	db_close(db);
+	return rc;
+}
+
 /* ---- the command table ------------------------------------------------------ */
 
 static struct opt serve_opts[] = {
@@ -468,6 +567,20 @@ static struct opt demo_opts[] = {
 	{ "--regency", "PENDOPO_REGENCY", "Kemendagri code of this deployment's regency", "33.03" },
 	{ 0 },
 };
+static struct opt seed_opts[] = {
+	DB_OPT,
+	{ "--regency", "PENDOPO_REGENCY", "Kemendagri code of this deployment's regency", "33.03" },
+	{ "--clock", "PENDOPO_CLOCK", "the service time the history ends at (UTC)", NULL },
+	{ 0 },
+};
+static struct opt tick_opts[] = {
+	DB_OPT,
+	{ "--data-dir", "PENDOPO_DATA_DIR", "folder for uploads and generated files", "var/data" },
+	{ "--regency", "PENDOPO_REGENCY", "Kemendagri code of this deployment's regency", "33.03" },
+	{ "--base-url", "PENDOPO_BASE_URL", "public URL, for links in letters and QR codes", "http://localhost:8080" },
+	{ "--clock", "PENDOPO_CLOCK", "run as if the service clock read this UTC time", NULL },
+	{ 0 },
+};
 static struct opt user_opts[] = {
 	DB_OPT,
 	{ "--email", NULL, "login email", NULL },
@@ -476,6 +589,19 @@ static struct opt user_opts[] = {
 	{ "--role", NULL, "citizen, officer, unit_head, walidata, village_operator, admin, regent_office", "citizen" },
 	{ "--unit", NULL, "organisation code, for officer and unit_head", NULL },
 	{ "--village", NULL, "village code, for village_operator", NULL },
+	{ 0 },
+};
+static struct opt data_opts[] = {
+	DB_OPT,
+	{ "--note", NULL, "change note of the new version", NULL },
+	{ "--regency", "PENDOPO_REGENCY", "Kemendagri code of this deployment's regency", "33.03" },
+	{ 0 },
+};
+static struct opt antrol_user_opts[] = {
+	DB_OPT,
+	{ "--facility", NULL, "facility code in Simantri, e.g. PKM-KEMANGKON", NULL },
+	{ "--username", NULL, "the x-username Mobile JKN sends", NULL },
+	{ "--password", NULL, "the x-password (8 characters or more)", NULL },
 	{ 0 },
 };
 static struct opt apikey_opts[] = {
@@ -494,7 +620,16 @@ static struct cmd commands[] = {
 	  "Create an account with one role.", cmd_user, user_opts },
 	{ "apikey", "apikey create NAME [--role ROLE] [--unit CODE]",
 	  "Create an API token for a machine client and print it (shown once).", cmd_apikey, apikey_opts },
+	{ "antrol-user", "antrol-user add --facility CODE --username U --password P [--db URL]",
+	  "Simantri: create (or re-password) the BPJS Antrean Online login Mobile JKN uses.", cmd_antrol_user,
+	  antrol_user_opts },
+	{ "data", "data import RESOURCE FILE.csv [--note TEXT] | data scan [--db URL]",
+	  "Satu Data: import a CSV as a table's next version (all or nothing), or rescan conflicts.", cmd_data, data_opts },
 	{ "demo", "demo load [--db URL]", "Load the demo data that `make run` shows (marked as demo).", cmd_demo, demo_opts },
+	{ "seed", "seed complaints N [--db URL] [--clock T]",
+	  "Add N historical complaints (benchmarks, demos; marked demo) in one transaction.", cmd_seed, seed_opts },
+	{ "tick", "tick [--db URL] [--clock T]",
+	  "Run the periodic work (deadlines, escalation, auto-close) once, now.", cmd_tick, tick_opts },
 	{ "backup", "backup DEST [--db URL]", "Write a consistent copy of a SQLite database to DEST while serving.",
 	  cmd_backup, db_opts },
 	{ "audit", "audit verify [--db URL]", "Check the audit trail's hash chain; report the first broken row.",

@@ -244,38 +244,96 @@ static void load_roles(struct req *r, int64_t user_id)
 	db_done(st);
 }
 
+int auth_token_caller(struct db_conn *c, struct arena *a, const char *token, struct caller *out)
+{
+	char hash[65];
+	sha256_hex(token, strlen(token), hash);
+	struct db_stmt *st = db_query(c, "SELECT id, name, role, unit_id, last_used_at FROM api_keys "
+					 "WHERE token_hash = ? AND revoked = 0", "s", hash);
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_done(st);
+		return rc == DB_DONE ? 1 : -1;
+	}
+	memset(out, 0, sizeof(*out));
+	out->apikey_id = db_col_int(st, 0);
+	out->name = arena_strdup(a, db_col_text(st, 1));
+	out->roles = role_from_name(db_col_text(st, 2));
+	if (!db_col_is_null(st, 3))
+		out->unit_ids[out->nunits++] = db_col_int(st, 3);
+	/* Admins see which tokens are still in use; to the hour is
+	 * enough, and spares a write on every machine request. */
+	char now[24], hour_ago[24];
+	time_iso_now(now);
+	time_iso(time(NULL) - 3600, hour_ago);
+	const char *last = db_col_text(st, 4);
+	int stale = !last || strcmp(last, hour_ago) < 0;
+	db_done(st);
+	if (stale)
+		db_exec(c, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", "si", now, out->apikey_id);
+	return 0;
+}
+
+int auth_unit_staff(struct db_conn *c, struct arena *a, int64_t unit_id, unsigned roles,
+		    struct staff_member **out, size_t *n)
+{
+	struct db_stmt *st = db_query(c, "SELECT u.id, u.name, r.role FROM user_roles r JOIN users u ON u.id = r.user_id "
+					 "WHERE r.unit_id = ? AND u.disabled = 0 ORDER BY u.name, u.id", "i", unit_id);
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		enum role role = role_from_name(db_col_text(st, 2));
+		if (!(role & roles))
+			continue;
+		if (*n == cap) {
+			/* The arena cannot grow a block in place: copy on doubling. */
+			struct staff_member *grown = arena_alloc(a, (cap = cap ? cap * 2 : 16) * sizeof(*grown));
+			if (!grown) {
+				rc = DB_ERROR;
+				break;
+			}
+			if (*n)
+				memcpy(grown, *out, *n * sizeof(*grown));
+			*out = grown;
+		}
+		struct staff_member *m = &(*out)[(*n)++];
+		m->id = db_col_int(st, 0);
+		m->name = arena_strdup(a, db_col_text(st, 1));
+		m->role = role;
+		if (!m->name) {
+			rc = DB_ERROR;
+			break;
+		}
+	}
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 int auth_identify(struct req *r)
 {
 	const char *authz = req_header(r, "Authorization");
 	char hash[65];
 
 	if (authz && strncmp(authz, "Bearer ", 7) == 0) {
-		const char *token = authz + 7;
-		sha256_hex(token, strlen(token), hash);
-		struct db_stmt *st = db_query(r->db, "SELECT id, name, role, unit_id, last_used_at FROM api_keys "
-						     "WHERE token_hash = ? AND revoked = 0", "s", hash);
-		if (!st)
+		int rc = auth_token_caller(r->db, r->arena, authz + 7, &r->caller);
+		if (rc < 0)
 			return reply_error(r, 500, "internal", db_errmsg(r->db), NULL), -1;
-		if (db_step(st) != DB_ROW) {
-			db_done(st);
-			reply_error(r, 401, "unauthenticated", "invalid or revoked API token", NULL);
-			return -1;
-		}
-		r->caller.apikey_id = db_col_int(st, 0);
-		r->caller.name = arena_strdup(r->arena, db_col_text(st, 1));
-		r->caller.roles = role_from_name(db_col_text(st, 2));
-		if (!db_col_is_null(st, 3))
-			r->caller.unit_ids[r->caller.nunits++] = db_col_int(st, 3);
-		/* Admins see which tokens are still in use; to the hour is
-		 * enough, and spares a write on every machine request. */
-		char now[24], hour_ago[24];
-		time_iso_now(now);
-		time_iso(time(NULL) - 3600, hour_ago);
-		const char *last = db_col_text(st, 4);
-		int stale = !last || strcmp(last, hour_ago) < 0;
-		db_done(st);
-		if (stale)
-			db_exec(r->db, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", "si", now, r->caller.apikey_id);
+		if (rc > 0)
+			return reply_error(r, 401, "unauthenticated", "invalid or revoked API token", NULL), -1;
+		return 0;
+	}
+	/* CKAN clients send the bare token ("Authorization: TOKEN") to the
+	 * CKAN Action API; an unknown one leaves the caller anonymous there,
+	 * so that the action answers with CKAN's own Authorization Error. */
+	if (authz && *authz && (strncmp(r->path, "/api/3/", 7) == 0 || strncmp(r->path, "/api/action/", 12) == 0)) {
+		if (auth_token_caller(r->db, r->arena, authz, &r->caller) < 0)
+			return reply_error(r, 500, "internal", db_errmsg(r->db), NULL), -1;
 		return 0;
 	}
 

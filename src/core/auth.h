@@ -22,6 +22,23 @@ bool caller_has(const struct caller *c, unsigned roles);
 bool caller_in_unit(const struct caller *c, int64_t unit_id);
 bool caller_in_village(const struct caller *c, const char *village);
 
+/* The caller an API token stands for, as auth_identify() fills it from a
+ * Bearer header, for protocols that carry the token elsewhere (Open311's
+ * api_key).  0 found, 1 unknown or revoked, -1 on a database error. */
+int auth_token_caller(struct db_conn *c, struct arena *a, const char *token, struct caller *out);
+
+/* A person holding a role in a unit, for assignment lists and for telling
+ * a unit's head about its overdue work. */
+struct staff_member {
+	int64_t id;
+	const char *name;
+	enum role role;
+};
+/* Active users with one of roles (a mask of ROLE_OFFICER, ROLE_UNIT_HEAD)
+ * in unit_id, by name, into an array in a.  0 ok (*n may be 0), -1 error. */
+int auth_unit_staff(struct db_conn *c, struct arena *a, int64_t unit_id, unsigned roles,
+		    struct staff_member **out, size_t *n);
+
 enum role role_from_name(const char *name);	/* 0 when unknown */
 const char *role_name(enum role r);
 

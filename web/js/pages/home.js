@@ -5,10 +5,10 @@ import { initPage, regencyName } from '../layout.js';
 
 // href: null until the service is built; then the card becomes a link.
 export const SERVICES = [
-  { id: 'matur', icon: 'megaphone', href: null },
+  { id: 'matur', icon: 'megaphone', href: '/complaints/' },
   { id: 'siintan', icon: 'research', href: null },
-  { id: 'simantri', icon: 'ticket', href: null },
-  { id: 'satudata', icon: 'chart', href: null },
+  { id: 'simantri', icon: 'ticket', href: '/antrean/' },
+  { id: 'satudata', icon: 'chart', href: '/data/' },
   { id: 'ppid', icon: 'info', href: null },
   { id: 'ikm', icon: 'star', href: null },
   { id: 'desa', icon: 'village', href: null },

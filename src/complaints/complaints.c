@@ -1,0 +1,564 @@
+/* complaints.c - the Matur Bupati case type, who may see what of a
+ * complaint, who is told about each change, the periodic work, the tables
+ * and the route table.
+ *
+ * Visibility, in one place (complaint_view_open):
+ *   - the public sees non-confidential complaints, never a reporter's name
+ *     or contact, and only the public part of the timeline;
+ *   - the reporter (account, or the secret follow-up key) sees everything
+ *     about their own complaint except staff notes;
+ *   - staff of the responsible unit and of the desk see all of it, but the
+ *     identity of an anonymous reporter only the desk (the verifier) sees;
+ *   - other officers get 403 on a confidential complaint, the public 404.
+ */
+#include "complaints.h"
+#include "internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "auth.h"
+#include "files.h"
+#include "outbox.h"
+#include "regions.h"
+#include "util.h"
+
+/* ---- the case type ------------------------------------------------------------------ */
+
+static const char *const reject_reasons[] = { "out_of_authority", "duplicate", "not_complaint", NULL };
+
+/* Default days from specs §6 (SP4N-LAPOR! practice): verify and hand over
+ * in 3 working days, the OPD follows up in 5, an answer left without a
+ * reply closes after 10.  Admins change them in the settings. */
+static const struct case_state complaint_states[] = {
+	{ "submitted", true, 3, NULL },
+	{ "in_progress", true, 5, NULL },
+	{ "answered", true, 10, "auto_close" },
+	{ "closed", false, 0, NULL },
+	{ "rejected", false, 0, NULL },
+	{ NULL, false, 0, NULL },
+};
+
+#define DESK CASE_BY_DESK
+#define UNIT CASE_BY_UNIT
+#define REPORTER CASE_BY_REPORTER
+
+static const struct case_transition complaint_transitions[] = {
+	{ "disposition", "submitted", "in_progress", DESK, CASE_NEEDS_UNIT, NULL, CASE_STAFF,
+	  "complaint.dispositioned", 0 },
+	{ "reject", "submitted", "rejected", DESK, CASE_NEEDS_REASON | CASE_NEEDS_TEXT, reject_reasons, CASE_REPORTER,
+	  "complaint.rejected", 0 },
+	/* "No wrong door": the OPD (or the desk) hands it on; the new unit's
+	 * clock starts and the old one stays in the history. */
+	{ "forward", "in_progress", NULL, UNIT | DESK, CASE_NEEDS_UNIT | CASE_NEEDS_TEXT, NULL, CASE_STAFF,
+	  "complaint.forwarded", CASE_T_NEW_CLOCK },
+	{ "answer", "in_progress", "answered", UNIT, CASE_NEEDS_TEXT, NULL, CASE_PUBLIC,
+	  "complaint.answered", CASE_T_ANSWER },
+	{ "reopen", "answered", "in_progress", REPORTER, CASE_NEEDS_TEXT | CASE_IN_WINDOW, NULL, CASE_REPORTER,
+	  "complaint.reopened", CASE_T_REOPEN },
+	{ "close", "answered", "closed", REPORTER, 0, NULL, CASE_REPORTER, "complaint.closed", 0 },
+	{ "auto_close", "answered", "closed", CASE_BY_SYSTEM, 0, NULL, CASE_PUBLIC, "complaint.closed", 0 },
+	{ NULL, NULL, NULL, 0, 0, NULL, CASE_PUBLIC, NULL, 0 },
+};
+
+const struct case_type complaint_type = {
+	.code = "complaint",
+	.prefix = "MB",
+	.initial = "submitted",
+	.states = complaint_states,
+	.transitions = complaint_transitions,
+	.desk_unit = "DINKOMINFO",
+	.notify = complaints_notify,
+};
+
+/* ---- helpers shared by the service's files --------------------------------------------- */
+
+int complaints_db_error(struct req *r)
+{
+	fprintf(stderr, "pendopo: complaints: %s %s: %s\n", r->method, r->path, r->db ? db_errmsg(r->db) : "");
+	return reply_error(r, 500, "internal", "database error", NULL);
+}
+
+void complaints_ctx(struct req *r, struct case_ctx *x)
+{
+	case_ctx_init(x, r->db, r->arena, &r->caller, app_now(r->app));
+}
+
+bool complaint_tracking_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 14 || n > 24 || s[2] != '-' || s[7] != '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		bool ok = i < 2 ? (s[i] >= 'A' && s[i] <= 'Z') : (i == 2 || i == 7) ? true : (s[i] >= '0' && s[i] <= '9');
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+bool complaint_text_ok(const char *s, bool multiline)
+{
+	bool seen = false;
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch < 0x20 && !(multiline && (ch == '\n' || ch == '\r' || ch == '\t'))) || ch == 0x7f)
+			return false;
+		if (ch > ' ')
+			seen = true;
+	}
+	return seen;
+}
+
+const char *complaint_district_of(struct arena *a, const char *village)
+{
+	return village && strlen(village) >= 8 ? arena_strndup(a, village, 8) : NULL;
+}
+
+json_t *complaint_region_json(struct req *r, const char *kode)
+{
+	const char *nama;
+	if (!kode || regions_lookup(r->db, r->arena, kode, &nama, NULL) != 0)
+		return json_null();
+	return json_pack("{s:s, s:s}", "kode", kode, "nama", nama);
+}
+
+#define COMPLAINT_SELECT \
+	"SELECT p.kind, p.category_id, k.code, k.name, k.name_en, k.sensitive, p.description, p.lat, p.lon," \
+	" p.address, p.village, p.district, p.anonymous, p.confidential, p.reporter_name, p.reporter_email," \
+	" p.reporter_phone, p.channel, p.media_url, p.route_unit_id, p.supporters, p.rating, p.satisfied," \
+	" p.rating_comment, p.rated_at, p.duplicate_of, p.created_day " \
+	"FROM complaints p JOIN complaint_categories k ON k.id = p.category_id WHERE p.case_id = ?"
+
+int complaint_load(struct case_ctx *x, int64_t case_id, struct complaint *out)
+{
+	struct db_stmt *st = db_query(x->c, COMPLAINT_SELECT, "i", case_id);
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+#define S(i) (db_col_is_null(st, i) ? NULL : arena_strdup(x->a, db_col_text(st, i)))
+		memset(out, 0, sizeof(*out));
+		out->case_id = case_id;
+		out->kind = S(0);
+		out->category_id = db_col_int(st, 1);
+		out->category = S(2);
+		out->category_name = S(3);
+		out->category_name_en = S(4);
+		out->sensitive = db_col_int(st, 5) != 0;
+		out->description = S(6);
+		out->has_location = !db_col_is_null(st, 7);
+		out->lat = db_col_double(st, 7);
+		out->lon = db_col_double(st, 8);
+		out->address = S(9);
+		out->village = S(10);
+		out->district = S(11);
+		out->anonymous = db_col_int(st, 12) != 0;
+		out->confidential = db_col_int(st, 13) != 0;
+		out->reporter_name = S(14);
+		out->reporter_email = S(15);
+		out->reporter_phone = S(16);
+		out->channel = S(17);
+		out->media_url = S(18);
+		out->route_unit_id = db_col_int(st, 19);
+		out->supporters = db_col_int(st, 20);
+		out->rating = (int)db_col_int(st, 21);
+		out->satisfied = db_col_int(st, 22) != 0;
+		out->rating_comment = S(23);
+		out->rated_at = S(24);
+		out->duplicate_of = S(25);
+		out->created_day = S(26);
+#undef S
+		if (!out->kind || !out->description || !out->category)
+			rc = DB_ERROR;
+	}
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+}
+
+bool complaint_caller_is_reporter(struct req *r, struct case_ctx *x, const struct case_row *cs)
+{
+	if (r->caller.user_id && r->caller.user_id == cs->reporter_id)
+		return true;
+	const char *key = req_header(r, "X-Case-Key");
+	if (!key || !*key || strlen(key) > 64)
+		return false;
+	char hash[65];
+	struct case_row other;
+	sha256_hex(key, strlen(key), hash);
+	return case_load_secret(x, cs->type, hash, &other) == 0 && other.id == cs->id;
+}
+
+/* An officer or unit head granted in the desk unit itself. */
+static bool desk_staff(struct case_ctx *x, const struct caller *c)
+{
+	struct case_config cfg;
+	if (!(c->roles & (ROLE_OFFICER | ROLE_UNIT_HEAD)) || case_config_load(x, &complaint_type, &cfg) != 0)
+		return false;
+	for (int i = 0; cfg.desk_unit_id && i < c->nunits; i++)
+		if (c->unit_ids[i] == cfg.desk_unit_id)
+			return true;
+	return false;
+}
+
+int complaint_view_open(struct req *r, struct case_ctx *x, const char *tracking, struct complaint_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	int rc = complaint_tracking_valid(tracking) ? case_load(x, &complaint_type, tracking, &v->cs) : 1;
+	if (rc == 0)
+		rc = complaint_load(x, v->cs.id, &v->cp);
+	if (rc < 0)
+		return complaints_db_error(r), -1;
+	if (rc > 0)
+		return reply_error(r, 404, "not_found", "no complaint has this tracking number", NULL), -1;
+
+	v->reporter = complaint_caller_is_reporter(r, x, &v->cs);
+	v->roles = case_roles(x, &v->cs, v->reporter);
+	v->staff = (v->roles & (CASE_BY_UNIT | CASE_BY_DESK)) || caller_has(&r->caller, ROLE_REGENT_OFFICE);
+	if (v->staff)
+		v->level = CASE_STAFF;
+	else if (v->reporter)
+		v->level = CASE_REPORTER;
+	else if (v->cp.confidential) {
+		if (caller_has(&r->caller, ROLE_STAFF))
+			return reply_error(r, 403, "forbidden", "this confidential complaint is not with your unit", NULL), -1;
+		return reply_error(r, 404, "not_found", "no complaint has this tracking number", NULL), -1;
+	} else {
+		v->level = CASE_PUBLIC;
+	}
+	v->see_identity = v->reporter || desk_staff(x, &r->caller) || (v->staff && !v->cp.anonymous);
+	return 0;
+}
+
+/* ---- notifications ----------------------------------------------------------------------- */
+
+static int notify_user(struct case_ctx *x, const struct case_row *cs, int64_t user_id, const char *address,
+		       const char *topic, const char *link, json_t *data)
+{
+	struct notice n = { .user_id = user_id, .address = address, .topic = topic,
+			    .object = arena_printf(x->a, "complaint:%s", cs->tracking), .link = link, .data = data };
+	char at[24];
+	time_iso(x->now, at);
+	return outbox_notify(x->c, &n, at);
+}
+
+static int notify_unit(struct case_ctx *x, const struct case_row *cs, int64_t unit_id, unsigned roles,
+		       const char *topic, json_t *data)
+{
+	struct staff_member *m;
+	size_t n;
+	if (!unit_id)
+		return 0;
+	if (auth_unit_staff(x->c, x->a, unit_id, roles, &m, &n) != 0)
+		return -1;
+	const char *link = arena_printf(x->a, "/officer/complaints.html?no=%s", cs->tracking);
+	for (size_t i = 0; i < n; i++) {
+		/* One notice per person, even with two roles in the unit. */
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = m[k].id == m[i].id;
+		if (!seen && notify_user(x, cs, m[i].id, NULL, topic, link, data) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The reporter: their account, and/or the contact they left. */
+static int notify_reporter(struct case_ctx *x, const struct case_row *cs, const char *topic, json_t *data)
+{
+	const char *address = NULL;
+	if (!cs->reporter_id) {
+		struct db_stmt *st = db_query(x->c, "SELECT coalesce(reporter_email, reporter_phone) FROM complaints "
+						    "WHERE case_id = ?", "i", cs->id);
+		if (!st)
+			return -1;
+		if (db_step(st) == DB_ROW && !db_col_is_null(st, 0))
+			address = arena_strdup(x->a, db_col_text(st, 0));
+		db_done(st);
+	}
+	return notify_user(x, cs, cs->reporter_id, address, topic,
+			   arena_printf(x->a, "/complaints/case.html?no=%s", cs->tracking), data);
+}
+
+int complaints_notify(struct case_ctx *x, const struct case_row *cs, const char *topic, json_t *data)
+{
+	json_t *d = json_deep_copy(data);
+	int rc = 0;
+	json_object_set_new(d, "tracking", json_string(cs->tracking));
+	const char *what = strchr(topic, '.') ? strchr(topic, '.') + 1 : topic;
+	const unsigned staff = ROLE_OFFICER | ROLE_UNIT_HEAD;
+
+	if (strcmp(what, "submitted") == 0) {
+		rc = notify_reporter(x, cs, topic, d);
+		if (rc == 0)
+			rc = notify_unit(x, cs, cs->unit_id, staff, topic, d);
+	} else if (strcmp(what, "dispositioned") == 0 || strcmp(what, "forwarded") == 0 ||
+		   strcmp(what, "reopened") == 0) {
+		rc = notify_reporter(x, cs, topic, d);
+		if (rc == 0)
+			rc = notify_unit(x, cs, cs->unit_id, staff, topic, d);
+	} else if (strcmp(what, "rejected") == 0 || strcmp(what, "answered") == 0 || strcmp(what, "closed") == 0) {
+		rc = notify_reporter(x, cs, topic, d);
+	} else if (strcmp(what, "overdue") == 0) {
+		/* Escalation: the unit's head hears of work past its due date. */
+		rc = notify_unit(x, cs, cs->unit_id, ROLE_UNIT_HEAD, topic, d);
+	} else if (strcmp(what, "assigned") == 0) {
+		json_t *who = json_object_get(d, "assignee");
+		if (json_integer_value(who) > 0)
+			rc = notify_user(x, cs, json_integer_value(who), NULL, topic,
+					 arena_printf(x->a, "/officer/complaints.html?no=%s", cs->tracking), d);
+	} else if (strcmp(what, "message") == 0) {
+		const char *actor = json_string_value(json_object_get(d, "actor"));
+		const char *vis = json_string_value(json_object_get(d, "visibility"));
+		if (actor && strcmp(actor, "reporter") == 0)
+			rc = cs->assignee_id ? notify_user(x, cs, cs->assignee_id, NULL, topic,
+							   arena_printf(x->a, "/officer/complaints.html?no=%s", cs->tracking), d)
+					     : notify_unit(x, cs, cs->unit_id, staff, topic, d);
+		else if (vis && strcmp(vis, "public") == 0)
+			rc = notify_reporter(x, cs, topic, d);
+	}
+	json_decref(d);
+	return rc;
+}
+
+/* ---- periodic work ------------------------------------------------------------------------- */
+
+/* Photos uploaded but never attached to a complaint within a day go. */
+static void uploads_collect(struct app *app)
+{
+	struct db_conn *c = db_acquire(app->db);
+	char cutoff[24];
+	time_iso(app_now(app) - 86400, cutoff);
+	for (int batch = 0; batch < 50; batch++) {
+		int64_t id = 0;
+		char sha[65] = "";
+		struct db_stmt *st = db_query(c, "SELECT id, sha256 FROM complaint_uploads WHERE case_id IS NULL "
+						 "AND created_at < ? ORDER BY id LIMIT 1", "s", cutoff);
+		if (!st)
+			break;
+		if (db_step(st) == DB_ROW) {
+			id = db_col_int(st, 0);
+			snprintf(sha, sizeof(sha), "%s", db_col_text(st, 1));
+		}
+		db_done(st);
+		if (!id || db_tx_begin(c) != DB_OK)
+			break;
+		int64_t others = 0;
+		int ok = db_exec(c, "DELETE FROM complaint_uploads WHERE id = ? AND case_id IS NULL", "i", id) == DB_DONE &&
+			 db_query_int(c, &others, "SELECT count(*) FROM complaint_uploads WHERE sha256 = ?", "s", sha) == DB_ROW;
+		int used = ok ? case_sha_in_use(c, sha) : -1;
+		if (!ok || used < 0 || db_tx_commit(c) != DB_OK) {
+			db_tx_rollback(c);
+			break;
+		}
+		/* The same bytes may still be pending or attached elsewhere. */
+		if (!others && !used && files_remove(app->cfg.data_dir, sha) != 0)
+			fprintf(stderr, "pendopo: complaints: cannot remove unused upload %s\n", sha);
+	}
+	db_release(app->db, c);
+}
+
+static void complaints_tick(struct app *app)
+{
+	long n = case_tick(app, &complaint_type);
+	if (n > 0)
+		fprintf(stderr, "pendopo: complaints: %ld cases closed or escalated\n", n);
+	if (app->cfg.data_dir)
+		uploads_collect(app);
+}
+
+static int complaints_demo_load(struct app *app, struct db_conn *c)
+{
+	return complaints_demo_categories(app, c);
+}
+
+/* ---- tables and routes ---------------------------------------------------------------------- */
+
+static const struct field submit_fields[] = {
+	{ "kind", FT_STRING, FF_REQUIRED, 16 },
+	{ "category", FT_STRING, FF_REQUIRED, 32 },
+	{ "description", FT_STRING, FF_REQUIRED, DESCRIPTION_MAX },
+	{ "lat", FT_NUMBER, FF_NULLABLE, 0 },
+	{ "long", FT_NUMBER, FF_NULLABLE, 0 },
+	{ "address", FT_STRING, FF_NULLABLE, ADDRESS_MAX },
+	{ "village", FT_STRING, FF_NULLABLE, 13 },
+	{ "anonymous", FT_BOOL, 0, 0 },
+	{ "confidential", FT_BOOL, 0, 0 },
+	{ "name", FT_STRING, FF_NULLABLE, NAME_MAX_CHARS },
+	{ "email", FT_STRING, FF_NULLABLE, 254 },
+	{ "phone", FT_STRING, FF_NULLABLE, 32 },
+	{ "photos", FT_ARRAY, FF_NULLABLE, 0 },
+	{ 0 },
+};
+
+static const struct field action_fields[] = {
+	{ "unit", FT_STRING, FF_NULLABLE, 32 },
+	{ "text", FT_STRING, FF_NULLABLE, DESCRIPTION_MAX },
+	{ "reason", FT_STRING, FF_NULLABLE, 32 },
+	{ "duplicate_of", FT_STRING, FF_NULLABLE, 24 },
+	{ 0 },
+};
+
+static const struct field message_fields[] = {
+	{ "text", FT_STRING, FF_REQUIRED, DESCRIPTION_MAX },
+	{ "visibility", FT_STRING, 0, 16 },
+	{ 0 },
+};
+
+static const struct field assign_fields[] = {
+	{ "user_id", FT_INT, FF_REQUIRED | FF_NULLABLE, 0 },
+	{ 0 },
+};
+
+static const struct field rating_fields[] = {
+	{ "score", FT_INT, FF_REQUIRED, 0 },
+	{ "satisfied", FT_BOOL, FF_REQUIRED, 0 },
+	{ "comment", FT_STRING, FF_NULLABLE, 1000 },
+	{ 0 },
+};
+
+static const struct field patch_fields[] = {
+	{ "category", FT_STRING, 0, 32 },
+	{ "kind", FT_STRING, 0, 16 },
+	{ "confidential", FT_BOOL, 0, 0 },
+	{ 0 },
+};
+
+static const struct field category_fields[] = {
+	{ "code", FT_STRING, FF_REQUIRED, 32 },
+	{ "name", FT_STRING, FF_REQUIRED, 200 },
+	{ "name_en", FT_STRING, FF_NULLABLE, 200 },
+	{ "group", FT_STRING, FF_NULLABLE, 100 },
+	{ "description", FT_STRING, FF_NULLABLE, 1000 },
+	{ "keywords", FT_STRING, FF_NULLABLE, 500 },
+	{ "sensitive", FT_BOOL, 0, 0 },
+	{ "unit", FT_STRING, FF_NULLABLE, 32 },
+	{ "active", FT_BOOL, 0, 0 },
+	{ "routes", FT_ARRAY, 0, 0 },
+	{ 0 },
+};
+
+static const struct field category_patch_fields[] = {
+	{ "name", FT_STRING, 0, 200 },
+	{ "name_en", FT_STRING, FF_NULLABLE, 200 },
+	{ "group", FT_STRING, FF_NULLABLE, 100 },
+	{ "description", FT_STRING, FF_NULLABLE, 1000 },
+	{ "keywords", FT_STRING, FF_NULLABLE, 500 },
+	{ "sensitive", FT_BOOL, 0, 0 },
+	{ "unit", FT_STRING, FF_NULLABLE, 32 },
+	{ "active", FT_BOOL, 0, 0 },
+	{ "routes", FT_ARRAY, 0, 0 },
+	{ 0 },
+};
+
+static const struct field settings_fields[] = {
+	{ "desk_unit", FT_STRING, 0, 32 },
+	{ "days", FT_OBJECT, 0, 0 },
+	{ "cuti_bersama_off", FT_BOOL, 0, 0 },
+	{ 0 },
+};
+
+static const struct field template_fields[] = {
+	{ "title", FT_STRING, FF_REQUIRED, 200 },
+	{ "body", FT_STRING, FF_REQUIRED, DESCRIPTION_MAX },
+	{ "unit", FT_STRING, FF_NULLABLE, 32 },
+	{ 0 },
+};
+
+#define STAFF_RW (ROLE_OFFICER | ROLE_UNIT_HEAD | ROLE_ADMIN)
+#define STAFF_READ (STAFF_RW | ROLE_REGENT_OFFICE)
+
+/* Literal paths come before /api/complaints/{no}: the first match wins. */
+static const struct route complaints_routes[] = {
+	{ "GET", "/api/complaints", complaints_list, ROLE_PUBLIC, NULL, 0 },
+	{ "POST", "/api/complaints", complaints_submit, ROLE_PUBLIC, submit_fields, RF_NO_TX },
+	{ "POST", "/api/complaints/photos", complaints_photo_upload, ROLE_PUBLIC, NULL, RF_RAW_BODY },
+	{ "GET", "/api/complaints/map", complaints_map, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/complaints/stats", complaints_stats, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/complaints/nearby", complaints_nearby, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/complaints/mine", complaints_mine, ROLE_ANY_USER, NULL, 0 },
+	{ "GET", "/api/complaints/inbox", complaints_inbox, STAFF_READ, NULL, 0 },
+	{ "GET", "/api/complaints/staff", complaints_staff, STAFF_READ, NULL, 0 },
+	{ "GET", "/api/complaints/categories", complaints_categories, ROLE_PUBLIC, NULL, 0 },
+	{ "POST", "/api/complaints/categories", complaints_category_create, ROLE_ADMIN, category_fields, 0 },
+	{ "PATCH", "/api/complaints/categories/{code}", complaints_category_update, ROLE_ADMIN,
+	  category_patch_fields, 0 },
+	{ "GET", "/api/complaints/settings", complaints_settings_get, STAFF_READ, NULL, 0 },
+	{ "PATCH", "/api/complaints/settings", complaints_settings_patch, ROLE_ADMIN, settings_fields, 0 },
+	{ "GET", "/api/complaints/templates", complaints_templates, STAFF_READ, NULL, 0 },
+	{ "POST", "/api/complaints/templates", complaints_template_create, STAFF_RW, template_fields, 0 },
+	{ "DELETE", "/api/complaints/templates/{id}", complaints_template_delete, STAFF_RW, NULL, 0 },
+	{ "GET", "/api/complaints/{no}", complaints_get, ROLE_PUBLIC, NULL, 0 },
+	{ "PATCH", "/api/complaints/{no}", complaints_patch, STAFF_RW, patch_fields, 0 },
+	{ "GET", "/api/complaints/{no}/photos/{n}", complaints_photo_get, ROLE_PUBLIC, NULL, 0 },
+	{ "POST", "/api/complaints/{no}/actions/{action}", complaints_action, ROLE_PUBLIC, action_fields, 0 },
+	{ "POST", "/api/complaints/{no}/messages", complaints_message, ROLE_PUBLIC, message_fields, 0 },
+	{ "POST", "/api/complaints/{no}/assign", complaints_assign, STAFF_RW, assign_fields, 0 },
+	{ "POST", "/api/complaints/{no}/rating", complaints_rate, ROLE_PUBLIC, rating_fields, 0 },
+	{ "POST", "/api/complaints/{no}/support", complaints_support, ROLE_PUBLIC, NULL, 0 },
+	{ 0 },
+};
+
+#define COMPLAINT_TABLES(ID, BIGINT, REAL) \
+	"CREATE TABLE complaint_categories (id " ID ", code TEXT NOT NULL UNIQUE, name TEXT NOT NULL," \
+	" name_en TEXT, group_name TEXT, description TEXT, keywords TEXT, sensitive INTEGER NOT NULL DEFAULT 0," \
+	" unit_id " BIGINT " REFERENCES org_units (id), active INTEGER NOT NULL DEFAULT 1," \
+	" sort INTEGER NOT NULL DEFAULT 0, demo INTEGER NOT NULL DEFAULT 0," \
+	" created_at TEXT NOT NULL, updated_at TEXT NOT NULL);" \
+	"CREATE TABLE complaint_routes (category_id " BIGINT " NOT NULL REFERENCES complaint_categories (id)," \
+	" district TEXT NOT NULL, unit_id " BIGINT " NOT NULL REFERENCES org_units (id)," \
+	" PRIMARY KEY (category_id, district));" \
+	"CREATE TABLE complaints (case_id " BIGINT " PRIMARY KEY REFERENCES cases (id)," \
+	" kind TEXT NOT NULL CHECK (kind IN ('complaint', 'aspiration'))," \
+	" category_id " BIGINT " NOT NULL REFERENCES complaint_categories (id), description TEXT NOT NULL," \
+	" lat " REAL ", lon " REAL ", address TEXT, village TEXT, district TEXT," \
+	" anonymous INTEGER NOT NULL, confidential INTEGER NOT NULL," \
+	" reporter_name TEXT, reporter_email TEXT, reporter_phone TEXT, channel TEXT NOT NULL," \
+	" media_url TEXT, open311_token TEXT UNIQUE, route_unit_id " BIGINT " REFERENCES org_units (id)," \
+	" supporters INTEGER NOT NULL DEFAULT 0, rating INTEGER, satisfied INTEGER, rating_comment TEXT," \
+	" rated_at TEXT, duplicate_of TEXT, created_day TEXT NOT NULL, created_at TEXT NOT NULL," \
+	" demo INTEGER NOT NULL DEFAULT 0);" \
+	"CREATE INDEX complaints_public ON complaints (confidential, case_id);" \
+	"CREATE INDEX complaints_public_created ON complaints (confidential, created_at);" \
+	"CREATE INDEX complaints_day ON complaints (created_day);" \
+	"CREATE INDEX complaints_near ON complaints (category_id, lat) WHERE lat IS NOT NULL;" \
+	"CREATE TABLE complaint_supports (case_id " BIGINT " NOT NULL REFERENCES cases (id)," \
+	" supporter TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (case_id, supporter));" \
+	"CREATE TABLE complaint_uploads (id " ID ", token_hash TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL," \
+	" mime TEXT NOT NULL, size " BIGINT " NOT NULL, created_at TEXT NOT NULL," \
+	" case_id " BIGINT " REFERENCES cases (id));" \
+	"CREATE INDEX complaint_uploads_pending ON complaint_uploads (created_at) WHERE case_id IS NULL;" \
+	"CREATE INDEX complaint_uploads_sha ON complaint_uploads (sha256);" \
+	"CREATE TABLE complaint_templates (id " ID ", unit_id " BIGINT " REFERENCES org_units (id)," \
+	" title TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL);"
+
+/* Full text: only what the public may see is indexed, so a search can
+ * never surface a confidential complaint, whatever the query. */
+static const struct migration complaints_migrations[] = {
+	{ 1, "complaints",
+	  COMPLAINT_TABLES("INTEGER PRIMARY KEY", "INTEGER", "REAL")
+	  "CREATE VIRTUAL TABLE complaint_fts USING fts5(description, address, content='complaints',"
+	  " content_rowid='case_id', tokenize='unicode61 remove_diacritics 2', prefix='3');"
+	  "CREATE TRIGGER complaints_fts_insert AFTER INSERT ON complaints WHEN new.confidential = 0 BEGIN"
+	  " INSERT INTO complaint_fts (rowid, description, address) VALUES (new.case_id, new.description, new.address);"
+	  " END;"
+	  "CREATE TRIGGER complaints_fts_update AFTER UPDATE OF description, address, confidential ON complaints BEGIN"
+	  " INSERT INTO complaint_fts (complaint_fts, rowid, description, address)"
+	  "  SELECT 'delete', old.case_id, old.description, old.address WHERE old.confidential = 0;"
+	  " INSERT INTO complaint_fts (rowid, description, address)"
+	  "  SELECT new.case_id, new.description, new.address WHERE new.confidential = 0;"
+	  " END;",
+	  COMPLAINT_TABLES("BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BIGINT", "DOUBLE PRECISION")
+	  "ALTER TABLE complaints ADD COLUMN search tsvector GENERATED ALWAYS AS"
+	  " (to_tsvector('simple', description || ' ' || coalesce(address, ''))) STORED;"
+	  "CREATE INDEX complaints_search ON complaints USING GIN (search) WHERE confidential = 0;" },
+	{ 0 },
+};
+
+const struct module complaints_module = {
+	"complaints", complaints_routes, complaints_migrations, complaints_demo_load, complaints_tick,
+};

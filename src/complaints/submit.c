@@ -1,0 +1,453 @@
+/* submit.c - filing a complaint (JSON API and web form; Open311 comes
+ * through the same complaint_submission_file()), photo uploads, nearby open
+ * complaints of the same category, and "me too" support.
+ *
+ * Photos are uploaded first, one raw body each, and answered with an id
+ * that the submission then claims; claiming happens in the submission's
+ * transaction, so a refused submission leaves no photo attached and an
+ * unclaimed upload is collected by the tick after a day.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "audit.h"
+#include "files.h"
+#include "nik.h"
+#include "regions.h"
+#include "util.h"
+#include "validate.h"
+
+int complaint_route_for(struct db_conn *c, int64_t category_id, const char *district, int64_t *unit_id)
+{
+	*unit_id = 0;
+	int rc = district ? db_query_int(c, unit_id, "SELECT unit_id FROM complaint_routes WHERE category_id = ? "
+						     "AND district = ?", "is", category_id, district) : DB_DONE;
+	if (rc == DB_DONE)
+		rc = db_query_int(c, unit_id, "SELECT coalesce(unit_id, 0) FROM complaint_categories WHERE id = ?",
+				  "i", category_id);
+	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
+}
+
+static int refuse(struct req *r, const char *field, const char *message)
+{
+	reply_error(r, 400, "invalid", message, field);
+	return -1;
+}
+
+static bool email_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+	if (!at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.') || strlen(s) > 254)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return false;
+	return at[1] != '.' && s[-1] != '.';
+}
+
+static bool phone_ok(const char *s)
+{
+	int digits = 0;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (*s != ' ' && *s != '+' && *s != '-')
+			return false;
+	}
+	return digits >= 8 && digits <= 15;
+}
+
+/* The village must be a real village of this deployment's regency. */
+static int check_village(struct req *r, const char *village)
+{
+	const char *regency = r->app->cfg.regency_code;
+	int level = 0;
+	int rc = region_code_level(village) == 4 ? regions_lookup(r->db, r->arena, village, NULL, &level) : 1;
+	if (rc < 0)
+		return complaints_db_error(r), -1;
+	if (rc != 0 || level != 4)
+		return refuse(r, "village", "village is not a village code in the region register (e.g. 33.03.01.2001)");
+	if (regency && (strncmp(village, regency, strlen(regency)) != 0 || village[strlen(regency)] != '.'))
+		return refuse(r, "village", arena_printf(r->arena, "village is not in this regency (%s)", regency));
+	return 0;
+}
+
+/* Claim an upload for the case: attach its file, mark it used. */
+static int claim_photo(struct req *r, struct case_ctx *x, const struct case_row *cs, const char *id, size_t i)
+{
+	char hash[65], cutoff[24];
+	sha256_hex(id, strlen(id), hash);
+	time_iso(x->now - 86400, cutoff);
+	struct db_stmt *st = db_query(r->db, "UPDATE complaint_uploads SET case_id = ? WHERE token_hash = ? "
+					     "AND case_id IS NULL AND created_at >= ? RETURNING sha256, mime, size",
+				      "iss", cs->id, hash, cutoff);
+	if (!st)
+		return complaints_db_error(r), -1;
+	int rc = db_step(st);
+	const char *sha = NULL, *mime = NULL;
+	int64_t size = 0;
+	if (rc == DB_ROW) {
+		sha = arena_strdup(r->arena, db_col_text(st, 0));
+		mime = arena_strdup(r->arena, db_col_text(st, 1));
+		size = db_col_int(st, 2);
+	}
+	/* Step to the end so the UPDATE is complete before the next one. */
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	db_done(st);
+	if (rc != DB_DONE)
+		return complaints_db_error(r), -1;
+	if (!sha)
+		return refuse(r, "photos", arena_printf(r->arena, "photo %zu is unknown, expired or already used; "
+							    "upload it again", i + 1));
+	return case_attach(x, cs, sha, mime, size, true) == 0 ? 0 : (complaints_db_error(r), -1);
+}
+
+int complaint_submission_check(struct req *r, const struct submission *s, struct filing *f)
+{
+	if (strcmp(s->kind, "complaint") != 0 && strcmp(s->kind, "aspiration") != 0)
+		return refuse(r, "kind", "kind must be complaint or aspiration");
+
+	int64_t category_id = 0, sensitive = 0;
+	struct db_stmt *st = db_query(r->db, "SELECT id, sensitive FROM complaint_categories WHERE code = ? AND active = 1",
+				      "s", s->category);
+	if (!st)
+		return complaints_db_error(r), -1;
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		category_id = db_col_int(st, 0);
+		sensitive = db_col_int(st, 1);
+	}
+	db_done(st);
+	if (rc < 0)
+		return complaints_db_error(r), -1;
+	if (rc != DB_ROW)
+		return refuse(r, "category", "category is not the code of an active category (see GET /api/complaints/categories)");
+
+	if (!complaint_text_ok(s->description, true))
+		return refuse(r, "description", "description is required: say what happened, where and when");
+	if (utf8_length(s->description) > DESCRIPTION_MAX)
+		return refuse(r, "description", arena_printf(r->arena, "description is longer than %d characters",
+							     DESCRIPTION_MAX));
+	if (s->has_location && (!isfinite(s->lat) || s->lat < -90 || s->lat > 90))
+		return refuse(r, "lat", "lat must be a latitude from -90 to 90");
+	if (s->has_location && (!isfinite(s->lon) || s->lon < -180 || s->lon > 180))
+		return refuse(r, "long", "long must be a longitude from -180 to 180");
+	if (s->address && (!complaint_text_ok(s->address, false) || utf8_length(s->address) > ADDRESS_MAX))
+		return refuse(r, "address", arena_printf(r->arena, "address must be one line of at most %d characters",
+							 ADDRESS_MAX));
+	if (s->village && check_village(r, s->village))
+		return -1;
+	if (!s->has_location && !s->address && !s->village)
+		return refuse(r, "lat", "give a location: a map pin (lat and long), an address or a village");
+	if (s->name && (!complaint_text_ok(s->name, false) || utf8_length(s->name) > NAME_MAX_CHARS))
+		return refuse(r, "name", "name must be one line of text");
+	if (s->email && !email_ok(s->email))
+		return refuse(r, "email", "email is not a valid address");
+	if (s->phone && !phone_ok(s->phone))
+		return refuse(r, "phone", "phone must hold 8 to 15 digits (spaces, + and - allowed)");
+	if (s->media_url && (strlen(s->media_url) > 2000 ||
+			     (strncmp(s->media_url, "https://", 8) != 0 && strncmp(s->media_url, "http://", 7) != 0) ||
+			     !complaint_text_ok(s->media_url, false) || strchr(s->media_url, ' ')))
+		return refuse(r, "media_url", "media_url must be an http or https URL");
+	size_t nphotos = s->photos ? json_array_size(s->photos) : 0;
+	if (nphotos > PHOTOS_MAX)
+		return refuse(r, "photos", arena_printf(r->arena, "at most %d photos", PHOTOS_MAX));
+	for (size_t i = 0; i < nphotos; i++) {
+		const char *id = json_string_value(json_array_get(s->photos, i));
+		if (!id || !*id || strlen(id) > 64)
+			return refuse(r, "photos", "photos must be the ids that POST /api/complaints/photos answered");
+	}
+	f->category_id = category_id;
+	f->sensitive = sensitive != 0;
+	f->district = complaint_district_of(r->arena, s->village);
+	if (complaint_route_for(r->db, category_id, f->district, &f->route) != 0)
+		return complaints_db_error(r), -1;
+	return 0;
+}
+
+int complaint_submission_write(struct req *r, struct case_ctx *x, const struct submission *s,
+			       const struct filing *f, struct case_row *cs, const char **secret)
+{
+	size_t nphotos = s->photos ? json_array_size(s->photos) : 0;
+	*secret = NULL;
+	/* Identity: an account speaks for itself; otherwise what was given. */
+	const char *name = s->name, *email = s->email, *phone = s->phone;
+	if (r->caller.user_id) {
+		name = r->caller.name;
+		email = r->caller.email;
+	}
+	bool anonymous = s->anonymous > 0;
+	bool confidential = s->confidential < 0 ? f->sensitive : s->confidential > 0;
+
+	char key[48], key_hash[65];
+	if (!r->caller.user_id) {
+		token_new(key);
+		sha256_hex(key, strlen(key), key_hash);
+	}
+	struct case_new n = { .reporter_id = r->caller.user_id, .secret_hash = r->caller.user_id ? NULL : key_hash };
+	if (case_open(x, &complaint_type, &n, cs) != 0)
+		return complaints_db_error(r), -1;
+	char day[11], at[24];
+	case_day_text(x->now, day);
+	time_iso(x->now, at);
+	if (db_exec(r->db, "INSERT INTO complaints (case_id, kind, category_id, description, lat, lon, address, village,"
+			   " district, anonymous, confidential, reporter_name, reporter_email, reporter_phone, channel,"
+			   " media_url, route_unit_id, created_day, created_at) "
+			   "VALUES (?, ?, ?, ?, CASE WHEN ? = 1 THEN CAST(? AS DOUBLE PRECISION) END,"
+			   " CASE WHEN ? = 1 THEN CAST(? AS DOUBLE PRECISION) END, ?, ?, ?, ?, ?,"
+			   " ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?)",
+		    "isisbdbdsssbbsssssiss", cs->id, s->kind, f->category_id, s->description, (int)s->has_location, s->lat,
+		    (int)s->has_location, s->lon, s->address, s->village, f->district, (int)anonymous, (int)confidential,
+		    name, email, phone, s->channel, s->media_url, f->route, day, at) != DB_DONE)
+		return complaints_db_error(r), -1;
+	for (size_t i = 0; i < nphotos; i++)
+		if (claim_photo(r, x, cs, json_string_value(json_array_get(s->photos, i)), i))
+			return -1;
+	if (!r->caller.user_id)
+		*secret = arena_strdup(r->arena, key);
+	return 0;
+}
+
+int complaint_submission_file(struct req *r, struct case_ctx *x, const struct submission *s,
+			      struct case_row *cs, const char **secret)
+{
+	struct filing f;
+	if (complaint_submission_check(r, s, &f))
+		return -1;
+	return complaint_submission_write(r, x, s, &f, cs, secret);
+}
+
+/* Optional members of the JSON body: NULL when absent or null. */
+static const char *opt_str(struct req *r, const char *name)
+{
+	const char *s = body_str(r, name);
+	return s && *s ? s : NULL;
+}
+
+static int opt_bool(struct req *r, const char *name)
+{
+	json_t *v = json_object_get(r->body, name);
+	return json_is_boolean(v) ? json_is_true(v) : -1;
+}
+
+/* POST /api/complaints */
+int complaints_submit(struct req *r)
+{
+	struct case_ctx x;
+	struct case_row cs;
+	const char *secret;
+	json_t *lat = json_object_get(r->body, "lat"), *lon = json_object_get(r->body, "long");
+	struct submission s = {
+		.kind = body_str(r, "kind"), .category = body_str(r, "category"),
+		.description = body_str(r, "description"), .address = opt_str(r, "address"),
+		.village = opt_str(r, "village"), .anonymous = opt_bool(r, "anonymous"),
+		.confidential = opt_bool(r, "confidential"), .name = opt_str(r, "name"),
+		.email = opt_str(r, "email"), .phone = opt_str(r, "phone"),
+		.channel = r->caller.apikey_id ? "api" : "web",
+		.photos = json_is_array(json_object_get(r->body, "photos")) ? json_object_get(r->body, "photos") : NULL,
+	};
+	if (json_is_number(lat) != json_is_number(lon))
+		return refuse(r, json_is_number(lat) ? "long" : "lat", "give both lat and long for a map pin"), 0;
+	s.has_location = json_is_number(lat);
+	s.lat = json_number_value(lat);
+	s.lon = json_number_value(lon);
+
+	/* Everything that only reads happens before the write lock is taken,
+	 * and the answer is built after it is released: the transaction
+	 * holds just the writes. */
+	struct filing f;
+	complaints_ctx(r, &x);
+	if (complaint_submission_check(r, &s, &f))
+		return 0;
+	if (case_prepare(&x, &complaint_type) != 0)
+		return complaints_db_error(r);
+	if (db_tx_begin(r->db) != DB_OK)
+		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
+	if (complaint_submission_write(r, &x, &s, &f, &cs, &secret) != 0) {
+		db_tx_rollback(r->db);
+		return 0;
+	}
+	if (db_tx_commit(r->db) != DB_OK)
+		return reply_error(r, 503, "busy", "the complaint could not be saved, please retry", NULL);
+	struct complaint_view v = { .cs = cs, .reporter = true, .see_identity = true, .level = CASE_REPORTER,
+				    .roles = CASE_BY_REPORTER };
+	if (complaint_load(&x, cs.id, &v.cp) != 0)
+		return complaints_db_error(r);
+	json_t *follow = json_null();
+	if (secret)
+		follow = json_pack("{s:s, s:s}", "key", secret, "url",
+				   arena_printf(r->arena, "%s/complaints/case.html?no=%s#key=%s",
+						r->app->cfg.base_url ? r->app->cfg.base_url : "", cs.tracking, secret));
+	return reply_json(r, 201, json_pack("{s:o, s:o}", "complaint", complaint_json(r, &x, &v), "follow_up", follow));
+}
+
+/* POST /api/complaints/photos: one JPEG or PNG as the raw body. */
+int complaints_photo_upload(struct req *r)
+{
+	if (r->body_len > PHOTO_MAX_BYTES)
+		return reply_error(r, 413, "too_large", arena_printf(r->arena, "a photo may be at most %u MB",
+								     PHOTO_MAX_BYTES / (1024 * 1024)), "photo");
+	enum image_kind kind = image_sniff(r->body_raw, r->body_len);
+	if (r->body_len == 0 || kind == IMAGE_NONE)
+		return reply_error(r, 400, "invalid", "the file is not a JPEG or PNG image", "photo");
+	unsigned char *copy = arena_alloc(r->arena, r->body_len);
+	if (!copy)
+		return reply_error(r, 500, "internal", "out of memory", NULL);
+	memcpy(copy, r->body_raw, r->body_len);
+	long len = image_strip_metadata(kind, copy, r->body_len);
+	if (len <= 0)
+		return reply_error(r, 400, "invalid", "the image file is damaged or incomplete", "photo");
+
+	char sha[65], token[48], hash[65], at[24];
+	if (files_put(r->app->cfg.data_dir, copy, (size_t)len, sha) != 0) {
+		fprintf(stderr, "pendopo: complaints: cannot store upload: %s\n", strerror(errno));
+		return reply_error(r, 500, "internal", "the photo could not be stored", NULL);
+	}
+	token_new(token);
+	sha256_hex(token, strlen(token), hash);
+	time_iso(app_now(r->app), at);
+	if (db_exec(r->db, "INSERT INTO complaint_uploads (token_hash, sha256, mime, size, created_at) VALUES (?, ?, ?, ?, ?)",
+		    "sssis", hash, sha, image_mime(kind), (int64_t)len, at) != DB_DONE)
+		return complaints_db_error(r);
+	json_t *d = json_pack("{s:s, s:s, s:I}", "sha256", sha, "mime", image_mime(kind), "size", (json_int_t)len);
+	int rc = audit_append(r->db, &r->caller, "complaint.photo_upload", arena_printf(r->arena, "file:%s", sha), d);
+	json_decref(d);
+	if (rc != 0)
+		return complaints_db_error(r);
+	return reply_json(r, 201, json_pack("{s:{s:s, s:s, s:I}}", "photo", "id", token, "mime", image_mime(kind),
+					    "size", (json_int_t)len));
+}
+
+/* A strict decimal from the query string. */
+static int query_double(struct req *r, const char *name, double min, double max, double *out)
+{
+	const char *s = req_query(r, name);
+	char *end;
+	errno = 0;
+	double v = s ? strtod(s, &end) : NAN;
+	if (!s || !*s || errno || *end || !isfinite(v) || v < min || v > max) {
+		reply_error(r, 400, "invalid", arena_printf(r->arena, "%s must be a number from %g to %g", name, min, max),
+			    name);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static double metres_between(double lat1, double lon1, double lat2, double lon2)
+{
+	const double rad = M_PI / 180.0, earth = 6371008.8;
+	double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+	double a = sin(dlat / 2) * sin(dlat / 2) + cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+	return 2 * earth * asin(fmin(1.0, sqrt(a)));
+}
+
+/* GET /api/complaints/nearby?category=CODE&lat=&long= : open public
+ * complaints of the category within 250 m, nearest first. */
+int complaints_nearby(struct req *r)
+{
+	double lat, lon;
+	const char *category = req_query(r, "category");
+	if (!category || !*category)
+		return reply_error(r, 400, "invalid", "category is required", "category");
+	if (query_double(r, "lat", -90, 90, &lat) || query_double(r, "long", -180, 180, &lon))
+		return 0;
+	/* A box a little larger than the circle, then the exact distance. */
+	double dlat = NEARBY_METRES / 111000.0 * 1.1;
+	double dlon = dlat / fmax(0.01, cos(lat * M_PI / 180.0));
+	struct db_stmt *st = db_query(r->db,
+		"SELECT c.tracking, p.description, p.lat, p.lon, p.supporters, c.state, c.created_at, p.kind "
+		"FROM complaints p JOIN complaint_categories k ON k.id = p.category_id JOIN cases c ON c.id = p.case_id "
+		"WHERE k.code = ? AND p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ? AND p.confidential = 0 "
+		"AND c.closed_at IS NULL ORDER BY p.case_id DESC LIMIT 200",
+		"sdddd", category, lat - dlat, lat + dlat, lon - dlon, lon + dlon);
+	if (!st)
+		return complaints_db_error(r);
+	struct hit {
+		double d;
+		json_t *j;
+	} hits[200];
+	size_t n = 0;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW && n < 200) {
+		double d = metres_between(lat, lon, db_col_double(st, 2), db_col_double(st, 3));
+		if (d > NEARBY_METRES)
+			continue;
+		const char *desc = db_col_text(st, 1);
+		hits[n].d = d;
+		hits[n].j = json_pack("{s:s, s:s, s:s, s:f, s:f, s:i, s:I, s:s, s:s}", "tracking", db_col_text(st, 0),
+				      "kind", db_col_text(st, 7), "description", desc, "lat", db_col_double(st, 2),
+				      "long", db_col_double(st, 3), "distance_m", (int)lround(d),
+				      "supporters", (json_int_t)db_col_int(st, 4), "state", db_col_text(st, 5),
+				      "created_at", db_col_text(st, 6));
+		n++;
+	}
+	db_done(st);
+	if (rc != DB_DONE && rc != DB_ROW) {
+		for (size_t i = 0; i < n; i++)
+			json_decref(hits[i].j);
+		return complaints_db_error(r);
+	}
+	/* Insertion sort by distance: at most a few dozen hits. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && hits[k].d < hits[k - 1].d; k--) {
+			struct hit t = hits[k];
+			hits[k] = hits[k - 1];
+			hits[k - 1] = t;
+		}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		if (i < 10)
+			json_array_append(items, hits[i].j);
+		json_decref(hits[i].j);
+	}
+	return reply_json(r, 200, json_pack("{s:o, s:i}", "items", items, "radius_m", (int)NEARBY_METRES));
+}
+
+/* POST /api/complaints/{no}/support: "me too" on an open public complaint,
+ * once per account (or per address, for visitors). */
+int complaints_support(struct req *r)
+{
+	struct case_ctx x;
+	struct complaint_view v;
+	complaints_ctx(r, &x);
+	if (complaint_view_open(r, &x, req_param(r, "no"), &v))
+		return 0;
+	if (v.cp.confidential)
+		return reply_error(r, 404, "not_found", "no complaint has this tracking number", NULL);
+	if (v.cs.closed_at)
+		return reply_error(r, 409, "conflict", "this complaint is settled; file a new one if the problem is back", NULL);
+	if (v.reporter)
+		return reply_error(r, 409, "conflict", "you filed this complaint yourself", NULL);
+	char who[80], hash[65], at[24];
+	if (r->caller.user_id) {
+		snprintf(who, sizeof(who), "user:%lld", (long long)r->caller.user_id);
+	} else {
+		sha256_hex(r->client_ip, strlen(r->client_ip), hash);
+		snprintf(who, sizeof(who), "ip:%.40s", hash);
+	}
+	time_iso(x.now, at);
+	if (db_exec(r->db, "INSERT INTO complaint_supports (case_id, supporter, created_at) VALUES (?, ?, ?) "
+			   "ON CONFLICT (case_id, supporter) DO NOTHING", "iss", v.cs.id, who, at) != DB_DONE)
+		return complaints_db_error(r);
+	bool added = db_changes(r->db) == 1;
+	if (added) {
+		json_t *d = json_pack("{s:s}", "supporter", r->caller.user_id ? "account" : "visitor");
+		int rc = db_exec(r->db, "UPDATE complaints SET supporters = supporters + 1 WHERE case_id = ?", "i",
+				 v.cs.id) == DB_DONE ? audit_append(r->db, &r->caller, "complaint.support",
+								   arena_printf(r->arena, "case:%s", v.cs.tracking), d) : -1;
+		json_decref(d);
+		if (rc != 0)
+			return complaints_db_error(r);
+	}
+	return reply_json(r, 200, json_pack("{s:I, s:b}", "supporters", (json_int_t)(v.cp.supporters + added),
+					    "added", (int)added));
+}

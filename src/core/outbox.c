@@ -1,0 +1,149 @@
+/* outbox.c - the notifications table and the signed-in user's list of it.
+ *
+ * Reading and marking read are the only things the web does with a notice;
+ * delivery by email or message is a later channel that picks rows whose
+ * delivered_at is NULL.  Marking read is the reader's own bookkeeping, so it
+ * is not an audited change.
+ */
+#include "outbox.h"
+#include "app.h"
+#include "http.h"
+#include "util.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_MAX 100
+
+int outbox_notify(struct db_conn *c, const struct notice *n, const char *at)
+{
+	if (!n->user_id && !n->address)
+		return 0;
+	char *data = n->data ? json_dumps(n->data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc = db_exec(c, "INSERT INTO notifications (user_id, address, topic, object, link, data, created_at) "
+			    "VALUES (NULLIF(?, 0), ?, ?, ?, ?, ?, ?)", "issssss",
+			 n->user_id, n->address, n->topic, n->object, n->link, data ? data : "{}", at);
+	free(data);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+static int reply_db_error(struct req *r)
+{
+	fprintf(stderr, "pendopo: notifications: %s %s: %s\n", r->method, r->path, db_errmsg(r->db));
+	return reply_error(r, 500, "internal", "database error", NULL);
+}
+
+/* GET /api/notifications?unread=true&limit=N&before=ID: newest first. */
+static int notifications_list(struct req *r)
+{
+	long limit, before;
+	const char *unread = req_query(r, "unread");
+	if (req_query_int(r, "limit", 20, 1, PAGE_MAX, &limit) ||
+	    req_query_int(r, "before", 0, 0, LONG_MAX, &before))
+		return 0;
+	if (unread && strcmp(unread, "true") != 0 && strcmp(unread, "false") != 0)
+		return reply_error(r, 400, "invalid", "unread must be true or false", "unread");
+	int only_unread = unread && strcmp(unread, "true") == 0;
+
+	json_t *items = json_array();
+	int64_t unread_count = 0;
+	if (r->caller.user_id) {
+		struct db_stmt *st = db_query(r->db, "SELECT id, topic, object, link, data, created_at, read_at "
+						     "FROM notifications WHERE user_id = ? AND (? = 0 OR id < ?) "
+						     "AND (? = 0 OR read_at IS NULL) ORDER BY id DESC LIMIT ?",
+					      "iiiii", r->caller.user_id, (int64_t)before, (int64_t)before,
+					      (int64_t)only_unread, (int64_t)limit);
+		if (!st) {
+			json_decref(items);
+			return reply_db_error(r);
+		}
+		int rc;
+		while ((rc = db_step(st)) == DB_ROW) {
+			json_t *data = json_loads(db_col_text(st, 4), 0, NULL);
+			json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s?, s:o, s:s, s:s?}",
+				"id", (json_int_t)db_col_int(st, 0), "topic", db_col_text(st, 1),
+				"object", db_col_text(st, 2), "link", db_col_text(st, 3),
+				"data", data ? data : json_object(), "created_at", db_col_text(st, 5),
+				"read_at", db_col_text(st, 6)));
+		}
+		db_done(st);
+		if (rc != DB_DONE || db_query_int(r->db, &unread_count, "SELECT count(*) FROM notifications "
+						  "WHERE user_id = ? AND read_at IS NULL", "i", r->caller.user_id) != DB_ROW) {
+			json_decref(items);
+			return reply_db_error(r);
+		}
+	}
+	return reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "unread", (json_int_t)unread_count));
+}
+
+/* POST /api/notifications/read {ids: [..]} or {all: true} */
+static int notifications_read(struct req *r)
+{
+	json_t *ids = json_object_get(r->body, "ids");
+	json_t *all = json_object_get(r->body, "all");
+	if (!ids == !(all && json_is_true(all)))
+		return reply_error(r, 400, "invalid", "give either ids (a list of notification ids) or all: true",
+				   ids ? "ids" : "all");
+	char now[24];
+	time_iso(app_now(r->app), now);
+	int64_t changed = 0;
+	if (!r->caller.user_id)
+		return reply_json(r, 200, json_pack("{s:I}", "marked", (json_int_t)0));
+	if (!ids) {
+		if (db_exec(r->db, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL",
+			    "si", now, r->caller.user_id) != DB_DONE)
+			return reply_db_error(r);
+		changed = db_changes(r->db);
+	} else {
+		size_t i;
+		json_t *v;
+		if (json_array_size(ids) > PAGE_MAX)
+			return reply_error(r, 400, "invalid",
+					   arena_printf(r->arena, "ids holds at most %d ids", PAGE_MAX), "ids");
+		json_array_foreach(ids, i, v) {
+			if (!json_is_integer(v) || json_integer_value(v) <= 0)
+				return reply_error(r, 400, "invalid", "ids must be positive whole numbers", "ids");
+		}
+		json_array_foreach(ids, i, v) {
+			if (db_exec(r->db, "UPDATE notifications SET read_at = ? WHERE id = ? AND user_id = ? "
+					   "AND read_at IS NULL", "sii", now, (int64_t)json_integer_value(v),
+				    r->caller.user_id) != DB_DONE)
+				return reply_db_error(r);
+			changed += db_changes(r->db);
+		}
+	}
+	return reply_json(r, 200, json_pack("{s:I}", "marked", (json_int_t)changed));
+}
+
+static const struct field read_fields[] = {
+	{ "ids", FT_ARRAY, 0, 0 },
+	{ "all", FT_BOOL, 0, 0 },
+	{ 0 },
+};
+
+static const struct route outbox_routes[] = {
+	{ "GET", "/api/notifications", notifications_list, ROLE_ANY_USER, NULL, 0 },
+	{ "POST", "/api/notifications/read", notifications_read, ROLE_ANY_USER, read_fields, 0 },
+	{ 0 },
+};
+
+static const struct migration outbox_migrations[] = {
+	{ 1, "notifications outbox",
+	  "CREATE TABLE notifications (id INTEGER PRIMARY KEY,"
+	  " user_id INTEGER REFERENCES users (id) ON DELETE CASCADE, address TEXT,"
+	  " topic TEXT NOT NULL, object TEXT NOT NULL, link TEXT, data TEXT NOT NULL,"
+	  " created_at TEXT NOT NULL, read_at TEXT, delivered_at TEXT);"
+	  "CREATE INDEX notifications_user ON notifications (user_id, id);"
+	  "CREATE INDEX notifications_undelivered ON notifications (id) WHERE delivered_at IS NULL;",
+	  "CREATE TABLE notifications (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
+	  " user_id BIGINT REFERENCES users (id) ON DELETE CASCADE, address TEXT,"
+	  " topic TEXT NOT NULL, object TEXT NOT NULL, link TEXT, data TEXT NOT NULL,"
+	  " created_at TEXT NOT NULL, read_at TEXT, delivered_at TEXT);"
+	  "CREATE INDEX notifications_user ON notifications (user_id, id);"
+	  "CREATE INDEX notifications_undelivered ON notifications (id) WHERE delivered_at IS NULL;" },
+	{ 0 },
+};
+
+const struct module outbox_module = { "outbox", outbox_routes, outbox_migrations, NULL, NULL };

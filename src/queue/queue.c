@@ -1,0 +1,341 @@
+/* queue.c - the Simantri module: its route table, schema, the end-of-day
+ * sweep, and the request helpers its handlers share.
+ *
+ * Times are epoch seconds of the service clock (app_now), so a test or a
+ * demo started with PENDOPO_CLOCK books, checks in and calls on the day it
+ * chose; service dates are local WIB dates written YYYY-MM-DD.
+ */
+#include "queue.h"
+#include "simantri.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "auth.h"
+
+/* ---- request helpers ------------------------------------------------------------- */
+
+int queue_reply_db_error(struct req *r)
+{
+	fprintf(stderr, "pendopo: queue: %s %s: %s\n", r->method, r->path, db_errmsg(r->db));
+	return reply_error(r, 500, "internal", "database error", NULL);
+}
+
+/* In the caller's language: the web pages send Accept-Language id or en. */
+int queue_reply_fail(struct req *r, const struct queue_fail *fail)
+{
+	const char *lang = req_header(r, "Accept-Language");
+	if (fail->status >= 500)
+		fprintf(stderr, "pendopo: queue: %s %s: %s\n", r->method, r->path, fail->message);
+	return reply_error(r, fail->status, fail->code,
+			   lang && strncmp(lang, "id", 2) == 0 ? fail->pesan : fail->message, fail->field);
+}
+
+int32_t queue_today(const struct req *r)
+{
+	int32_t day;
+	int minute;
+	queue_wib_split(app_now(r->app), &day, &minute);
+	return day;
+}
+
+int queue_path_facility(struct req *r, struct facility *f)
+{
+	int rc = queue_facility_find(r->db, r->arena, req_param(r, "fc"), f);
+	if (rc == DB_ROW)
+		return 0;
+	if (rc == DB_DONE)
+		reply_error(r, 404, "not_found", "no facility in Simantri has this code", NULL);
+	else
+		queue_reply_db_error(r);
+	return -1;
+}
+
+int queue_require_staff(struct req *r, const struct facility *f)
+{
+	if (caller_has(&r->caller, ROLE_OFFICER | ROLE_UNIT_HEAD | ROLE_ADMIN | ROLE_REGENT_OFFICE) &&
+	    caller_in_unit(&r->caller, f->unit_id))
+		return 0;
+	reply_error(r, 403, "forbidden", "you do not work at this facility", NULL);
+	return -1;
+}
+
+int queue_require_manager(struct req *r, const struct facility *f)
+{
+	if (caller_has(&r->caller, ROLE_ADMIN) ||
+	    (caller_has(&r->caller, ROLE_UNIT_HEAD) && caller_in_unit(&r->caller, f->unit_id)))
+		return 0;
+	reply_error(r, 403, "forbidden", "only the facility's head or an admin may change its set-up", NULL);
+	return -1;
+}
+
+/* ---- the end-of-day sweep ---------------------------------------------------------- */
+
+/* Bookings of days gone by that nobody checked in, and patients left in a
+ * line when the day ended, are no-shows (BPJS task 99).  Each statement's
+ * conditions make a second run, or a run on another instance, a no-op. */
+static void queue_tick(struct app *app)
+{
+	int32_t today;
+	int minute;
+	char day[11];
+	int64_t now = app_now(app);
+	queue_wib_split(now, &today, &minute);
+	date_format(today, day);
+	struct db_conn *c = db_acquire(app->db);
+	if (db_tx_begin(c) != DB_OK) {
+		db_release(app->db, c);
+		return;
+	}
+	int ok = db_exec(c, "INSERT INTO q_tasks (visit_id, task, at) SELECT id, 99, ? FROM q_visits"
+			    " WHERE day < ? AND status IN ('booked', 'checked_in') ON CONFLICT (visit_id, task) DO NOTHING",
+			 "is", now, day) == DB_DONE &&
+		 db_exec(c, "UPDATE q_visits SET status = 'noshow', ended_at = ? WHERE day < ? AND"
+			    " status IN ('booked', 'checked_in')", "is", now, day) == DB_DONE &&
+		 db_exec(c, "UPDATE q_entries SET status = 'noshow', finished_at = ? WHERE day < ? AND"
+			    " status = 'waiting'", "is", now, day) == DB_DONE;
+	if (!ok || db_tx_commit(c) != DB_OK) {
+		fprintf(stderr, "pendopo: queue: end-of-day sweep: %s\n", db_errmsg(c));
+		db_tx_rollback(c);
+	}
+	db_release(app->db, c);
+}
+
+/* ---- routes -------------------------------------------------------------------------- */
+
+#define MANAGERS (ROLE_UNIT_HEAD | ROLE_ADMIN)
+#define DESK (ROLE_OFFICER | ROLE_UNIT_HEAD | ROLE_ADMIN)
+
+static const struct field facility_fields[] = {
+	{ "type", FT_STRING, 0, 8 },
+	{ "booking_opens_days", FT_INT, 0, 0 },
+	{ "booking_opens_at", FT_STRING, 0, 5 },
+	{ "booking_closes_days", FT_INT, 0, 0 },
+	{ "booking_closes_at", FT_STRING, 0, 5 },
+	{ "checkin_early_min", FT_INT, 0, 0 },
+	{ "late_grace_min", FT_INT, 0, 0 },
+	{ "late_policy", FT_STRING, 0, 10 },
+	{ "priority_every", FT_INT, 0, 0 },
+	{ "priority_max_wait_min", FT_INT, 0, 0 },
+	{ "max_recalls", FT_INT, 0, 0 },
+	{ "cuti_bersama_closed", FT_BOOL, 0, 0 },
+	{ 0 },
+};
+
+static const struct field service_create_fields[] = {
+	{ "code", FT_STRING, FF_REQUIRED, SERVICE_CODE_MAX },
+	{ "name", FT_STRING, FF_REQUIRED, NAME_MAX_LEN },
+	{ "kind", FT_STRING, FF_REQUIRED, 16 },
+	{ "prefix", FT_STRING, FF_NULLABLE, QUEUE_PREFIX_MAX },
+	{ "avg_service_min", FT_INT, 0, 0 },
+	{ 0 },
+};
+
+static const struct field service_update_fields[] = {
+	{ "name", FT_STRING, 0, NAME_MAX_LEN },
+	{ "prefix", FT_STRING, FF_NULLABLE, QUEUE_PREFIX_MAX },
+	{ "avg_service_min", FT_INT, 0, 0 },
+	{ "active", FT_BOOL, 0, 0 },
+	{ 0 },
+};
+
+static const struct field doctor_fields[] = {
+	{ "code", FT_STRING, FF_REQUIRED, 16 },
+	{ "name", FT_STRING, FF_REQUIRED, NAME_MAX_LEN },
+	{ 0 },
+};
+
+static const struct field schedule_fields[] = {
+	{ "service", FT_STRING, FF_REQUIRED, SERVICE_CODE_MAX },
+	{ "doctor", FT_STRING, FF_NULLABLE, 16 },
+	{ "weekdays", FT_ARRAY, FF_REQUIRED, 0 },
+	{ "start", FT_STRING, FF_REQUIRED, 5 },
+	{ "end", FT_STRING, FF_REQUIRED, 5 },
+	{ "quota_jkn_online", FT_INT, 0, 0 },
+	{ "quota_jkn_walkin", FT_INT, 0, 0 },
+	{ "quota_non_online", FT_INT, 0, 0 },
+	{ "quota_non_walkin", FT_INT, 0, 0 },
+	{ 0 },
+};
+
+static const struct field closure_fields[] = {
+	{ "date", FT_STRING, FF_REQUIRED, 10 },
+	{ "service", FT_STRING, FF_NULLABLE, SERVICE_CODE_MAX },
+	{ "reason", FT_STRING, FF_REQUIRED, REASON_MAX },
+	{ 0 },
+};
+
+static const struct field counter_create_fields[] = {
+	{ "name", FT_STRING, FF_REQUIRED, 60 },
+	{ "service", FT_STRING, FF_REQUIRED, SERVICE_CODE_MAX },
+	{ 0 },
+};
+
+static const struct field counter_open_fields[] = {
+	{ "service", FT_STRING, 0, SERVICE_CODE_MAX },
+	{ 0 },
+};
+
+static const struct field counter_pause_fields[] = {
+	{ "reason", FT_STRING, FF_REQUIRED, REASON_MAX },
+	{ 0 },
+};
+
+static const struct field counter_call_fields[] = {
+	{ "label", FT_STRING, 0, QUEUE_LABEL_MAX },
+	{ 0 },
+};
+
+static const struct field counter_transfer_fields[] = {
+	{ "service", FT_STRING, FF_REQUIRED, SERVICE_CODE_MAX },
+	{ 0 },
+};
+
+static const struct field booking_fields[] = {
+	{ "facility", FT_STRING, FF_REQUIRED, FACILITY_CODE_MAX },
+	{ "service", FT_STRING, FF_REQUIRED, SERVICE_CODE_MAX },
+	{ "date", FT_STRING, FF_REQUIRED, 10 },
+	{ "session", FT_INT, FF_NULLABLE, 0 },
+	{ "nik", FT_STRING, FF_REQUIRED, 32 },
+	{ "card", FT_STRING, FF_NULLABLE, 32 },
+	{ "phone", FT_STRING, FF_NULLABLE, 32 },
+	{ "complaint", FT_STRING, FF_NULLABLE, REASON_MAX },
+	{ 0 },
+};
+
+static const struct field cancel_fields[] = {
+	{ "reason", FT_STRING, FF_NULLABLE, REASON_MAX },
+	{ 0 },
+};
+
+static const struct field walkin_fields[] = {
+	{ "service", FT_STRING, FF_REQUIRED, SERVICE_CODE_MAX },
+	{ "nik", FT_STRING, FF_NULLABLE, 32 },
+	{ "card", FT_STRING, FF_NULLABLE, 32 },
+	{ "phone", FT_STRING, FF_NULLABLE, 32 },
+	{ "priority", FT_STRING, FF_NULLABLE, 16 },
+	{ 0 },
+};
+
+static const struct field checkin_fields[] = {
+	{ "code", FT_STRING, FF_REQUIRED, 32 },
+	{ "priority", FT_STRING, FF_NULLABLE, 16 },
+	{ 0 },
+};
+
+static const struct route queue_routes[] = {
+	{ "GET", "/api/queue/facilities", queue_facilities_list, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/queue/facilities/{fc}", queue_facility_get, ROLE_PUBLIC, NULL, 0 },
+	{ "PUT", "/api/queue/facilities/{fc}", queue_facility_put, MANAGERS, facility_fields, 0 },
+	{ "POST", "/api/queue/facilities/{fc}/services", queue_service_create, MANAGERS, service_create_fields, 0 },
+	{ "PATCH", "/api/queue/facilities/{fc}/services/{svc}", queue_service_update, MANAGERS, service_update_fields, 0 },
+	{ "GET", "/api/queue/facilities/{fc}/services/{svc}/days", queue_days, ROLE_PUBLIC, NULL, 0 },
+	{ "POST", "/api/queue/facilities/{fc}/doctors", queue_doctor_create, MANAGERS, doctor_fields, 0 },
+	{ "POST", "/api/queue/facilities/{fc}/schedules", queue_schedule_create, MANAGERS, schedule_fields, 0 },
+	{ "DELETE", "/api/queue/facilities/{fc}/schedules/{id}", queue_schedule_delete, MANAGERS, NULL, 0 },
+	{ "POST", "/api/queue/facilities/{fc}/closures", queue_closure_create, MANAGERS, closure_fields, 0 },
+	{ "DELETE", "/api/queue/facilities/{fc}/closures/{id}", queue_closure_delete, MANAGERS, NULL, 0 },
+	{ "GET", "/api/queue/facilities/{fc}/counters", queue_counters_list, ROLE_PUBLIC, NULL, 0 },
+	{ "POST", "/api/queue/facilities/{fc}/counters", queue_counter_create, MANAGERS, counter_create_fields, 0 },
+	{ "GET", "/api/queue/facilities/{fc}/board", queue_board, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/queue/facilities/{fc}/lines", queue_lines, DESK | ROLE_REGENT_OFFICE, NULL, 0 },
+	{ "POST", "/api/queue/facilities/{fc}/walkins", queue_walkin_create, DESK, walkin_fields, 0 },
+	{ "POST", "/api/queue/facilities/{fc}/checkin", queue_checkin, DESK, checkin_fields, 0 },
+	{ "GET", "/api/queue/facilities/{fc}/stats", queue_stats, ROLE_STAFF, NULL, 0 },
+	{ "GET", "/api/queue/facilities/{fc}/stats.csv", queue_stats_csv, ROLE_STAFF, NULL, 0 },
+	{ "POST", "/api/queue/bookings", queue_booking_create, ROLE_PUBLIC, booking_fields, 0 },
+	{ "GET", "/api/queue/bookings/{code}", queue_booking_get, ROLE_PUBLIC, NULL, 0 },
+	{ "POST", "/api/queue/bookings/{code}/cancel", queue_booking_cancel, ROLE_PUBLIC, cancel_fields, 0 },
+	{ "GET", "/api/queue/bookings/{code}/ticket.pdf", queue_booking_pdf, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/queue/bookings/{code}/qr.svg", queue_booking_qr, ROLE_PUBLIC, NULL, 0 },
+	{ "POST", "/api/queue/counters/{id}/open", queue_counter_open, DESK, counter_open_fields, 0 },
+	{ "POST", "/api/queue/counters/{id}/pause", queue_counter_pause, DESK, counter_pause_fields, 0 },
+	{ "POST", "/api/queue/counters/{id}/close", queue_counter_close, DESK, NULL, 0 },
+	{ "POST", "/api/queue/counters/{id}/call", queue_counter_call, DESK, counter_call_fields, 0 },
+	{ "POST", "/api/queue/counters/{id}/recall", queue_counter_recall, DESK, NULL, 0 },
+	{ "POST", "/api/queue/counters/{id}/skip", queue_counter_skip, DESK, NULL, 0 },
+	{ "POST", "/api/queue/counters/{id}/transfer", queue_counter_transfer, DESK, counter_transfer_fields, 0 },
+	{ "POST", "/api/queue/counters/{id}/finish", queue_counter_finish, DESK, NULL, 0 },
+	{ 0 },
+};
+
+/* ---- schema ---------------------------------------------------------------------------- */
+
+#define QUOTAS(p) \
+	" " p "jkn_online INTEGER NOT NULL CHECK (" p "jkn_online >= 0)," \
+	" " p "jkn_walkin INTEGER NOT NULL CHECK (" p "jkn_walkin >= 0)," \
+	" " p "non_online INTEGER NOT NULL CHECK (" p "non_online >= 0)," \
+	" " p "non_walkin INTEGER NOT NULL CHECK (" p "non_walkin >= 0),"
+
+/* One text for both dialects: ID is the key column, BIG a 64-bit integer.
+ * Times are epoch seconds; days are local dates YYYY-MM-DD. */
+#define QUEUE_SCHEMA(ID, BIG) \
+	"CREATE TABLE q_facilities (" ID ", unit_id " BIG " NOT NULL UNIQUE REFERENCES org_units (id)," \
+	" code TEXT NOT NULL UNIQUE, type TEXT NOT NULL CHECK (type IN ('fktp', 'fkrtl'))," \
+	" open_days INTEGER NOT NULL, open_minute INTEGER NOT NULL, close_days INTEGER NOT NULL," \
+	" close_minute INTEGER NOT NULL, checkin_early_min INTEGER NOT NULL, late_grace_min INTEGER NOT NULL," \
+	" late_policy TEXT NOT NULL CHECK (late_policy IN ('requeue', 'refuse')), priority_every INTEGER NOT NULL," \
+	" priority_max_wait_min INTEGER NOT NULL, max_recalls INTEGER NOT NULL, cuti_bersama_closed INTEGER NOT NULL," \
+	" calls INTEGER NOT NULL DEFAULT 0, demo INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL);" \
+	"CREATE TABLE q_services (" ID ", facility_id " BIG " NOT NULL REFERENCES q_facilities (id)," \
+	" code TEXT NOT NULL, name TEXT NOT NULL," \
+	" kind TEXT NOT NULL CHECK (kind IN ('poli', 'registration', 'pharmacy', 'other')), prefix TEXT," \
+	" avg_service_min INTEGER NOT NULL CHECK (avg_service_min BETWEEN 1 AND 240)," \
+	" active INTEGER NOT NULL DEFAULT 1, UNIQUE (facility_id, code), UNIQUE (facility_id, prefix));" \
+	"CREATE TABLE q_doctors (" ID ", facility_id " BIG " NOT NULL REFERENCES q_facilities (id)," \
+	" code TEXT NOT NULL, name TEXT NOT NULL, UNIQUE (facility_id, code));" \
+	"CREATE TABLE q_schedules (" ID ", service_id " BIG " NOT NULL REFERENCES q_services (id)," \
+	" doctor_id " BIG " REFERENCES q_doctors (id), weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6)," \
+	" start_min INTEGER NOT NULL, end_min INTEGER NOT NULL," QUOTAS("quota_") \
+	" active INTEGER NOT NULL DEFAULT 1, CHECK (start_min >= 0 AND end_min > start_min AND end_min <= 1440));" \
+	"CREATE UNIQUE INDEX q_schedules_slot ON q_schedules (service_id, weekday, start_min) WHERE active = 1;" \
+	/* A session's quota counters: taken by UPDATE ... WHERE left > 0. */ \
+	"CREATE TABLE q_sessions (" ID ", schedule_id " BIG " NOT NULL REFERENCES q_schedules (id)," \
+	" day TEXT NOT NULL," QUOTAS("left_") " last_number INTEGER NOT NULL DEFAULT 0, UNIQUE (schedule_id, day));" \
+	"CREATE TABLE q_visits (" ID ", code TEXT NOT NULL UNIQUE," \
+	" facility_id " BIG " NOT NULL REFERENCES q_facilities (id), service_id " BIG " NOT NULL REFERENCES q_services (id)," \
+	" session_id " BIG " NOT NULL REFERENCES q_sessions (id), day TEXT NOT NULL, number INTEGER NOT NULL," \
+	" label TEXT NOT NULL, nik TEXT, card TEXT, phone TEXT, norm TEXT, complaint TEXT, channel TEXT NOT NULL," \
+	" jkn INTEGER NOT NULL, walkin INTEGER NOT NULL, priority TEXT," \
+	" status TEXT NOT NULL CHECK (status IN ('booked', 'checked_in', 'done', 'cancelled', 'noshow'))," \
+	" line_key " BIG " NOT NULL, est_at " BIG " NOT NULL, user_id " BIG " REFERENCES users (id), note TEXT," \
+	" created_at " BIG " NOT NULL, checkin_at " BIG ", poli_called_at " BIG ", ended_at " BIG ");" \
+	/* The rules no code path may break: one number per session, one live \
+	 * booking per person per poli per date. */ \
+	"CREATE UNIQUE INDEX q_visits_number ON q_visits (service_id, day, session_id, number);" \
+	"CREATE UNIQUE INDEX q_visits_nik ON q_visits (service_id, day, nik) WHERE status <> 'cancelled';" \
+	"CREATE UNIQUE INDEX q_visits_card ON q_visits (service_id, day, card) WHERE status <> 'cancelled';" \
+	"CREATE INDEX q_visits_line ON q_visits (service_id, day, line_key);" \
+	"CREATE INDEX q_visits_facility ON q_visits (facility_id, day);" \
+	"CREATE INDEX q_visits_status ON q_visits (status, day);" \
+	"CREATE TABLE q_entries (" ID ", visit_id " BIG " NOT NULL REFERENCES q_visits (id)," \
+	" service_id " BIG " NOT NULL REFERENCES q_services (id), day TEXT NOT NULL, line_key " BIG " NOT NULL," \
+	" priority INTEGER NOT NULL," \
+	" status TEXT NOT NULL CHECK (status IN ('waiting', 'called', 'done', 'moved', 'noshow', 'cancelled'))," \
+	" counter_id " BIG ", recalls INTEGER NOT NULL DEFAULT 0, call_seq INTEGER, queued_at " BIG " NOT NULL," \
+	" called_at " BIG ", finished_at " BIG ");" \
+	"CREATE UNIQUE INDEX q_entries_open ON q_entries (visit_id) WHERE status IN ('waiting', 'called');" \
+	"CREATE INDEX q_entries_line ON q_entries (service_id, day, status, priority, line_key);" \
+	"CREATE TABLE q_counters (" ID ", facility_id " BIG " NOT NULL REFERENCES q_facilities (id)," \
+	" name TEXT NOT NULL, service_id " BIG " NOT NULL REFERENCES q_services (id)," \
+	" status TEXT NOT NULL CHECK (status IN ('closed', 'open', 'paused')), pause_reason TEXT," \
+	" entry_id " BIG " UNIQUE REFERENCES q_entries (id), updated_at " BIG " NOT NULL, UNIQUE (facility_id, name));" \
+	"CREATE TABLE q_lines (service_id " BIG " NOT NULL REFERENCES q_services (id), day TEXT NOT NULL," \
+	" normal_run INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (service_id, day));" \
+	"CREATE TABLE q_closures (" ID ", facility_id " BIG " NOT NULL REFERENCES q_facilities (id)," \
+	" service_id " BIG " REFERENCES q_services (id), day TEXT NOT NULL, reason TEXT NOT NULL," \
+	" created_at " BIG " NOT NULL);" \
+	"CREATE UNIQUE INDEX q_closures_day ON q_closures (facility_id, day, COALESCE(service_id, 0));" \
+	"CREATE TABLE q_tasks (visit_id " BIG " NOT NULL REFERENCES q_visits (id)," \
+	" task INTEGER NOT NULL CHECK (task IN (1, 2, 3, 4, 5, 6, 7, 99)), at " BIG " NOT NULL," \
+	" PRIMARY KEY (visit_id, task));"
+
+static const struct migration queue_migrations[] = {
+	{ 1, "Simantri facilities, sessions, visits, lines and counters",
+	  QUEUE_SCHEMA("id INTEGER PRIMARY KEY", "INTEGER"),
+	  QUEUE_SCHEMA("id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BIGINT") },
+	{ 0 },
+};
+
+const struct module queue_module = { "queue", queue_routes, queue_migrations, queue_demo_load, queue_tick };

@@ -1,0 +1,169 @@
+// Matur Bupati in a real browser: a visitor files a complaint with a photo
+// and a map pin and gets a tracking number and a secret link; the verifier
+// hands it to the OPD in the officer console; the OPD answers with a
+// template; the visitor rates it through the secret link; the public page
+// and the statistics show it without the reporter's name. The map works
+// without tiles (no network in tests).
+//
+//   node --test tests/e2e/complaints.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../lib/server.mjs';
+import { png } from '../api/complaints_fixtures.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SHOTS = join(HERE, 'shots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-sync', '--disable-quic'];
+const PASSWORD = 'Kata-Sandi-Petugas-1';
+const REPORTER = 'Siti Rahayu Pelapor';
+
+let srv;
+let browser;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  srv = await startServer({ demo: true, env: { PENDOPO_CLOCK: '2026-08-14T02:00:00Z' } });
+  srv.cli(['user', 'add', '--email', 'verifikator@example.id', '--password', PASSWORD, '--role', 'officer', '--unit', 'DINKOMINFO', '--name', 'Verifikator']);
+  srv.cli(['user', 'add', '--email', 'pupr@example.id', '--password', PASSWORD, '--role', 'officer', '--unit', 'PUPR', '--name', 'Petugas PUPR']);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+// A fresh context that records page errors and failed requests; map tiles
+// from the internet are expected to fail here and are not counted.
+async function open(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, baseURL: srv.url });
+  context.setDefaultTimeout(10000);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    const text = m.text();
+    if (m.type() !== 'error' || /status of 401/.test(text) || /tile\.openstreetmap\.org|ERR_(NAME|INTERNET|NETWORK|CONNECTION)/.test(text + m.location().url)) return;
+    problems.push(`console: ${text} (${m.location().url})`);
+  });
+  page.on('response', (r) => {
+    const u = new URL(r.url());
+    if (r.status() >= 400 && u.host === new URL(srv.url).host && !(r.status() === 401 && u.pathname === '/api/me')) {
+      problems.push(`HTTP ${r.status()} ${r.request().method()} ${u.pathname}`);
+    }
+  });
+  return { context, page, problems };
+}
+
+async function login(page, email) {
+  await page.goto('/login.html');
+  await page.getByLabel('Email atau nomor HP').fill(email);
+  await page.getByLabel('Kata sandi', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+test('file with photo and pin → disposition → answer → rating → public without the name', async () => {
+  // The home page links to the service.
+  const citizen = await open({ width: 390, height: 844 });
+  let page = citizen.page;
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Matur Bupati' }).click();
+  await page.waitForURL('**/complaints/');
+  await page.getByRole('link', { name: 'Sampaikan aduan' }).click();
+  await page.waitForURL('**/complaints/new.html');
+
+  await page.getByLabel('Kategori').selectOption('JALAN');
+  await page.getByLabel('Uraian').fill('Jalan di depan SD Negeri 2 Kedungbenda berlubang besar dan tergenang saat hujan.');
+  // The pin: a tap on the map (works without tiles) fills latitude and longitude.
+  const map = page.locator('#pick-map');
+  await map.scrollIntoViewIfNeeded();
+  await map.click({ position: { x: 120, y: 100 } });
+  await assert.doesNotReject(page.waitForFunction(() => document.querySelector('#lat').value !== ''));
+  const lat = Number(await page.getByLabel('Lintang').inputValue());
+  assert.ok(lat < -7 && lat > -8, `pin latitude ${lat}`);
+  await page.getByLabel('Kecamatan').selectOption({ label: 'Kemangkon' });
+  await page.getByLabel('Desa/kelurahan').selectOption({ label: 'Kedungbenda' });
+  await page.getByLabel(/^Foto/).setInputFiles({ name: 'lubang.png', mimeType: 'image/png', buffer: png() });
+  await page.getByLabel('Nama lengkap').fill(REPORTER);
+  await page.getByLabel('Email').fill('siti.pelapor@example.id');
+  await page.getByRole('button', { name: 'Kirim aduan' }).click();
+
+  const number = (await page.locator('#tracking-number').textContent()).trim();
+  assert.match(number, /^MB-2026-\d{6}$/);
+  const secret = await page.locator('#secret-link').getAttribute('href');
+  assert.match(secret, /#key=/);
+  await page.screenshot({ path: join(SHOTS, 'complaint-filed-390x844.png'), fullPage: true });
+  assert.deepEqual(citizen.problems, []);
+
+  // The verifier hands it to the OPD the category routes to.
+  const desk = await open();
+  page = desk.page;
+  await login(page, 'verifikator@example.id');
+  await page.goto(`/officer/complaints.html?no=${number}`);
+  await page.locator('#detail-title').waitFor();
+  assert.ok((await page.locator('#detail').textContent()).includes(REPORTER), 'the verifier sees the reporter');
+  const disposition = page.locator('form[data-action="disposition"]');
+  assert.equal(await disposition.getByLabel('Unit tujuan').inputValue(), 'PUPR', 'routing suggestion preselected');
+  await disposition.getByRole('button', { name: 'Teruskan ke OPD' }).click();
+  await page.locator('#detail .badge-state-in_progress').first().waitFor();
+  await page.screenshot({ path: join(SHOTS, 'officer-console-1280x900.png'), fullPage: true });
+  assert.deepEqual(desk.problems, []);
+
+  // The OPD answers with a template it keeps.
+  const opd = await open();
+  page = opd.page;
+  await login(page, 'pupr@example.id');
+  await page.evaluate(async () => {
+    const me = await (await fetch('/api/me')).json();
+    await fetch('/api/complaints/templates', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+      body: JSON.stringify({ title: 'Sudah ditambal', body: 'Lubang sudah ditambal oleh tim pemeliharaan jalan PUPR.', unit: 'PUPR' }) });
+  });
+  await page.goto('/officer/complaints.html');
+  await page.getByRole('button', { name: number }).click();
+  const answer = page.locator('form[data-action="answer"]');
+  await answer.getByLabel('Templat jawaban').first().selectOption({ label: 'Sudah ditambal' });
+  await answer.getByRole('button', { name: 'Jawab' }).click();
+  await page.locator('#detail .badge-state-answered').first().waitFor();
+  assert.deepEqual(opd.problems, []);
+
+  // The visitor comes back through the secret link and rates the answer.
+  page = citizen.page;
+  await page.goto(secret);
+  await page.getByText('Lubang sudah ditambal oleh tim pemeliharaan jalan PUPR.').waitFor();
+  const rate = page.locator('#rate-form');
+  await rate.getByLabel('Nilai jawaban').selectOption('5');
+  await rate.getByRole('button', { name: 'Kirim penilaian' }).click();
+  await page.getByText('Penilaian: 5 dari 5').waitFor();
+  assert.equal(await page.locator('.badge-state-closed').count() > 0, true, 'a satisfied rating closes it');
+  assert.equal(await page.locator('.photos img').count(), 1);
+  await page.screenshot({ path: join(SHOTS, 'complaint-case-390x844.png'), fullPage: true });
+  assert.deepEqual(citizen.problems, []);
+
+  // The public: listed, searchable, on the statistics — never the name.
+  const visitor = await open();
+  page = visitor.page;
+  await page.goto('/complaints/');
+  await page.getByRole('link', { name: number }).waitFor();
+  await page.getByLabel('Cari', { exact: true }).fill('Kedungbenda');
+  await page.getByRole('button', { name: 'Cari' }).last().click();
+  await page.getByRole('link', { name: number }).waitFor();
+  assert.ok(!(await page.content()).includes(REPORTER));
+  await page.getByRole('tab', { name: 'Peta' }).click();
+  await page.locator('#map-count').filter({ hasText: /\d/ }).waitFor();
+  await page.getByRole('tab', { name: 'Statistik' }).click();
+  await page.locator('.stat-figure').first().waitFor();
+  await page.screenshot({ path: join(SHOTS, 'complaints-stats-1280x900.png'), fullPage: true });
+  await page.goto(`/complaints/case.html?no=${number}`);
+  await page.getByText('Lubang sudah ditambal').waitFor();
+  assert.ok(!(await page.content()).includes(REPORTER), 'the public page has no name');
+  assert.ok(!(await page.content()).includes('siti.pelapor'), 'nor the email');
+  assert.deepEqual(visitor.problems, []);
+  for (const c of [citizen, desk, opd, visitor]) await c.context.close();
+});

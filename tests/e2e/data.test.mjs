@@ -1,0 +1,150 @@
+// Satu Data in a real browser: a producer uploads a CSV and sees the
+// conflict it causes, the walidata resolves it and publishes, and a
+// visitor's dataset page shows the official figure and a chart.
+//
+//   node --test tests/e2e/data.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { startServer, Client } from '../lib/server.mjs';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-sync', '--disable-quic'];
+const PASSWORD = 'Rahasia-Data-1';
+const SCHEMA = {
+  fields: [{ name: 'kode_wilayah', type: 'string' }, { name: 'nama_wilayah', type: 'string' }, { name: 'jumlah', type: 'integer' }],
+  primaryKey: 'kode_wilayah',
+  foreignKeys: [{ fields: 'kode_wilayah', reference: { resource: 'wilayah', fields: 'kode' } }],
+};
+
+let srv, browser, districts, official, producerTable;
+
+async function apiLogin(email) {
+  const c = new Client(srv.url);
+  const r = await c.post('/api/auth/login', { email, password: PASSWORD });
+  assert.equal(r.status, 200, r.text);
+  return c;
+}
+
+const csvOf = (rows) => ['kode_wilayah,nama_wilayah,jumlah', ...rows.map((r) => r.join(','))].join('\n') + '\n';
+
+before(async () => {
+  srv = await startServer({ demo: true });
+  for (const [email, role, unit] of [['walidata@uji.id', 'walidata'], ['dukcapil@uji.id', 'officer', 'DISDUKCAPIL'], ['dinkes@uji.id', 'officer', 'DINKES']]) {
+    srv.cli(['user', 'add', '--email', email, '--password', PASSWORD, '--role', role, ...(unit ? ['--unit', unit] : [])]);
+  }
+  const anon = new Client(srv.url);
+  districts = (await anon.get('/api/regions?parent=33.03&limit=100')).json.items;
+  // Disdukcapil's district figures, published; Dinkes's empty table.
+  const dk = await apiLogin('dukcapil@uji.id');
+  assert.equal((await dk.post('/api/data/datasets', { name: 'penduduk-kecamatan-2025', title: 'Penduduk per Kecamatan 2025', org: 'DISDUKCAPIL', notes: 'Uji' })).status, 201);
+  const t1 = await dk.post('/api/data/datasets/penduduk-kecamatan-2025/resources', { name: 'Penduduk per kecamatan', schema: SCHEMA, mappings: [{ field: 'jumlah', indicator: 'PDDK-JUMLAH', period: '2025' }] });
+  assert.equal(t1.status, 201, t1.text);
+  official = districts.map((d, i) => [d.kode, d.nama, 40000 + i * 1000]);
+  const imp = await dk.req('POST', `/api/data/resources/${t1.json.resource.id}/import?note=awal`, csvOf(official), { 'content-type': 'text/csv' });
+  assert.equal(imp.status, 201, imp.text);
+  const w = await apiLogin('walidata@uji.id');
+  assert.equal((await w.post(`/api/data/resources/${t1.json.resource.id}/versions/1/review`, { decision: 'approve' })).status, 200);
+  const dn = await apiLogin('dinkes@uji.id');
+  assert.equal((await dn.post('/api/data/datasets', { name: 'sasaran-kecamatan-2025', title: 'Sasaran Kesehatan per Kecamatan 2025', org: 'DINKES' })).status, 201);
+  const t2 = await dn.post('/api/data/datasets/sasaran-kecamatan-2025/resources', { name: 'Sasaran per kecamatan', schema: SCHEMA, mappings: [{ field: 'jumlah', indicator: 'PDDK-JUMLAH', period: '2025' }] });
+  assert.equal(t2.status, 201, t2.text);
+  producerTable = t2.json.resource.id;
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+async function open() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: srv.url });
+  context.setDefaultTimeout(15000);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  return { context, page, problems };
+}
+
+async function logIn(page, email, next) {
+  await page.goto(`/login.html?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Email atau nomor HP').fill(email);
+  await page.getByLabel('Kata sandi', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+  await page.waitForURL(`${srv.url}${next}`);
+}
+
+test('producer uploads, sees the conflict; walidata resolves and publishes; the public sees the official figure', { timeout: 120000 }, async () => {
+  const target = districts[2];
+  const theirs = official.map((r) => (r[0] === target.kode ? [r[0], r[1], r[2] + 777] : r));
+
+  // The producer (Dinkes) uploads a CSV that disagrees about one district.
+  const p = await open();
+  await logIn(p.page, 'dinkes@uji.id', '/data/upload.html');
+  await p.page.getByLabel('Tabel').selectOption(producerTable);
+  await p.page.getByLabel('Catatan perubahan').fill('Sasaran 2025');
+  await p.page.getByLabel('Berkas CSV').setInputFiles({ name: 'sasaran.csv', mimeType: 'text/csv', buffer: Buffer.from(csvOf(theirs)) });
+  await p.page.getByRole('button', { name: 'Unggah dan periksa' }).click();
+  const result = p.page.locator('#upload-result');
+  await result.waitFor();
+  assert.match(await result.textContent(), /Versi 1 diterima/);
+  assert.match(await result.textContent(), /1 angka berbeda/);
+  assert.equal(await p.page.locator('#upload-progress').getAttribute('value'), '100');
+  await p.page.getByRole('link', { name: 'Lihat konflik' }).click();
+  await p.page.waitForURL(/\/data\/conflicts\.html$/);
+  const mine = p.page.locator('li.conflict', { hasText: target.nama });
+  await mine.waitFor();
+  assert.match(await mine.textContent(), /Dinas Kependudukan/);
+  // A bad file: every error, nothing imported.
+  await p.page.goto('/data/upload.html');
+  await p.page.getByLabel('Tabel').selectOption(producerTable);
+  await p.page.getByLabel('Catatan perubahan').fill('salah');
+  await p.page.getByLabel('Berkas CSV').setInputFiles({ name: 'salah.csv', mimeType: 'text/csv', buffer: Buffer.from(csvOf([['99.99', 'X', '1'], [target.kode, 'Y', 'abc']])) });
+  await p.page.getByRole('button', { name: 'Unggah dan periksa' }).click();
+  await p.page.locator('#upload-result tbody tr').nth(1).waitFor();
+  assert.equal(await p.page.locator('#upload-result tbody tr').count(), 2);
+  assert.deepEqual(p.problems.filter((x) => !/status of 400/.test(x)), []);
+  await p.context.close();
+
+  // The walidata makes the designated producer's figure official, then publishes.
+  const w = await open();
+  await logIn(w.page, 'walidata@uji.id', '/data/conflicts.html');
+  const card = w.page.locator('li.conflict', { hasText: target.nama });
+  await card.waitFor();
+  await card.getByRole('button', { name: 'Tetapkan angka produsen yang ditetapkan' }).click();
+  await w.page.locator('#flash', { hasText: 'diselesaikan' }).waitFor();
+  await w.page.goto('/data/review.html');
+  const item = w.page.locator('li.review-item', { hasText: 'Sasaran Kesehatan per Kecamatan 2025' });
+  await item.waitFor();
+  await item.getByRole('button', { name: 'Setujui' }).click();
+  await w.page.locator('#flash', { hasText: 'diterbitkan' }).waitFor();
+  assert.deepEqual(w.problems, []);
+  await w.context.close();
+
+  // A visitor: the dataset page with the official figure and a chart; the
+  // indicator page with the official value and the other figure beside it.
+  const v = await open();
+  await v.page.goto('/data/');
+  await v.page.getByRole('link', { name: 'Penduduk per Kecamatan 2025' }).click();
+  await v.page.waitForURL(/dataset\.html\?name=penduduk-kecamatan-2025/);
+  const row = v.page.locator('table tbody tr', { hasText: target.nama });
+  await row.waitFor();
+  const want = official.find((r) => r[0] === target.kode)[2];
+  assert.match(await row.textContent(), new RegExp(want.toLocaleString('id-ID').replace(/\./g, '\\.')));
+  assert.ok(await v.page.locator('svg.chart rect.chart-bar').count() >= districts.length);
+  assert.equal(await v.page.getByRole('link', { name: 'Unduh CSV' }).count(), 1);
+  await v.page.goto(`/data/indicator.html?code=PDDK-JUMLAH`);
+  const irow = v.page.locator('table tbody tr', { hasText: target.nama }).first();
+  await irow.waitFor();
+  const text = await irow.textContent();
+  assert.match(text, new RegExp(want.toLocaleString('id-ID').replace(/\./g, '\\.')));
+  assert.match(text, /Dinas Kesehatan/);
+  assert.ok(await v.page.locator('svg.chart').count() >= 1);
+  assert.deepEqual(v.problems, []);
+  await v.context.close();
+});

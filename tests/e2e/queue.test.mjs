@@ -1,0 +1,140 @@
+// Simantri in a real browser: a patient books a number and sees the live
+// ticket; an officer checks the patient in at the kiosk page and calls the
+// number from the counter console; the display board shows the called
+// number without a reload, and the patient's ticket says it is called.
+// Screenshots of the ticket (390×844) and the board (1280×720) go to
+// tests/e2e/shots/.
+//
+// The service clock starts at Tuesday 2026-12-01 07:00 WIB.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer, Client } from '../lib/server.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SHOTS = join(HERE, 'shots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-sync', '--disable-quic'];
+const FC = 'PKM-E2E';
+const ADMIN = { email: 'admin.antrean@example.id', password: 'Rahasia-Admin-1' };
+const OFFICER = { email: 'petugas.antrean@example.id', password: 'Rahasia-Petugas-1' };
+
+let srv;
+let browser;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  srv = await startServer({ env: { PENDOPO_CLOCK: '2026-12-01T00:00:00Z' } });
+  srv.cli(['user', 'add', '--email', ADMIN.email, '--password', ADMIN.password, '--role', 'admin']);
+  const admin = new Client(srv.url);
+  assert.equal((await admin.post('/api/auth/login', ADMIN)).status, 200);
+  const ok = async (p, status = 201) => { const r = await p; assert.equal(r.status, status, r.text); return r; };
+  await ok(admin.post('/api/orgs', { code: FC, name: 'Puskesmas Uji Peramban', kind: 'health_facility' }));
+  await ok(admin.put(`/api/queue/facilities/${FC}`, { type: 'fktp', booking_closes_days: 0, booking_closes_at: '10:00' }));
+  await ok(admin.post(`/api/queue/facilities/${FC}/services`, { code: 'UMU', name: 'Poli Umum', kind: 'poli', prefix: 'A' }));
+  await ok(admin.post(`/api/queue/facilities/${FC}/schedules`, { service: 'UMU', weekdays: [1, 2, 3, 4, 5, 6],
+    start: '08:00', end: '12:00', quota_jkn_online: 10, quota_non_online: 10, quota_non_walkin: 10 }));
+  await ok(admin.post(`/api/queue/facilities/${FC}/counters`, { name: 'Poli Umum', service: 'UMU' }));
+  srv.cli(['user', 'add', '--email', OFFICER.email, '--password', OFFICER.password, '--role', 'officer', '--unit', FC]);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+// A fresh context that records page errors, CSP refusals and failed
+// requests (the 401 of GET /api/me for a visitor is expected).
+async function open(viewport) {
+  const context = await browser.newContext({ viewport, baseURL: srv.url });
+  context.setDefaultTimeout(10000);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (/status of 401/.test(m.text())) return;
+    problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    const u = new URL(r.url());
+    if (r.status() >= 400 && !(r.status() === 401 && u.pathname === '/api/me')) problems.push(`HTTP ${r.status()} ${u.pathname}`);
+  });
+  return { context, page, problems };
+}
+
+const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' ').trim();
+
+test('a patient books and follows the ticket; an officer checks in and calls; the board shows it live', { timeout: 90000 }, async () => {
+  // The patient, on a phone.
+  const patient = await open({ width: 390, height: 844 });
+  const p = patient.page;
+  await p.goto('/');
+  await p.locator('[data-service="simantri"] a').click();
+  await p.waitForURL(`${srv.url}/antrean/`);
+  await p.getByLabel('Fasilitas kesehatan').selectOption(FC);
+  await p.getByLabel('Poli', { exact: true }).selectOption('UMU');
+  await p.locator('#b-date-list input[value="2026-12-01"]').check();
+  await p.locator('#b-session-list input[type="radio"]').first().waitFor();
+  assert.equal(await p.locator('#b-session-list input[type="radio"]').first().isChecked(), true, 'the only session is chosen');
+  await p.getByRole('button', { name: 'Ambil nomor antrean' }).click();
+  await p.locator('#b-nik-error').waitFor();                                  // NIK is required
+  await p.getByLabel('NIK').fill('3303010101900001');
+  await p.getByRole('button', { name: 'Ambil nomor antrean' }).click();
+  await p.waitForURL(/\/antrean\/tiket\.html\?kode=[A-Z0-9]{10}$/);
+  await p.locator('#ticket-label', { hasText: 'A-001' }).waitFor();
+  assert.match(await text(p.locator('#ticket-progress')), /Tidak ada yang di depan Anda, perkiraan dilayani pukul 08:00 WIB/);
+  assert.equal(await p.locator('.ticket-qr img').evaluate((img) => img.complete && img.naturalWidth > 0), true, 'QR image loads');
+  const code = new URL(p.url()).searchParams.get('kode');
+  await p.screenshot({ path: join(SHOTS, 'antrean-ticket-390x844.png'), fullPage: true });
+
+  // The waiting room's board.
+  const tv = await open({ width: 1280, height: 720 });
+  await tv.page.goto(`/antrean/layar.html?fc=${FC}`);
+  await tv.page.locator('#board-title', { hasText: 'Puskesmas Uji Peramban' }).waitFor();
+  assert.equal(await text(tv.page.locator('#board-call-number')), '—');
+
+  // The officer: log in, check the patient in at the kiosk page.
+  const officer = await open({ width: 1280, height: 800 });
+  const o = officer.page;
+  await o.goto('/login.html?next=/antrean/kiosk.html');
+  await o.getByLabel('Email atau nomor HP').fill(OFFICER.email);
+  await o.getByLabel('Kata sandi', { exact: true }).fill(OFFICER.password);
+  await o.getByRole('button', { name: 'Masuk', exact: true }).click();
+  await o.waitForURL(`${srv.url}/antrean/kiosk.html`);
+  await o.getByLabel('Kode booking').fill(`${srv.url}/antrean/tiket.html?kode=${code}`);   // as a QR scanner types it
+  await o.getByRole('button', { name: 'Check-in', exact: true }).click();
+  await o.locator('#kiosk-result .kiosk-number', { hasText: 'A-001' }).waitFor();
+  assert.match(await text(o.locator('#kiosk-result')), /Check-in berhasil/);
+  await p.locator('.badge', { hasText: 'Sudah check-in' }).waitFor();            // the ticket follows, no reload
+
+  // The counter console: open the counter, call the next patient.
+  await o.getByRole('link', { name: 'Loket' }).click();
+  await o.waitForURL(/\/antrean\/loket\.html/);
+  await o.locator('#line-list li', { hasText: 'A-001' }).waitFor();
+  await o.locator('#counter-open').click();
+  await o.locator('#counter-status', { hasText: 'Buka' }).waitFor();
+  await o.getByRole('button', { name: 'Panggil berikutnya' }).click();
+  await o.locator('#counter-current', { hasText: 'A-001' }).waitFor();
+
+  // The board shows the call without a reload; so does the ticket.
+  await tv.page.locator('#board-call-number', { hasText: 'A-001' }).waitFor();
+  assert.match(await text(tv.page.locator('#board-call-counter')), /silakan ke Poli Umum/);
+  await tv.page.locator('#board-counters li', { hasText: 'A-001' }).waitFor();
+  await tv.page.screenshot({ path: join(SHOTS, 'antrean-board-1280x720.png') });
+  await p.locator('#call-alert', { hasText: 'Nomor A-001 dipanggil: silakan ke Poli Umum.' }).waitFor();
+
+  await o.getByRole('button', { name: 'Selesai', exact: true }).click();
+  await o.locator('#counter-current', { hasText: '—' }).waitFor();
+  await p.locator('.badge', { hasText: 'Selesai dilayani' }).waitFor();
+
+  for (const who of [patient, tv, officer]) {
+    assert.deepEqual(who.problems, []);
+    await who.context.close();
+  }
+});

@@ -1,0 +1,65 @@
+// map.js — maps with Leaflet, served from /vendor/leaflet (scripts/deps.sh
+// copies it from npm), tiles from OpenStreetMap.
+//
+// A page stays usable without a map: when Leaflet cannot load, or tiles do
+// not arrive (no network), markers still draw on a plain background and
+// every map feature has a form control or a list beside it. Markers are
+// vector circles, so no marker images are fetched.
+
+import { h } from './dom.js';
+import { t } from './i18n.js';
+
+export const PURBALINGGA = [-7.388, 109.364];
+const TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+let leaflet = null;
+
+async function loadLeaflet() {
+  if (!leaflet) leaflet = import('/vendor/leaflet/leaflet-src.esm.js').catch(() => null);
+  return leaflet;
+}
+
+// createMap(el, { center, zoom, onPick(lat, lng) }) → an object with
+// setPin(lat, lng), points(items, onOpen), fit(), or null without Leaflet
+// (el then says so).
+export async function createMap(el, { center = PURBALINGGA, zoom = 11, onPick = null, label } = {}) {
+  const L = await loadLeaflet();
+  if (!L) {
+    el.replaceChildren(h('p', { class: 'map-fallback' }, t('map.unavailable')));
+    return null;
+  }
+  el.classList.add('map');
+  el.setAttribute('role', 'region');
+  if (label) el.setAttribute('aria-label', label);
+  const map = L.map(el, { center, zoom, scrollWheelZoom: false });
+  L.tileLayer(TILES, { maxZoom: 19, attribution: '© OpenStreetMap' }).addTo(map);
+  let pin = null;
+  const layer = L.layerGroup().addTo(map);
+  const api = {
+    map,
+    setPin(lat, lng, pan = true) {
+      if (pin) pin.setLatLng([lat, lng]);
+      else pin = L.circleMarker([lat, lng], { radius: 10, color: '#b42318', weight: 3, fillOpacity: 0.6 }).addTo(map);
+      if (pan) map.panTo([lat, lng]);
+    },
+    points(items, onOpen) {
+      layer.clearLayers();
+      for (const it of items) {
+        const m = L.circleMarker([it.lat, it.long], { radius: 7, color: it.open ? '#c25e00' : '#0b5d4b', weight: 2, fillOpacity: 0.7 });
+        m.on('click', () => onOpen(it));
+        m.bindTooltip(it.title || it.tracking);
+        layer.addLayer(m);
+      }
+    },
+    fit() {
+      const b = layer.getLayers().map((m) => m.getLatLng());
+      if (b.length) map.fitBounds(L.latLngBounds(b), { maxZoom: 15, padding: [20, 20] });
+    },
+  };
+  if (onPick) {
+    map.on('click', (e) => {
+      api.setPin(e.latlng.lat, e.latlng.lng, false);
+      onPick(e.latlng.lat, e.latlng.lng);
+    });
+  }
+  return api;
+}
