@@ -1055,4 +1055,16 @@ static const struct migration case_migrations[] = {
 	{ 0 },
 };
 
-const struct module case_module = { "case", NULL, case_migrations, NULL, case_module_tick };
+/* A holiday edit moves open deadlines in its own transaction. */
+static int case_holidays_changed(struct app *app, struct db_conn *c)
+{
+	(void)app;
+	return case_deadlines_recompute(c) < 0 ? -1 : 0;
+}
+
+const struct module case_module = {
+	.name = "case",
+	.migrations = case_migrations,
+	.tick = case_module_tick,
+	.holidays_changed = case_holidays_changed,
+};

@@ -560,5 +560,9 @@ static const struct migration complaints_migrations[] = {
 };
 
 const struct module complaints_module = {
-	"complaints", complaints_routes, complaints_migrations, complaints_demo_load, complaints_tick,
+	.name = "complaints",
+	.routes = complaints_routes,
+	.migrations = complaints_migrations,
+	.demo_load = complaints_demo_load,
+	.tick = complaints_tick,
 };

@@ -75,7 +75,7 @@ const char *complaint_district_of(struct arena *a, const char *village);
 json_t *complaint_region_json(struct req *r, const char *kode);
 /* Is the reporter (user, or X-Case-Key header) the one who filed cs? */
 bool complaint_caller_is_reporter(struct req *r, struct case_ctx *x, const struct case_row *cs);
-/* Staff of a unit through a role mask (officers, unit heads), as user ids. */
+/* The case type's notify hook: who hears of each change (complaints.c). */
 int complaints_notify(struct case_ctx *x, const struct case_row *cs, const char *topic, json_t *data);
 
 /* ---- submit.c ------------------------------------------------------------------------ */

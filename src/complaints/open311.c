@@ -705,4 +705,4 @@ static const struct route open311_routes[] = {
 	{ 0 },
 };
 
-const struct module open311_module = { "open311", open311_routes, NULL, NULL, NULL };
+const struct module open311_module = { .name = "open311", .routes = open311_routes };

@@ -209,4 +209,8 @@ static const struct migration audit_migrations[] = {
 	{ 0 },
 };
 
-const struct module audit_module = { "audit", audit_routes, audit_migrations, NULL, NULL };
+const struct module audit_module = {
+	.name = "audit",
+	.routes = audit_routes,
+	.migrations = audit_migrations,
+};

@@ -1203,4 +1203,9 @@ static const struct migration auth_migrations[] = {
 	{ 0 },
 };
 
-const struct module auth_module = { "auth", auth_routes, auth_migrations, auth_demo_load, NULL };
+const struct module auth_module = {
+	.name = "auth",
+	.routes = auth_routes,
+	.migrations = auth_migrations,
+	.demo_load = auth_demo_load,
+};

@@ -292,4 +292,4 @@ static const struct route events_routes[] = {
 	{ 0 },
 };
 
-const struct module events_module = { "events", events_routes, NULL, NULL, NULL };
+const struct module events_module = { .name = "events", .routes = events_routes };

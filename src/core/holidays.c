@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "arena.h"
 #include "audit.h"
 #include "http.h"
@@ -144,8 +145,8 @@ static json_t *holiday_json(const char *date, const char *name, const char *kind
 	return json_pack("{s:s, s:s, s:s}", "date", date, "name", name, "kind", kind);
 }
 
-/* Record the change and tell live pages that working days moved (open
- * deadlines shown on them are due to be recomputed). */
+/* Record the change, move what depends on working days (the modules'
+ * holidays_changed hooks, in this transaction) and tell live pages. */
 static int audit(struct req *r, const char *action, const char *date, json_t *details)
 {
 	json_t *ev = json_pack("{s:s, s:s}", "action", action, "date", date);
@@ -154,6 +155,9 @@ static int audit(struct req *r, const char *action, const char *date, json_t *de
 	if (rc == 0)
 		rc = events_publish(r->db, "public/calendar", ev) == DB_OK ? 0 : -1;
 	json_decref(ev);
+	for (size_t i = 0; rc == 0 && i < r->app->nmodules; i++)
+		if (r->app->modules[i]->holidays_changed)
+			rc = r->app->modules[i]->holidays_changed(r->app, r->db);
 	return rc;
 }
 
@@ -439,6 +443,4 @@ const struct module holidays_module = {
 	.name = "holidays",
 	.routes = holidays_routes,
 	.migrations = holidays_migrations,
-	.demo_load = NULL,
-	.tick = NULL,
 };

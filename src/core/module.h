@@ -69,6 +69,9 @@ struct module {
 	const struct migration *migrations;	/* ends with version 0 */
 	int (*demo_load)(struct app *app, struct db_conn *c);
 	void (*tick)(struct app *app);
+	/* Called inside the transaction that changed the holidays, so work
+	 * derived from working days (open deadlines) moves with it. */
+	int (*holidays_changed)(struct app *app, struct db_conn *c);
 };
 
 #endif

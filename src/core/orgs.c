@@ -635,4 +635,9 @@ static const struct migration orgs_migrations[] = {
 	{ 0 },
 };
 
-const struct module orgs_module = { "orgs", orgs_routes, orgs_migrations, orgs_demo_load, NULL };
+const struct module orgs_module = {
+	.name = "orgs",
+	.routes = orgs_routes,
+	.migrations = orgs_migrations,
+	.demo_load = orgs_demo_load,
+};

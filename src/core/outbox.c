@@ -146,4 +146,8 @@ static const struct migration outbox_migrations[] = {
 	{ 0 },
 };
 
-const struct module outbox_module = { "outbox", outbox_routes, outbox_migrations, NULL, NULL };
+const struct module outbox_module = {
+	.name = "outbox",
+	.routes = outbox_routes,
+	.migrations = outbox_migrations,
+};

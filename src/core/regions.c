@@ -785,4 +785,8 @@ static const struct migration regions_migrations[] = {
 	{ 0 },
 };
 
-const struct module regions_module = { "regions", regions_routes, regions_migrations, NULL, NULL };
+const struct module regions_module = {
+	.name = "regions",
+	.routes = regions_routes,
+	.migrations = regions_migrations,
+};

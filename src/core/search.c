@@ -109,4 +109,4 @@ static const struct migration search_migrations[] = {
 	{ 0 },
 };
 
-const struct module search_module = { "search", NULL, search_migrations, NULL, NULL };
+const struct module search_module = { .name = "search", .migrations = search_migrations };

@@ -247,7 +247,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req *r)
 			r->reply = json_pack("{s:{s:s,s:s,s:n}}", "error", "code", "internal",
 					     "message", "handler gave no answer", "field");
 		}
-		dump = json_dumps(r->reply, JSON_COMPACT);
+		/* 15 significant digits: coordinates and figures print as
+		 * written (-7.39), not as their nearest binary double. */
+		dump = json_dumps(r->reply, JSON_COMPACT | JSON_REAL_PRECISION(15));
 		size_t len = dump ? strlen(dump) : 0;
 		resp = MHD_create_response_from_buffer(len, dump, MHD_RESPMEM_MUST_FREE);
 		if (resp) {
@@ -609,7 +611,7 @@ static const struct route ops_routes[] = {
 	{ 0 },
 };
 
-const struct module ops_module = { "ops", ops_routes, NULL, NULL, NULL };
+const struct module ops_module = { .name = "ops", .routes = ops_routes };
 
 /* ---- daemon ------------------------------------------------------------- */
 

@@ -460,4 +460,10 @@ static const struct migration data_migrations[] = {
 	{ 0 },
 };
 
-const struct module data_module = { "data", data_routes, data_migrations, data_demo_load, conflicts_tick };
+const struct module data_module = {
+	.name = "data",
+	.routes = data_routes,
+	.migrations = data_migrations,
+	.demo_load = data_demo_load,
+	.tick = conflicts_tick,
+};

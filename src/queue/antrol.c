@@ -637,4 +637,8 @@ static const struct migration antrol_migrations[] = {
 	{ 0 },
 };
 
-const struct module antrol_module = { "antrol", antrol_routes, antrol_migrations, NULL, NULL };
+const struct module antrol_module = {
+	.name = "antrol",
+	.routes = antrol_routes,
+	.migrations = antrol_migrations,
+};

@@ -338,4 +338,10 @@ static const struct migration queue_migrations[] = {
 	{ 0 },
 };
 
-const struct module queue_module = { "queue", queue_routes, queue_migrations, queue_demo_load, queue_tick };
+const struct module queue_module = {
+	.name = "queue",
+	.routes = queue_routes,
+	.migrations = queue_migrations,
+	.demo_load = queue_demo_load,
+	.tick = queue_tick,
+};

@@ -23,8 +23,8 @@ static const struct route b_routes[] = {
 	{ "GET", "/healthz", h, 0, NULL, 0 },
 	{ 0 },
 };
-static const struct module a = { "a", a_routes, NULL, NULL, NULL };
-static const struct module b = { "b", b_routes, NULL, NULL, NULL };
+static const struct module a = { .name = "a", .routes = a_routes };
+static const struct module b = { .name = "b", .routes = b_routes };
 static const struct module *const mods[] = { &a, &b };
 
 static void test_static_and_params(void **state)
