@@ -81,9 +81,14 @@ test: deps
 	@$(MAKE) --no-print-directory asan
 	@echo "make test: all suites passed"
 
+# Foundation first, then each service's own benchmark; every one ends its
+# figures with BENCH lines.
 bench: deps
 	@$(MAKE) --no-print-directory all
 	bench/run.sh
+	bench/complaints.sh
+	bench/queue.sh
+	bench/data.sh
 
 clean:
 	rm -rf build build-asan
