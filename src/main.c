@@ -536,6 +536,34 @@ static int cmd_data(struct cmd *cmd, int argc, char **argv)
 	return rc;
 }
 
+/* `routes`: every route of every module, one JSON object a line - what the
+ * authorization-matrix test and API documentation read. */
+static int cmd_routes(struct cmd *cmd, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0) {
+		usage(cmd, stderr);
+		return 2;
+	}
+	for (size_t i = 0; i < NMODULES; i++) {
+		for (const struct route *r = modules[i]->routes; r && r->method; r++) {
+			json_t *roles = json_array();
+			for (unsigned bit = 1; bit <= ROLE_REGENT_OFFICE; bit <<= 1)
+				if (r->roles & bit)
+					json_array_append_new(roles, json_string(role_name((enum role)bit)));
+			json_t *line = json_pack("{s:s,s:s,s:s,s:o,s:b,s:b}", "module", modules[i]->name,
+						 "method", r->method, "path", r->pattern, "roles", roles,
+						 "public", r->roles == ROLE_PUBLIC, "raw_body", (r->flags & RF_RAW_BODY) != 0);
+			char *text = json_dumps(line, JSON_COMPACT);
+			if (text)
+				puts(text);
+			free(text);
+			json_decref(line);
+		}
+	}
+	return 0;
+}
+
 /* ---- the command table ------------------------------------------------------ */
 
 static struct opt serve_opts[] = {
@@ -632,6 +660,8 @@ static struct cmd commands[] = {
 	  "Run the periodic work (deadlines, escalation, auto-close) once, now.", cmd_tick, tick_opts },
 	{ "backup", "backup DEST [--db URL]", "Write a consistent copy of a SQLite database to DEST while serving.",
 	  cmd_backup, db_opts },
+	{ "routes", "routes", "List every HTTP route with the roles allowed, one JSON object a line.",
+	  cmd_routes, NULL },
 	{ "audit", "audit verify [--db URL]", "Check the audit trail's hash chain; report the first broken row.",
 	  cmd_audit, db_opts },
 };

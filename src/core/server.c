@@ -8,6 +8,7 @@
 #include "events.h"
 #include "http.h"
 #include "metrics.h"
+#include "regions_index.h"
 #include "router.h"
 #include "util.h"
 #include "validate.h"
@@ -395,26 +396,8 @@ static void run_route(struct server *srv, struct conn_state *cs)
 	r->body_raw = cs->body;
 	r->body_len = cs->body_len;
 
-	/* A route without declared fields takes no members: "{}" or nothing. */
-	if (!(route->flags & RF_RAW_BODY) && (cs->body_len > 0 || (route->body && is_write(r->method)))) {
-		json_error_t jerr;
-		json_t *body = json_loadb(cs->body ? cs->body : "", cs->body_len, JSON_REJECT_DUPLICATES, &jerr);
-		if (!json_is_object(body)) {
-			json_decref(body);
-			reply_error(r, 400, "invalid_json",
-				    body ? "request body must be a JSON object"
-					 : arena_printf(r->arena, "request body is not valid JSON: %s", jerr.text),
-				    NULL);
-			return;
-		}
-		r->body = body;
-		struct body_error be;
-		if (body_validate(body, route->body, &be) != 0) {
-			reply_error(r, 400, be.code, be.message, arena_strdup(r->arena, be.field));
-			return;
-		}
-	}
-
+	/* Who is asking comes first: a caller who may not use the route
+	 * learns that, not what is wrong with the body. */
 	r->db = db_acquire(srv->app->db);
 	if (auth_identify(r) != 0)
 		return;
@@ -432,6 +415,26 @@ static void run_route(struct server *srv, struct conn_state *cs)
 		const char *token = req_header(r, "X-CSRF-Token");
 		if (!token || !r->caller.csrf || strcmp(token, r->caller.csrf) != 0) {
 			reply_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
+			return;
+		}
+	}
+
+	/* A route without declared fields takes no members: "{}" or nothing. */
+	if (!(route->flags & RF_RAW_BODY) && (cs->body_len > 0 || (route->body && is_write(r->method)))) {
+		json_error_t jerr;
+		json_t *body = json_loadb(cs->body ? cs->body : "", cs->body_len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!json_is_object(body)) {
+			json_decref(body);
+			reply_error(r, 400, "invalid_json",
+				    body ? "request body must be a JSON object"
+					 : arena_printf(r->arena, "request body is not valid JSON: %s", jerr.text),
+				    NULL);
+			return;
+		}
+		r->body = body;
+		struct body_error be;
+		if (body_validate(body, route->body, &be) != 0) {
+			reply_error(r, 400, be.code, be.message, arena_strdup(r->arena, be.field));
 			return;
 		}
 	}
@@ -674,6 +677,14 @@ int server_run(struct app *app, int tick_s)
 	srv.web_fd = open(app->cfg.web_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (srv.web_fd < 0)
 		fprintf(stderr, "pendopo: web directory %s not found; serving the API only\n", app->cfg.web_dir);
+	/* Region reads come from memory; without the index (not built, or
+	 * PENDOPO_REGIONS_INDEX=0 for the tests of the SQL path) from SQL. */
+	const char *regions_index = getenv("PENDOPO_REGIONS_INDEX");
+	if (!regions_index || strcmp(regions_index, "0") != 0) {
+		struct db_conn *c = db_acquire(app->db);
+		app->regions = regions_index_build(c);
+		db_release(app->db, c);
+	}
 
 	/* Block the stop signals before libmicrohttpd starts its threads, so
 	 * they inherit the mask and only sigtimedwait() below receives them. */
@@ -723,6 +734,8 @@ int server_run(struct app *app, int tick_s)
 	MHD_stop_daemon(srv.mhd);
 	rc = 0;
 out:
+	regions_index_free(app->regions);
+	app->regions = NULL;
 	events_free(app->events);
 	app->events = NULL;
 	if (srv.web_fd >= 0)
