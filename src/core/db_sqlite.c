@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define CACHE_SLOTS 128
@@ -130,25 +131,41 @@ static void sq_disconnect(struct db_conn *base)
  * fsync; an fsync of the log file afterwards, through any descriptor, makes
  * it and every earlier commit durable.  That is what lets many commits
  * share one fsync. */
-static int sq_defer_sync(struct db_conn *base)
+static int wal_open(struct sq_conn *c)
 {
-	struct sq_conn *c = (struct sq_conn *)base;
 	char path[4096];
 	const char *file = sqlite3_db_filename(c->db, "main");
 	if (!file || !*file)
 		return DB_ERROR;
 	snprintf(path, sizeof(path), "%s-wal", file);
+	if (c->wal_fd >= 0)
+		close(c->wal_fd);
 	c->wal_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (c->wal_fd < 0) {
-		snprintf(base->err, sizeof(base->err), "%.200s: %s", path, strerror(errno));
+		snprintf(c->base.err, sizeof(c->base.err), "%.200s: %s", path, strerror(errno));
 		return DB_ERROR;
 	}
+	return DB_OK;
+}
+
+static int sq_defer_sync(struct db_conn *base)
+{
+	struct sq_conn *c = (struct sq_conn *)base;
+	if (wal_open(c) != DB_OK)
+		return DB_ERROR;
 	return sq_exec_script(base, "PRAGMA synchronous=NORMAL");
 }
 
 static int sq_sync(struct db_conn *base)
 {
 	struct sq_conn *c = (struct sq_conn *)base;
+	struct stat st;
+	/* SQLite deletes the log when the last connection to the database
+	 * closes; should that ever happen under us, sync the new one. */
+	if (fstat(c->wal_fd, &st) != 0 || st.st_nlink == 0) {
+		if (wal_open(c) != DB_OK)
+			return DB_ERROR;
+	}
 	if (fdatasync(c->wal_fd) != 0) {
 		snprintf(base->err, sizeof(base->err), "fsync of the log failed: %s", strerror(errno));
 		return DB_ERROR;
