@@ -10,10 +10,12 @@
 #                   (bench/sqlite_commit.c, the better of 1 and 4 threads)
 #                   measured in the same run.  Run with the server's default
 #                   (one fsync per commit) and with PENDOPO_GROUP_COMMIT=1.
-#   status / sisa   the Antrol reads GET antrean/status/... and
-#                   GET antrean/sisapeserta/... at 64 connections against
-#                   the bare libmicrohttpd hello (bench/hello.c) in the same
-#                   threading mode.
+#   status / sisa   the Antrol reads at 64 connections against the bare
+#                   libmicrohttpd hello (bench/hello.c) in the same
+#                   threading mode: GET antrean/status/... of the line of
+#                   5,000, and GET antrean/sisapeserta/... of a patient last
+#                   in a line of 300 (and, as a LAT line only, last in the
+#                   line of 5,000).
 #
 # Every figure ends in one line
 #   BENCH name=<name> value=<number> unit=<unit> ratio=<ours/bare> target=<t> ...
@@ -199,35 +201,37 @@ api PUT "/api/queue/facilities/$FC" '{"type":"fktp"}' >/dev/null
 api POST "/api/queue/facilities/$FC/services" '{"code":"UMU","name":"Poli Umum","kind":"poli","prefix":"A","avg_service_min":1}' >/dev/null
 api POST "/api/queue/facilities/$FC/schedules" \
 	"{\"service\":\"UMU\",\"weekdays\":[1,2,3,4,5,6],\"start\":\"07:00\",\"end\":\"23:00\",\"quota_jkn_online\":100,\"quota_non_online\":$QUOTA}" >/dev/null
+api POST "/api/queue/facilities/$FC/services" '{"code":"GIG","name":"Poli Gigi","kind":"poli","prefix":"B","avg_service_min":1}' >/dev/null
+api POST "/api/queue/facilities/$FC/schedules" \
+	'{"service":"GIG","weekdays":[1,2,3,4,5,6],"start":"07:00","end":"23:00","quota_jkn_online":10,"quota_non_online":300}' >/dev/null
 "$BIN" antrol-user add --facility "$FC" --username mobilejkn --password Bench-Antrol-123 --db "$DB" >>"$WORK/setup.log" 2>&1 ||
 	die "antrol-user add failed"
 TOKEN=$(curl -sf -H 'x-username: mobilejkn' -H 'x-password: Bench-Antrol-123' "$SRV_URL/antrol/$FC/token" |
 	sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
 [ -n "$TOKEN" ] || die "no Antrol token"
 
-session_of() { # DATE -> the schedule id of that date's session
-	curl -sf "$SRV_URL/api/queue/facilities/$FC/services/UMU/days?from=$1&days=1" |
+session_of() { # SERVICE DATE -> the schedule id of that date's session
+	curl -sf "$SRV_URL/api/queue/facilities/$FC/services/$1/days?from=$2&days=1" |
 		sed -n 's/.*"sessions":\[{"id":\([0-9]*\).*/\1/p'
 }
 
 # ---- booking burst -------------------------------------------------------------
 
-# book_burst DATE NAME ENVDESC: fill the session of DATE; prints LAT and
-# BENCH lines and checks the database.
-book_burst() {
-	local date=$1 name=$2 note=$3 session line
-	session=$(session_of "$date")
-	[ -n "$session" ] || die "no session on $date"
-	# wrk runs until the session is full (each of its threads stops at its
-	# first "quota full"); then SIGINT ends its fixed wait and it reports.
-	# At most 120 seconds whatever happens.
-	BENCH_MODE=book BENCH_FACILITY=$FC BENCH_SERVICE=UMU BENCH_DATE="$date" BENCH_SESSION="$session" \
+# fill SERVICE DATE: book distinct NIKs into that date's session until its
+# non-JKN online quota is gone; FILL_LINE gets wrk's QWRK line, FILL_SESSION
+# the session.  wrk's threads stop at their first "quota full"; SIGINT then
+# ends its fixed wait and it reports.  At most 120 seconds whatever happens.
+fill() {
+	local svc=$1 date=$2 left wpid
+	FILL_SESSION=$(session_of "$svc" "$date")
+	[ -n "$FILL_SESSION" ] || die "no $svc session on $date"
+	BENCH_MODE=book BENCH_FACILITY=$FC BENCH_SERVICE="$svc" BENCH_DATE="$date" BENCH_SESSION="$FILL_SESSION" \
 		timeout 120 wrk -t2 -c"$CONNS" -d110s --timeout 10s -s "$LUA" "$SRV_URL" >"$WORK/wrk.out" 2>&1 &
-	local wpid=$! left
+	wpid=$!
 	PIDS+=("$wpid")
 	for _ in $(seq 1150); do
 		kill -0 "$wpid" 2>/dev/null || break
-		left=$(sqlite3 "$DB" "SELECT left_non_online FROM q_sessions WHERE schedule_id = $session AND day = '$date'" 2>/dev/null)
+		left=$(sqlite3 "$DB" "SELECT left_non_online FROM q_sessions WHERE schedule_id = $FILL_SESSION AND day = '$date'" 2>/dev/null)
 		if [ "$left" = 0 ]; then
 			sleep 0.5
 			kill -INT "$wpid" 2>/dev/null
@@ -237,13 +241,21 @@ book_burst() {
 	done
 	wait "$wpid" 2>/dev/null
 	forget_pid "$wpid"
-	line=$(grep '^QWRK ' "$WORK/wrk.out" | tail -1)
-	[ -n "$line" ] || { cat "$WORK/wrk.out" >&2; die "wrk gave no booking result"; }
+	FILL_LINE=$(grep '^QWRK ' "$WORK/wrk.out" | tail -1)
+	[ -n "$FILL_LINE" ] || { cat "$WORK/wrk.out" >&2; die "wrk gave no booking result"; }
+}
+
+# book_burst DATE NAME ENVDESC: fill the Poli Umum session of DATE, check
+# the database, print the LAT and BENCH lines.
+book_burst() {
+	local date=$1 name=$2 note=$3 line
+	fill UMU "$date"
+	line=$FILL_LINE
 	[ "$(field other "$line")" = 0 ] || echo "WARN $name: $(field other "$line") answers were neither 201 nor quota_full" >&2
 	local q="SELECT count(*), count(DISTINCT v.number), count(DISTINCT v.nik), COALESCE(max(v.number), 0),
 		 (SELECT left_non_online FROM q_sessions WHERE id = v.session_id)
 		 FROM q_visits v JOIN q_sessions x ON x.id = v.session_id
-		 WHERE x.schedule_id = $session AND x.day = '$date' AND v.status <> 'cancelled'"
+		 WHERE x.schedule_id = $FILL_SESSION AND x.day = '$date' AND v.status <> 'cancelled'"
 	local row live numbers people top left oversell duplicates
 	row=$(sqlite3 -separator ' ' "$DB" "$q") || die "cannot read the bookings back"
 	read -r live numbers people top left <<<"$row"
@@ -262,16 +274,28 @@ stop_pid "$SRV_PID"
 
 # ---- Antrol reads ---------------------------------------------------------------
 
+# The status of the 5,000-number line of the first burst (read from its
+# session's counters, whatever its length), and the place of a Mobile JKN
+# patient last in a busy day's line: the dental clinic's 300 numbers of
+# 2026-12-04 (counted, so it grows with the line; the same read in the
+# line of 5,000 follows as a LAT line).
 start_server
-# One Mobile JKN patient for the sisa read.
-curl -sf -H "x-token: $TOKEN" -H 'x-username: mobilejkn' -H 'Content-Type: application/json' \
-	-d '{"nomorkartu":"0001234567890","nik":"3303010101900001","nohp":"081234567890","kodepoli":"UMU","norm":"1","tanggalperiksa":"2026-12-04","kodedokter":0,"jampraktek":"07:00-23:00","keluhan":""}' \
-	"$SRV_URL/antrol/$FC/antrean" | grep -q '"code":200' || die "Antrol booking failed"
-for read in "queue_status /antrol/$FC/antrean/status/UMU/2026-12-02" \
-	    "queue_sisa /antrol/$FC/antrean/sisapeserta/0001234567890/UMU/2026-12-04"; do
+fill GIG 2026-12-04
+antrol_book() { # SERVICE DATE CARD NIK
+	curl -sf -H "x-token: $TOKEN" -H 'x-username: mobilejkn' -H 'Content-Type: application/json' \
+		-d "{\"nomorkartu\":\"$3\",\"nik\":\"$4\",\"nohp\":\"081234567890\",\"kodepoli\":\"$1\",\"norm\":\"1\",\"tanggalperiksa\":\"$2\",\"kodedokter\":0,\"jampraktek\":\"07:00-23:00\",\"keluhan\":\"\"}" \
+		"$SRV_URL/antrol/$FC/antrean" | grep -q '"code":200' || die "Antrol booking at $1 failed"
+}
+antrol_book GIG 2026-12-04 0001234567890 3303010101900001
+antrol_book UMU 2026-12-02 0001234567891 3303010101900002
+for read in "queue_status /antrol/$FC/antrean/status/UMU/2026-12-02 BENCH" \
+	    "queue_sisa /antrol/$FC/antrean/sisapeserta/0001234567890/GIG/2026-12-04 BENCH" \
+	    "queue_sisa_5000 /antrol/$FC/antrean/sisapeserta/0001234567891/UMU/2026-12-02 LAT"; do
 	set -- $read
+	curl -sf -H "x-token: $TOKEN" -H 'x-username: mobilejkn' "$SRV_URL$2" | grep -q '"code":200' ||
+		die "$1 does not answer code 200"
 	run_get "$CONNS" "$SRV_URL" "$2"
-	echo "LAT name=$1 mode=$MODE p50_ms=$W_P50 p99_ms=$W_P99 max_ms=$W_MAX runs_req_s=[ $W_ALL]"
-	echo "BENCH name=$1 value=$(num "$W_RPS") unit=req/s ratio=$(ratio "$W_RPS" "$HELLO_RPS") target=0.5"
+	echo "LAT name=$1 mode=$MODE value=$(num "$W_RPS") ratio=$(ratio "$W_RPS" "$HELLO_RPS") p50_ms=$W_P50 p99_ms=$W_P99 max_ms=$W_MAX runs_req_s=[ $W_ALL]"
+	[ "$3" = BENCH ] && echo "BENCH name=$1 value=$(num "$W_RPS") unit=req/s ratio=$(ratio "$W_RPS" "$HELLO_RPS") target=0.5"
 done
 stop_pid "$SRV_PID"

@@ -16,10 +16,19 @@ $bin demo load --db "$db" >/dev/null
 cat <<EOT
 
   Pendopo is starting on http://${listen/127.0.0.1/localhost}
-  Demo accounts (demo data, password for each: Demo-Pendopo-2026):
-    admin       admin@demo.pendopo.id
-    officer     petugas.dinkes@demo.pendopo.id   (Dinas Kesehatan)
-    citizen     warga@demo.pendopo.id
+  Demo accounts (demo data; password for each: Demo-Pendopo-2026):
+    admin                 admin@demo.pendopo.id
+    regent's office       pimpinan@demo.pendopo.id
+    citizen               warga@demo.pendopo.id
+    complaints verifier   verifikator@demo.pendopo.id        (Dinkominfo)
+    complaints officer    petugas.pupr@demo.pendopo.id       (Dinas PUPR)
+    health office         petugas.dinkes@demo.pendopo.id     (Dinas Kesehatan)
+    puskesmas counter     petugas.kemangkon@demo.pendopo.id  (Puskesmas Kemangkon)
+    hospital counter      petugas.rsud@demo.pendopo.id       (RSUD Goeteng)
+    data producer         data.disdukcapil@demo.pendopo.id   (Disdukcapil)
+    walidata              walidata@demo.pendopo.id
+  Mobile JKN (Antrol) at PKM-KEMANGKON: mobilejkn / Demo-Antrol-2026
+  Services: /complaints/  /antrean/  /data/   Admin: /admin/users.html
   Stop with Ctrl-C.
 
 EOT

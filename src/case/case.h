@@ -83,6 +83,9 @@ struct case_type {
 	const struct case_state *states;		/* ends with name NULL */
 	const struct case_transition *transitions;	/* ends with action NULL */
 	const char *desk_unit;	/* default desk unit code (setting desk_unit) */
+	int settle_days;	/* calendar days from opening to settle the
+				 * case whatever its states (a law's overall
+				 * limit); 0: none */
 	/* Tell the people concerned about a change, in its transaction:
 	 * topic from the transition (or "<code>.submitted", "<code>.overdue",
 	 * "<code>.assigned", "<code>.message").  0 ok, -1 error. */
@@ -124,6 +127,7 @@ struct case_row {
 	int64_t clock_id;		/* running clock, 0: none */
 	int reopen_count;
 	const char *first_answer_at;
+	const char *settle_by;		/* ISO-8601 UTC: settled late from then on, or NULL */
 };
 
 /* A refusal of a transition: HTTP status, API code, message, field. */
@@ -239,6 +243,11 @@ json_t *case_clocks(struct case_ctx *x, const struct case_row *cs);
 
 /* {state, open, unit:{code,name}|null, due|null, overdue, ...} */
 json_t *case_summary(struct case_ctx *x, const struct case_row *cs);
+
+/* The overall settlement limit of a case whose type has settle_days:
+ * *due (the last local day, in x->a) and whether it is missed - still open
+ * after it, or settled after it.  0 ok, 1 no limit. */
+int case_settle(struct case_ctx *x, const struct case_row *cs, const char **due, bool *overdue);
 
 /* Re-derive the due date of every running clock from the holidays table,
  * in the caller's transaction.  For the holidays module to call when the

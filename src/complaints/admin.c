@@ -391,21 +391,68 @@ int complaints_template_create(struct req *r)
 					    "title", title, "body", body, "unit", unit));
 }
 
+/* The template {id} names, when the caller may change it: 0 with *id and
+ * *unit_id (0: the regency's), -1 replied. */
+static int template_mine(struct req *r, long long *id, int64_t *unit_id)
+{
+	char *end;
+	*id = strtoll(req_param(r, "id"), &end, 10);
+	*unit_id = 0;
+	int rc = *end || *id <= 0 ? DB_DONE
+		 : db_query_int(r->db, unit_id, "SELECT coalesce(unit_id, 0) FROM complaint_templates WHERE id = ?",
+				"i", (int64_t)*id);
+	if (rc == DB_DONE)
+		return reply_error(r, 404, "not_found", "no such template", NULL), -1;
+	if (rc != DB_ROW)
+		return complaints_db_error(r), -1;
+	if (!caller_has(&r->caller, ROLE_ADMIN) && (!*unit_id || !in_unit(&r->caller, *unit_id)))
+		return reply_error(r, 403, "forbidden", "this template belongs to another unit", NULL), -1;
+	return 0;
+}
+
+/* PATCH /api/complaints/templates/{id} {title?, body?}: its unit stays. */
+int complaints_template_update(struct req *r)
+{
+	long long id;
+	int64_t unit_id;
+	const char *title = body_str(r, "title"), *body = body_str(r, "body");
+	if (template_mine(r, &id, &unit_id))
+		return 0;
+	if (body_has(r, "title") && !complaint_text_ok(title, false))
+		return reply_error(r, 400, "invalid", "title must be one line of text", "title");
+	if (body_has(r, "body") && !complaint_text_ok(body, true))
+		return reply_error(r, 400, "invalid", "body must not be blank", "body");
+	if (!title && !body)
+		return reply_error(r, 400, "invalid", "give a new title or body", NULL);
+	struct db_stmt *st = db_query(r->db, "UPDATE complaint_templates SET title = coalesce(?, title), "
+					     "body = coalesce(?, body) WHERE id = ? RETURNING title, body",
+				      "ssi", title, body, (int64_t)id);
+	if (!st || db_step(st) != DB_ROW) {
+		db_done(st);
+		return complaints_db_error(r);
+	}
+	json_t *out = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "title", db_col_text(st, 0),
+				"body", db_col_text(st, 1));
+	db_done(st);
+	const char *code = NULL, *name = NULL;
+	if (unit_id)
+		orgs_code_name(r->db, r->arena, unit_id, &code, &name);
+	json_object_set_new(out, "unit", code ? json_pack("{s:s, s:s?}", "code", code, "name", name) : json_null());
+	if (audit_append(r->db, &r->caller, "complaint.template_update",
+			 arena_printf(r->arena, "complaint_template:%lld", id), r->body) != 0) {
+		json_decref(out);
+		return complaints_db_error(r);
+	}
+	return reply_json(r, 200, json_pack("{s:o}", "template", out));
+}
+
 /* DELETE /api/complaints/templates/{id} */
 int complaints_template_delete(struct req *r)
 {
-	char *end;
-	long long id = strtoll(req_param(r, "id"), &end, 10);
-	int64_t unit_id = 0;
-	int rc = *end || id <= 0 ? DB_DONE
-		 : db_query_int(r->db, &unit_id, "SELECT coalesce(unit_id, 0) FROM complaint_templates WHERE id = ?",
-				"i", (int64_t)id);
-	if (rc == DB_DONE)
-		return reply_error(r, 404, "not_found", "no such template", NULL);
-	if (rc != DB_ROW)
-		return complaints_db_error(r);
-	if (!caller_has(&r->caller, ROLE_ADMIN) && (!unit_id || !in_unit(&r->caller, unit_id)))
-		return reply_error(r, 403, "forbidden", "this template belongs to another unit", NULL);
+	long long id;
+	int64_t unit_id;
+	if (template_mine(r, &id, &unit_id))
+		return 0;
 	if (db_exec(r->db, "DELETE FROM complaint_templates WHERE id = ?", "i", (int64_t)id) != DB_DONE ||
 	    audit_append(r->db, &r->caller, "complaint.template_delete",
 			 arena_printf(r->arena, "complaint_template:%lld", id), NULL) != 0)

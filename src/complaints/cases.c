@@ -81,6 +81,12 @@ json_t *complaint_json(struct req *r, struct case_ctx *x, const struct complaint
 			: json_null());
 	}
 	if (v->level == CASE_STAFF) {
+		const char *settle_due;
+		bool settle_overdue;
+		if (case_settle(x, &v->cs, &settle_due, &settle_overdue) == 0) {
+			json_object_set_new(j, "settle_due", json_string(settle_due));
+			json_object_set_new(j, "settle_overdue", json_boolean(settle_overdue));
+		}
 		json_object_set_new(j, "assignee", assignee_json(r, &v->cs));
 		json_object_set_new(j, "route_unit", unit_ref(r, p->route_unit_id));
 		json_object_set_new(j, "channel", json_string(p->channel));

@@ -22,7 +22,9 @@
 #include "app.h"
 #include "arena.h"
 #include "auth.h"
+#include "events.h"
 #include "files.h"
+#include "orgs.h"
 #include "outbox.h"
 #include "regions.h"
 #include "util.h"
@@ -72,6 +74,7 @@ const struct case_type complaint_type = {
 	.states = complaint_states,
 	.transitions = complaint_transitions,
 	.desk_unit = "DINKOMINFO",
+	.settle_days = 60,	/* Perpres 76/2013: settled within 60 days */
 	.notify = complaints_notify,
 };
 
@@ -284,6 +287,63 @@ static int notify_reporter(struct case_ctx *x, const struct case_row *cs, const 
 			   arena_printf(x->a, "/complaints/case.html?no=%s", cs->tracking), data);
 }
 
+/* ---- live events -------------------------------------------------------------------------- */
+
+static int publish_unit(struct case_ctx *x, int64_t unit_id, const char *done[3], json_t *payload)
+{
+	const char *code, *name;
+	if (!unit_id || orgs_code_name(x->c, x->a, unit_id, &code, &name) != 0)
+		return 0;
+	for (int i = 0; i < 3; i++) {
+		if (done[i] && strcmp(done[i], code) == 0)
+			return 0;
+		if (!done[i]) {
+			done[i] = code;
+			break;
+		}
+	}
+	return events_publish(x->c, arena_printf(x->a, "unit/%s/complaints", code), payload);
+}
+
+/* Open consoles and the reporter's case page refresh when a complaint
+ * changes.  The event says only which case and what happened - whoever
+ * may see more asks the API - so the same payload suits every listener.
+ * It goes to the unit holding the case, the unit it just left, and the
+ * desk (whose inbox shows every unit's); the reporter hears of what the
+ * reporter may see, not of staff notes, assignment or escalation. */
+static int complaints_publish(struct case_ctx *x, const struct case_row *cs, const char *what, json_t *d)
+{
+	const char *action = what;
+	bool staff_only = false;
+	if (strcmp(what, "overdue") == 0) {
+		action = "escalated";
+		staff_only = true;
+	} else if (strcmp(what, "assigned") == 0) {
+		staff_only = true;
+	} else if (strcmp(what, "message") == 0) {
+		const char *actor = json_string_value(json_object_get(d, "actor"));
+		const char *vis = json_string_value(json_object_get(d, "visibility"));
+		staff_only = vis && strcmp(vis, "staff") == 0;
+		action = actor && strcmp(actor, "reporter") == 0 ? "message" : staff_only ? "note" : "replied";
+	}
+	struct case_config cfg;
+	const char *done[3] = { NULL, NULL, NULL };
+	int64_t from_unit = 0;
+	const char *from = json_string_value(json_object_get(json_object_get(d, "from_unit"), "code"));
+	if (case_config_load(x, &complaint_type, &cfg) != 0 || (from && orgs_id_by_code(x->c, from, &from_unit) < 0))
+		return -1;
+	json_t *payload = json_pack("{s:s, s:s, s:s}", "ref", cs->tracking, "state", cs->state, "action", action);
+	int rc = publish_unit(x, cs->unit_id, done, payload);
+	if (rc == 0)
+		rc = publish_unit(x, from_unit, done, payload);
+	if (rc == 0)
+		rc = publish_unit(x, cfg.desk_unit_id, done, payload);
+	if (rc == 0 && cs->reporter_id && !staff_only)
+		rc = events_publish(x->c, arena_printf(x->a, "user/%" PRId64, cs->reporter_id), payload);
+	json_decref(payload);
+	return rc;
+}
+
 int complaints_notify(struct case_ctx *x, const struct case_row *cs, const char *topic, json_t *data)
 {
 	json_t *d = json_deep_copy(data);
@@ -291,6 +351,10 @@ int complaints_notify(struct case_ctx *x, const struct case_row *cs, const char 
 	json_object_set_new(d, "tracking", json_string(cs->tracking));
 	const char *what = strchr(topic, '.') ? strchr(topic, '.') + 1 : topic;
 	const unsigned staff = ROLE_OFFICER | ROLE_UNIT_HEAD;
+	if (complaints_publish(x, cs, what, d) != 0) {
+		json_decref(d);
+		return -1;
+	}
 
 	if (strcmp(what, "submitted") == 0) {
 		rc = notify_reporter(x, cs, topic, d);
@@ -369,6 +433,7 @@ static void complaints_tick(struct app *app)
 		fprintf(stderr, "pendopo: complaints: %ld cases closed or escalated\n", n);
 	if (app->cfg.data_dir)
 		uploads_collect(app);
+	complaints_stats_publish(app);
 }
 
 static int complaints_demo_load(struct app *app, struct db_conn *c)
@@ -469,6 +534,12 @@ static const struct field template_fields[] = {
 	{ 0 },
 };
 
+static const struct field template_patch_fields[] = {
+	{ "title", FT_STRING, 0, 200 },
+	{ "body", FT_STRING, 0, DESCRIPTION_MAX },
+	{ 0 },
+};
+
 #define STAFF_RW (ROLE_OFFICER | ROLE_UNIT_HEAD | ROLE_ADMIN)
 #define STAFF_READ (STAFF_RW | ROLE_REGENT_OFFICE)
 
@@ -491,6 +562,7 @@ static const struct route complaints_routes[] = {
 	{ "PATCH", "/api/complaints/settings", complaints_settings_patch, ROLE_ADMIN, settings_fields, 0 },
 	{ "GET", "/api/complaints/templates", complaints_templates, STAFF_READ, NULL, 0 },
 	{ "POST", "/api/complaints/templates", complaints_template_create, STAFF_RW, template_fields, 0 },
+	{ "PATCH", "/api/complaints/templates/{id}", complaints_template_update, STAFF_RW, template_patch_fields, 0 },
 	{ "DELETE", "/api/complaints/templates/{id}", complaints_template_delete, STAFF_RW, NULL, 0 },
 	{ "GET", "/api/complaints/{no}", complaints_get, ROLE_PUBLIC, NULL, 0 },
 	{ "PATCH", "/api/complaints/{no}", complaints_patch, STAFF_RW, patch_fields, 0 },

@@ -142,8 +142,14 @@ int complaints_settings_get(struct req *r);
 int complaints_settings_patch(struct req *r);
 int complaints_templates(struct req *r);
 int complaints_template_create(struct req *r);
+int complaints_template_update(struct req *r);
 int complaints_template_delete(struct req *r);
 int complaints_staff(struct req *r);
 int complaints_demo_categories(struct app *app, struct db_conn *c);
+
+/* ---- publish.c ---------------------------------------------------------------------------- */
+/* The monthly statistics into Satu Data, when this hour's refresh is not
+ * claimed yet (the tick). */
+void complaints_stats_publish(struct app *app);
 
 #endif

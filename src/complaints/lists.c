@@ -20,6 +20,7 @@
 #include "nik.h"
 #include "orgs.h"
 #include "regions.h"
+#include "util.h"
 #include "validate.h"
 
 #define EXCERPT_CHARS 280
@@ -356,6 +357,21 @@ int complaints_stats(struct req *r)
 		rc = db_query_int(r->db, &median, "SELECT c.answer_secs FROM complaints p JOIN cases c ON c.id = p.case_id "
 						  RANGE "AND c.answer_secs IS NOT NULL ORDER BY c.answer_secs LIMIT 1 OFFSET ?",
 				  "ssi", from, to, answered / 2);
+	/* Perpres 76/2013: of the complaints whose 60 days are over or that
+	 * are settled already, the share settled within them. */
+	int64_t settle_judged = 0, settled_in_time = 0;
+	char now[24];
+	time_iso(app_now(r->app), now);
+	st = rc == DB_ROW ? db_query(r->db, "SELECT coalesce(sum(CASE WHEN c.closed_at IS NOT NULL OR c.settle_by <= ? "
+					    "THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN c.closed_at < c.settle_by "
+					    "THEN 1 ELSE 0 END), 0) FROM complaints p JOIN cases c ON c.id = p.case_id "
+					    RANGE, "sss", now, from, to) : NULL;
+	rc = st ? db_step(st) : DB_ERROR;
+	if (rc == DB_ROW) {
+		settle_judged = db_col_int(st, 0);
+		settled_in_time = db_col_int(st, 1);
+	}
+	db_done(st);
 #undef RANGE
 	if (!by_month || !by_category || !by_district || !by_unit || !by_state || rc != DB_ROW) {
 		json_decref(by_month);
@@ -370,11 +386,14 @@ int complaints_stats(struct req *r)
 	json_t *row;
 	json_array_foreach(by_month, i, row)
 		total += json_integer_value(json_object_get(row, "count"));
-	return reply_json(r, 200, json_pack("{s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o}",
+	return reply_json(r, 200, json_pack("{s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:I, s:o}",
 		"year", (int)year, "total", total, "by_month", by_month, "by_category", by_category,
 		"by_district", by_district, "by_unit", by_unit, "by_state", by_state, "answered", (json_int_t)answered,
 		"median_first_answer_hours", median < 0 ? json_null() : json_real((double)median / 3600.0),
-		"answered_on_time_share", answered ? json_real((double)on_time / (double)answered) : json_null()));
+		"answered_on_time_share", answered ? json_real((double)on_time / (double)answered) : json_null(),
+		"settle_judged", (json_int_t)settle_judged,
+		"settled_in_time_share", settle_judged ? json_real((double)settled_in_time / (double)settle_judged)
+						       : json_null()));
 }
 
 /* ---- the officer inbox --------------------------------------------------------------------------- */

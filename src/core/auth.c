@@ -1123,6 +1123,9 @@ static int auth_demo_load(struct app *app, struct db_conn *c)
 		{ "Kepala Bidang Dinkes (demo)", "kabid.dinkes@demo.pendopo.id", "unit_head", "DINKES" },
 		{ "Walidata Dinkominfo (demo)", "walidata@demo.pendopo.id", "walidata", NULL },
 		{ "Bagian Umum Pimpinan (demo)", "pimpinan@demo.pendopo.id", "regent_office", NULL },
+		{ "Verifikator Matur Bupati (demo)", "verifikator@demo.pendopo.id", "officer", "DINKOMINFO" },
+		{ "Petugas PUPR (demo)", "petugas.pupr@demo.pendopo.id", "officer", "PUPR" },
+		{ "Produsen Data Disdukcapil (demo)", "data.disdukcapil@demo.pendopo.id", "officer", "DISDUKCAPIL" },
 		{ "Warga Demo", "warga@demo.pendopo.id", "citizen", NULL },
 	};
 	struct arena *a = arena_new(4096);

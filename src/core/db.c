@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TURN_SLOTS 64
+
 struct db_deferred {
 	void (*fn)(void *arg, int committed);
 	void *arg;
@@ -26,9 +28,11 @@ struct db {
 	int group_commit, syncing;
 	uint64_t committed, synced;
 	pthread_cond_t synced_cond;
-	/* writers' turns, first come first served (one_writer backends) */
+	/* writers' turns, first come first served (one_writer backends);
+	 * a waiter sleeps on the condition of its ticket's slot, so handing
+	 * the turn on wakes the next writer rather than all of them */
 	uint64_t turn_next, turn_now;
-	pthread_cond_t turn_cond;
+	pthread_cond_t turn_cond[TURN_SLOTS];
 	struct db_conn **idle;
 	int nidle, size;
 };
@@ -64,7 +68,8 @@ struct db *db_open(const char *url, int pool_size, char *err, size_t errlen)
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->freed, NULL);
 	pthread_cond_init(&db->synced_cond, NULL);
-	pthread_cond_init(&db->turn_cond, NULL);
+	for (int i = 0; i < TURN_SLOTS; i++)
+		pthread_cond_init(&db->turn_cond[i], NULL);
 	db->size = pool_size;
 	for (int i = 0; i < pool_size; i++) {
 		struct db_conn *c = be->connect(target, err, errlen);
@@ -96,7 +101,8 @@ void db_close(struct db *db)
 	pthread_mutex_destroy(&db->lock);
 	pthread_cond_destroy(&db->freed);
 	pthread_cond_destroy(&db->synced_cond);
-	pthread_cond_destroy(&db->turn_cond);
+	for (int i = 0; i < TURN_SLOTS; i++)
+		pthread_cond_destroy(&db->turn_cond[i]);
 	free(db->idle);
 	free(db->url);
 	free(db);
@@ -252,7 +258,7 @@ static void turn_take(struct db_conn *c)
 	pthread_mutex_lock(&db->lock);
 	uint64_t mine = db->turn_next++;
 	while (db->turn_now != mine)
-		pthread_cond_wait(&db->turn_cond, &db->lock);
+		pthread_cond_wait(&db->turn_cond[mine % TURN_SLOTS], &db->lock);
 	pthread_mutex_unlock(&db->lock);
 	c->holds_turn = 1;
 }
@@ -265,7 +271,7 @@ static void turn_give(struct db_conn *c)
 	c->holds_turn = 0;
 	pthread_mutex_lock(&db->lock);
 	db->turn_now++;
-	pthread_cond_broadcast(&db->turn_cond);
+	pthread_cond_broadcast(&db->turn_cond[db->turn_now % TURN_SLOTS]);
 	pthread_mutex_unlock(&db->lock);
 }
 

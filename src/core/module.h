@@ -44,7 +44,8 @@ struct field {
 	size_t max;		/* FT_STRING: max length in characters; 0 = 1000 */
 };
 
-#define RF_NO_TX 1u		/* writes: handler manages its own transaction */
+#define RF_NO_TX 1u		/* handler manages its own transactions (no write
+				 * transaction, and for GET no read snapshot) */
 #define RF_RAW_BODY 2u		/* body is not JSON: handler reads r->body_raw */
 
 struct route {

@@ -10,6 +10,10 @@
  * (level, nama_lc) index, then names containing q when q has three
  * characters or more - trigrams need three.  Both are ASCII
  * case-insensitive: nama_lc is the name with A-Z lowered.
+ *
+ * `pendopo serve` answers the public reads from its in-memory copy of the
+ * register instead (regions_index.h, app->regions), with the same bytes;
+ * the SQL below serves when there is none.
  */
 #include "regions.h"
 
@@ -24,6 +28,7 @@
 #include "csv.h"
 #include "http.h"
 #include "nik.h"
+#include "regions_index.h"
 #include "util.h"
 #include "validate.h"
 
@@ -35,12 +40,6 @@
 /* Above any UTF-8 text that starts with the same bytes: the upper end of
  * the range of names with a given prefix (U+10FFFF). */
 #define PREFIX_END "\xf4\x8f\xbf\xbf"
-
-static const char *level_name(int level)
-{
-	static const char *const names[] = { "province", "regency", "district", "village" };
-	return level >= 1 && level <= 4 ? names[level - 1] : "unknown";
-}
 
 /* Strict UTF-8 (no overlong forms, surrogates or code points past
  * U+10FFFF), so a stored name is always a valid JSON string. */
@@ -550,11 +549,9 @@ static json_t *region_json(const char *kode, const char *nama, int level)
 	/* Text from the register was checked as UTF-8 by the import. */
 	json_object_set_new(o, "kode", json_string_nocheck(kode));
 	json_object_set_new(o, "nama", json_string_nocheck(nama));
-	json_object_set_new(o, "level", json_string_nocheck(level_name(level)));
-	/* Village numbers starting with 1 are kelurahan (urban, run by the
-	 * regency), 2 desa, 3 desa adat - a desa under customary law. */
+	json_object_set_new(o, "level", json_string_nocheck(regions_level_name(level)));
 	if (level == 4)
-		json_object_set_new(o, "kind", json_string_nocheck(kode[9] == '1' ? "kelurahan" : "desa"));
+		json_object_set_new(o, "kind", json_string_nocheck(regions_village_kind(kode)));
 	return o;
 }
 
@@ -628,6 +625,15 @@ static int reply_db_error(struct req *r)
 	return reply_error(r, 500, "internal", "database error", NULL);
 }
 
+/* A body the index rendered, sent with the headers reply_json() gives. */
+static int reply_rendered(struct req *r, int rc, const char *body, size_t len)
+{
+	if (rc < 0)
+		return reply_error(r, 500, "internal", "out of memory", NULL);
+	reply_header(r, "Cache-Control", "no-store");
+	return reply_text(r, 200, "application/json; charset=utf-8", body, len);
+}
+
 /* GET /api/regions?q=&parent=&limit= */
 static int regions_list(struct req *r)
 {
@@ -666,6 +672,16 @@ static int regions_list(struct req *r)
 			return reply_error(r, 500, "internal", "out of memory", NULL);
 	}
 
+	if (r->app->regions) {
+		struct regions_query qr = { s.q, s.nchars, s.hi, parent, limit };
+		struct regions_snapshot *ix = regions_index_hold(r->app->regions);
+		char *body = NULL;
+		size_t len = 0;
+		int rc = regions_snapshot_list(ix, r->arena, &qr, &body, &len);
+		regions_index_drop(ix);
+		return reply_rendered(r, rc, body, len);
+	}
+
 	json_t *items = json_array();
 	long n;
 	if (q)
@@ -694,6 +710,15 @@ static int region_get(struct req *r)
 
 	if (!level)
 		return reply_error(r, 404, "not_found", "no region has this code", NULL);
+	if (r->app->regions) {
+		struct regions_snapshot *ix = regions_index_hold(r->app->regions);
+		char *body = NULL;
+		size_t len = 0;
+		int rc = regions_snapshot_region(ix, r->arena, kode, &body, &len);
+		regions_index_drop(ix);
+		return rc == 1 ? reply_error(r, 404, "not_found", "no region has this code", NULL)
+			       : reply_rendered(r, rc, body, len);
+	}
 	/* The region and all its ancestors in one query: they come back in
 	 * ord order, so province first and the region itself last. */
 	for (int l = 0; l < level; l++) {
@@ -737,7 +762,11 @@ static int site_get(struct req *r)
 {
 	const char *code = r->app->cfg.regency_code;
 	json_t *regency = json_null();
-	if (code) {
+	if (code && r->app->regions) {
+		struct regions_snapshot *ix = regions_index_hold(r->app->regions);
+		regency = json_pack("{s:s,s:s?}", "kode", code, "nama", regions_snapshot_nama(ix, code));
+		regions_index_drop(ix);
+	} else if (code) {
 		const char *nama = NULL;
 		if (regions_lookup(r->db, r->arena, code, &nama, NULL) < 0)
 			return reply_db_error(r);
@@ -785,8 +814,21 @@ static const struct migration regions_migrations[] = {
 	{ 0 },
 };
 
+/* A `pendopo import regions` into the database reaches a serving process
+ * here, within a tick (30 s): import is a separate command, so this
+ * process learns of it only from region_imports. */
+static void regions_tick(struct app *app)
+{
+	if (!app->regions)
+		return;		/* not serving, or serving from SQL */
+	struct db_conn *c = db_acquire(app->db);
+	regions_index_refresh(app->regions, c);
+	db_release(app->db, c);
+}
+
 const struct module regions_module = {
 	.name = "regions",
 	.routes = regions_routes,
 	.migrations = regions_migrations,
+	.tick = regions_tick,
 };

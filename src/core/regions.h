@@ -24,7 +24,9 @@ struct region {
 
 /* Replace the register with a CSV file whose header is "kode,nama", in
  * one transaction: on any bad row (with its line in err) nothing changes.
- * 0 ok with *rows set, -1 with err filled. */
+ * A process serving the database answers from the new register within
+ * 30 s, its next tick (regions_index.h).  0 ok with *rows set, -1 with
+ * err filled. */
 int regions_import_csv(struct db_conn *c, const char *path, long *rows, char *err, size_t errlen);
 
 /* 0 found (nama copied to a, either out may be NULL), 1 not found, <0 error. */

@@ -42,7 +42,7 @@ void regions_index_drop(struct regions_snapshot *s);
 struct regions_query {
 	const char *q;		/* lower-cased, or NULL: the children of parent */
 	size_t nchars;		/* characters in q */
-	const char *hi;		/* names in [q, hi) start with q */
+	const char *hi;		/* q and a bound: [q, hi) holds the names starting with q */
 	const char *parent;	/* a well-formed region code, or NULL */
 	long limit;		/* 1..100 */
 };

@@ -446,7 +446,7 @@ static void run_route(struct server *srv, struct conn_state *cs)
 	}
 	/* A read sees one consistent snapshot, and takes the database's
 	 * locks once rather than once per statement. */
-	if (!is_write(r->method) && db_read_begin(r->db) != DB_OK) {
+	if (!is_write(r->method) && !(route->flags & RF_NO_TX) && db_read_begin(r->db) != DB_OK) {
 		reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
 		return;
 	}

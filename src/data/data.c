@@ -2,8 +2,8 @@
  * PostgreSQL, the helpers its files share, and the command line.
  *
  * Handlers live by topic: catalog.c (datasets, resources, groups),
- * versions.c (imports, review, diff, reads), indicators.c, conflicts.c and
- * ckan.c (the CKAN Action API).
+ * versions.c (imports, review, diff, reads), indicators.c, conflicts.c,
+ * ckan.c (the CKAN Action API) and publish.c (other services' statistics).
  */
 #include "data.h"
 #include "satudata.h"
@@ -453,10 +453,19 @@ static const struct route data_routes[] = {
 	"CREATE INDEX data_conflicts_lookup ON data_conflicts (indicator_id, region, period);" \
 	"CREATE TABLE data_settings (name TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);"
 
+/* A service's publication (publish.c): its dataset and table once made,
+ * and when an instance last claimed its refresh. */
+#define PUBLICATIONS_SCHEMA(REF, C) \
+	"CREATE TABLE data_publications (id TEXT" C " NOT NULL PRIMARY KEY," \
+	" dataset_id " REF " REFERENCES data_datasets (id), resource_id " REF " REFERENCES data_resources (id)," \
+	" claimed_at TEXT);"
+
 static const struct migration data_migrations[] = {
 	{ 1, "satu data: catalogue, indicators, versions, observations, conflicts",
 	  DATA_SCHEMA("INTEGER PRIMARY KEY", "INTEGER", ""),
 	  DATA_SCHEMA("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BIGINT", " COLLATE \"C\"") },
+	{ 2, "satu data: services' published statistics",
+	  PUBLICATIONS_SCHEMA("INTEGER", ""), PUBLICATIONS_SCHEMA("BIGINT", " COLLATE \"C\"") },
 	{ 0 },
 };
 

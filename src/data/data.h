@@ -9,9 +9,12 @@
 #ifndef PENDOPO_DATA_H
 #define PENDOPO_DATA_H
 
+#include <jansson.h>
+
 #include "module.h"
 
 struct app;
+struct db_conn;
 
 extern const struct module data_module;
 
@@ -19,5 +22,41 @@ extern const struct module data_module;
  * and `pendopo data scan`.  RESOURCE is a resource id.  note is the
  * version's change note.  Returns the process exit code. */
 int data_command(struct app *app, int argc, char **argv, const char *note);
+
+/* ---- services publish their statistics (publish.c) ---------------------------- */
+
+/* A service's statistics as a table of the catalogue.  The dataset and its
+ * table are made by the first publication that has rows, with this
+ * metadata; after that the catalogue owns the metadata (the walidata may
+ * edit it), except the owner, which follows org. */
+struct data_publication {
+	const char *id;			/* stable, the service's own: "complaints.monthly" */
+	const char *name;		/* the dataset's URL name */
+	const char *title, *notes;
+	const char *org;		/* code of the owning unit */
+	const char *by;			/* credited with each version and in the audit trail */
+	const char *frequency, *concept, *unit, *region_level;	/* catalogue metadata, may be NULL */
+	const char *const *tags;	/* NULL-terminated, or NULL */
+	const char *resource;		/* the table's name */
+	const char *schema;		/* its Frictionless Table Schema, JSON text */
+	const char *period_field;	/* the schema's period column, or NULL */
+	const char *note;		/* every version's change note */
+};
+
+/* Claim the next refresh of publication id: 1 when no instance has
+ * claimed it within interval_s seconds of the service clock (the claim is
+ * now the caller's), 0 when not due, -1 on a database error.  Commits its
+ * own transaction: the claim holds even if the refresh then fails, so a
+ * failing refresh is retried an interval later, not on every tick. */
+int data_publish_claim(struct app *app, struct db_conn *c, const char *id, int interval_s);
+
+/* Publish rows (a JSON array of objects keyed by field name) as the
+ * publication's table: a new version through the CSV importer when they
+ * differ from the current one, published at once unless the dataset is
+ * priority data or the table has open conflicts.  Inside the caller's
+ * write transaction.  1 a version was recorded, 0 the rows were already
+ * current (or there is no dataset and no row), -1 on an error (logged;
+ * the caller rolls back). */
+int data_publish_table(struct app *app, struct db_conn *c, const struct data_publication *p, json_t *rows);
 
 #endif

@@ -3,7 +3,8 @@
  *
  * Tables: data_datasets, data_dataset_tags, data_dataset_groups,
  * data_groups, data_resources, data_mappings, data_indicators,
- * data_versions, data_rows, data_obs, data_conflicts, data_settings.
+ * data_versions, data_rows, data_obs, data_conflicts, data_settings,
+ * data_publications.
  * Rows and observations carry the version range [from_v, to_v) in which
  * they hold, so every version of a table can be read back exactly without
  * storing unchanged rows twice.
@@ -64,6 +65,7 @@ struct import_req {
 	void (*progress)(void *ctx, size_t bytes, long rows);
 	void *progress_ctx;
 	const char *now;		/* ISO UTC */
+	bool if_changed;		/* record nothing when the file equals the current version */
 };
 
 struct import_result {
@@ -76,9 +78,11 @@ struct import_result {
 
 /* Validate the CSV and, when it has no error at all, store it as the next
  * version of the table (status "submitted") and run the conflict checks.
- * Runs inside the caller's transaction; the caller rolls back unless 0.
- * 0 accepted; 1 rejected (errors filled); -1 on a database or read error
- * (err filled); -2 when the resource is not a table (err filled). */
+ * Runs inside the caller's transaction; the caller rolls back unless 0
+ * or 2.  0 accepted; 1 rejected (errors filled); 2 with rq->if_changed
+ * when the file holds exactly the rows of the current version (nothing
+ * recorded); -1 on a database or read error (err filled); -2 when the
+ * resource is not a table (err filled). */
 int data_import(struct db_conn *c, struct arena *a, const struct import_req *rq,
 		struct import_result *out, char *err, size_t errlen);
 

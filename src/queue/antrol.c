@@ -220,10 +220,8 @@ static int antrol_token(struct req *r)
 	token_new(token);
 	sha256_hex(token, strlen(token), token_hash);
 	int64_t now = app_now(r->app);
-	/* BPJS asks for the token with a GET, which the server answers from a
-	 * read snapshot; issuing a token is a write, so that snapshot ends. */
-	if (db_in_tx(r->db))
-		db_tx_commit(r->db);
+	/* BPJS asks for the token with a GET; the route is RF_NO_TX, so no
+	 * read snapshot is open and this write takes its own transaction. */
 	if (tx_begin(r))
 		return 0;
 	bool ok = db_exec(r->db, "DELETE FROM q_antrol_tokens WHERE user_id = ? AND expires_at <= ?", "ii", id, now) == DB_DONE &&
@@ -277,7 +275,9 @@ static int fktp_status(struct req *r)
 	return antrol_ok(r, out);
 }
 
-/* Book through either set; *v is the new visit. */
+/* Book through either set: the checks, then the number in a write
+ * transaction of its own (see queue_visit_check), then the visit as
+ * recorded in *v.  On failure the answer is set and -1 returned. */
 static int antrol_book(struct req *r, struct antrol_ctx *x, struct service *s, struct visit *v)
 {
 	const char *kodepoli = member(r, x->body, "kodepoli"), *date = member(r, x->body, "tanggalperiksa");
@@ -286,6 +286,8 @@ static int antrol_book(struct req *r, struct antrol_ctx *x, struct service *s, s
 	    find_poli(r, &x->f, kodepoli, s))
 		return -1;
 	struct queue_fail fail;
+	struct book_plan plan;
+	char code[BOOKING_CODE_LEN + 1];
 	struct book_in in = {
 		.f = &x->f, .s = s, .date = date, .hours = member(r, x->body, "jampraktek"),
 		.doctor_code = member(r, x->body, "kodedokter"), .nik = nik,
@@ -293,13 +295,19 @@ static int antrol_book(struct req *r, struct antrol_ctx *x, struct service *s, s
 		.norm = member(r, x->body, "norm"), .complaint = member(r, x->body, "keluhan"),
 		.channel = "mobile_jkn", .actor = &x->actor, .now = app_now(r->app),
 	};
+	if (queue_visit_check(r->db, r->arena, &in, &plan, &fail) != 0)
+		return antrol_fail(r, fail.pesan), -1;
 	if (tx_begin(r))
 		return -1;
-	if (queue_visit_book(r->db, r->arena, &in, v, &fail) != 0) {
+	if (queue_visit_take(r->db, r->arena, &in, &plan, code, &fail) != 0) {
 		antrol_fail(r, fail.pesan);
 		tx_end(r, false);
 		return -1;
 	}
+	if (db_tx_commit(r->db) != DB_OK)
+		return antrol_fail(r, "Data antrean gagal disimpan, silakan coba lagi"), -1;
+	if (queue_visit_find(r->db, r->arena, code, v) != DB_ROW)
+		return antrol_db_error(r), -1;
 	return 0;
 }
 
@@ -316,11 +324,9 @@ static int fktp_book(struct req *r)
 		if (line_json(r, &s, v.day, 0, out) != 0) {
 			json_decref(out);
 			antrol_db_error(r);
-			tx_end(r, false);
 		} else {
 			json_object_set_new(out, "keterangan", json_string(KETERANGAN));
 			antrol_ok(r, out);
-			tx_end(r, true);
 		}
 	}
 	antrol_end(&x);
@@ -462,7 +468,6 @@ static int fkrtl_book(struct req *r)
 		if (queue_visit_progress(r->db, r->arena, &v, app_now(r->app), &p) != 0 ||
 		    queue_session_counts(r->db, v.session_id, quota, left) != 0) {
 			antrol_db_error(r);
-			tx_end(r, false);
 		} else {
 			json_t *out = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:I}", "nomorantrean", v.label,
 						"angkaantrean", v.number, "kodebooking", v.code, "norm", v.norm ? v.norm : "",
@@ -471,7 +476,6 @@ static int fkrtl_book(struct req *r)
 			quota_members(out, quota, left);
 			json_object_set_new(out, "keterangan", json_string(KETERANGAN));
 			antrol_ok(r, out);
-			tx_end(r, true);
 		}
 	}
 	antrol_end(&x);

@@ -34,12 +34,16 @@ static int path_visit(struct req *r, struct visit *v, struct facility *f)
 	return 0;
 }
 
-/* {"booking": ...} with where it stands now. */
-static int reply_visit(struct req *r, int status, const struct facility *f, const struct visit *v, json_t *extra)
+/* {"booking": ...}, with where it stands now when live (a new booking
+ * answers with its booked time instead, and no count of its line). */
+static int reply_visit(struct req *r, int status, const struct facility *f, const struct visit *v, bool live,
+		       json_t *extra)
 {
 	struct progress p;
 	json_t *j = NULL;
-	if (queue_visit_progress(r->db, r->arena, v, app_now(r->app), &p) == 0)
+	if (!live)
+		j = queue_visit_json(r->db, r->arena, f, v, NULL);
+	else if (queue_visit_progress(r->db, r->arena, v, app_now(r->app), &p) == 0)
 		j = queue_visit_json(r->db, r->arena, f, v, &p);
 	if (!j) {
 		json_decref(extra);
@@ -73,14 +77,33 @@ static int find_service(struct req *r, const struct facility *f, const char *cod
 	return 0;
 }
 
+/* A walk-in number inside the request's transaction: the checks, the
+ * number, the visit as recorded.  On failure the reply is set, -1. */
+static int book_in_tx(struct req *r, const struct book_in *in, struct visit *v)
+{
+	struct book_plan plan;
+	struct queue_fail fail;
+	char code[BOOKING_CODE_LEN + 1];
+	if (queue_visit_check(r->db, r->arena, in, &plan, &fail) != 0 ||
+	    queue_visit_take(r->db, r->arena, in, &plan, code, &fail) != 0)
+		return queue_reply_fail(r, &fail), -1;
+	if (queue_visit_find(r->db, r->arena, code, v) != DB_ROW)
+		return queue_reply_db_error(r), -1;
+	return 0;
+}
+
 /* POST /api/queue/bookings {facility, service, date, session?, nik, card?,
- * phone?, complaint?} */
+ * phone?, complaint?}.  The checks read outside the write transaction;
+ * only taking the number holds the database's writer (see
+ * queue_visit_check). */
 int queue_booking_create(struct req *r)
 {
 	struct facility f;
 	struct service s;
 	struct visit v;
 	struct queue_fail fail;
+	struct book_plan plan;
+	char code[BOOKING_CODE_LEN + 1];
 	if (body_facility(r, &f) || find_service(r, &f, body_str(r, "service"), &s))
 		return 0;
 	const char *complaint = body_str(r, "complaint");
@@ -98,9 +121,19 @@ int queue_booking_create(struct req *r)
 		in.card = NULL;
 	if (in.phone && !*in.phone)
 		in.phone = NULL;
-	if (queue_visit_book(r->db, r->arena, &in, &v, &fail) != 0)
+	if (queue_visit_check(r->db, r->arena, &in, &plan, &fail) != 0)
 		return queue_reply_fail(r, &fail);
-	return reply_visit(r, 201, &f, &v, NULL);
+	if (db_tx_begin(r->db) != DB_OK)
+		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
+	if (queue_visit_take(r->db, r->arena, &in, &plan, code, &fail) != 0) {
+		db_tx_rollback(r->db);
+		return queue_reply_fail(r, &fail);
+	}
+	if (db_tx_commit(r->db) != DB_OK)
+		return reply_error(r, 503, "busy", "the booking could not be saved, please retry", NULL);
+	if (queue_visit_find(r->db, r->arena, code, &v) != DB_ROW)
+		return queue_reply_db_error(r);
+	return reply_visit(r, 201, &f, &v, false, NULL);
 }
 
 /* GET /api/queue/bookings/{code} */
@@ -110,7 +143,7 @@ int queue_booking_get(struct req *r)
 	struct facility f;
 	if (path_visit(r, &v, &f))
 		return 0;
-	return reply_visit(r, 200, &f, &v, NULL);
+	return reply_visit(r, 200, &f, &v, true, NULL);
 }
 
 /* POST /api/queue/bookings/{code}/cancel {reason?} */
@@ -125,9 +158,9 @@ int queue_booking_cancel(struct req *r)
 	if (reason && *reason && !queue_text_ok(reason))
 		return reply_error(r, 400, "invalid", "reason must be one line of text", "reason");
 	if (queue_visit_cancel(r->db, r->arena, &f, &v, reason && *reason ? reason : NULL, &r->caller,
-			 app_now(r->app), &fail) != 0)
+			       app_now(r->app), &fail) != 0)
 		return queue_reply_fail(r, &fail);
-	return reply_visit(r, 200, &f, &v, NULL);
+	return reply_visit(r, 200, &f, &v, true, NULL);
 }
 
 static const char *ticket_url(struct req *r, const struct visit *v)
@@ -200,7 +233,6 @@ int queue_walkin_create(struct req *r)
 	struct facility f;
 	struct service s;
 	struct visit v;
-	struct queue_fail fail;
 	if (queue_path_facility(r, &f) || queue_require_staff(r, &f) || find_service(r, &f, body_str(r, "service"), &s))
 		return 0;
 	const char *priority = body_str(r, "priority");
@@ -220,9 +252,9 @@ int queue_walkin_create(struct req *r)
 		in.card = NULL;
 	if (in.phone && !*in.phone)
 		in.phone = NULL;
-	if (queue_visit_book(r->db, r->arena, &in, &v, &fail) != 0)
-		return queue_reply_fail(r, &fail);
-	return reply_visit(r, 201, &f, &v, NULL);
+	if (book_in_tx(r, &in, &v) != 0)
+		return 0;
+	return reply_visit(r, 201, &f, &v, true, NULL);
 }
 
 /* POST /api/queue/facilities/{fc}/checkin {code, priority?}: the QR read at
@@ -250,6 +282,6 @@ int queue_checkin(struct req *r)
 		return queue_reply_db_error(r);
 	if (queue_visit_checkin(r->db, r->arena, &f, &v, body_str(r, "priority"), &r->caller, app_now(r->app), &late, &fail))
 		return queue_reply_fail(r, &fail);
-	return reply_visit(r, 200, &f, &v, json_pack("{s:b, s:s?}", "late", late,
+	return reply_visit(r, 200, &f, &v, true, json_pack("{s:b, s:s?}", "late", late,
 						      "message", late ? "late: placed at the end of the line" : NULL));
 }

@@ -415,14 +415,22 @@ int queue_counter_call(struct req *r)
 	run = queue_fair_run_after(picked_priority ? FAIR_PRIORITY : FAIR_NORMAL, (int)run);
 
 	struct current cur;
-	if (db_exec(r->db, "UPDATE q_lines SET normal_run = ? WHERE service_id = ? AND day = ?", "iis", run, s.id, day) != DB_DONE ||
-	    db_exec(r->db, "UPDATE q_counters SET entry_id = ?, updated_at = ? WHERE id = ?", "iii", pick, now, k.id) != DB_DONE ||
-	    current_read(r->db, r->arena, pick, &cur) != DB_ROW)
+	if (db_exec(r->db, "UPDATE q_counters SET entry_id = ?, updated_at = ? WHERE id = ?", "iii", pick, now, k.id) != DB_DONE ||
+	    current_read(r->db, r->arena, pick, &cur) != DB_ROW ||
+	    db_exec(r->db, "UPDATE q_lines SET normal_run = ?, called_label = ? WHERE service_id = ? AND day = ?",
+		    "isis", run, cur.label, s.id, day) != DB_DONE)
 		return queue_reply_db_error(r);
-	if (s.kind == SVC_POLI && cur.visit_service_id == s.id &&
-	    db_exec(r->db, "UPDATE q_visits SET poli_called_at = ? WHERE id = ? AND poli_called_at IS NULL",
-		    "ii", now, cur.visit_id) != DB_DONE)
-		return queue_reply_db_error(r);
+	/* The first call to the poli the patient booked takes them out of
+	 * that poli's line, as its session counts. */
+	if (s.kind == SVC_POLI && cur.visit_service_id == s.id) {
+		if (db_exec(r->db, "UPDATE q_visits SET poli_called_at = ? WHERE id = ? AND poli_called_at IS NULL",
+			    "ii", now, cur.visit_id) != DB_DONE)
+			return queue_reply_db_error(r);
+		if (db_changes(r->db) == 1 &&
+		    db_exec(r->db, "UPDATE q_sessions SET called = called + 1 WHERE id = "
+				   "(SELECT session_id FROM q_visits WHERE id = ?)", "i", cur.visit_id) != DB_DONE)
+			return queue_reply_db_error(r);
+	}
 	if ((task_called(s.kind) && queue_visit_task(r->db, cur.visit_id, task_called(s.kind), now)) ||
 	    counter_audit(r, &k, "queue.call", json_pack("{s:s, s:s, s:b}", "label", cur.label, "service", s.code,
 							    "specific", label != NULL)) ||
@@ -445,6 +453,15 @@ static int counter_current(struct req *r, struct counter *k, struct facility *f,
 	    queue_service_find_id(r->db, r->arena, cur->service_id, s) != DB_ROW)
 		return queue_reply_db_error(r), -1;
 	return 0;
+}
+
+/* A visit that ends (no-show, or finished) before its poli ever called it
+ * leaves that poli's line: its session counts it as gone. */
+static int visit_gone(struct req *r, int64_t visit_id)
+{
+	return db_exec(r->db, "UPDATE q_sessions SET gone = gone + 1 WHERE id = "
+			      "(SELECT session_id FROM q_visits WHERE id = ? AND poli_called_at IS NULL)",
+		       "i", visit_id) == DB_DONE ? 0 : -1;
 }
 
 /* Close the counter's entry with status, free the counter. */
@@ -489,7 +506,7 @@ int queue_counter_skip(struct req *r)
 				   arena_printf(r->arena, "call %s again first: %d of %d recalls made", cur.label,
 						cur.recalls, f.max_recalls), NULL);
 	int64_t now = app_now(r->app);
-	if (entry_close(r, &k, &cur, "noshow", now) ||
+	if (entry_close(r, &k, &cur, "noshow", now) || visit_gone(r, cur.visit_id) ||
 	    db_exec(r->db, "UPDATE q_visits SET status = 'noshow', ended_at = ? WHERE id = ?", "ii", now, cur.visit_id) != DB_DONE ||
 	    queue_visit_task(r->db, cur.visit_id, 99, now) ||
 	    counter_audit(r, &k, "queue.skip", json_pack("{s:s, s:s}", "label", cur.label, "service", s.code)) ||
@@ -553,7 +570,7 @@ int queue_counter_finish(struct req *r)
 	if (counter_current(r, &k, &f, &cur, &s))
 		return 0;
 	int64_t now = app_now(r->app);
-	if (entry_close(r, &k, &cur, "done", now) ||
+	if (entry_close(r, &k, &cur, "done", now) || visit_gone(r, cur.visit_id) ||
 	    db_exec(r->db, "UPDATE q_visits SET status = 'done', ended_at = ? WHERE id = ?", "ii", now, cur.visit_id) != DB_DONE ||
 	    (task_left(s.kind) && queue_visit_task(r->db, cur.visit_id, task_left(s.kind), now)) ||
 	    counter_audit(r, &k, "queue.finish", json_pack("{s:s, s:s}", "label", cur.label, "service", s.code)) ||

@@ -72,9 +72,37 @@ int queue_require_manager(struct req *r, const struct facility *f)
 
 /* ---- the end-of-day sweep ---------------------------------------------------------- */
 
-/* Bookings of days gone by that nobody checked in, and patients left in a
- * line when the day ended, are no-shows (BPJS task 99).  Each statement's
- * conditions make a second run, or a run on another instance, a no-op. */
+/* Close one session of a day gone by: bookings nobody checked in, and
+ * patients never called to their poli, are no-shows (BPJS task 99); those
+ * called there but never finished are done.  Its conditions make a second
+ * run, or a run on another instance, a no-op. */
+static int sweep_session(struct db_conn *c, int64_t session_id, int64_t service_id, const char *day, int64_t now)
+{
+	if (db_tx_begin(c) != DB_OK)
+		return -1;
+	int ok = db_exec(c, "UPDATE q_sessions SET gone = gone + (SELECT count(*) FROM q_visits WHERE service_id = ?"
+			    " AND day = ? AND session_id = ? AND status IN ('booked', 'checked_in') AND poli_called_at IS NULL)"
+			    " WHERE id = ? AND swept = 0", "isii", service_id, day, session_id, session_id) == DB_DONE &&
+		 db_exec(c, "INSERT INTO q_tasks (visit_id, task, at) SELECT id, 99, ? FROM q_visits"
+			    " WHERE service_id = ? AND day = ? AND session_id = ? AND status IN ('booked', 'checked_in')"
+			    " AND poli_called_at IS NULL ON CONFLICT (visit_id, task) DO NOTHING",
+			 "iisi", now, service_id, day, session_id) == DB_DONE &&
+		 db_exec(c, "UPDATE q_visits SET status = 'noshow', ended_at = ? WHERE service_id = ? AND day = ? AND"
+			    " session_id = ? AND status IN ('booked', 'checked_in') AND poli_called_at IS NULL",
+			 "iisi", now, service_id, day, session_id) == DB_DONE &&
+		 db_exec(c, "UPDATE q_visits SET status = 'done', ended_at = ? WHERE service_id = ? AND day = ? AND"
+			    " session_id = ? AND status = 'checked_in'", "iisi", now, service_id, day, session_id) == DB_DONE &&
+		 db_exec(c, "UPDATE q_entries SET status = 'noshow', finished_at = ? WHERE status = 'waiting' AND"
+			    " visit_id IN (SELECT id FROM q_visits WHERE service_id = ? AND day = ? AND session_id = ?)",
+			 "iisi", now, service_id, day, session_id) == DB_DONE &&
+		 db_exec(c, "UPDATE q_sessions SET swept = 1 WHERE id = ?", "i", session_id) == DB_DONE;
+	if (!ok || db_tx_commit(c) != DB_OK) {
+		db_tx_rollback(c);
+		return -1;
+	}
+	return 0;
+}
+
 static void queue_tick(struct app *app)
 {
 	int32_t today;
@@ -84,22 +112,29 @@ static void queue_tick(struct app *app)
 	queue_wib_split(now, &today, &minute);
 	date_format(today, day);
 	struct db_conn *c = db_acquire(app->db);
-	if (db_tx_begin(c) != DB_OK) {
-		db_release(app->db, c);
-		return;
+	struct {
+		int64_t id, service_id;
+		char day[11];
+	} past[64];
+	size_t n = 0;
+	struct db_stmt *st = db_query(c, "SELECT x.id, s.service_id, x.day FROM q_sessions x"
+					 " JOIN q_schedules s ON s.id = x.schedule_id"
+					 " WHERE x.swept = 0 AND x.day < ? ORDER BY x.day LIMIT 64", "s", day);
+	int rc = st ? DB_ROW : DB_ERROR;
+	while (st && (rc = db_step(st)) == DB_ROW) {
+		past[n].id = db_col_int(st, 0);
+		past[n].service_id = db_col_int(st, 1);
+		snprintf(past[n].day, sizeof(past[n].day), "%s", db_col_text(st, 2));
+		n++;
 	}
-	int ok = db_exec(c, "INSERT INTO q_tasks (visit_id, task, at) SELECT id, 99, ? FROM q_visits"
-			    " WHERE day < ? AND status IN ('booked', 'checked_in') ON CONFLICT (visit_id, task) DO NOTHING",
-			 "is", now, day) == DB_DONE &&
-		 db_exec(c, "UPDATE q_visits SET status = 'noshow', ended_at = ? WHERE day < ? AND"
-			    " status IN ('booked', 'checked_in')", "is", now, day) == DB_DONE &&
-		 db_exec(c, "UPDATE q_entries SET status = 'noshow', finished_at = ? WHERE day < ? AND"
-			    " status = 'waiting'", "is", now, day) == DB_DONE;
-	if (!ok || db_tx_commit(c) != DB_OK) {
+	db_done(st);
+	for (size_t i = 0; rc == DB_DONE && i < n; i++)
+		if (sweep_session(c, past[i].id, past[i].service_id, past[i].day, now) != 0)
+			rc = DB_ERROR;
+	if (rc != DB_DONE)
 		fprintf(stderr, "pendopo: queue: end-of-day sweep: %s\n", db_errmsg(c));
-		db_tx_rollback(c);
-	}
 	db_release(app->db, c);
+	queue_stats_publish(app);
 }
 
 /* ---- routes -------------------------------------------------------------------------- */
@@ -244,7 +279,7 @@ static const struct route queue_routes[] = {
 	{ "POST", "/api/queue/facilities/{fc}/checkin", queue_checkin, DESK, checkin_fields, 0 },
 	{ "GET", "/api/queue/facilities/{fc}/stats", queue_stats, ROLE_STAFF, NULL, 0 },
 	{ "GET", "/api/queue/facilities/{fc}/stats.csv", queue_stats_csv, ROLE_STAFF, NULL, 0 },
-	{ "POST", "/api/queue/bookings", queue_booking_create, ROLE_PUBLIC, booking_fields, 0 },
+	{ "POST", "/api/queue/bookings", queue_booking_create, ROLE_PUBLIC, booking_fields, RF_NO_TX },
 	{ "GET", "/api/queue/bookings/{code}", queue_booking_get, ROLE_PUBLIC, NULL, 0 },
 	{ "POST", "/api/queue/bookings/{code}/cancel", queue_booking_cancel, ROLE_PUBLIC, cancel_fields, 0 },
 	{ "GET", "/api/queue/bookings/{code}/ticket.pdf", queue_booking_pdf, ROLE_PUBLIC, NULL, 0 },
@@ -331,10 +366,47 @@ static const struct route queue_routes[] = {
 	" task INTEGER NOT NULL CHECK (task IN (1, 2, 3, 4, 5, 6, 7, 99)), at " BIG " NOT NULL," \
 	" PRIMARY KEY (visit_id, task));"
 
+/* Reads that must not grow with the day, and writes that must stay small.
+ * Every index on q_visits is written by every booking, and on SQLite a
+ * booking's cost is mostly the pages its commit appends to the log: the
+ * facility and status indexes go (queries reach visits through their
+ * services, the sweep through the sessions not yet swept), and the person
+ * indexes leave out rows without a NIK or card.  A session counts the
+ * visits that left its line - cancelled, called to their poli, or gone
+ * without being called (no-show, finished elsewhere) - so a line's length
+ * is read from its sessions rather than counted, and the line's row keeps
+ * the label called last. */
+#define LEANER_READS \
+	"DROP INDEX q_visits_facility;" \
+	"DROP INDEX q_visits_status;" \
+	"DROP INDEX q_visits_nik;" \
+	"DROP INDEX q_visits_card;" \
+	"DROP INDEX q_visits_line;" \
+	"CREATE UNIQUE INDEX q_visits_nik ON q_visits (service_id, day, nik)" \
+	" WHERE status <> 'cancelled' AND nik IS NOT NULL;" \
+	"CREATE UNIQUE INDEX q_visits_card ON q_visits (service_id, day, card)" \
+	" WHERE status <> 'cancelled' AND card IS NOT NULL;" \
+	"CREATE INDEX q_visits_line ON q_visits (service_id, day, line_key, status, poli_called_at);" \
+	"CREATE INDEX q_entries_finished ON q_entries (service_id, day, finished_at) WHERE finished_at IS NOT NULL;" \
+	"ALTER TABLE q_sessions ADD COLUMN swept INTEGER NOT NULL DEFAULT 0;" \
+	"ALTER TABLE q_sessions ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;" \
+	"ALTER TABLE q_sessions ADD COLUMN called INTEGER NOT NULL DEFAULT 0;" \
+	"ALTER TABLE q_sessions ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;" \
+	"UPDATE q_sessions SET" \
+	" cancelled = (SELECT count(*) FROM q_visits v WHERE v.session_id = q_sessions.id AND v.status = 'cancelled')," \
+	" called = (SELECT count(*) FROM q_visits v WHERE v.session_id = q_sessions.id AND v.status <> 'cancelled'" \
+	" AND v.poli_called_at IS NOT NULL)," \
+	" gone = (SELECT count(*) FROM q_visits v WHERE v.session_id = q_sessions.id" \
+	" AND v.status IN ('done', 'noshow') AND v.poli_called_at IS NULL);" \
+	"CREATE INDEX q_sessions_unswept ON q_sessions (day) WHERE swept = 0;" \
+	"ALTER TABLE q_lines ADD COLUMN called_label TEXT;"
+
 static const struct migration queue_migrations[] = {
 	{ 1, "Simantri facilities, sessions, visits, lines and counters",
 	  QUEUE_SCHEMA("id INTEGER PRIMARY KEY", "INTEGER"),
 	  QUEUE_SCHEMA("id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BIGINT") },
+	{ 2, "line lengths kept on sessions; leaner visit indexes; end-of-day sweep by session",
+	  LEANER_READS, LEANER_READS },
 	{ 0 },
 };
 

@@ -107,7 +107,7 @@ void queue_booking_window(const struct booking_window *w, int32_t day, int64_t *
 }
 
 enum fair_pick queue_fair_next(const struct fair_policy *p, bool has_normal, int64_t normal_key,
-			 bool has_priority, int64_t priority_key, int run)
+			       bool has_priority, int64_t priority_key, int run)
 {
 	if (!has_normal)
 		return has_priority ? FAIR_PRIORITY : FAIR_NONE;
@@ -126,7 +126,7 @@ int queue_fair_run_after(enum fair_pick pick, int run)
 }
 
 size_t queue_fair_order(const struct fair_policy *p, const struct waiting *w, size_t n, int run,
-		  size_t *out, size_t max)
+			size_t *out, size_t max)
 {
 	size_t in = 0, ip = 0, k = 0;
 	for (;;) {
@@ -137,7 +137,7 @@ size_t queue_fair_order(const struct fair_policy *p, const struct waiting *w, si
 		if (k == max)
 			break;
 		enum fair_pick pick = queue_fair_next(p, in < n, in < n ? w[in].key : 0,
-						ip < n, ip < n ? w[ip].key : 0, run);
+						      ip < n, ip < n ? w[ip].key : 0, run);
 		if (pick == FAIR_NONE)
 			break;
 		out[k++] = pick == FAIR_NORMAL ? in++ : ip++;

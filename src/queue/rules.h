@@ -72,7 +72,7 @@ struct fair_policy {
 };
 enum fair_pick { FAIR_NONE, FAIR_NORMAL, FAIR_PRIORITY };
 enum fair_pick queue_fair_next(const struct fair_policy *p, bool has_normal, int64_t normal_key,
-			 bool has_priority, int64_t priority_key, int run);
+			       bool has_priority, int64_t priority_key, int run);
 /* The run after calling pick. */
 int queue_fair_run_after(enum fair_pick pick, int run);
 
@@ -84,7 +84,7 @@ struct waiting {
  * into w, run is the current run.  Returns how many were written (at most
  * max). */
 size_t queue_fair_order(const struct fair_policy *p, const struct waiting *w, size_t n, int run,
-		  size_t *out, size_t max);
+			size_t *out, size_t max);
 
 /* Mean of the service times in seconds (the day's latest), or fallback_s
  * when there are none yet. */

@@ -103,37 +103,36 @@ int queue_facilities_list(struct req *r)
 	struct db_stmt *st = db_query(r->db, "SELECT code FROM q_facilities ORDER BY type DESC, code", "");
 	if (!st)
 		return queue_reply_db_error(r);
+	/* A regency has a few dozen facilities. */
 	const char *codes[512];
 	size_t n = 0;
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW && n < sizeof(codes) / sizeof(codes[0]))
 		codes[n++] = arena_strdup(r->arena, db_col_text(st, 0));
 	db_done(st);
-	if (rc < 0)
-		return queue_reply_db_error(r);
 	json_t *items = json_array();
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; rc >= 0 && i < n; i++) {
 		struct facility f;
-		if (queue_facility_find(r->db, r->arena, codes[i], &f) != DB_ROW)
+		if (queue_facility_find(r->db, r->arena, codes[i], &f) != DB_ROW) {
+			rc = DB_ERROR;
 			break;
+		}
 		json_t *polis = json_array();
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o}", "code", f.code, "name", f.name,
+						       "type", f.type, "polis", polis));
 		st = db_query(r->db, "SELECT code, name FROM q_services WHERE facility_id = ? AND kind = 'poli' AND "
 				     "active = 1 ORDER BY name", "i", f.id);
+		rc = st ? DB_ROW : DB_ERROR;
 		while (st && (rc = db_step(st)) == DB_ROW)
 			json_array_append_new(polis, json_pack("{s:s, s:s}", "code", db_col_text(st, 0),
 							       "name", db_col_text(st, 1)));
 		db_done(st);
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o}", "code", f.code, "name", f.name,
-						       "type", f.type, "polis", polis));
-		if (!st || rc != DB_DONE)
-			break;
-		if (i + 1 == n)
-			return reply_json(r, 200, json_pack("{s:o}", "items", items));
 	}
-	if (n == 0)
-		return reply_json(r, 200, json_pack("{s:o}", "items", items));
-	json_decref(items);
-	return queue_reply_db_error(r);
+	if (rc < 0) {
+		json_decref(items);
+		return queue_reply_db_error(r);
+	}
+	return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
 /* GET /api/queue/facilities/{fc}: set-up, services, doctors, sessions and
@@ -511,8 +510,9 @@ int queue_closure_create(struct req *r)
 	if (rc != DB_ROW)
 		return queue_reply_db_error(r);
 
-	struct db_stmt *st = db_query(r->db, "SELECT code FROM q_visits WHERE facility_id = ? AND day = ? AND "
-					     "status = 'booked' AND (CAST(? AS BIGINT) = 0 OR service_id = ?)",
+	struct db_stmt *st = db_query(r->db, "SELECT v.code FROM q_services s JOIN q_visits v ON v.service_id = s.id"
+					     " WHERE s.facility_id = ? AND v.day = ? AND v.status = 'booked'"
+					     " AND (CAST(? AS BIGINT) = 0 OR s.id = ?)",
 				      "isii", f.id, date, s.id, s.id);
 	const char *codes[4096];
 	size_t n = 0;

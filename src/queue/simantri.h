@@ -6,8 +6,8 @@
  *
  * A visit is one patient's booking or walk-in number for one poli on one
  * date; while it is at the facility it has one open entry in the line of
- * the service it waits for (registration, the poli, the pharmacy).  Every
- * operation here runs inside the caller's transaction and leaves the
+ * the service it waits for (registration, the poli, the pharmacy).  The
+ * operations that write run inside the caller's transaction and leave the
  * rollback to it on failure.
  */
 #ifndef PENDOPO_QUEUE_SIMANTRI_H
@@ -97,7 +97,7 @@ struct queue_fail {
 int queue_facility_find(struct db_conn *c, struct arena *a, const char *code, struct facility *f);
 int queue_facility_find_id(struct db_conn *c, struct arena *a, int64_t id, struct facility *f);
 int queue_service_find(struct db_conn *c, struct arena *a, int64_t facility_id, const char *code,
-		 struct service *s);
+		       struct service *s);
 int queue_service_find_id(struct db_conn *c, struct arena *a, int64_t id, struct service *s);
 /* The first stage of a visit at the facility: its registration service
  * when it has one, else 0 (patients go straight to the poli). */
@@ -108,18 +108,18 @@ int queue_kind_parse(const char *s, enum service_kind *k);
 /* The active sessions of a poli on a date, by start time, with what is
  * left of each quota.  0 ok, -1 error. */
 int queue_sessions_of_day(struct db_conn *c, struct arena *a, int64_t service_id, int32_t day,
-		    struct session **out, size_t *n);
+			  struct session **out, size_t *n);
 /* Is the facility (or this poli) closed on day: a national holiday, cuti
  * bersama when the facility closes then, or an ad-hoc closure.  1 closed
  * with the reason in *reason, 0 open, -1 error. */
 int queue_day_closed(struct db_conn *c, struct arena *a, const struct facility *f, int64_t service_id,
-	       int32_t day, const char **reason);
+		     int32_t day, const char **reason);
 
 int queue_visit_find(struct db_conn *c, struct arena *a, const char *code, struct visit *v);
 /* The live booking of a BPJS card (or, when card is NULL, of a NIK) at a
  * poli on a date. */
 int queue_visit_find_person(struct db_conn *c, struct arena *a, int64_t service_id, const char *day,
-		      const char *card, const char *nik, struct visit *v);
+			    const char *card, const char *nik, struct visit *v);
 
 /* ---- visits ----------------------------------------------------------------- */
 
@@ -150,24 +150,39 @@ struct progress {
 	const char *counter;		/* counter name when called */
 };
 
-/* Book (or issue a walk-in number).  0 with *v the new visit; -1 with
- * *fail; the caller rolls back.  Walk-ins are checked in at once. */
-int queue_visit_book(struct db_conn *c, struct arena *a, const struct book_in *in, struct visit *v,
-	       struct queue_fail *fail);
+/* A booking in two steps.  queue_visit_check only reads: the service
+ * takes bookings, the date is not past, not closed and (online) inside
+ * the booking window, the NIK and card are valid, the session exists, and
+ * the person has no live booking there yet.  It turns the common refusals
+ * into clear messages and may run before the write transaction, so the
+ * database's one writer waits for none of it.  queue_visit_take, inside the
+ * write transaction, takes a number from the session's quota and records
+ * the visit (walk-ins are checked in at once); the quota counter and the
+ * unique indexes decide there, whatever the checks saw.  Both return 0, or
+ * -1 with *fail (the caller then rolls back). */
+struct book_plan {
+	int32_t day;
+	struct session session;
+	const char *priority;
+};
+int queue_visit_check(struct db_conn *c, struct arena *a, const struct book_in *in, struct book_plan *plan,
+		      struct queue_fail *fail);
+int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *in, const struct book_plan *plan,
+		     char code[BOOKING_CODE_LEN + 1], struct queue_fail *fail);
 /* Cancel a booking that has not been served yet, freeing its slot. */
 int queue_visit_cancel(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
-		 const char *reason, const struct caller *actor, int64_t now, struct queue_fail *fail);
+		       const char *reason, const struct caller *actor, int64_t now, struct queue_fail *fail);
 /* Check in on arrival (the QR at a kiosk, or an officer).  priority may
  * flag "disabled" or "pregnant"; *late says the patient was put at the end
  * of the line for coming late. */
 int queue_visit_checkin(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
-		  const char *priority, const struct caller *actor, int64_t now, bool *late,
-		  struct queue_fail *fail);
+			const char *priority, const struct caller *actor, int64_t now, bool *late,
+			struct queue_fail *fail);
 int queue_visit_progress(struct db_conn *c, struct arena *a, const struct visit *v, int64_t now,
-		   struct progress *p);
+			 struct progress *p);
 /* A visit as the ticket page and the booking answer show it. */
 json_t *queue_visit_json(struct db_conn *c, struct arena *a, const struct facility *f,
-		   const struct visit *v, const struct progress *p);
+			 const struct visit *v, const struct progress *p);
 /* Record a BPJS task time (1..7, 99) once: the first time counts. */
 int queue_visit_task(struct db_conn *c, int64_t visit_id, int task, int64_t at);
 
@@ -178,12 +193,12 @@ int queue_session_counts(struct db_conn *c, int64_t session_id, int quota[4], in
 /* The line of a poli on a date: visits booked or in progress, and those
  * not yet called to the poli; the label called last. */
 int queue_line_counts(struct db_conn *c, struct arena *a, int64_t service_id, const char *day,
-		int64_t schedule_id, int *total, int *waiting, const char **called);
+		      int64_t schedule_id, int *total, int *waiting, const char **called);
 
 /* The average service time of a service today (moving average of the
  * day's latest finished patients), and how many counters are open on it. */
 int queue_service_pace(struct db_conn *c, const struct service *s, const char *day, int *average_s,
-		 int *counters);
+		       int *counters);
 
 /* Tell display boards and ticket pages: topic public/queue/<facility>/<service>. */
 int queue_publish(struct db_conn *c, struct arena *a, const char *facility_code,
@@ -192,7 +207,7 @@ int queue_publish(struct db_conn *c, struct arena *a, const char *facility_code,
 /* ---- small shared helpers ------------------------------------------------- */
 
 void queue_fail_set(struct queue_fail *fail, int status, const char *code, const char *field,
-	      const char *message, const char *pesan);
+		    const char *message, const char *pesan);
 int queue_reply_fail(struct req *r, const struct queue_fail *fail);
 int queue_reply_db_error(struct req *r);
 /* "2026-11-30T01:40:00Z" for an epoch, in a. */
@@ -259,5 +274,7 @@ char *queue_qr_svg(const char *text, size_t *len);
 
 /* Demo data (demo.c) and the end-of-day sweep (queue.c). */
 int queue_demo_load(struct app *app, struct db_conn *c);
+/* The monthly statistics into Satu Data, at most hourly (publish.c). */
+void queue_stats_publish(struct app *app);
 
 #endif

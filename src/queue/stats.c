@@ -81,8 +81,8 @@ static int stats_load(struct req *r, const struct facility *f, const char *from,
 		" sum(CASE WHEN v.walkin = 0 THEN 1 ELSE 0 END), sum(CASE WHEN v.walkin = 1 THEN 1 ELSE 0 END),"
 		" sum(CASE WHEN v.status = 'cancelled' THEN 1 ELSE 0 END), sum(CASE WHEN v.status = 'noshow' THEN 1 ELSE 0 END),"
 		" sum(CASE WHEN v.status = 'done' THEN 1 ELSE 0 END), sum(CASE WHEN v.channel = 'mobile_jkn' THEN 1 ELSE 0 END)"
-		" FROM q_visits v JOIN q_services s ON s.id = v.service_id"
-		" WHERE v.facility_id = ? AND v.day >= ? AND v.day <= ? GROUP BY v.day, s.code, s.name",
+		" FROM q_services s JOIN q_visits v ON v.service_id = s.id"
+		" WHERE s.facility_id = ? AND v.day >= ? AND v.day <= ? GROUP BY v.day, s.code, s.name",
 		"iss", f->id, from, to);
 	int rc = st ? DB_ROW : DB_ERROR;
 	while (st && (rc = db_step(st)) == DB_ROW) {

@@ -40,7 +40,7 @@ static int64_t col_int_or(struct db_stmt *st, int i, int64_t def)
 }
 
 void queue_fail_set(struct queue_fail *fail, int status, const char *code, const char *field,
-	      const char *message, const char *pesan)
+		    const char *message, const char *pesan)
 {
 	fail->status = status;
 	fail->code = code;
@@ -189,7 +189,7 @@ static int service_read(struct arena *a, struct db_stmt *st, struct service *s)
 }
 
 int queue_service_find(struct db_conn *c, struct arena *a, int64_t facility_id, const char *code,
-		 struct service *s)
+		       struct service *s)
 {
 	return service_read(a, db_query(c, SERVICE_SELECT "WHERE facility_id = ? AND code = ?", "is",
 					facility_id, code), s);
@@ -213,7 +213,7 @@ int queue_registration_service(struct db_conn *c, int64_t facility_id, int64_t *
 /* ---- sessions and closures ---------------------------------------------------- */
 
 int queue_sessions_of_day(struct db_conn *c, struct arena *a, int64_t service_id, int32_t day,
-		    struct session **out, size_t *n)
+			  struct session **out, size_t *n)
 {
 	char date[11];
 	date_format(day, date);
@@ -261,7 +261,7 @@ int queue_sessions_of_day(struct db_conn *c, struct arena *a, int64_t service_id
 }
 
 int queue_day_closed(struct db_conn *c, struct arena *a, const struct facility *f, int64_t service_id,
-	       int32_t day, const char **reason)
+		     int32_t day, const char **reason)
 {
 	struct holidays h;
 	enum holiday_kind kind;
@@ -348,7 +348,7 @@ int queue_visit_find(struct db_conn *c, struct arena *a, const char *code, struc
 }
 
 int queue_visit_find_person(struct db_conn *c, struct arena *a, int64_t service_id, const char *day,
-		      const char *card, const char *nik, struct visit *v)
+			    const char *card, const char *nik, struct visit *v)
 {
 	if (card)
 		return visit_read(a, db_query(c, VISIT_SELECT "WHERE v.service_id = ? AND v.day = ? AND "
@@ -385,14 +385,13 @@ int queue_session_counts(struct db_conn *c, int64_t session_id, int quota[4], in
 }
 
 int queue_line_counts(struct db_conn *c, struct arena *a, int64_t service_id, const char *day,
-		int64_t schedule_id, int *total, int *waiting, const char **called)
+		      int64_t schedule_id, int *total, int *waiting, const char **called)
 {
 	struct db_stmt *st = db_query(c,
-		"SELECT count(*), COALESCE(sum(CASE WHEN v.status IN ('booked', 'checked_in') AND"
-		" v.poli_called_at IS NULL THEN 1 ELSE 0 END), 0)"
-		" FROM q_visits v JOIN q_sessions x ON x.id = v.session_id"
-		" WHERE v.service_id = ? AND v.day = ? AND v.status <> 'cancelled'"
-		" AND (CAST(? AS BIGINT) = 0 OR x.schedule_id = ?)",
+		"SELECT COALESCE(sum(x.last_number - x.cancelled), 0),"
+		" COALESCE(sum(x.last_number - x.cancelled - x.called - x.gone), 0)"
+		" FROM q_schedules s JOIN q_sessions x ON x.schedule_id = s.id"
+		" WHERE s.service_id = ? AND x.day = ? AND (CAST(? AS BIGINT) = 0 OR s.id = ?)",
 		"isii", service_id, day, schedule_id, schedule_id);
 	if (!st)
 		return -1;
@@ -405,9 +404,7 @@ int queue_line_counts(struct db_conn *c, struct arena *a, int64_t service_id, co
 	if (rc != DB_ROW)
 		return -1;
 	*called = NULL;
-	st = db_query(c, "SELECT v.label FROM q_entries e JOIN q_visits v ON v.id = e.visit_id"
-			 " WHERE e.service_id = ? AND e.day = ? AND e.call_seq IS NOT NULL"
-			 " ORDER BY e.call_seq DESC LIMIT 1", "is", service_id, day);
+	st = db_query(c, "SELECT called_label FROM q_lines WHERE service_id = ? AND day = ?", "is", service_id, day);
 	if (!st)
 		return -1;
 	rc = db_step(st);
@@ -418,7 +415,7 @@ int queue_line_counts(struct db_conn *c, struct arena *a, int64_t service_id, co
 }
 
 int queue_service_pace(struct db_conn *c, const struct service *s, const char *day, int *average_s,
-		 int *counters)
+		       int *counters)
 {
 	int times[10];
 	size_t n = 0;
@@ -455,7 +452,8 @@ int queue_publish(struct db_conn *c, struct arena *a, const char *facility_code,
 /* ---- booking -------------------------------------------------------------------- */
 
 /* The quota counters, one statement per share: taking a slot and giving
- * it back.  The WHERE ... > 0 is what makes a full session refuse. */
+ * it back (a cancellation, which the session also counts).  The
+ * WHERE ... > 0 is what makes a full session refuse. */
 static const char *const take_sql[4] = {
 	"UPDATE q_sessions SET left_jkn_online = left_jkn_online - 1, last_number = last_number + 1"
 	" WHERE schedule_id = ? AND day = ? AND left_jkn_online > 0 RETURNING id, last_number",
@@ -468,10 +466,10 @@ static const char *const take_sql[4] = {
 };
 
 static const char *const give_back_sql[4] = {
-	"UPDATE q_sessions SET left_jkn_online = left_jkn_online + 1 WHERE id = ?",
-	"UPDATE q_sessions SET left_jkn_walkin = left_jkn_walkin + 1 WHERE id = ?",
-	"UPDATE q_sessions SET left_non_online = left_non_online + 1 WHERE id = ?",
-	"UPDATE q_sessions SET left_non_walkin = left_non_walkin + 1 WHERE id = ?",
+	"UPDATE q_sessions SET left_jkn_online = left_jkn_online + 1, cancelled = cancelled + 1 WHERE id = ?",
+	"UPDATE q_sessions SET left_jkn_walkin = left_jkn_walkin + 1, cancelled = cancelled + 1 WHERE id = ?",
+	"UPDATE q_sessions SET left_non_online = left_non_online + 1, cancelled = cancelled + 1 WHERE id = ?",
+	"UPDATE q_sessions SET left_non_walkin = left_non_walkin + 1, cancelled = cancelled + 1 WHERE id = ?",
 };
 
 /* Ten characters from an alphabet without 0/O and 1/I: 50 bits, read
@@ -512,7 +510,7 @@ static int check_person(struct db_conn *c, struct arena *a, const struct book_in
 		enum nik_error e = nik_check(in->nik, regions_exists_cb, c, &info);
 		if (e != NIK_OK) {
 			queue_fail_set(fail, 400, "invalid", "nik", nik_error_message(e),
-				 arena_printf(a, "NIK tidak valid (%s)", e == NIK_BAD_LENGTH ? "harus 16 digit" :
+				       arena_printf(a, "NIK tidak valid (%s)", e == NIK_BAD_LENGTH ? "harus 16 digit" :
 					      e == NIK_BAD_DATE ? "tanggal lahir tidak sesuai" :
 					      e == NIK_BAD_SERIAL ? "nomor urut 0000" : "kode wilayah tidak dikenal"));
 			return -1;
@@ -521,12 +519,12 @@ static int check_person(struct db_conn *c, struct arena *a, const struct book_in
 	}
 	if (in->card && !bpjs_card_valid(in->card)) {
 		queue_fail_set(fail, 400, "invalid", "card", "the BPJS card number must be exactly 13 digits",
-			 "Nomor kartu BPJS harus 13 digit");
+			       "Nomor kartu BPJS harus 13 digit");
 		return -1;
 	}
 	if (in->phone && !phone_ok(in->phone)) {
 		queue_fail_set(fail, 400, "invalid", "phone", "phone must be 8 to 15 digits, optionally after a +",
-			 "Nomor HP harus 8 sampai 15 digit");
+			       "Nomor HP harus 8 sampai 15 digit");
 		return -1;
 	}
 	return 0;
@@ -545,7 +543,7 @@ static int pick_session(struct db_conn *c, struct arena *a, const struct book_in
 		return fail_db(c, fail);
 	if (in->hours && queue_hours_parse(in->hours, &start, &end) != 0) {
 		queue_fail_set(fail, 400, "invalid", "hours", "practice hours must be written HH:MM-HH:MM",
-			 "Format jam praktek tidak sesuai (HH:MM-HH:MM)");
+			       "Format jam praktek tidak sesuai (HH:MM-HH:MM)");
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -566,18 +564,18 @@ static int pick_session(struct db_conn *c, struct arena *a, const struct book_in
 	}
 	if (n == 0)
 		queue_fail_set(fail, 409, "no_session", "date",
-			 arena_printf(a, "%s has no practice session on this date", in->s->name),
-			 arena_printf(a, "Tidak ada jadwal praktek %s pada tanggal tersebut", in->s->name));
+			       arena_printf(a, "%s has no practice session on this date", in->s->name),
+			       arena_printf(a, "Tidak ada jadwal praktek %s pada tanggal tersebut", in->s->name));
 	else if (in->walkin && !in->schedule_id)
 		queue_fail_set(fail, 409, "session_over", NULL, "today's sessions have ended",
-			 "Jadwal praktek hari ini sudah selesai");
+			       "Jadwal praktek hari ini sudah selesai");
 	else if (!in->schedule_id && !in->hours)
 		queue_fail_set(fail, 400, "invalid", "session", "choose one of the sessions of that date",
-			 "Pilih salah satu jadwal praktek pada tanggal tersebut");
+			       "Pilih salah satu jadwal praktek pada tanggal tersebut");
 	else
 		queue_fail_set(fail, 400, "invalid", in->hours ? "hours" : "session",
-			 "no such practice session on that date",
-			 "Jadwal dokter atau jam praktek tidak ditemukan pada tanggal tersebut");
+			       "no such practice session on that date",
+			       "Jadwal dokter atau jam praktek tidak ditemukan pada tanggal tersebut");
 	return -1;
 }
 
@@ -590,7 +588,7 @@ static int check_date(struct db_conn *c, struct arena *a, const struct book_in *
 	int minute;
 	if (date_parse(in->date, day) != 0) {
 		queue_fail_set(fail, 400, "invalid", "date", "date must be a calendar date written YYYY-MM-DD",
-			 "Format tanggal tidak sesuai, seharusnya YYYY-MM-DD");
+			       "Format tanggal tidak sesuai, seharusnya YYYY-MM-DD");
 		return -1;
 	}
 	queue_wib_split(in->now, &today, &minute);
@@ -600,7 +598,7 @@ static int check_date(struct db_conn *c, struct arena *a, const struct book_in *
 	}
 	if (in->walkin && *day != today) {
 		queue_fail_set(fail, 400, "invalid", "date", "walk-in numbers are for today only",
-			 "Nomor antrean langsung hanya untuk hari ini");
+			       "Nomor antrean langsung hanya untuk hari ini");
 		return -1;
 	}
 	const char *reason;
@@ -609,8 +607,8 @@ static int check_date(struct db_conn *c, struct arena *a, const struct book_in *
 		return fail_db(c, fail);
 	if (closed) {
 		queue_fail_set(fail, 409, "closed", "date",
-			 arena_printf(a, "%s is closed on %s: %s", in->s->name, in->date, reason),
-			 arena_printf(a, "%s tutup pada %s: %s", in->s->name, in->date, reason));
+			       arena_printf(a, "%s is closed on %s: %s", in->s->name, in->date, reason),
+			       arena_printf(a, "%s tutup pada %s: %s", in->s->name, in->date, reason));
 		return -1;
 	}
 	if (in->walkin)
@@ -627,12 +625,12 @@ static int check_date(struct db_conn *c, struct arena *a, const struct book_in *
 		date_format(wday, wdate);
 		if (in->now < opens)
 			queue_fail_set(fail, 409, "not_open_yet", "date",
-				 arena_printf(a, "booking for %s opens on %s at %s WIB", in->date, wdate, when),
-				 arena_printf(a, "Pendaftaran untuk %s baru dibuka %s pukul %s WIB", in->date, wdate, when));
+				       arena_printf(a, "booking for %s opens on %s at %s WIB", in->date, wdate, when),
+				       arena_printf(a, "Pendaftaran untuk %s baru dibuka %s pukul %s WIB", in->date, wdate, when));
 		else
 			queue_fail_set(fail, 409, "booking_closed", "date",
-				 arena_printf(a, "booking for %s closed on %s at %s WIB", in->date, wdate, when),
-				 arena_printf(a, "Pendaftaran untuk %s sudah ditutup %s pukul %s WIB", in->date, wdate, when));
+				       arena_printf(a, "booking for %s closed on %s at %s WIB", in->date, wdate, when),
+				       arena_printf(a, "Pendaftaran untuk %s sudah ditutup %s pukul %s WIB", in->date, wdate, when));
 		return -1;
 	}
 	return 0;
@@ -641,8 +639,8 @@ static int check_date(struct db_conn *c, struct arena *a, const struct book_in *
 static int fail_duplicate(struct arena *a, const struct book_in *in, struct queue_fail *fail)
 {
 	queue_fail_set(fail, 409, "already_booked", "nik",
-		 arena_printf(a, "this person already has a number at %s on %s", in->s->name, in->date),
-		 arena_printf(a, "Peserta sudah terdaftar di %s pada tanggal %s", in->s->name, in->date));
+		       arena_printf(a, "this person already has a number at %s on %s", in->s->name, in->date),
+		       arena_printf(a, "Peserta sudah terdaftar di %s pada tanggal %s", in->s->name, in->date));
 	return -1;
 }
 
@@ -680,49 +678,65 @@ static int publish_line(struct db_conn *c, struct arena *a, const struct facilit
 			     json_pack("{s:s, s:s, s:s?}", "type", what, "service", s.code, "label", label));
 }
 
-int queue_visit_book(struct db_conn *c, struct arena *a, const struct book_in *in, struct visit *v,
-	       struct queue_fail *fail)
+int queue_visit_check(struct db_conn *c, struct arena *a, const struct book_in *in, struct book_plan *plan,
+		      struct queue_fail *fail)
 {
-	int32_t day;
 	bool elderly;
-	struct session s;
-
 	if (in->s->kind != SVC_POLI || !in->s->active) {
 		queue_fail_set(fail, 400, "invalid", "service", "this service takes no bookings",
-			 "Poli tidak menerima pendaftaran");
+			       "Poli tidak menerima pendaftaran");
 		return -1;
 	}
-	if (check_date(c, a, in, &day, fail) || check_person(c, a, in, day, &elderly, fail) ||
-	    pick_session(c, a, in, day, &s, fail))
+	if (check_date(c, a, in, &plan->day, fail) || check_person(c, a, in, plan->day, &elderly, fail) ||
+	    pick_session(c, a, in, plan->day, &plan->session, fail))
 		return -1;
-	if (in->walkin && in->now >= queue_wib_epoch(day, s.end_min)) {
+	if (in->walkin && in->now >= queue_wib_epoch(plan->day, plan->session.end_min)) {
 		queue_fail_set(fail, 409, "session_over", "session", "this session has ended", "Jadwal praktek ini sudah selesai");
 		return -1;
 	}
-
-	/* A clear message for the common case; the unique indexes decide. */
+	plan->priority = in->priority ? in->priority : elderly ? "elderly" : NULL;
+	if (!in->nik && !in->card)
+		return 0;
+	/* Two lookups, one per unique index, rather than an OR that would
+	 * read the whole day. */
 	int64_t dup;
-	int rc = in->nik || in->card
-		 ? db_query_int(c, &dup, "SELECT count(*) FROM q_visits WHERE service_id = ? AND day = ? AND "
-					 "status <> 'cancelled' AND (nik = ? OR card = ?)",
-				"isss", in->s->id, in->date, in->nik, in->card)
-		 : (dup = 0, DB_ROW);
+	int rc = db_query_int(c, &dup,
+		"SELECT (SELECT count(*) FROM q_visits WHERE service_id = ? AND day = ? AND nik = ? AND status <> 'cancelled')"
+		" + (SELECT count(*) FROM q_visits WHERE service_id = ? AND day = ? AND card = ? AND status <> 'cancelled')",
+		"ississ", in->s->id, in->date, in->nik, in->s->id, in->date, in->card);
 	if (rc != DB_ROW)
 		return fail_db(c, fail);
-	if (dup)
-		return fail_duplicate(a, in, fail);
+	return dup ? fail_duplicate(a, in, fail) : 0;
+}
+
+int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *in, const struct book_plan *plan,
+		     char code[BOOKING_CODE_LEN + 1], struct queue_fail *fail)
+{
+	const struct session *s = &plan->session;
+	/* A closure recorded since the checks: its transaction cancelled the
+	 * bookings it could see, so none may come after it. */
+	int64_t closed;
+	int rc = db_query_int(c, &closed, "SELECT count(*) FROM q_closures WHERE facility_id = ? AND day = ? AND "
+					  "(service_id IS NULL OR service_id = ?)", "isi", in->f->id, in->date, in->s->id);
+	if (rc != DB_ROW)
+		return fail_db(c, fail);
+	if (closed) {
+		queue_fail_set(fail, 409, "closed", "date", arena_printf(a, "%s is closed on %s", in->s->name, in->date),
+			       arena_printf(a, "%s tutup pada %s", in->s->name, in->date));
+		return -1;
+	}
 
 	/* The session's counters exist from its first booking on. */
 	rc = db_exec(c, "INSERT INTO q_sessions (schedule_id, day, left_jkn_online, left_jkn_walkin,"
 			" left_non_online, left_non_walkin, last_number)"
 			" SELECT id, CAST(? AS TEXT), quota_jkn_online, quota_jkn_walkin, quota_non_online,"
 			" quota_non_walkin, 0 FROM q_schedules WHERE id = ?"
-			" ON CONFLICT (schedule_id, day) DO NOTHING", "si", in->date, s.schedule_id);
+			" ON CONFLICT (schedule_id, day) DO NOTHING", "si", in->date, s->schedule_id);
 	if (rc != DB_DONE)
 		return fail_db(c, fail);
 
 	enum bucket b = bucket_of(in->card != NULL, in->walkin);
-	struct db_stmt *st = db_query(c, take_sql[b], "is", s.schedule_id, in->date);
+	struct db_stmt *st = db_query(c, take_sql[b], "is", s->schedule_id, in->date);
 	if (!st)
 		return fail_db(c, fail);
 	int64_t session_id = 0, number = 0;
@@ -736,26 +750,25 @@ int queue_visit_book(struct db_conn *c, struct arena *a, const struct book_in *i
 		const char *share = in->walkin ? "walk-in" : "online";
 		const char *kind = in->card ? "JKN" : "non-JKN";
 		char hours[12];
-		queue_minute_format(s.start_min, hours);
+		queue_minute_format(s->start_min, hours);
 		queue_fail_set(fail, 409, "quota_full", "session",
-			 arena_printf(a, "quota full: no %s %s numbers left for %s on %s (session %s)",
+			       arena_printf(a, "quota full: no %s %s numbers left for %s on %s (session %s)",
 				      share, kind, in->s->name, in->date, hours),
-			 arena_printf(a, "Kuota %s %s %s pada %s (jam %s) sudah penuh",
+			       arena_printf(a, "Kuota %s %s %s pada %s (jam %s) sudah penuh",
 				      in->walkin ? "langsung" : "online", kind, in->s->name, in->date, hours));
 		return -1;
 	}
 	if (rc != DB_ROW)
 		return rc == DB_BUSY ? (queue_fail_set(fail, 503, "busy", NULL, "the database is busy, please retry",
-						 "Sistem sedang sibuk, silakan coba lagi"), -1) : fail_db(c, fail);
+						       "Sistem sedang sibuk, silakan coba lagi"), -1) : fail_db(c, fail);
 
-	char code[BOOKING_CODE_LEN + 1], label[QUEUE_LABEL_MAX];
+	char label[QUEUE_LABEL_MAX];
 	booking_code(code);
 	if (queue_label(label, sizeof(label), in->s->prefix ? in->s->prefix : "A", (int)number) < 0)
 		return fail_oom(fail);
 	/* The booked slot: the session's start plus one average service
 	 * time per number before this one.  It orders the poli's line. */
-	int64_t slot = queue_wib_epoch(day, s.start_min) + (number - 1) * (int64_t)in->s->avg_service_min * 60;
-	const char *priority = in->priority ? in->priority : elderly ? "elderly" : NULL;
+	int64_t slot = queue_wib_epoch(plan->day, s->start_min) + (number - 1) * (int64_t)in->s->avg_service_min * 60;
 	int64_t user_id = in->actor && in->actor->user_id && !in->walkin ? in->actor->user_id : 0;
 	int64_t id;
 	rc = db_query_int(c, &id,
@@ -765,7 +778,7 @@ int queue_visit_book(struct db_conn *c, struct arena *a, const struct book_in *i
 		" RETURNING id",
 		"siiisisssssssbbsiiii", code, in->f->id, in->s->id, session_id, in->date, number, label,
 		in->nik, in->card, in->phone, in->norm, in->complaint, in->channel, in->card != NULL,
-		in->walkin, priority, slot, slot, user_id, in->now);
+		in->walkin, plan->priority, slot, slot, user_id, in->now);
 	if (rc == DB_CONSTRAINT)
 		return fail_duplicate(a, in, fail);
 	if (rc != DB_ROW)
@@ -776,19 +789,19 @@ int queue_visit_book(struct db_conn *c, struct arena *a, const struct book_in *i
 	rc = audit_append(c, in->actor, in->walkin ? "queue.walkin" : "queue.book",
 			  arena_printf(a, "visit:%s", code), details);
 	json_decref(details);
-	if (rc != 0 || queue_visit_find(c, a, code, v) != DB_ROW)
+	if (rc != 0)
 		return fail_db(c, fail);
 	if (!in->walkin)
 		return 0;
 
+	struct visit v;
 	int64_t stage;
-	if (db_exec(c, "UPDATE q_visits SET status = 'checked_in', checkin_at = ? WHERE id = ?", "ii",
-		    in->now, v->id) != DB_DONE ||
-	    enter_first_stage(c, v, v->line_key, in->now, &stage) != 0 ||
-	    publish_line(c, a, in->f, stage, "joined", v->label) != 0)
+	if (queue_visit_find(c, a, code, &v) != DB_ROW ||
+	    db_exec(c, "UPDATE q_visits SET status = 'checked_in', checkin_at = ? WHERE id = ?", "ii",
+		    in->now, v.id) != DB_DONE ||
+	    enter_first_stage(c, &v, v.line_key, in->now, &stage) != 0 ||
+	    publish_line(c, a, in->f, stage, "joined", v.label) != 0)
 		return fail_db(c, fail);
-	v->status = "checked_in";
-	v->checkin_at = in->now;
 	return 0;
 }
 
@@ -811,7 +824,7 @@ static int open_entry(struct db_conn *c, struct arena *a, int64_t visit_id, int6
 }
 
 int queue_visit_cancel(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
-		 const char *reason, const struct caller *actor, int64_t now, struct queue_fail *fail)
+		       const char *reason, const struct caller *actor, int64_t now, struct queue_fail *fail)
 {
 	int32_t today;
 	int minute;
@@ -822,12 +835,12 @@ int queue_visit_cancel(struct db_conn *c, struct arena *a, const struct facility
 	}
 	if (v->poli_called_at || (strcmp(v->status, "booked") != 0 && strcmp(v->status, "checked_in") != 0)) {
 		queue_fail_set(fail, 409, "conflict", NULL, "this visit has been served and can no longer be cancelled",
-			 "Pasien sudah dilayani, antrean tidak dapat dibatalkan");
+			       "Pasien sudah dilayani, antrean tidak dapat dibatalkan");
 		return -1;
 	}
 	if (v->day_n < today) {
 		queue_fail_set(fail, 409, "conflict", NULL, "this booking's date has passed",
-			 "Tanggal periksa sudah lewat");
+			       "Tanggal periksa sudah lewat");
 		return -1;
 	}
 	int64_t entry = 0;
@@ -837,7 +850,7 @@ int queue_visit_cancel(struct db_conn *c, struct arena *a, const struct facility
 		return fail_db(c, fail);
 	if (rc == DB_ROW && strcmp(entry_status, "called") == 0) {
 		queue_fail_set(fail, 409, "conflict", NULL, "the patient is being served at a counter",
-			 "Pasien sedang dilayani di loket");
+			       "Pasien sedang dilayani di loket");
 		return -1;
 	}
 	if (db_exec(c, "UPDATE q_visits SET status = 'cancelled', note = ?, ended_at = ? WHERE id = ? AND "
@@ -845,7 +858,7 @@ int queue_visit_cancel(struct db_conn *c, struct arena *a, const struct facility
 		return fail_db(c, fail);
 	if (db_changes(c) != 1) {
 		queue_fail_set(fail, 409, "conflict", NULL, "this booking changed meanwhile; reload it",
-			 "Antrean berubah, silakan muat ulang");
+			       "Antrean berubah, silakan muat ulang");
 		return -1;
 	}
 	if ((entry && db_exec(c, "UPDATE q_entries SET status = 'cancelled', finished_at = ? WHERE id = ?", "ii",
@@ -870,8 +883,8 @@ static bool priority_reason_ok(const char *p)
 }
 
 int queue_visit_checkin(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
-		  const char *priority, const struct caller *actor, int64_t now, bool *late,
-		  struct queue_fail *fail)
+			const char *priority, const struct caller *actor, int64_t now, bool *late,
+			struct queue_fail *fail)
 {
 	int32_t today;
 	int minute;
@@ -880,32 +893,32 @@ int queue_visit_checkin(struct db_conn *c, struct arena *a, const struct facilit
 	*late = false;
 	if (priority && !priority_reason_ok(priority)) {
 		queue_fail_set(fail, 400, "invalid", "priority", "priority must be elderly, disabled or pregnant",
-			 "Prioritas harus lansia, disabilitas atau ibu hamil");
+			       "Prioritas harus lansia, disabilitas atau ibu hamil");
 		return -1;
 	}
 	if (strcmp(v->status, "booked") != 0) {
 		bool in = strcmp(v->status, "checked_in") == 0;
 		queue_fail_set(fail, 409, in ? "already_checked_in" : v->status,
-			 NULL, in ? "already checked in" : arena_printf(a, "this booking is %s", v->status),
-			 in ? "Sudah check-in" : strcmp(v->status, "cancelled") == 0 ? "Antrean sudah dibatalkan"
-			 : "Antrean sudah selesai");
+			       NULL, in ? "already checked in" : arena_printf(a, "this booking is %s", v->status),
+			       in ? "Sudah check-in" : strcmp(v->status, "cancelled") == 0 ? "Antrean sudah dibatalkan"
+			       : "Antrean sudah selesai");
 		return -1;
 	}
 	if (v->day_n != today) {
 		queue_fail_set(fail, 409, "not_today", NULL, arena_printf(a, "this booking is for %s", v->day),
-			 arena_printf(a, "Antrean ini untuk tanggal %s", v->day));
+			       arena_printf(a, "Antrean ini untuk tanggal %s", v->day));
 		return -1;
 	}
 	int64_t start = queue_wib_epoch(v->day_n, v->start_min), end = queue_wib_epoch(v->day_n, v->end_min);
 	if (now < start - (int64_t)f->checkin_early_min * 60) {
 		queue_minute_format(v->start_min - f->checkin_early_min, when);
 		queue_fail_set(fail, 409, "too_early", NULL, arena_printf(a, "check-in opens at %s WIB", when),
-			 arena_printf(a, "Check-in dibuka pukul %s WIB", when));
+			       arena_printf(a, "Check-in dibuka pukul %s WIB", when));
 		return -1;
 	}
 	if (now >= end) {
 		queue_fail_set(fail, 409, "session_over", NULL, "this booking's session has ended",
-			 "Jadwal praktek untuk antrean ini sudah selesai");
+			       "Jadwal praktek untuk antrean ini sudah selesai");
 		return -1;
 	}
 	int64_t key = v->line_key;
@@ -917,8 +930,8 @@ int queue_visit_checkin(struct db_conn *c, struct arena *a, const struct facilit
 		queue_minute_format(m, booked);
 		if (f->late_refuse) {
 			queue_fail_set(fail, 409, "late", NULL,
-				 arena_printf(a, "too late: the booked time was %s WIB; please take a walk-in number", booked),
-				 arena_printf(a, "Terlambat: jadwal Anda pukul %s WIB; silakan ambil nomor antrean langsung", booked));
+				       arena_printf(a, "too late: the booked time was %s WIB; please take a walk-in number", booked),
+				       arena_printf(a, "Terlambat: jadwal Anda pukul %s WIB; silakan ambil nomor antrean langsung", booked));
 			return -1;
 		}
 		/* Late: the end of the line as it stands. */
@@ -957,14 +970,14 @@ int queue_visit_checkin(struct db_conn *c, struct arena *a, const struct facilit
 /* ---- progress and the ticket ------------------------------------------------------- */
 
 int queue_visit_progress(struct db_conn *c, struct arena *a, const struct visit *v, int64_t now,
-		   struct progress *p)
+			 struct progress *p)
 {
 	struct service s;
+	int counters;
 	memset(p, 0, sizeof(*p));
 	if (queue_service_find_id(c, a, v->service_id, &s) != DB_ROW ||
-	    queue_service_pace(c, &s, v->day, &p->average_s, &p->total) != 0)
+	    queue_service_pace(c, &s, v->day, &p->average_s, &counters) != 0)
 		return -1;
-	int counters = p->total;
 	if (queue_line_counts(c, a, v->service_id, v->day, 0, &p->total, &p->waiting, &p->called) != 0)
 		return -1;
 	bool in_line = !v->poli_called_at && (strcmp(v->status, "booked") == 0 || strcmp(v->status, "checked_in") == 0);
@@ -996,7 +1009,7 @@ int queue_visit_progress(struct db_conn *c, struct arena *a, const struct visit 
 }
 
 json_t *queue_visit_json(struct db_conn *c, struct arena *a, const struct facility *f,
-		   const struct visit *v, const struct progress *p)
+			 const struct visit *v, const struct progress *p)
 {
 	struct service s;
 	char start[6], end[6], est[6];
@@ -1046,7 +1059,10 @@ json_t *queue_visit_json(struct db_conn *c, struct arena *a, const struct facili
 		json_decref(j);
 		return NULL;
 	}
-	if (p) {
+	if (!p) {
+		json_object_set_new(j, "estimated_at", json_string(queue_iso_time(a, v->est_at)));
+		json_object_set_new(j, "estimated_time", json_string(est));
+	} else {
 		json_t *line = json_pack("{s:i, s:i, s:s?, s:i}", "total", p->total, "waiting", p->waiting,
 					 "called", p->called, "average_service_s", p->average_s);
 		json_object_set_new(j, "line", line);

@@ -21,7 +21,7 @@ const FAIR = 'PKM-ADIL';
 const nik = (n, born = '010190') => `330301${born}${String(n).padStart(4, '0')}`;
 
 describe('queue', () => {
-  let srv, admin, officer, anon;
+  let srv, admin, officer, anon, burstCode;
   const counters = {};
 
   async function facility(code, name, services, schedules) {
@@ -94,6 +94,7 @@ describe('queue', () => {
     assert.deepEqual(new Set(ok.map((r) => r.json.booking.label)).size, 50);
     assert.ok(ok.every((r) => /^A-0\d\d$/.test(r.json.booking.label)));
     assert.ok(ok.every((r) => r.json.booking.code.length === 10));
+    burstCode = ok[0].json.booking.code;
     for (const r of refused) {
       assertError(r, 409, 'quota_full', 'session');
       assert.match(r.json.error.message, /quota full/);
@@ -204,6 +205,7 @@ describe('queue', () => {
     assert.equal(checkin.json.late, false);
     assert.equal(checkin.json.booking.status, 'checked_in');
     assert.equal(checkin.json.booking.now.service, 'REG');
+    assert.deepEqual([checkin.json.booking.line.total, checkin.json.booking.line.waiting], [1, 1]);
     assertError(await officer.post(`/api/queue/facilities/${FC}/checkin`, { code }), 409, 'already_checked_in');
 
     const events = await openEvents(srv.url, `public/queue/${FC}/`);
@@ -228,6 +230,8 @@ describe('queue', () => {
 
     const poli = await officer.post(`${counter(FC, 'UMU')}/call`, {});
     assert.equal(poli.json.counter.current.label, b.json.booking.label);
+    const called = (await anon.get(`/api/queue/bookings/${code}`)).json.booking;
+    assert.deepEqual([called.line.total, called.line.waiting, called.line.called], [1, 0, b.json.booking.label]);
     const board = await anon.get(`/api/queue/facilities/${FC}/board`);
     assert.equal(board.json.counters.find((k) => k.service === 'UMU').label, b.json.booking.label);
     assert.equal((await officer.post(`${counter(FC, 'UMU')}/transfer`, { service: 'FAR' })).status, 200);
@@ -318,5 +322,19 @@ describe('queue', () => {
     const r = await book({ date: '2026-12-04', nik: nik(5000, '170845') });
     assert.equal(r.status, 201);
     assert.equal(r.json.booking.priority, 'elderly');
+  });
+
+  it('the end-of-day sweep records bookings nobody came for as no-shows', async () => {
+    const before = (await anon.get(`/api/queue/bookings/${burstCode}`)).json.booking;
+    assert.equal(before.status, 'booked');
+    srv.cli(['tick', '--clock', '2026-12-03T01:00:00Z']);
+    const after = (await anon.get(`/api/queue/bookings/${burstCode}`)).json.booking;
+    assert.equal(after.status, 'noshow');
+    assert.ok(after.tasks['99']);
+    assert.equal(after.line.waiting, 0);
+    srv.cli(['tick', '--clock', '2026-12-03T01:00:00Z']);          // a second run changes nothing
+    // that day: the 50 of the morning and the one afternoon booking left
+    assert.deepEqual((await anon.get(`/api/queue/bookings/${burstCode}`)).json.booking.line, after.line);
+    assert.equal(after.line.total, 51);
   });
 });

@@ -3,7 +3,9 @@
 // hands it to the OPD in the officer console; the OPD answers with a
 // template; the visitor rates it through the secret link; the public page
 // and the statistics show it without the reporter's name. The map works
-// without tiles (no network in tests).
+// without tiles (no network in tests). An admin adds a category on the
+// settings page and the citizen form offers it; a new complaint appears in
+// an open officer console without a reload.
 //
 //   node --test tests/e2e/complaints.test.mjs
 import { test, before, after } from 'node:test';
@@ -61,10 +63,10 @@ async function open(viewport = { width: 1280, height: 900 }) {
   return { context, page, problems };
 }
 
-async function login(page, email) {
+async function login(page, email, password = PASSWORD) {
   await page.goto('/login.html');
   await page.getByLabel('Email atau nomor HP').fill(email);
-  await page.getByLabel('Kata sandi', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Masuk' }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
@@ -166,4 +168,53 @@ test('file with photo and pin → disposition → answer → rating → public w
   assert.ok(!(await page.content()).includes('siti.pelapor'), 'nor the email');
   assert.deepEqual(visitor.problems, []);
   for (const c of [citizen, desk, opd, visitor]) await c.context.close();
+});
+
+test('settings page: a new category reaches the citizen form; a new complaint reaches an open console live', async () => {
+  const admin = await open();
+  let page = admin.page;
+  await login(page, 'admin@demo.pendopo.id', 'Demo-Pendopo-2026');
+  await page.goto('/officer/complaints.html');
+  await page.getByRole('link', { name: 'Pengaturan dan templat' }).click();
+  await page.waitForURL('**/officer/complaints-admin.html');
+  await page.locator('#settings-form [name="days.answered"]').waitFor();
+  assert.equal(await page.locator('#settings-form [name="days.answered"]').inputValue(), '10', 'the auto-close window');
+
+  await page.getByRole('button', { name: 'Tambah kategori' }).click();
+  const form = page.locator('#category-form');
+  await form.locator('[name=code]').fill('POHON');
+  await form.locator('[name=name]').fill('Pohon tumbang');
+  await form.locator('[name=name_en]').fill('Fallen trees');
+  await form.locator('[name=unit]').selectOption('DLH');
+  await form.getByRole('button', { name: 'Tambah rute' }).click();
+  await form.locator('.route-district').selectOption({ label: 'Kemangkon' });
+  await form.locator('.route-unit').selectOption('DINHUB');
+  await form.getByRole('button', { name: 'Simpan' }).click();
+  const row = page.locator('#category-table tr[data-code="POHON"]');
+  await row.waitFor();
+  assert.match(await row.textContent(), /Kemangkon → /, 'the district route is listed');
+  await page.screenshot({ path: join(SHOTS, 'complaint-settings-1280x900.png'), fullPage: true });
+  assert.deepEqual(admin.problems, []);
+
+  // The citizen form offers it at once.
+  const citizen = await open({ width: 390, height: 844 });
+  page = citizen.page;
+  await page.goto('/complaints/new.html');
+  await page.getByLabel('Kategori').locator('option[value="POHON"]').waitFor({ state: 'attached' });
+  assert.deepEqual(citizen.problems, []);
+
+  // The verifier's console is open; a complaint filed meanwhile shows up in it.
+  const desk = await open();
+  page = desk.page;
+  await login(page, 'verifikator@example.id');
+  await page.goto('/officer/complaints.html');
+  await page.locator('#inbox-count').filter({ hasText: /./ }).waitFor();
+  await page.waitForTimeout(300);          // the event stream is connecting
+  const res = await fetch(`${srv.url}/api/complaints`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ kind: 'complaint', category: 'POHON', description: 'Pohon besar tumbang menutup jalan desa.', village: '33.03.01.2001' }) });
+  assert.equal(res.status, 201);
+  const number = (await res.json()).complaint.tracking;
+  await page.getByRole('button', { name: number }).waitFor();
+  assert.deepEqual(desk.problems, []);
+  for (const c of [admin, citizen, desk]) await c.context.close();
 });

@@ -131,3 +131,26 @@ export function clockTable(clocks) {
         c.late ? h('span', { class: 'badge badge-overdue' }, t('complaints.overdue')) : null),
       h('td', { 'data-label': t('clock.end') }, c.stopped ? `${formatDateTime(c.stopped)} · ${t(`outcome.${c.outcome}`)}` : t('clock.running')))))));
 }
+
+// Live changes: onChange({ref, state, action}) for every complaint event on
+// the topics (unit/CODE/complaints, user/ID), as the server commits them.
+// The browser's EventSource reconnects by itself after a network drop.
+export function followComplaints(topics, onChange) {
+  if (!topics.length || typeof EventSource === 'undefined') return null;
+  const src = new EventSource(`/api/events?topics=${encodeURIComponent(topics.join(','))}`);
+  for (const topic of topics) {
+    src.addEventListener(topic, (e) => {
+      let ev = null;
+      try { ev = JSON.parse(e.data); } catch { return; }
+      if (ev && ev.ref) onChange(ev);
+    });
+  }
+  return src;
+}
+
+// Is someone writing in a form under root? A refresh would throw it away.
+export function typingIn(root) {
+  const active = document.activeElement;
+  if (active && root.contains(active) && active.closest('form')) return true;
+  return Array.from(root.querySelectorAll('form textarea, form input[type=text]')).some((el) => el.value.trim() !== '');
+}

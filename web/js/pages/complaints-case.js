@@ -10,7 +10,7 @@ import { formatDate, formatDateTime, formatNumber } from '../format.js';
 import { loading, loadFailed, flash, field } from '../ui.js';
 import { initPage } from '../layout.js';
 import { createMap } from '../map.js';
-import { caseRequest, stateBadge, kindLabel, catName, photoGallery, timeline, clockTable } from '../complaints.js';
+import { caseRequest, stateBadge, kindLabel, catName, photoGallery, timeline, clockTable, followComplaints, typingIn } from '../complaints.js';
 
 const params = new URLSearchParams(location.search);
 const no = (params.get('no') || '').toUpperCase();
@@ -92,7 +92,7 @@ function render() {
           h('h2', { class: 'card-title' }, t('complaints.description')),
           h('p', { class: 'case-description' }, c.description),
           c.photos.length ? photoGallery(c.photos, key) : null),
-        h('section', { class: 'card' }, h('h2', { class: 'card-title' }, t('case.timeline')), timeline(data.timeline)),
+        h('section', { class: 'card', id: 'case-timeline' }, h('h2', { class: 'card-title' }, t('case.timeline')), timeline(data.timeline)),
         data.can.reply ? replyForm(data) : null,
         data.can.rate ? rateForm() : null,
         c.rating ? h('p', { class: 'card' }, t('case.your_rating', { n: c.rating.score }), c.rating.satisfied ? ` · ${t('case.satisfied')}` : '') : null),
@@ -118,8 +118,24 @@ async function mine() {
     h('p', { class: 'case-text' }, c.excerpt))) : h('li', {}, t('complaints.none')));
 }
 
+// A change to this complaint (the reporter's own, signed in): the page
+// follows it, keeping a half-written reply by refreshing only the timeline.
+async function refresh(ev) {
+  if (ev.ref !== no) return;
+  try {
+    const fresh = await caseRequest('GET', `/api/complaints/${encodeURIComponent(no)}`, undefined, key);
+    if (typingIn(root)) {
+      data.timeline = fresh.timeline;
+      replace($('#case-timeline'), h('h2', { class: 'card-title' }, t('case.timeline')), timeline(fresh.timeline));
+    } else {
+      data = fresh;
+      render();
+    }
+  } catch { /* the next change tries again */ }
+}
+
 onLangChange(render);
-await initPage({ active: 'complaints', auth: params.has('mine') });
+const ctx = await initPage({ active: 'complaints', auth: params.has('mine') });
 if (params.has('mine')) {
   await mine().catch((e) => loadFailed(root, t('common.load_failed', { message: errorMessage(e) })));
 } else if (!/^[A-Z]{2}-\d{4}-\d{6,}$/.test(no)) {
@@ -129,6 +145,7 @@ if (params.has('mine')) {
   try {
     data = await caseRequest('GET', `/api/complaints/${encodeURIComponent(no)}`, undefined, key);
     render();
+    if (ctx && ctx.user && data.viewer === 'reporter') followComplaints([`user/${ctx.user.id}`], refresh);
   } catch (e) {
     loadFailed(root, e.status === 404 ? t('case.not_found') : t('common.load_failed', { message: errorMessage(e) }));
   }

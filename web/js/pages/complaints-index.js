@@ -73,14 +73,16 @@ async function loadStats() {
   loading(charts);
   try {
     const s = await get('/api/complaints/stats', { year: state.year });
-    const pct = s.answered_on_time_share === null ? '—' : `${formatNumber(Math.round(s.answered_on_time_share * 1000) / 10)}%`;
+    const share = (v) => (v === null ? '—' : `${formatNumber(Math.round(v * 1000) / 10)}%`);
+    const pct = share(s.answered_on_time_share);
     const med = s.median_first_answer_hours === null ? '—'
       : s.median_first_answer_hours < 48 ? t('complaints.hours', { n: formatNumber(Math.round(s.median_first_answer_hours)) })
         : t('complaints.days_n', { n: formatNumber(Math.round(s.median_first_answer_hours / 24 * 10) / 10) });
     replace($('#stat-cards'),
       h('div', { class: 'stat-card' }, h('p', { class: 'stat-value' }, formatNumber(s.total)), h('p', { class: 'stat-label' }, t('complaints.stat_total'))),
       h('div', { class: 'stat-card' }, h('p', { class: 'stat-value' }, med), h('p', { class: 'stat-label' }, t('complaints.stat_median'))),
-      h('div', { class: 'stat-card' }, h('p', { class: 'stat-value' }, pct), h('p', { class: 'stat-label' }, t('complaints.stat_on_time'))));
+      h('div', { class: 'stat-card' }, h('p', { class: 'stat-value' }, pct), h('p', { class: 'stat-label' }, t('complaints.stat_on_time'))),
+      h('div', { class: 'stat-card' }, h('p', { class: 'stat-value' }, share(s.settled_in_time_share)), h('p', { class: 'stat-label' }, t('complaints.stat_settled'))));
     replace(charts,
       statChart({ title: t('complaints.by_month'), items: s.by_month.map((m) => ({ label: m.month.slice(5), value: m.count })) }),
       statChart({ title: t('complaints.by_category'), horizontal: true, items: s.by_category.map((c) => ({ label: c.name, value: c.count })) }),

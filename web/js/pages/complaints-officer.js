@@ -2,7 +2,7 @@
 // sees every unit's) with filters, and one complaint at a time — the flow's
 // actions (disposition, reject, forward, answer), public replies and
 // internal notes with response templates, assignment, and the verifier's
-// corrections.
+// corrections. The inbox and the open complaint follow live changes.
 import { h, replace, options, $ } from '../dom.js';
 import { get, post, patch, hasRole } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';
@@ -11,7 +11,7 @@ import { formatDate, formatDateTime } from '../format.js';
 import { loading, loadFailed, flash, field } from '../ui.js';
 import { initPage } from '../layout.js';
 import { loadDistricts, loadOrgs } from '../admin.js';
-import { STATES, stateBadge, kindLabel, catName, loadCategories, photoGallery, timeline, clockTable } from '../complaints.js';
+import { STATES, stateBadge, kindLabel, catName, loadCategories, photoGallery, timeline, clockTable, followComplaints, typingIn } from '../complaints.js';
 
 const PAGE = 25;
 const state = { filters: {}, page: 1, cats: [], districts: [], units: [], templates: [], open: null, user: null };
@@ -26,9 +26,10 @@ function fillFilters() {
   options($('#c-assigned'), [['', t('console.anyone')], ['me', t('console.me')], ['none', t('console.nobody')]], f.assigned);
 }
 
-async function loadInbox() {
+// quiet: a live refresh, without the loading placeholder's flicker.
+async function loadInbox(quiet = false) {
   const box = $('#inbox');
-  loading(box);
+  if (!quiet) loading(box);
   try {
     const q = { state: 'open', ...state.filters, page: state.page, page_size: PAGE };
     const d = await get('/api/complaints/inbox', q);
@@ -148,10 +149,10 @@ function editForm(no, c) {
   return form;
 }
 
-async function openCase(no) {
+async function openCase(no, quiet = false) {
   state.open = no;
   history.replaceState(null, '', `?no=${encodeURIComponent(no)}`);
-  loading(detail);
+  if (!quiet) loading(detail);
   let d;
   try {
     d = await get(`/api/complaints/${encodeURIComponent(no)}`);
@@ -172,6 +173,8 @@ async function openCase(no) {
       h('dl', { class: 'details' },
         h('dt', {}, t('case.unit')), h('dd', {}, c.unit ? c.unit.name : '—'),
         h('dt', {}, t('case.due')), h('dd', {}, c.due ? formatDate(c.due, { weekday: true }) : '—'),
+        c.settle_due ? [h('dt', {}, t('case.settle_due')), h('dd', { id: 'settle-due' }, formatDate(c.settle_due, { weekday: true }),
+          c.settle_overdue ? [' ', h('span', { class: 'badge badge-overdue' }, t('case.settle_late'))] : null)] : null,
         h('dt', {}, t('console.assignee')), h('dd', {}, c.assignee ? c.assignee.name : t('console.nobody')),
         h('dt', {}, t('complaints.location')), h('dd', {}, [loc.address, loc.village && loc.village.nama, loc.district && loc.district.nama,
           loc.lat !== null ? `${loc.lat.toFixed(5)}, ${loc.long.toFixed(5)}` : null].filter(Boolean).join(' · ') || '—'),
@@ -183,10 +186,34 @@ async function openCase(no) {
     d.can.note ? h('div', { class: 'card' }, messageForm(c.tracking, d.can)) : null,
     d.can.assign ? h('div', { class: 'card', id: 'assign-box' }) : null,
     d.can.edit ? h('div', { class: 'card' }, editForm(c.tracking, c)) : null,
-    h('section', { class: 'card' }, h('h3', {}, t('case.timeline')), timeline(d.timeline)),
+    h('section', { class: 'card', id: 'detail-timeline' }, h('h3', {}, t('case.timeline')), timeline(d.timeline)),
     h('section', { class: 'card' }, h('h3', {}, t('complaints.clocks')), clockTable(d.clocks)));
   if (d.can.assign) $('#assign-box').append(await assignForm(c.tracking, c));
-  detail.focus();
+  if (!quiet) detail.focus();
+}
+
+// A complaint of one of the followed units changed: redraw the inbox (a
+// burst of events, one redraw) and the open complaint - only its timeline
+// while an officer is writing in one of its forms.
+let liveTimer = null;
+async function onLive(ev) {
+  clearTimeout(liveTimer);
+  liveTimer = setTimeout(() => loadInbox(true), 250);
+  if (ev.ref !== state.open) return;
+  if (!typingIn(detail)) { await openCase(ev.ref, true); return; }
+  const d = await get(`/api/complaints/${encodeURIComponent(ev.ref)}`).catch(() => null);
+  if (d && state.open === ev.ref) replace($('#detail-timeline'), h('h3', {}, t('case.timeline')), timeline(d.timeline));
+}
+
+// The units whose complaints this officer handles; admins and the regent's
+// office follow the desk, whose inbox holds every new complaint.
+async function liveTopics() {
+  const units = new Set(state.user.roles.filter((r) => (r.role === 'officer' || r.role === 'unit_head') && r.unit).map((r) => r.unit.code));
+  if (hasRole(state.user, 'admin') || hasRole(state.user, 'regent_office')) {
+    const s = await get('/api/complaints/settings').catch(() => null);
+    if (s && s.desk_unit.exists) units.add(s.desk_unit.code);
+  }
+  return Array.from(units, (code) => `unit/${code}/complaints`);
 }
 
 $('#inbox-filters').addEventListener('submit', (e) => {
@@ -210,4 +237,5 @@ if (!['officer', 'unit_head', 'admin', 'regent_office'].some((role) => hasRole(s
   await loadInbox();
   const no = new URLSearchParams(location.search).get('no');
   if (no) await openCase(no);
+  followComplaints(await liveTopics(), onLive);
 }
