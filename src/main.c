@@ -671,7 +671,7 @@ static void main_usage(FILE *f)
 {
 	fprintf(f, "Pendopo - the public-services platform of a regency.\n\nusage: pendopo COMMAND [options]\n\ncommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n`pendopo COMMAND --help` describes a command and its options.\n");
 }
 
