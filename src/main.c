@@ -256,7 +256,8 @@ static int cmd_serve(struct cmd *cmd, int argc, char **argv)
 	    int_opt(cmd, "--auth-per-minute", 1, 100000, &cfg->ip_auth_per_minute) ||
 	    int_opt(cmd, "--session-days", 1, 365, &cfg->session_days) ||
 	    int_opt(cmd, "--access-log", 0, 1, &cfg->access_log) ||
-	    int_opt(cmd, "--group-commit", 0, 1, &group_commit))
+	    int_opt(cmd, "--group-commit", 0, 1, &group_commit) ||
+	    int_opt(cmd, "--regions-index", 0, 1, &cfg->regions_index))
 		return 2;
 	if (clock_opt(cmd, &cfg->clock_offset))
 		return 2;
@@ -586,6 +587,7 @@ static struct opt serve_opts[] = {
 	{ "--session-days", "PENDOPO_SESSION_DAYS", "days a login session lasts", "30" },
 	{ "--access-log", "PENDOPO_ACCESS_LOG", "1 writes one line per request to stderr", "1" },
 	{ "--group-commit", "PENDOPO_GROUP_COMMIT", "1: concurrent SQLite commits share one fsync", "0" },
+	{ "--regions-index", "PENDOPO_REGIONS_INDEX", "1: region reads from an in-memory copy; 0: from SQL", "1" },
 	{ "--clock", "PENDOPO_CLOCK", "start the service clock at this UTC time (demos, tests)", NULL },
 	{ 0 },
 };

@@ -31,6 +31,7 @@ struct config {
 	int session_days;
 	int access_log;			/* PENDOPO_ACCESS_LOG: 0 silences it */
 	long clock_offset;		/* PENDOPO_CLOCK: seconds added to the real clock */
+	int regions_index;		/* PENDOPO_REGIONS_INDEX: 0 answers regions from SQL */
 };
 
 struct metrics;

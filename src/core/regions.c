@@ -625,6 +625,17 @@ static int reply_db_error(struct req *r)
 	return reply_error(r, 500, "internal", "database error", NULL);
 }
 
+/* The routes take no snapshot from the router (RF_NO_TX): the index needs
+ * none, so its replies run no SQL at all.  The SQL path takes its own, so
+ * its queries agree with each other; the router ends it. */
+static int sql_snapshot(struct req *r)
+{
+	if (db_read_begin(r->db) == DB_OK)
+		return 0;
+	reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
+	return -1;
+}
+
 /* A body the index rendered, sent with the headers reply_json() gives. */
 static int reply_rendered(struct req *r, int rc, const char *body, size_t len)
 {
@@ -681,6 +692,8 @@ static int regions_list(struct req *r)
 		regions_index_drop(ix);
 		return reply_rendered(r, rc, body, len);
 	}
+	if (sql_snapshot(r))
+		return 0;
 
 	json_t *items = json_array();
 	long n;
@@ -719,6 +732,8 @@ static int region_get(struct req *r)
 		return rc == 1 ? reply_error(r, 404, "not_found", "no region has this code", NULL)
 			       : reply_rendered(r, rc, body, len);
 	}
+	if (sql_snapshot(r))
+		return 0;
 	/* The region and all its ancestors in one query: they come back in
 	 * ord order, so province first and the region itself last. */
 	for (int l = 0; l < level; l++) {
@@ -777,9 +792,9 @@ static int site_get(struct req *r)
 }
 
 static const struct route regions_routes[] = {
-	{ "GET", "/api/regions", regions_list, ROLE_PUBLIC, NULL, 0 },
-	{ "GET", "/api/regions/{kode}", region_get, ROLE_PUBLIC, NULL, 0 },
-	{ "GET", "/api/site", site_get, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/regions", regions_list, ROLE_PUBLIC, NULL, RF_NO_TX },
+	{ "GET", "/api/regions/{kode}", region_get, ROLE_PUBLIC, NULL, RF_NO_TX },
+	{ "GET", "/api/site", site_get, ROLE_PUBLIC, NULL, RF_NO_TX },
 	{ 0 },
 };
 

@@ -678,9 +678,8 @@ int server_run(struct app *app, int tick_s)
 	if (srv.web_fd < 0)
 		fprintf(stderr, "pendopo: web directory %s not found; serving the API only\n", app->cfg.web_dir);
 	/* Region reads come from memory; without the index (not built, or
-	 * PENDOPO_REGIONS_INDEX=0 for the tests of the SQL path) from SQL. */
-	const char *regions_index = getenv("PENDOPO_REGIONS_INDEX");
-	if (!regions_index || strcmp(regions_index, "0") != 0) {
+	 * --regions-index 0 for the tests of the SQL path) from SQL. */
+	if (app->cfg.regions_index) {
 		struct db_conn *c = db_acquire(app->db);
 		app->regions = regions_index_build(c);
 		db_release(app->db, c);
