@@ -86,6 +86,7 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	bench/run.sh
+	bench/pg.sh
 	bench/complaints.sh
 	bench/queue.sh
 	bench/data.sh

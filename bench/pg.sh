@@ -38,14 +38,16 @@ if [ "${1:-}" != --inner ]; then
 	# run stops its servers, and wrk stops.
 	setsid "$ROOT/scripts/with-postgres.sh" "$0" --inner >&2 &
 	child=$!
-	trap 'kill -TERM -- "-$child" 2>/dev/null' INT TERM
+	sig=
+	trap 'sig=130; kill -TERM -- "-$child" 2>/dev/null' INT
+	trap 'sig=143; kill -TERM -- "-$child" 2>/dev/null' TERM
 	wait "$child"
 	rc=$?
 	while kill -0 "$child" 2>/dev/null; do
 		wait "$child"
 		rc=$?
 	done
-	exit "$rc"
+	exit "${sig:-$rc}"
 fi
 
 # shellcheck source=bench/lib.sh
@@ -59,7 +61,7 @@ command -v psql >/dev/null || die "psql is not installed (apt-get install postgr
 bench_init bench-pg
 ADMIN=$PENDOPO_TEST_PG
 PGDB=${ADMIN%/*}/pendopo_bench
-psql_admin() { psql "$ADMIN" -v ON_ERROR_STOP=1 -qAtX "$@"; }
+psql_admin() { PGOPTIONS='-c client_min_messages=warning' psql "$ADMIN" -v ON_ERROR_STOP=1 -qAtX "$@"; }
 
 # On tmpfs an fsync is free and the write figures would mean nothing.
 DATA_DIR=$(psql_admin -c 'SHOW data_directory') || die "cannot reach PostgreSQL"

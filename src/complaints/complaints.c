@@ -289,6 +289,8 @@ static int notify_reporter(struct case_ctx *x, const struct case_row *cs, const 
 
 /* ---- live events -------------------------------------------------------------------------- */
 
+/* One event per unit, however many roles it plays in the change: done
+ * holds the codes already told. */
 static int publish_unit(struct case_ctx *x, int64_t unit_id, const char *done[3], json_t *payload)
 {
 	const char *code, *name;

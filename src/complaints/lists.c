@@ -339,41 +339,36 @@ int complaints_stats(struct req *r)
 						     "JOIN cases c ON c.id = p.case_id JOIN org_units u ON u.id = c.unit_id "
 						     RANGE "GROUP BY u.code, u.name ORDER BY count(*) DESC, u.code", "ss", from, to),
 				     "code", true, false);
-	json_t *by_state = count_rows(r, db_query(r->db, "SELECT c.state, count(*) FROM complaints p "
-						      "JOIN cases c ON c.id = p.case_id " RANGE
-						      "GROUP BY c.state ORDER BY c.state", "ss", from, to),
-				      "state", false, false);
-	int64_t answered = 0, on_time = 0, median = -1;
-	struct db_stmt *st = db_query(r->db, "SELECT count(*), coalesce(sum(c.answered_on_time), 0) FROM complaints p "
-					     "JOIN cases c ON c.id = p.case_id " RANGE "AND c.answer_secs IS NOT NULL",
-				      "ss", from, to);
-	int rc = st ? db_step(st) : DB_ERROR;
-	if (rc == DB_ROW) {
-		answered = db_col_int(st, 0);
-		on_time = db_col_int(st, 1);
+	/* One pass over the year's cases gives the states, the answers and
+	 * the Perpres 76/2013 settlement: of the complaints whose 60 days are
+	 * over or that are settled already, how many were settled within them. */
+	int64_t answered = 0, on_time = 0, median = -1, settle_judged = 0, settled_in_time = 0;
+	char now[24];
+	time_iso(app_now(r->app), now);
+	json_t *by_state = json_array();
+	struct db_stmt *st = db_query(r->db, "SELECT c.state, count(*), "
+					     "sum(CASE WHEN c.answer_secs IS NOT NULL THEN 1 ELSE 0 END), "
+					     "sum(CASE WHEN c.answer_secs IS NOT NULL THEN coalesce(c.answered_on_time, 0) ELSE 0 END), "
+					     "sum(CASE WHEN c.closed_at IS NOT NULL OR c.settle_by <= ? THEN 1 ELSE 0 END), "
+					     "sum(CASE WHEN c.closed_at < c.settle_by THEN 1 ELSE 0 END) "
+					     "FROM complaints p JOIN cases c ON c.id = p.case_id " RANGE
+					     "GROUP BY c.state ORDER BY c.state", "sss", now, from, to);
+	int rc = st ? DB_ROW : DB_ERROR;
+	while (st && (rc = db_step(st)) == DB_ROW) {
+		json_array_append_new(by_state, json_pack("{s:s, s:I}", "state", db_col_text(st, 0),
+							  "count", (json_int_t)db_col_int(st, 1)));
+		answered += db_col_int(st, 2);
+		on_time += db_col_int(st, 3);
+		settle_judged += db_col_int(st, 4);
+		settled_in_time += db_col_int(st, 5);
 	}
 	db_done(st);
-	if (rc == DB_ROW && answered > 0)
+	if (rc == DB_DONE && answered > 0)
 		rc = db_query_int(r->db, &median, "SELECT c.answer_secs FROM complaints p JOIN cases c ON c.id = p.case_id "
 						  RANGE "AND c.answer_secs IS NOT NULL ORDER BY c.answer_secs LIMIT 1 OFFSET ?",
 				  "ssi", from, to, answered / 2);
-	/* Perpres 76/2013: of the complaints whose 60 days are over or that
-	 * are settled already, the share settled within them. */
-	int64_t settle_judged = 0, settled_in_time = 0;
-	char now[24];
-	time_iso(app_now(r->app), now);
-	st = rc == DB_ROW ? db_query(r->db, "SELECT coalesce(sum(CASE WHEN c.closed_at IS NOT NULL OR c.settle_by <= ? "
-					    "THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN c.closed_at < c.settle_by "
-					    "THEN 1 ELSE 0 END), 0) FROM complaints p JOIN cases c ON c.id = p.case_id "
-					    RANGE, "sss", now, from, to) : NULL;
-	rc = st ? db_step(st) : DB_ERROR;
-	if (rc == DB_ROW) {
-		settle_judged = db_col_int(st, 0);
-		settled_in_time = db_col_int(st, 1);
-	}
-	db_done(st);
 #undef RANGE
-	if (!by_month || !by_category || !by_district || !by_unit || !by_state || rc != DB_ROW) {
+	if (!by_month || !by_category || !by_district || !by_unit || (rc != DB_DONE && rc != DB_ROW)) {
 		json_decref(by_month);
 		json_decref(by_category);
 		json_decref(by_district);

@@ -2,7 +2,10 @@
  *
  * Each row carries the SHA-256 of the previous row's hash and its own
  * content, so editing or deleting a row breaks the chain from there on.
- * audit_append() must run inside the transaction of the change it records.
+ * audit_append() must run inside the transaction of the change it records,
+ * as its last statement: it takes a lock every writer queues on, so a
+ * caller that went on to lock rows could deadlock with a transaction that
+ * holds those rows and waits for the audit lock (PostgreSQL).
  */
 #ifndef PENDOPO_AUDIT_H
 #define PENDOPO_AUDIT_H

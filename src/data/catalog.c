@@ -196,12 +196,14 @@ json_t *catalog_mappings(struct req *r, int64_t resource_id)
 {
 	json_t *a = json_array();
 	struct db_stmt *st = db_query(r->db, "SELECT m.field, i.code, i.name, i.unit, m.region_field, m.period_field, "
-					     "m.period FROM data_mappings m JOIN data_indicators i ON i.id = m.indicator_id "
-					     "WHERE m.resource_id = ? ORDER BY m.field", "i", resource_id);
+					     "m.period, i.additive FROM data_mappings m JOIN data_indicators i "
+					     "ON i.id = m.indicator_id WHERE m.resource_id = ? ORDER BY m.field", "i", resource_id);
+	/* additive tells a chart whether rows sharing a label may be summed. */
 	while (st && db_step(st) == DB_ROW)
-		json_array_append_new(a, json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s?, s:s?}",
+		json_array_append_new(a, json_pack("{s:s, s:{s:s, s:s, s:s, s:b}, s:s, s:s?, s:s?}",
 						   "field", db_col_text(st, 0), "indicator", "code", db_col_text(st, 1),
 						   "name", db_col_text(st, 2), "unit", db_col_text(st, 3),
+						   "additive", db_col_int(st, 7) != 0,
 						   "region_field", db_col_text(st, 4), "period_field", db_col_text(st, 5),
 						   "period", db_col_text(st, 6)));
 	db_done(st);

@@ -460,12 +460,21 @@ static const struct route data_routes[] = {
 	" dataset_id " REF " REFERENCES data_datasets (id), resource_id " REF " REFERENCES data_resources (id)," \
 	" claimed_at TEXT);"
 
+/* The conflict scan reads every current figure of an indicator in key
+ * order: with the columns it reads in the index it never visits the
+ * table, which over millions of observations halves the scan. */
+#define OBS_KEY_COVERING \
+	"DROP INDEX data_obs_key;" \
+	"CREATE INDEX data_obs_key ON data_obs (indicator_id, region, period, to_v, value, org_id, resource_id);"
+
 static const struct migration data_migrations[] = {
 	{ 1, "satu data: catalogue, indicators, versions, observations, conflicts",
 	  DATA_SCHEMA("INTEGER PRIMARY KEY", "INTEGER", ""),
 	  DATA_SCHEMA("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BIGINT", " COLLATE \"C\"") },
 	{ 2, "satu data: services' published statistics",
 	  PUBLICATIONS_SCHEMA("INTEGER", ""), PUBLICATIONS_SCHEMA("BIGINT", " COLLATE \"C\"") },
+	{ 3, "satu data: the observation key index covers the conflict scan",
+	  OBS_KEY_COVERING, OBS_KEY_COVERING },
 	{ 0 },
 };
 

@@ -34,8 +34,9 @@ static int path_visit(struct req *r, struct visit *v, struct facility *f)
 	return 0;
 }
 
-/* {"booking": ...}, with where it stands now when live (a new booking
- * answers with its booked time instead, and no count of its line). */
+/* {"booking": ...}, with where it stands now when live (a new booking for
+ * a later day answers with its booked time instead, and no count of its
+ * line). */
 static int reply_visit(struct req *r, int status, const struct facility *f, const struct visit *v, bool live,
 		       json_t *extra)
 {
@@ -133,7 +134,9 @@ int queue_booking_create(struct req *r)
 		return reply_error(r, 503, "busy", "the booking could not be saved, please retry", NULL);
 	if (queue_visit_find(r->db, r->arena, code, &v) != DB_ROW)
 		return queue_reply_db_error(r);
-	return reply_visit(r, 201, &f, &v, false, NULL);
+	/* Once the day has started its slot times drift from the pace of the
+	 * day, so the answer gives the estimate the ticket page shows. */
+	return reply_visit(r, 201, &f, &v, v.day_n == queue_today(r), NULL);
 }
 
 /* GET /api/queue/bookings/{code} */

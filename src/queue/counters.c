@@ -240,7 +240,7 @@ int queue_counter_open(struct req *r)
 	}
 	if (db_exec(r->db, "UPDATE q_counters SET status = 'open', pause_reason = NULL, service_id = ?, "
 			   "updated_at = ? WHERE id = ?", "iii", k.service_id, (int64_t)app_now(r->app), k.id) != DB_DONE ||
-	    counter_audit(r, &k, "queue.counter_open", NULL) || publish_counter(r, &f, &k, "counter"))
+	    publish_counter(r, &f, &k, "counter") || counter_audit(r, &k, "queue.counter_open", NULL))
 		return queue_reply_db_error(r);
 	return reply_counter(r, 200, &k);
 }
@@ -259,8 +259,8 @@ int queue_counter_pause(struct req *r)
 		return reply_error(r, 409, "counter_closed", "the counter is closed; open it first", NULL);
 	if (db_exec(r->db, "UPDATE q_counters SET status = 'paused', pause_reason = ?, updated_at = ? WHERE id = ?",
 		    "sii", reason, (int64_t)app_now(r->app), k.id) != DB_DONE ||
-	    counter_audit(r, &k, "queue.counter_pause", json_pack("{s:s}", "reason", reason)) ||
-	    publish_counter(r, &f, &k, "counter"))
+	    publish_counter(r, &f, &k, "counter") ||
+	    counter_audit(r, &k, "queue.counter_pause", json_pack("{s:s}", "reason", reason)))
 		return queue_reply_db_error(r);
 	return reply_counter(r, 200, &k);
 }
@@ -276,7 +276,7 @@ int queue_counter_close(struct req *r)
 		return reply_error(r, 409, "busy_counter", "finish, transfer or skip the current patient first", NULL);
 	if (db_exec(r->db, "UPDATE q_counters SET status = 'closed', pause_reason = NULL, updated_at = ? WHERE id = ?",
 		    "ii", (int64_t)app_now(r->app), k.id) != DB_DONE ||
-	    counter_audit(r, &k, "queue.counter_close", NULL) || publish_counter(r, &f, &k, "counter"))
+	    publish_counter(r, &f, &k, "counter") || counter_audit(r, &k, "queue.counter_close", NULL))
 		return queue_reply_db_error(r);
 	return reply_counter(r, 200, &k);
 }
@@ -432,9 +432,9 @@ int queue_counter_call(struct req *r)
 			return queue_reply_db_error(r);
 	}
 	if ((task_called(s.kind) && queue_visit_task(r->db, cur.visit_id, task_called(s.kind), now)) ||
+	    publish_call(r, &f, &k, &s, &cur, false) ||
 	    counter_audit(r, &k, "queue.call", json_pack("{s:s, s:s, s:b}", "label", cur.label, "service", s.code,
-							    "specific", label != NULL)) ||
-	    publish_call(r, &f, &k, &s, &cur, false))
+							    "specific", label != NULL)))
 		return queue_reply_db_error(r);
 	k.entry_id = pick;
 	return reply_counter(r, 200, &k);
@@ -485,8 +485,8 @@ int queue_counter_recall(struct req *r)
 		return 0;
 	cur.recalls++;
 	if (db_exec(r->db, "UPDATE q_entries SET recalls = recalls + 1 WHERE id = ?", "i", cur.entry_id) != DB_DONE ||
-	    counter_audit(r, &k, "queue.recall", json_pack("{s:s, s:i}", "label", cur.label, "recalls", cur.recalls)) ||
-	    publish_call(r, &f, &k, &s, &cur, true))
+	    publish_call(r, &f, &k, &s, &cur, true) ||
+	    counter_audit(r, &k, "queue.recall", json_pack("{s:s, s:i}", "label", cur.label, "recalls", cur.recalls)))
 		return queue_reply_db_error(r);
 	return reply_counter(r, 200, &k);
 }
@@ -509,10 +509,10 @@ int queue_counter_skip(struct req *r)
 	if (entry_close(r, &k, &cur, "noshow", now) || visit_gone(r, cur.visit_id) ||
 	    db_exec(r->db, "UPDATE q_visits SET status = 'noshow', ended_at = ? WHERE id = ?", "ii", now, cur.visit_id) != DB_DONE ||
 	    queue_visit_task(r->db, cur.visit_id, 99, now) ||
-	    counter_audit(r, &k, "queue.skip", json_pack("{s:s, s:s}", "label", cur.label, "service", s.code)) ||
 	    queue_publish(r->db, r->arena, f.code, s.code,
 			  json_pack("{s:s, s:s, s:s, s:I}", "type", "skipped", "service", s.code, "label", cur.label,
-				    "counter_id", (json_int_t)k.id)))
+				    "counter_id", (json_int_t)k.id)) ||
+	    counter_audit(r, &k, "queue.skip", json_pack("{s:s, s:s}", "label", cur.label, "service", s.code)))
 		return queue_reply_db_error(r);
 	k.entry_id = 0;
 	return reply_counter(r, 200, &k);
@@ -549,12 +549,12 @@ int queue_counter_transfer(struct req *r)
 		    "iisibi", cur.visit_id, to.id, day, key, cur.priority != NULL, now) != DB_DONE ||
 	    (task_left(s.kind) && queue_visit_task(r->db, cur.visit_id, task_left(s.kind), now)) ||
 	    (task_entered(to.kind) && queue_visit_task(r->db, cur.visit_id, task_entered(to.kind), now)) ||
-	    counter_audit(r, &k, "queue.transfer", json_pack("{s:s, s:s, s:s}", "label", cur.label, "from", s.code,
-							    "to", to.code)) ||
 	    queue_publish(r->db, r->arena, f.code, s.code,
 			  json_pack("{s:s, s:s, s:s}", "type", "left", "service", s.code, "label", cur.label)) ||
 	    queue_publish(r->db, r->arena, f.code, to.code,
-			  json_pack("{s:s, s:s, s:s}", "type", "joined", "service", to.code, "label", cur.label)))
+			  json_pack("{s:s, s:s, s:s}", "type", "joined", "service", to.code, "label", cur.label)) ||
+	    counter_audit(r, &k, "queue.transfer", json_pack("{s:s, s:s, s:s}", "label", cur.label, "from", s.code,
+							    "to", to.code)))
 		return queue_reply_db_error(r);
 	k.entry_id = 0;
 	return reply_counter(r, 200, &k);
@@ -573,9 +573,9 @@ int queue_counter_finish(struct req *r)
 	if (entry_close(r, &k, &cur, "done", now) || visit_gone(r, cur.visit_id) ||
 	    db_exec(r->db, "UPDATE q_visits SET status = 'done', ended_at = ? WHERE id = ?", "ii", now, cur.visit_id) != DB_DONE ||
 	    (task_left(s.kind) && queue_visit_task(r->db, cur.visit_id, task_left(s.kind), now)) ||
-	    counter_audit(r, &k, "queue.finish", json_pack("{s:s, s:s}", "label", cur.label, "service", s.code)) ||
 	    queue_publish(r->db, r->arena, f.code, s.code,
-			  json_pack("{s:s, s:s, s:s}", "type", "finished", "service", s.code, "label", cur.label)))
+			  json_pack("{s:s, s:s, s:s}", "type", "finished", "service", s.code, "label", cur.label)) ||
+	    counter_audit(r, &k, "queue.finish", json_pack("{s:s, s:s}", "label", cur.label, "service", s.code)))
 		return queue_reply_db_error(r);
 	k.entry_id = 0;
 	return reply_counter(r, 200, &k);
@@ -713,8 +713,8 @@ int queue_lines(struct req *r)
 }
 
 /* GET /api/queue/facilities/{fc}/board: the waiting room's TV - each
- * counter's current number, the next numbers of each line and the latest
- * calls.  Public, and carries numbers only. */
+ * counter's current number, the next numbers of each line, the latest
+ * calls and the service clock's time.  Public, and carries numbers only. */
 int queue_board(struct req *r)
 {
 	struct facility f;
@@ -773,7 +773,10 @@ int queue_board(struct req *r)
 		json_decref(recent);
 		return queue_reply_db_error(r);
 	}
-	return reply_json(r, 200, json_pack("{s:{s:s, s:s}, s:s, s:o, s:o, s:o}",
+	/* The board's clock shows the service clock (PENDOPO_CLOCK in a demo),
+	 * not the TV's own. */
+	return reply_json(r, 200, json_pack("{s:{s:s, s:s}, s:s, s:s, s:o, s:o, s:o}",
 					    "facility", "code", f.code, "name", f.name, "date", day,
+					    "now", queue_iso_time(r->arena, app_now(r->app)),
 					    "counters", counters, "lines", lines, "recent", recent));
 }

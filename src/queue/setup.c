@@ -523,13 +523,19 @@ int queue_closure_create(struct req *r)
 	if (rc < 0)
 		return queue_reply_db_error(r);
 	const char *note = arena_printf(r->arena, "Tutup: %s", reason);
+	struct visit *cancelled = arena_alloc(r->arena, (n ? n : 1) * sizeof(*cancelled));
+	if (!cancelled)
+		return queue_reply_db_error(r);
 	for (size_t i = 0; i < n; i++) {
-		struct visit v;
 		struct queue_fail fail;
-		if (queue_visit_find(r->db, r->arena, codes[i], &v) != DB_ROW ||
-		    queue_visit_cancel(r->db, r->arena, &f, &v, note, &r->caller, now, &fail) != 0)
+		if (queue_visit_find(r->db, r->arena, codes[i], &cancelled[i]) != DB_ROW ||
+		    queue_visit_cancel_rows(r->db, r->arena, &f, &cancelled[i], note, now, &fail) != 0)
 			return queue_reply_db_error(r);
 	}
+	/* The audit rows come after every row change (see simantri.h). */
+	for (size_t i = 0; i < n; i++)
+		if (queue_visit_cancel_audit(r->db, r->arena, &cancelled[i], note, &r->caller) != 0)
+			return queue_reply_db_error(r);
 	if (audit_facility(r, &f, "queue.closure_create", json_pack("{s:s, s:s?, s:s, s:I}", "date", date,
 			   "service", svc, "reason", reason, "cancelled", (json_int_t)n)))
 		return queue_reply_db_error(r);

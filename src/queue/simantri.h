@@ -8,7 +8,10 @@
  * date; while it is at the facility it has one open entry in the line of
  * the service it waits for (registration, the poli, the pharmacy).  The
  * operations that write run inside the caller's transaction and leave the
- * rollback to it on failure.
+ * rollback to it on failure.  Each appends its audit row after its last
+ * row change: audit_append takes a lock every writer queues on, and a
+ * transaction that held it while waiting for a row could deadlock with the
+ * holder of that row waiting for the audit lock (PostgreSQL).
  */
 #ifndef PENDOPO_QUEUE_SIMANTRI_H
 #define PENDOPO_QUEUE_SIMANTRI_H
@@ -172,6 +175,12 @@ int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *i
 /* Cancel a booking that has not been served yet, freeing its slot. */
 int queue_visit_cancel(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
 		       const char *reason, const struct caller *actor, int64_t now, struct queue_fail *fail);
+/* The same in two steps, for a closure that cancels many bookings: the
+ * row changes of each, then (after all of them) the audit row of each. */
+int queue_visit_cancel_rows(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
+			    const char *reason, int64_t now, struct queue_fail *fail);
+int queue_visit_cancel_audit(struct db_conn *c, struct arena *a, const struct visit *v, const char *reason,
+			     const struct caller *actor);
 /* Check in on arrival (the QR at a kiosk, or an officer).  priority may
  * flag "disabled" or "pregnant"; *late says the patient was put at the end
  * of the line for coming late. */

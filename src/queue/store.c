@@ -784,25 +784,22 @@ int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *i
 	if (rc != DB_ROW)
 		return fail_db(c, fail);
 
+	if (in->walkin) {
+		struct visit v;
+		int64_t stage;
+		if (queue_visit_find(c, a, code, &v) != DB_ROW ||
+		    db_exec(c, "UPDATE q_visits SET status = 'checked_in', checkin_at = ? WHERE id = ?", "ii",
+			    in->now, v.id) != DB_DONE ||
+		    enter_first_stage(c, &v, v.line_key, in->now, &stage) != 0 ||
+		    publish_line(c, a, in->f, stage, "joined", v.label) != 0)
+			return fail_db(c, fail);
+	}
 	json_t *details = json_pack("{s:s, s:s, s:s, s:s, s:s}", "facility", in->f->code, "service", in->s->code,
 				    "date", in->date, "label", label, "channel", in->channel);
 	rc = audit_append(c, in->actor, in->walkin ? "queue.walkin" : "queue.book",
 			  arena_printf(a, "visit:%s", code), details);
 	json_decref(details);
-	if (rc != 0)
-		return fail_db(c, fail);
-	if (!in->walkin)
-		return 0;
-
-	struct visit v;
-	int64_t stage;
-	if (queue_visit_find(c, a, code, &v) != DB_ROW ||
-	    db_exec(c, "UPDATE q_visits SET status = 'checked_in', checkin_at = ? WHERE id = ?", "ii",
-		    in->now, v.id) != DB_DONE ||
-	    enter_first_stage(c, &v, v.line_key, in->now, &stage) != 0 ||
-	    publish_line(c, a, in->f, stage, "joined", v.label) != 0)
-		return fail_db(c, fail);
-	return 0;
+	return rc != 0 ? fail_db(c, fail) : 0;
 }
 
 /* ---- cancel and check-in ----------------------------------------------------------- */
@@ -823,8 +820,8 @@ static int open_entry(struct db_conn *c, struct arena *a, int64_t visit_id, int6
 	return rc;
 }
 
-int queue_visit_cancel(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
-		       const char *reason, const struct caller *actor, int64_t now, struct queue_fail *fail)
+int queue_visit_cancel_rows(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
+			    const char *reason, int64_t now, struct queue_fail *fail)
 {
 	int32_t today;
 	int minute;
@@ -864,17 +861,29 @@ int queue_visit_cancel(struct db_conn *c, struct arena *a, const struct facility
 	if ((entry && db_exec(c, "UPDATE q_entries SET status = 'cancelled', finished_at = ? WHERE id = ?", "ii",
 			      now, entry) != DB_DONE) ||
 	    db_exec(c, give_back_sql[bucket_of(v->jkn, v->walkin)], "i", v->session_id) != DB_DONE ||
-	    queue_visit_task(c, v->id, 99, now) != 0)
-		return fail_db(c, fail);
-
-	json_t *details = json_pack("{s:s, s:s?}", "label", v->label, "reason", reason);
-	rc = audit_append(c, actor, "queue.cancel", arena_printf(a, "visit:%s", v->code), details);
-	json_decref(details);
-	if (rc != 0 || publish_line(c, a, f, v->service_id, "cancelled", v->label) != 0)
+	    queue_visit_task(c, v->id, 99, now) != 0 ||
+	    publish_line(c, a, f, v->service_id, "cancelled", v->label) != 0)
 		return fail_db(c, fail);
 	v->status = "cancelled";
 	v->note = reason;
 	return 0;
+}
+
+int queue_visit_cancel_audit(struct db_conn *c, struct arena *a, const struct visit *v, const char *reason,
+			     const struct caller *actor)
+{
+	json_t *details = json_pack("{s:s, s:s?}", "label", v->label, "reason", reason);
+	int rc = audit_append(c, actor, "queue.cancel", arena_printf(a, "visit:%s", v->code), details);
+	json_decref(details);
+	return rc != 0 ? -1 : 0;
+}
+
+int queue_visit_cancel(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
+		       const char *reason, const struct caller *actor, int64_t now, struct queue_fail *fail)
+{
+	if (queue_visit_cancel_rows(c, a, f, v, reason, now, fail) != 0)
+		return -1;
+	return queue_visit_cancel_audit(c, a, v, reason, actor) != 0 ? fail_db(c, fail) : 0;
 }
 
 static bool priority_reason_ok(const char *p)
@@ -958,13 +967,12 @@ int queue_visit_checkin(struct db_conn *c, struct arena *a, const struct facilit
 	v->checkin_at = now;
 	v->line_key = key;
 	int64_t stage;
+	if (enter_first_stage(c, v, key, now, &stage) != 0 || publish_line(c, a, f, stage, "joined", v->label) != 0)
+		return fail_db(c, fail);
 	json_t *details = json_pack("{s:s, s:b, s:s?}", "label", v->label, "late", *late, "priority", v->priority);
 	int rc = audit_append(c, actor, "queue.checkin", arena_printf(a, "visit:%s", v->code), details);
 	json_decref(details);
-	if (rc != 0 || enter_first_stage(c, v, key, now, &stage) != 0 ||
-	    publish_line(c, a, f, stage, "joined", v->label) != 0)
-		return fail_db(c, fail);
-	return 0;
+	return rc != 0 ? fail_db(c, fail) : 0;
 }
 
 /* ---- progress and the ticket ------------------------------------------------------- */

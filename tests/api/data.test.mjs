@@ -309,4 +309,41 @@ describe('data', () => {
     assert.equal(demo.b.org.code, 'DINKES');
     assert.equal(demo.b.value - demo.a.value, 2150);
   });
+
+  test('the tick escalates conflicts left open longer than the setting to the data forum', async () => {
+    const forum = await cliUser(srv, 'officer', ['--unit', 'BAPPELITBANGDA']);
+    await indicator('UJI-ESK', 'DISDUKCAPIL');
+    await dataset(dukcapil, 'eskalasi-a', 'DISDUKCAPIL');
+    await dataset(dinkes, 'eskalasi-b', 'DINKES');
+    const ra = await table(dukcapil, 'eskalasi-a', 'UJI-ESK');
+    const rb = await table(dinkes, 'eskalasi-b', 'UJI-ESK');
+    assert.equal((await importCsv(dukcapil, ra, csv([['33.03.05', '2023', '500', '']]))).status, 201);
+    assert.equal((await importCsv(dinkes, rb, csv([['33.03.05', '2023', '600', '']]))).status, 201);
+    const find = async (who) => (await who.get('/api/data/conflicts')).json.items.find((c) => c.indicator.code === 'UJI-ESK');
+    const c = await find(walidata);
+    assert.equal(c.escalated, false);
+    assert.equal((await walidata.patch('/api/data/settings', { escalate_days: 10 })).status, 200);
+    // The forum sees a dispute only once it has been escalated to it.
+    assert.equal(await find(forum), undefined);
+    assertError(await forum.get(`/api/data/conflicts/${c.id}`), 404, 'not_found');
+    const later = (days) => new Date(Date.parse(c.opened_at) + days * 86400000).toISOString().slice(0, 19) + 'Z';
+    srv.cli(['tick', '--clock', later(9)]);
+    assert.equal((await find(walidata)).escalated, false);
+    srv.cli(['tick', '--clock', later(11)]);
+    const esc = await find(walidata);
+    assert.equal(esc.escalated, true);
+    assert.equal(esc.status, 'open');
+    assert.ok(esc.escalated_at > c.opened_at);
+    // Once only: a second tick leaves the first escalation as it was.
+    srv.cli(['tick', '--clock', later(12)]);
+    assert.equal((await find(walidata)).escalated_at, esc.escalated_at);
+    // The coordinator now sees it and may settle it; a producer still may not.
+    const seen = await find(forum);
+    assert.equal(seen.id, c.id);
+    assertError(await dinkes.post(`/api/data/conflicts/${c.id}/resolve`, { decision: 'official' }), 403, 'forbidden');
+    const done = await forum.post(`/api/data/conflicts/${c.id}/resolve`, { decision: 'official', note: 'Forum: angka Disdukcapil' });
+    assert.equal(done.status, 200, done.text);
+    assert.equal(done.json.conflict.status, 'resolved');
+    assert.equal(done.json.conflict.official_value, 500);
+  });
 });

@@ -233,6 +233,8 @@ describe('queue', () => {
     const called = (await anon.get(`/api/queue/bookings/${code}`)).json.booking;
     assert.deepEqual([called.line.total, called.line.waiting, called.line.called], [1, 0, b.json.booking.label]);
     const board = await anon.get(`/api/queue/facilities/${FC}/board`);
+    const skew = Date.parse(board.json.now) - Date.parse(CLOCK);   // the service clock, not the machine's
+    assert.ok(skew >= 0 && skew < 120000, `board now ${board.json.now}`);
     assert.equal(board.json.counters.find((k) => k.service === 'UMU').label, b.json.booking.label);
     assert.equal((await officer.post(`${counter(FC, 'UMU')}/transfer`, { service: 'FAR' })).status, 200);
     assert.equal((await officer.post(`${counter(FC, 'FAR')}/call`, {})).status, 200);
@@ -316,6 +318,55 @@ describe('queue', () => {
       assert.equal((await admin.post(`${counter(FAIR, 'UMU')}/finish`, {})).status, 200);
     }
     assert.deepEqual(called, expected);
+  });
+
+  it('a booking for today answers with the live estimate; one for a later day with its slot', async () => {
+    const today = await book({ date: TODAY, nik: nik(8000) });
+    assert.equal(today.status, 201, today.text);
+    const b = today.json.booking;
+    assert.equal(typeof b.ahead, 'number');
+    assert.equal(typeof b.line.average_service_s, 'number');
+    const ticket = (await anon.get(`/api/queue/bookings/${b.code}`)).json.booking;
+    assert.equal(b.estimated_at, ticket.estimated_at, 'the same estimate as the ticket page');
+    assert.equal(b.ahead, ticket.ahead);
+    const later = await book({ date: '2026-12-05', nik: nik(8001) });
+    assert.equal(later.status, 201, later.text);
+    assert.equal(later.json.booking.line, undefined);
+    assert.equal(later.json.booking.estimated_time, later.json.booking.booked_time);
+  });
+
+  // Closures and bookings of the same day at once.  A closure cancels the
+  // day's bookings in both sessions while the bookings take slots there;
+  // with an audit row appended before the last row change this deadlocked
+  // on PostgreSQL (500).  Every answer is a booking or a clear refusal.
+  it('closures and bookings of the same day at once: no deadlock, no 500', { timeout: 60000 }, async () => {
+    const SC = 'PKM-SERENTAK';
+    await facility(SC, 'Puskesmas Serentak', [
+      { code: 'UMU', name: 'Poli Umum', kind: 'poli', prefix: 'A', avg_service_min: 5 },
+    ], [{ service: 'UMU', weekdays: [1, 2, 3, 4, 5, 6], start: '08:00', end: '10:00', quota_non_online: 200 },
+      { service: 'UMU', weekdays: [1, 2, 3, 4, 5, 6], start: '10:00', end: '12:00', quota_non_online: 200 }]);
+    const days = (await anon.get(`/api/queue/facilities/${SC}/services/UMU/days?from=2026-12-02&days=4`)).json.items;
+    let n = 7000;
+    for (const day of days) {
+      const sessions = day.sessions.map((x) => x.id);
+      assert.equal(sessions.length, 2);
+      const take = (i) => anon.post('/api/queue/bookings', { facility: SC, service: 'UMU', date: day.date,
+        session: sessions[i % 2], nik: nik(n++) });
+      for (let i = 0; i < 6; i++) assert.equal((await take(i)).status, 201);
+      const answers = await Promise.all([
+        admin.post(`/api/queue/facilities/${SC}/closures`, { date: day.date, reason: 'Pemadaman listrik' }),
+        ...Array.from({ length: 24 }, (_, i) => take(i)),
+      ]);
+      const [closure, ...bookings] = answers;
+      assert.equal(closure.status, 201, closure.text);
+      for (const r of bookings) {
+        assert.ok(r.status === 201 || r.status === 409, `${r.status} ${r.text}`);
+        if (r.status === 409) assertError(r, 409, 'closed', 'date');
+      }
+      const after = (await anon.get(`/api/queue/facilities/${SC}/services/UMU/days?from=${day.date}&days=1`)).json.items[0];
+      assert.equal(after.open, false);
+      assert.equal(after.reason, 'Pemadaman listrik');
+    }
   });
 
   it('an elderly patient (by NIK) is a priority patient', async () => {

@@ -207,9 +207,9 @@ test('settings page: a new category reaches the citizen form; a new complaint re
   const desk = await open();
   page = desk.page;
   await login(page, 'verifikator@example.id');
+  const stream = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/events');
   await page.goto('/officer/complaints.html');
-  await page.locator('#inbox-count').filter({ hasText: /./ }).waitFor();
-  await page.waitForTimeout(300);          // the event stream is connecting
+  assert.equal((await stream).status(), 200, 'the console follows its unit');
   const res = await fetch(`${srv.url}/api/complaints`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ kind: 'complaint', category: 'POHON', description: 'Pohon besar tumbang menutup jalan desa.', village: '33.03.01.2001' }) });
   assert.equal(res.status, 201);

@@ -148,3 +148,93 @@ test('producer uploads, sees the conflict; walidata resolves and publishes; the 
   assert.deepEqual(v.problems, []);
   await v.context.close();
 });
+
+test('a producer describes a dataset and its table on Kelola data, then uploads its CSV', { timeout: 120000 }, async () => {
+  const p = await open();
+  await logIn(p.page, 'dukcapil@uji.id', '/data/kelola.html');
+  // No registry form for a producer: the walidata keeps it.
+  assert.equal(await p.page.locator('#indicator-form').count(), 0);
+  await p.page.getByLabel('Nama URL').fill('kelahiran-kecamatan-2024');
+  await p.page.getByLabel('Judul dataset').fill('Kelahiran per Kecamatan 2024');
+  await p.page.getByLabel('Deskripsi').fill('Kelahiran tercatat per kecamatan.');
+  await p.page.getByLabel('Frekuensi').selectOption('yearly');
+  await p.page.getByLabel('Satuan').fill('jiwa');
+  await p.page.getByLabel('Tingkat wilayah').selectOption('district');
+  await p.page.getByLabel('Periode awal').fill('2024');
+  await p.page.getByLabel('Label').fill('kelahiran, penduduk');
+  await p.page.getByRole('button', { name: 'Buat dataset' }).click();
+  await p.page.locator('#flash', { hasText: 'dibuat' }).waitFor();
+
+  // The table: a region-code key and a count mapped to an indicator for 2024.
+  await p.page.getByLabel('Nama tabel').fill('Kelahiran');
+  await p.page.getByLabel('Nama kolom 1').fill('kode_wilayah');
+  const first = p.page.locator('#schema-fields li').nth(0);
+  await first.getByLabel('kunci utama').check();
+  await first.getByLabel('kode wilayah').check();
+  await p.page.getByRole('button', { name: 'Tambah kolom' }).click();
+  await p.page.getByLabel('Nama kolom 2').fill('jumlah');
+  await p.page.getByLabel('Tipe kolom 2').selectOption('integer');
+  await p.page.getByLabel('Nilai minimum kolom 2').fill('0');
+  await p.page.getByLabel('Indikator kolom 2').selectOption('PDDK-JUMLAH');
+  await p.page.getByLabel('Periode tetap').fill('2024');
+  await p.page.getByRole('button', { name: 'Buat tabel' }).click();
+  await p.page.locator('#table-out', { hasText: 'dibuat' }).waitFor();
+
+  const ds = (await new Client(srv.url).get('/api/data/datasets/kelahiran-kecamatan-2024')).json.dataset;
+  assert.equal(ds.org.code, 'DISDUKCAPIL');
+  assert.equal(ds.frequency, 'yearly');
+  assert.equal(ds.region_level, 'district');
+  assert.deepEqual(ds.tags, ['kelahiran', 'penduduk']);
+  const res = ds.resources[0];
+  assert.deepEqual(res.schema.primaryKey, ['kode_wilayah']);
+  assert.equal(res.schema.foreignKeys[0].fields, 'kode_wilayah');
+  assert.deepEqual(res.schema.fields[1], { name: 'jumlah', type: 'integer', constraints: { minimum: 0 } });
+  assert.equal(res.mappings[0].indicator.code, 'PDDK-JUMLAH');
+  assert.equal(res.mappings[0].period, '2024');
+
+  // Its data, through the upload page the success message links to.
+  await p.page.getByRole('link', { name: 'Unggah datanya' }).click();
+  await p.page.waitForURL(/\/data\/upload\.html$/);
+  await p.page.getByLabel('Tabel').selectOption(res.id);
+  await p.page.getByLabel('Catatan perubahan').fill('Kelahiran 2024');
+  const rows = districts.map((d, i) => `${d.kode},${100 + i}`);
+  await p.page.getByLabel('Berkas CSV').setInputFiles({ name: 'kelahiran.csv', mimeType: 'text/csv', buffer: Buffer.from(['kode_wilayah,jumlah', ...rows].join('\n') + '\n') });
+  await p.page.getByRole('button', { name: 'Unggah dan periksa' }).click();
+  await p.page.locator('#upload-result', { hasText: `Versi 1 diterima: ${districts.length} baris` }).waitFor();
+
+  // The metadata can be edited afterwards from the same page.
+  await p.page.goto('/data/kelola.html');
+  await p.page.getByLabel('Dataset yang diubah').selectOption('kelahiran-kecamatan-2024');
+  await p.page.getByLabel('Judul dataset').fill('Kelahiran per Kecamatan, 2024');
+  await p.page.getByRole('button', { name: 'Simpan metadata' }).click();
+  await p.page.locator('#flash', { hasText: 'disimpan' }).waitFor();
+  assert.equal((await new Client(srv.url).get('/api/data/datasets/kelahiran-kecamatan-2024')).json.dataset.title, 'Kelahiran per Kecamatan, 2024');
+  assert.deepEqual(p.problems, []);
+  await p.context.close();
+});
+
+test('the walidata adds an indicator to the registry and changes its designated producer', { timeout: 60000 }, async () => {
+  const w = await open();
+  await logIn(w.page, 'walidata@uji.id', '/data/kelola.html');
+  await w.page.getByLabel('Kode').fill('KLH-JUMLAH');
+  await w.page.getByLabel('Nama indikator').fill('Jumlah kelahiran');
+  await w.page.getByLabel('Satuan indikator').fill('jiwa');
+  await w.page.getByLabel('Produsen data yang ditetapkan').selectOption('DINKES');
+  await w.page.getByLabel('Toleransi (%)').fill('1');
+  await w.page.getByLabel('Dapat dijumlahkan').check();
+  await w.page.getByRole('button', { name: 'Tambahkan indikator' }).click();
+  await w.page.locator('#flash', { hasText: 'KLH-JUMLAH disimpan' }).waitFor();
+  await w.page.getByLabel('Produsen data yang ditetapkan').selectOption('DISDUKCAPIL');
+  // The first save's message is still up: wait for the update itself.
+  await Promise.all([
+    w.page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith('/api/data/indicators/KLH-JUMLAH')),
+    w.page.getByRole('button', { name: 'Simpan indikator' }).click(),
+  ]);
+  const ind = (await new Client(srv.url).get('/api/data/indicators/KLH-JUMLAH')).json.indicator;
+  assert.equal(ind.producer.code, 'DISDUKCAPIL');
+  assert.equal(ind.tolerance, 0.01);
+  assert.equal(ind.additive, true);
+  assert.equal(ind.unit, 'jiwa');
+  assert.deepEqual(w.problems, []);
+  await w.context.close();
+});

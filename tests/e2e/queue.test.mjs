@@ -2,6 +2,8 @@
 // ticket; an officer checks the patient in at the kiosk page and calls the
 // number from the counter console; the display board shows the called
 // number without a reload, and the patient's ticket says it is called.
+// The unit head adds a session and a closure on the set-up page, and the
+// booking page shows the closed day with its reason.
 // Screenshots of the ticket (390×844) and the board (1280×720) go to
 // tests/e2e/shots/.
 //
@@ -22,6 +24,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
 const FC = 'PKM-E2E';
 const ADMIN = { email: 'admin.antrean@example.id', password: 'Rahasia-Admin-1' };
 const OFFICER = { email: 'petugas.antrean@example.id', password: 'Rahasia-Petugas-1' };
+const HEAD = { email: 'kepala.antrean@example.id', password: 'Rahasia-Kepala-1' };
 
 let srv;
 let browser;
@@ -40,6 +43,7 @@ before(async () => {
     start: '08:00', end: '12:00', quota_jkn_online: 10, quota_non_online: 10, quota_non_walkin: 10 }));
   await ok(admin.post(`/api/queue/facilities/${FC}/counters`, { name: 'Poli Umum', service: 'UMU' }));
   srv.cli(['user', 'add', '--email', OFFICER.email, '--password', OFFICER.password, '--role', 'officer', '--unit', FC]);
+  srv.cli(['user', 'add', '--email', HEAD.email, '--password', HEAD.password, '--role', 'unit_head', '--unit', FC]);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 });
 
@@ -97,6 +101,7 @@ test('a patient books and follows the ticket; an officer checks in and calls; th
   const tv = await open({ width: 1280, height: 720 });
   await tv.page.goto(`/antrean/layar.html?fc=${FC}`);
   await tv.page.locator('#board-title', { hasText: 'Puskesmas Uji Peramban' }).waitFor();
+  assert.match(await text(tv.page.locator('#board-clock')), /^07:0\d WIB$/, 'the board shows the service clock');
   assert.equal(await text(tv.page.locator('#board-call-number')), '—');
 
   // The officer: log in, check the patient in at the kiosk page.
@@ -134,6 +139,51 @@ test('a patient books and follows the ticket; an officer checks in and calls; th
   await p.locator('.badge', { hasText: 'Selesai dilayani' }).waitFor();
 
   for (const who of [patient, tv, officer]) {
+    assert.deepEqual(who.problems, []);
+    await who.context.close();
+  }
+});
+
+test('the unit head adds a session and a closure; booking for the closed day shows the reason', { timeout: 60000 }, async () => {
+  const head = await open({ width: 1280, height: 900 });
+  const u = head.page;
+  await u.goto('/login.html?next=/antrean/loket.html');
+  await u.getByLabel('Email atau nomor HP').fill(HEAD.email);
+  await u.getByLabel('Kata sandi', { exact: true }).fill(HEAD.password);
+  await u.getByRole('button', { name: 'Masuk', exact: true }).click();
+  await u.waitForURL(`${srv.url}/antrean/loket.html`);
+  await u.getByRole('link', { name: 'Atur' }).click();              // the console links the set-up page
+  await u.waitForURL(/\/antrean\/atur\.html/);
+
+  // An afternoon session of the general poli on Wednesdays.
+  const sf = u.locator('#schedule-form');
+  await sf.locator('[name="service"]').selectOption('UMU');
+  await sf.locator('[name="start"]').fill('13:00');
+  await sf.locator('[name="end"]').fill('15:00');
+  await sf.locator('input.weekday[value="3"]').check();
+  await sf.locator('[name="quota_non_online"]').fill('5');
+  await sf.locator('[name="quota_jkn_online"]').fill('5');
+  await u.locator('#schedule-add').click();
+  await u.locator('#schedules-table tr', { hasText: /Rabu.*13:00–15:00/ }).waitFor();
+
+  // Wednesday 2 December closed for training.
+  const cf = u.locator('#closure-form');
+  await cf.locator('[name="date"]').fill('2026-12-02');
+  await cf.locator('[name="reason"]').fill('Pelatihan petugas');
+  await u.locator('#closure-add').click();
+  await u.locator('#closures-list li', { hasText: /2026-12-02.*Pelatihan petugas/ }).waitFor();
+
+  // A patient choosing that day sees why it cannot be booked.
+  const patient = await open({ width: 390, height: 844 });
+  const p = patient.page;
+  await p.goto(`/antrean/?fc=${FC}`);
+  await p.getByLabel('Fasilitas kesehatan').selectOption(FC);
+  await p.getByLabel('Poli', { exact: true }).selectOption('UMU');
+  const closed = p.locator('#b-date-list .choice', { has: p.locator('input[value="2026-12-02"]') });
+  await closed.locator('.choice-note', { hasText: 'Tutup: Pelatihan petugas' }).waitFor();
+  assert.equal(await closed.locator('input').isDisabled(), true, 'the closed day cannot be chosen');
+
+  for (const who of [head, patient]) {
     assert.deepEqual(who.problems, []);
     await who.context.close();
   }

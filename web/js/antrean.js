@@ -101,14 +101,22 @@ export async function staffFacility(user) {
   return all && list.length ? list[0].code : null;
 }
 
-// The staff pages' sub-navigation for a facility.
-export function staffNav(fc, current) {
+// Whether user may change fc's set-up: its unit head, or an admin (the
+// API decides; this only hides a link that would end in a refusal).
+export function canManage(user, fc) {
+  return hasRole(user, 'admin') || (user.roles || []).some((r) => r.role === 'unit_head' && r.unit && r.unit.code === fc);
+}
+
+// The staff pages' sub-navigation for a facility; with user, the set-up
+// page too when they may change it.
+export function staffNav(fc, current, user = null) {
   const items = [
     ['kiosk', '/antrean/kiosk.html', 'ticket'],
     ['loket', '/antrean/loket.html', 'users'],
     ['layar', '/antrean/layar.html', 'info'],
     ['statistik', '/antrean/statistik.html', 'chart'],
   ];
+  if (user && canManage(user, fc)) items.push(['atur', '/antrean/atur.html', 'edit']);
   return h('nav', { class: 'subnav', 'aria-label': t('antrean.staff_nav') },
     h('ul', {}, items.map(([key, href, ic]) => h('li', {},
       h('a', { href: `${href}?fc=${encodeURIComponent(fc)}`, 'aria-current': key === current ? 'page' : null },

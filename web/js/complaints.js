@@ -151,6 +151,6 @@ export function followComplaints(topics, onChange) {
 // Is someone writing in a form under root? A refresh would throw it away.
 export function typingIn(root) {
   const active = document.activeElement;
-  if (active && root.contains(active) && active.closest('form')) return true;
+  if (active && root.contains(active) && active.closest('form') && active.matches('textarea, input, select')) return true;
   return Array.from(root.querySelectorAll('form textarea, form input[type=text]')).some((el) => el.value.trim() !== '');
 }

@@ -36,7 +36,7 @@ export function num(v, unit) {
 export function staffNav(current) {
   const item = (key, href, ic) => h('li', {}, h('a', { href, 'aria-current': key === current ? 'page' : null }, icon(ic), h('span', {}, t(`data.nav.${key}`))));
   return h('nav', { class: 'subnav', 'aria-label': t('data.nav.label') },
-    h('ul', {}, item('portal', '/data/', 'search'), item('upload', '/data/upload.html', 'plus'),
+    h('ul', {}, item('portal', '/data/', 'search'), item('manage', '/data/kelola.html', 'edit'), item('upload', '/data/upload.html', 'plus'),
       item('review', '/data/review.html', 'check'), item('conflicts', '/data/conflicts.html', 'alert')));
 }
 

@@ -19,7 +19,10 @@ let board = null;
 let audio = null;
 let announcing = Promise.resolve();
 
-function tick() { els.clock.textContent = `${timeWIB(new Date().toISOString())} WIB`; }
+// The service clock (PENDOPO_CLOCK in a demo), not the TV's: the server's
+// time at the last read of the board, run on by the browser's clock.
+let clockOffset = 0;
+function tick() { els.clock.textContent = `${timeWIB(new Date(Date.now() + clockOffset).toISOString())} WIB`; }
 
 function showCall(label, counter) {
   els.number.textContent = label;
@@ -48,6 +51,8 @@ function render() {
 async function load() {
   try {
     board = await get(`/api/queue/facilities/${seg(fc)}/board`);
+    clockOffset = Date.parse(board.now) - Date.now();
+    tick();
     if (els.number.textContent === '—' && board.recent.length) {
       const last = board.recent[0];
       showCall(last.label, last.counter || last.service_name);

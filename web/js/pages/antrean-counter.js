@@ -134,7 +134,7 @@ const refresh = throttle(async () => {
   await loadLine();
 }, 500);
 
-async function build(fc) {
+async function build(fc, user) {
   loading(main);
   state.facility = await loadFacility(fc);
   storeKey = `pendopo.antrean.counter.${fc}`;
@@ -149,7 +149,7 @@ async function build(fc) {
   els.counter = h('section', { class: 'card console', 'aria-label': t('antrean.console') });
   els.line = h('section', { class: 'card', 'aria-live': 'polite' });
   replace(main,
-    staffNav(fc, 'loket'),
+    staffNav(fc, 'loket', user),
     h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, t('antrean.counter_title')), h('p', { class: 'lead' }, state.facility.name)),
       field({ label: t('antrean.counter'), control: els.select })),
     h('div', { class: 'antrean-grid' }, els.counter, els.line));
@@ -162,4 +162,4 @@ async function build(fc) {
 const ctx = await initPage({ active: 'antrean', auth: true });
 const fc = ctx && await staffFacility(ctx.user);
 if (!fc) noFacility(main);
-else await build(fc);
+else await build(fc, ctx.user);

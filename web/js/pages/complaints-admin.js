@@ -102,6 +102,13 @@ function openCategory(cat = null) {
   m = modal({ title: cat ? t('cadmin.edit_category', { name: catName(cat) }) : t('cadmin.add_category'), content: form, wide: true });
 }
 
+// A few routes listed; many (a puskesmas per district) folded away.
+function routeSummary(routes) {
+  if (!routes || !routes.length) return '—';
+  const list = h('ul', { class: 'plain-list' }, routes.map((r) => h('li', {}, `${r.district ? r.district.nama : '?'} → ${r.unit.name}`)));
+  return routes.length <= 3 ? list : h('details', {}, h('summary', {}, t('cadmin.routes_n', { n: routes.length })), list);
+}
+
 function renderCats() {
   const box = $('#categories');
   if (!state.cats.length) { replace(box, h('p', { class: 'muted' }, t('cadmin.no_categories'))); return; }
@@ -113,8 +120,7 @@ function renderCats() {
         c.sensitive ? [' ', h('span', { class: 'badge badge-internal' }, t('cadmin.sensitive_badge'))] : null),
       h('td', { 'data-label': t('cadmin.group') }, c.group || '—'),
       h('td', { 'data-label': t('cadmin.unit') }, unitName(c.unit)),
-      h('td', { 'data-label': t('cadmin.routes') }, c.routes && c.routes.length
-        ? h('ul', { class: 'plain-list' }, c.routes.map((r) => h('li', {}, `${r.district ? r.district.nama : '?'} → ${r.unit.name}`))) : '—'),
+      h('td', { 'data-label': t('cadmin.routes') }, routeSummary(c.routes)),
       h('td', { 'data-label': t('cadmin.status') }, c.active ? t('cadmin.active') : t('cadmin.inactive')),
       state.admin ? h('td', { class: 'cell-actions' }, h('button', { type: 'button', class: 'btn btn-secondary btn-small',
         'aria-label': t('cadmin.edit_category', { name: catName(c) }), onclick: () => openCategory(c) }, icon('edit'), h('span', {}, t('common.edit')))) : null))))));

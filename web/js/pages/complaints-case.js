@@ -124,9 +124,10 @@ async function refresh(ev) {
   if (ev.ref !== no) return;
   try {
     const fresh = await caseRequest('GET', `/api/complaints/${encodeURIComponent(no)}`, undefined, key);
-    if (typingIn(root)) {
+    const box = $('#case-timeline');
+    if (typingIn(root) && box) {
       data.timeline = fresh.timeline;
-      replace($('#case-timeline'), h('h2', { class: 'card-title' }, t('case.timeline')), timeline(fresh.timeline));
+      replace(box, h('h2', { class: 'card-title' }, t('case.timeline')), timeline(fresh.timeline));
     } else {
       data = fresh;
       render();

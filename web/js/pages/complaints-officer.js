@@ -202,7 +202,8 @@ async function onLive(ev) {
   if (ev.ref !== state.open) return;
   if (!typingIn(detail)) { await openCase(ev.ref, true); return; }
   const d = await get(`/api/complaints/${encodeURIComponent(ev.ref)}`).catch(() => null);
-  if (d && state.open === ev.ref) replace($('#detail-timeline'), h('h3', {}, t('case.timeline')), timeline(d.timeline));
+  const box = $('#detail-timeline');
+  if (d && box && state.open === ev.ref) replace(box, h('h3', {}, t('case.timeline')), timeline(d.timeline));
 }
 
 // The units whose complaints this officer handles; admins and the regent's

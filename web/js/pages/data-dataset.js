@@ -1,35 +1,66 @@
 // A dataset: its metadata, and for each table the published rows (a
 // preview), a chart, downloads in CSV and JSON, a copyable API example and
 // the version history.
-import { h, icon, replace, $ } from '../dom.js';
+import { h, icon, replace, options, $ } from '../dom.js';
 import { get, seg } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';
-import { formatDate, formatDateTime } from '../format.js';
+import { formatDate, formatDateTime, formatNumber } from '../format.js';
 import { initPage } from '../layout.js';
-import { flash } from '../ui.js';
-import { barChart } from '../chart.js';
+import { flash, field } from '../ui.js';
+import { barChart, lineChart } from '../chart.js';
+import { aggregate, topLevelRows, latestPeriod } from '../aggregate.js';
 import { statusBadge, num, staffNav, isStaff } from '../satudata.js';
 
+const CHART_ROWS = 5000;
 const name = new URLSearchParams(location.search).get('name') || '';
-const state = { ds: null, tables: new Map(), error: null, user: null };
+const state = { ds: null, tables: new Map(), axis: new Map(), error: null, user: null };
 
 function meta(label, value) {
   return value ? [h('dt', {}, label), h('dd', {}, value)] : [];
 }
 
-// The chart: the first mapped figure by region, the table's own rows.
-function chartFor(res, rows) {
+// The chart: the first mapped figure (else the first numeric column), by
+// region for the latest period or over time at the highest region level
+// present, one value per label (see aggregate.js).
+function chartFor(res, rows, total) {
+  const fields = res.schema.fields;
   const m = (res.mappings || [])[0];
-  const field = m ? m.field : (res.schema.fields.find((f) => f.type === 'integer' || f.type === 'number') || {}).name;
-  const region = (res.schema.fields.find((f) => f.name === 'kode_wilayah') || res.schema.fields[0]).name;
-  const label = (res.schema.fields.find((f) => /^nama/.test(f.name)) || { name: region }).name;
-  if (!field) return null;
-  const items = rows.filter((r) => typeof r[field] === 'number').slice(0, 40)
-    .map((r) => ({ label: String(r[label]), value: r[field], mark: r[region] === '33.03' }));
-  if (!items.length) return null;
+  const fd = m ? fields.find((f) => f.name === m.field) : fields.find((f) => f.type === 'integer' || f.type === 'number');
+  if (!fd) return null;
+  const measure = fd.name;
+  const fks = (res.schema.foreignKeys || []).map((k) => [].concat(k.fields)[0]);
+  const region = (m && m.region_field) || fks[0] || (fields.find((f) => f.name === 'kode_wilayah') || fields[0]).name;
+  const label = (fields.find((f) => /^nama/.test(f.name)) || { name: region }).name;
+  const period = (m && m.period_field) || res.period_field;
+  // Without an indicator, counts add up and other numbers are averaged.
+  const additive = m ? !!m.indicator.additive : fd.type === 'integer';
+  const how = t(additive ? 'data.chart_how.sum' : 'data.chart_how.mean');
   const unit = m && m.indicator ? m.indicator.unit : '';
-  return h('figure', { class: 'chart-box' }, barChart({ title: t('data.chart_title', { field }), items, unit }),
-    h('figcaption', { class: 'hint' }, t('data.chart_caption', { field, n: items.length })));
+  const axis = period ? (state.axis.get(res.id) || 'region') : 'region';
+  let chart, caption, n;
+  if (axis === 'period') {
+    const points = aggregate(topLevelRows(rows, region), { key: period, value: measure, additive })
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    n = points.length;
+    if (!n) return null;
+    chart = lineChart({ title: t('data.chart_title_period', { field: measure }), points, unit });
+    caption = t('data.chart_caption_period', { field: measure, how, n, rows: rows.length });
+  } else {
+    const at = period ? latestPeriod(rows, period) : null;
+    const items = aggregate(at ? rows.filter((r) => String(r[period]) === at) : rows, { key: region, label, value: measure, additive })
+      .slice(0, 40).map((g) => ({ label: g.label, value: g.value, mark: g.key === '33.03' }));
+    n = items.length;
+    if (!n) return null;
+    chart = barChart({ title: t('data.chart_title', { field: measure }), items, unit });
+    caption = at ? t('data.chart_caption_at', { field: measure, how, n, period: at, rows: rows.length })
+      : t('data.chart_caption', { field: measure, how, n, rows: rows.length });
+  }
+  const pick = period ? options(h('select', { name: 'axis', onchange: (e) => { state.axis.set(res.id, e.target.value); render(); } }),
+    [['region', t('data.axis.region')], ['period', t('data.axis.period')]], axis) : null;
+  return h('figure', { class: 'chart-box' },
+    pick ? field({ label: t('data.chart_axis'), control: pick }) : null,
+    chart,
+    h('figcaption', { class: 'hint' }, caption, total > rows.length ? ` ${t('data.chart_sample', { n: formatNumber(rows.length), total: formatNumber(total) })}` : ''));
 }
 
 function apiExample(res) {
@@ -66,7 +97,7 @@ function tableSection(res) {
   return h('section', { class: 'card', dataset: { resource: res.id } }, head,
     res.description ? h('p', {}, res.description) : null,
     h('p', { class: 'hint' }, v ? t('data.version_shown', { v, total: num(data.rows.total) }) : t('data.no_published')),
-    rows.length ? chartFor(res, rows) : null,
+    data.chart.records.length ? chartFor(res, data.chart.records, data.chart.total) : null,
     preview,
     v ? h('p', { class: 'downloads' },
       h('a', { class: 'btn btn-secondary btn-small', href: `/api/data/resources/${seg(res.id)}/data.csv`, download: '' }, icon('arrow-right'), h('span', {}, t('data.download_csv'))),
@@ -111,9 +142,11 @@ async function load() {
   }
   render();
   for (const res of state.ds.resources.filter((r) => r.kind === 'table')) {
-    const [rows, versions] = await Promise.all([get(`/api/data/resources/${seg(res.id)}/rows`, { limit: 60 }),
+    // The preview shows a few rows; the chart sums over many more.
+    const [rows, chart, versions] = await Promise.all([get(`/api/data/resources/${seg(res.id)}/rows`, { limit: 60 }),
+      get(`/api/data/resources/${seg(res.id)}/rows`, { limit: CHART_ROWS }),
       get(`/api/data/resources/${seg(res.id)}/versions`).then((x) => x.items, () => [])]);
-    state.tables.set(res.id, { rows, versions });
+    state.tables.set(res.id, { rows, chart, versions });
     render();
   }
 }

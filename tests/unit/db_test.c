@@ -1,0 +1,122 @@
+/* db_test.c - transactions keep their meaning on both backends: a rolled
+ * back change is gone, a committed one stays, an empty transaction ends
+ * cleanly, a failed first statement leaves the connection usable, and a
+ * script run inside a transaction is part of it.  The PostgreSQL backend
+ * sends BEGIN together with the first statement, so these are the cases
+ * where deferring it could go wrong.  Runs on SQLite, and on PostgreSQL as
+ * well when PENDOPO_TEST_PG names a server. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "db.h"
+
+static int64_t rows(struct db_conn *c)
+{
+	int64_t n = -1;
+	assert_int_equal(db_query_int(c, &n, "SELECT count(*) FROM t", ""), DB_ROW);
+	return n;
+}
+
+static void exercise(struct db *db)
+{
+	struct db_conn *c = db_acquire(db);
+	assert_int_equal(db_exec_script(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"), DB_OK);
+
+	/* rolled back after its first statement */
+	assert_int_equal(db_tx_begin(c), DB_OK);
+	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)1, "a"), DB_DONE);
+	db_tx_rollback(c);
+	assert_int_equal(rows(c), 0);
+
+	/* committed */
+	assert_int_equal(db_tx_begin(c), DB_OK);
+	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)1, "a"), DB_DONE);
+	assert_int_equal(db_changes(c), 1);
+	assert_int_equal(db_exec(c, "UPDATE t SET v = ? WHERE id = ?", "si", "b", (int64_t)1), DB_DONE);
+	assert_int_equal(db_tx_commit(c), DB_OK);
+	assert_int_equal(rows(c), 1);
+
+	/* nothing in it */
+	assert_int_equal(db_tx_begin(c), DB_OK);
+	assert_int_equal(db_tx_commit(c), DB_OK);
+	assert_false(db_in_tx(c));
+	assert_int_equal(db_tx_begin(c), DB_OK);
+	db_tx_rollback(c);
+
+	/* the first statement fails: rollback, and the connection still works */
+	assert_int_equal(db_tx_begin(c), DB_OK);
+	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)1, "dup"), DB_CONSTRAINT);
+	db_tx_rollback(c);
+	assert_int_equal(rows(c), 1);
+	struct db_stmt *st = db_query(c, "SELECT v FROM t WHERE id = ?", "i", (int64_t)1);
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "b");
+	db_done(st);
+
+	/* a script as the first statement belongs to the transaction */
+	assert_int_equal(db_tx_begin(c), DB_OK);
+	assert_int_equal(db_exec_script(c, "INSERT INTO t (id, v) VALUES (2, 's')"), DB_OK);
+	db_tx_rollback(c);
+	assert_int_equal(rows(c), 1);
+
+	/* a reading first statement, then a write, committed together */
+	assert_int_equal(db_tx_begin(c), DB_OK);
+	assert_int_equal(rows(c), 1);
+	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)3, "c"), DB_DONE);
+	assert_int_equal(db_tx_commit(c), DB_OK);
+	assert_int_equal(rows(c), 2);
+	db_release(db, c);
+}
+
+static void test_sqlite(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/pendopo-db-XXXXXX", err[256];
+	close(mkstemp(path));
+	struct db *db = db_open(path, 1, err, sizeof(err));
+	assert_non_null(db);
+	exercise(db);
+	db_close(db);
+	unlink(path);
+}
+
+static void test_postgres(void **state)
+{
+	(void)state;
+	const char *server = getenv("PENDOPO_TEST_PG");
+	char err[256], name[64], url[512];
+	if (!server || !*server)
+		skip();
+	struct db *admin = db_open(server, 1, err, sizeof(err));
+	assert_non_null(admin);
+	snprintf(name, sizeof(name), "pendopo_db_%ld_%d", (long)time(NULL), (int)getpid());
+	char create[96];
+	snprintf(create, sizeof(create), "CREATE DATABASE %s", name);
+	struct db_conn *c = db_acquire(admin);
+	assert_int_equal(db_exec_script(c, create), DB_OK);
+	db_release(admin, c);
+	snprintf(url, sizeof(url), "%.*s/%s", (int)(strrchr(server, '/') - server), server, name);
+	struct db *db = db_open(url, 1, err, sizeof(err));
+	assert_non_null(db);
+	exercise(db);
+	db_close(db);
+	db_close(admin);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sqlite),
+		cmocka_unit_test(test_postgres),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
