@@ -181,6 +181,11 @@ static const struct field doctor_fields[] = {
 	{ 0 },
 };
 
+static const struct field doctor_update_fields[] = {
+	{ "name", FT_STRING, FF_REQUIRED, NAME_MAX_LEN },
+	{ 0 },
+};
+
 static const struct field schedule_fields[] = {
 	{ "service", FT_STRING, FF_REQUIRED, SERVICE_CODE_MAX },
 	{ "doctor", FT_STRING, FF_NULLABLE, 16 },
@@ -267,6 +272,7 @@ static const struct route queue_routes[] = {
 	{ "PATCH", "/api/queue/facilities/{fc}/services/{svc}", queue_service_update, MANAGERS, service_update_fields, 0 },
 	{ "GET", "/api/queue/facilities/{fc}/services/{svc}/days", queue_days, ROLE_PUBLIC, NULL, 0 },
 	{ "POST", "/api/queue/facilities/{fc}/doctors", queue_doctor_create, MANAGERS, doctor_fields, 0 },
+	{ "PATCH", "/api/queue/facilities/{fc}/doctors/{code}", queue_doctor_update, MANAGERS, doctor_update_fields, 0 },
 	{ "POST", "/api/queue/facilities/{fc}/schedules", queue_schedule_create, MANAGERS, schedule_fields, 0 },
 	{ "DELETE", "/api/queue/facilities/{fc}/schedules/{id}", queue_schedule_delete, MANAGERS, NULL, 0 },
 	{ "POST", "/api/queue/facilities/{fc}/closures", queue_closure_create, MANAGERS, closure_fields, 0 },

@@ -383,6 +383,25 @@ int queue_doctor_create(struct req *r)
 	return reply_json(r, 201, json_pack("{s:{s:s, s:s}}", "doctor", "code", code, "name", name));
 }
 
+/* PATCH /api/queue/facilities/{fc}/doctors/{code} {name}: a doctor's name
+ * as patients see it (the code is BPJS's and stays). */
+int queue_doctor_update(struct req *r)
+{
+	struct facility f;
+	const char *code = req_param(r, "code"), *name = body_str(r, "name");
+	if (queue_path_facility(r, &f) || queue_require_manager(r, &f))
+		return 0;
+	if (!queue_text_ok(name))
+		return reply_error(r, 400, "invalid", "name must be one line of text, not blank", "name");
+	if (db_exec(r->db, "UPDATE q_doctors SET name = ? WHERE facility_id = ? AND code = ?", "sis", name, f.id, code) != DB_DONE)
+		return queue_reply_db_error(r);
+	if (db_changes(r->db) != 1)
+		return reply_error(r, 404, "not_found", "this facility has no doctor with this code", NULL);
+	if (audit_facility(r, &f, "queue.doctor_update", json_pack("{s:s, s:s}", "code", code, "name", name)))
+		return queue_reply_db_error(r);
+	return reply_json(r, 200, json_pack("{s:{s:s, s:s}}", "doctor", "code", code, "name", name));
+}
+
 /* ---- schedules ---------------------------------------------------------------------- */
 
 static const char *const quota_fields[4] = { "quota_jkn_online", "quota_jkn_walkin", "quota_non_online",
@@ -477,6 +496,40 @@ int queue_schedule_delete(struct req *r)
 
 /* ---- closures -------------------------------------------------------------------------- */
 
+/* Hold the quota rows of the sessions a closure of day touches (every
+ * poli of the facility when service_id is 0), making the missing ones, in
+ * id order.  A booking takes its session's row before it looks for
+ * closures (queue_visit_take), so a booking racing this closure either
+ * commits first, and the closure then sees and cancels it, or waits and
+ * then finds the closure. */
+static int hold_sessions(struct req *r, int64_t facility_id, int64_t service_id, int32_t day, const char *date)
+{
+	if (db_exec(r->db, "INSERT INTO q_sessions (schedule_id, day, left_jkn_online, left_jkn_walkin,"
+			   " left_non_online, left_non_walkin, last_number)"
+			   " SELECT x.id, CAST(? AS TEXT), x.quota_jkn_online, x.quota_jkn_walkin, x.quota_non_online,"
+			   " x.quota_non_walkin, 0 FROM q_schedules x JOIN q_services s ON s.id = x.service_id"
+			   " WHERE s.facility_id = ? AND (CAST(? AS BIGINT) = 0 OR s.id = ?) AND x.weekday = ?"
+			   " AND x.active = 1 ORDER BY x.id ON CONFLICT (schedule_id, day) DO NOTHING",
+		    "siiii", date, facility_id, service_id, service_id, (int64_t)date_weekday(day)) != DB_DONE)
+		return -1;
+	struct db_stmt *st = db_query(r->db, "SELECT q.id FROM q_sessions q JOIN q_schedules x ON x.id = q.schedule_id"
+					     " JOIN q_services s ON s.id = x.service_id WHERE q.day = ? AND"
+					     " s.facility_id = ? AND (CAST(? AS BIGINT) = 0 OR s.id = ?) ORDER BY q.id",
+				      "siii", date, facility_id, service_id, service_id);
+	int64_t ids[256];
+	size_t n = 0;
+	int rc = st ? DB_ROW : DB_ERROR;
+	while (st && (rc = db_step(st)) == DB_ROW && n < sizeof(ids) / sizeof(ids[0]))
+		ids[n++] = db_col_int(st, 0);
+	db_done(st);
+	if (rc < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (db_exec(r->db, "UPDATE q_sessions SET last_number = last_number WHERE id = ?", "i", ids[i]) != DB_DONE)
+			return -1;
+	return 0;
+}
+
 /* POST /api/queue/facilities/{fc}/closures {date, service?, reason}: the
  * facility (or one poli) is closed that day; bookings already made are
  * cancelled with the reason, which their ticket pages show. */
@@ -501,6 +554,8 @@ int queue_closure_create(struct req *r)
 		if (rc != DB_ROW)
 			return queue_reply_db_error(r);
 	}
+	if (hold_sessions(r, f.id, s.id, day, date) != 0)
+		return queue_reply_db_error(r);
 	int64_t id, now = app_now(r->app);
 	int rc = db_query_int(r->db, &id, "INSERT INTO q_closures (facility_id, service_id, day, reason, created_at)"
 					  " VALUES (?, NULLIF(?, 0), ?, ?, ?) RETURNING id",
@@ -524,23 +579,29 @@ int queue_closure_create(struct req *r)
 		return queue_reply_db_error(r);
 	const char *note = arena_printf(r->arena, "Tutup: %s", reason);
 	struct visit *cancelled = arena_alloc(r->arena, (n ? n : 1) * sizeof(*cancelled));
+	size_t done = 0;
 	if (!cancelled)
 		return queue_reply_db_error(r);
 	for (size_t i = 0; i < n; i++) {
 		struct queue_fail fail;
-		if (queue_visit_find(r->db, r->arena, codes[i], &cancelled[i]) != DB_ROW ||
-		    queue_visit_cancel_rows(r->db, r->arena, &f, &cancelled[i], note, now, &fail) != 0)
+		if (queue_visit_find(r->db, r->arena, codes[i], &cancelled[done]) != DB_ROW)
+			return queue_reply_db_error(r);
+		/* A refusal (409) is a booking cancelled or called since the list
+		 * was read: none of its rows changed, and it is left as it is. */
+		if (queue_visit_cancel_rows(r->db, r->arena, &f, &cancelled[done], note, now, &fail) == 0)
+			done++;
+		else if (fail.status != 409)
 			return queue_reply_db_error(r);
 	}
 	/* The audit rows come after every row change (see simantri.h). */
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < done; i++)
 		if (queue_visit_cancel_audit(r->db, r->arena, &cancelled[i], note, &r->caller) != 0)
 			return queue_reply_db_error(r);
 	if (audit_facility(r, &f, "queue.closure_create", json_pack("{s:s, s:s?, s:s, s:I}", "date", date,
-			   "service", svc, "reason", reason, "cancelled", (json_int_t)n)))
+			   "service", svc, "reason", reason, "cancelled", (json_int_t)done)))
 		return queue_reply_db_error(r);
 	return reply_json(r, 201, json_pack("{s:{s:I, s:s, s:s?, s:s}, s:I}", "closure", "id", (json_int_t)id,
-					    "date", date, "service", svc, "reason", reason, "cancelled", (json_int_t)n));
+					    "date", date, "service", svc, "reason", reason, "cancelled", (json_int_t)done));
 }
 
 /* DELETE /api/queue/facilities/{fc}/closures/{id} */

@@ -243,6 +243,7 @@ int queue_facility_put(struct req *r);
 int queue_service_create(struct req *r);
 int queue_service_update(struct req *r);
 int queue_doctor_create(struct req *r);
+int queue_doctor_update(struct req *r);
 int queue_schedule_create(struct req *r);
 int queue_schedule_delete(struct req *r);
 int queue_closure_create(struct req *r);

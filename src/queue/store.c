@@ -713,25 +713,12 @@ int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *i
 		     char code[BOOKING_CODE_LEN + 1], struct queue_fail *fail)
 {
 	const struct session *s = &plan->session;
-	/* A closure recorded since the checks: its transaction cancelled the
-	 * bookings it could see, so none may come after it. */
-	int64_t closed;
-	int rc = db_query_int(c, &closed, "SELECT count(*) FROM q_closures WHERE facility_id = ? AND day = ? AND "
-					  "(service_id IS NULL OR service_id = ?)", "isi", in->f->id, in->date, in->s->id);
-	if (rc != DB_ROW)
-		return fail_db(c, fail);
-	if (closed) {
-		queue_fail_set(fail, 409, "closed", "date", arena_printf(a, "%s is closed on %s", in->s->name, in->date),
-			       arena_printf(a, "%s tutup pada %s", in->s->name, in->date));
-		return -1;
-	}
-
 	/* The session's counters exist from its first booking on. */
-	rc = db_exec(c, "INSERT INTO q_sessions (schedule_id, day, left_jkn_online, left_jkn_walkin,"
-			" left_non_online, left_non_walkin, last_number)"
-			" SELECT id, CAST(? AS TEXT), quota_jkn_online, quota_jkn_walkin, quota_non_online,"
-			" quota_non_walkin, 0 FROM q_schedules WHERE id = ?"
-			" ON CONFLICT (schedule_id, day) DO NOTHING", "si", in->date, s->schedule_id);
+	int rc = db_exec(c, "INSERT INTO q_sessions (schedule_id, day, left_jkn_online, left_jkn_walkin,"
+			    " left_non_online, left_non_walkin, last_number)"
+			    " SELECT id, CAST(? AS TEXT), quota_jkn_online, quota_jkn_walkin, quota_non_online,"
+			    " quota_non_walkin, 0 FROM q_schedules WHERE id = ?"
+			    " ON CONFLICT (schedule_id, day) DO NOTHING", "si", in->date, s->schedule_id);
 	if (rc != DB_DONE)
 		return fail_db(c, fail);
 
@@ -761,6 +748,19 @@ int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *i
 	if (rc != DB_ROW)
 		return rc == DB_BUSY ? (queue_fail_set(fail, 503, "busy", NULL, "the database is busy, please retry",
 						       "Sistem sedang sibuk, silakan coba lagi"), -1) : fail_db(c, fail);
+	/* A closure recorded since the checks.  Looked for only now that the
+	 * session's row is held: a closure takes the day's session rows
+	 * before it records itself (setup.c), so either it is visible here or
+	 * it waits for this booking and then cancels it with the others. */
+	int64_t closed;
+	if (db_query_int(c, &closed, "SELECT count(*) FROM q_closures WHERE facility_id = ? AND day = ? AND "
+				     "(service_id IS NULL OR service_id = ?)", "isi", in->f->id, in->date, in->s->id) != DB_ROW)
+		return fail_db(c, fail);
+	if (closed) {
+		queue_fail_set(fail, 409, "closed", "date", arena_printf(a, "%s is closed on %s", in->s->name, in->date),
+			       arena_printf(a, "%s tutup pada %s", in->s->name, in->date));
+		return -1;
+	}
 
 	char label[QUEUE_LABEL_MAX];
 	booking_code(code);
@@ -850,7 +850,11 @@ int queue_visit_cancel_rows(struct db_conn *c, struct arena *a, const struct fac
 			       "Pasien sedang dilayani di loket");
 		return -1;
 	}
-	if (db_exec(c, "UPDATE q_visits SET status = 'cancelled', note = ?, ended_at = ? WHERE id = ? AND "
+	/* The session's row (a no-op update locks it) before the visit's, the
+	 * order a closure takes them in, so a cancellation and a closure never
+	 * wait for each other both ways. */
+	if (db_exec(c, "UPDATE q_sessions SET last_number = last_number WHERE id = ?", "i", v->session_id) != DB_DONE ||
+	    db_exec(c, "UPDATE q_visits SET status = 'cancelled', note = ?, ended_at = ? WHERE id = ? AND "
 		       "status IN ('booked', 'checked_in')", "sii", reason, now, v->id) != DB_DONE)
 		return fail_db(c, fail);
 	if (db_changes(c) != 1) {

@@ -2,7 +2,9 @@
 // enforces under concurrency (quota, one booking per person, dense numbers),
 // the booking window and closures, the lifecycle book → check in → call →
 // transfer → finish with its BPJS task times and a live event, the no-show
-// path, cancel freeing a slot, and the fair order of priority patients.
+// path, cancel freeing a slot, the fair order of priority patients,
+// closures racing bookings on PostgreSQL, the live estimate of a booking
+// made on the day, and the board's service clock.
 //
 // The service clock starts at Tuesday 2026-12-01 07:00 WIB (00:00 UTC).
 import { describe, it, before, after } from 'node:test';
@@ -275,6 +277,21 @@ describe('queue', () => {
     assertError(await officer.post(`${reg}/call`, {}), 409, 'line_empty');
   });
 
+  it('a doctor is renamed by the facility head or an admin, audited', async () => {
+    const add = await admin.post(`/api/queue/facilities/${FC}/doctors`, { code: 'D77', name: 'dr. Salah Ketik' });
+    assert.equal(add.status, 201, add.text);
+    const r = await admin.patch(`/api/queue/facilities/${FC}/doctors/D77`, { name: 'dr. Sari Wulandari' });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.doctor, { code: 'D77', name: 'dr. Sari Wulandari' });
+    const f = (await anon.get(`/api/queue/facilities/${FC}`)).json.facility;
+    assert.equal(f.doctors.find((d) => d.code === 'D77').name, 'dr. Sari Wulandari');
+    assertError(await admin.patch(`/api/queue/facilities/${FC}/doctors/D77`, { name: ' ' }), 400, 'invalid', 'name');
+    assertError(await admin.patch(`/api/queue/facilities/${FC}/doctors/D78`, { name: 'dr. X' }), 404, 'not_found');
+    assertError(await officer.patch(`/api/queue/facilities/${FC}/doctors/D77`, { name: 'dr. X' }), 403, 'forbidden');
+    const audit = (await admin.get('/api/audit?limit=20')).json.items;
+    assert.ok(audit.some((a) => a.action === 'queue.doctor_update' && a.object === `queue:${FC}`));
+  });
+
   it('counters: pause with a reason, only staff of the facility, call a number', async () => {
     const reg = counter(FC, 'REG');
     assertError(await officer.post(`${reg}/pause`, {}), 400, 'invalid', 'reason');
@@ -338,8 +355,9 @@ describe('queue', () => {
   // Closures and bookings of the same day at once.  A closure cancels the
   // day's bookings in both sessions while the bookings take slots there;
   // with an audit row appended before the last row change this deadlocked
-  // on PostgreSQL (500).  Every answer is a booking or a clear refusal.
-  it('closures and bookings of the same day at once: no deadlock, no 500', { timeout: 60000 }, async () => {
+  // on PostgreSQL (500).  Every answer is a booking or a clear refusal, and
+  // no booking outlives the closure of its day.
+  it('closures and bookings of the same day at once: no deadlock, no 500, none left booked', { timeout: 60000 }, async () => {
     const SC = 'PKM-SERENTAK';
     await facility(SC, 'Puskesmas Serentak', [
       { code: 'UMU', name: 'Poli Umum', kind: 'poli', prefix: 'A', avg_service_min: 5 },
@@ -352,16 +370,32 @@ describe('queue', () => {
       assert.equal(sessions.length, 2);
       const take = (i) => anon.post('/api/queue/bookings', { facility: SC, service: 'UMU', date: day.date,
         session: sessions[i % 2], nik: nik(n++) });
-      for (let i = 0; i < 6; i++) assert.equal((await take(i)).status, 201);
-      const answers = await Promise.all([
+      const early = [];
+      for (let i = 0; i < 6; i++) {
+        const r = await take(i);
+        assert.equal(r.status, 201);
+        early.push(r.json.booking.code);
+      }
+      // Two patients cancel their own bookings at the same moment.
+      const [closure, ...rest] = await Promise.all([
         admin.post(`/api/queue/facilities/${SC}/closures`, { date: day.date, reason: 'Pemadaman listrik' }),
+        ...early.slice(0, 2).map((code) => anon.post(`/api/queue/bookings/${code}/cancel`, {})),
         ...Array.from({ length: 24 }, (_, i) => take(i)),
       ]);
-      const [closure, ...bookings] = answers;
+      const cancels = rest.slice(0, 2), bookings = rest.slice(2);
       assert.equal(closure.status, 201, closure.text);
+      for (const r of cancels) {
+        assert.ok(r.status === 200 || r.status === 409, `${r.status} ${r.text}`);
+        if (r.status === 409) assert.ok(['cancelled', 'conflict'].includes(r.json.error.code), r.text);   // the closure was first
+      }
       for (const r of bookings) {
         assert.ok(r.status === 201 || r.status === 409, `${r.status} ${r.text}`);
         if (r.status === 409) assertError(r, 409, 'closed', 'date');
+      }
+      for (const r of bookings.filter((x) => x.status === 201)) {
+        const b = (await anon.get(`/api/queue/bookings/${r.json.booking.code}`)).json.booking;
+        assert.equal(b.status, 'cancelled', `${b.label} on ${day.date}`);
+        assert.equal(b.note, 'Tutup: Pemadaman listrik');
       }
       const after = (await anon.get(`/api/queue/facilities/${SC}/services/UMU/days?from=${day.date}&days=1`)).json.items[0];
       assert.equal(after.open, false);

@@ -2,8 +2,8 @@
 // ticket; an officer checks the patient in at the kiosk page and calls the
 // number from the counter console; the display board shows the called
 // number without a reload, and the patient's ticket says it is called.
-// The unit head adds a session and a closure on the set-up page, and the
-// booking page shows the closed day with its reason.
+// The unit head edits a poli and adds a session and a closure on the set-up
+// page, and the booking page shows the closed day with its reason.
 // Screenshots of the ticket (390×844) and the board (1280×720) go to
 // tests/e2e/shots/.
 //
@@ -155,16 +155,32 @@ test('the unit head adds a session and a closure; booking for the closed day sho
   await u.getByRole('link', { name: 'Atur' }).click();              // the console links the set-up page
   await u.waitForURL(/\/antrean\/atur\.html/);
 
+  // The general poli's average service time, in the edit dialog.
+  await u.locator('#services-table tr', { hasText: 'UMU' }).getByRole('button', { name: 'Ubah' }).click();
+  await u.locator('#service-edit-form [name="avg_service_min"]').fill('12');
+  await u.locator('#service-save').click();
+  await u.locator('#services-table tr', { hasText: /UMU.*12 menit/ }).waitFor();
+
+  // A doctor, then the name corrected.
+  await u.locator('#doctor-form [name="code"]').fill('D01');
+  await u.locator('#doctor-form [name="name"]').fill('dr. Sari');
+  await u.locator('#doctor-add').click();
+  await u.locator('#doctors-list li', { hasText: 'D01' }).getByRole('button', { name: 'Ubah' }).click();
+  await u.locator('#doctor-edit-form [name="name"]').fill('dr. Sari Wulandari');
+  await u.locator('#doctor-save').click();
+  await u.locator('#doctors-list li', { hasText: 'dr. Sari Wulandari' }).waitFor();
+
   // An afternoon session of the general poli on Wednesdays.
   const sf = u.locator('#schedule-form');
   await sf.locator('[name="service"]').selectOption('UMU');
+  await sf.locator('[name="doctor"]').selectOption('D01');
   await sf.locator('[name="start"]').fill('13:00');
   await sf.locator('[name="end"]').fill('15:00');
   await sf.locator('input.weekday[value="3"]').check();
   await sf.locator('[name="quota_non_online"]').fill('5');
   await sf.locator('[name="quota_jkn_online"]').fill('5');
   await u.locator('#schedule-add').click();
-  await u.locator('#schedules-table tr', { hasText: /Rabu.*13:00–15:00/ }).waitFor();
+  await u.locator('#schedules-table tr', { hasText: /Rabu.*13:00–15:00.*D01/ }).waitFor();
 
   // Wednesday 2 December closed for training.
   const cf = u.locator('#closure-form');

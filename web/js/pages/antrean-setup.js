@@ -6,7 +6,7 @@
 import { h, replace, options, $ } from '../dom.js';
 import { get, post, patch, del, request, seg } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';
-import { flash, field, loading, confirmDialog } from '../ui.js';
+import { flash, field, loading, confirmDialog, modal } from '../ui.js';
 import { setupForm } from '../forms.js';
 import { initPage } from '../layout.js';
 import { staffFacility, staffNav, noFacility, canManage, pageTitle } from '../antrean.js';
@@ -43,8 +43,8 @@ function form(id, children, send, done) {
   return el;
 }
 
-async function remove(path, message, done) {
-  if (!await confirmDialog({ message })) return;
+async function remove(path, message, done, confirmLabel) {
+  if (!await confirmDialog({ message, confirmLabel })) return;
   try {
     await del(api(path));
     flash(done);
@@ -92,6 +92,36 @@ function rulesSection() {
     }), t('antrean.setup.saved')));
 }
 
+async function setActive(s, active) {
+  try {
+    await patch(api(`/services/${seg(s.code)}`), { active });
+    flash(t('antrean.setup.saved'));
+    await reload();
+  } catch (e) {
+    flash(errorMessage(e), 'error');
+  }
+}
+
+// A service's name, number prefix and average service time, in a dialog.
+function editService(s) {
+  const el = h('form', { class: 'form', id: 'service-edit-form', novalidate: true },
+    field({ label: t('antrean.setup.name'), control: input('name', { maxlength: '120', required: true, value: s.name }) }),
+    field({ label: t('antrean.setup.prefix'), optional: s.kind !== 'poli',
+      control: input('prefix', { maxlength: '3', autocapitalize: 'characters', value: s.prefix || '' }) }),
+    field({ label: t('antrean.setup.avg'), control: numberInput('avg_service_min', s.avg_service_min, { min: '1', max: '240' }) }),
+    submit(t('common.save'), 'service-save'));
+  const m = modal({ title: `${s.name} (${s.code})`, content: el });
+  setupForm(el, {
+    submit: async (v) => {
+      await patch(api(`/services/${seg(s.code)}`), { name: v.name, prefix: v.prefix ? v.prefix.toUpperCase() : null,
+        avg_service_min: num(v.avg_service_min) });
+      m.close();
+      flash(t('antrean.setup.saved'));
+      await reload();
+    },
+  });
+}
+
 function servicesSection() {
   const kind = h('select', { name: 'kind' });
   options(kind, KINDS.map((k) => [k, t(`antrean.setup.kind.${k}`)]), 'poli');
@@ -103,13 +133,10 @@ function servicesSection() {
       h('tbody', {}, state.facility.services.map((s) => h('tr', { class: s.active ? null : 'is-muted' },
         h('td', {}, s.code), h('td', {}, s.name), h('td', {}, t(`antrean.setup.kind.${s.kind}`)),
         h('td', {}, s.prefix || '—'), h('td', {}, t('antrean.setup.minutes', { n: s.avg_service_min })),
-        h('td', {}, h('button', { type: 'button', class: 'btn btn-secondary btn-small', onclick: async () => {
-          try {
-            await patch(api(`/services/${seg(s.code)}`), { active: !s.active });
-            flash(t('antrean.setup.saved'));
-            await reload();
-          } catch (e) { flash(errorMessage(e), 'error'); }
-        } }, s.active ? t('antrean.setup.deactivate') : t('antrean.setup.activate'))))))),
+        h('td', {}, h('button', { type: 'button', class: 'btn btn-secondary btn-small', onclick: () => editService(s) }, t('antrean.setup.edit')),
+          ' ',
+          h('button', { type: 'button', class: 'btn btn-secondary btn-small', onclick: () => setActive(s, !s.active) },
+            s.active ? t('antrean.setup.deactivate') : t('antrean.setup.activate'))))))),
     h('h3', {}, t('antrean.setup.add_service')),
     form('service-form', [
       h('div', { class: 'setup-row' },
@@ -126,11 +153,29 @@ function servicesSection() {
     }), t('antrean.setup.service_added')));
 }
 
+// A doctor's name (the BPJS code stays), in a dialog.
+function renameDoctor(d) {
+  const el = h('form', { class: 'form', id: 'doctor-edit-form', novalidate: true },
+    field({ label: t('antrean.setup.name'), control: input('name', { maxlength: '120', required: true, value: d.name }) }),
+    submit(t('common.save'), 'doctor-save'));
+  const m = modal({ title: d.code, content: el });
+  setupForm(el, {
+    submit: async (v) => {
+      await patch(api(`/doctors/${seg(d.code)}`), { name: v.name });
+      m.close();
+      flash(t('antrean.setup.saved'));
+      await reload();
+    },
+  });
+}
+
 function doctorsSection() {
   return h('section', { class: 'card', 'aria-labelledby': 'setup-doctors-title' },
     h('h2', { class: 'card-title', id: 'setup-doctors-title' }, t('antrean.setup.doctors')),
     state.facility.doctors.length
-      ? h('ul', { class: 'setup-list', id: 'doctors-list' }, state.facility.doctors.map((d) => h('li', {}, h('strong', {}, d.code), ` ${d.name}`)))
+      ? h('ul', { class: 'setup-list', id: 'doctors-list' }, state.facility.doctors.map((d) => h('li', {},
+        h('strong', {}, d.code), ` ${d.name} `,
+        h('button', { type: 'button', class: 'btn btn-secondary btn-small', onclick: () => renameDoctor(d) }, t('antrean.setup.edit')))))
       : h('p', { class: 'hint' }, t('antrean.setup.no_doctors')),
     form('doctor-form', [
       h('div', { class: 'setup-row' },
@@ -167,7 +212,7 @@ function schedulesSection() {
             jw: x.quota.jkn_walkin, nw: x.quota.non_jkn_walkin })),
           h('td', {}, h('button', { type: 'button', class: 'btn btn-danger-quiet btn-small',
             onclick: () => remove(`/schedules/${x.id}`, t('antrean.setup.retire_confirm', { day: weekdayName(x.weekday), hours: `${x.start}–${x.end}` }),
-              t('antrean.setup.retired')) }, t('antrean.setup.retire')))))))
+              t('antrean.setup.retired'), t('antrean.setup.retire')) }, t('antrean.setup.retire')))))))
       : h('p', { class: 'hint' }, t('antrean.setup.no_schedules')),
     h('h3', {}, t('antrean.setup.add_schedule')),
     polis.length ? form('schedule-form', [
@@ -216,7 +261,8 @@ function closuresSection() {
       ? h('ul', { class: 'setup-list', id: 'closures-list' }, f.closures.map((c) => h('li', {},
         h('strong', {}, c.date), ` ${name(c.service)}: ${c.reason} `,
         h('button', { type: 'button', class: 'btn btn-danger-quiet btn-small',
-          onclick: () => remove(`/closures/${c.id}`, t('antrean.setup.reopen_confirm', { date: c.date }), t('antrean.setup.reopened')) },
+          onclick: () => remove(`/closures/${c.id}`, t('antrean.setup.reopen_confirm', { date: c.date }), t('antrean.setup.reopened'),
+            t('antrean.setup.reopen')) },
         t('antrean.setup.reopen')))))
       : h('p', { class: 'hint' }, t('antrean.setup.no_closures')),
     form('closure-form', [

@@ -63,7 +63,8 @@ function datasetForm() {
     e.preventDefault();
     if (!form.reportValidity()) return;
     const body = { title: c.title.value.trim(), notes: c.notes.value.trim(), license_id: c.license_id.value };
-    for (const k of ['frequency', 'release_schedule', 'contact_name', 'contact_email', 'concept', 'definition', 'unit', 'region_level', 'period_start', 'period_end']) body[k] = blank(c[k].value);
+    // An update keeps what a request leaves out (null), so a cleared field is sent as ''.
+    for (const k of ['frequency', 'release_schedule', 'contact_name', 'contact_email', 'concept', 'definition', 'unit', 'region_level', 'period_start', 'period_end']) body[k] = d ? c[k].value.trim() : blank(c[k].value);
     body.tags = c.tags.value.split(',').map((s) => s.trim()).filter(Boolean);
     body.groups = groups.filter((g) => g.checked).map((g) => g.value);
     body.priority = c.priority.checked;
