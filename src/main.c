@@ -268,11 +268,11 @@ static int cmd_serve(struct cmd *cmd, int argc, char **argv)
 	app.db = open_migrated(cmd, cfg->db_pool);
 	if (!app.db)
 		return 1;
-	if (group_commit && db_set_group_commit(app.db) != DB_OK) {
-		fprintf(stderr, "pendopo serve: group commit is for SQLite databases; PostgreSQL batches "
-				"commits itself (commit_delay)\n");
+	/* PostgreSQL batches concurrent commits itself (commit_delay). */
+	if (group_commit && db_dialect(app.db) == DB_SQLITE && db_set_group_commit(app.db) != DB_OK) {
+		fprintf(stderr, "pendopo serve: cannot set up group commit on %s\n", db_url(app.db));
 		db_close(app.db);
-		return 2;
+		return 1;
 	}
 	int rc = server_run(&app, 30);
 	db_close(app.db);
@@ -586,7 +586,7 @@ static struct opt serve_opts[] = {
 	{ "--auth-per-minute", "PENDOPO_AUTH_PER_MINUTE", "login and registration attempts per address per minute", "20" },
 	{ "--session-days", "PENDOPO_SESSION_DAYS", "days a login session lasts", "30" },
 	{ "--access-log", "PENDOPO_ACCESS_LOG", "1 writes one line per request to stderr", "1" },
-	{ "--group-commit", "PENDOPO_GROUP_COMMIT", "1: concurrent SQLite commits share one fsync", "0" },
+	{ "--group-commit", "PENDOPO_GROUP_COMMIT", "1: concurrent SQLite commits share one fsync; 0: one fsync each", "1" },
 	{ "--regions-index", "PENDOPO_REGIONS_INDEX", "1: region reads from an in-memory copy; 0: from SQL", "1" },
 	{ "--clock", "PENDOPO_CLOCK", "start the service clock at this UTC time (demos, tests)", NULL },
 	{ 0 },
