@@ -121,11 +121,13 @@ done
 # ---- durability: one fsync per commit against group commit -------------------
 
 if [ -n "$GROUP_ENV" ]; then
-	# patch_me above is the default (one fsync per commit) at WCONNS
-	# connections; add it at 64, then group commit at both.
-	start_server
-	measure "commit_once 1" "wrk_once 64 $SRV_URL/api/me $WRITE_ENV"
-	report patch_me_c64 req/s 0.70 "connections=64 bare=sqlite_commit"
+	# patch_me above runs the server's default (group commit); here one
+	# fsync per commit (synchronous=FULL) and group commit side by side.
+	start_server PENDOPO_GROUP_COMMIT=0
+	for conns in "$WCONNS" 64; do
+		measure "commit_once 1" "wrk_once $conns $SRV_URL/api/me $WRITE_ENV"
+		report "patch_me_full_c$conns" req/s 0.70 "connections=$conns bare=sqlite_commit env=PENDOPO_GROUP_COMMIT=0"
+	done
 	stop_pid "$SRV_PID"
 	start_server "$GROUP_ENV"
 	for conns in "$WCONNS" 64; do
