@@ -36,11 +36,11 @@ if [ "${1:-}" != --inner ]; then
 	# session (process group) lets a signal reach every process below at
 	# once: with-postgres.sh then stops and deletes the cluster, the inner
 	# run stops its servers, and wrk stops.
-	setsid "$ROOT/scripts/with-postgres.sh" "$0" --inner >&2 &
+	setsid "$ROOT/scripts/with-postgres.sh" "$0" --inner &
 	child=$!
 	sig=
 	trap 'sig=130; kill -TERM -- "-$child" 2>/dev/null' INT
-	trap 'sig=143; kill -TERM -- "-$child" 2>/dev/null' TERM
+	trap 'sig=143; kill -TERM -- "-$child" 2>/dev/null' TERM HUP
 	wait "$child"
 	rc=$?
 	while kill -0 "$child" 2>/dev/null; do
