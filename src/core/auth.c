@@ -643,34 +643,34 @@ static const struct field me_fields[] = {
 /* Apply name/email/phone/lang from the body to user id.  1 when replied. */
 static int profile_update(struct req *r, int64_t id)
 {
-	const char *email = NULL, *phone = NULL, *lang = body_str(r, "lang");
+	const char *email = NULL, *phone = NULL, *lang = body_str(r, "lang"), *name = NULL;
 	char now[24];
+	int64_t no_contact = 0;
 	if (contact_fields(r, NULL, &email, &phone, 0))
 		return 1;
-	if (body_has(r, "name")) {
-		const char *name = trimmed(r->arena, body_str(r, "name"));
-		if (!*name)
-			return reply_error(r, 400, "invalid", "name must not be empty", "name"), 1;
-		db_exec(r->db, "UPDATE users SET name = ? WHERE id = ?", "si", name, id);
-	}
+	if (body_has(r, "name") && !*(name = trimmed(r->arena, body_str(r, "name"))))
+		return reply_error(r, 400, "invalid", "name must not be empty", "name"), 1;
 	if (lang && strcmp(lang, "id") != 0 && strcmp(lang, "en") != 0)
 		return reply_error(r, 400, "invalid", "lang must be \"id\" or \"en\"", "lang"), 1;
 	if (contact_taken(r, email, phone, id))
 		return 1;
-	if (lang)
-		db_exec(r->db, "UPDATE users SET lang = ? WHERE id = ?", "si", lang, id);
-	/* An explicit null or "" removes the contact; absence leaves it. */
-	if (body_has(r, "email"))
-		db_exec(r->db, "UPDATE users SET email = ? WHERE id = ?", "si", email, id);
-	if (body_has(r, "phone"))
-		db_exec(r->db, "UPDATE users SET phone = ? WHERE id = ?", "si", phone, id);
-	int64_t left;
-	if (db_query_int(r->db, &left, "SELECT id FROM users WHERE id = ? AND email IS NULL AND phone IS NULL",
-			 "i", id) == DB_ROW)
-		return reply_error(r, 400, "invalid", "an account needs an email address or a phone number", "email"), 1;
+	/* One statement for the whole change: it runs while this process's
+	 * writers wait their turn.  An explicit null or "" removes a contact;
+	 * absence leaves it. */
 	time_iso_now(now);
-	if (db_exec(r->db, "UPDATE users SET updated_at = ? WHERE id = ?", "si", now, id) != DB_DONE)
+	int rc = db_query_int(r->db, &no_contact,
+			      "UPDATE users SET name = COALESCE(?, name), lang = COALESCE(?, lang),"
+			      " email = CASE WHEN ? = 1 THEN ? ELSE email END,"
+			      " phone = CASE WHEN ? = 1 THEN ? ELSE phone END, updated_at = ?"
+			      " WHERE id = ? RETURNING CASE WHEN email IS NULL AND phone IS NULL THEN 1 ELSE 0 END",
+			      "ssbsbssi", name, lang, body_has(r, "email"), email, body_has(r, "phone"), phone, now, id);
+	if (rc == DB_CONSTRAINT)
+		return reply_error(r, 409, "conflict", "this email address or phone number is already registered",
+				   body_has(r, "email") ? "email" : "phone"), 1;
+	if (rc != DB_ROW)
 		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL), 1;
+	if (no_contact)
+		return reply_error(r, 400, "invalid", "an account needs an email address or a phone number", "email"), 1;
 	return 0;
 }
 
