@@ -222,6 +222,39 @@ int db_exec(struct db_conn *c, const char *sql, const char *types, ...)
 	return rc;
 }
 
+int db_exec_values(struct db_conn *c, const char *sql, const struct db_value *v, int n)
+{
+	struct db_stmt *st = c->be->prepare(c, sql);
+	if (!st)
+		return DB_ERROR;
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		switch (v[i].type) {
+		case 'i':
+			rc = c->be->bind_int(st, i + 1, v[i].i);
+			break;
+		case 'd':
+			rc = c->be->bind_double(st, i + 1, v[i].d);
+			break;
+		case 's':
+			rc = v[i].s ? c->be->bind_text(st, i + 1, v[i].s) : c->be->bind_null(st, i + 1);
+			break;
+		default:
+			snprintf(c->err, sizeof(c->err), "bad bind type '%c'", v[i].type);
+			rc = -1;
+		}
+	}
+	if (rc != 0) {
+		c->be->finish(st);
+		return DB_ERROR;
+	}
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	c->changes = rc == DB_DONE ? c->be->changes(st) : 0;
+	db_done(st);
+	return rc;
+}
+
 int64_t db_changes(struct db_conn *c)
 {
 	return c->changes;

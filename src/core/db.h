@@ -55,6 +55,17 @@ int db_col_is_null(struct db_stmt *st, int i);
 int db_col_count(struct db_stmt *st);
 const char *db_col_name(struct db_stmt *st, int i);
 
+/* One parameter for db_exec_values: type 'i' (i), 'd' (d) or 's' (s, NULL
+ * binds NULL), for statements whose parameter count is only known at run
+ * time (multi-row inserts). */
+struct db_value {
+	char type;
+	int64_t i;
+	double d;
+	const char *s;
+};
+int db_exec_values(struct db_conn *c, const char *sql, const struct db_value *v, int n);
+
 /* Run a statement to completion: DB_DONE, DB_CONSTRAINT, DB_BUSY or DB_ERROR. */
 int db_exec(struct db_conn *c, const char *sql, const char *types, ...);
 /* Rows changed by the last db_exec on this connection. */

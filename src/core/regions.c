@@ -252,10 +252,29 @@ static void row_bind(struct row_bind *b, const struct import_row *r, size_t i)
 #define ROW_TYPES "isssis"
 #define ROW_ARGS(b) (b).ord, (b).kode, (b).nama, (b).lc, (b).level, (b).parent
 
+/* Forty rows a statement: on PostgreSQL each statement is a round trip to
+ * the server, and 40 rows of six parameters stay within the 256 that the
+ * PostgreSQL backend binds. */
+#define ROWS_PER_INSERT 40
+#define ROWS_5 ROW_VALUES ", " ROW_VALUES ", " ROW_VALUES ", " ROW_VALUES ", " ROW_VALUES
+#define ROWS_40 ROWS_5 ", " ROWS_5 ", " ROWS_5 ", " ROWS_5 ", " \
+		ROWS_5 ", " ROWS_5 ", " ROWS_5 ", " ROWS_5
+
+static void row_values(const struct row_bind *b, struct db_value v[6])
+{
+	v[0] = (struct db_value){ .type = 'i', .i = b->ord };
+	v[1] = (struct db_value){ .type = 's', .s = b->kode };
+	v[2] = (struct db_value){ .type = 's', .s = b->nama };
+	v[3] = (struct db_value){ .type = 's', .s = b->lc };
+	v[4] = (struct db_value){ .type = 'i', .i = b->level };
+	v[5] = (struct db_value){ .type = 's', .s = b->parent };
+}
+
 static int store(struct db_conn *c, const char *path, const struct import_row *rows, size_t n,
 		 char *err, size_t errlen)
 {
-	struct row_bind b[5];
+	struct row_bind b[ROWS_PER_INSERT];
+	struct db_value v[ROWS_PER_INSERT * 6];
 	size_t i = 0;
 
 	if (db_tx_begin(c) != DB_OK) {
@@ -264,16 +283,12 @@ static int store(struct db_conn *c, const char *path, const struct import_row *r
 	}
 	if (db_exec(c, "DELETE FROM regions", "") != DB_DONE)
 		goto fail;
-	/* Five rows a statement: on PostgreSQL each statement is a round trip
-	 * to the server, and five rows of six stay within its 32 parameters. */
-	for (; i + 5 <= n; i += 5) {
-		for (size_t k = 0; k < 5; k++)
+	for (; i + ROWS_PER_INSERT <= n; i += ROWS_PER_INSERT) {
+		for (size_t k = 0; k < ROWS_PER_INSERT; k++) {
 			row_bind(&b[k], &rows[i + k], i + k);
-		if (db_exec(c, INSERT_REGIONS ROW_VALUES ", " ROW_VALUES ", " ROW_VALUES ", "
-			       ROW_VALUES ", " ROW_VALUES,
-			    ROW_TYPES ROW_TYPES ROW_TYPES ROW_TYPES ROW_TYPES,
-			    ROW_ARGS(b[0]), ROW_ARGS(b[1]), ROW_ARGS(b[2]), ROW_ARGS(b[3]),
-			    ROW_ARGS(b[4])) != DB_DONE)
+			row_values(&b[k], &v[k * 6]);
+		}
+		if (db_exec_values(c, INSERT_REGIONS ROWS_40, v, ROWS_PER_INSERT * 6) != DB_DONE)
 			goto fail;
 	}
 	for (; i < n; i++) {
