@@ -12,6 +12,7 @@
  * data_publications links a service's publication to its dataset and
  * holds the refresh claim that lets one of several instances do the work.
  */
+#include "csv.h"
 #include "data.h"
 #include "satudata.h"
 
@@ -168,60 +169,19 @@ static int find_or_create(struct publish *pb, size_t nrows)
 
 /* ---- the rows as CSV ---------------------------------------------------------------- */
 
-struct csvbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void put(struct csvbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 16384;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-static void put_cell(struct csvbuf *b, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		put(b, s, strlen(s));
-		return;
-	}
-	put(b, "\"", 1);
-	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-		put(b, s, (size_t)(q - s));
-		put(b, "\"\"", 2);
-	}
-	put(b, s, strlen(s));
-	put(b, "\"", 1);
-}
-
 /* Header and rows in the schema's field order; a row member that is not
  * a field is a mistake of the service, refused rather than dropped. */
-static int rows_csv(struct publish *pb, const struct tschema *s, json_t *rows, struct csvbuf *b,
+static int rows_csv(struct publish *pb, const struct tschema *s, json_t *rows, struct csv_out *b,
 		    const char **pmin, const char **pmax)
 {
 	int pf = pb->p->period_field ? tschema_field(s, pb->p->period_field) : -1;
 	char num[64];
 	for (int i = 0; i < s->nfields; i++) {
 		if (i)
-			put(b, ",", 1);
-		put_cell(b, s->fields[i].name);
+			csv_out_put(b, ",", 1);
+		csv_out_cell(b, s->fields[i].name);
 	}
-	put(b, "\n", 1);
+	csv_out_put(b, "\n", 1);
 	size_t n;
 	json_t *row;
 	json_array_foreach(rows, n, row) {
@@ -236,8 +196,8 @@ static int rows_csv(struct publish *pb, const struct tschema *s, json_t *rows, s
 			v = json_object_get(row, s->fields[i].name);
 			const char *text = v && !json_is_null(v) ? cell_text(v, num, sizeof(num)) : "";
 			if (i)
-				put(b, ",", 1);
-			put_cell(b, text);
+				csv_out_put(b, ",", 1);
+			csv_out_cell(b, text);
 			if (i == pf && *text) {
 				if (!*pmin || strcmp(text, *pmin) < 0)
 					*pmin = arena_strdup(pb->a, text);
@@ -245,7 +205,7 @@ static int rows_csv(struct publish *pb, const struct tschema *s, json_t *rows, s
 					*pmax = arena_strdup(pb->a, text);
 			}
 		}
-		put(b, "\n", 1);
+		csv_out_put(b, "\n", 1);
 	}
 	return b->oom ? fail(pb, "out of memory") : 0;
 }
@@ -314,7 +274,7 @@ static int run(struct publish *pb, json_t *rows)
 	if ((rc = find_or_create(pb, json_array_size(rows))) != 0)
 		return rc < 0 ? -1 : 0;
 
-	struct csvbuf b = { 0 };
+	struct csv_out b = { 0 };
 	const char *pmin = NULL, *pmax = NULL;
 	if (rows_csv(pb, &s, rows, &b, &pmin, &pmax)) {
 		free(b.p);

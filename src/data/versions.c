@@ -6,6 +6,7 @@
  * refused while the table has open conflicts, so that no figure that
  * contradicts another agency's reaches the public unresolved.
  */
+#include "csv.h"
 #include "satudata.h"
 
 #include <limits.h>
@@ -269,50 +270,9 @@ int h_rows(struct req *r)
 
 /* ---- downloads -------------------------------------------------------------- */
 
-struct outbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void out_add(struct outbuf *o, const char *s, size_t n)
-{
-	if (o->oom)
-		return;
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap : 65536;
-		while (cap < o->len + n + 1)
-			cap *= 2;
-		char *p = realloc(o->p, cap);
-		if (!p) {
-			o->oom = true;
-			return;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-}
-
-static void csv_cell(struct outbuf *o, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		out_add(o, s, strlen(s));
-		return;
-	}
-	out_add(o, "\"", 1);
-	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-		out_add(o, s, (size_t)(q - s));
-		out_add(o, "\"\"", 2);
-	}
-	out_add(o, s, strlen(s));
-	out_add(o, "\"", 1);
-}
-
 struct dl {
 	const struct tschema *s;
-	struct outbuf out;
+	struct csv_out out;
 	bool json, first;
 };
 
@@ -328,16 +288,16 @@ static int dl_row(void *ctx, int64_t id, json_t *cells)
 		if (!text)
 			return -1;
 		if (!d->first)
-			out_add(&d->out, ",\n", 2);
-		out_add(&d->out, text, strlen(text));
+			csv_out_put(&d->out, ",\n", 2);
+		csv_out_put(&d->out, text, strlen(text));
 		free(text);
 	} else {
 		for (int i = 0; i < d->s->nfields; i++) {
 			if (i)
-				out_add(&d->out, ",", 1);
-			csv_cell(&d->out, cell_text(json_array_get(cells, (size_t)i), buf, sizeof(buf)));
+				csv_out_put(&d->out, ",", 1);
+			csv_out_cell(&d->out, cell_text(json_array_get(cells, (size_t)i), buf, sizeof(buf)));
 		}
-		out_add(&d->out, "\r\n", 2);
+		csv_out_put(&d->out, "\r\n", 2);
 	}
 	d->first = false;
 	return d->out.oom ? -1 : 0;
@@ -356,19 +316,19 @@ static int download(struct req *r, bool json)
 		return reply_error(r, 409, "conflict", "this resource is a file, not a table", NULL);
 	struct dl dl = { .s = &s, .json = json, .first = true };
 	if (json) {
-		out_add(&dl.out, "[", 1);
+		csv_out_put(&dl.out, "[", 1);
 	} else {
 		for (int i = 0; i < s.nfields; i++) {
 			if (i)
-				out_add(&dl.out, ",", 1);
-			csv_cell(&dl.out, s.fields[i].name);
+				csv_out_put(&dl.out, ",", 1);
+			csv_out_cell(&dl.out, s.fields[i].name);
 		}
-		out_add(&dl.out, "\r\n", 2);
+		csv_out_put(&dl.out, "\r\n", 2);
 	}
 	struct row_filter f = { .region = req_query(r, "region"), .period = req_query(r, "period") };
 	int rc = rows_scan(r, res.id, v, &s, &f, 0, 100000000, dl_row, &dl, &total);
 	if (json)
-		out_add(&dl.out, "]\n", 2);
+		csv_out_put(&dl.out, "]\n", 2);
 	char *text = rc || dl.out.oom ? NULL : arena_alloc(r->arena, dl.out.len + 1);
 	if (text)
 		memcpy(text, dl.out.p, dl.out.len);
