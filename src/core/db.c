@@ -145,7 +145,7 @@ void db_release(struct db *db, struct db_conn *c)
 	pthread_mutex_unlock(&db->lock);
 }
 
-static struct db_stmt *query_v(struct db_conn *c, const char *sql, const char *types, va_list ap)
+static struct db_stmt *query_v(struct db_conn *c, const char *sql, bool copy, const char *types, va_list ap)
 {
 	struct db_stmt *st = c->be->prepare(c, sql);
 	if (!st)
@@ -164,7 +164,7 @@ static struct db_stmt *query_v(struct db_conn *c, const char *sql, const char *t
 			break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);
-			rc = s ? c->be->bind_text(st, i + 1, s) : c->be->bind_null(st, i + 1);
+			rc = s ? c->be->bind_text(st, i + 1, s, copy) : c->be->bind_null(st, i + 1);
 			break;
 		}
 		default:
@@ -183,7 +183,7 @@ struct db_stmt *db_query(struct db_conn *c, const char *sql, const char *types, 
 {
 	va_list ap;
 	va_start(ap, types);
-	struct db_stmt *st = query_v(c, sql, types, ap);
+	struct db_stmt *st = query_v(c, sql, true, types, ap);
 	va_end(ap);
 	return st;
 }
@@ -206,12 +206,9 @@ int db_col_is_null(struct db_stmt *st, int i) { return st->conn->be->col_is_null
 int db_col_count(struct db_stmt *st) { return st->conn->be->col_count(st); }
 const char *db_col_name(struct db_stmt *st, int i) { return st->conn->be->col_name(st, i); }
 
-int db_exec(struct db_conn *c, const char *sql, const char *types, ...)
+/* Step a statement to its end, remembering how many rows it changed. */
+static int exec_stmt(struct db_conn *c, struct db_stmt *st)
 {
-	va_list ap;
-	va_start(ap, types);
-	struct db_stmt *st = query_v(c, sql, types, ap);
-	va_end(ap);
 	if (!st)
 		return DB_ERROR;
 	int rc;
@@ -222,11 +219,20 @@ int db_exec(struct db_conn *c, const char *sql, const char *types, ...)
 	return rc;
 }
 
-int db_exec_values(struct db_conn *c, const char *sql, const struct db_value *v, int n)
+int db_exec(struct db_conn *c, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = query_v(c, sql, false, types, ap);
+	va_end(ap);
+	return exec_stmt(c, st);
+}
+
+static struct db_stmt *values_v(struct db_conn *c, const char *sql, const struct db_value *v, int n)
 {
 	struct db_stmt *st = c->be->prepare(c, sql);
 	if (!st)
-		return DB_ERROR;
+		return NULL;
 	int rc = 0;
 	for (int i = 0; i < n && rc == 0; i++) {
 		switch (v[i].type) {
@@ -237,7 +243,7 @@ int db_exec_values(struct db_conn *c, const char *sql, const struct db_value *v,
 			rc = c->be->bind_double(st, i + 1, v[i].d);
 			break;
 		case 's':
-			rc = v[i].s ? c->be->bind_text(st, i + 1, v[i].s) : c->be->bind_null(st, i + 1);
+			rc = v[i].s ? c->be->bind_text(st, i + 1, v[i].s, false) : c->be->bind_null(st, i + 1);
 			break;
 		default:
 			snprintf(c->err, sizeof(c->err), "bad bind type '%c'", v[i].type);
@@ -246,13 +252,14 @@ int db_exec_values(struct db_conn *c, const char *sql, const struct db_value *v,
 	}
 	if (rc != 0) {
 		c->be->finish(st);
-		return DB_ERROR;
+		return NULL;
 	}
-	while ((rc = db_step(st)) == DB_ROW)
-		;
-	c->changes = rc == DB_DONE ? c->be->changes(st) : 0;
-	db_done(st);
-	return rc;
+	return st;
+}
+
+int db_exec_values(struct db_conn *c, const char *sql, const struct db_value *v, int n)
+{
+	return exec_stmt(c, values_v(c, sql, v, n));
 }
 
 int64_t db_changes(struct db_conn *c)
@@ -269,7 +276,7 @@ int db_query_int(struct db_conn *c, int64_t *out, const char *sql, const char *t
 {
 	va_list ap;
 	va_start(ap, types);
-	struct db_stmt *st = query_v(c, sql, types, ap);
+	struct db_stmt *st = query_v(c, sql, false, types, ap);
 	va_end(ap);
 	if (!st)
 		return DB_ERROR;

@@ -65,6 +65,11 @@ struct db_value {
 	const char *s;
 };
 int db_exec_values(struct db_conn *c, const char *sql, const struct db_value *v, int n);
+/* "r, r, ..." for multi-row VALUES written as constant SQL. */
+#define DB_ROWS2(r) r ", " r
+#define DB_ROWS8(r) DB_ROWS2(DB_ROWS2(DB_ROWS2(r)))
+#define DB_ROWS32(r) DB_ROWS8(DB_ROWS2(DB_ROWS2(r)))
+#define DB_ROWS40(r) DB_ROWS32(r) ", " DB_ROWS8(r)
 
 /* Run a statement to completion: DB_DONE, DB_CONSTRAINT, DB_BUSY or DB_ERROR. */
 int db_exec(struct db_conn *c, const char *sql, const char *types, ...);

@@ -8,6 +8,7 @@
 #ifndef PENDOPO_DB_BACKEND_H
 #define PENDOPO_DB_BACKEND_H
 
+#include <stdbool.h>
 #include "db.h"
 
 struct db_backend {
@@ -18,7 +19,9 @@ struct db_backend {
 	void (*finish)(struct db_stmt *st);	/* reset for reuse */
 	int (*bind_int)(struct db_stmt *st, int i, int64_t v);
 	int (*bind_double)(struct db_stmt *st, int i, double v);
-	int (*bind_text)(struct db_stmt *st, int i, const char *v);
+	/* copy false: v outlives the statement's run (it is stepped to its
+	 * end before the caller's strings go), so no copy is needed. */
+	int (*bind_text)(struct db_stmt *st, int i, const char *v, bool copy);
 	int (*bind_null)(struct db_stmt *st, int i);
 	int (*step)(struct db_stmt *st);
 	int64_t (*col_int)(struct db_stmt *st, int i);

@@ -261,8 +261,9 @@ static int pg_bind_double(struct db_stmt *st, int i, double v)
 	return set_param(st, i, strdup(buf));
 }
 
-static int pg_bind_text(struct db_stmt *st, int i, const char *v)
+static int pg_bind_text(struct db_stmt *st, int i, const char *v, bool copy)
 {
+	(void)copy;	/* libpq reads parameters when the statement runs: kept here */
 	return set_param(st, i, strdup(v));
 }
 

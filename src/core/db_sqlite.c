@@ -254,9 +254,9 @@ static int sq_bind_double(struct db_stmt *st, int i, double v)
 	return map_rc(SQC(st), sqlite3_bind_double(SQ(st), i, v));
 }
 
-static int sq_bind_text(struct db_stmt *st, int i, const char *v)
+static int sq_bind_text(struct db_stmt *st, int i, const char *v, bool copy)
 {
-	return map_rc(SQC(st), sqlite3_bind_text(SQ(st), i, v, -1, SQLITE_TRANSIENT));
+	return map_rc(SQC(st), sqlite3_bind_text(SQ(st), i, v, -1, copy ? SQLITE_TRANSIENT : SQLITE_STATIC));
 }
 
 static int sq_bind_null(struct db_stmt *st, int i)

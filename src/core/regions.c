@@ -256,9 +256,6 @@ static void row_bind(struct row_bind *b, const struct import_row *r, size_t i)
  * the server, and 40 rows of six parameters stay within the 256 that the
  * PostgreSQL backend binds. */
 #define ROWS_PER_INSERT 40
-#define ROWS_5 ROW_VALUES ", " ROW_VALUES ", " ROW_VALUES ", " ROW_VALUES ", " ROW_VALUES
-#define ROWS_40 ROWS_5 ", " ROWS_5 ", " ROWS_5 ", " ROWS_5 ", " \
-		ROWS_5 ", " ROWS_5 ", " ROWS_5 ", " ROWS_5
 
 static void row_values(const struct row_bind *b, struct db_value v[6])
 {
@@ -288,7 +285,7 @@ static int store(struct db_conn *c, const char *path, const struct import_row *r
 			row_bind(&b[k], &rows[i + k], i + k);
 			row_values(&b[k], &v[k * 6]);
 		}
-		if (db_exec_values(c, INSERT_REGIONS ROWS_40, v, ROWS_PER_INSERT * 6) != DB_DONE)
+		if (db_exec_values(c, INSERT_REGIONS DB_ROWS40(ROW_VALUES), v, ROWS_PER_INSERT * 6) != DB_DONE)
 			goto fail;
 	}
 	for (; i < n; i++) {
