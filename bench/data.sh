@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/data.sh - Satu Data's benchmarks (issue 6 targets):
-#   data_import           `pendopo data import` of 1,000,000 observations, rows/s (target >= 200000)
+#   data_import           `pendopo data import` of 1,000,000 observations, rows/s, median of
+#                         three runs from the same database (target >= 200000)
 #   data_conflict_scan    `pendopo data scan` over them, with a second agency
 #                         holding the same keys, seconds (target <= 1)
 #   datastore_search_p95  CKAN datastore_search with region + period filters, ms (target <= 20)
@@ -93,10 +94,19 @@ with open(sys.argv[3], 'w') as a, open(sys.argv[4], 'w') as b:
 EOF
 
 kill -TERM "$PID"; wait "$PID" 2>/dev/null; PID=
+sync	# the files just written are not the import's to flush
 
-OUT=$("$BIN" data import "$RA" "$WORK/a.csv" --note bench --db "$DB" 2>/dev/null) || die "import failed"
-echo "LAT data_import: $OUT"
-RATE=$(echo "$OUT" | sed -n 's/.* \([0-9]*\) rows\/s.*/\1/p')
+# Median of three imports, each into a copy of the database as it is now.
+cp "$DB" "$WORK/before.db"
+RATES=
+for run in 1 2 3; do
+	cp "$WORK/before.db" "$DB"
+	OUT=$("$BIN" data import "$RA" "$WORK/a.csv" --note bench --db "$DB" 2>/dev/null) || die "import failed"
+	echo "LAT data_import run $run: $OUT"
+	RATES="$RATES $(echo "$OUT" | sed -n 's/.* \([0-9]*\) rows\/s.*/\1/p')"
+done
+rm -f "$WORK/before.db"
+RATE=$(echo $RATES | tr ' ' '\n' | sort -n | sed -n 2p)
 echo "BENCH name=data_import value=$RATE unit=rows/s ratio=- target=>=200000"
 
 "$BIN" data import "$RB" "$WORK/b.csv" --note bench --db "$DB" >/dev/null 2>&1 || die "second import failed"

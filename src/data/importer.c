@@ -559,10 +559,26 @@ static int hier_add(struct import *im, const struct mapping *m, const char *regi
 
 /* ---- rows written in batches ------------------------------------------------ */
 
-#define INSERT_ROWS "INSERT INTO data_rows (id, resource_id, from_v, rkey, region, period, cells) VALUES "
+/* On SQLite a statement that could fail halfway keeps a journal of its
+ * own so that it alone can be undone, and sets it up and down each time
+ * at a cost that grows with the database (a third of a million-row
+ * import).  A failed import is rolled back whole, so OR FAIL, which needs
+ * no such journal, is enough; PostgreSQL has neither. */
+#define INSERT_ROWS(verb) verb " INTO data_rows (id, resource_id, from_v, rkey, region, period, cells) VALUES "
 #define ROW_VALUES "(?, ?, ?, ?, ?, ?, ?)"
-#define INSERT_OBS "INSERT INTO data_obs (indicator_id, resource_id, org_id, row_id, region, period, value, from_v) VALUES "
+#define INSERT_OBS(verb) verb " INTO data_obs (indicator_id, resource_id, org_id, row_id, region, period, " \
+	"value, from_v) VALUES "
 #define OBS_VALUES "(?, ?, ?, ?, ?, ?, ?, ?)"
+
+enum { ONE, MANY };
+static const char *const insert_rows[][2] = {
+	[DB_SQLITE] = { INSERT_ROWS("INSERT OR FAIL") ROW_VALUES, INSERT_ROWS("INSERT OR FAIL") DB_ROWS32(ROW_VALUES) },
+	[DB_POSTGRES] = { INSERT_ROWS("INSERT") ROW_VALUES, INSERT_ROWS("INSERT") DB_ROWS32(ROW_VALUES) },
+};
+static const char *const insert_obs[][2] = {
+	[DB_SQLITE] = { INSERT_OBS("INSERT OR FAIL") OBS_VALUES, INSERT_OBS("INSERT OR FAIL") DB_ROWS32(OBS_VALUES) },
+	[DB_POSTGRES] = { INSERT_OBS("INSERT") OBS_VALUES, INSERT_OBS("INSERT") DB_ROWS32(OBS_VALUES) },
+};
 
 static size_t batch_text(struct batch *b, const char *s)
 {
@@ -636,6 +652,7 @@ static int batch_flush(struct import *im)
 {
 	struct batch *b = &im->batch;
 	struct db_value v[ROWS_PER_INSERT * 8];
+	enum db_dialect d = db_conn_dialect(im->c);
 	int k;
 
 	if (b->nrows == 0)
@@ -645,24 +662,24 @@ static int batch_flush(struct import *im)
 	for (k = 0; k + ROWS_PER_INSERT <= b->nrows; k += ROWS_PER_INSERT) {
 		for (int j = 0; j < ROWS_PER_INSERT; j++)
 			row_values(im, &b->rows[k + j], &v[j * 7]);
-		if (db_exec_values(im->c, INSERT_ROWS DB_ROWS32(ROW_VALUES), v, ROWS_PER_INSERT * 7) != DB_DONE)
+		if (db_exec_values(im->c, insert_rows[d][MANY], v, ROWS_PER_INSERT * 7) != DB_DONE)
 			return db_fail(im, "storing rows");
 	}
 	for (; k < b->nrows; k++) {
 		row_values(im, &b->rows[k], v);
-		if (db_exec_values(im->c, INSERT_ROWS ROW_VALUES, v, 7) != DB_DONE)
+		if (db_exec_values(im->c, insert_rows[d][ONE], v, 7) != DB_DONE)
 			return db_fail(im, "storing a row");
 	}
 
 	for (k = 0; k + ROWS_PER_INSERT <= b->nobs; k += ROWS_PER_INSERT) {
 		for (int j = 0; j < ROWS_PER_INSERT; j++)
 			obs_values(im, &b->obs[k + j], &v[j * 8]);
-		if (db_exec_values(im->c, INSERT_OBS DB_ROWS32(OBS_VALUES), v, ROWS_PER_INSERT * 8) != DB_DONE)
+		if (db_exec_values(im->c, insert_obs[d][MANY], v, ROWS_PER_INSERT * 8) != DB_DONE)
 			return db_fail(im, "storing observations");
 	}
 	for (; k < b->nobs; k++) {
 		obs_values(im, &b->obs[k], v);
-		if (db_exec_values(im->c, INSERT_OBS OBS_VALUES, v, 8) != DB_DONE)
+		if (db_exec_values(im->c, insert_obs[d][ONE], v, 8) != DB_DONE)
 			return db_fail(im, "storing an observation");
 	}
 	b->nrows = b->nobs = 0;
