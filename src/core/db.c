@@ -33,12 +33,6 @@ struct db {
 	 * the turn on wakes the next writer rather than all of them */
 	uint64_t turn_next, turn_now;
 	pthread_cond_t turn_cond[TURN_SLOTS];
-	/* the checkpointer (backends with a log to copy back) */
-	pthread_t ckpt_thread;
-	pthread_mutex_t ckpt_lock;
-	pthread_cond_t ckpt_cond;
-	struct db_conn *ckpt_conn;
-	int ckpt_wanted, ckpt_stop, ckpt_running;
 	struct db_conn **idle;
 	int nidle, size;
 };
@@ -55,56 +49,6 @@ static const struct db_backend *backend_for(const char *url, const char **target
 	}
 	*target = url;
 	return &db_sqlite_backend;
-}
-
-static void log_full(void *arg)
-{
-	struct db *db = arg;
-	pthread_mutex_lock(&db->ckpt_lock);
-	db->ckpt_wanted = 1;
-	pthread_cond_signal(&db->ckpt_cond);
-	pthread_mutex_unlock(&db->ckpt_lock);
-}
-
-/* Copies the log into the database on its own connection, so that no
- * request waits for it; requests that arrive meanwhile coalesce into one
- * more round. */
-static void *checkpointer(void *arg)
-{
-	struct db *db = arg;
-	pthread_mutex_lock(&db->ckpt_lock);
-	for (;;) {
-		while (!db->ckpt_wanted && !db->ckpt_stop)
-			pthread_cond_wait(&db->ckpt_cond, &db->ckpt_lock);
-		if (db->ckpt_stop)
-			break;
-		db->ckpt_wanted = 0;
-		pthread_mutex_unlock(&db->ckpt_lock);
-		if (db->be->checkpoint(db->ckpt_conn) != DB_OK)
-			fprintf(stderr, "pendopo: checkpoint: %s\n", db_errmsg(db->ckpt_conn));
-		pthread_mutex_lock(&db->ckpt_lock);
-	}
-	pthread_mutex_unlock(&db->ckpt_lock);
-	return NULL;
-}
-
-static int checkpointer_start(struct db *db, const char *target, char *err, size_t errlen)
-{
-	if (!db->be->checkpoint)
-		return 0;
-	db->ckpt_conn = db->be->connect(target, err, errlen);
-	if (!db->ckpt_conn)
-		return -1;
-	db->ckpt_conn->be = db->be;
-	db->ckpt_conn->db = db;
-	if (pthread_create(&db->ckpt_thread, NULL, checkpointer, db) != 0) {
-		snprintf(err, errlen, "cannot start the checkpoint thread");
-		return -1;
-	}
-	db->ckpt_running = 1;
-	for (int i = 0; i < db->nidle; i++)
-		db->be->watch_log(db->idle[i], log_full, db);
-	return 0;
 }
 
 struct db *db_open(const char *url, int pool_size, char *err, size_t errlen)
@@ -124,8 +68,6 @@ struct db *db_open(const char *url, int pool_size, char *err, size_t errlen)
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->freed, NULL);
 	pthread_cond_init(&db->synced_cond, NULL);
-	pthread_mutex_init(&db->ckpt_lock, NULL);
-	pthread_cond_init(&db->ckpt_cond, NULL);
 	for (int i = 0; i < TURN_SLOTS; i++)
 		pthread_cond_init(&db->turn_cond[i], NULL);
 	db->size = pool_size;
@@ -138,10 +80,6 @@ struct db *db_open(const char *url, int pool_size, char *err, size_t errlen)
 		c->be = be;
 		c->db = db;
 		db->idle[db->nidle++] = c;
-	}
-	if (checkpointer_start(db, target, err, errlen)) {
-		db_close(db);
-		return NULL;
 	}
 	return db;
 oom:
@@ -158,22 +96,11 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
-	if (db->ckpt_running) {
-		pthread_mutex_lock(&db->ckpt_lock);
-		db->ckpt_stop = 1;
-		pthread_cond_signal(&db->ckpt_cond);
-		pthread_mutex_unlock(&db->ckpt_lock);
-		pthread_join(db->ckpt_thread, NULL);
-	}
-	if (db->ckpt_conn)
-		db->be->disconnect(db->ckpt_conn);
 	for (int i = 0; i < db->nidle; i++)
 		db->be->disconnect(db->idle[i]);
 	pthread_mutex_destroy(&db->lock);
 	pthread_cond_destroy(&db->freed);
 	pthread_cond_destroy(&db->synced_cond);
-	pthread_mutex_destroy(&db->ckpt_lock);
-	pthread_cond_destroy(&db->ckpt_cond);
 	for (int i = 0; i < TURN_SLOTS; i++)
 		pthread_cond_destroy(&db->turn_cond[i]);
 	free(db->idle);

@@ -43,13 +43,6 @@ struct db_backend {
 	int (*sync)(struct db_conn *c);
 	/* Commits stop waiting for the disk themselves; sync() does it. */
 	int (*defer_sync)(struct db_conn *c);
-	/* Background checkpoints: after a commit leaves the log at least
-	 * log_pages long, watch_log's full(arg) is called (instead of the
-	 * committer copying the log itself); checkpoint() then copies it
-	 * into the database without blocking writers.  NULL where the
-	 * backend keeps no such log. */
-	void (*watch_log)(struct db_conn *c, void (*full)(void *arg), void *arg);
-	int (*checkpoint)(struct db_conn *c);
 	const char *begin_sql;		/* a write transaction */
 	const char *read_begin_sql;	/* a read snapshot; NULL: statements suffice */
 	int one_writer;			/* the database admits one writer at a time */

@@ -17,8 +17,6 @@
 #include <unistd.h>
 
 #define CACHE_SLOTS 128
-#define LOG_PAGES 1000		/* SQLite's own checkpoint threshold */
-#define LOG_PAGES_MAX 4000	/* where a committer copies the log itself */
 
 struct sq_stmt {
 	struct db_stmt base;
@@ -35,8 +33,6 @@ struct sq_conn {
 	int wal_fd;		/* group commit: our own handle on the -wal file */
 	struct sq_stmt *cache[CACHE_SLOTS];
 	int evict;
-	void (*log_full)(void *arg);	/* watch_log */
-	void *log_full_arg;
 };
 
 static int sq_exec_script(struct db_conn *base, const char *sql);
@@ -177,39 +173,6 @@ static int sq_sync(struct db_conn *base)
 	return DB_OK;
 }
 
-static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
-{
-	(void)db;
-	(void)name;
-	struct sq_conn *c = ctx;
-	if (pages >= LOG_PAGES_MAX)
-		sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	else if (pages >= LOG_PAGES)
-		c->log_full(c->log_full_arg);
-	return SQLITE_OK;
-}
-
-/* Replaces SQLite's automatic checkpoint, which the commit that crosses
- * the threshold runs itself while every other writer waits.  The log is
- * only rewound once a checkpoint has caught up with it, so writers that
- * outrun the thread could grow it without end: past LOG_PAGES_MAX the
- * committer copies it, as SQLite would have. */
-static void sq_watch_log(struct db_conn *base, void (*full)(void *arg), void *arg)
-{
-	struct sq_conn *c = (struct sq_conn *)base;
-	c->log_full = full;
-	c->log_full_arg = arg;
-	sqlite3_wal_hook(c->db, wal_hook, c);
-}
-
-/* PASSIVE copies what no reader still needs and never waits for a lock;
- * what it leaves is copied by the next round. */
-static int sq_checkpoint(struct db_conn *base)
-{
-	struct sq_conn *c = (struct sq_conn *)base;
-	return map_rc(c, sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL));
-}
-
 static struct db_stmt *sq_prepare(struct db_conn *base, const char *sql)
 {
 	struct sq_conn *c = (struct sq_conn *)base;
@@ -348,8 +311,6 @@ const struct db_backend db_sqlite_backend = {
 	.changes = sq_changes,
 	.exec_script = sq_exec_script,
 	.sync = sq_sync,
-	.watch_log = sq_watch_log,
-	.checkpoint = sq_checkpoint,
 	.defer_sync = sq_defer_sync,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.read_begin_sql = "BEGIN",

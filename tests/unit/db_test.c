@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -90,58 +89,6 @@ static void test_sqlite(void **state)
 	unlink(path);
 }
 
-static off_t file_size(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 ? st.st_size : 0;
-}
-
-static void commit_text(struct db_conn *c, const char *text)
-{
-	assert_int_equal(db_tx_begin(c), DB_OK);
-	assert_int_equal(db_exec(c, "INSERT INTO b (v) VALUES (?)", "s", text), DB_DONE);
-	assert_int_equal(db_tx_commit(c), DB_OK);
-}
-
-/* Past 1,000 pages of log a thread copies the log into the database (the
- * file grows while nobody commits); writers that outrun it copy it
- * themselves past 4,000, so the log stays bounded.  Each commit here is
- * eleven pages. */
-static void test_sqlite_checkpoints(void **state)
-{
-	(void)state;
-	char path[] = "/tmp/pendopo-db-XXXXXX", wal[64], err[256];
-	close(mkstemp(path));
-	snprintf(wal, sizeof(wal), "%s-wal", path);
-	struct db *db = db_open(path, 1, err, sizeof(err));
-	assert_non_null(db);
-	struct db_conn *c = db_acquire(db);
-	assert_int_equal(db_exec_script(c, "CREATE TABLE b (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"), DB_OK);
-	char *text = malloc(40001);
-	assert_non_null(text);
-	memset(text, 'x', 40000);
-	text[40000] = '\0';
-
-	for (int i = 0; i < 150; i++)
-		commit_text(c, text);
-	assert_true(file_size(wal) > 1000 * 4096);
-	for (int i = 0; i < 200 && file_size(path) < 1000 * 4096; i++)
-		usleep(10000);
-	assert_true(file_size(path) >= 1000 * 4096);
-
-	off_t largest = 0;
-	for (int i = 0; i < 800; i++) {
-		commit_text(c, text);
-		if (file_size(wal) > largest)
-			largest = file_size(wal);
-	}
-	assert_true(largest < 4500 * 4120);
-	free(text);
-	db_release(db, c);
-	db_close(db);
-	unlink(path);
-}
-
 static void test_postgres(void **state)
 {
 	(void)state;
@@ -169,7 +116,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sqlite),
-		cmocka_unit_test(test_sqlite_checkpoints),
 		cmocka_unit_test(test_postgres),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
