@@ -3,8 +3,8 @@
  * hash = SHA-256(prev_hash "\n" id "\n" at "\n" actor "\n" action "\n"
  * object "\n" details).  The id is inside the hash, so deleting a row in the
  * middle breaks the next row's link, and editing any column breaks its own
- * hash.  Appends happen inside the writer's transaction under db_lock(), so
- * two writers never read the same last hash.
+ * hash.  Appends happen inside the writer's transaction with the chain's
+ * head row locked, so two writers never read the same last hash.
  */
 #include "audit.h"
 #include "arena.h"
@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+static const char genesis[] = GENESIS;
 
 static void row_hash(const char *prev, int64_t id, const char *at, const char *actor,
 		     const char *action, const char *object, const char *details, char out[65])
@@ -50,14 +51,25 @@ static void actor_label(const struct caller *c, char out[64])
 		snprintf(out, 64, "%s", c->name ? c->name : "anonymous");
 }
 
+/* The head row is read under a lock (the writer lock on SQLite, a row
+ * lock on PostgreSQL held to commit), so two writers never chain to the
+ * same row; on PostgreSQL the row and the new head go in one round trip. */
+static const char *const head_sql[] = {
+	[DB_SQLITE] = "SELECT last_id, last_hash FROM audit_head WHERE one = 1",
+	[DB_POSTGRES] = "SELECT last_id, last_hash FROM audit_head WHERE one = 1 FOR UPDATE",
+};
+
+#define AUDIT_INSERT "INSERT INTO audit (id, at, actor, action, object, details, prev_hash, hash) " \
+		     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+#define HEAD_UPDATE "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE one = 1"
+
 int audit_append(struct db_conn *c, const struct caller *actor, const char *action,
 		 const char *object, json_t *details)
 {
 	char prev[65] = "", at[24], actor_s[64], hash[65];
-	int64_t id = 1;
-	if (db_lock(c, "audit") != DB_OK)
-		return -1;
-	struct db_stmt *st = db_query(c, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", "");
+	int64_t id = 0;
+	enum db_dialect dialect = db_conn_dialect(c);
+	struct db_stmt *st = db_query(c, head_sql[dialect], "");
 	if (!st)
 		return -1;
 	int rc = db_step(st);
@@ -66,27 +78,22 @@ int audit_append(struct db_conn *c, const struct caller *actor, const char *acti
 		snprintf(prev, sizeof(prev), "%s", db_col_text(st, 1));
 	}
 	db_done(st);
-	if (rc < 0)
-		return -1;
-	if (!prev[0])
-		memcpy(prev, genesis, sizeof(genesis));
+	if (rc != DB_ROW)
+		return -1;	/* the head row is made by the migration */
 
 	char *d = details ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	time_iso_now(at);
 	actor_label(actor, actor_s);
 	row_hash(prev, id, at, actor_s, action, object, d, hash);
-	rc = db_exec(c, "INSERT INTO audit (id, at, actor, action, object, details, prev_hash, hash) "
-			"VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "isssssss",
-		     id, at, actor_s, action, object, d, prev, hash);
-	free(d);
-	if (rc != DB_DONE)
-		return -1;
 	/* The head names the newest row, so cutting rows off the end of the
 	 * chain is noticed too (unless the head is forged as well: operators
 	 * who copy `audit verify`'s head line elsewhere catch even that). */
-	rc = db_exec(c, "INSERT INTO audit_head (one, last_id, last_hash) VALUES (1, ?, ?) "
-			"ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash",
-		     "is", id, hash);
+	if (dialect == DB_POSTGRES)
+		rc = db_exec(c, "WITH appended AS (" AUDIT_INSERT ") " HEAD_UPDATE, "isssssssis",
+			     id, at, actor_s, action, object, d, prev, hash, id, hash);
+	else if ((rc = db_exec(c, AUDIT_INSERT, "isssssss", id, at, actor_s, action, object, d, prev, hash)) == DB_DONE)
+		rc = db_exec(c, HEAD_UPDATE, "is", id, hash);
+	free(d);
 	return rc == DB_DONE ? 0 : -1;
 }
 
@@ -206,6 +213,12 @@ static const struct migration audit_migrations[] = {
 	  " last_hash TEXT NOT NULL);"
 	  "INSERT INTO audit_head (one, last_id, last_hash) SELECT 1, id, hash FROM audit"
 	  " WHERE id = (SELECT max(id) FROM audit);" },
+	/* From here the head row always exists: appends lock it. */
+	{ 3, "audit chain head from the start",
+	  "INSERT INTO audit_head (one, last_id, last_hash) SELECT 1, 0, '" GENESIS "'"
+	  " WHERE NOT EXISTS (SELECT 1 FROM audit_head);",
+	  "INSERT INTO audit_head (one, last_id, last_hash) SELECT 1, 0, '" GENESIS "'"
+	  " WHERE NOT EXISTS (SELECT 1 FROM audit_head);" },
 	{ 0 },
 };
 

@@ -690,13 +690,23 @@ static int me_patch(struct req *r)
 {
 	if (!r->caller.user_id)
 		return reply_error(r, 403, "forbidden", "API tokens have no profile", NULL);
-	if (profile_update(r, r->caller.user_id))
+	/* Its own transaction, so that the reply is read after the commit
+	 * rather than while other writers wait. */
+	if (db_tx_begin(r->db) != DB_OK)
+		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
+	if (profile_update(r, r->caller.user_id)) {
+		db_tx_rollback(r->db);
 		return 0;
+	}
 	json_t *d = changed_fields(r);
 	int rc = audit_append(r->db, &r->caller, "user.update", arena_printf(r->arena, "user:%" PRId64, r->caller.user_id), d);
 	json_decref(d);
-	if (rc != 0)
+	if (rc != 0) {
+		db_tx_rollback(r->db);
 		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+	}
+	if (db_tx_commit(r->db) != DB_OK)
+		return reply_error(r, 503, "busy", "the profile could not be saved, please retry", NULL);
 	return reply_user(r, 200, r->caller.user_id, NULL);
 }
 
@@ -1155,7 +1165,7 @@ static const struct route auth_routes[] = {
 	{ "POST", "/api/auth/login", auth_login, ROLE_PUBLIC, login_fields, RF_NO_TX },
 	{ "POST", "/api/auth/logout", auth_logout, ROLE_ANY_USER, NULL, 0 },
 	{ "GET", "/api/me", me_get, ROLE_ANY_USER, NULL, 0 },
-	{ "PATCH", "/api/me", me_patch, ROLE_ANY_USER, me_fields, 0 },
+	{ "PATCH", "/api/me", me_patch, ROLE_ANY_USER, me_fields, RF_NO_TX },
 	{ "POST", "/api/me/password", me_password, ROLE_ANY_USER, password_fields, RF_NO_TX },
 	{ "GET", "/api/users", users_list, ADMIN_READ, NULL, 0 },
 	{ "POST", "/api/users", users_create, ADMIN, user_create_fields, RF_NO_TX },

@@ -484,14 +484,6 @@ int db_in_tx(const struct db_conn *c)
 	return c->in_tx;
 }
 
-int db_lock(struct db_conn *c, const char *name)
-{
-	if (!c->be->lock_sql)
-		return DB_OK;
-	int rc = db_exec(c, c->be->lock_sql, "s", name);
-	return rc == DB_DONE ? DB_OK : rc;
-}
-
 const char *db_errmsg(struct db_conn *c)
 {
 	return c->err;

@@ -113,10 +113,6 @@ struct db_listener *db_listen(struct db *db, const char *channel,
 void db_listen_stop(struct db *db, struct db_listener *l);
 int db_can_notify(const struct db *db);
 
-/* Serialise the transactions that touch one named resource (the audit
- * chain's head, say) until commit.  SQLite writers are serial already. */
-int db_lock(struct db_conn *c, const char *name);
-
 const char *db_errmsg(struct db_conn *c);
 
 /* Group commit: commits no longer fsync one by one; a committer waits for

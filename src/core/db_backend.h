@@ -46,7 +46,6 @@ struct db_backend {
 	const char *begin_sql;		/* a write transaction */
 	const char *read_begin_sql;	/* a read snapshot; NULL: statements suffice */
 	int one_writer;			/* the database admits one writer at a time */
-	const char *lock_sql;		/* db_lock(); NULL when writers are serial */
 };
 
 struct db_deferred;

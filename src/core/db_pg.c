@@ -553,7 +553,6 @@ const struct db_backend db_pg_backend = {
 	.listen_stop = pg_listen_stop,
 	/* Read committed: counters are guarded by conditional UPDATEs and
 	 * uniqueness by indexes, which stay correct at this level; the
-	 * audit chain takes an explicit lock (db_lock). */
+	 * audit chain locks its head row (audit.c). */
 	.begin_sql = pg_begin_sql,
-	.lock_sql = "SELECT pg_advisory_xact_lock(hashtext(?))",
 };
