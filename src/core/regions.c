@@ -267,9 +267,22 @@ static void row_values(const struct row_bind *b, struct db_value v[6])
 	v[5] = (struct db_value){ .type = 's', .s = b->parent };
 }
 
+/* PostgreSQL: the trigram index built once over the loaded register costs
+ * half of keeping it up to date row by row (0.22 s against 0.35-0.55 s).
+ * DDL is transactional there, so a failed import keeps the old index;
+ * reads of the table wait for the import meanwhile.  SQLite rebuilds its
+ * trigram table once by trigger (below). */
+static const char *const trgm_drop[] = {
+	[DB_POSTGRES] = "DROP INDEX regions_nama_trgm",
+};
+static const char *const trgm_build[] = {
+	[DB_POSTGRES] = "CREATE INDEX regions_nama_trgm ON regions USING gin (nama_lc gin_trgm_ops)",
+};
+
 static int store(struct db_conn *c, const char *path, const struct import_row *rows, size_t n,
 		 char *err, size_t errlen)
 {
+	enum db_dialect d = db_conn_dialect(c);
 	struct row_bind b[ROWS_PER_INSERT];
 	struct db_value v[ROWS_PER_INSERT * 6];
 	size_t i = 0;
@@ -278,7 +291,7 @@ static int store(struct db_conn *c, const char *path, const struct import_row *r
 		snprintf(err, errlen, "cannot start a transaction: %s", db_errmsg(c));
 		return -1;
 	}
-	if (db_exec(c, "DELETE FROM regions", "") != DB_DONE)
+	if ((trgm_drop[d] && db_exec(c, trgm_drop[d], "") != DB_DONE) || db_exec(c, "DELETE FROM regions", "") != DB_DONE)
 		goto fail;
 	for (; i + ROWS_PER_INSERT <= n; i += ROWS_PER_INSERT) {
 		for (size_t k = 0; k < ROWS_PER_INSERT; k++) {
@@ -293,6 +306,8 @@ static int store(struct db_conn *c, const char *path, const struct import_row *r
 		if (db_exec(c, INSERT_REGIONS ROW_VALUES, ROW_TYPES, ROW_ARGS(b[0])) != DB_DONE)
 			goto fail;
 	}
+	if (trgm_build[d] && db_exec(c, trgm_build[d], "") != DB_DONE)
+		goto fail;
 	char now[24];
 	time_iso_now(now);
 	/* On SQLite a trigger on region_imports rebuilds the trigram index
