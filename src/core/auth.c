@@ -227,21 +227,15 @@ static int reply_user(struct req *r, int status, int64_t id, const char *csrf)
 
 /* ---- identification ---------------------------------------------------- */
 
-static void load_roles(struct req *r, int64_t user_id)
+/* One grant: its role, and the unit and village of columns col, col + 1. */
+static void grant_add(struct req *r, const char *role, struct db_stmt *st, int col)
 {
 	struct caller *c = &r->caller;
-	struct db_stmt *st = db_query(r->db, "SELECT role, unit_id, village FROM user_roles WHERE user_id = ?",
-				      "i", user_id);
-	if (!st)
-		return;
-	while (db_step(st) == DB_ROW) {
-		c->roles |= role_from_name(db_col_text(st, 0));
-		if (!db_col_is_null(st, 1) && c->nunits < 8)
-			c->unit_ids[c->nunits++] = db_col_int(st, 1);
-		if (!db_col_is_null(st, 2) && c->nvillages < 4)
-			c->villages[c->nvillages++] = arena_strdup(r->arena, db_col_text(st, 2));
-	}
-	db_done(st);
+	c->roles |= role_from_name(role);
+	if (!db_col_is_null(st, col) && c->nunits < 8)
+		c->unit_ids[c->nunits++] = db_col_int(st, col);
+	if (!db_col_is_null(st, col + 1) && c->nvillages < 4)
+		c->villages[c->nvillages++] = arena_strdup(r->arena, db_col_text(st, col + 1));
 }
 
 int auth_token_caller(struct db_conn *c, struct arena *a, const char *token, struct caller *out)
@@ -341,22 +335,31 @@ int auth_identify(struct req *r)
 	if (!cookie || !*cookie)
 		return 0;
 	sha256_hex(cookie, strlen(cookie), hash);
-	struct db_stmt *st = db_query(r->db, "SELECT s.user_id, s.csrf, u.name, u.email FROM sessions s "
-					     "JOIN users u ON u.id = s.user_id "
+	/* The session and its user's grants in one statement: a row per grant
+	 * (or one with NULL grant columns), one round trip on PostgreSQL. */
+	struct db_stmt *st = db_query(r->db, "SELECT s.user_id, s.csrf, u.name, u.email, g.role, g.unit_id, g.village "
+					     "FROM sessions s JOIN users u ON u.id = s.user_id "
+					     "LEFT JOIN user_roles g ON g.user_id = u.id "
 					     "WHERE s.id = ? AND s.expires_at > ? AND u.disabled = 0",
 				      "si", hash, (int64_t)time(NULL));
 	if (!st)
 		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL), -1;
-	if (db_step(st) == DB_ROW) {
-		r->caller.user_id = db_col_int(st, 0);
-		r->caller.csrf = arena_strdup(r->arena, db_col_text(st, 1));
-		r->caller.name = arena_strdup(r->arena, db_col_text(st, 2));
-		r->caller.email = arena_strdup(r->arena, db_col_text(st, 3));
-		r->caller.session_id = arena_strdup(r->arena, hash);
+	struct caller *c = &r->caller;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (!c->user_id) {
+			c->user_id = db_col_int(st, 0);
+			c->csrf = arena_strdup(r->arena, db_col_text(st, 1));
+			c->name = arena_strdup(r->arena, db_col_text(st, 2));
+			c->email = arena_strdup(r->arena, db_col_text(st, 3));
+			c->session_id = arena_strdup(r->arena, hash);
+		}
+		if (!db_col_is_null(st, 4))
+			grant_add(r, db_col_text(st, 4), st, 5);
 	}
 	db_done(st);
-	if (r->caller.user_id)
-		load_roles(r, r->caller.user_id);
+	if (rc != DB_DONE)
+		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL), -1;
 	return 0;
 }
 
