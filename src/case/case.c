@@ -141,7 +141,26 @@ int case_config_load(struct case_ctx *x, const struct case_type *t, struct case_
 int case_prepare(struct case_ctx *x, const struct case_type *t)
 {
 	struct case_config cfg;
-	return case_config_load(x, t, &cfg) == 0 && ctx_holidays(x) ? 0 : -1;
+	const char *code, *name;
+	if (case_config_load(x, t, &cfg) != 0 || !ctx_holidays(x))
+		return -1;
+	return cfg.desk_unit_id && case_unit(x, cfg.desk_unit_id, &code, &name) < 0 ? -1 : 0;
+}
+
+int case_unit(struct case_ctx *x, int64_t id, const char **code, const char **name)
+{
+	if (id && id == x->unit_id) {
+		*code = x->unit_code;
+		*name = x->unit_name;
+		return 0;
+	}
+	int rc = orgs_code_name(x->c, x->a, id, code, name);
+	if (rc == 0) {
+		x->unit_id = id;
+		x->unit_code = *code;
+		x->unit_name = *name;
+	}
+	return rc;
 }
 
 int case_config_set(struct case_ctx *x, const struct case_type *t, const char *key, const char *value)
@@ -519,9 +538,8 @@ int case_take(struct case_ctx *x, struct case_row *cs, const char *action, unsig
 static int next_tracking(struct case_ctx *x, const struct case_type *t, int year, const char **out)
 {
 	int64_t n;
-	if (db_exec(x->c, "INSERT INTO case_sequences (type, year, next) VALUES (?, ?, 1) "
-			  "ON CONFLICT (type, year) DO NOTHING", "si", t->code, (int64_t)year) != DB_DONE ||
-	    db_query_int(x->c, &n, "UPDATE case_sequences SET next = next + 1 WHERE type = ? AND year = ? "
+	if (db_query_int(x->c, &n, "INSERT INTO case_sequences (type, year, next) VALUES (?, ?, 2) "
+				   "ON CONFLICT (type, year) DO UPDATE SET next = case_sequences.next + 1 "
 				   "RETURNING next - 1", "si", t->code, (int64_t)year) != DB_ROW)
 		return -1;
 	*out = arena_printf(x->a, "%s-%04d-%06" PRId64, t->prefix, year, n);
@@ -573,12 +591,15 @@ int case_open(struct case_ctx *x, const struct case_type *t, const struct case_n
 	    db_exec(x->c, "UPDATE cases SET clock_id = NULLIF(?, 0), due_day = ? WHERE id = ?", "isi",
 		    out->clock_id, out->due_day, out->id) != DB_DONE)
 		return -1;
-	json_t *data = json_pack("{s:s, s:s?}", "state", t->initial, "due", out->due_day);
-	int rc = event_add(x, out, "submitted", CASE_PUBLIC, "reporter", NULL, t->initial, NULL, CASE_PUBLIC, NULL, NULL);
+	return event_add(x, out, "submitted", CASE_PUBLIC, "reporter", NULL, t->initial, NULL, CASE_PUBLIC, NULL, NULL);
+}
+
+int case_opened(struct case_ctx *x, const struct case_row *cs)
+{
+	json_t *data = json_pack("{s:s, s:s?}", "state", cs->type->initial, "due", cs->due_day);
+	int rc = notify(x, cs, arena_printf(x->a, "%s.submitted", cs->type->code), data);
 	if (rc == 0)
-		rc = audit_case(x, out, "open", data);
-	if (rc == 0)
-		rc = notify(x, out, arena_printf(x->a, "%s.submitted", t->code), data);
+		rc = audit_case(x, cs, "open", data);
 	json_decref(data);
 	return rc;
 }
@@ -747,7 +768,7 @@ static enum case_visibility visibility_parse(const char *s)
 static json_t *unit_json(struct case_ctx *x, int64_t unit_id)
 {
 	const char *code, *name;
-	if (!unit_id || orgs_code_name(x->c, x->a, unit_id, &code, &name) != 0)
+	if (!unit_id || case_unit(x, unit_id, &code, &name) != 0)
 		return json_null();
 	return json_pack("{s:s, s:s}", "code", code, "name", name);
 }

@@ -112,6 +112,8 @@ struct case_ctx {
 	bool holidays_loaded;
 	const struct case_type *config_of;	/* config below is this type's */
 	struct case_config config;
+	int64_t unit_id;		/* the last unit case_unit() read */
+	const char *unit_code, *unit_name;
 };
 
 struct case_row {
@@ -155,8 +157,8 @@ void case_day_text(time_t t, char out[11]);
 /* Read once per context (a request, a tick step), so one request sees one
  * set of rules however often it asks. */
 int case_config_load(struct case_ctx *x, const struct case_type *t, struct case_config *out);
-/* Read the type's settings and the holidays now, before a write
- * transaction, so the transaction itself only writes.  0 ok, -1 error. */
+/* Read the type's settings, its desk unit and the holidays now, before a
+ * write transaction, so the transaction itself only writes.  0 ok, -1 error. */
 int case_prepare(struct case_ctx *x, const struct case_type *t);
 /* Store one setting (already validated by the caller); audited. */
 int case_config_set(struct case_ctx *x, const struct case_type *t, const char *key, const char *value);
@@ -171,9 +173,12 @@ struct case_new {
 };
 
 /* Open a case of type t in its initial state, responsible the desk unit,
- * with its first clock and a "submitted" event.  out is filled. */
+ * with its first clock and a "submitted" event.  out is filled.  The
+ * service then writes its own row and calls case_opened(), which tells
+ * the people concerned (who may need that row) and audits, last. */
 int case_open(struct case_ctx *x, const struct case_type *t, const struct case_new *n,
 	      struct case_row *out);
+int case_opened(struct case_ctx *x, const struct case_row *cs);
 
 /* A settled case from history (migration from an older system, benchmark
  * data): its own times and final or current state, no notifications and no
@@ -240,6 +245,11 @@ json_t *case_timeline(struct case_ctx *x, const struct case_row *cs, enum case_v
 /* Clock history, oldest first: [{state, unit, started, start_day, days,
  * due, stopped, outcome, escalated}]. */
 json_t *case_clocks(struct case_ctx *x, const struct case_row *cs);
+
+/* Code and name of an org unit, in x->a; the last one read is kept in x,
+ * so the desk unit read by case_prepare() costs nothing after.  0 found,
+ * 1 no such unit, -1 error. */
+int case_unit(struct case_ctx *x, int64_t id, const char **code, const char **name);
 
 /* {state, open, unit:{code,name}|null, due|null, overdue, ...} */
 json_t *case_summary(struct case_ctx *x, const struct case_row *cs);

@@ -41,11 +41,18 @@ static json_t *assignee_json(struct req *r, const struct case_row *cs)
 	return json_pack("{s:I, s:n}", "id", (json_int_t)cs->assignee_id, "name");
 }
 
+/* The village, by the name already read when it was checked, or by code. */
+static json_t *village_json(struct req *r, const struct complaint *p)
+{
+	return p->village && p->village_name ? json_pack("{s:s, s:s}", "kode", p->village, "nama", p->village_name)
+					     : complaint_region_json(r, p->village);
+}
+
 json_t *complaint_json(struct req *r, struct case_ctx *x, const struct complaint_view *v)
 {
 	const struct complaint *p = &v->cp;
 	json_t *j = case_summary(x, &v->cs);
-	json_t *photos = case_attachments(x, &v->cs, v->level == CASE_PUBLIC);
+	json_t *photos = v->photos ? json_deep_copy(v->photos) : case_attachments(x, &v->cs, v->level == CASE_PUBLIC);
 	if (!photos)
 		photos = json_array();
 	size_t i;
@@ -62,7 +69,8 @@ json_t *complaint_json(struct req *r, struct case_ctx *x, const struct complaint
 	json_object_set_new(j, "location", json_pack("{s:o, s:o, s:s?, s:o, s:o}",
 		"lat", p->has_location ? json_real(p->lat) : json_null(),
 		"long", p->has_location ? json_real(p->lon) : json_null(), "address", p->address,
-		"village", complaint_region_json(r, p->village), "district", complaint_region_json(r, p->district)));
+		"village", village_json(r, p),
+		"district", complaint_region_json(r, p->district)));
 	json_object_set_new(j, "confidential", json_boolean(p->confidential));
 	json_object_set_new(j, "supporters", json_integer(p->supporters));
 	json_object_set_new(j, "photos", photos);

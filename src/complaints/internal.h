@@ -32,6 +32,7 @@ struct complaint {
 	double lat, lon;
 	const char *address;
 	const char *village, *district;	/* Kemendagri codes, or NULL */
+	const char *village_name;	/* when known; NULL: looked up */
 	bool anonymous, confidential;
 	const char *reporter_name, *reporter_email, *reporter_phone;
 	const char *channel;		/* web | api | open311 */
@@ -54,6 +55,8 @@ struct complaint_view {
 	bool staff;			/* handles it, or reads everything */
 	bool see_identity;		/* may see the reporter's name and contact */
 	enum case_visibility level;
+	json_t *photos;			/* the attachments when known (a case just
+					 * filed), or NULL to read them */
 };
 
 /* ---- complaints.c -------------------------------------------------------------- */
@@ -88,25 +91,29 @@ struct submission {
 	const char *channel;
 	const char *media_url;
 	json_t *photos;			/* array of upload ids, or NULL */
+	const char *token;		/* Open311 token, or NULL */
 };
 /* What checking a submission found, for writing it. */
 struct filing {
 	int64_t category_id;
 	bool sensitive;
+	const char *category_name, *category_name_en;
+	const char *village_name;
 	const char *district;
 	int64_t route;			/* suggested OPD, 0: none */
 };
 /* Check a submission, reading only.  0 with f filled; -1 when a 4xx/5xx
  * reply was set. */
 int complaint_submission_check(struct req *r, const struct submission *s, struct filing *f);
-/* File a checked submission in the caller's transaction.  0 with cs and
- * *secret (the plain follow-up key, or NULL for account holders) set; -1
- * when a reply was set (a photo already used, a database error). */
+/* File a checked submission in the caller's transaction, audited last.
+ * 0 with v->cs, v->cp, v->photos (the caller's to json_decref) and *secret
+ * (the plain follow-up key, or NULL for account holders) set; -1 when a
+ * reply was set (a photo already used, a database error). */
 int complaint_submission_write(struct req *r, struct case_ctx *x, const struct submission *s,
-			       const struct filing *f, struct case_row *cs, const char **secret);
+			       const struct filing *f, struct complaint_view *v, const char **secret);
 /* Both, in the request's transaction (Open311). */
 int complaint_submission_file(struct req *r, struct case_ctx *x, const struct submission *s,
-			      struct case_row *cs, const char **secret);
+			      struct complaint_view *v, const char **secret);
 int complaints_submit(struct req *r);
 int complaints_photo_upload(struct req *r);
 int complaints_nearby(struct req *r);

@@ -675,23 +675,23 @@ static int o311_post(struct req *r)
 				      last ? last : "");
 
 	struct case_ctx x;
-	struct case_row cs;
+	struct complaint_view v;
 	const char *secret;
+	char token[48];
+	token_new(token);
+	token[24] = '\0';
+	s.token = token;
 	complaints_ctx(r, &x);
-	if (complaint_submission_file(r, &x, &s, &cs, &secret) != 0) {
+	if (complaint_submission_file(r, &x, &s, &v, &secret) != 0) {
 		/* Turn the JSON refusal into the GeoReport shape, same status. */
 		json_t *e = json_object_get(r->reply, "error");
 		const char *msg = json_string_value(json_object_get(e, "message"));
 		return o311_error(r, f, r->status, msg ? msg : "the request was refused");
 	}
-	char token[48];
-	token_new(token);
-	token[24] = '\0';
-	if (db_exec(r->db, "UPDATE complaints SET open311_token = ? WHERE case_id = ?", "si", token, cs.id) != DB_DONE)
-		return complaints_db_error(r);
+	json_decref(v.photos);
 	return reply_o311(r, f, 201, "service_requests",
-			  json_pack("[{s:s, s:s, s:s, s:n}]", "service_request_id", cs.tracking, "token", token,
-				    "service_notice", notice_for(r->arena, cs.state, cs.due_day), "account_id"));
+			  json_pack("[{s:s, s:s, s:s, s:n}]", "service_request_id", v.cs.tracking, "token", token,
+				    "service_notice", notice_for(r->arena, v.cs.state, v.cs.due_day), "account_id"));
 }
 
 static const struct route open311_routes[] = {

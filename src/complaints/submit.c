@@ -24,11 +24,18 @@
 #include "util.h"
 #include "validate.h"
 
+/* The district's own route for the category: DB_ROW with *unit_id set,
+ * DB_DONE when there is none. */
+static int district_route(struct db_conn *c, int64_t category_id, const char *district, int64_t *unit_id)
+{
+	return district ? db_query_int(c, unit_id, "SELECT unit_id FROM complaint_routes WHERE category_id = ? "
+						   "AND district = ?", "is", category_id, district) : DB_DONE;
+}
+
 int complaint_route_for(struct db_conn *c, int64_t category_id, const char *district, int64_t *unit_id)
 {
 	*unit_id = 0;
-	int rc = district ? db_query_int(c, unit_id, "SELECT unit_id FROM complaint_routes WHERE category_id = ? "
-						     "AND district = ?", "is", category_id, district) : DB_DONE;
+	int rc = district_route(c, category_id, district, unit_id);
 	if (rc == DB_DONE)
 		rc = db_query_int(c, unit_id, "SELECT coalesce(unit_id, 0) FROM complaint_categories WHERE id = ?",
 				  "i", category_id);
@@ -64,12 +71,13 @@ static bool phone_ok(const char *s)
 	return digits >= 8 && digits <= 15;
 }
 
-/* The village must be a real village of this deployment's regency. */
-static int check_village(struct req *r, const char *village)
+/* The village must be a real village of this deployment's regency; *name
+ * is its name. */
+static int check_village(struct req *r, const char *village, const char **name)
 {
 	const char *regency = r->app->cfg.regency_code;
 	int level = 0;
-	int rc = region_code_level(village) == 4 ? regions_lookup(r->db, r->arena, village, NULL, &level) : 1;
+	int rc = region_code_level(village) == 4 ? regions_lookup(r->db, r->arena, village, name, &level) : 1;
 	if (rc < 0)
 		return complaints_db_error(r), -1;
 	if (rc != 0 || level != 4)
@@ -79,8 +87,10 @@ static int check_village(struct req *r, const char *village)
 	return 0;
 }
 
-/* Claim an upload for the case: attach its file, mark it used. */
-static int claim_photo(struct req *r, struct case_ctx *x, const struct case_row *cs, const char *id, size_t i)
+/* Claim an upload for the case: attach its file, mark it used, and add
+ * it to photos as case_attachments() would list it. */
+static int claim_photo(struct req *r, struct case_ctx *x, const struct case_row *cs, const char *id, size_t i,
+		       json_t *photos)
 {
 	char hash[65], cutoff[24];
 	sha256_hex(id, strlen(id), hash);
@@ -107,7 +117,11 @@ static int claim_photo(struct req *r, struct case_ctx *x, const struct case_row 
 	if (!sha)
 		return refuse(r, "photos", arena_printf(r->arena, "photo %zu is unknown, expired or already used; "
 							    "upload it again", i + 1));
-	return case_attach(x, cs, sha, mime, size, true) == 0 ? 0 : (complaints_db_error(r), -1);
+	if (case_attach(x, cs, sha, mime, size, true) != 0)
+		return complaints_db_error(r), -1;
+	json_array_append_new(photos, json_pack("{s:i, s:s, s:I, s:b}", "n", (int)i + 1, "mime", mime,
+						"size", (json_int_t)size, "public", 1));
+	return 0;
 }
 
 int complaint_submission_check(struct req *r, const struct submission *s, struct filing *f)
@@ -115,15 +129,20 @@ int complaint_submission_check(struct req *r, const struct submission *s, struct
 	if (strcmp(s->kind, "complaint") != 0 && strcmp(s->kind, "aspiration") != 0)
 		return refuse(r, "kind", "kind must be complaint or aspiration");
 
-	int64_t category_id = 0, sensitive = 0;
-	struct db_stmt *st = db_query(r->db, "SELECT id, sensitive FROM complaint_categories WHERE code = ? AND active = 1",
-				      "s", s->category);
+	int64_t category_id = 0, sensitive = 0, category_unit = 0;
+	struct db_stmt *st = db_query(r->db, "SELECT id, sensitive, name, name_en, coalesce(unit_id, 0) "
+					     "FROM complaint_categories WHERE code = ? AND active = 1", "s", s->category);
 	if (!st)
 		return complaints_db_error(r), -1;
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		category_id = db_col_int(st, 0);
 		sensitive = db_col_int(st, 1);
+		f->category_name = arena_strdup(r->arena, db_col_text(st, 2));
+		f->category_name_en = db_col_is_null(st, 3) ? NULL : arena_strdup(r->arena, db_col_text(st, 3));
+		category_unit = db_col_int(st, 4);
+		if (!f->category_name)
+			rc = DB_ERROR;
 	}
 	db_done(st);
 	if (rc < 0)
@@ -143,7 +162,8 @@ int complaint_submission_check(struct req *r, const struct submission *s, struct
 	if (s->address && (!complaint_text_ok(s->address, false) || utf8_length(s->address) > ADDRESS_MAX))
 		return refuse(r, "address", arena_printf(r->arena, "address must be one line of at most %d characters",
 							 ADDRESS_MAX));
-	if (s->village && check_village(r, s->village))
+	f->village_name = NULL;
+	if (s->village && check_village(r, s->village, &f->village_name))
 		return -1;
 	if (!s->has_location && !s->address && !s->village)
 		return refuse(r, "lat", "give a location: a map pin (lat and long), an address or a village");
@@ -168,16 +188,22 @@ int complaint_submission_check(struct req *r, const struct submission *s, struct
 	f->category_id = category_id;
 	f->sensitive = sensitive != 0;
 	f->district = complaint_district_of(r->arena, s->village);
-	if (complaint_route_for(r->db, category_id, f->district, &f->route) != 0)
+	/* complaint_route_for(), with the category's unit already at hand. */
+	rc = district_route(r->db, category_id, f->district, &f->route);
+	if (rc == DB_DONE)
+		f->route = category_unit;
+	else if (rc != DB_ROW)
 		return complaints_db_error(r), -1;
 	return 0;
 }
 
 int complaint_submission_write(struct req *r, struct case_ctx *x, const struct submission *s,
-			       const struct filing *f, struct case_row *cs, const char **secret)
+			       const struct filing *f, struct complaint_view *v, const char **secret)
 {
 	size_t nphotos = s->photos ? json_array_size(s->photos) : 0;
+	struct case_row *cs = &v->cs;
 	*secret = NULL;
+	v->photos = NULL;
 	/* Identity: an account speaks for itself; otherwise what was given. */
 	const char *name = s->name, *email = s->email, *phone = s->phone;
 	if (r->caller.user_id) {
@@ -200,29 +226,49 @@ int complaint_submission_write(struct req *r, struct case_ctx *x, const struct s
 	time_iso(x->now, at);
 	if (db_exec(r->db, "INSERT INTO complaints (case_id, kind, category_id, description, lat, lon, address, village,"
 			   " district, anonymous, confidential, reporter_name, reporter_email, reporter_phone, channel,"
-			   " media_url, route_unit_id, created_day, created_at) "
+			   " media_url, route_unit_id, created_day, created_at, open311_token) "
 			   "VALUES (?, ?, ?, ?, CASE WHEN ? = 1 THEN CAST(? AS DOUBLE PRECISION) END,"
 			   " CASE WHEN ? = 1 THEN CAST(? AS DOUBLE PRECISION) END, ?, ?, ?, ?, ?,"
-			   " ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?)",
-		    "isisbdbdsssbbsssssiss", cs->id, s->kind, f->category_id, s->description, (int)s->has_location, s->lat,
-		    (int)s->has_location, s->lon, s->address, s->village, f->district, (int)anonymous, (int)confidential,
-		    name, email, phone, s->channel, s->media_url, f->route, day, at) != DB_DONE)
+			   " ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?)",
+		    "isisbdbdsssbbsssssisss", cs->id, s->kind, f->category_id, s->description, (int)s->has_location,
+		    s->lat, (int)s->has_location, s->lon, s->address, s->village, f->district, (int)anonymous,
+		    (int)confidential, name, email, phone, s->channel, s->media_url, f->route, day, at,
+		    s->token) != DB_DONE)
 		return complaints_db_error(r), -1;
+	v->photos = json_array();
 	for (size_t i = 0; i < nphotos; i++)
-		if (claim_photo(r, x, cs, json_string_value(json_array_get(s->photos, i)), i))
-			return -1;
+		if (claim_photo(r, x, cs, json_string_value(json_array_get(s->photos, i)), i, v->photos))
+			goto fail;
+	if (case_opened(x, cs) != 0) {
+		complaints_db_error(r);
+		goto fail;
+	}
+	/* The complaint as complaint_load() would read it back. */
+	v->cp = (struct complaint){
+		.case_id = cs->id, .kind = s->kind, .category_id = f->category_id, .category = s->category,
+		.category_name = f->category_name, .category_name_en = f->category_name_en, .sensitive = f->sensitive,
+		.description = s->description, .has_location = s->has_location, .lat = s->lat, .lon = s->lon,
+		.address = s->address, .village = s->village, .village_name = f->village_name, .district = f->district,
+		.anonymous = anonymous, .confidential = confidential, .reporter_name = name, .reporter_email = email,
+		.reporter_phone = phone, .channel = s->channel, .media_url = s->media_url, .route_unit_id = f->route,
+		.created_day = arena_strdup(r->arena, day),
+	};
 	if (!r->caller.user_id)
 		*secret = arena_strdup(r->arena, key);
 	return 0;
+fail:
+	json_decref(v->photos);
+	v->photos = NULL;
+	return -1;
 }
 
 int complaint_submission_file(struct req *r, struct case_ctx *x, const struct submission *s,
-			      struct case_row *cs, const char **secret)
+			      struct complaint_view *v, const char **secret)
 {
 	struct filing f;
 	if (complaint_submission_check(r, s, &f))
 		return -1;
-	return complaint_submission_write(r, x, s, &f, cs, secret);
+	return complaint_submission_write(r, x, s, &f, v, secret);
 }
 
 /* Optional members of the JSON body: NULL when absent or null. */
@@ -242,7 +288,8 @@ static int opt_bool(struct req *r, const char *name)
 int complaints_submit(struct req *r)
 {
 	struct case_ctx x;
-	struct case_row cs;
+	struct complaint_view v = { .reporter = true, .see_identity = true, .level = CASE_REPORTER,
+				    .roles = CASE_BY_REPORTER };
 	const char *secret;
 	json_t *lat = json_object_get(r->body, "lat"), *lon = json_object_get(r->body, "long");
 	struct submission s = {
@@ -261,32 +308,40 @@ int complaints_submit(struct req *r)
 	s.lon = json_number_value(lon);
 
 	/* Everything that only reads happens before the write lock is taken,
-	 * and the answer is built after it is released: the transaction
-	 * holds just the writes. */
+	 * in one snapshot (SQLite: one lock cycle, not one per statement),
+	 * and the answer reuses what was read and written rather than
+	 * reading it back: the transaction holds just the writes. */
 	struct filing f;
 	complaints_ctx(r, &x);
-	if (complaint_submission_check(r, &s, &f))
+	if (db_read_begin(r->db) != DB_OK)
+		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
+	int rc = complaint_submission_check(r, &s, &f);
+	if (rc == 0 && case_prepare(&x, &complaint_type) != 0) {
+		complaints_db_error(r);
+		rc = -1;
+	}
+	if (db_in_tx(r->db))
+		db_tx_commit(r->db);
+	if (rc != 0)
 		return 0;
-	if (case_prepare(&x, &complaint_type) != 0)
-		return complaints_db_error(r);
 	if (db_tx_begin(r->db) != DB_OK)
 		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
-	if (complaint_submission_write(r, &x, &s, &f, &cs, &secret) != 0) {
+	if (complaint_submission_write(r, &x, &s, &f, &v, &secret) != 0) {
 		db_tx_rollback(r->db);
 		return 0;
 	}
-	if (db_tx_commit(r->db) != DB_OK)
+	if (db_tx_commit(r->db) != DB_OK) {
+		json_decref(v.photos);
 		return reply_error(r, 503, "busy", "the complaint could not be saved, please retry", NULL);
-	struct complaint_view v = { .cs = cs, .reporter = true, .see_identity = true, .level = CASE_REPORTER,
-				    .roles = CASE_BY_REPORTER };
-	if (complaint_load(&x, cs.id, &v.cp) != 0)
-		return complaints_db_error(r);
+	}
 	json_t *follow = json_null();
 	if (secret)
 		follow = json_pack("{s:s, s:s}", "key", secret, "url",
 				   arena_printf(r->arena, "%s/complaints/case.html?no=%s#key=%s",
-						r->app->cfg.base_url ? r->app->cfg.base_url : "", cs.tracking, secret));
-	return reply_json(r, 201, json_pack("{s:o, s:o}", "complaint", complaint_json(r, &x, &v), "follow_up", follow));
+						r->app->cfg.base_url ? r->app->cfg.base_url : "", v.cs.tracking, secret));
+	json_t *j = complaint_json(r, &x, &v);
+	json_decref(v.photos);
+	return reply_json(r, 201, json_pack("{s:o, s:o}", "complaint", j, "follow_up", follow));
 }
 
 /* POST /api/complaints/photos: one JPEG or PNG as the raw body. */

@@ -5,6 +5,7 @@
 // every bad input refused with nothing stored.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { Client, startServer } from '../lib/server.mjs';
 import { assertError } from './util.mjs';
 import { people, tick, complaint, submit, png, jpegWithExif, upload, VILLAGE, VILLAGE_B, DISTRICT } from './complaints_fixtures.mjs';
@@ -21,6 +22,15 @@ before(async () => {
 after(async () => { if (srv) await srv.stop(); });
 
 const get = (c, no, h) => c.get(`/api/complaints/${no}`, h);
+
+// Notices to a contact address have no API (a mailer reads them): ask the database.
+function notices(address) {
+  const sql = `SELECT topic, object, link FROM notifications WHERE address = '${address}' ORDER BY id`;
+  const out = srv.db.startsWith('postgres')
+    ? execFileSync('psql', [srv.db, '-AtF|', '-c', sql], { encoding: 'utf8' })
+    : execFileSync('sqlite3', ['-separator', '|', srv.db, sql], { encoding: 'utf8' });
+  return out.trim().split('\n').filter(Boolean).map((l) => l.split('|'));
+}
 const act = (c, no, action, body = {}, h) => c.post(`/api/complaints/${no}/actions/${action}`, body, h);
 
 test('lifecycle: deadlines in working days, forward, answer, reopen, auto-close, rating', async () => {
@@ -189,6 +199,13 @@ test('escalation of overdue work to the unit head, and holidays that move deadli
   assert.ok(!(await get(citizen, c.tracking)).json.timeline.some((e) => e.kind === 'escalated'), 'staff matter');
   const inbox = await desk.get('/api/complaints/inbox?state=submitted');
   assert.ok(inbox.json.items.some((i) => i.tracking === c.tracking));
+});
+
+test('a visitor who leaves an address is told the filing, with its public link', async () => {
+  const made = await submit(new Client(srv.url), complaint({ email: 'tamu.lapor@example.id' }));
+  const no = made.complaint.tracking;
+  assert.deepEqual(notices('tamu.lapor@example.id'),
+    [['complaint.submitted', `complaint:${no}`, `/complaints/case.html?no=${no}`]]);
 });
 
 test('confidential and anonymous: never public, identity only for the verifier', async () => {
