@@ -9,7 +9,8 @@
 #                   Ratio: against the bare durable SQLite commit loop
 #                   (bench/sqlite_commit.c, the better of 1 and 4 threads)
 #                   measured in the same run.  Run with the server's default
-#                   (one fsync per commit) and with PENDOPO_GROUP_COMMIT=1.
+#                   (group commit: queue_booking) and with one fsync per
+#                   commit (PENDOPO_GROUP_COMMIT=0: queue_booking_full).
 #   status / sisa   the Antrol reads at 64 connections against the bare
 #                   libmicrohttpd hello (bench/hello.c) in the same
 #                   threading mode: GET antrean/status/... of the line of
@@ -268,8 +269,8 @@ book_burst() {
 
 book_burst 2026-12-02 queue_booking ""
 stop_pid "$SRV_PID"
-start_server PENDOPO_GROUP_COMMIT=1
-book_burst 2026-12-03 queue_booking_group " env=PENDOPO_GROUP_COMMIT=1"
+start_server PENDOPO_GROUP_COMMIT=0
+book_burst 2026-12-03 queue_booking_full " env=PENDOPO_GROUP_COMMIT=0"
 stop_pid "$SRV_PID"
 
 # ---- Antrol reads ---------------------------------------------------------------

@@ -41,6 +41,18 @@ void holidays_release(struct holidays *h)
 	h->n = 0;
 }
 
+int holidays_on(struct db_conn *c, const char *date, enum holiday_kind *kind)
+{
+	struct db_stmt *st = db_query(c, "SELECT kind FROM holidays WHERE day = ?", "s", date);
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	if (rc == DB_ROW && kind_parse(db_col_text(st, 0), kind) != 0)
+		rc = DB_ERROR;
+	db_done(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
 int holidays_load(struct db_conn *c, struct holidays *out)
 {
 	out->days = NULL;

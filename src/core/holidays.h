@@ -19,5 +19,9 @@ extern const struct module holidays_module;
  * -1 on a database error, an unreadable row or no memory, out then empty. */
 int holidays_load(struct db_conn *c, struct holidays *out);
 void holidays_release(struct holidays *h);
+/* Whether one day (YYYY-MM-DD) is a holiday: 1 with *kind set, 0 not, -1
+ * on a database error.  For a question about one date, without loading
+ * the list. */
+int holidays_on(struct db_conn *c, const char *date, enum holiday_kind *kind);
 
 #endif

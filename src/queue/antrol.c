@@ -276,9 +276,11 @@ static int fktp_status(struct req *r)
 }
 
 /* Book through either set: the checks, then the number in a write
- * transaction of its own (see queue_visit_check), then the visit as
- * recorded in *v.  On failure the answer is set and -1 returned. */
-static int antrol_book(struct req *r, struct antrol_ctx *x, struct service *s, struct visit *v)
+ * transaction of its own (see queue_visit_check); the visit as recorded
+ * in *v, the session's quotas and what is left of them after it.  On
+ * failure the answer is set and -1 returned. */
+static int antrol_book(struct req *r, struct antrol_ctx *x, struct service *s, struct visit *v, int quota[4],
+		       int left[4])
 {
 	const char *kodepoli = member(r, x->body, "kodepoli"), *date = member(r, x->body, "tanggalperiksa");
 	const char *nik = member(r, x->body, "nik");
@@ -287,27 +289,25 @@ static int antrol_book(struct req *r, struct antrol_ctx *x, struct service *s, s
 		return -1;
 	struct queue_fail fail;
 	struct book_plan plan;
-	char code[BOOKING_CODE_LEN + 1];
 	struct book_in in = {
 		.f = &x->f, .s = s, .date = date, .hours = member(r, x->body, "jampraktek"),
 		.doctor_code = member(r, x->body, "kodedokter"), .nik = nik,
 		.card = member(r, x->body, "nomorkartu"), .phone = member(r, x->body, "nohp"),
 		.norm = member(r, x->body, "norm"), .complaint = member(r, x->body, "keluhan"),
-		.channel = "mobile_jkn", .actor = &x->actor, .now = app_now(r->app),
+		.channel = "mobile_jkn", .actor = &x->actor, .now = app_now(r->app), .regions = r->app->regions,
 	};
 	if (queue_visit_check(r->db, r->arena, &in, &plan, &fail) != 0)
 		return antrol_fail(r, fail.pesan), -1;
 	if (tx_begin(r))
 		return -1;
-	if (queue_visit_take(r->db, r->arena, &in, &plan, code, &fail) != 0) {
+	if (queue_visit_take(r->db, r->arena, &in, &plan, v, left, &fail) != 0) {
 		antrol_fail(r, fail.pesan);
 		tx_end(r, false);
 		return -1;
 	}
 	if (db_tx_commit(r->db) != DB_OK)
 		return antrol_fail(r, "Data antrean gagal disimpan, silakan coba lagi"), -1;
-	if (queue_visit_find(r->db, r->arena, code, v) != DB_ROW)
-		return antrol_db_error(r), -1;
+	memcpy(quota, plan.session.quota, sizeof(plan.session.quota));
 	return 0;
 }
 
@@ -317,9 +317,10 @@ static int fktp_book(struct req *r)
 	struct antrol_ctx x;
 	struct service s;
 	struct visit v;
+	int quota[4], left[4];
 	if (antrol_begin(r, &x, true))
 		return 0;
-	if (antrol_book(r, &x, &s, &v) == 0) {
+	if (antrol_book(r, &x, &s, &v, quota, left) == 0) {
 		json_t *out = json_pack("{s:s, s:i}", "nomorantrean", v.label, "angkaantrean", v.number);
 		if (line_json(r, &s, v.day, 0, out) != 0) {
 			json_decref(out);
@@ -338,20 +339,21 @@ static int fktp_remaining(struct req *r)
 {
 	struct antrol_ctx x;
 	struct service s;
-	struct visit v;
-	struct progress p;
+	const char *label, *note, *called;
+	int ahead;
 	int32_t day;
 	const char *date = req_param(r, "tanggalperiksa");
 	if (antrol_begin(r, &x, false) || find_poli(r, &x.f, req_param(r, "kodepoli"), &s) || check_date(r, date, &day))
 		return 0;
-	int rc = queue_visit_find_person(r->db, r->arena, s.id, date, req_param(r, "nomorkartu"), NULL, &v);
+	int rc = queue_card_place(r->db, r->arena, s.id, date, req_param(r, "nomorkartu"), &label, &note, &ahead,
+				  &called);
 	if (rc == DB_DONE)
 		return antrol_fail(r, "Antrean tidak ditemukan");
-	if (rc != DB_ROW || queue_visit_progress(r->db, r->arena, &v, app_now(r->app), &p) != 0)
+	if (rc != DB_ROW)
 		return antrol_db_error(r);
-	return antrol_ok(r, json_pack("{s:s, s:s, s:i, s:s, s:s}", "nomorantrean", v.label, "namapoli", s.name,
-				      "sisaantrean", p.ahead, "antreanpanggil", p.called ? p.called : "-",
-				      "keterangan", v.note ? v.note : ""));
+	return antrol_ok(r, json_pack("{s:s, s:s, s:i, s:s, s:s}", "nomorantrean", label, "namapoli", s.name,
+				      "sisaantrean", ahead, "antreanpanggil", called ? called : "-",
+				      "keterangan", note ? note : ""));
 }
 
 static int cancel(struct req *r, struct antrol_ctx *x, struct visit *v, const char *reason)
@@ -464,9 +466,8 @@ static int fkrtl_book(struct req *r)
 	int quota[4], left[4];
 	if (antrol_begin(r, &x, true))
 		return 0;
-	if (antrol_book(r, &x, &s, &v) == 0) {
-		if (queue_visit_progress(r->db, r->arena, &v, app_now(r->app), &p) != 0 ||
-		    queue_session_counts(r->db, v.session_id, quota, left) != 0) {
+	if (antrol_book(r, &x, &s, &v, quota, left) == 0) {
+		if (queue_visit_progress(r->db, r->arena, &v, app_now(r->app), &p) != 0) {
 			antrol_db_error(r);
 		} else {
 			json_t *out = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:I}", "nomorantrean", v.label,

@@ -84,12 +84,10 @@ static int book_in_tx(struct req *r, const struct book_in *in, struct visit *v)
 {
 	struct book_plan plan;
 	struct queue_fail fail;
-	char code[BOOKING_CODE_LEN + 1];
+	int left[4];
 	if (queue_visit_check(r->db, r->arena, in, &plan, &fail) != 0 ||
-	    queue_visit_take(r->db, r->arena, in, &plan, code, &fail) != 0)
+	    queue_visit_take(r->db, r->arena, in, &plan, v, left, &fail) != 0)
 		return queue_reply_fail(r, &fail), -1;
-	if (queue_visit_find(r->db, r->arena, code, v) != DB_ROW)
-		return queue_reply_db_error(r), -1;
 	return 0;
 }
 
@@ -104,7 +102,8 @@ int queue_booking_create(struct req *r)
 	struct visit v;
 	struct queue_fail fail;
 	struct book_plan plan;
-	char code[BOOKING_CODE_LEN + 1];
+	struct progress p;
+	int left[4];
 	if (body_facility(r, &f) || find_service(r, &f, body_str(r, "service"), &s))
 		return 0;
 	const char *complaint = body_str(r, "complaint");
@@ -116,7 +115,7 @@ int queue_booking_create(struct req *r)
 		.schedule_id = json_is_integer(session) ? (int64_t)json_integer_value(session) : 0,
 		.nik = body_str(r, "nik"), .card = body_str(r, "card"), .phone = body_str(r, "phone"),
 		.complaint = complaint && *complaint ? complaint : NULL, .channel = "web",
-		.actor = &r->caller, .now = app_now(r->app),
+		.actor = &r->caller, .now = app_now(r->app), .regions = r->app->regions,
 	};
 	if (in.card && !*in.card)
 		in.card = NULL;
@@ -126,17 +125,21 @@ int queue_booking_create(struct req *r)
 		return queue_reply_fail(r, &fail);
 	if (db_tx_begin(r->db) != DB_OK)
 		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
-	if (queue_visit_take(r->db, r->arena, &in, &plan, code, &fail) != 0) {
+	if (queue_visit_take(r->db, r->arena, &in, &plan, &v, left, &fail) != 0) {
 		db_tx_rollback(r->db);
 		return queue_reply_fail(r, &fail);
 	}
 	if (db_tx_commit(r->db) != DB_OK)
 		return reply_error(r, 503, "busy", "the booking could not be saved, please retry", NULL);
-	if (queue_visit_find(r->db, r->arena, code, &v) != DB_ROW)
-		return queue_reply_db_error(r);
 	/* Once the day has started its slot times drift from the pace of the
 	 * day, so the answer gives the estimate the ticket page shows. */
-	return reply_visit(r, 201, &f, &v, v.day_n == queue_today(r), NULL);
+	bool live = v.day_n == queue_today(r);
+	if (live && queue_visit_progress(r->db, r->arena, &v, app_now(r->app), &p) != 0)
+		return queue_reply_db_error(r);
+	json_t *j = queue_visit_json_booked(r->arena, &f, &s, &v, plan.session.quota, left, live ? &p : NULL);
+	if (!j)
+		return queue_reply_db_error(r);
+	return reply_json(r, 201, json_pack("{s:o}", "booking", j));
 }
 
 /* GET /api/queue/bookings/{code} */
@@ -247,7 +250,7 @@ int queue_walkin_create(struct req *r)
 	struct book_in in = {
 		.f = &f, .s = &s, .date = today, .nik = body_str(r, "nik"), .card = body_str(r, "card"),
 		.phone = body_str(r, "phone"), .channel = "walkin", .walkin = true, .priority = priority,
-		.actor = &r->caller, .now = app_now(r->app),
+		.actor = &r->caller, .now = app_now(r->app), .regions = r->app->regions,
 	};
 	if (in.nik && !*in.nik)
 		in.nik = NULL;

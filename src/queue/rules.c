@@ -176,21 +176,3 @@ int queue_age_on(int32_t birth_day, int32_t day)
 		age--;
 	return age;
 }
-
-bool queue_holiday_on(const struct holidays *h, int32_t day, enum holiday_kind *kind)
-{
-	size_t lo = 0, hi = h ? h->n : 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (h->days[mid].day == day) {
-			if (kind)
-				*kind = h->days[mid].kind;
-			return true;
-		}
-		if (h->days[mid].day < day)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}

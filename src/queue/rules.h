@@ -98,7 +98,4 @@ int64_t queue_estimate(int64_t now, int64_t session_start, int ahead, int averag
 int queue_age_on(int32_t birth_day, int32_t day);
 #define ELDERLY_AGE 60
 
-/* Whether day is in h (sorted, see calendar.h), and its kind. */
-bool queue_holiday_on(const struct holidays *h, int32_t day, enum holiday_kind *kind);
-
 #endif

@@ -58,6 +58,7 @@ struct service {
 
 /* One schedule (a poli's weekly practice session) on one date. */
 struct session {
+	int64_t id;			/* its q_sessions row, 0 until its first booking */
 	int64_t schedule_id;
 	int start_min, end_min;
 	const char *doctor_code, *doctor_name;	/* NULL when none is named */
@@ -139,6 +140,7 @@ struct book_in {
 	const char *priority;		/* walk-ins: "disabled", "pregnant" or NULL */
 	const struct caller *actor;
 	int64_t now;
+	struct regions_index *regions;	/* the register in memory, or NULL */
 };
 
 struct progress {
@@ -161,8 +163,10 @@ struct progress {
  * database's one writer waits for none of it.  queue_visit_take, inside the
  * write transaction, takes a number from the session's quota and records
  * the visit (walk-ins are checked in at once); the quota counter and the
- * unique indexes decide there, whatever the checks saw.  Both return 0, or
- * -1 with *fail (the caller then rolls back). */
+ * unique indexes decide there, whatever the checks saw.  It fills *v with
+ * the visit as recorded and left with what is left of each share after
+ * it, so the answer needs no second read.  Both return 0, or -1 with
+ * *fail (the caller then rolls back). */
 struct book_plan {
 	int32_t day;
 	struct session session;
@@ -171,7 +175,7 @@ struct book_plan {
 int queue_visit_check(struct db_conn *c, struct arena *a, const struct book_in *in, struct book_plan *plan,
 		      struct queue_fail *fail);
 int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *in, const struct book_plan *plan,
-		     char code[BOOKING_CODE_LEN + 1], struct queue_fail *fail);
+		     struct visit *v, int left[4], struct queue_fail *fail);
 /* Cancel a booking that has not been served yet, freeing its slot. */
 int queue_visit_cancel(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
 		       const char *reason, const struct caller *actor, int64_t now, struct queue_fail *fail);
@@ -189,9 +193,20 @@ int queue_visit_checkin(struct db_conn *c, struct arena *a, const struct facilit
 			struct queue_fail *fail);
 int queue_visit_progress(struct db_conn *c, struct arena *a, const struct visit *v, int64_t now,
 			 struct progress *p);
+/* Where the live booking of a BPJS card at a poli on a date stands, in
+ * one read: its label and note, the patients before it (as
+ * queue_visit_progress counts them) and the label called last (NULL when
+ * none).  DB_ROW, DB_DONE when the card has no live booking there, < 0. */
+int queue_card_place(struct db_conn *c, struct arena *a, int64_t service_id, const char *day, const char *card,
+		     const char **label, const char **note, int *ahead, const char **called);
 /* A visit as the ticket page and the booking answer show it. */
 json_t *queue_visit_json(struct db_conn *c, struct arena *a, const struct facility *f,
 			 const struct visit *v, const struct progress *p);
+/* The same for a booking just taken (not a walk-in: no task recorded
+ * yet) from what queue_visit_take returned, without reading. */
+json_t *queue_visit_json_booked(struct arena *a, const struct facility *f, const struct service *s,
+				const struct visit *v, const int quota[4], const int left[4],
+				const struct progress *p);
 /* Record a BPJS task time (1..7, 99) once: the first time counts. */
 int queue_visit_task(struct db_conn *c, int64_t visit_id, int task, int64_t at);
 

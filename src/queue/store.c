@@ -23,8 +23,8 @@
 #include "events.h"
 #include "holidays.h"
 #include "nik.h"
-#include "orgs.h"
 #include "regions.h"
+#include "regions_index.h"
 #include "util.h"
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -116,12 +116,13 @@ int queue_kind_parse(const char *s, enum service_kind *k)
 
 /* ---- facilities and services ----------------------------------------------- */
 
+/* The name is the organisation unit's, read in the same statement. */
 #define FACILITY_SELECT \
-	"SELECT id, unit_id, code, type, open_days, open_minute, close_days, close_minute," \
-	" checkin_early_min, late_grace_min, late_policy, priority_every, priority_max_wait_min," \
-	" max_recalls, cuti_bersama_closed, demo FROM q_facilities "
+	"SELECT f.id, f.unit_id, f.code, f.type, f.open_days, f.open_minute, f.close_days, f.close_minute," \
+	" f.checkin_early_min, f.late_grace_min, f.late_policy, f.priority_every, f.priority_max_wait_min," \
+	" f.max_recalls, f.cuti_bersama_closed, f.demo, o.name FROM q_facilities f JOIN org_units o ON o.id = f.unit_id "
 
-static int facility_read(struct db_conn *c, struct arena *a, struct db_stmt *st, struct facility *f)
+static int facility_read(struct arena *a, struct db_stmt *st, struct facility *f)
 {
 	if (!st)
 		return DB_ERROR;
@@ -144,24 +145,22 @@ static int facility_read(struct db_conn *c, struct arena *a, struct db_stmt *st,
 		f->max_recalls = (int)db_col_int(st, 13);
 		f->cuti_bersama_closed = db_col_int(st, 14) != 0;
 		f->demo = db_col_int(st, 15) != 0;
+		f->name = col_dup(a, st, 16);
+		if (!f->code || !f->type || !f->name)
+			rc = DB_ERROR;
 	}
 	db_done(st);
-	if (rc != DB_ROW)
-		return rc;
-	const char *code;
-	if (orgs_code_name(c, a, f->unit_id, &code, &f->name) != 0)
-		return DB_ERROR;
-	return f->code ? DB_ROW : DB_ERROR;
+	return rc;
 }
 
 int queue_facility_find(struct db_conn *c, struct arena *a, const char *code, struct facility *f)
 {
-	return facility_read(c, a, db_query(c, FACILITY_SELECT "WHERE code = ?", "s", code), f);
+	return facility_read(a, db_query(c, FACILITY_SELECT "WHERE f.code = ?", "s", code), f);
 }
 
 int queue_facility_find_id(struct db_conn *c, struct arena *a, int64_t id, struct facility *f)
 {
-	return facility_read(c, a, db_query(c, FACILITY_SELECT "WHERE id = ?", "i", id), f);
+	return facility_read(a, db_query(c, FACILITY_SELECT "WHERE f.id = ?", "i", id), f);
 }
 
 #define SERVICE_SELECT "SELECT id, facility_id, code, name, kind, prefix, avg_service_min, active FROM q_services "
@@ -220,7 +219,7 @@ int queue_sessions_of_day(struct db_conn *c, struct arena *a, int64_t service_id
 	struct db_stmt *st = db_query(c,
 		"SELECT s.id, s.start_min, s.end_min, d.code, d.name,"
 		" s.quota_jkn_online, s.quota_jkn_walkin, s.quota_non_online, s.quota_non_walkin,"
-		" x.left_jkn_online, x.left_jkn_walkin, x.left_non_online, x.left_non_walkin, x.last_number"
+		" x.left_jkn_online, x.left_jkn_walkin, x.left_non_online, x.left_non_walkin, x.last_number, x.id"
 		" FROM q_schedules s LEFT JOIN q_doctors d ON d.id = s.doctor_id"
 		" LEFT JOIN q_sessions x ON x.schedule_id = s.id AND x.day = ?"
 		" WHERE s.service_id = ? AND s.weekday = ? AND s.active = 1 ORDER BY s.start_min, s.id",
@@ -254,6 +253,7 @@ int queue_sessions_of_day(struct db_conn *c, struct arena *a, int64_t service_id
 			s->left[b] = (int)col_int_or(st, 9 + b, s->quota[b]);
 		}
 		s->last_number = (int)col_int_or(st, 13, 0);
+		s->id = col_int_or(st, 14, 0);
 	}
 	db_done(st);
 	*out = v;
@@ -263,18 +263,16 @@ int queue_sessions_of_day(struct db_conn *c, struct arena *a, int64_t service_id
 int queue_day_closed(struct db_conn *c, struct arena *a, const struct facility *f, int64_t service_id,
 		     int32_t day, const char **reason)
 {
-	struct holidays h;
+	char date[11];
 	enum holiday_kind kind;
-	if (holidays_load(c, &h) != 0)
+	date_format(day, date);
+	int holiday = holidays_on(c, date, &kind);
+	if (holiday < 0)
 		return -1;
-	bool holiday = queue_holiday_on(&h, day, &kind);
-	holidays_release(&h);
 	if (holiday && (kind == HOLIDAY_NATIONAL || f->cuti_bersama_closed)) {
 		*reason = kind == HOLIDAY_NATIONAL ? "Hari libur nasional" : "Cuti bersama";
 		return 1;
 	}
-	char date[11];
-	date_format(day, date);
 	struct db_stmt *st = db_query(c, "SELECT reason FROM q_closures WHERE facility_id = ? AND day = ? "
 					 "AND (service_id IS NULL OR service_id = ?) ORDER BY id LIMIT 1",
 				      "isi", f->id, date, service_id);
@@ -453,17 +451,19 @@ int queue_publish(struct db_conn *c, struct arena *a, const char *facility_code,
 
 /* The quota counters, one statement per share: taking a slot and giving
  * it back (a cancellation, which the session also counts).  The
- * WHERE ... > 0 is what makes a full session refuse. */
-static const char *const take_sql[4] = {
-	"UPDATE q_sessions SET left_jkn_online = left_jkn_online - 1, last_number = last_number + 1"
-	" WHERE schedule_id = ? AND day = ? AND left_jkn_online > 0 RETURNING id, last_number",
-	"UPDATE q_sessions SET left_jkn_walkin = left_jkn_walkin - 1, last_number = last_number + 1"
-	" WHERE schedule_id = ? AND day = ? AND left_jkn_walkin > 0 RETURNING id, last_number",
-	"UPDATE q_sessions SET left_non_online = left_non_online - 1, last_number = last_number + 1"
-	" WHERE schedule_id = ? AND day = ? AND left_non_online > 0 RETURNING id, last_number",
-	"UPDATE q_sessions SET left_non_walkin = left_non_walkin - 1, last_number = last_number + 1"
-	" WHERE schedule_id = ? AND day = ? AND left_non_walkin > 0 RETURNING id, last_number",
-};
+ * WHERE ... > 0 is what makes a full session refuse; what is left of
+ * every share comes back for the answer.  A slot is taken by the session
+ * row's key when the checks saw the row (one b-tree less to read inside
+ * the write transaction), else by its schedule and date. */
+#define TAKE_SQL(share, where) \
+	"UPDATE q_sessions SET left_" share " = left_" share " - 1, last_number = last_number + 1" \
+	" WHERE " where " AND left_" share " > 0" \
+	" RETURNING id, last_number, left_jkn_online, left_jkn_walkin, left_non_online, left_non_walkin"
+#define TAKE_BY(where) \
+	{ TAKE_SQL("jkn_online", where), TAKE_SQL("jkn_walkin", where), TAKE_SQL("non_online", where), \
+	  TAKE_SQL("non_walkin", where) }
+static const char *const take_by_id_sql[4] = TAKE_BY("id = ?");
+static const char *const take_sql[4] = TAKE_BY("schedule_id = ? AND day = ?");
 
 static const char *const give_back_sql[4] = {
 	"UPDATE q_sessions SET left_jkn_online = left_jkn_online + 1, cancelled = cancelled + 1 WHERE id = ?",
@@ -495,6 +495,19 @@ static bool phone_ok(const char *s)
 	return n >= 8 && n <= 15;
 }
 
+struct region_ctx {
+	struct regions_snapshot *snap;
+	struct db_conn *c;
+};
+
+/* A code the register in memory knows, or failing that the database's
+ * register (imported since the snapshot was made). */
+static int region_known(void *ctx, const char *kode)
+{
+	struct region_ctx *x = ctx;
+	return (x->snap && regions_snapshot_nama(x->snap, kode)) || regions_exists_cb(x->c, kode);
+}
+
 /* Who the patient is: a valid NIK (required, but for walk-ins), an
  * optional 13-digit BPJS card and phone number. */
 static int check_person(struct db_conn *c, struct arena *a, const struct book_in *in, int32_t day,
@@ -507,7 +520,10 @@ static int check_person(struct db_conn *c, struct arena *a, const struct book_in
 	}
 	if (in->nik) {
 		struct nik_info info;
-		enum nik_error e = nik_check(in->nik, regions_exists_cb, c, &info);
+		struct region_ctx rx = { in->regions ? regions_index_hold(in->regions) : NULL, c };
+		enum nik_error e = nik_check(in->nik, region_known, &rx, &info);
+		if (rx.snap)
+			regions_index_drop(rx.snap);
 		if (e != NIK_OK) {
 			queue_fail_set(fail, 400, "invalid", "nik", nik_error_message(e),
 				       arena_printf(a, "NIK tidak valid (%s)", e == NIK_BAD_LENGTH ? "harus 16 digit" :
@@ -709,30 +725,46 @@ int queue_visit_check(struct db_conn *c, struct arena *a, const struct book_in *
 	return dup ? fail_duplicate(a, in, fail) : 0;
 }
 
-int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *in, const struct book_plan *plan,
-		     char code[BOOKING_CODE_LEN + 1], struct queue_fail *fail)
+/* A slot of bucket b in the session s on date: DB_ROW with the session's
+ * row, the number and what is left of each share, DB_DONE when the share
+ * is full (or, unless s->id, the row is missing), < 0 on error. */
+static int take_slot(struct db_conn *c, enum bucket b, const struct session *s, const char *date,
+		     int64_t *session_id, int64_t *number, int left[4])
 {
-	const struct session *s = &plan->session;
-	/* The session's counters exist from its first booking on. */
-	int rc = db_exec(c, "INSERT INTO q_sessions (schedule_id, day, left_jkn_online, left_jkn_walkin,"
-			    " left_non_online, left_non_walkin, last_number)"
-			    " SELECT id, CAST(? AS TEXT), quota_jkn_online, quota_jkn_walkin, quota_non_online,"
-			    " quota_non_walkin, 0 FROM q_schedules WHERE id = ?"
-			    " ON CONFLICT (schedule_id, day) DO NOTHING", "si", in->date, s->schedule_id);
-	if (rc != DB_DONE)
-		return fail_db(c, fail);
-
-	enum bucket b = bucket_of(in->card != NULL, in->walkin);
-	struct db_stmt *st = db_query(c, take_sql[b], "is", s->schedule_id, in->date);
+	struct db_stmt *st = s->id ? db_query(c, take_by_id_sql[b], "i", s->id)
+				   : db_query(c, take_sql[b], "is", s->schedule_id, date);
 	if (!st)
-		return fail_db(c, fail);
-	int64_t session_id = 0, number = 0;
-	rc = db_step(st);
+		return DB_ERROR;
+	int rc = db_step(st);
 	if (rc == DB_ROW) {
-		session_id = db_col_int(st, 0);
-		number = db_col_int(st, 1);
+		*session_id = db_col_int(st, 0);
+		*number = db_col_int(st, 1);
+		for (int i = 0; i < 4; i++)
+			left[i] = (int)db_col_int(st, 2 + i);
 	}
 	db_done(st);
+	return rc;
+}
+
+int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *in, const struct book_plan *plan,
+		     struct visit *v, int left[4], struct queue_fail *fail)
+{
+	const struct session *s = &plan->session;
+	enum bucket b = bucket_of(in->card != NULL, in->walkin);
+	int64_t session_id = 0, number = 0;
+	int rc = take_slot(c, b, s, in->date, &session_id, &number, left);
+	if (rc == DB_DONE && !s->id) {
+		/* The session's counters exist from its first booking on: a
+		 * miss may be a session nobody had booked yet. */
+		rc = db_exec(c, "INSERT INTO q_sessions (schedule_id, day, left_jkn_online, left_jkn_walkin,"
+				" left_non_online, left_non_walkin, last_number)"
+				" SELECT id, CAST(? AS TEXT), quota_jkn_online, quota_jkn_walkin, quota_non_online,"
+				" quota_non_walkin, 0 FROM q_schedules WHERE id = ?"
+				" ON CONFLICT (schedule_id, day) DO NOTHING", "si", in->date, s->schedule_id);
+		if (rc != DB_DONE)
+			return fail_db(c, fail);
+		rc = take_slot(c, b, s, in->date, &session_id, &number, left);
+	}
 	if (rc == DB_DONE) {
 		const char *share = in->walkin ? "walk-in" : "online";
 		const char *kind = in->card ? "JKN" : "non-JKN";
@@ -748,21 +780,8 @@ int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *i
 	if (rc != DB_ROW)
 		return rc == DB_BUSY ? (queue_fail_set(fail, 503, "busy", NULL, "the database is busy, please retry",
 						       "Sistem sedang sibuk, silakan coba lagi"), -1) : fail_db(c, fail);
-	/* A closure recorded since the checks.  Looked for only now that the
-	 * session's row is held: a closure takes the day's session rows
-	 * before it records itself (setup.c), so either it is visible here or
-	 * it waits for this booking and then cancels it with the others. */
-	int64_t closed;
-	if (db_query_int(c, &closed, "SELECT count(*) FROM q_closures WHERE facility_id = ? AND day = ? AND "
-				     "(service_id IS NULL OR service_id = ?)", "isi", in->f->id, in->date, in->s->id) != DB_ROW)
-		return fail_db(c, fail);
-	if (closed) {
-		queue_fail_set(fail, 409, "closed", "date", arena_printf(a, "%s is closed on %s", in->s->name, in->date),
-			       arena_printf(a, "%s tutup pada %s", in->s->name, in->date));
-		return -1;
-	}
 
-	char label[QUEUE_LABEL_MAX];
+	char code[BOOKING_CODE_LEN + 1], label[QUEUE_LABEL_MAX];
 	booking_code(code);
 	if (queue_label(label, sizeof(label), in->s->prefix ? in->s->prefix : "A", (int)number) < 0)
 		return fail_oom(fail);
@@ -771,27 +790,52 @@ int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *i
 	int64_t slot = queue_wib_epoch(plan->day, s->start_min) + (number - 1) * (int64_t)in->s->avg_service_min * 60;
 	int64_t user_id = in->actor && in->actor->user_id && !in->walkin ? in->actor->user_id : 0;
 	int64_t id;
+	/* No row when a closure has been recorded since the checks.  Looked
+	 * for only now that the session's row is held, in a statement of its
+	 * own (a fresh snapshot on PostgreSQL): a closure takes the day's
+	 * session rows before it records itself (setup.c), so either it is
+	 * visible here or it waits for this booking and then cancels it with
+	 * the others. */
 	rc = db_query_int(c, &id,
 		"INSERT INTO q_visits (code, facility_id, service_id, session_id, day, number, label, nik, card,"
 		" phone, norm, complaint, channel, jkn, walkin, priority, status, line_key, est_at, user_id,"
-		" created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, NULLIF(?, 0), ?)"
-		" RETURNING id",
-		"siiisisssssssbbsiiii", code, in->f->id, in->s->id, session_id, in->date, number, label,
+		" created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, NULLIF(?, 0), ?"
+		" WHERE NOT EXISTS (SELECT 1 FROM q_closures WHERE facility_id = ? AND day = ? AND"
+		" (service_id IS NULL OR service_id = ?)) RETURNING id",
+		"siiisisssssssbbsiiiiisi", code, in->f->id, in->s->id, session_id, in->date, number, label,
 		in->nik, in->card, in->phone, in->norm, in->complaint, in->channel, in->card != NULL,
-		in->walkin, plan->priority, slot, slot, user_id, in->now);
+		in->walkin, plan->priority, slot, slot, user_id, in->now, in->f->id, in->date, in->s->id);
 	if (rc == DB_CONSTRAINT)
 		return fail_duplicate(a, in, fail);
+	if (rc == DB_DONE) {
+		queue_fail_set(fail, 409, "closed", "date", arena_printf(a, "%s is closed on %s", in->s->name, in->date),
+			       arena_printf(a, "%s tutup pada %s", in->s->name, in->date));
+		return -1;
+	}
 	if (rc != DB_ROW)
 		return fail_db(c, fail);
 
+	/* The visit as just recorded, without reading it back. */
+	*v = (struct visit){
+		.id = id, .facility_id = in->f->id, .service_id = in->s->id, .session_id = session_id,
+		.schedule_id = s->schedule_id, .code = arena_strdup(a, code), .label = arena_strdup(a, label),
+		.day = arena_strdup(a, in->date), .number = (int)number, .day_n = plan->day, .nik = in->nik,
+		.card = in->card, .phone = in->phone, .norm = in->norm, .complaint = in->complaint, .channel = in->channel,
+		.jkn = in->card != NULL, .walkin = in->walkin, .priority = plan->priority, .status = "booked",
+		.line_key = slot, .est_at = slot, .created_at = in->now, .start_min = s->start_min,
+		.end_min = s->end_min, .doctor_code = s->doctor_code, .doctor_name = s->doctor_name,
+	};
+	if (!v->code || !v->label || !v->day)
+		return fail_oom(fail);
 	if (in->walkin) {
-		struct visit v;
 		int64_t stage;
-		if (queue_visit_find(c, a, code, &v) != DB_ROW ||
-		    db_exec(c, "UPDATE q_visits SET status = 'checked_in', checkin_at = ? WHERE id = ?", "ii",
-			    in->now, v.id) != DB_DONE ||
-		    enter_first_stage(c, &v, v.line_key, in->now, &stage) != 0 ||
-		    publish_line(c, a, in->f, stage, "joined", v.label) != 0)
+		if (db_exec(c, "UPDATE q_visits SET status = 'checked_in', checkin_at = ? WHERE id = ?", "ii",
+			    in->now, v->id) != DB_DONE)
+			return fail_db(c, fail);
+		v->status = "checked_in";
+		v->checkin_at = in->now;
+		if (enter_first_stage(c, v, v->line_key, in->now, &stage) != 0 ||
+		    publish_line(c, a, in->f, stage, "joined", v->label) != 0)
 			return fail_db(c, fail);
 	}
 	json_t *details = json_pack("{s:s, s:s, s:s, s:s, s:s}", "facility", in->f->code, "service", in->s->code,
@@ -1020,14 +1064,54 @@ int queue_visit_progress(struct db_conn *c, struct arena *a, const struct visit 
 	return rc < 0 ? -1 : 0;
 }
 
-json_t *queue_visit_json(struct db_conn *c, struct arena *a, const struct facility *f,
-			 const struct visit *v, const struct progress *p)
+/* The patients before a visit in its poli's line, counted from the nearer
+ * end: from the front, or as the line's length (its sessions' counters,
+ * those of queue_line_counts) less the patients behind it.  Both counts
+ * are those of queue_visit_progress; the session's numbers tell which end
+ * is nearer, so a patient late in a long line costs no more than an early
+ * one. */
+#define AHEAD_SQL \
+	"CASE WHEN v.status NOT IN ('booked', 'checked_in') OR v.poli_called_at IS NOT NULL THEN 0" \
+	" WHEN v.number * 2 <= x.last_number THEN" \
+	" (SELECT count(*) FROM q_visits w WHERE w.service_id = v.service_id AND w.day = v.day AND" \
+	" w.line_key <= v.line_key AND w.status IN ('booked', 'checked_in') AND w.poli_called_at IS NULL AND" \
+	" (w.line_key < v.line_key OR w.id < v.id))" \
+	" ELSE (SELECT COALESCE(sum(y.last_number - y.cancelled - y.called - y.gone), 0) FROM q_sessions y" \
+	" WHERE y.day = v.day AND y.schedule_id IN (SELECT s.id FROM q_schedules s WHERE s.service_id = v.service_id))" \
+	" - 1 -" \
+	" (SELECT count(*) FROM q_visits w WHERE w.service_id = v.service_id AND w.day = v.day AND" \
+	" w.line_key >= v.line_key AND w.status IN ('booked', 'checked_in') AND w.poli_called_at IS NULL AND" \
+	" (w.line_key > v.line_key OR w.id > v.id)) END"
+
+int queue_card_place(struct db_conn *c, struct arena *a, int64_t service_id, const char *day, const char *card,
+		     const char **label, const char **note, int *ahead, const char **called)
 {
-	struct service s;
+	struct db_stmt *st = db_query(c,
+		"SELECT v.label, v.note, " AHEAD_SQL ","
+		" (SELECT l.called_label FROM q_lines l WHERE l.service_id = v.service_id AND l.day = v.day)"
+		" FROM q_visits v JOIN q_sessions x ON x.id = v.session_id"
+		" WHERE v.service_id = ? AND v.day = ? AND v.card = ? AND v.status <> 'cancelled'",
+		"iss", service_id, day, card);
+	if (!st)
+		return DB_ERROR;
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*label = col_dup(a, st, 0);
+		*note = col_dup(a, st, 1);
+		*ahead = (int)db_col_int(st, 2);
+		*called = col_dup(a, st, 3);
+		if (!*label)
+			rc = DB_ERROR;
+	}
+	db_done(st);
+	return rc;
+}
+
+/* The visit's JSON from what is known of it; tasks is stolen. */
+static json_t *visit_json(struct arena *a, const struct facility *f, const struct service *s, const struct visit *v,
+			  const int quota[4], const int left[4], json_t *tasks, const struct progress *p)
+{
 	char start[6], end[6], est[6];
-	int quota[4], left[4];
-	if (queue_service_find_id(c, a, v->service_id, &s) != DB_ROW || queue_session_counts(c, v->session_id, quota, left) != 0)
-		return NULL;
 	queue_minute_format(v->start_min, start);
 	queue_minute_format(v->end_min, end);
 	json_t *session = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)v->schedule_id, "start", start,
@@ -1037,17 +1121,19 @@ json_t *queue_visit_json(struct db_conn *c, struct arena *a, const struct facili
 								 "name", v->doctor_name ? v->doctor_name : ""));
 	json_t *j = json_pack("{s:s, s:s, s:i, s:s?, s:s, s:{s:s, s:s, s:s}, s:{s:s, s:s}, s:s, s:o,"
 			      " s:b, s:b, s:s?, s:s, s:s?, s:s?, s:s?, s:s?}",
-			      "code", v->code, "label", v->label, "number", v->number, "prefix", s.prefix,
+			      "code", v->code, "label", v->label, "number", v->number, "prefix", s->prefix,
 			      "status", v->status,
 			      "facility", "code", f->code, "name", f->name, "type", f->type,
-			      "service", "code", s.code, "name", s.name,
+			      "service", "code", s->code, "name", s->name,
 			      "date", v->day, "session", session,
 			      "jkn", v->jkn, "walkin", v->walkin, "priority", v->priority,
 			      "created_at", queue_iso_time(a, v->created_at),
 			      "checked_in_at", v->checkin_at ? queue_iso_time(a, v->checkin_at) : NULL,
 			      "note", v->note, "nik", queue_nik_masked(a, v->nik), "channel", v->channel);
-	if (!j)
+	if (!j) {
+		json_decref(tasks);
 		return NULL;
+	}
 	int32_t d;
 	int m;
 	queue_wib_split(v->est_at, &d, &m);
@@ -1059,18 +1145,7 @@ json_t *queue_visit_json(struct db_conn *c, struct arena *a, const struct facili
 	json_object_set_new(j, "quota", json_pack("{s:i, s:i, s:i, s:i}",
 		"jkn_online", quota[JKN_ONLINE], "jkn_walkin", quota[JKN_WALKIN],
 		"non_jkn_online", quota[NON_ONLINE], "non_jkn_walkin", quota[NON_WALKIN]));
-	json_t *tasks = json_object();
 	json_object_set_new(j, "tasks", tasks);
-	struct db_stmt *st = db_query(c, "SELECT task, at FROM q_tasks WHERE visit_id = ? ORDER BY task", "i", v->id);
-	int rc = st ? DB_ROW : DB_ERROR;
-	while (st && (rc = db_step(st)) == DB_ROW)
-		json_object_set_new(tasks, arena_printf(a, "%d", (int)db_col_int(st, 0)),
-				    json_string(queue_iso_time(a, db_col_int(st, 1))));
-	db_done(st);
-	if (rc != DB_DONE) {
-		json_decref(j);
-		return NULL;
-	}
 	if (!p) {
 		json_object_set_new(j, "estimated_at", json_string(queue_iso_time(a, v->est_at)));
 		json_object_set_new(j, "estimated_time", json_string(est));
@@ -1091,4 +1166,32 @@ json_t *queue_visit_json(struct db_conn *c, struct arena *a, const struct facili
 								"counter", p->counter));
 	}
 	return j;
+}
+
+json_t *queue_visit_json(struct db_conn *c, struct arena *a, const struct facility *f,
+			 const struct visit *v, const struct progress *p)
+{
+	struct service s;
+	int quota[4], left[4];
+	if (queue_service_find_id(c, a, v->service_id, &s) != DB_ROW || queue_session_counts(c, v->session_id, quota, left) != 0)
+		return NULL;
+	json_t *tasks = json_object();
+	struct db_stmt *st = db_query(c, "SELECT task, at FROM q_tasks WHERE visit_id = ? ORDER BY task", "i", v->id);
+	int rc = st ? DB_ROW : DB_ERROR;
+	while (st && (rc = db_step(st)) == DB_ROW)
+		json_object_set_new(tasks, arena_printf(a, "%d", (int)db_col_int(st, 0)),
+				    json_string(queue_iso_time(a, db_col_int(st, 1))));
+	db_done(st);
+	if (rc != DB_DONE) {
+		json_decref(tasks);
+		return NULL;
+	}
+	return visit_json(a, f, &s, v, quota, left, tasks, p);
+}
+
+json_t *queue_visit_json_booked(struct arena *a, const struct facility *f, const struct service *s,
+				const struct visit *v, const int quota[4], const int left[4],
+				const struct progress *p)
+{
+	return visit_json(a, f, s, v, quota, left, json_object(), p);
 }

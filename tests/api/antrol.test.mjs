@@ -132,6 +132,22 @@ describe('antrol', () => {
     assert.equal(assertOk(await call(PKM, 'GET', 'antrean/status/UMU/2026-12-02')).totalantrean, 0);
   });
 
+  it('FKTP: remaining counts the live bookings ahead of the card', async () => {
+    const date = '2026-12-04';
+    const take = (n) => call(PKM, 'POST', 'antrean', { nomorkartu: card(n), nik: nik(n), nohp: '081234567890', kodepoli: 'UMU',
+      norm: '', tanggalperiksa: date, kodedokter: 0, jampraktek: '08:00-12:00', keluhan: '' });
+    const remaining = (n) => call(PKM, 'GET', `antrean/sisapeserta/${card(n)}/UMU/${date}`);
+    for (const n of [30, 31, 32]) assertOk(await take(n));
+    for (const [n, label, ahead] of [[30, 'A-001', 0], [31, 'A-002', 1], [32, 'A-003', 2]]) {
+      assert.deepEqual(assertOk(await remaining(n)),
+        { nomorantrean: label, namapoli: 'Poli Umum', sisaantrean: ahead, antreanpanggil: '-', keterangan: '' });
+    }
+    assertOk(await call(PKM, 'PUT', 'antrean/batal', { tanggalperiksa: date, kodepoli: 'UMU', nomorkartu: card(30), alasan: 'Sembuh' }));
+    assertFail(await remaining(30), 'Antrean tidak ditemukan');
+    assert.equal(assertOk(await remaining(31)).sisaantrean, 0);
+    assert.equal(assertOk(await remaining(32)).sisaantrean, 1);
+  });
+
   it('FKTP: each refusal says why', async () => {
     const base = { nomorkartu: card(10), nik: nik(10), nohp: '081298765432', kodepoli: 'UMU', norm: '', tanggalperiksa: '2026-12-03',
       kodedokter: 0, jampraktek: '08:00-12:00', keluhan: '' };
@@ -181,6 +197,14 @@ describe('antrol', () => {
     assert.equal(left.antreanpanggil, '-');
     assert.ok(left.waktutunggu > 3600 && left.waktutunggu <= 72 * 60, `waktutunggu ${left.waktutunggu}`);
     assertFail(await call(RS, 'POST', 'sisaantrean', { kodebooking: 'TIDAKADA00' }), 'Antrean tidak ditemukan');
+
+    // The FKTP read by card counts as the FKRTL read by booking code.
+    for (const [n, x] of [[1, a], [2, b]]) {
+      const byCard = assertOk(await call(RS, 'GET', `antrean/sisapeserta/${card(n)}/INT/${TODAY}`));
+      const byCode = assertOk(await call(RS, 'POST', 'sisaantrean', { kodebooking: x.kodebooking }));
+      assert.deepEqual([byCard.nomorantrean, byCard.sisaantrean, byCard.antreanpanggil, byCard.keterangan],
+        [byCode.nomorantrean, byCode.sisaantrean, byCode.antreanpanggil, byCode.keterangan]);
+    }
 
     assert.equal(assertOk(await call(RS, 'POST', 'checkinantrean', { kodebooking: a.kodebooking, waktu: Date.now() })), null);
     assertFail(await call(RS, 'POST', 'checkinantrean', { kodebooking: a.kodebooking, waktu: Date.now() }), 'Sudah check-in');

@@ -146,6 +146,15 @@ describe('queue', () => {
     assert.equal(ticket.json.booking.status, 'cancelled');
     assert.match(ticket.json.booking.note, /Fumigasi gedung/);
 
+    // Cuti bersama (2026-12-24) closes the facility only when it says so;
+    // a national holiday (2026-12-25) always does.
+    const xmas = async () => Object.fromEntries((await anon.get(`/api/queue/facilities/${FC}/services/UMU/days?from=2026-12-24&days=2`))
+      .json.items.map((d) => [d.date, [d.open, d.reason ?? null]]));
+    assert.deepEqual(await xmas(), { '2026-12-24': [false, 'Cuti bersama'], '2026-12-25': [false, 'Hari libur nasional'] });
+    assert.equal((await admin.put(`/api/queue/facilities/${FC}`, { cuti_bersama_closed: false })).status, 200);
+    assert.deepEqual(await xmas(), { '2026-12-24': [true, null], '2026-12-25': [false, 'Hari libur nasional'] });
+    assert.equal((await admin.put(`/api/queue/facilities/${FC}`, { cuti_bersama_closed: true })).status, 200);
+
     // Same-day bookings close at 10:00 here; the day before at 20:00 once changed.
     assert.equal((await admin.put(`/api/queue/facilities/${FC}`, { booking_closes_days: 1, booking_closes_at: '20:00' })).status, 200);
     const late = await book({ date: TODAY, nik: nik(1003) });
@@ -346,10 +355,21 @@ describe('queue', () => {
     const ticket = (await anon.get(`/api/queue/bookings/${b.code}`)).json.booking;
     assert.equal(b.estimated_at, ticket.estimated_at, 'the same estimate as the ticket page');
     assert.equal(b.ahead, ticket.ahead);
-    const later = await book({ date: '2026-12-05', nik: nik(8001) });
+    // The answer is built from what the booking wrote: it says what the
+    // ticket page reads back.
+    assert.deepEqual(b, ticket);
+    const later = await book({ date: '2026-12-05', nik: nik(8001), card: '0001111222333', phone: '081234567890',
+      complaint: 'Batuk pilek' });
     assert.equal(later.status, 201, later.text);
     assert.equal(later.json.booking.line, undefined);
     assert.equal(later.json.booking.estimated_time, later.json.booking.booked_time);
+    // The ticket page adds where the line stands now.
+    const live = ['line', 'ahead', 'estimated_at', 'estimated_time'];
+    const without = (o) => Object.fromEntries(Object.entries(o).filter(([k]) => !live.includes(k)));
+    const answered = without(later.json.booking);
+    assert.deepEqual(answered, without((await anon.get(`/api/queue/bookings/${later.json.booking.code}`)).json.booking));
+    assert.equal(answered.jkn, true);
+    assert.equal(answered.remaining.jkn_online, 4);
   });
 
   // Closures and bookings of the same day at once.  A closure cancels the

@@ -1,6 +1,6 @@
 /* queue_rules_test.c - Simantri's pure rules (src/queue/rules.c): queue
  * labels, WIB times, booking windows, the fair interleaving of priority
- * patients, wait estimates, ages from a birth date, holiday lookup.
+ * patients, wait estimates, ages from a birth date.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -176,22 +176,13 @@ static void estimates(void **state)
 	assert_int_equal(queue_estimate(5000, 1000, 0, 600, 0), 5000);
 }
 
-static void ages_and_holidays(void **state)
+static void ages(void **state)
 {
 	(void)state;
 	assert_int_equal(queue_age_on(D("1966-12-02"), D("2026-12-02")), 60);
 	assert_int_equal(queue_age_on(D("1966-12-03"), D("2026-12-02")), 59);
 	assert_int_equal(queue_age_on(D("2000-02-29"), D("2026-02-28")), 25);
 
-	struct holiday_day days[] = { { D("2026-08-17"), HOLIDAY_NATIONAL }, { D("2026-12-24"), HOLIDAY_CUTI_BERSAMA },
-				      { D("2026-12-25"), HOLIDAY_NATIONAL } };
-	struct holidays h = { days, 3 };
-	enum holiday_kind kind;
-	assert_true(queue_holiday_on(&h, D("2026-12-24"), &kind));
-	assert_int_equal(kind, HOLIDAY_CUTI_BERSAMA);
-	assert_true(queue_holiday_on(&h, D("2026-08-17"), NULL));
-	assert_false(queue_holiday_on(&h, D("2026-12-23"), &kind));
-	assert_false(queue_holiday_on(NULL, D("2026-12-25"), &kind));
 }
 
 int main(void)
@@ -203,7 +194,7 @@ int main(void)
 		cmocka_unit_test(fair_rules),
 		cmocka_unit_test(fair_script),
 		cmocka_unit_test(estimates),
-		cmocka_unit_test(ages_and_holidays),
+		cmocka_unit_test(ages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
