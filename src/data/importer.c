@@ -254,7 +254,7 @@ struct hier_key {
  * no RETURNING round trip, and in file order, which keeps every id-keyed
  * index growing at its end.  Texts are copied into one buffer and kept by
  * offset, as the buffer may move while it grows. */
-#define CHUNK_ROWS 32768
+#define CHUNK_ROWS 4096
 #define ROWS_PER_INSERT 32
 #define NO_TEXT SIZE_MAX
 
