@@ -524,9 +524,9 @@ int case_take(struct case_ctx *x, struct case_row *cs, const char *action, unsig
 	if (due)
 		json_object_set_new(data, "due", json_string(due));
 	if (rc == 0)
-		rc = audit_case(x, cs, action, data);
-	if (rc == 0)
 		rc = notify(x, cs, tr->topic, data);
+	if (rc == 0)
+		rc = audit_case(x, cs, action, data);
 	json_decref(data);
 	return rc == 0 ? 0 : -1;
 }
@@ -661,9 +661,9 @@ int case_message(struct case_ctx *x, struct case_row *cs, enum case_visibility v
 		return -1;
 	cs->updated_at = now;
 	json_t *data = json_pack("{s:s, s:s}", "visibility", visibility_names[v], "actor", actor);
-	int rc = audit_case(x, cs, "message", data);
+	int rc = notify(x, cs, arena_printf(x->a, "%s.message", cs->type->code), data);
 	if (rc == 0)
-		rc = notify(x, cs, arena_printf(x->a, "%s.message", cs->type->code), data);
+		rc = audit_case(x, cs, "message", data);
 	json_decref(data);
 	return rc;
 }
@@ -691,9 +691,9 @@ int case_assign(struct case_ctx *x, struct case_row *cs, int64_t user_id, const 
 	json_t *data = json_pack("{s:I, s:s?}", "assignee", (json_int_t)user_id, "name", user_name);
 	int rc = event_add(x, cs, "assigned", CASE_STAFF, "staff", NULL, NULL, NULL, CASE_STAFF, data, NULL);
 	if (rc == 0)
-		rc = audit_case(x, cs, "assign", data);
-	if (rc == 0)
 		rc = notify(x, cs, arena_printf(x->a, "%s.assigned", cs->type->code), data);
+	if (rc == 0)
+		rc = audit_case(x, cs, "assign", data);
 	json_decref(data);
 	return rc;
 }
@@ -1018,9 +1018,9 @@ static int tick_case(struct app *app, struct db_conn *c, const struct case_type 
 				rc = event_add(&x, &cs, "escalated", CASE_STAFF, "system", NULL, NULL, NULL, CASE_STAFF,
 					       data, NULL);
 				if (rc == 0)
-					rc = audit_case(&x, &cs, "escalate", data);
-				if (rc == 0)
 					rc = notify(&x, &cs, arena_printf(a, "%s.overdue", t->code), data);
+				if (rc == 0)
+					rc = audit_case(&x, &cs, "escalate", data);
 				json_decref(data);
 				changed = rc == 0;
 			}

@@ -193,6 +193,13 @@ int complaints_action(struct req *r)
 				   "duplicate_of");
 	}
 
+	/* The complaint's row before case_take(), which audits, last; a refusal
+	 * below rolls it back with the rest. */
+	if (in.data && db_exec(r->db, "UPDATE complaints SET duplicate_of = ? WHERE case_id = ?", "si", dup,
+			       v.cs.id) != DB_DONE) {
+		json_decref(in.data);
+		return complaints_db_error(r);
+	}
 	struct case_error err;
 	int rc = case_take(&x, &v.cs, action, v.roles, &in, &err);
 	json_decref(in.data);
@@ -200,8 +207,6 @@ int complaints_action(struct req *r)
 		return complaints_db_error(r);
 	if (rc > 0)
 		return reply_case_error(r, &err);
-	if (in.data && db_exec(r->db, "UPDATE complaints SET duplicate_of = ? WHERE case_id = ?", "si", dup, v.cs.id) != DB_DONE)
-		return complaints_db_error(r);
 	return reply_fresh(r, &x, &v);
 }
 
