@@ -599,9 +599,11 @@ static const char *batch_str(const struct batch *b, size_t off)
 	return off == NO_TEXT ? NULL : b->text + off;
 }
 
-static void row_values(const struct import *im, const struct batch_row *r, struct db_value v[7])
+/* The parameters of row i of the chunk. */
+static void row_values(const struct import *im, int i, struct db_value *v)
 {
 	const struct batch *b = &im->batch;
+	const struct batch_row *r = &b->rows[i];
 	v[0] = (struct db_value){ .type = 'i', .i = r->id };
 	v[1] = (struct db_value){ .type = 'i', .i = im->rq->resource_id };
 	v[2] = (struct db_value){ .type = 'i', .i = im->version };
@@ -611,9 +613,11 @@ static void row_values(const struct import *im, const struct batch_row *r, struc
 	v[6] = (struct db_value){ .type = 's', .s = batch_str(b, r->cells) };
 }
 
-static void obs_values(const struct import *im, const struct batch_obs *o, struct db_value v[8])
+/* The parameters of observation i of the chunk. */
+static void obs_values(const struct import *im, int i, struct db_value *v)
 {
 	const struct batch *b = &im->batch;
+	const struct batch_obs *o = &b->obs[i];
 	v[0] = (struct db_value){ .type = 'i', .i = o->indicator_id };
 	v[1] = (struct db_value){ .type = 'i', .i = im->rq->resource_id };
 	v[2] = (struct db_value){ .type = 'i', .i = im->org_id };
@@ -622,6 +626,27 @@ static void obs_values(const struct import *im, const struct batch_obs *o, struc
 	v[5] = (struct db_value){ .type = 's', .s = batch_str(b, o->period) };
 	v[6] = (struct db_value){ .type = 'd', .d = o->value };
 	v[7] = (struct db_value){ .type = 'i', .i = im->version };
+}
+
+/* n items of nparams parameters each: ROWS_PER_INSERT to a statement
+ * (sql[MANY]), the rest one at a time (sql[ONE]). */
+static int insert_items(struct import *im, const char *const sql[2], int nparams, int n,
+			void (*values)(const struct import *im, int i, struct db_value *v), const char *what)
+{
+	struct db_value v[ROWS_PER_INSERT * 8];
+	int k = 0;
+	for (; k + ROWS_PER_INSERT <= n; k += ROWS_PER_INSERT) {
+		for (int j = 0; j < ROWS_PER_INSERT; j++)
+			values(im, k + j, &v[j * nparams]);
+		if (db_exec_values(im->c, sql[MANY], v, ROWS_PER_INSERT * nparams) != DB_DONE)
+			return db_fail(im, what);
+	}
+	for (; k < n; k++) {
+		values(im, k, v);
+		if (db_exec_values(im->c, sql[ONE], v, nparams) != DB_DONE)
+			return db_fail(im, what);
+	}
+	return 0;
 }
 
 /* Ids for the chunk's rows, increasing in file order.  On SQLite the
@@ -651,37 +676,13 @@ static int batch_ids(struct import *im)
 static int batch_flush(struct import *im)
 {
 	struct batch *b = &im->batch;
-	struct db_value v[ROWS_PER_INSERT * 8];
 	enum db_dialect d = db_conn_dialect(im->c);
-	int k;
 
 	if (b->nrows == 0)
 		return 0;
-	if (batch_ids(im))
+	if (batch_ids(im) || insert_items(im, insert_rows[d], 7, b->nrows, row_values, "storing rows") ||
+	    insert_items(im, insert_obs[d], 8, b->nobs, obs_values, "storing observations"))
 		return -1;
-	for (k = 0; k + ROWS_PER_INSERT <= b->nrows; k += ROWS_PER_INSERT) {
-		for (int j = 0; j < ROWS_PER_INSERT; j++)
-			row_values(im, &b->rows[k + j], &v[j * 7]);
-		if (db_exec_values(im->c, insert_rows[d][MANY], v, ROWS_PER_INSERT * 7) != DB_DONE)
-			return db_fail(im, "storing rows");
-	}
-	for (; k < b->nrows; k++) {
-		row_values(im, &b->rows[k], v);
-		if (db_exec_values(im->c, insert_rows[d][ONE], v, 7) != DB_DONE)
-			return db_fail(im, "storing a row");
-	}
-
-	for (k = 0; k + ROWS_PER_INSERT <= b->nobs; k += ROWS_PER_INSERT) {
-		for (int j = 0; j < ROWS_PER_INSERT; j++)
-			obs_values(im, &b->obs[k + j], &v[j * 8]);
-		if (db_exec_values(im->c, insert_obs[d][MANY], v, ROWS_PER_INSERT * 8) != DB_DONE)
-			return db_fail(im, "storing observations");
-	}
-	for (; k < b->nobs; k++) {
-		obs_values(im, &b->obs[k], v);
-		if (db_exec_values(im->c, insert_obs[d][ONE], v, 8) != DB_DONE)
-			return db_fail(im, "storing an observation");
-	}
 	b->nrows = b->nobs = 0;
 	b->len = 0;
 	return 0;
