@@ -83,7 +83,10 @@ int db_query_int(struct db_conn *c, int64_t *out, const char *sql, const char *t
 
 /* Write transactions take the write lock up front, so two writers never
  * deadlock upgrading a read lock; reads outside a transaction see the last
- * committed state. */
+ * committed state.  On SQLite a write transaction runs on the pool's one
+ * writer connection, in a savepoint: writers queued behind each other share
+ * one SQLite transaction and one commit, and db_tx_commit returns once that
+ * commit is durable (db_tx_rollback takes back only its own work). */
 int db_tx_begin(struct db_conn *c);
 int db_tx_commit(struct db_conn *c);
 /* A read-only snapshot for the statements of one request, where the

@@ -56,6 +56,8 @@ struct db_conn {
 	int in_tx;
 	int read_only;			/* the open transaction is db_read_begin's */
 	int holds_turn;			/* has the pool's writer turn (one_writer) */
+	struct db_conn *via;		/* the writer, while its write transaction runs there */
+	uint64_t batch;			/* the writer's batch that transaction joined */
 	int64_t changes;
 	struct db_deferred *deferred;	/* run at commit or rollback */
 	char err[256];
