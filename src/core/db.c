@@ -19,7 +19,7 @@
 #include <string.h>
 
 #define TURN_SLOTS 64
-#define BATCH_MAX 16		/* write transactions one commit carries at most */
+#define BATCH_MAX 64		/* write transactions one commit carries at most */
 
 struct db_deferred {
 	void (*fn)(void *arg, int committed);
