@@ -428,6 +428,8 @@ static int batch_leave(struct db_conn *c)
 	}
 	db->batch_open = 0;
 	turn_give(c);
+	/* Committed but not known to be on disk: say so rather than
+	 * acknowledge; no member's deferred work runs. */
 	if (rc == DB_OK && db->group_commit && group_sync(w) != DB_OK) {
 		rc = DB_ERROR;
 		snprintf(c->err, sizeof(c->err), "commit could not be synced to disk");
@@ -544,14 +546,6 @@ int db_tx_commit(struct db_conn *c)
 		return rc;
 	}
 	c->in_tx = 0;
-	turn_give(c);
-	if (c->db->group_commit && !c->read_only && group_sync(c) != DB_OK) {
-		/* Committed but not known to be on disk: say so rather than
-		 * acknowledge; the deferred work is not run. */
-		snprintf(c->err, sizeof(c->err), "commit could not be synced to disk");
-		run_deferred(c, 0);
-		return DB_ERROR;
-	}
 	run_deferred(c, 1);
 	return DB_OK;
 }
@@ -576,7 +570,6 @@ void db_tx_rollback(struct db_conn *c)
 	}
 	c->be->exec_script(c, "ROLLBACK");
 	c->in_tx = 0;
-	turn_give(c);
 	run_deferred(c, 0);
 }
 
