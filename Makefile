@@ -38,12 +38,12 @@ build/pendopo: build/src/main.o $(OBJ)
 build-asan/pendopo: build-asan/src/main.o $(ASAN_OBJ)
 	$(CC) $(CFLAGS) $(SAN) $^ $(LDLIBS) -o $@
 
-build/tests/%: tests/unit/%.c build/libpendopo.a
+build/tests/%: tests/unit/%.c build/libpendopo.a tests/unit/testdb.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
-build-asan/tests/%: tests/unit/%.c build-asan/libpendopo.a
+	$(CC) $(CFLAGS) $(filter-out %.h,$^) $(LDLIBS) -lcmocka -o $@
+build-asan/tests/%: tests/unit/%.c build-asan/libpendopo.a tests/unit/testdb.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) $^ $(LDLIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS) $(SAN) $(filter-out %.h,$^) $(LDLIBS) -lcmocka -o $@
 
 deps:
 	@scripts/deps.sh

@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "db.h"
+#include "testdb.h"
 #include "migrate.h"
 #include "search.h"
 
@@ -84,21 +85,8 @@ static void test_sqlite(void **state)
 static void test_postgres(void **state)
 {
 	(void)state;
-	const char *server = getenv("PENDOPO_TEST_PG");
-	char err[256], name[64], url[512];
-	if (!server || !*server)
-		skip();
-	struct db *admin = db_open(server, 1, err, sizeof(err));
-	assert_non_null(admin);
-	snprintf(name, sizeof(name), "pendopo_search_%ld_%d", (long)time(NULL), (int)getpid());
-	char create[96];
-	snprintf(create, sizeof(create), "CREATE DATABASE %s", name);
-	struct db_conn *c = db_acquire(admin);
-	assert_int_equal(db_exec_script(c, create), DB_OK);
-	db_release(admin, c);
-	snprintf(url, sizeof(url), "%.*s/%s", (int)(strrchr(server, '/') - server), server, name);
-	struct db *db = db_open(url, 1, err, sizeof(err));
-	assert_non_null(db);
+	struct db *admin;
+	struct db *db = testdb_pg("pendopo_search", &admin);
 	exercise(db);
 	db_close(db);
 	db_close(admin);
