@@ -218,7 +218,7 @@ static int reply_user(struct req *r, int status, int64_t id, const char *csrf)
 	if (rc == 1)
 		return reply_error(r, 404, "not_found", "no such user", NULL);
 	if (rc < 0)
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+		return reply_db_error(r);
 	json_t *body = json_pack("{s:o}", "user", u);
 	if (csrf)
 		json_object_set_new(body, "csrf_token", json_string(csrf));
@@ -258,15 +258,21 @@ int auth_token_caller(struct db_conn *c, struct arena *a, const char *token, str
 	if (!db_col_is_null(st, 3))
 		out->unit_ids[out->nunits++] = db_col_int(st, 3);
 	/* Admins see which tokens are still in use; to the hour is
-	 * enough, and spares a write on every machine request. */
+	 * enough, and spares a write on every machine request.  The stamp is
+	 * a write like any other: in a transaction of its own, in the
+	 * writers' line. */
 	char now[24], hour_ago[24];
 	time_iso_now(now);
 	time_iso(time(NULL) - 3600, hour_ago);
 	const char *last = db_col_text(st, 4);
 	int stale = !last || strcmp(last, hour_ago) < 0;
 	db_done(st);
-	if (stale)
-		db_exec(c, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", "si", now, out->apikey_id);
+	if (stale && !db_in_tx(c) && db_tx_begin(c) == DB_OK) {
+		if (db_exec(c, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", "si", now, out->apikey_id) == DB_DONE)
+			db_tx_commit(c);
+		else
+			db_tx_rollback(c);
+	}
 	return 0;
 }
 
@@ -317,7 +323,7 @@ int auth_identify(struct req *r)
 	if (authz && strncmp(authz, "Bearer ", 7) == 0) {
 		int rc = auth_token_caller(r->db, r->arena, authz + 7, &r->caller);
 		if (rc < 0)
-			return reply_error(r, 500, "internal", db_errmsg(r->db), NULL), -1;
+			return reply_db_error(r), -1;
 		if (rc > 0)
 			return reply_error(r, 401, "unauthenticated", "invalid or revoked API token", NULL), -1;
 		return 0;
@@ -327,7 +333,7 @@ int auth_identify(struct req *r)
 	 * so that the action answers with CKAN's own Authorization Error. */
 	if (authz && *authz && (strncmp(r->path, "/api/3/", 7) == 0 || strncmp(r->path, "/api/action/", 12) == 0)) {
 		if (auth_token_caller(r->db, r->arena, authz, &r->caller) < 0)
-			return reply_error(r, 500, "internal", db_errmsg(r->db), NULL), -1;
+			return reply_db_error(r), -1;
 		return 0;
 	}
 
@@ -343,7 +349,7 @@ int auth_identify(struct req *r)
 					     "WHERE s.id = ? AND s.expires_at > ? AND u.disabled = 0",
 				      "si", hash, (int64_t)time(NULL));
 	if (!st)
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL), -1;
+		return reply_db_error(r), -1;
 	struct caller *c = &r->caller;
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -359,7 +365,7 @@ int auth_identify(struct req *r)
 	}
 	db_done(st);
 	if (rc != DB_DONE)
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL), -1;
+		return reply_db_error(r), -1;
 	return 0;
 }
 
@@ -382,10 +388,10 @@ static int session_create(struct req *r, int64_t user_id, char csrf_out[48])
 	time_iso_now(now);
 	int64_t expires = (int64_t)time(NULL) + (int64_t)r->app->cfg.session_days * 86400;
 	if (db_exec(r->db, "INSERT INTO sessions (id, user_id, csrf, created_at, expires_at) "
-			   "VALUES (?, ?, ?, ?, ?)", "sissi", hash, user_id, csrf_out, now, expires) != DB_DONE)
+			   "VALUES (?, ?, ?, ?, ?)", "sissi", hash, user_id, csrf_out, now, expires) != DB_DONE ||
+	    db_exec(r->db, "DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?", "ii",
+		    user_id, (int64_t)time(NULL)) != DB_DONE)
 		return -1;
-	db_exec(r->db, "DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?", "ii",
-		user_id, (int64_t)time(NULL));
 	set_session_cookie(r, token, r->app->cfg.session_days * 86400);
 	return 0;
 }
@@ -416,7 +422,7 @@ static int ip_limited(struct req *r)
 	int wait = rate_hit(r, arena_printf(r->arena, "auth:%s", r->client_ip),
 			    r->app->cfg.ip_auth_per_minute, 60);
 	if (wait < 0)
-		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL), 1;
+		return reply_db_error(r), 1;
 	if (wait > 0) {
 		reply_header(r, "Retry-After", arena_printf(r->arena, "%d", wait));
 		reply_error(r, 429, "rate_limited",
@@ -491,7 +497,7 @@ static int user_insert(struct req *r, const char *name, const char *email, const
 	if (rc == DB_CONSTRAINT)
 		return reply_error(r, 409, "conflict", "this email address or phone number is already registered", "email"), 1;
 	if (rc != DB_ROW)
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL), 1;
+		return reply_db_error(r), 1;
 	return 0;
 }
 
@@ -512,22 +518,21 @@ static int auth_register(struct req *r)
 	if (password_hash(pw, hash) != 0)
 		return reply_error(r, 500, "internal", "out of memory hashing the password", NULL);
 	if (db_tx_begin(r->db) != DB_OK)
-		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
+		return reply_db_error(r);
 	if (user_insert(r, name, email, phone, hash, &id))
 		goto fail;
 	r->caller.user_id = id;
 	if (db_exec(r->db, "INSERT INTO user_roles (user_id, role) VALUES (?, 'citizen')", "i", id) != DB_DONE ||
 	    session_create(r, id, csrf) != 0 ||
-	    audit_append(r->db, &r->caller, "user.register", arena_printf(r->arena, "user:%" PRId64, id), NULL) != 0) {
-		reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+	    audit_append(r->db, &r->caller, "user.register", arena_printf(r->arena, "user:%" PRId64, id), NULL) != 0 ||
+	    db_tx_commit(r->db) != DB_OK) {
+		r->nhdrs = 0;	/* no session cookie for an account that was not stored */
+		reply_db_error(r);
 		goto fail;
 	}
-	if (db_tx_commit(r->db) != DB_OK)
-		return reply_error(r, 503, "busy", "the account could not be saved, please retry", NULL);
 	return reply_user(r, 201, id, csrf);
 fail:
 	db_tx_rollback(r->db);
-	r->nhdrs = 0;
 	return 0;
 }
 
@@ -551,7 +556,7 @@ static int auth_login(struct req *r)
 	struct db_stmt *st = db_query(r->db, "SELECT id, password_hash, disabled, locked_until FROM users "
 					     "WHERE email = ? OR phone = ?", "ss", email, phone);
 	if (!st)
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+		return reply_db_error(r);
 	if ((email || phone) && db_step(st) == DB_ROW) {
 		id = db_col_int(st, 0);
 		hash = arena_strdup(r->arena, db_col_text(st, 1));
@@ -578,15 +583,20 @@ static int auth_login(struct req *r)
 	if (crypto_pwhash_str_verify(hash, pw, strlen(pw)) != 0) {
 		int max = r->app->cfg.login_max_failures;
 		int64_t lock_at = now + (int64_t)r->app->cfg.lockout_minutes * 60, failures = 0;
+		/* An attempt that could not be counted is not answered as
+		 * one that was: the lockout depends on every count. */
 		if (db_tx_begin(r->db) != DB_OK)
-			return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
-		db_query_int(r->db, &failures,
-			     "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins",
-			     "i", id);
-		if (failures >= max)
-			db_exec(r->db, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?", "ii",
-				lock_at, id);
-		db_tx_commit(r->db);
+			return reply_db_error(r);
+		if (db_query_int(r->db, &failures,
+				 "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins",
+				 "i", id) != DB_ROW ||
+		    (failures >= max &&
+		     db_exec(r->db, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?", "ii",
+			     lock_at, id) != DB_DONE) ||
+		    db_tx_commit(r->db) != DB_OK) {
+			db_tx_rollback(r->db);
+			return reply_db_error(r);
+		}
 		if (failures >= max)
 			return reply_error(r, 401, "invalid_credentials",
 					   arena_printf(r->arena, "wrong password; the account is now locked for %d minutes",
@@ -599,28 +609,26 @@ static int auth_login(struct req *r)
 		return reply_error(r, 403, "forbidden", "this account has been disabled; contact the administrator", NULL);
 
 	if (db_tx_begin(r->db) != DB_OK)
-		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
+		return reply_db_error(r);
 	r->caller.user_id = id;
 	if (db_exec(r->db, "UPDATE users SET failed_logins = 0 WHERE id = ?", "i", id) != DB_DONE ||
 	    session_create(r, id, csrf) != 0 ||
-	    audit_append(r->db, &r->caller, "auth.login", arena_printf(r->arena, "user:%" PRId64, id), NULL) != 0) {
+	    audit_append(r->db, &r->caller, "auth.login", arena_printf(r->arena, "user:%" PRId64, id), NULL) != 0 ||
+	    db_tx_commit(r->db) != DB_OK) {
 		db_tx_rollback(r->db);
-		r->nhdrs = 0;
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
-	}
-	if (db_tx_commit(r->db) != DB_OK) {
-		r->nhdrs = 0;
-		return reply_error(r, 503, "busy", "the session could not be saved, please retry", NULL);
+		r->nhdrs = 0;	/* no cookie for a session that was not stored */
+		return reply_db_error(r);
 	}
 	return reply_user(r, 200, id, csrf);
 }
 
 static int auth_logout(struct req *r)
 {
-	if (r->caller.session_id) {
-		db_exec(r->db, "DELETE FROM sessions WHERE id = ?", "s", r->caller.session_id);
-		audit_append(r->db, &r->caller, "auth.logout", arena_printf(r->arena, "user:%" PRId64, r->caller.user_id), NULL);
-	}
+	if (r->caller.session_id &&
+	    (db_exec(r->db, "DELETE FROM sessions WHERE id = ?", "s", r->caller.session_id) != DB_DONE ||
+	     audit_append(r->db, &r->caller, "auth.logout",
+			  arena_printf(r->arena, "user:%" PRId64, r->caller.user_id), NULL) != 0))
+		return reply_db_error(r);
 	set_session_cookie(r, "", 0);
 	return reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
@@ -671,7 +679,7 @@ static int profile_update(struct req *r, int64_t id)
 		return reply_error(r, 409, "conflict", "this email address or phone number is already registered",
 				   body_has(r, "email") ? "email" : "phone"), 1;
 	if (rc != DB_ROW)
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL), 1;
+		return reply_db_error(r), 1;
 	if (no_contact)
 		return reply_error(r, 400, "invalid", "an account needs an email address or a phone number", "email"), 1;
 	return 0;
@@ -696,7 +704,7 @@ static int me_patch(struct req *r)
 	/* Its own transaction, so that the reply is read after the commit
 	 * rather than while other writers wait. */
 	if (db_tx_begin(r->db) != DB_OK)
-		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
+		return reply_db_error(r);
 	if (profile_update(r, r->caller.user_id)) {
 		db_tx_rollback(r->db);
 		return 0;
@@ -704,12 +712,10 @@ static int me_patch(struct req *r)
 	json_t *d = changed_fields(r);
 	int rc = audit_append(r->db, &r->caller, "user.update", arena_printf(r->arena, "user:%" PRId64, r->caller.user_id), d);
 	json_decref(d);
-	if (rc != 0) {
+	if (rc != 0 || db_tx_commit(r->db) != DB_OK) {
 		db_tx_rollback(r->db);
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+		return reply_db_error(r);
 	}
-	if (db_tx_commit(r->db) != DB_OK)
-		return reply_error(r, 503, "busy", "the profile could not be saved, please retry", NULL);
 	return reply_user(r, 200, r->caller.user_id, NULL);
 }
 
@@ -737,17 +743,16 @@ static int me_password(struct req *r)
 		return reply_error(r, 500, "internal", "out of memory hashing the password", NULL);
 	time_iso_now(now);
 	if (db_tx_begin(r->db) != DB_OK)
-		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
+		return reply_db_error(r);
 	if (db_exec(r->db, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", "ssi",
 		    hash, now, r->caller.user_id) != DB_DONE ||
 	    db_exec(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "is",
 		    r->caller.user_id, r->caller.session_id ? r->caller.session_id : "") != DB_DONE ||
-	    audit_append(r->db, &r->caller, "user.password", arena_printf(r->arena, "user:%" PRId64, r->caller.user_id), NULL) != 0) {
+	    audit_append(r->db, &r->caller, "user.password", arena_printf(r->arena, "user:%" PRId64, r->caller.user_id), NULL) != 0 ||
+	    db_tx_commit(r->db) != DB_OK) {
 		db_tx_rollback(r->db);
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+		return reply_db_error(r);
 	}
-	if (db_tx_commit(r->db) != DB_OK)
-		return reply_error(r, 503, "busy", "the password could not be saved, please retry", NULL);
 	return reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -760,7 +765,8 @@ static int roles_set(struct req *r, int64_t id, json_t *roles)
 	json_t *g;
 	if (json_array_size(roles) == 0 || json_array_size(roles) > 16)
 		return reply_error(r, 400, "invalid", "roles must list 1 to 16 grants", "roles"), 1;
-	db_exec(r->db, "DELETE FROM user_roles WHERE user_id = ?", "i", id);
+	if (db_exec(r->db, "DELETE FROM user_roles WHERE user_id = ?", "i", id) != DB_DONE)
+		return reply_db_error(r), 1;
 	json_array_foreach(roles, i, g) {
 		const char *role = json_string_value(json_object_get(g, "role"));
 		const char *unit = json_string_value(json_object_get(g, "unit"));
@@ -793,7 +799,7 @@ static int roles_set(struct req *r, int64_t id, json_t *roles)
 		if (rc == DB_CONSTRAINT)
 			return reply_error(r, 400, "invalid", "the same grant is listed twice", "roles"), 1;
 		if (rc != DB_DONE)
-			return reply_error(r, 500, "internal", db_errmsg(r->db), NULL), 1;
+			return reply_db_error(r), 1;
 	}
 	return 0;
 }
@@ -822,7 +828,7 @@ static int users_list(struct req *r)
 				      "ssssssii", like, like, like, like, role, role, (int64_t)limit, (int64_t)offset);
 #undef USERS_FILTER
 	if (!st)
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+		return reply_db_error(r);
 	int64_t ids[200];
 	int n = 0;
 	while (n < 200 && db_step(st) == DB_ROW)
@@ -879,19 +885,17 @@ static int users_create(struct req *r)
 	if (password_hash(body_str(r, "password"), hash) != 0)
 		return reply_error(r, 500, "internal", "out of memory hashing the password", NULL);
 	if (db_tx_begin(r->db) != DB_OK)
-		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
+		return reply_db_error(r);
 	if (contact_taken(r, email, phone, 0) || user_insert(r, name, email, phone, hash, &id) ||
 	    roles_set(r, id, json_object_get(r->body, "roles")))
 		goto fail;
 	json_t *d = changed_fields(r);
 	int rc = audit_append(r->db, &r->caller, "user.create", arena_printf(r->arena, "user:%" PRId64, id), d);
 	json_decref(d);
-	if (rc != 0) {
-		reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+	if (rc != 0 || db_tx_commit(r->db) != DB_OK) {
+		reply_db_error(r);
 		goto fail;
 	}
-	if (db_tx_commit(r->db) != DB_OK)
-		return reply_error(r, 503, "busy", "the account could not be saved, please retry", NULL);
 	return reply_user(r, 201, id, NULL);
 fail:
 	db_tx_rollback(r->db);
@@ -920,41 +924,44 @@ static int users_patch(struct req *r)
 	if (pw && password_hash(pw, hash) != 0)
 		return reply_error(r, 500, "internal", "out of memory hashing the password", NULL);
 	if (db_tx_begin(r->db) != DB_OK)
-		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
-	if (db_query_int(r->db, &exists, "SELECT id FROM users WHERE id = ?", "i", id) != DB_ROW) {
-		reply_error(r, 404, "not_found", "no such user", NULL);
+		return reply_db_error(r);
+	int rc = db_query_int(r->db, &exists, "SELECT id FROM users WHERE id = ?", "i", id);
+	if (rc != DB_ROW) {
+		if (rc == DB_DONE)
+			reply_error(r, 404, "not_found", "no such user", NULL);
+		else
+			reply_db_error(r);
 		goto fail;
 	}
 	if (profile_update(r, id))
 		goto fail;
 	if (body_has(r, "roles") && roles_set(r, id, json_object_get(r->body, "roles")))
 		goto fail;
-	if (pw)
-		db_exec(r->db, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?",
-			"si", hash, id);
-	if (body_has(r, "disabled")) {
-		int off = json_is_true(json_object_get(r->body, "disabled"));
-		if (off && id == r->caller.user_id) {
-			reply_error(r, 400, "invalid", "you cannot disable your own account", "disabled");
-			goto fail;
-		}
-		db_exec(r->db, "UPDATE users SET disabled = ? WHERE id = ?", "bi", off, id);
+	int off = json_is_true(json_object_get(r->body, "disabled"));
+	if (off && id == r->caller.user_id) {
+		reply_error(r, 400, "invalid", "you cannot disable your own account", "disabled");
+		goto fail;
 	}
 	/* A disabled account, a new password or new roles end its sessions:
 	 * whoever holds them must log in again under the new terms. */
-	if (pw || body_has(r, "disabled") || body_has(r, "roles"))
-		db_exec(r->db, "DELETE FROM sessions WHERE user_id = ?", "i", id);
+	if ((pw && db_exec(r->db, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?",
+			   "si", hash, id) != DB_DONE) ||
+	    (body_has(r, "disabled") &&
+	     db_exec(r->db, "UPDATE users SET disabled = ? WHERE id = ?", "bi", off, id) != DB_DONE) ||
+	    ((pw || body_has(r, "disabled") || body_has(r, "roles")) &&
+	     db_exec(r->db, "DELETE FROM sessions WHERE user_id = ?", "i", id) != DB_DONE)) {
+		reply_db_error(r);
+		goto fail;
+	}
 	json_t *d = changed_fields(r);
 	if (pw)
 		json_object_set_new(d, "password", json_string("changed"));
-	int rc = audit_append(r->db, &r->caller, "user.admin_update", arena_printf(r->arena, "user:%" PRId64, id), d);
+	rc = audit_append(r->db, &r->caller, "user.admin_update", arena_printf(r->arena, "user:%" PRId64, id), d);
 	json_decref(d);
-	if (rc != 0) {
-		reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+	if (rc != 0 || db_tx_commit(r->db) != DB_OK) {
+		reply_db_error(r);
 		goto fail;
 	}
-	if (db_tx_commit(r->db) != DB_OK)
-		return reply_error(r, 503, "busy", "the change could not be saved, please retry", NULL);
 	return reply_user(r, 200, id, NULL);
 fail:
 	db_tx_rollback(r->db);
@@ -980,7 +987,7 @@ static int apikeys_list(struct req *r)
 	struct db_stmt *st = db_query(r->db, "SELECT id, name, role, unit_id, created_at, last_used_at "
 					     "FROM api_keys WHERE revoked = 0 ORDER BY id", "");
 	if (!st)
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+		return reply_db_error(r);
 	json_t *items = json_array();
 	struct { int64_t unit; json_t *obj; } rows[256];
 	int n = 0;
@@ -1022,9 +1029,9 @@ static int apikeys_create(struct req *r)
 	if (unit && orgs_id_by_code(r->db, unit, &unit_id) != 0)
 		return reply_error(r, 400, "invalid", "no such organisation unit", "unit");
 	if (apikey_insert(r->db, name, role, unit_id, token, &id) != 0)
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+		return reply_db_error(r);
 	if (audit_append(r->db, &r->caller, "apikey.create", arena_printf(r->arena, "apikey:%" PRId64, id), NULL) != 0)
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+		return reply_db_error(r);
 	return reply_json(r, 201, json_pack("{s:{s:I,s:s,s:s,s:s?},s:s}", "apikey", "id", (json_int_t)id,
 					    "name", name, "role", role, "unit", unit, "token", token));
 }
@@ -1037,7 +1044,7 @@ static int apikeys_delete(struct req *r)
 				       "i", (int64_t)id) != DB_DONE || db_changes(r->db) == 0)
 		return reply_error(r, 404, "not_found", "no such API token", NULL);
 	if (audit_append(r->db, &r->caller, "apikey.revoke", arena_printf(r->arena, "apikey:%lld", id), NULL) != 0)
-		return reply_error(r, 500, "internal", db_errmsg(r->db), NULL);
+		return reply_db_error(r);
 	return reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 

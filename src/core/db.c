@@ -14,9 +14,11 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define TURN_SLOTS 64
 #define BATCH_MAX 64		/* write transactions one commit carries at most */
@@ -45,14 +47,20 @@ struct db {
 	pthread_cond_t turn_cond[TURN_SLOTS];
 	/* one_writer backends: write transactions run on this one connection,
 	 * each inside a savepoint, and those queued behind each other share
-	 * its transaction and one commit (see batch_leave).  batch_open and
-	 * batch_n belong to the turn's holder; the rest is under lock. */
+	 * its transaction and one commit (see batch_leave).  batch_open,
+	 * batch_n, batch_broken and batch_fault belong to the turn's holder;
+	 * waiters (the members that passed the open batch on) is under lock. */
 	struct db_conn *writer;
-	int batch_open, batch_n, batch_broken;
-	uint64_t batch_id, batch_done;	/* the open batch, the last one ended */
-	int batch_rc;			/* how batch_done ended */
-	char batch_err[256];
+	int batch_open, batch_n, batch_broken, batch_fault;
+	struct db_conn *waiters;
 	pthread_cond_t batch_cond;
+	/* the storage failure not yet cleared (DB_FULL, DB_IOERR, DB_GONE):
+	 * logged when it starts and when it ends, not at every request */
+	atomic_int episode;
+	/* db_ping's last probe */
+	int64_t ping_at;
+	int ping_rc;
+	char ping_why[160];
 	struct db_conn **idle;
 	int nidle, size;
 };
@@ -155,6 +163,39 @@ const char *db_url(const struct db *db)
 	return db->url;
 }
 
+static const char *fault_name(int rc)
+{
+	switch (rc) {
+	case DB_FULL:
+		return "the database's disk is full";
+	case DB_IOERR:
+		return "the database's disk failed";
+	case DB_GONE:
+		return "the database server cannot be reached";
+	default:
+		return "database error";
+	}
+}
+
+/* A failure that outlasts one request (a full disk, a failing disk, a
+ * server away) is logged once when it starts and once when it ends, not
+ * at every refused request. */
+static void episode_begin(struct db *db, int rc, const char *why)
+{
+	if (rc != DB_FULL && rc != DB_IOERR && rc != DB_GONE)
+		return;
+	if (atomic_exchange(&db->episode, rc) != rc)
+		fprintf(stderr, "pendopo: database: %s (%s); requests that need it are refused until it clears\n",
+			fault_name(rc), why);
+}
+
+static void episode_end(struct db *db, int kind)
+{
+	int rc = atomic_load_explicit(&db->episode, memory_order_relaxed);
+	if (rc && (kind == 0 || rc == kind) && atomic_compare_exchange_strong(&db->episode, &rc, 0))
+		fprintf(stderr, "pendopo: database: recovered from: %s\n", fault_name(rc));
+}
+
 struct db_conn *db_acquire(struct db *db)
 {
 	pthread_mutex_lock(&db->lock);
@@ -162,6 +203,17 @@ struct db_conn *db_acquire(struct db *db)
 		pthread_cond_wait(&db->freed, &db->lock);
 	struct db_conn *c = db->idle[--db->nidle];
 	pthread_mutex_unlock(&db->lock);
+	c->fault = 0;
+	c->lost = 0;
+	/* A connection the server dropped while it sat idle (a restart)
+	 * would fail its first statement: replace it now.  If the server is
+	 * still away, the connection stays dead and fails fast. */
+	if (c->be->alive && !c->be->alive(c)) {
+		if (c->be->reconnect(c) == DB_OK)
+			episode_end(db, DB_GONE);
+		else
+			episode_begin(db, DB_GONE, c->err);
+	}
 	return c;
 }
 
@@ -182,6 +234,31 @@ void db_release(struct db *db, struct db_conn *c)
 static struct db_conn *on(struct db_conn *c)
 {
 	return c->via ? c->via : c;
+}
+
+/* Whose transaction a statement on conn belongs to. */
+static struct db_conn *member(struct db_conn *conn)
+{
+	return conn->owner ? conn->owner : conn;
+}
+
+/* Record a failure against its transaction: the first one poisons it. */
+static int failed(struct db_conn *conn, int rc)
+{
+	struct db_conn *m = member(conn);
+	if (rc >= 0)
+		return rc;
+	if (!m->fault)
+		m->fault = rc;
+	episode_begin(m->db, rc, on(m)->err);
+	return rc;
+}
+
+/* A poisoned write transaction runs nothing more, as on PostgreSQL: its
+ * work is lost, and whatever followed would build on the loss. */
+static int poisoned(const struct db_conn *m)
+{
+	return m->fault && m->in_tx && !m->read_only ? m->fault : 0;
 }
 
 static struct db_stmt *query_v(struct db_conn *c, const char *sql, bool copy, const char *types, va_list ap)
@@ -208,6 +285,7 @@ static struct db_stmt *query_v(struct db_conn *c, const char *sql, bool copy, co
 		}
 		default:
 			snprintf(c->err, sizeof(c->err), "bad bind type '%c'", types[i]);
+			c->err_rc = DB_ERROR;
 			rc = -1;
 		}
 	}
@@ -220,16 +298,24 @@ static struct db_stmt *query_v(struct db_conn *c, const char *sql, bool copy, co
 
 struct db_stmt *db_query(struct db_conn *c, const char *sql, const char *types, ...)
 {
+	if (poisoned(c))
+		return NULL;
 	va_list ap;
 	va_start(ap, types);
 	struct db_stmt *st = query_v(on(c), sql, true, types, ap);
 	va_end(ap);
+	if (!st)
+		failed(c, on(c)->err_rc ? on(c)->err_rc : DB_ERROR);
 	return st;
 }
 
 int db_step(struct db_stmt *st)
 {
-	return st->conn->be->step(st);
+	int rc = poisoned(member(st->conn));
+	if (rc)
+		return rc;
+	rc = st->conn->be->step(st);
+	return rc < 0 ? failed(st->conn, rc) : rc;
 }
 
 void db_done(struct db_stmt *st)
@@ -249,7 +335,7 @@ const char *db_col_name(struct db_stmt *st, int i) { return st->conn->be->col_na
 static int exec_stmt(struct db_conn *c, struct db_stmt *st)
 {
 	if (!st)
-		return DB_ERROR;
+		return poisoned(c) ? poisoned(c) : failed(c, on(c)->err_rc ? on(c)->err_rc : DB_ERROR);
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW)
 		;
@@ -260,6 +346,8 @@ static int exec_stmt(struct db_conn *c, struct db_stmt *st)
 
 int db_exec(struct db_conn *c, const char *sql, const char *types, ...)
 {
+	if (poisoned(c))
+		return poisoned(c);
 	va_list ap;
 	va_start(ap, types);
 	struct db_stmt *st = query_v(on(c), sql, false, types, ap);
@@ -286,6 +374,7 @@ static struct db_stmt *values_v(struct db_conn *c, const char *sql, const struct
 			break;
 		default:
 			snprintf(c->err, sizeof(c->err), "bad bind type '%c'", v[i].type);
+			c->err_rc = DB_ERROR;
 			rc = -1;
 		}
 	}
@@ -298,6 +387,8 @@ static struct db_stmt *values_v(struct db_conn *c, const char *sql, const struct
 
 int db_exec_values(struct db_conn *c, const char *sql, const struct db_value *v, int n)
 {
+	if (poisoned(c))
+		return poisoned(c);
 	return exec_stmt(c, values_v(on(c), sql, v, n));
 }
 
@@ -308,17 +399,21 @@ int64_t db_changes(struct db_conn *c)
 
 int db_exec_script(struct db_conn *c, const char *sql)
 {
-	return c->be->exec_script(on(c), sql);
+	if (poisoned(c))
+		return poisoned(c);
+	return failed(c, c->be->exec_script(on(c), sql));
 }
 
 int db_query_int(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...)
 {
+	if (poisoned(c))
+		return poisoned(c);
 	va_list ap;
 	va_start(ap, types);
 	struct db_stmt *st = query_v(on(c), sql, false, types, ap);
 	va_end(ap);
 	if (!st)
-		return DB_ERROR;
+		return failed(c, on(c)->err_rc ? on(c)->err_rc : DB_ERROR);
 	int rc = db_step(st);
 	if (rc == DB_ROW)
 		*out = db_col_int(st, 0);
@@ -357,6 +452,15 @@ static void turn_give(struct db_conn *c)
 static int batch_leave(struct db_conn *c);
 static int group_sync(struct db_conn *c);
 
+/* The failure under a savepoint ended SQLite's whole transaction (disk
+ * full, I/O): every member's work in the batch is lost with it. */
+static void batch_break(struct db *db, int rc)
+{
+	if (!db->batch_broken)
+		db->batch_fault = rc < 0 ? rc : DB_ERROR;
+	db->batch_broken = 1;
+}
+
 /* One writer at a time, in arrival order, on the writer connection: in
  * the open batch if there is one, else in a new one, and in a savepoint
  * of its own. */
@@ -370,21 +474,21 @@ static int writer_begin(struct db_conn *c)
 		if ((rc = w->be->exec_script(w, w->be->begin_sql)) != DB_OK) {
 			snprintf(c->err, sizeof(c->err), "%s", w->err);
 			turn_give(c);
-			return rc;
+			return failed(c, rc);
 		}
 		db->batch_open = 1;
 		db->batch_n = 0;
 		db->batch_broken = 0;
-		db->batch_id++;
+		db->batch_fault = 0;
 	}
-	c->batch = db->batch_id;
 	db->batch_n++;
 	if ((rc = w->be->exec_script(w, "SAVEPOINT tx")) != DB_OK) {
 		snprintf(c->err, sizeof(c->err), "%s", w->err);
-		db->batch_broken = 1;
+		batch_break(db, rc);
 		batch_leave(c);
-		return rc;
+		return failed(c, rc);
 	}
+	w->owner = c;
 	c->via = w;
 	c->in_tx = 1;
 	c->read_only = 0;
@@ -395,64 +499,76 @@ static int writer_begin(struct db_conn *c)
  * behind it (and room in the batch) it hands them the turn and the open
  * transaction, then waits for whoever commits the batch; otherwise it
  * commits the batch itself, every member's work with one log write and
- * one fsync, and tells the others.  Each member's 2xx still waits for
- * that commit.  The batch's outcome is returned. */
+ * one fsync, and tells each member that waited the outcome of this very
+ * commit.  (The members are taken off the list before the turn is given
+ * on: a later batch's members must never hear this batch's outcome, nor
+ * these a later one's.)  The batch's outcome is returned. */
 static int batch_leave(struct db_conn *c)
 {
 	struct db *db = c->db;
 	struct db_conn *w = db->writer;
 	int rc;
+	w->owner = NULL;
 	pthread_mutex_lock(&db->lock);
 	bool pass = !db->batch_broken && db->turn_next - db->turn_now > 1 && db->batch_n < BATCH_MAX;
+	if (pass) {
+		c->batch_wait = 1;
+		c->batch_next = db->waiters;
+		db->waiters = c;
+	}
 	pthread_mutex_unlock(&db->lock);
 	if (pass) {
 		turn_give(c);
 		pthread_mutex_lock(&db->lock);
-		while (db->batch_done < c->batch)
+		while (c->batch_wait)
 			pthread_cond_wait(&db->batch_cond, &db->lock);
-		rc = db->batch_rc;
-		if (rc != DB_OK)
-			snprintf(c->err, sizeof(c->err), "%s", db->batch_err);
+		rc = c->batch_rc;
 		pthread_mutex_unlock(&db->lock);
 		return rc;
 	}
-	/* A failure that ended SQLite's transaction under the savepoints
-	 * (disk full, I/O) loses every member's work: none is acknowledged. */
 	if (db->batch_broken) {
-		w->be->exec_script(w, "ROLLBACK");
-		rc = DB_ERROR;
+		rc = db->batch_fault;
 		snprintf(c->err, sizeof(c->err), "the transaction was lost: %.200s", w->err);
+		w->be->exec_script(w, "ROLLBACK");
 	} else if ((rc = w->be->exec_script(w, "COMMIT")) != DB_OK) {
 		snprintf(c->err, sizeof(c->err), "%s", w->err);
 		w->be->exec_script(w, "ROLLBACK");
 	}
 	db->batch_open = 0;
+	pthread_mutex_lock(&db->lock);
+	struct db_conn *members = db->waiters;
+	db->waiters = NULL;
+	pthread_mutex_unlock(&db->lock);
 	turn_give(c);
 	/* Committed but not known to be on disk: say so rather than
 	 * acknowledge; no member's deferred work runs. */
-	if (rc == DB_OK && db->group_commit && group_sync(w) != DB_OK) {
-		rc = DB_ERROR;
-		snprintf(c->err, sizeof(c->err), "commit could not be synced to disk");
-	}
+	if (rc == DB_OK && db->group_commit && (rc = group_sync(w)) != DB_OK)
+		snprintf(c->err, sizeof(c->err), "commit could not be synced to disk: %.200s", w->err);
 	pthread_mutex_lock(&db->lock);
-	db->batch_done = c->batch;
-	db->batch_rc = rc;
-	snprintf(db->batch_err, sizeof(db->batch_err), "%s", c->err);
-	pthread_cond_broadcast(&db->batch_cond);
+	for (struct db_conn *m = members; m; m = m->batch_next) {
+		m->batch_rc = rc;
+		if (rc != DB_OK)
+			snprintf(m->err, sizeof(m->err), "%s", c->err);
+		m->batch_wait = 0;
+	}
+	if (members)
+		pthread_cond_broadcast(&db->batch_cond);
 	pthread_mutex_unlock(&db->lock);
 	return rc;
 }
 
 int db_tx_begin(struct db_conn *c)
 {
+	c->fault = 0;
+	c->try_open = 0;
 	if (c->db->writer)
 		return writer_begin(c);
 	int rc = c->be->exec_script(c, c->be->begin_sql);
-	if (rc == DB_OK) {
-		c->in_tx = 1;
-		c->read_only = 0;
-	}
-	return rc;
+	if (rc != DB_OK)
+		return failed(c, rc);
+	c->in_tx = 1;
+	c->read_only = 0;
+	return DB_OK;
 }
 
 /* Callbacks run in the order they were deferred. */
@@ -517,48 +633,76 @@ int db_set_group_commit(struct db *db)
 
 int db_read_begin(struct db_conn *c)
 {
+	c->fault = 0;
 	if (!c->be->read_begin_sql)
 		return DB_OK;
 	int rc = c->be->exec_script(c, c->be->read_begin_sql);
-	if (rc == DB_OK) {
-		c->in_tx = 1;
-		c->read_only = 1;
-	}
-	return rc;
+	if (rc != DB_OK)
+		return failed(c, rc);
+	c->in_tx = 1;
+	c->read_only = 1;
+	return DB_OK;
+}
+
+/* The write transaction failed: take back what is left of it and say so. */
+static int tx_fail(struct db_conn *c, int rc)
+{
+	failed(c, rc);
+	db_tx_rollback(c);
+	c->lost = 1;
+	return c->fault;
 }
 
 int db_tx_commit(struct db_conn *c)
 {
+	int rc;
+	if (!c->in_tx)
+		return DB_OK;
+	if (c->read_only) {
+		c->be->exec_script(c, "COMMIT");
+		c->in_tx = 0;
+		run_deferred(c, 1);
+		return DB_OK;
+	}
+	if (c->try_open)
+		db_try_end(c, 1);
+	if (c->fault)
+		return tx_fail(c, c->fault);
 	if (c->via) {
-		if (c->be->exec_script(c->via, "RELEASE tx") != DB_OK) {
-			db_tx_rollback(c);
-			return DB_ERROR;
-		}
+		if ((rc = c->be->exec_script(c->via, "RELEASE tx")) != DB_OK)
+			return tx_fail(c, rc);
 		c->via = NULL;
 		c->in_tx = 0;
-		int rc = batch_leave(c);
+		if ((rc = batch_leave(c)) != DB_OK) {
+			failed(c, rc);
+			c->lost = 1;
+		} else {
+			episode_end(c->db, 0);
+		}
 		run_deferred(c, rc == DB_OK);
 		return rc;
 	}
-	int rc = c->be->exec_script(c, "COMMIT");
-	if (rc != DB_OK) {
-		db_tx_rollback(c);
-		return rc;
-	}
+	if ((rc = c->be->exec_script(c, "COMMIT")) != DB_OK)
+		return tx_fail(c, rc);
 	c->in_tx = 0;
+	episode_end(c->db, 0);
 	run_deferred(c, 1);
 	return DB_OK;
 }
 
 void db_tx_rollback(struct db_conn *c)
 {
+	if (!c->in_tx)
+		return;
+	c->try_open = 0;
 	if (c->via) {
-		/* Only this transaction's work goes; the batch's stays.  The
+		/* Only this transaction's work goes; the batch's stays, unless
+		 * the savepoint is gone with SQLite's whole transaction.  The
 		 * handler may still read why it failed. */
 		struct db_conn *w = c->via;
 		snprintf(c->err, sizeof(c->err), "%s", w->err);
 		if (w->be->exec_script(w, "ROLLBACK TO tx") != DB_OK || w->be->exec_script(w, "RELEASE tx") != DB_OK)
-			c->db->batch_broken = 1;
+			batch_break(c->db, c->fault);
 		c->via = NULL;
 		c->in_tx = 0;
 		char why[sizeof(c->err)];
@@ -571,6 +715,77 @@ void db_tx_rollback(struct db_conn *c)
 	c->be->exec_script(c, "ROLLBACK");
 	c->in_tx = 0;
 	run_deferred(c, 0);
+}
+
+int db_try_begin(struct db_conn *c)
+{
+	if (!c->in_tx || c->read_only || c->try_open)
+		return DB_ERROR;
+	if (poisoned(c))
+		return poisoned(c);
+	int rc = c->be->exec_script(on(c), "SAVEPOINT try");
+	if (rc != DB_OK)
+		return failed(c, rc);
+	c->try_open = 1;
+	c->try_fault = c->fault;
+	return DB_OK;
+}
+
+int db_try_end(struct db_conn *c, int keep)
+{
+	if (!c->try_open)
+		return DB_ERROR;
+	struct db_conn *o = on(c);
+	int rc = c->fault;
+	c->try_open = 0;
+	if (rc || !keep) {
+		/* If the failure took the whole transaction with it, the
+		 * savepoint is gone too and the transaction stays poisoned. */
+		if (o->be->exec_script(o, "ROLLBACK TO try") != DB_OK || o->be->exec_script(o, "RELEASE try") != DB_OK)
+			return rc ? rc : DB_ERROR;
+		c->fault = c->try_fault;
+		return rc;
+	}
+	if ((rc = o->be->exec_script(o, "RELEASE try")) != DB_OK)
+		return failed(c, rc);
+	return DB_OK;
+}
+
+int db_fault(const struct db_conn *c)
+{
+	return c->fault;
+}
+
+int db_lost(const struct db_conn *c)
+{
+	return c->lost;
+}
+
+int db_ping(struct db_conn *c, char *why, size_t len, char *storage, size_t slen)
+{
+	struct db *db = c->db;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	int episode = atomic_load(&db->episode);
+	snprintf(storage, slen, "%s", episode == DB_FULL || episode == DB_IOERR ? fault_name(episode) : "");
+	pthread_mutex_lock(&db->lock);
+	int fresh = db->ping_at && now_ms - db->ping_at < 1000;
+	int rc = db->ping_rc;
+	snprintf(why, len, "%s", db->ping_why);
+	pthread_mutex_unlock(&db->lock);
+	if (fresh)
+		return rc;
+	int64_t one = 0;
+	rc = db_query_int(c, &one, "SELECT 1", NULL);
+	rc = rc == DB_ROW ? DB_OK : rc < 0 ? rc : DB_ERROR;
+	snprintf(why, len, "%s", rc == DB_OK ? "ok" : db_errmsg(c));
+	pthread_mutex_lock(&db->lock);
+	db->ping_at = now_ms;
+	db->ping_rc = rc;
+	snprintf(db->ping_why, sizeof(db->ping_why), "%s", why);
+	pthread_mutex_unlock(&db->lock);
+	return rc;
 }
 
 int db_defer(struct db_conn *c, void (*fn)(void *arg, int committed), void *arg)

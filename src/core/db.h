@@ -22,6 +22,9 @@ enum db_rc {
 	DB_ERROR = -1,
 	DB_CONSTRAINT = -2,	/* unique, foreign key or check violated */
 	DB_BUSY = -3,		/* lock not obtained in time */
+	DB_FULL = -4,		/* no room left on the database's disk */
+	DB_IOERR = -5,		/* the disk failed a read, write or sync */
+	DB_GONE = -6,		/* the connection to the database server is lost */
 };
 
 enum db_dialect { DB_SQLITE, DB_POSTGRES };
@@ -37,6 +40,9 @@ enum db_dialect db_dialect(const struct db *db);
 enum db_dialect db_conn_dialect(const struct db_conn *c);
 const char *db_url(const struct db *db);
 
+/* A connection found lost (the server restarted, crashed, or dropped it)
+ * is replaced here, before anyone uses it; if the server is still away
+ * the connection's statements fail at once with DB_GONE. */
 struct db_conn *db_acquire(struct db *db);
 void db_release(struct db *db, struct db_conn *c);
 
@@ -81,12 +87,28 @@ int db_exec_script(struct db_conn *c, const char *sql);
 /* One-row helpers: DB_ROW and *out set, DB_DONE when no row, < 0 on error. */
 int db_query_int(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...);
 
-/* Write transactions take the write lock up front, so two writers never
+/* Transactions.
+ *
+ * Write transactions take the write lock up front, so two writers never
  * deadlock upgrading a read lock; reads outside a transaction see the last
  * committed state.  On SQLite a write transaction runs on the pool's one
  * writer connection, in a savepoint: writers queued behind each other share
- * one SQLite transaction and one commit, and db_tx_commit returns once that
- * commit is durable (db_tx_rollback takes back only its own work). */
+ * one SQLite transaction and one commit, and each db_tx_commit returns the
+ * outcome of the commit that carried its own work, once that commit is
+ * durable (db_tx_rollback takes back only its own work).
+ *
+ * The first statement of a write transaction that fails (any rc < 0,
+ * DB_CONSTRAINT included) poisons it, on both backends alike: every later
+ * statement of it is refused with that rc, nothing of it is stored, and
+ * db_tx_commit returns that rc.  A failed db_tx_commit has already rolled
+ * back and run the deferred work with committed = 0; the caller must not
+ * answer 2xx, and need not call db_tx_rollback (after a failed commit, or
+ * outside a transaction, it does nothing).
+ *
+ * A statement that is allowed to fail goes inside db_try_begin/db_try_end:
+ * a savepoint whose failure is taken back with its work, leaving the
+ * transaction as it was.  One try at a time; not inside a poisoned
+ * transaction. */
 int db_tx_begin(struct db_conn *c);
 int db_tx_commit(struct db_conn *c);
 /* A read-only snapshot for the statements of one request, where the
@@ -95,6 +117,22 @@ int db_tx_commit(struct db_conn *c);
 int db_read_begin(struct db_conn *c);
 void db_tx_rollback(struct db_conn *c);
 int db_in_tx(const struct db_conn *c);
+int db_try_begin(struct db_conn *c);
+/* keep: keep the try's work if it did not fail.  Returns the try's first
+ * failure (its work is gone, the transaction goes on), or DB_OK. */
+int db_try_end(struct db_conn *c, int keep);
+/* The first failure of c's current (or last ended) transaction, or of
+ * its statements since db_acquire outside one; DB_OK when none. */
+int db_fault(const struct db_conn *c);
+/* Nonzero when, since db_acquire, a write transaction on c ended without
+ * storing its work because of a failure (not a voluntary rollback): the
+ * request must not be answered 2xx. */
+int db_lost(const struct db_conn *c);
+/* Is the database reachable?  DB_OK or the failure, with why; probed at
+ * most once a second, so health checks cost nothing under load.  storage
+ * receives a description of a write failure that has not cleared yet
+ * (disk full, I/O error), or "" when writes are being stored. */
+int db_ping(struct db_conn *c, char *why, size_t len, char *storage, size_t slen);
 /* Run fn(arg, committed) when the current transaction ends: committed is 1
  * after a successful commit, 0 after a rollback.  Outside a transaction fn
  * runs at once with committed = 1.  fn owns arg. */

@@ -43,6 +43,11 @@ struct db_backend {
 	int (*sync)(struct db_conn *c);
 	/* Commits stop waiting for the disk themselves; sync() does it. */
 	int (*defer_sync)(struct db_conn *c);
+	/* For client-server backends: is the connection still usable (a
+	 * cheap local check, no round trip), and replace it in place with a
+	 * new one to the same database.  NULL where it cannot be lost. */
+	int (*alive)(struct db_conn *c);
+	int (*reconnect)(struct db_conn *c);
 	const char *begin_sql;		/* a write transaction */
 	const char *read_begin_sql;	/* a read snapshot; NULL: statements suffice */
 	int one_writer;			/* the database admits one writer at a time */
@@ -57,9 +62,16 @@ struct db_conn {
 	int read_only;			/* the open transaction is db_read_begin's */
 	int holds_turn;			/* has the pool's writer turn (one_writer) */
 	struct db_conn *via;		/* the writer, while its write transaction runs there */
-	uint64_t batch;			/* the writer's batch that transaction joined */
+	struct db_conn *owner;		/* the writer: whose transaction runs on it now */
+	int fault;			/* first failure of the transaction (db_fault) */
+	int try_open, try_fault;	/* db_try_begin's savepoint, the fault before it */
+	int lost;			/* a write transaction failed since db_acquire */
+	/* a member waiting for the commit of the batch it passed on */
+	struct db_conn *batch_next;
+	int batch_wait, batch_rc;
 	int64_t changes;
 	struct db_deferred *deferred;	/* run at commit or rollback */
+	int err_rc;			/* backends: the class of the failure in err */
 	char err[256];
 };
 

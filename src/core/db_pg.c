@@ -57,23 +57,60 @@ static unsigned sql_hash(const char *s)
 	return h;
 }
 
+/* libpq's messages span lines ("...\n\tThis probably means..."); logs
+ * and error replies want one. */
+static void one_line(char *out, size_t len, const char *msg)
+{
+	size_t n = 0;
+	for (const char *p = msg; *p && n + 1 < len; p++) {
+		char ch = *p == '\n' || *p == '\t' ? ' ' : *p;
+		if (ch == ' ' && (n == 0 || out[n - 1] == ' '))
+			continue;
+		out[n++] = ch;
+	}
+	while (n && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+}
+
+/* The class of a failed result: what decides the answer to the client
+ * (a lost server is retried or told to come back, a bug is not). */
+static int classify(struct pg_conn *c, const char *state)
+{
+	if (PQstatus(c->pg) != CONNECTION_OK)
+		return DB_GONE;
+	if (!state)
+		return DB_ERROR;
+	if (strncmp(state, "23", 2) == 0)
+		return DB_CONSTRAINT;
+	/* serialization failure, deadlock, lock not available */
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
+		return DB_BUSY;
+	if (strcmp(state, "53100") == 0)
+		return DB_FULL;
+	if (strcmp(state, "58030") == 0)
+		return DB_IOERR;
+	/* connection exceptions; the server shutting down or starting up */
+	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)
+		return DB_GONE;
+	return DB_ERROR;
+}
+
 static int map_result(struct pg_conn *c, PGresult *res)
 {
 	ExecStatusType st = PQresultStatus(res);
-	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+	if (res && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK))
 		return DB_OK;
-	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	snprintf(c->base.err, sizeof(c->base.err), "%s", PQresultErrorMessage(res));
-	size_t n = strlen(c->base.err);
-	if (n && c->base.err[n - 1] == '\n')
-		c->base.err[n - 1] = '\0';
-	if (state && strncmp(state, "23", 2) == 0)
-		return DB_CONSTRAINT;
-	/* serialization failure, deadlock, lock not available */
-	if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-		      strcmp(state, "55P03") == 0))
-		return DB_BUSY;
-	return DB_ERROR;
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res) : PQerrorMessage(c->pg);
+	one_line(c->base.err, sizeof(c->base.err), *msg ? msg : "no answer from the database server");
+	return c->base.err_rc = classify(c, state);
+}
+
+static void session_setup(struct pg_conn *c)
+{
+	/* Quiet NOTICEs ("relation exists, skipping") on stderr. */
+	PQclear(PQexec(c->pg, "SET client_min_messages = warning"));
 }
 
 static struct db_conn *pg_connect(const char *url, char *err, size_t errlen)
@@ -90,9 +127,7 @@ static struct db_conn *pg_connect(const char *url, char *err, size_t errlen)
 		free(c);
 		return NULL;
 	}
-	/* Quiet NOTICEs ("relation exists, skipping") on stderr. */
-	PGresult *res = PQexec(c->pg, "SET client_min_messages = warning");
-	PQclear(res);
+	session_setup(c);
 	return &c->base;
 }
 
@@ -183,6 +218,7 @@ static struct db_stmt *pg_prepare(struct db_conn *base, const char *sql)
 	char *text = rewrite(sql, &nparams);
 	if (!s || !text || nparams > MAX_PARAMS) {
 		snprintf(base->err, sizeof(base->err), nparams > MAX_PARAMS ? "too many parameters" : "out of memory");
+		base->err_rc = DB_ERROR;
 		free(s);
 		free(text);
 		return NULL;
@@ -240,7 +276,7 @@ static int set_param(struct db_stmt *base, int i, char *v)
 	if (i < 1 || i > s->nparams) {
 		free(v);
 		snprintf(base->conn->err, sizeof(base->conn->err), "parameter %d out of range", i);
-		return DB_ERROR;
+		return base->conn->err_rc = DB_ERROR;
 	}
 	free(s->values[i - 1]);
 	s->values[i - 1] = v;
@@ -431,10 +467,44 @@ static int pg_exec_script(struct db_conn *base, const char *sql)
 	 * that is a lost change, not a success. */
 	if (rc == DB_OK && strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
 		snprintf(base->err, sizeof(base->err), "transaction aborted by an earlier error");
-		rc = DB_ERROR;
+		rc = base->err_rc = DB_ERROR;
 	}
 	PQclear(res);
 	return rc;
+}
+
+/* An idle pool connection has nothing to read (it listens to no channel):
+ * if its socket is readable, the server has said goodbye (a restart sends
+ * FATAL 57P01, then closes) or is gone.  One poll, no round trip. */
+static int pg_alive(struct db_conn *base)
+{
+	struct pg_conn *c = (struct pg_conn *)base;
+	if (PQstatus(c->pg) != CONNECTION_OK || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+		return 0;
+	struct pollfd pfd = { .fd = PQsocket(c->pg), .events = POLLIN };
+	return pfd.fd >= 0 && poll(&pfd, 1, 0) == 0;
+}
+
+/* A new session to the same database; the old one's prepared statements
+ * died with it, so the cache goes too. */
+static int pg_reconnect(struct db_conn *base)
+{
+	struct pg_conn *c = (struct pg_conn *)base;
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (c->cache[i]) {
+			stmt_clear(c->cache[i]);
+			free(c->cache[i]->sql);
+			free(c->cache[i]);
+			c->cache[i] = NULL;
+		}
+	c->begin_pending = 0;
+	PQreset(c->pg);
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		one_line(base->err, sizeof(base->err), PQerrorMessage(c->pg));
+		return base->err_rc = DB_GONE;
+	}
+	session_setup(c);
+	return DB_OK;
 }
 
 static int pg_notify(struct db_conn *c, const char *channel, const char *payload)
@@ -551,6 +621,8 @@ const struct db_backend db_pg_backend = {
 	.notify = pg_notify,
 	.listen_start = pg_listen_start,
 	.listen_stop = pg_listen_stop,
+	.alive = pg_alive,
+	.reconnect = pg_reconnect,
 	/* Read committed: counters are guarded by conditional UPDATEs and
 	 * uniqueness by indexes, which stay correct at this level; the
 	 * audit chain locks its head row (audit.c). */

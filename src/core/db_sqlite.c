@@ -45,12 +45,9 @@ static unsigned sql_hash(const char *s)
 	return h;
 }
 
-static void set_err(struct sq_conn *c)
-{
-	snprintf(c->base.err, sizeof(c->base.err), "%s", sqlite3_errmsg(c->db));
-}
-
-static int map_rc(struct sq_conn *c, int rc)
+/* SQLite's result code as one of ours: the class of a failure is what
+ * decides the answer (a full disk is not a bug, nor a retry). */
+static int classify(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
@@ -60,16 +57,27 @@ static int map_rc(struct sq_conn *c, int rc)
 	case SQLITE_DONE:
 		return DB_DONE;
 	case SQLITE_CONSTRAINT:
-		set_err(c);
 		return DB_CONSTRAINT;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		set_err(c);
 		return DB_BUSY;
+	case SQLITE_FULL:
+		return DB_FULL;
+	case SQLITE_IOERR:
+		return DB_IOERR;
 	default:
-		set_err(c);
 		return DB_ERROR;
 	}
+}
+
+static int map_rc(struct sq_conn *c, int rc)
+{
+	int ours = classify(rc);
+	if (ours < 0) {
+		snprintf(c->base.err, sizeof(c->base.err), "%s", sqlite3_errmsg(c->db));
+		c->base.err_rc = ours;
+	}
+	return ours;
 }
 
 static struct db_conn *sq_connect(const char *path, char *err, size_t errlen)
@@ -147,7 +155,7 @@ static int wal_open(struct sq_conn *c)
 	c->wal_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (c->wal_fd < 0) {
 		snprintf(c->base.err, sizeof(c->base.err), "%.200s: %s", path, strerror(errno));
-		return DB_ERROR;
+		return c->base.err_rc = DB_IOERR;
 	}
 	return DB_OK;
 }
@@ -168,11 +176,11 @@ static int sq_sync(struct db_conn *base)
 	 * closes; should that ever happen under us, sync the new one. */
 	if (fstat(c->wal_fd, &st) != 0 || st.st_nlink == 0) {
 		if (wal_open(c) != DB_OK)
-			return DB_ERROR;
+			return DB_IOERR;
 	}
 	if (fdatasync(c->wal_fd) != 0) {
 		snprintf(base->err, sizeof(base->err), "fsync of the log failed: %s", strerror(errno));
-		return DB_ERROR;
+		return base->err_rc = errno == ENOSPC || errno == EDQUOT ? DB_FULL : DB_IOERR;
 	}
 	return DB_OK;
 }
@@ -199,11 +207,12 @@ static struct db_stmt *sq_prepare(struct db_conn *base, const char *sql)
 	struct sq_stmt *s = calloc(1, sizeof(*s));
 	if (!s) {
 		snprintf(base->err, sizeof(base->err), "out of memory");
+		base->err_rc = DB_ERROR;
 		return NULL;
 	}
 	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
 	if (rc != SQLITE_OK) {
-		set_err(c);
+		map_rc(c, rc);
 		free(s);
 		return NULL;
 	}
@@ -289,8 +298,7 @@ static int sq_exec_script(struct db_conn *base, const char *sql)
 	if (rc != SQLITE_OK) {
 		snprintf(base->err, sizeof(base->err), "%s", msg ? msg : sqlite3_errmsg(c->db));
 		sqlite3_free(msg);
-		return (rc & 0xff) == SQLITE_CONSTRAINT ? DB_CONSTRAINT
-		     : (rc & 0xff) == SQLITE_BUSY ? DB_BUSY : DB_ERROR;
+		return base->err_rc = classify(rc);
 	}
 	return DB_OK;
 }

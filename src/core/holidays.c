@@ -93,14 +93,6 @@ int holidays_load(struct db_conn *c, struct holidays *out)
 
 /* ---- helpers for the handlers ------------------------------------------ */
 
-static int reply_db_error(struct req *r, int rc)
-{
-	if (rc == DB_BUSY)
-		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
-	fprintf(stderr, "pendopo: holidays: %s %s: %s\n", r->method, r->path, db_errmsg(r->db));
-	return reply_error(r, 500, "internal", "database error", NULL);
-}
-
 /* A date of service from outside: strict YYYY-MM-DD in the accepted years.
  * On failure the 400 has been sent and -1 is returned. */
 static int service_date(struct req *r, const char *s, const char *field, int32_t *day)
@@ -205,7 +197,7 @@ static int holidays_list(struct req *r)
 	struct db_stmt *st = db_query(r->db, "SELECT day, name, kind FROM holidays "
 					     "WHERE day >= ? AND day <= ? ORDER BY day", "ss", from, to);
 	if (!st)
-		return reply_db_error(r, DB_ERROR);
+		return reply_db_error(r);
 	json_t *items = json_array();
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW)
@@ -214,7 +206,7 @@ static int holidays_list(struct req *r)
 	db_done(st);
 	if (rc != DB_DONE) {
 		json_decref(items);
-		return reply_db_error(r, rc);
+		return reply_db_error(r);
 	}
 	return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
@@ -234,11 +226,11 @@ static int holidays_create(struct req *r)
 		return reply_error(r, 409, "conflict",
 				   arena_printf(r->arena, "%s is already in the holiday list", date), "date");
 	if (rc != DB_DONE)
-		return reply_db_error(r, rc);
+		return reply_db_error(r);
 	json_t *h = holiday_json(date, name, kind);
 	if (audit(r, "holiday.create", date, h) != 0) {
 		json_decref(h);
-		return reply_db_error(r, DB_ERROR);
+		return reply_db_error(r);
 	}
 	return reply_json(r, 201, json_pack("{s:o}", "holiday", h));
 }
@@ -262,7 +254,7 @@ static int holidays_update(struct req *r)
 	if (rc == DB_DONE)
 		return reply_error(r, 404, "not_found", arena_printf(r->arena, "%s is not a holiday", date), NULL);
 	if (rc != DB_ROW)
-		return reply_db_error(r, rc);
+		return reply_db_error(r);
 	if (!name)
 		name = old_name;
 	if (!kind)
@@ -273,14 +265,14 @@ static int holidays_update(struct req *r)
 	rc = db_exec(r->db, "UPDATE holidays SET name = ?, kind = ?, updated_at = ? WHERE day = ?",
 		     "ssss", name, kind, now, date);
 	if (rc != DB_DONE)
-		return reply_db_error(r, rc);
+		return reply_db_error(r);
 	json_t *details = json_pack("{s:{s:s, s:s}, s:{s:s, s:s}}",
 				    "before", "name", old_name, "kind", old_kind,
 				    "after", "name", name, "kind", kind);
 	rc = audit(r, "holiday.update", date, details);
 	json_decref(details);
 	if (rc != 0)
-		return reply_db_error(r, DB_ERROR);
+		return reply_db_error(r);
 	return reply_json(r, 200, json_pack("{s:o}", "holiday", holiday_json(date, name, kind)));
 }
 
@@ -296,16 +288,16 @@ static int holidays_delete(struct req *r)
 	if (rc == DB_DONE)
 		return reply_error(r, 404, "not_found", arena_printf(r->arena, "%s is not a holiday", date), NULL);
 	if (rc != DB_ROW)
-		return reply_db_error(r, rc);
+		return reply_db_error(r);
 	rc = db_exec(r->db, "DELETE FROM holidays WHERE day = ?", "s", date);
 	if (rc != DB_DONE)
-		return reply_db_error(r, rc);
+		return reply_db_error(r);
 	/* the audit row keeps what was removed, so it can be put back */
 	json_t *details = json_pack("{s:s, s:s}", "name", name, "kind", kind);
 	rc = audit(r, "holiday.delete", date, details);
 	json_decref(details);
 	if (rc != 0)
-		return reply_db_error(r, DB_ERROR);
+		return reply_db_error(r);
 	return reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -334,7 +326,7 @@ static int calendar_due(struct req *r)
 
 	struct holidays h;
 	if (holidays_load(r->db, &h) != 0)
-		return reply_db_error(r, DB_ERROR);
+		return reply_db_error(r);
 	int32_t due = workdays_add(&h, from, (int)days, policy);
 	holidays_release(&h);
 

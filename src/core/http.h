@@ -84,6 +84,10 @@ bool body_has(const struct req *r, const char *name);
 int reply_json(struct req *r, int status, json_t *body);	/* steals body */
 int reply_error(struct req *r, int status, const char *code,
 		const char *message, const char *field);
+/* The answer to a failed database call, from db_fault(r->db): 503 with
+ * Retry-After and a code naming the cause (storage_full, storage_error,
+ * database_unavailable, busy), else 500 (logged). */
+int reply_db_error(struct req *r);
 int reply_text(struct req *r, int status, const char *content_type,
 	       const char *text, size_t len);
 void reply_header(struct req *r, const char *name, const char *value);

@@ -150,12 +150,6 @@ int orgs_code_name(struct db_conn *c, struct arena *a, int64_t id,
 
 /* ---- checks: each replies 400 and returns -1 when the value is refused --- */
 
-static int reply_db_error(struct req *r)
-{
-	fprintf(stderr, "pendopo: orgs: %s %s: %s\n", r->method, r->path, db_errmsg(r->db));
-	return reply_error(r, 500, "internal", "database error", NULL);
-}
-
 static int check_code(struct req *r, const char *code)
 {
 	size_t n = strlen(code);

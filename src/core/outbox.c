@@ -29,12 +29,6 @@ int outbox_notify(struct db_conn *c, const struct notice *n, const char *at)
 	return rc == DB_DONE ? 0 : -1;
 }
 
-static int reply_db_error(struct req *r)
-{
-	fprintf(stderr, "pendopo: notifications: %s %s: %s\n", r->method, r->path, db_errmsg(r->db));
-	return reply_error(r, 500, "internal", "database error", NULL);
-}
-
 /* GET /api/notifications?unread=true&limit=N&before=ID: newest first. */
 static int notifications_list(struct req *r)
 {

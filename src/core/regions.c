@@ -646,12 +646,6 @@ static long search(struct req *r, const struct search *s, json_t *items)
 
 /* ---- handlers --------------------------------------------------------------- */
 
-static int reply_db_error(struct req *r)
-{
-	fprintf(stderr, "pendopo: regions: %s %s: %s\n", r->method, r->path, db_errmsg(r->db));
-	return reply_error(r, 500, "internal", "database error", NULL);
-}
-
 /* The routes take no snapshot from the router (RF_NO_TX): the index needs
  * none, so its replies run no SQL at all.  The SQL path takes its own, so
  * its queries agree with each other; the router ends it. */

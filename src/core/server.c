@@ -118,6 +118,30 @@ int reply_error(struct req *r, int status, const char *code, const char *message
 	return reply_json(r, status, err);
 }
 
+int reply_db_error(struct req *r)
+{
+	switch (db_fault(r->db)) {
+	case DB_FULL:
+		reply_header(r, "Retry-After", "60");
+		return reply_error(r, 503, "storage_full",
+				   "the server's storage is full; nothing was saved, please try again later", NULL);
+	case DB_IOERR:
+		reply_header(r, "Retry-After", "60");
+		return reply_error(r, 503, "storage_error",
+				   "the server's storage failed; nothing was saved, please try again later", NULL);
+	case DB_GONE:
+		reply_header(r, "Retry-After", "5");
+		return reply_error(r, 503, "database_unavailable",
+				   "the database cannot be reached; nothing was saved, please retry in a few seconds", NULL);
+	case DB_BUSY:
+		reply_header(r, "Retry-After", "1");
+		return reply_error(r, 503, "busy", "the database is busy; nothing was saved, please retry", NULL);
+	default:
+		fprintf(stderr, "pendopo: %s %s: database error: %s\n", r->method, r->path, db_errmsg(r->db));
+		return reply_error(r, 500, "internal", "database error", NULL);
+	}
+}
+
 int reply_text(struct req *r, int status, const char *content_type, const char *text, size_t len)
 {
 	json_decref(r->reply);
@@ -376,6 +400,98 @@ static int is_write(const char *method)
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
+/* Who asks, may they, is the body right, then the handler in its
+ * transaction.  Returns nonzero when the database connection was lost
+ * before anything could have been stored (a retry is safe). */
+static int run_handler(struct server *srv, struct conn_state *cs)
+{
+	struct req *r = &cs->req;
+	const struct route *route = cs->match.route;
+
+	/* Who is asking comes first: a caller who may not use the route
+	 * learns that, not what is wrong with the body. */
+	r->db = db_acquire(srv->app->db);
+	if (auth_identify(r) != 0)
+		return db_fault(r->db) == DB_GONE;
+	if (route->roles != ROLE_PUBLIC) {
+		if (!r->caller.user_id && !r->caller.apikey_id) {
+			reply_error(r, 401, "unauthenticated", "please log in first", NULL);
+			return 0;
+		}
+		if (!caller_has(&r->caller, route->roles)) {
+			reply_error(r, 403, "forbidden", "your role does not allow this", NULL);
+			return 0;
+		}
+	}
+	if (is_write(r->method) && r->caller.session_id) {
+		const char *token = req_header(r, "X-CSRF-Token");
+		if (!token || !r->caller.csrf || strcmp(token, r->caller.csrf) != 0) {
+			reply_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
+			return 0;
+		}
+	}
+
+	/* A route without declared fields takes no members: "{}" or nothing. */
+	if (!r->body && !(route->flags & RF_RAW_BODY) && (cs->body_len > 0 || (route->body && is_write(r->method)))) {
+		json_error_t jerr;
+		json_t *body = json_loadb(cs->body ? cs->body : "", cs->body_len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!json_is_object(body)) {
+			json_decref(body);
+			reply_error(r, 400, "invalid_json",
+				    body ? "request body must be a JSON object"
+					 : arena_printf(r->arena, "request body is not valid JSON: %s", jerr.text),
+				    NULL);
+			return 0;
+		}
+		r->body = body;
+		struct body_error be;
+		if (body_validate(body, route->body, &be) != 0) {
+			reply_error(r, 400, be.code, be.message, arena_strdup(r->arena, be.field));
+			return 0;
+		}
+	}
+
+	int tx = is_write(r->method) && !(route->flags & RF_NO_TX);
+	if (tx && db_tx_begin(r->db) != DB_OK) {
+		reply_db_error(r);
+		return db_fault(r->db) == DB_GONE;
+	}
+	/* A read sees one consistent snapshot, and takes the database's
+	 * locks once rather than once per statement. */
+	if (!is_write(r->method) && !(route->flags & RF_NO_TX) && db_read_begin(r->db) != DB_OK) {
+		reply_db_error(r);
+		return db_fault(r->db) == DB_GONE;
+	}
+	route->handler(r);
+	if (!is_write(r->method)) {
+		if (db_in_tx(r->db))
+			db_tx_commit(r->db);
+		return db_fault(r->db) == DB_GONE && r->status >= 500;
+	}
+	if (!tx)
+		return 0;
+	if (r->status < 400 || r->keep_tx) {
+		if (db_tx_commit(r->db) != DB_OK)
+			reply_db_error(r);
+	} else {
+		db_tx_rollback(r->db);
+	}
+	return 0;
+}
+
+/* The reply may not say more than the database did: a request whose
+ * write transaction failed is never answered below 500, whatever the
+ * handler said, and a failure of the storage itself (disk full, server
+ * away) is told as what it is rather than as a handler's guess. */
+static void reply_settle(struct req *r)
+{
+	int fault = db_fault(r->db);
+	if (db_lost(r->db) && r->status < 500)
+		reply_db_error(r);
+	else if (r->status >= 500 && (fault == DB_FULL || fault == DB_IOERR || fault == DB_GONE || fault == DB_BUSY))
+		reply_db_error(r);
+}
+
 static void run_route(struct server *srv, struct conn_state *cs)
 {
 	struct req *r = &cs->req;
@@ -396,76 +512,17 @@ static void run_route(struct server *srv, struct conn_state *cs)
 	r->body_raw = cs->body;
 	r->body_len = cs->body_len;
 
-	/* Who is asking comes first: a caller who may not use the route
-	 * learns that, not what is wrong with the body. */
-	r->db = db_acquire(srv->app->db);
-	if (auth_identify(r) != 0)
-		return;
-	if (route->roles != ROLE_PUBLIC) {
-		if (!r->caller.user_id && !r->caller.apikey_id) {
-			reply_error(r, 401, "unauthenticated", "please log in first", NULL);
-			return;
-		}
-		if (!caller_has(&r->caller, route->roles)) {
-			reply_error(r, 403, "forbidden", "your role does not allow this", NULL);
-			return;
-		}
+	/* A connection lost under a read (the database server restarted)
+	 * is replaced and the read tried once more; a write is not retried,
+	 * since its commit may have reached the server. */
+	if (run_handler(srv, cs) && !is_write(r->method)) {
+		db_release(srv->app->db, r->db);
+		memset(&r->caller, 0, sizeof(r->caller));
+		r->nhdrs = 0;
+		reply_json(r, 500, NULL);
+		run_handler(srv, cs);
 	}
-	if (is_write(r->method) && r->caller.session_id) {
-		const char *token = req_header(r, "X-CSRF-Token");
-		if (!token || !r->caller.csrf || strcmp(token, r->caller.csrf) != 0) {
-			reply_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
-			return;
-		}
-	}
-
-	/* A route without declared fields takes no members: "{}" or nothing. */
-	if (!(route->flags & RF_RAW_BODY) && (cs->body_len > 0 || (route->body && is_write(r->method)))) {
-		json_error_t jerr;
-		json_t *body = json_loadb(cs->body ? cs->body : "", cs->body_len, JSON_REJECT_DUPLICATES, &jerr);
-		if (!json_is_object(body)) {
-			json_decref(body);
-			reply_error(r, 400, "invalid_json",
-				    body ? "request body must be a JSON object"
-					 : arena_printf(r->arena, "request body is not valid JSON: %s", jerr.text),
-				    NULL);
-			return;
-		}
-		r->body = body;
-		struct body_error be;
-		if (body_validate(body, route->body, &be) != 0) {
-			reply_error(r, 400, be.code, be.message, arena_strdup(r->arena, be.field));
-			return;
-		}
-	}
-
-	int tx = is_write(r->method) && !(route->flags & RF_NO_TX);
-	if (tx && db_tx_begin(r->db) != DB_OK) {
-		reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
-		return;
-	}
-	/* A read sees one consistent snapshot, and takes the database's
-	 * locks once rather than once per statement. */
-	if (!is_write(r->method) && !(route->flags & RF_NO_TX) && db_read_begin(r->db) != DB_OK) {
-		reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
-		return;
-	}
-	route->handler(r);
-	if (!is_write(r->method)) {
-		if (db_in_tx(r->db))
-			db_tx_commit(r->db);
-		return;
-	}
-	if (!tx)
-		return;
-	if (r->status < 400 || r->keep_tx) {
-		if (db_tx_commit(r->db) != DB_OK) {
-			fprintf(stderr, "pendopo: commit failed on %s %s: %s\n", r->method, r->path, db_errmsg(r->db));
-			reply_error(r, 503, "busy", "the change could not be saved, please retry", NULL);
-		}
-	} else {
-		db_tx_rollback(r->db);
-	}
+	reply_settle(r);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -593,10 +650,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ---- operations routes -------------------------------------------------- */
 
+/* For load balancers and monitoring: 503 when the database cannot be
+ * reached (probed at most once a second), and whether writes are being
+ * stored. */
 static int healthz(struct req *r)
 {
-	static const char ok[] = "{\"status\":\"ok\"}";
-	return reply_text(r, 200, "application/json", ok, sizeof(ok) - 1);
+	char why[160], storage[80];
+	int rc = db_ping(r->db, why, sizeof(why), storage, sizeof(storage));
+	json_t *body = json_pack("{s:s, s:s}", "status", rc == DB_OK ? "ok" : "unavailable",
+				 "database", rc == DB_OK ? "ok" : why);
+	if (*storage)
+		json_object_set_new(body, "writes", json_string(storage));
+	if (rc != DB_OK)
+		reply_header(r, "Retry-After", "5");
+	return reply_json(r, rc == DB_OK ? 200 : 503, body);
 }
 
 static int metrics_get(struct req *r)

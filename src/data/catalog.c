@@ -599,7 +599,7 @@ static int reply_dataset(struct req *r, int status, int64_t id)
 {
 	struct dataset d;
 	if (catalog_dataset_load(r, id, &d) != 0)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_json(r, status, json_pack("{s:o}", "dataset", dataset_json(r, &d, true)));
 }
 
@@ -614,7 +614,7 @@ int h_datasets_list(struct req *r)
 	struct db_stmt *st = db_query(r->db, DATASET_SELECT "WHERE state = 'active' AND (? = 0 OR org_id = ?) "
 					     "ORDER BY title, name", "ii", (int64_t)(org ? (org_id ? 1 : -1) : 0), org_id);
 	if (!st)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *items = json_array();
 	long seen = 0;
 	int rc;
@@ -641,7 +641,7 @@ int h_datasets_list(struct req *r)
 	db_done(st);
 	if (rc != DB_DONE) {
 		json_decref(items);
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	}
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, dataset_json(r, &all[i], false));
@@ -656,7 +656,7 @@ int h_dataset_create(struct req *r)
 	dataset_in_from_body(r, &in);
 	int rc = catalog_dataset_save(r, &in, &id, false);
 	if (rc)
-		return rc < 0 ? data_reply_db_error(r) : 0;
+		return rc < 0 ? reply_db_error(r) : 0;
 	return reply_dataset(r, 201, id);
 }
 
@@ -667,7 +667,7 @@ int h_dataset_get(struct req *r)
 	struct dataset d;
 	int rc = catalog_dataset_find(r, req_param(r, "name"), &id, &org_id);
 	if (rc < 0 || (rc == 0 && catalog_dataset_load(r, id, &d) < 0))
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	if (rc == 1 || !catalog_may_see(r, d.org_id, d.private_))
 		return reply_error(r, 404, "not_found", "no such dataset", NULL);
 	return reply_json(r, 200, json_pack("{s:o}", "dataset", dataset_json(r, &d, true)));
@@ -680,11 +680,11 @@ int h_dataset_update(struct req *r)
 	int64_t id, org_id;
 	int rc = catalog_dataset_find(r, req_param(r, "name"), &id, &org_id);
 	if (rc)
-		return rc < 0 ? data_reply_db_error(r) : reply_error(r, 404, "not_found", "no such dataset", NULL);
+		return rc < 0 ? reply_db_error(r) : reply_error(r, 404, "not_found", "no such dataset", NULL);
 	dataset_in_from_body(r, &in);
 	rc = catalog_dataset_save(r, &in, &id, false);
 	if (rc)
-		return rc < 0 ? data_reply_db_error(r) : 0;
+		return rc < 0 ? reply_db_error(r) : 0;
 	return reply_dataset(r, 200, id);
 }
 
@@ -693,10 +693,10 @@ static int reply_resource(struct req *r, int status, const char *uid)
 	struct resource res;
 	int64_t org_id;
 	if (catalog_resource_by_uid(r, uid, &res, &org_id) != 0)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	struct dataset d;
 	if (catalog_dataset_load(r, res.dataset_id, &d) != 0)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *o = resource_json(r, &res);
 	json_object_set_new(o, "dataset", json_pack("{s:s, s:s, s:s, s:o, s:b}", "id", d.uid, "name", d.name,
 						    "title", d.title, "org", org_json(r, d.org_id), "priority", d.priority));
@@ -709,7 +709,7 @@ int h_resource_create(struct req *r)
 	int64_t dataset_id, org_id, id;
 	int rc = catalog_dataset_find(r, req_param(r, "name"), &dataset_id, &org_id);
 	if (rc)
-		return rc < 0 ? data_reply_db_error(r) : reply_error(r, 404, "not_found", "no such dataset", NULL);
+		return rc < 0 ? reply_db_error(r) : reply_error(r, 404, "not_found", "no such dataset", NULL);
 	struct resource_in in = {
 		.name = body_str(r, "name"), .description = body_str(r, "description"),
 		.format = body_str(r, "format"), .url = body_str(r, "url"),
@@ -718,13 +718,13 @@ int h_resource_create(struct req *r)
 	};
 	rc = catalog_resource_create(r, dataset_id, &in, &id, false);
 	if (rc)
-		return rc < 0 ? data_reply_db_error(r) : 0;
+		return rc < 0 ? reply_db_error(r) : 0;
 	const char *uid = NULL;
 	struct db_stmt *st = db_query(r->db, "SELECT uid FROM data_resources WHERE id = ?", "i", id);
 	if (st && db_step(st) == DB_ROW)
 		uid = arena_strdup(r->arena, db_col_text(st, 0));
 	db_done(st);
-	return uid ? reply_resource(r, 201, uid) : data_reply_db_error(r);
+	return uid ? reply_resource(r, 201, uid) : reply_db_error(r);
 }
 
 /* GET /api/data/resources/{id} */
@@ -735,7 +735,7 @@ int h_resource_get(struct req *r)
 	struct dataset d;
 	int rc = catalog_resource_by_uid(r, req_param(r, "id"), &res, &org_id);
 	if (rc < 0 || (rc == 0 && catalog_dataset_load(r, res.dataset_id, &d) < 0))
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	if (rc == 1 || !catalog_may_see(r, d.org_id, d.private_))
 		return reply_error(r, 404, "not_found", "no such resource", NULL);
 	return reply_resource(r, 200, res.uid);
@@ -750,7 +750,7 @@ int h_resource_update(struct req *r)
 	int64_t org_id;
 	int rc = catalog_resource_by_uid(r, req_param(r, "id"), &res, &org_id);
 	if (rc)
-		return rc < 0 ? data_reply_db_error(r) : reply_error(r, 404, "not_found", "no such resource", NULL);
+		return rc < 0 ? reply_db_error(r) : reply_error(r, 404, "not_found", "no such resource", NULL);
 	if (!data_caller_in(r, org_id) && !data_is_walidata(r))
 		return reply_error(r, 403, "forbidden", "only the producing agency's staff and the walidata "
 				   "may change this resource", NULL);
@@ -780,16 +780,16 @@ int h_resource_update(struct req *r)
 			     text, pf, res.id);
 		free(text);
 		if (rc != DB_DONE)
-			return data_reply_db_error(r);
+			return reply_db_error(r);
 		if (maps && (rc = save_mappings(r, false, res.id, &s, maps, pf)) != 0)
-			return rc < 0 ? data_reply_db_error(r) : 0;
+			return rc < 0 ? reply_db_error(r) : 0;
 	}
 	if (db_exec(r->db, "UPDATE data_resources SET name = ?, description = ?, url = ?, modified_at = ? WHERE id = ?",
 		    "ssssi", name, body_has(r, "description") && body_str(r, "description") ? body_str(r, "description")
 		    : res.description, table ? res.url : url, now, res.id) != DB_DONE ||
 	    audit_append(r->db, &r->caller, "data.resource_update", arena_printf(r->arena, "resource:%s", res.uid),
 			 r->body) != 0)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_resource(r, 200, res.uid);
 }
 
@@ -801,7 +801,7 @@ int h_groups_list(struct req *r)
 					     "ON d.id = dg.dataset_id WHERE dg.group_id = g.id AND d.private = 0 "
 					     "AND d.state = 'active') FROM data_groups g ORDER BY g.name", "");
 	if (!st)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *items = json_array();
 	while (db_step(st) == DB_ROW)
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:I}", "name", db_col_text(st, 0),
@@ -827,7 +827,7 @@ int h_group_create(struct req *r)
 		return reply_error(r, 409, "conflict", "a group with this name exists", "name");
 	if (rc != DB_DONE || audit_append(r->db, &r->caller, "data.group_create",
 					  arena_printf(r->arena, "group:%s", name), r->body) != 0)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_json(r, 201, json_pack("{s:{s:s, s:s, s:s, s:i}}", "group", "name", name, "title", title,
 					    "description", body_str(r, "description") ? body_str(r, "description") : "",
 					    "package_count", 0));
@@ -844,7 +844,7 @@ int h_mine(struct req *r)
 					     "FROM data_resources r JOIN data_datasets d ON d.id = r.dataset_id "
 					     "WHERE d.state = 'active' ORDER BY d.title, r.position", "");
 	if (!st)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	struct row {
 		const char *dname, *dtitle, *uid, *rname, *kind, *status;
 		int64_t org_id, rows;
@@ -872,7 +872,7 @@ int h_mine(struct req *r)
 	}
 	db_done(st);
 	if (rc != DB_DONE)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:i, s:i, s:I, s:s?, s:b}",

@@ -259,7 +259,7 @@ static int a_package_list(struct ckan *ck)
 	struct db_stmt *st = db_query(ck->r->db, "SELECT name FROM data_datasets WHERE state = 'active' AND private = 0 "
 						 "ORDER BY name LIMIT ? OFFSET ?", "ii", (int64_t)limit, (int64_t)offset);
 	if (!st)
-		return data_reply_db_error(ck->r);
+		return reply_db_error(ck->r);
 	json_t *names = json_array();
 	while (db_step(st) == DB_ROW)
 		json_array_append_new(names, json_string(db_col_text(st, 0)));
@@ -277,7 +277,7 @@ static int visible_dataset(struct ckan *ck, const char *param_name, struct datas
 		return missing(ck, param_name), 1;
 	int rc = catalog_dataset_find(ck->r, id, &did, &org);
 	if (rc < 0 || (rc == 0 && catalog_dataset_load(ck->r, did, d) < 0))
-		return data_reply_db_error(ck->r), 1;
+		return reply_db_error(ck->r), 1;
 	if (rc == 1 || !catalog_may_see(ck->r, d->org_id, d->private_))
 		return not_found(ck, "Dataset"), 1;
 	return 0;
@@ -301,7 +301,7 @@ static int a_resource_show(struct ckan *ck)
 		return missing(ck, "id");
 	int rc = catalog_resource_by_uid(ck->r, id, &res, &org);
 	if (rc < 0 || (rc == 0 && catalog_dataset_load(ck->r, res.dataset_id, &d) < 0))
-		return data_reply_db_error(ck->r);
+		return reply_db_error(ck->r);
 	if (rc == 1 || !catalog_may_see(ck->r, d.org_id, d.private_))
 		return not_found(ck, "Resource");
 	return ckan_ok(ck, resource_dict(ck->r, &res, d.uid));
@@ -344,10 +344,10 @@ static int a_organization_list(struct ckan *ck)
 	if (param_int(ck, "limit", 1000, 0, 1000, &limit) || param_int(ck, "offset", 0, 0, 1000000, &offset))
 		return 0;
 	if (org_counts(ck->r, &ids, &counts, &n))
-		return data_reply_db_error(ck->r);
+		return reply_db_error(ck->r);
 	json_t **v = arena_alloc(ck->r->arena, (n ? n : 1) * sizeof(*v));
 	if (!v)
-		return data_reply_db_error(ck->r);
+		return reply_db_error(ck->r);
 	for (size_t i = 0; i < n; i++)
 		v[i] = org_dict(ck->r, ids[i], counts[i]);
 	qsort(v, n, sizeof(*v), cmp_str);
@@ -373,7 +373,7 @@ static int a_organization_show(struct ckan *ck)
 		return not_found(ck, "Organization");
 	if (db_query_int(ck->r->db, &count, "SELECT count(*) FROM data_datasets WHERE org_id = ? AND state = 'active' "
 					    "AND private = 0", "i", org) != DB_ROW)
-		return data_reply_db_error(ck->r);
+		return reply_db_error(ck->r);
 	json_t *o = org_dict(ck->r, org, count);
 	if (param_bool(ck, "include_datasets", false)) {
 		struct dataset *all;
@@ -409,7 +409,7 @@ static int a_group_list(struct ckan *ck)
 	struct db_stmt *st = db_query(ck->r->db, GROUP_SELECT "ORDER BY g.name LIMIT ? OFFSET ?", "ii",
 				      (int64_t)limit, (int64_t)offset);
 	if (!st)
-		return data_reply_db_error(ck->r);
+		return reply_db_error(ck->r);
 	json_t *out = json_array();
 	while (db_step(st) == DB_ROW)
 		json_array_append_new(out, all ? group_dict(st) : json_string(db_col_text(st, 0)));
@@ -424,7 +424,7 @@ static int a_group_show(struct ckan *ck)
 		return missing(ck, "id");
 	struct db_stmt *st = db_query(ck->r->db, GROUP_SELECT "WHERE g.name = ?", "s", id);
 	if (!st)
-		return data_reply_db_error(ck->r);
+		return reply_db_error(ck->r);
 	json_t *g = db_step(st) == DB_ROW ? group_dict(st) : NULL;
 	db_done(st);
 	return g ? ckan_ok(ck, g) : not_found(ck, "Group");
@@ -437,7 +437,7 @@ static int a_tag_list(struct ckan *ck)
 						 "ON d.id = t.dataset_id WHERE d.private = 0 AND d.state = 'active' "
 						 "ORDER BY t.tag", "");
 	if (!st)
-		return data_reply_db_error(ck->r);
+		return reply_db_error(ck->r);
 	json_t *out = json_array();
 	while (db_step(st) == DB_ROW)
 		if (!query || strcasestr(db_col_text(st, 0), query))
@@ -817,7 +817,7 @@ static int a_package_search(struct ckan *ck)
 	size_t n;
 	if (load_entries(r, &e, &n)) {
 		json_decref(ff);
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	}
 	struct entry **hits = arena_alloc(r->arena, (n ? n : 1) * sizeof(*hits));
 	size_t nhits = 0;
@@ -944,7 +944,7 @@ static int a_datastore_search(struct ckan *ck)
 	int64_t org;
 	int rc = catalog_resource_by_uid(r, rid, &res, &org);
 	if (rc < 0 || (rc == 0 && catalog_dataset_load(r, res.dataset_id, &d) < 0))
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	if (rc == 1 || !catalog_may_see(r, d.org_id, d.private_) || resource_schema(r, &res, &s))
 		return ckan_error(r, 404, "Not Found Error", arena_printf(r->arena, "Resource \"%s\" was not found.", rid),
 				  NULL);
@@ -1066,7 +1066,7 @@ static int a_datastore_search(struct ckan *ck)
 	free(c.v);
 	if (rc) {
 		json_decref(records);
-		return rc < 0 ? data_reply_db_error(r)
+		return rc < 0 ? reply_db_error(r)
 			      : ckan_error(r, 409, "Validation Error", "too many rows to sort: add filters", "sort");
 	}
 	json_t *flist = json_array();
@@ -1184,7 +1184,7 @@ static int a_package_create(struct ckan *ck, bool update)
 	if (update) {
 		int rc = catalog_dataset_find(ck->r, json_string_value(json_object_get(ck->body, "id")), &id, &org);
 		if (rc)
-			return rc < 0 ? data_reply_db_error(ck->r) : not_found(ck, "Dataset");
+			return rc < 0 ? reply_db_error(ck->r) : not_found(ck, "Dataset");
 	} else if (!json_is_string(json_object_get(ck->body, "owner_org"))) {
 		return missing(ck, "owner_org");
 	}
@@ -1200,9 +1200,9 @@ static int a_package_create(struct ckan *ck, bool update)
 	json_decref(tags);
 	json_decref(groups);
 	if (rc)
-		return rc < 0 ? data_reply_db_error(ck->r) : 0;
+		return rc < 0 ? reply_db_error(ck->r) : 0;
 	if (catalog_dataset_load(ck->r, id, &d))
-		return data_reply_db_error(ck->r);
+		return reply_db_error(ck->r);
 	return ckan_ok(ck, package_dict(ck->r, &d));
 }
 
@@ -1214,10 +1214,10 @@ static int a_resource_create(struct ckan *ck)
 		return missing(ck, "package_id");
 	int rc = catalog_dataset_find(ck->r, pid, &id, &org);
 	if (rc)
-		return rc < 0 ? data_reply_db_error(ck->r) : not_found(ck, "Dataset");
+		return rc < 0 ? reply_db_error(ck->r) : not_found(ck, "Dataset");
 	rc = resource_from(ck, id, ck->body);
 	if (rc)
-		return rc < 0 ? data_reply_db_error(ck->r) : 0;
+		return rc < 0 ? reply_db_error(ck->r) : 0;
 	struct db_stmt *st = db_query(ck->r->db, "SELECT uid FROM data_resources WHERE dataset_id = ? "
 						 "ORDER BY position DESC LIMIT 1", "i", id);
 	const char *uid = st && db_step(st) == DB_ROW ? arena_strdup(ck->r->arena, db_col_text(st, 0)) : NULL;
@@ -1225,7 +1225,7 @@ static int a_resource_create(struct ckan *ck)
 	struct resource res;
 	struct dataset d;
 	if (!uid || catalog_resource_by_uid(ck->r, uid, &res, &org) || catalog_dataset_load(ck->r, id, &d))
-		return data_reply_db_error(ck->r);
+		return reply_db_error(ck->r);
 	return ckan_ok(ck, resource_dict(ck->r, &res, d.uid));
 }
 

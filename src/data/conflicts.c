@@ -460,7 +460,7 @@ int h_conflicts_list(struct req *r)
 			   : db_query(r->db, CONFLICT_SELECT "WHERE c.open = ? ORDER BY c.opened_at, c.id LIMIT 2000",
 				      "i", (int64_t)(closed ? 0 : 1));
 	if (!st)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	struct conflict *v = NULL;
 	size_t n = 0, cap = 0;
 	int rc;
@@ -478,7 +478,7 @@ int h_conflicts_list(struct req *r)
 	}
 	db_done(st);
 	if (rc != DB_DONE)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
 		if (may_see(r, &v[i]))
@@ -494,13 +494,13 @@ static int load_conflict(struct req *r, struct conflict *x)
 		return reply_error(r, 404, "not_found", "no such conflict", NULL), 1;
 	struct db_stmt *st = db_query(r->db, CONFLICT_SELECT "WHERE c.id = ?", "i", (int64_t)id);
 	if (!st)
-		return data_reply_db_error(r), 1;
+		return reply_db_error(r), 1;
 	int rc = db_step(st);
 	if (rc == DB_ROW)
 		conflict_read(r, st, x);
 	db_done(st);
 	if (rc != DB_ROW)
-		return (rc == DB_DONE ? reply_error(r, 404, "not_found", "no such conflict", NULL) : data_reply_db_error(r)), 1;
+		return (rc == DB_DONE ? reply_error(r, 404, "not_found", "no such conflict", NULL) : reply_db_error(r)), 1;
 	if (!may_see(r, x))
 		return reply_error(r, 404, "not_found", "no such conflict", NULL), 1;
 	return 0;
@@ -569,13 +569,13 @@ int h_conflict_resolve(struct req *r)
 		return reply_error(r, 400, "invalid", "decision must be official or return", "decision");
 	}
 	if (rc != DB_DONE)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *details = json_pack("{s:s, s:s?, s:s?}", "decision", decision, "side", side, "note", note);
 	rc = audit_append(r->db, &r->caller, "data.conflict_resolve", arena_printf(r->arena, "conflict:%lld",
 										    (long long)x.id), details);
 	json_decref(details);
 	if (rc || load_conflict(r, &x))
-		return rc ? data_reply_db_error(r) : 0;
+		return rc ? reply_db_error(r) : 0;
 	return reply_json(r, 200, json_pack("{s:o}", "conflict", conflict_json(r, &x)));
 }
 
@@ -587,9 +587,9 @@ int h_scan(struct req *r)
 	data_now(r->app, now);
 	int64_t t0 = time_now_us();
 	if (conflicts_scan_all(r->db, r->arena, now, &tables, &open))
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	if (audit_append(r->db, &r->caller, "data.scan", "conflicts", NULL))
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_json(r, 200, json_pack("{s:I, s:I, s:I}", "tables", (json_int_t)tables, "open", (json_int_t)open,
 					    "micros", (json_int_t)(time_now_us() - t0)));
 }
@@ -612,6 +612,6 @@ int h_settings_update(struct req *r)
 	if (db_exec(r->db, "INSERT INTO data_settings (name, value) VALUES ('escalate_days', ?) "
 			   "ON CONFLICT (name) DO UPDATE SET value = excluded.value", "s", value) != DB_DONE ||
 	    audit_append(r->db, &r->caller, "data.settings", "settings", r->body))
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	return h_settings_get(r);
 }

@@ -40,12 +40,6 @@ void data_now(const struct app *app, char out[24])
 	time_iso(app_now(app), out);
 }
 
-int data_reply_db_error(struct req *r)
-{
-	fprintf(stderr, "pendopo: data: %s %s: %s\n", r->method, r->path, db_errmsg(r->db));
-	return reply_error(r, 500, "internal", "database error", NULL);
-}
-
 int64_t data_unit_id(struct db_conn *c, const char *code)
 {
 	int64_t id = 0;

@@ -58,7 +58,7 @@ int h_indicators_list(struct req *r)
 {
 	struct db_stmt *st = db_query(r->db, INDICATOR_SELECT "ORDER BY code", "");
 	if (!st)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	/* Rows first: the producer's name is another query. */
 	json_t *items = json_array();
 	struct { int64_t org; json_t *o; } *v = NULL;
@@ -144,9 +144,9 @@ int h_indicator_create(struct req *r)
 		return reply_error(r, 409, "conflict", "an indicator with this code exists", "code");
 	if (rc != DB_DONE || audit_append(r->db, &r->caller, "data.indicator_create",
 					  arena_printf(r->arena, "indicator:%s", code), r->body))
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	rc = indicator_find(r, code, &id, &prod, &out);
-	return rc ? (rc < 0 ? data_reply_db_error(r) : 0) : reply_json(r, 201, json_pack("{s:o}", "indicator", out));
+	return rc ? (rc < 0 ? reply_db_error(r) : 0) : reply_json(r, 201, json_pack("{s:o}", "indicator", out));
 }
 
 /* PATCH /api/data/indicators/{code} */
@@ -156,7 +156,7 @@ int h_indicator_update(struct req *r)
 	json_t *cur;
 	int rc = indicator_find(r, req_param(r, "code"), &id, &producer, &cur);
 	if (rc)
-		return rc < 0 ? data_reply_db_error(r) : 0;
+		return rc < 0 ? reply_db_error(r) : 0;
 	double tol = json_number_value(json_object_get(cur, "tolerance"));
 	const char *name = body_has(r, "name") ? body_str(r, "name") : NULL;
 	if (check_common(r, name, &producer, &tol)) {
@@ -177,9 +177,9 @@ int h_indicator_update(struct req *r)
 	json_decref(cur);
 	if (rc != DB_DONE || audit_append(r->db, &r->caller, "data.indicator_update",
 					  arena_printf(r->arena, "indicator:%s", code), r->body))
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	rc = indicator_find(r, code, &id, &producer, &cur);
-	return rc ? (rc < 0 ? data_reply_db_error(r) : 0) : reply_json(r, 200, json_pack("{s:o}", "indicator", cur));
+	return rc ? (rc < 0 ? reply_db_error(r) : 0) : reply_json(r, 200, json_pack("{s:o}", "indicator", cur));
 }
 
 /* GET /api/data/indicators/{code}: the registry entry, the tables that
@@ -190,7 +190,7 @@ int h_indicator_get(struct req *r)
 	json_t *ind;
 	int rc = indicator_find(r, req_param(r, "code"), &id, &producer, &ind);
 	if (rc)
-		return rc < 0 ? data_reply_db_error(r) : 0;
+		return rc < 0 ? reply_db_error(r) : 0;
 	json_t *sources = json_array(), *periods = json_array();
 	struct db_stmt *st = db_query(r->db, "SELECT d.name, d.title, d.org_id, r.uid, r.name, m.field, r.pub_version "
 					     "FROM data_mappings m JOIN data_resources r ON r.id = m.resource_id "
@@ -338,7 +338,7 @@ int h_indicator_values(struct req *r)
 	json_t *ind;
 	int rc = indicator_find(r, req_param(r, "code"), &id, &producer, &ind);
 	if (rc)
-		return rc < 0 ? data_reply_db_error(r) : 0;
+		return rc < 0 ? reply_db_error(r) : 0;
 	const char *region = req_query(r, "region"), *period = req_query(r, "period");
 	const char *parent = req_query(r, "parent");
 	struct figure *f;
@@ -346,7 +346,7 @@ int h_indicator_values(struct req *r)
 	if (region) {
 		if (figures_read(r, db_query(r->db, FIGURES_SELECT "AND o.region = ? ORDER BY o.period, o.region, o.org_id",
 					     "is", id, region), &f, &n))
-			return json_decref(ind), data_reply_db_error(r);
+			return json_decref(ind), reply_db_error(r);
 		return reply_json(r, 200, json_pack("{s:o, s:s, s:o}", "indicator", ind, "region", region,
 						    "items", group_officials(r, id, producer, f, n, 0)));
 	}
@@ -376,7 +376,7 @@ int h_indicator_values(struct req *r)
 				 &f, &n)) {
 			json_decref(ind);
 			json_decref(items);
-			return data_reply_db_error(r);
+			return reply_db_error(r);
 		}
 		json_decref(items);
 		items = group_officials(r, id, producer, f, n, plevel + 1);

@@ -39,7 +39,6 @@ struct caller;
 
 void data_uid(char out[DATA_UID_LEN + 1]);		/* a random UUID v4 */
 void data_now(const struct app *app, char out[24]);	/* service clock, ISO UTC */
-int data_reply_db_error(struct req *r);
 /* Unit id of a code, 0 when the unit does not exist (or on error). */
 int64_t data_unit_id(struct db_conn *c, const char *code);
 /* The caller is staff of that unit (officer or unit head; admin passes). */

@@ -44,7 +44,7 @@ int versions_pick(struct req *r, const struct resource *res, int64_t org_id, int
 		int64_t published = 0;
 		if (db_query_int(r->db, &published, "SELECT count(*) FROM data_versions WHERE resource_id = ? "
 						    "AND number = ? AND published_at IS NOT NULL", "ii", res->id, (int64_t)n) != DB_ROW)
-			return data_reply_db_error(r), 1;
+			return reply_db_error(r), 1;
 		if (!published && !staff_reader(r, org_id))
 			return reply_error(r, 404, "not_found", "this version is not published", "version"), 1;
 		*version = n;
@@ -58,7 +58,7 @@ int versions_pick(struct req *r, const struct resource *res, int64_t org_id, int
 		if (db_query_int(r->db, &found, "SELECT coalesce(max(number), 0) FROM data_versions "
 						"WHERE resource_id = ? AND published_at IS NOT NULL AND published_at <= ?",
 				 "is", res->id, until) != DB_ROW)
-			return data_reply_db_error(r), 1;
+			return reply_db_error(r), 1;
 		*version = found;
 	}
 	return 0;
@@ -80,7 +80,7 @@ static int readable_resource(struct req *r, struct resource *res, int64_t *org_i
 {
 	int rc = catalog_resource_by_uid(r, req_param(r, "id"), res, org_id);
 	if (rc < 0 || (rc == 0 && catalog_dataset_load(r, res->dataset_id, d) < 0))
-		return data_reply_db_error(r), 1;
+		return reply_db_error(r), 1;
 	if (rc == 1 || !catalog_may_see(r, d->org_id, d->private_))
 		return reply_error(r, 404, "not_found", "no such resource", NULL), 1;
 	return 0;
@@ -261,7 +261,7 @@ int h_rows(struct req *r)
 	struct collect c = { &s, json_array() };
 	if (rows_scan(r, res.id, v, &s, &f, offset, limit, collect_record, &c, &total)) {
 		json_decref(c.records);
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	}
 	return reply_json(r, 200, json_pack("{s:I, s:o, s:o, s:I, s:I, s:I}", "version", (json_int_t)v,
 					    "fields", fields_json(&s), "records", c.records, "total", (json_int_t)total,
@@ -334,7 +334,7 @@ static int download(struct req *r, bool json)
 		memcpy(text, dl.out.p, dl.out.len);
 	free(dl.out.p);
 	if (!text)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	reply_header(r, "Content-Disposition", arena_printf(r->arena, "attachment; filename=\"%s-v%lld.%s\"",
 							     d.name, (long long)v, json ? "json" : "csv"));
 	return reply_text(r, 200, json ? "application/json; charset=utf-8" : "text/csv; charset=utf-8",
@@ -401,7 +401,7 @@ int h_import(struct req *r)
 	int64_t org_id;
 	int rc = catalog_resource_by_uid(r, req_param(r, "id"), &res, &org_id);
 	if (rc)
-		return rc < 0 ? data_reply_db_error(r) : reply_error(r, 404, "not_found", "no such resource", NULL);
+		return rc < 0 ? reply_db_error(r) : reply_error(r, 404, "not_found", "no such resource", NULL);
 	if (!data_caller_in(r, org_id) && !data_is_walidata(r))
 		return reply_error(r, 403, "forbidden", "only the producing agency's staff may import into this table", NULL);
 	const char *note = req_query(r, "note");
@@ -433,7 +433,7 @@ int h_import(struct req *r)
 	}
 	json_t *v = version_get(r, res.id, out.version);
 	if (!v)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_json(r, 201, json_pack("{s:o, s:{s:I, s:I}}", "version", v, "conflicts",
 					    "agency", (json_int_t)out.conflicts, "hierarchy", (json_int_t)out.hierarchy));
 }
@@ -450,14 +450,14 @@ int h_versions_list(struct req *r)
 	struct db_stmt *st = db_query(r->db, VERSION_SELECT "WHERE resource_id = ? AND (? = 1 OR published_at IS NOT NULL) "
 					     "ORDER BY number DESC", "ii", res.id, (int64_t)staff);
 	if (!st)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *items = json_array();
 	while (db_step(st) == DB_ROW)
 		json_array_append_new(items, version_json(st));
 	db_done(st);
 	int64_t open = 0;
 	if (staff && conflicts_open_count(r->db, res.id, &open))
-		return json_decref(items), data_reply_db_error(r);
+		return json_decref(items), reply_db_error(r);
 	return reply_json(r, 200, json_pack("{s:o, s:i, s:i, s:I}", "items", items, "cur_version", res.cur_version,
 					    "pub_version", res.pub_version, "open_conflicts", (json_int_t)open));
 }
@@ -475,7 +475,7 @@ int h_version_review(struct req *r)
 	char now[24];
 	int rc = catalog_resource_by_uid(r, req_param(r, "id"), &res, &org_id);
 	if (rc < 0 || (rc == 0 && catalog_dataset_load(r, res.dataset_id, &d) < 0))
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	if (rc == 1)
 		return reply_error(r, 404, "not_found", "no such resource", NULL);
 	char *end;
@@ -508,7 +508,7 @@ int h_version_review(struct req *r)
 	const char *next = !approve ? "returned" : walidata_step && d.priority ? "verified" : "published";
 	if (strcmp(next, "published") == 0) {
 		if (conflicts_open_count(r->db, res.id, &open))
-			return data_reply_db_error(r);
+			return reply_db_error(r);
 		if (open > 0)
 			return reply_error(r, 409, "conflict", arena_printf(r->arena, "%lld conflicting figures are not "
 					   "resolved yet; the walidata resolves them before publication", (long long)open), NULL);
@@ -523,18 +523,18 @@ int h_version_review(struct req *r)
 			      "WHERE resource_id = ? AND number = ?",
 		       "ssssssii", next, by, now, note, next, now, res.id, (int64_t)n);
 	if (rc != DB_DONE)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	if (strcmp(next, "published") == 0 &&
 	    db_exec(r->db, "UPDATE data_resources SET pub_version = ?, modified_at = ? WHERE id = ?", "isi",
 		    (int64_t)n, now, res.id) != DB_DONE)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *details = json_pack("{s:I, s:s, s:s, s:s?}", "version", (json_int_t)n, "decision", decision,
 				    "status", next, "note", note);
 	rc = audit_append(r->db, &r->caller, strcmp(next, "published") == 0 ? "data.publish"
 			  : approve ? "data.verify" : "data.return", arena_printf(r->arena, "resource:%s", res.uid), details);
 	json_decref(details);
 	json_t *v = rc ? NULL : version_get(r, res.id, n);
-	return v ? reply_json(r, 200, json_pack("{s:o}", "version", v)) : data_reply_db_error(r);
+	return v ? reply_json(r, 200, json_pack("{s:o}", "version", v)) : reply_db_error(r);
 }
 
 /* GET /api/data/review: versions waiting for this caller's decision. */
@@ -549,7 +549,7 @@ int h_review_queue(struct req *r)
 					     "WHERE (v.status = 'submitted' AND ? = 1) OR (v.status = 'verified' AND ? = 1) "
 					     "ORDER BY v.created_at", "ii", (int64_t)walidata, (int64_t)pembina);
 	if (!st)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	struct item {
 		const char *uid, *rname, *dname, *dtitle, *note, *status, *at, *by;
 		int64_t org_id, number, rows, added, removed, changed, rid;
@@ -586,7 +586,7 @@ int h_review_queue(struct req *r)
 	}
 	db_done(st);
 	if (rc != DB_DONE)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
@@ -594,7 +594,7 @@ int h_review_queue(struct req *r)
 		if (db_query_int(r->db, &it->rid, "SELECT id FROM data_resources WHERE uid = ?", "s", it->uid) != DB_ROW ||
 		    conflicts_open_count(r->db, it->rid, &open)) {
 			json_decref(list);
-			return data_reply_db_error(r);
+			return reply_db_error(r);
 		}
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:b, s:I, s:s, s:s, s:I, s:I,"
 						      " s:I, s:I, s:s, s:s, s:I}",
@@ -640,7 +640,7 @@ int h_diff(struct req *r)
 		if (db_query_int(r->db, &published, "SELECT count(*) FROM data_versions WHERE resource_id = ? AND "
 						    "number IN (?, ?) AND published_at IS NOT NULL", "iii", res.id,
 				 (int64_t)from, (int64_t)to) != DB_ROW)
-			return data_reply_db_error(r);
+			return reply_db_error(r);
 		if (published != (from == to ? 1 : 2))
 			return reply_error(r, 404, "not_found", "only published versions can be compared", NULL);
 	}
@@ -653,7 +653,7 @@ int h_diff(struct req *r)
 				      "iiiiiii", res.id, (int64_t)from, (int64_t)from, (int64_t)to, (int64_t)from,
 				      (int64_t)to, (int64_t)to);
 	if (!st)
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *added = json_array(), *removed = json_array(), *changed = json_array();
 	long na = 0, nr = 0, nc = 0;
 	char *pkey = NULL;		/* the row waiting for a partner */
@@ -698,7 +698,7 @@ int h_diff(struct req *r)
 		json_decref(added);
 		json_decref(removed);
 		json_decref(changed);
-		return data_reply_db_error(r);
+		return reply_db_error(r);
 	}
 	return reply_json(r, 200, json_pack("{s:I, s:I, s:{s:I, s:I, s:I}, s:o, s:o, s:o}", "from", (json_int_t)from,
 					    "to", (json_int_t)to, "counts", "added", (json_int_t)na, "removed",

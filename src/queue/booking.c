@@ -30,7 +30,7 @@ static int path_visit(struct req *r, struct visit *v, struct facility *f)
 	if (rc == DB_DONE)
 		return reply_error(r, 404, "not_found", "no booking has this code", NULL), -1;
 	if (rc != DB_ROW || queue_facility_find_id(r->db, r->arena, v->facility_id, f) != DB_ROW)
-		return queue_reply_db_error(r), -1;
+		return reply_db_error(r), -1;
 	return 0;
 }
 
@@ -48,7 +48,7 @@ static int reply_visit(struct req *r, int status, const struct facility *f, cons
 		j = queue_visit_json(r->db, r->arena, f, v, &p);
 	if (!j) {
 		json_decref(extra);
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	}
 	json_t *body = json_pack("{s:o}", "booking", j);
 	if (extra)
@@ -64,7 +64,7 @@ static int body_facility(struct req *r, struct facility *f)
 	if (rc == DB_DONE)
 		return reply_error(r, 400, "invalid", "facility is not the code of a facility in Simantri", "facility"), -1;
 	if (rc != DB_ROW)
-		return queue_reply_db_error(r), -1;
+		return reply_db_error(r), -1;
 	return 0;
 }
 
@@ -74,7 +74,7 @@ static int find_service(struct req *r, const struct facility *f, const char *cod
 	if (rc == DB_DONE)
 		return reply_error(r, 400, "invalid", "service is not the code of a poli of this facility", "service"), -1;
 	if (rc != DB_ROW)
-		return queue_reply_db_error(r), -1;
+		return reply_db_error(r), -1;
 	return 0;
 }
 
@@ -135,10 +135,10 @@ int queue_booking_create(struct req *r)
 	 * day, so the answer gives the estimate the ticket page shows. */
 	bool live = v.day_n == queue_today(r);
 	if (live && queue_visit_progress(r->db, r->arena, &v, app_now(r->app), &p) != 0)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *j = queue_visit_json_booked(r->arena, &f, &s, &v, plan.session.quota, left, live ? &p : NULL);
 	if (!j)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_json(r, 201, json_pack("{s:o}", "booking", j));
 }
 
@@ -188,7 +188,7 @@ int queue_booking_pdf(struct req *r)
 	if (path_visit(r, &v, &f))
 		return 0;
 	if (queue_service_find_id(r->db, r->arena, v.service_id, &s) != DB_ROW)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	char start[6], end[6], est[6];
 	int32_t d;
 	int m;
@@ -285,7 +285,7 @@ int queue_checkin(struct req *r)
 	if (rc == DB_DONE)
 		return reply_error(r, 404, "not_found", "no booking of this facility has this code", "code");
 	if (rc != DB_ROW)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	if (queue_visit_checkin(r->db, r->arena, &f, &v, body_str(r, "priority"), &r->caller, app_now(r->app), &late, &fail))
 		return queue_reply_fail(r, &fail);
 	return reply_visit(r, 200, &f, &v, true, json_pack("{s:b, s:s?}", "late", late,

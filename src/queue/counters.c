@@ -110,7 +110,7 @@ static int path_counter(struct req *r, struct counter *k, struct facility *f)
 	if (rc == DB_DONE)
 		return reply_error(r, 404, "not_found", "no counter has this id", NULL), -1;
 	if (rc != DB_ROW || queue_facility_find_id(r->db, r->arena, k->facility_id, f) != DB_ROW)
-		return queue_reply_db_error(r), -1;
+		return reply_db_error(r), -1;
 	return queue_require_staff(r, f);
 }
 
@@ -118,9 +118,9 @@ static int reply_counter(struct req *r, int status, const struct counter *k)
 {
 	struct counter now;
 	if (counter_read(r->arena, db_query(r->db, COUNTER_SELECT "WHERE id = ?", "i", k->id), &now) != DB_ROW)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *j = counter_json(r->db, r->arena, &now);
-	return j ? reply_json(r, status, json_pack("{s:o}", "counter", j)) : queue_reply_db_error(r);
+	return j ? reply_json(r, status, json_pack("{s:o}", "counter", j)) : reply_db_error(r);
 }
 
 static int publish_counter(struct req *r, const struct facility *f, const struct counter *k, const char *what)
@@ -150,7 +150,7 @@ int queue_counters_list(struct req *r)
 		return 0;
 	struct db_stmt *st = db_query(r->db, COUNTER_SELECT "WHERE facility_id = ? ORDER BY name, id", "i", f.id);
 	if (!st)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	struct counter *v = NULL;
 	size_t n = 0, cap = 0;
 	int rc;
@@ -174,13 +174,13 @@ int queue_counters_list(struct req *r)
 	}
 	db_done(st);
 	if (rc != DB_DONE)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *j = counter_json(r->db, r->arena, &v[i]);
 		if (!j) {
 			json_decref(items);
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 		}
 		json_array_append_new(items, j);
 	}
@@ -201,7 +201,7 @@ int queue_counter_create(struct req *r)
 	if (rc == DB_DONE)
 		return reply_error(r, 400, "invalid", "service is not the code of a service of this facility", "service");
 	if (rc != DB_ROW)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	int64_t id;
 	rc = db_query_int(r->db, &id, "INSERT INTO q_counters (facility_id, name, service_id, status, updated_at) "
 				      "VALUES (?, ?, ?, 'closed', ?) RETURNING id",
@@ -209,10 +209,10 @@ int queue_counter_create(struct req *r)
 	if (rc == DB_CONSTRAINT)
 		return reply_error(r, 409, "conflict", "this facility has a counter with this name", "name");
 	if (rc != DB_ROW)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	struct counter k = { .id = id, .facility_id = f.id, .service_id = s.id, .name = name, .status = "closed" };
 	if (counter_audit(r, &k, "queue.counter_create", json_pack("{s:s, s:s}", "name", name, "service", s.code)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_counter(r, 201, &k);
 }
 
@@ -232,7 +232,7 @@ int queue_counter_open(struct req *r)
 		if (rc == DB_DONE || (rc == DB_ROW && !s.active))
 			return reply_error(r, 400, "invalid", "service is not an active service of this facility", "service");
 		if (rc != DB_ROW)
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 		if (k.entry_id && s.id != k.service_id)
 			return reply_error(r, 409, "busy_counter",
 					   "finish, transfer or skip the current patient before changing the service", NULL);
@@ -241,7 +241,7 @@ int queue_counter_open(struct req *r)
 	if (db_exec(r->db, "UPDATE q_counters SET status = 'open', pause_reason = NULL, service_id = ?, "
 			   "updated_at = ? WHERE id = ?", "iii", k.service_id, (int64_t)app_now(r->app), k.id) != DB_DONE ||
 	    publish_counter(r, &f, &k, "counter") || counter_audit(r, &k, "queue.counter_open", NULL))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_counter(r, 200, &k);
 }
 
@@ -261,7 +261,7 @@ int queue_counter_pause(struct req *r)
 		    "sii", reason, (int64_t)app_now(r->app), k.id) != DB_DONE ||
 	    publish_counter(r, &f, &k, "counter") ||
 	    counter_audit(r, &k, "queue.counter_pause", json_pack("{s:s}", "reason", reason)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_counter(r, 200, &k);
 }
 
@@ -277,7 +277,7 @@ int queue_counter_close(struct req *r)
 	if (db_exec(r->db, "UPDATE q_counters SET status = 'closed', pause_reason = NULL, updated_at = ? WHERE id = ?",
 		    "ii", (int64_t)app_now(r->app), k.id) != DB_DONE ||
 	    publish_counter(r, &f, &k, "counter") || counter_audit(r, &k, "queue.counter_close", NULL))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_counter(r, 200, &k);
 }
 
@@ -350,7 +350,7 @@ int queue_counter_call(struct req *r)
 	if (k.entry_id)
 		return reply_error(r, 409, "busy_counter", "finish, transfer or skip the current patient first", NULL);
 	if (queue_service_find_id(r->db, r->arena, k.service_id, &s) != DB_ROW)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 
 	int64_t now = app_now(r->app);
 	char day[11];
@@ -360,7 +360,7 @@ int queue_counter_call(struct req *r)
 	 * orders the calls of all its lines for the board. */
 	if (db_exec(r->db, "INSERT INTO q_lines (service_id, day) VALUES (?, ?) ON CONFLICT (service_id, day) DO NOTHING",
 		    "is", s.id, day) != DB_DONE)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	struct db_stmt *st = db_query(r->db, "UPDATE q_lines SET normal_run = normal_run WHERE service_id = ? AND day = ? "
 					     "RETURNING normal_run", "is", s.id, day);
 	int64_t run = 0, seq = 0;
@@ -370,7 +370,7 @@ int queue_counter_call(struct req *r)
 	db_done(st);
 	if (rc != DB_ROW ||
 	    db_query_int(r->db, &seq, "UPDATE q_facilities SET calls = calls + 1 WHERE id = ? RETURNING calls", "i", f.id) != DB_ROW)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 
 	int64_t pick = 0;
 	bool picked_priority = false;
@@ -394,13 +394,13 @@ int queue_counter_call(struct req *r)
 			return reply_error(r, 404, "not_found",
 					   arena_printf(r->arena, "%s is not waiting at %s", canon, s.name), "label");
 		if (rc != DB_ROW)
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 	} else {
 		int64_t nid = 0, nkey = 0, pid = 0, pkey = 0;
 		int rn = line_head(r->db, s.id, day, false, &nid, &nkey);
 		int rp = line_head(r->db, s.id, day, true, &pid, &pkey);
 		if (rn < 0 || rp < 0)
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 		enum fair_pick which = queue_fair_next(&f.fair, rn == DB_ROW, nkey, rp == DB_ROW, pkey, (int)run);
 		if (which == FAIR_NONE)
 			return reply_error(r, 409, "line_empty", arena_printf(r->arena, "nobody is waiting at %s", s.name), NULL);
@@ -409,7 +409,7 @@ int queue_counter_call(struct req *r)
 	}
 	if (db_exec(r->db, "UPDATE q_entries SET status = 'called', counter_id = ?, called_at = ?, call_seq = ? "
 			   "WHERE id = ? AND status = 'waiting'", "iiii", k.id, now, seq, pick) != DB_DONE)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	if (db_changes(r->db) != 1)
 		return reply_error(r, 409, "conflict", "this patient was just called elsewhere; call again", NULL);
 	run = queue_fair_run_after(picked_priority ? FAIR_PRIORITY : FAIR_NORMAL, (int)run);
@@ -419,23 +419,23 @@ int queue_counter_call(struct req *r)
 	    current_read(r->db, r->arena, pick, &cur) != DB_ROW ||
 	    db_exec(r->db, "UPDATE q_lines SET normal_run = ?, called_label = ? WHERE service_id = ? AND day = ?",
 		    "isis", run, cur.label, s.id, day) != DB_DONE)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	/* The first call to the poli the patient booked takes them out of
 	 * that poli's line, as its session counts. */
 	if (s.kind == SVC_POLI && cur.visit_service_id == s.id) {
 		if (db_exec(r->db, "UPDATE q_visits SET poli_called_at = ? WHERE id = ? AND poli_called_at IS NULL",
 			    "ii", now, cur.visit_id) != DB_DONE)
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 		if (db_changes(r->db) == 1 &&
 		    db_exec(r->db, "UPDATE q_sessions SET called = called + 1 WHERE id = "
 				   "(SELECT session_id FROM q_visits WHERE id = ?)", "i", cur.visit_id) != DB_DONE)
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 	}
 	if ((task_called(s.kind) && queue_visit_task(r->db, cur.visit_id, task_called(s.kind), now)) ||
 	    publish_call(r, &f, &k, &s, &cur, false) ||
 	    counter_audit(r, &k, "queue.call", json_pack("{s:s, s:s, s:b}", "label", cur.label, "service", s.code,
 							    "specific", label != NULL)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	k.entry_id = pick;
 	return reply_counter(r, 200, &k);
 }
@@ -451,7 +451,7 @@ static int counter_current(struct req *r, struct counter *k, struct facility *f,
 		return reply_error(r, 409, "no_patient", "the counter is serving nobody; call a patient first", NULL), -1;
 	if (current_read(r->db, r->arena, k->entry_id, cur) != DB_ROW ||
 	    queue_service_find_id(r->db, r->arena, cur->service_id, s) != DB_ROW)
-		return queue_reply_db_error(r), -1;
+		return reply_db_error(r), -1;
 	return 0;
 }
 
@@ -487,7 +487,7 @@ int queue_counter_recall(struct req *r)
 	if (db_exec(r->db, "UPDATE q_entries SET recalls = recalls + 1 WHERE id = ?", "i", cur.entry_id) != DB_DONE ||
 	    publish_call(r, &f, &k, &s, &cur, true) ||
 	    counter_audit(r, &k, "queue.recall", json_pack("{s:s, s:i}", "label", cur.label, "recalls", cur.recalls)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_counter(r, 200, &k);
 }
 
@@ -513,7 +513,7 @@ int queue_counter_skip(struct req *r)
 			  json_pack("{s:s, s:s, s:s, s:I}", "type", "skipped", "service", s.code, "label", cur.label,
 				    "counter_id", (json_int_t)k.id)) ||
 	    counter_audit(r, &k, "queue.skip", json_pack("{s:s, s:s}", "label", cur.label, "service", s.code)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	k.entry_id = 0;
 	return reply_counter(r, 200, &k);
 }
@@ -533,14 +533,14 @@ int queue_counter_transfer(struct req *r)
 	if (rc == DB_DONE || (rc == DB_ROW && !to.active))
 		return reply_error(r, 400, "invalid", "service is not an active service of this facility", "service");
 	if (rc != DB_ROW)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	if (to.id == s.id)
 		return reply_error(r, 400, "invalid", "the patient is already at this service", "service");
 	int64_t now = app_now(r->app), key = now, visit_key;
 	char day[11];
 	date_format(queue_today(r), day);
 	if (db_query_int(r->db, &visit_key, "SELECT line_key FROM q_visits WHERE id = ?", "i", cur.visit_id) != DB_ROW)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	if (to.id == cur.visit_service_id)
 		key = visit_key;
 	if (entry_close(r, &k, &cur, "moved", now) ||
@@ -555,7 +555,7 @@ int queue_counter_transfer(struct req *r)
 			  json_pack("{s:s, s:s, s:s}", "type", "joined", "service", to.code, "label", cur.label)) ||
 	    counter_audit(r, &k, "queue.transfer", json_pack("{s:s, s:s, s:s}", "label", cur.label, "from", s.code,
 							    "to", to.code)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	k.entry_id = 0;
 	return reply_counter(r, 200, &k);
 }
@@ -576,7 +576,7 @@ int queue_counter_finish(struct req *r)
 	    queue_publish(r->db, r->arena, f.code, s.code,
 			  json_pack("{s:s, s:s, s:s}", "type", "finished", "service", s.code, "label", cur.label)) ||
 	    counter_audit(r, &k, "queue.finish", json_pack("{s:s, s:s}", "label", cur.label, "service", s.code)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	k.entry_id = 0;
 	return reply_counter(r, 200, &k);
 }
@@ -681,14 +681,14 @@ int queue_lines(struct req *r)
 	char day[11];
 	date_format(queue_today(r), day);
 	if (facility_services(r->db, r->arena, f.id, req_query(r, "service"), &sv, &ns) != 0)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *lines = json_array();
 	for (size_t i = 0; i < ns; i++) {
 		struct line_entry *e;
 		size_t n;
 		if (line_order(r->db, r->arena, &f, sv[i].id, day, 500, &e, &n) != 0) {
 			json_decref(lines);
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 		}
 		json_t *waiting = json_array();
 		for (size_t k = 0; k < n; k++)
@@ -702,7 +702,7 @@ int queue_lines(struct req *r)
 		    queue_service_pace(r->db, &sv[i], day, &pace, &counters) != 0) {
 			json_decref(waiting);
 			json_decref(lines);
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 		}
 		json_array_append_new(lines, json_pack("{s:s, s:s, s:s, s:o, s:s?, s:i, s:i}", "service", sv[i].code,
 						       "name", sv[i].name, "kind", queue_kind_name(sv[i].kind),
@@ -725,14 +725,14 @@ int queue_board(struct req *r)
 	struct service *sv;
 	size_t ns;
 	if (facility_services(r->db, r->arena, f.id, NULL, &sv, &ns) != 0)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *lines = json_array();
 	for (size_t i = 0; i < ns; i++) {
 		struct line_entry *e;
 		size_t n;
 		if (line_order(r->db, r->arena, &f, sv[i].id, day, BOARD_NEXT, &e, &n) != 0) {
 			json_decref(lines);
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 		}
 		json_t *next = json_array();
 		for (size_t k = 0; k < n; k++)
@@ -771,7 +771,7 @@ int queue_board(struct req *r)
 		json_decref(lines);
 		json_decref(counters);
 		json_decref(recent);
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	}
 	/* The board's clock shows the service clock (PENDOPO_CLOCK in a demo),
 	 * not the TV's own. */

@@ -16,12 +16,6 @@
 
 /* ---- request helpers ------------------------------------------------------------- */
 
-int queue_reply_db_error(struct req *r)
-{
-	fprintf(stderr, "pendopo: queue: %s %s: %s\n", r->method, r->path, db_errmsg(r->db));
-	return reply_error(r, 500, "internal", "database error", NULL);
-}
-
 /* In the caller's language: the web pages send Accept-Language id or en. */
 int queue_reply_fail(struct req *r, const struct queue_fail *fail)
 {
@@ -48,7 +42,7 @@ int queue_path_facility(struct req *r, struct facility *f)
 	if (rc == DB_DONE)
 		reply_error(r, 404, "not_found", "no facility in Simantri has this code", NULL);
 	else
-		queue_reply_db_error(r);
+		reply_db_error(r);
 	return -1;
 }
 

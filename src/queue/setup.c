@@ -102,7 +102,7 @@ int queue_facilities_list(struct req *r)
 {
 	struct db_stmt *st = db_query(r->db, "SELECT code FROM q_facilities ORDER BY type DESC, code", "");
 	if (!st)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	/* A regency has a few dozen facilities. */
 	const char *codes[512];
 	size_t n = 0;
@@ -130,7 +130,7 @@ int queue_facilities_list(struct req *r)
 	}
 	if (rc < 0) {
 		json_decref(items);
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	}
 	return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
@@ -200,7 +200,7 @@ int queue_facility_get(struct req *r)
 	db_done(st);
 	if (!st || rc != DB_DONE) {
 		json_decref(j);
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	}
 	return reply_json(r, 200, json_pack("{s:o}", "facility", j));
 }
@@ -218,13 +218,13 @@ int queue_facility_put(struct req *r)
 	int rc = queue_facility_find(r->db, r->arena, code, &f);
 	bool create = rc == DB_DONE;
 	if (rc != DB_ROW && rc != DB_DONE)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	if (create) {
 		rc = orgs_id_by_code(r->db, code, &unit_id);
 		if (rc == 1)
 			return reply_error(r, 404, "not_found", "no organisation unit has this code", NULL);
 		if (rc != 0)
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 		f.unit_id = unit_id;
 		f.code = code;
 	}
@@ -285,7 +285,7 @@ int queue_facility_put(struct req *r)
 			     (int64_t)f.max_recalls, cuti, now, f.id);
 	if (rc != DB_DONE || queue_facility_find(r->db, r->arena, code, &f) != DB_ROW ||
 	    audit_facility(r, &f, create ? "queue.facility_create" : "queue.facility_update", json_incref(r->body)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_json(r, create ? 201 : 200, json_pack("{s:o}", "facility", facility_json(&f)));
 }
 
@@ -326,7 +326,7 @@ int queue_service_create(struct req *r)
 	if (rc == DB_CONSTRAINT)
 		return reply_error(r, 409, "conflict", "this facility has a service with this code or prefix", "code");
 	if (rc != DB_ROW || audit_facility(r, &f, "queue.service_create", json_incref(r->body)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_json(r, 201, json_pack("{s:o}", "service", service_json(&s)));
 }
 
@@ -342,7 +342,7 @@ int queue_service_update(struct req *r)
 	if (rc == DB_DONE)
 		return reply_error(r, 404, "not_found", "this facility has no service with this code", NULL);
 	if (rc != DB_ROW)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	if (body_has(r, "name")) {
 		s.name = body_str(r, "name");
 		if (!queue_text_ok(s.name))
@@ -359,7 +359,7 @@ int queue_service_update(struct req *r)
 	if (rc == DB_CONSTRAINT)
 		return reply_error(r, 409, "conflict", "another service of this facility has this prefix", "prefix");
 	if (rc != DB_DONE || audit_facility(r, &f, "queue.service_update", json_incref(r->body)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_json(r, 200, json_pack("{s:o}", "service", service_json(&s)));
 }
 
@@ -379,7 +379,7 @@ int queue_doctor_create(struct req *r)
 	if (rc == DB_CONSTRAINT)
 		return reply_error(r, 409, "conflict", "this facility has a doctor with this code", "code");
 	if (rc != DB_DONE || audit_facility(r, &f, "queue.doctor_create", json_incref(r->body)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_json(r, 201, json_pack("{s:{s:s, s:s}}", "doctor", "code", code, "name", name));
 }
 
@@ -394,11 +394,11 @@ int queue_doctor_update(struct req *r)
 	if (!queue_text_ok(name))
 		return reply_error(r, 400, "invalid", "name must be one line of text, not blank", "name");
 	if (db_exec(r->db, "UPDATE q_doctors SET name = ? WHERE facility_id = ? AND code = ?", "sis", name, f.id, code) != DB_DONE)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	if (db_changes(r->db) != 1)
 		return reply_error(r, 404, "not_found", "this facility has no doctor with this code", NULL);
 	if (audit_facility(r, &f, "queue.doctor_update", json_pack("{s:s, s:s}", "code", code, "name", name)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_json(r, 200, json_pack("{s:{s:s, s:s}}", "doctor", "code", code, "name", name));
 }
 
@@ -421,7 +421,7 @@ int queue_schedule_create(struct req *r)
 	if (rc == DB_DONE || (rc == DB_ROW && s.kind != SVC_POLI))
 		return reply_error(r, 400, "invalid", "service is not the code of a poli of this facility", "service");
 	if (rc != DB_ROW)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	int64_t doctor = 0;
 	const char *dcode = body_str(r, "doctor");
 	if (dcode) {
@@ -429,7 +429,7 @@ int queue_schedule_create(struct req *r)
 		if (rc == DB_DONE)
 			return reply_error(r, 400, "invalid", "doctor is not the code of a doctor of this facility", "doctor");
 		if (rc != DB_ROW)
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 	}
 	const char *hours = arena_printf(r->arena, "%s-%s", body_str(r, "start"), body_str(r, "end"));
 	if (queue_hours_parse(hours, &start, &end) != 0)
@@ -461,14 +461,14 @@ int queue_schedule_create(struct req *r)
 		}
 		if (rc != DB_ROW) {
 			json_decref(created);
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 		}
 		json_array_append_new(created, json_pack("{s:I, s:I}", "id", (json_int_t)id, "weekday",
 							 json_integer_value(d)));
 	}
 	if (audit_facility(r, &f, "queue.schedule_create", json_incref(r->body))) {
 		json_decref(created);
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	}
 	return reply_json(r, 201, json_pack("{s:o}", "items", created));
 }
@@ -486,11 +486,11 @@ int queue_schedule_delete(struct req *r)
 		return reply_error(r, 404, "not_found", "no schedule has this id", NULL);
 	if (db_exec(r->db, "UPDATE q_schedules SET active = 0 WHERE id = ? AND active = 1 AND service_id IN "
 			   "(SELECT id FROM q_services WHERE facility_id = ?)", "ii", (int64_t)id, f.id) != DB_DONE)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	if (db_changes(r->db) != 1)
 		return reply_error(r, 404, "not_found", "this facility has no active schedule with this id", NULL);
 	if (audit_facility(r, &f, "queue.schedule_retire", json_pack("{s:I}", "id", (json_int_t)id)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -552,10 +552,10 @@ int queue_closure_create(struct req *r)
 		if (rc == DB_DONE)
 			return reply_error(r, 400, "invalid", "service is not the code of a service of this facility", "service");
 		if (rc != DB_ROW)
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 	}
 	if (hold_sessions(r, f.id, s.id, day, date) != 0)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	int64_t id, now = app_now(r->app);
 	int rc = db_query_int(r->db, &id, "INSERT INTO q_closures (facility_id, service_id, day, reason, created_at)"
 					  " VALUES (?, NULLIF(?, 0), ?, ?, ?) RETURNING id",
@@ -563,7 +563,7 @@ int queue_closure_create(struct req *r)
 	if (rc == DB_CONSTRAINT)
 		return reply_error(r, 409, "conflict", "a closure for this date is already recorded", "date");
 	if (rc != DB_ROW)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 
 	struct db_stmt *st = db_query(r->db, "SELECT v.code FROM q_services s JOIN q_visits v ON v.service_id = s.id"
 					     " WHERE s.facility_id = ? AND v.day = ? AND v.status = 'booked'"
@@ -576,30 +576,30 @@ int queue_closure_create(struct req *r)
 		codes[n++] = arena_strdup(r->arena, db_col_text(st, 0));
 	db_done(st);
 	if (rc < 0)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	const char *note = arena_printf(r->arena, "Tutup: %s", reason);
 	struct visit *cancelled = arena_alloc(r->arena, (n ? n : 1) * sizeof(*cancelled));
 	size_t done = 0;
 	if (!cancelled)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	for (size_t i = 0; i < n; i++) {
 		struct queue_fail fail;
 		if (queue_visit_find(r->db, r->arena, codes[i], &cancelled[done]) != DB_ROW)
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 		/* A refusal (409) is a booking cancelled or called since the list
 		 * was read: none of its rows changed, and it is left as it is. */
 		if (queue_visit_cancel_rows(r->db, r->arena, &f, &cancelled[done], note, now, &fail) == 0)
 			done++;
 		else if (fail.status != 409)
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 	}
 	/* The audit rows come after every row change (see simantri.h). */
 	for (size_t i = 0; i < done; i++)
 		if (queue_visit_cancel_audit(r->db, r->arena, &cancelled[i], note, &r->caller) != 0)
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 	if (audit_facility(r, &f, "queue.closure_create", json_pack("{s:s, s:s?, s:s, s:I}", "date", date,
 			   "service", svc, "reason", reason, "cancelled", (json_int_t)done)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_json(r, 201, json_pack("{s:{s:I, s:s, s:s?, s:s}, s:I}", "closure", "id", (json_int_t)id,
 					    "date", date, "service", svc, "reason", reason, "cancelled", (json_int_t)done));
 }
@@ -615,11 +615,11 @@ int queue_closure_delete(struct req *r)
 	if (*end || id <= 0)
 		return reply_error(r, 404, "not_found", "no closure has this id", NULL);
 	if (db_exec(r->db, "DELETE FROM q_closures WHERE id = ? AND facility_id = ?", "ii", (int64_t)id, f.id) != DB_DONE)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	if (db_changes(r->db) != 1)
 		return reply_error(r, 404, "not_found", "this facility has no closure with this id", NULL);
 	if (audit_facility(r, &f, "queue.closure_delete", json_pack("{s:I}", "id", (json_int_t)id)))
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	return reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -644,7 +644,7 @@ int queue_days(struct req *r)
 	if (rc == DB_DONE || (rc == DB_ROW && (s.kind != SVC_POLI || !s.active)))
 		return reply_error(r, 404, "not_found", "this facility has no poli with this code", NULL);
 	if (rc != DB_ROW)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	int32_t from = queue_today(r);
 	const char *from_s = req_query(r, "from");
 	if (from_s && date_parse(from_s, &from) != 0)
@@ -664,7 +664,7 @@ int queue_days(struct req *r)
 		int closed = queue_day_closed(r->db, r->arena, &f, s.id, day, &reason);
 		if (closed < 0 || queue_sessions_of_day(r->db, r->arena, s.id, day, &v, &n) != 0) {
 			json_decref(items);
-			return queue_reply_db_error(r);
+			return reply_db_error(r);
 		}
 		int64_t opens, closes;
 		queue_booking_window(&f.window, day, &opens, &closes);

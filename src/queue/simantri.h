@@ -233,7 +233,6 @@ int queue_publish(struct db_conn *c, struct arena *a, const char *facility_code,
 void queue_fail_set(struct queue_fail *fail, int status, const char *code, const char *field,
 		    const char *message, const char *pesan);
 int queue_reply_fail(struct req *r, const struct queue_fail *fail);
-int queue_reply_db_error(struct req *r);
 /* "2026-11-30T01:40:00Z" for an epoch, in a. */
 const char *queue_iso_time(struct arena *a, int64_t t);
 /* Today's local date, by the service clock. */

@@ -139,7 +139,7 @@ int queue_stats(struct req *r)
 	if (stats_args(r, &f, from, to))
 		return 0;
 	if (stats_load(r, &f, from, to, &s) != 0)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	json_t *items = json_array();
 	int64_t t[7] = { 0 };
 	for (size_t i = 0; i < s.n; i++) {
@@ -203,7 +203,7 @@ int queue_stats_csv(struct req *r)
 	if (stats_args(r, &f, from, to))
 		return 0;
 	if (stats_load(r, &f, from, to, &s) != 0)
-		return queue_reply_db_error(r);
+		return reply_db_error(r);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);

@@ -42,11 +42,11 @@ describe('ops', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  test('/healthz → {"status":"ok"}', async () => {
+  test('/healthz → {"status":"ok","database":"ok"}', async () => {
     const r = await fetch(srv.url + '/healthz');
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type') || '', /^application\/json/);
-    assert.deepEqual(await r.json(), { status: 'ok' });
+    assert.deepEqual(await r.json(), { status: 'ok', database: 'ok' });
   });
 
   test('/metrics counts requests and latencies per route pattern', async () => {

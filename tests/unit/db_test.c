@@ -3,8 +3,10 @@
  * cleanly, a failed first statement leaves the connection usable, and a
  * script run inside a transaction is part of it.  The PostgreSQL backend
  * sends BEGIN together with the first statement, so these are the cases
- * where deferring it could go wrong.  Runs on SQLite, and on PostgreSQL as
- * well when PENDOPO_TEST_PG names a server. */
+ * where deferring it could go wrong.  A statement that fails poisons its
+ * transaction alike on both: the commit fails and nothing of it stays,
+ * unless it ran inside a db_try savepoint.  Runs on SQLite, and on
+ * PostgreSQL as well when PENDOPO_TEST_PG names a server. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -76,6 +78,42 @@ static void exercise(struct db *db)
 	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)3, "c"), DB_DONE);
 	assert_int_equal(db_tx_commit(c), DB_OK);
 	assert_int_equal(rows(c), 2);
+	assert_false(db_lost(c));
+
+	/* a statement fails in the middle and the caller carries on as if it
+	 * had not: the rest is refused, the commit fails and rolls back, and
+	 * nothing of the transaction is stored */
+	assert_int_equal(db_tx_begin(c), DB_OK);
+	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)4, "before"), DB_DONE);
+	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)4, "dup"), DB_CONSTRAINT);
+	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)5, "after"), DB_CONSTRAINT);
+	assert_null(db_query(c, "SELECT v FROM t", ""));
+	assert_int_equal(db_fault(c), DB_CONSTRAINT);
+	assert_int_equal(db_tx_commit(c), DB_CONSTRAINT);
+	assert_false(db_in_tx(c));
+	assert_true(db_lost(c));
+	db_tx_rollback(c);	/* after a failed commit: nothing to do */
+	assert_int_equal(rows(c), 2);
+
+	/* a statement allowed to fail, in a try: the transaction goes on */
+	assert_int_equal(db_tx_begin(c), DB_OK);
+	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)6, "kept"), DB_DONE);
+	assert_int_equal(db_try_begin(c), DB_OK);
+	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)7, "tried"), DB_DONE);
+	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)6, "dup"), DB_CONSTRAINT);
+	assert_int_equal(db_try_end(c, 1), DB_CONSTRAINT);
+	assert_int_equal(db_fault(c), DB_OK);
+	assert_int_equal(db_try_begin(c), DB_OK);
+	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)8, "kept too"), DB_DONE);
+	assert_int_equal(db_try_end(c, 1), DB_OK);
+	assert_int_equal(db_try_begin(c), DB_OK);
+	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)9, "dropped"), DB_DONE);
+	assert_int_equal(db_try_end(c, 0), DB_OK);
+	assert_int_equal(db_tx_commit(c), DB_OK);
+	int64_t kept = 0;
+	assert_int_equal(db_query_int(c, &kept, "SELECT count(*) FROM t WHERE id IN (6, 8)", ""), DB_ROW);
+	assert_int_equal(kept, 2);
+	assert_int_equal(rows(c), 4);
 	db_release(db, c);
 }
 
@@ -161,6 +199,77 @@ static void test_sqlite_batches(void **state)
 	unlink(path);
 }
 
+/* Each member of a shared commit hears the outcome of the commit that
+ * carried its own work.  Some writers leave a row that breaks a deferred
+ * foreign key, which only COMMIT checks: the batch that carries it fails
+ * whole, the batches around it commit.  Every transaction told DB_OK must
+ * be stored and every one told otherwise must not be (the fault under a
+ * full disk: members of a failed batch read the next batch's success). */
+struct member_arg {
+	struct db *db;
+	int id, acked;
+};
+
+static void *member_thread(void *p)
+{
+	struct member_arg *m = p;
+	for (int i = 0; i < 300; i++) {
+		struct db_conn *c = db_acquire(m->db);
+		int64_t key = (int64_t)m->id * 1000 + i;
+		int pill = (m->id + i) % 7 == 0;
+		if (db_tx_begin(c) == DB_OK) {
+			int ok = db_exec(c, "INSERT INTO t (id, v) VALUES (?, 'w')", "i", key) == DB_DONE;
+			if (ok && pill)
+				ok = db_exec(c, "INSERT INTO child (parent) VALUES (?)", "i", -key) == DB_DONE;
+			if (!ok)
+				db_tx_rollback(c);
+			else if (db_tx_commit(c) == DB_OK)
+				m->acked++;
+			else
+				assert_true(db_lost(c));
+		}
+		db_release(m->db, c);
+	}
+	return NULL;
+}
+
+static void test_sqlite_batch_outcomes(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/pendopo-db-XXXXXX", err[256];
+	close(mkstemp(path));
+	struct db *db = db_open(path, 8, err, sizeof(err));
+	assert_non_null(db);
+	struct db_conn *c = db_acquire(db);
+	assert_int_equal(db_exec_script(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);"
+					   "CREATE TABLE child (parent INTEGER REFERENCES t (id) "
+					   "DEFERRABLE INITIALLY DEFERRED)"), DB_OK);
+	db_release(db, c);
+	pthread_t th[8];
+	struct member_arg args[8];
+	int acked = 0;
+	for (int i = 0; i < 8; i++) {
+		args[i] = (struct member_arg){ .db = db, .id = i + 1 };
+		assert_int_equal(pthread_create(&th[i], NULL, member_thread, &args[i]), 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		acked += args[i].acked;
+	}
+	c = db_acquire(db);
+	int64_t n = -1, orphans = -1;
+	assert_int_equal(db_query_int(c, &n, "SELECT count(*) FROM t", ""), DB_ROW);
+	assert_int_equal(db_query_int(c, &orphans, "SELECT count(*) FROM child", ""), DB_ROW);
+	assert_int_equal(orphans, 0);
+	assert_int_equal(n, acked);
+	/* the pills broke some batches, not all of them */
+	assert_true(acked > 0);
+	assert_true(acked < 8 * 300 - 8 * 300 / 7);
+	db_release(db, c);
+	db_close(db);
+	unlink(path);
+}
+
 static void test_postgres(void **state)
 {
 	(void)state;
@@ -171,12 +280,53 @@ static void test_postgres(void **state)
 	db_close(admin);
 }
 
+/* A pool connection the server dropped while idle (a restart, here its
+ * backend terminated) is replaced when next acquired, not handed out to
+ * fail; one lost under a statement fails with DB_GONE. */
+static void test_postgres_reconnect(void **state)
+{
+	(void)state;
+	struct db *admin;
+	struct db *db = testdb_pg("pendopo_db_re", &admin);
+	struct db_conn *c = db_acquire(db), *a = db_acquire(admin);
+	int64_t pid = 0, killed = 0, one = 0;
+	assert_int_equal(db_query_int(c, &pid, "SELECT pg_backend_pid()", ""), DB_ROW);
+	db_release(db, c);
+	assert_int_equal(db_query_int(a, &killed, "SELECT pg_terminate_backend(CAST(? AS integer))::int", "i", pid),
+			 DB_ROW);
+	assert_int_equal(killed, 1);
+	usleep(200 * 1000);
+	c = db_acquire(db);
+	assert_int_equal(db_query_int(c, &one, "SELECT 1", ""), DB_ROW);
+	assert_int_equal(one, 1);
+
+	/* lost in the middle of a transaction */
+	assert_int_equal(db_query_int(c, &pid, "SELECT pg_backend_pid()", ""), DB_ROW);
+	assert_int_equal(db_tx_begin(c), DB_OK);
+	assert_int_equal(db_query_int(c, &one, "SELECT 1", ""), DB_ROW);
+	assert_int_equal(db_query_int(a, &killed, "SELECT pg_terminate_backend(CAST(? AS integer))::int", "i", pid),
+			 DB_ROW);
+	usleep(200 * 1000);
+	assert_int_equal(db_query_int(c, &one, "SELECT 1", ""), DB_GONE);
+	assert_int_equal(db_tx_commit(c), DB_GONE);
+	assert_true(db_lost(c));
+	db_release(db, c);
+	c = db_acquire(db);
+	assert_int_equal(db_query_int(c, &one, "SELECT 1", ""), DB_ROW);
+	db_release(db, c);
+	db_release(admin, a);
+	db_close(db);
+	db_close(admin);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sqlite),
 		cmocka_unit_test(test_sqlite_batches),
+		cmocka_unit_test(test_sqlite_batch_outcomes),
 		cmocka_unit_test(test_postgres),
+		cmocka_unit_test(test_postgres_reconnect),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
