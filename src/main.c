@@ -12,6 +12,7 @@
 #include "core/migrate.h"
 #include "core/orgs.h"
 #include "core/outbox.h"
+#include "core/proxy.h"
 #include "core/regions.h"
 #include "core/search.h"
 #include "core/server.h"
@@ -263,19 +264,36 @@ static int cmd_serve(struct cmd *cmd, int argc, char **argv)
 		return 2;
 	cfg->body_limit = (size_t)body_kb * 1024;
 	cfg->upload_limit = (size_t)upload_mb * 1024 * 1024;
+	cfg->trusted_proxies = opt_get(cmd, "--trusted-proxies");
+	char proxy_err[256];
+	if (trusted_proxies_new(cfg->trusted_proxies, &app.proxies, proxy_err, sizeof(proxy_err)) != PROXY_OK) {
+		fprintf(stderr, "pendopo serve: --trusted-proxies: %s\n", proxy_err);
+		return 2;
+	}
+	/* libmicrohttpd counts connections per socket peer, and behind a
+	 * proxy every connection comes from the proxy: a per-address limit
+	 * would cap the whole regency's connections (--conn-limit does that
+	 * already).  Per-client connection limits then belong to the proxy,
+	 * which sees the clients (docs/deploy.md). */
+	if (trusted_proxies_count(app.proxies) > 0)
+		cfg->per_ip_limit = 0;
 	mkdir(cfg->data_dir, 0750);
 
 	app.db = open_migrated(cmd, cfg->db_pool);
-	if (!app.db)
+	if (!app.db) {
+		trusted_proxies_free(app.proxies);
 		return 1;
+	}
 	/* PostgreSQL batches concurrent commits itself (commit_delay). */
 	if (group_commit && db_dialect(app.db) == DB_SQLITE && db_set_group_commit(app.db) != DB_OK) {
 		fprintf(stderr, "pendopo serve: cannot set up group commit on %s\n", db_url(app.db));
 		db_close(app.db);
+		trusted_proxies_free(app.proxies);
 		return 1;
 	}
 	int rc = server_run(&app, 30);
 	db_close(app.db);
+	trusted_proxies_free(app.proxies);
 	return rc;
 }
 
@@ -578,6 +596,9 @@ static struct opt serve_opts[] = {
 	{ "--db-pool", "PENDOPO_DB_POOL", "database connections", "16" },
 	{ "--conn-limit", "PENDOPO_CONN_LIMIT", "open connections at most", "1024" },
 	{ "--per-ip-limit", "PENDOPO_PER_IP_LIMIT", "open connections per client address", "256" },
+	{ "--trusted-proxies", "PENDOPO_TRUSTED_PROXIES",
+	  "reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For/Forwarded/-Proto count; "
+	  "turns --per-ip-limit off", NULL },
 	{ "--timeout", "PENDOPO_TIMEOUT", "seconds before an idle connection is closed", "30" },
 	{ "--body-limit-kb", "PENDOPO_BODY_LIMIT_KB", "largest JSON body, KiB", "1024" },
 	{ "--upload-limit-mb", "PENDOPO_UPLOAD_LIMIT_MB", "largest upload, MiB", "25" },

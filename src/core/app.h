@@ -32,11 +32,13 @@ struct config {
 	int access_log;			/* PENDOPO_ACCESS_LOG: 0 silences it */
 	long clock_offset;		/* PENDOPO_CLOCK: seconds added to the real clock */
 	int regions_index;		/* PENDOPO_REGIONS_INDEX: 0 answers regions from SQL */
+	const char *trusted_proxies;	/* PENDOPO_TRUSTED_PROXIES, as given; NULL trusts no one */
 };
 
 struct metrics;
 struct events;
 struct regions_index;
+struct trusted_proxies;
 
 struct app {
 	struct config cfg;
@@ -46,6 +48,7 @@ struct app {
 	struct metrics *metrics;
 	struct events *events;
 	struct regions_index *regions;	/* read-only copy of the register, regions.c */
+	struct trusted_proxies *proxies;	/* whose forwarded headers to believe, proxy.h; NULL: no one's */
 };
 
 /* The service clock: deadlines, booking windows and auto-closing read the

@@ -8,6 +8,7 @@
 #include "events.h"
 #include "http.h"
 #include "metrics.h"
+#include "proxy.h"
 #include "regions_index.h"
 #include "router.h"
 #include "util.h"
@@ -380,19 +381,55 @@ static int wants_html(struct MHD_Connection *conn)
 
 /* ---- the request's life ------------------------------------------------- */
 
+struct header_lines {
+	struct arena *arena;
+	const char *name;
+	char *joined;		/* NULL while the header is absent */
+};
+
+static enum MHD_Result join_header_line(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct header_lines *h = cls;
+	(void)kind;
+	if (key && value && strcasecmp(key, h->name) == 0)
+		h->joined = h->joined ? arena_printf(h->arena, "%s,%s", h->joined, value)
+				      : arena_strdup(h->arena, value);
+	return MHD_YES;
+}
+
+/* Every line of a header, joined with "," as HTTP allows: a proxy may add
+ * its own line after the client's, and the first line alone would be the
+ * client's word. */
+static const char *header_joined(struct req *r, struct MHD_Connection *conn, const char *name)
+{
+	struct header_lines h = { .arena = r->arena, .name = name };
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, join_header_line, &h);
+	return h.joined;
+}
+
+/* The client is the socket peer, unless the peer is one of our trusted
+ * proxies (--trusted-proxies): then it is the address that proxy
+ * forwarded, and X-Forwarded-Proto says whether the client came over TLS.
+ * From anyone else both headers are the client's own word and ignored,
+ * or any client could pick its rate-limit bucket or its cookies' flags. */
 static void client_ip(struct req *r, struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char host[NI_MAXHOST] = "?";
-	if (ci && ci->client_addr) {
-		socklen_t len = ci->client_addr->sa_family == AF_INET6
-				? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-		getnameinfo(ci->client_addr, len, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
+	char host[IP_ADDR_TEXT_MAX] = "?";
+	struct ip_addr peer, client;
+	r->secure = false;
+	if (ci && ci->client_addr && ip_addr_from_sockaddr(ci->client_addr, &peer) == 0) {
+		client = peer;
+		if (trusted_proxies_contains(r->app->proxies, &peer)) {
+			const char *xff = header_joined(r, conn, "X-Forwarded-For");
+			proxy_client(r->app->proxies, &peer, xff, xff ? NULL : header_joined(r, conn, "Forwarded"),
+				     &client);
+			r->secure = proxy_https(header_joined(r, conn, "X-Forwarded-Proto"));
+		}
+		ip_addr_format(&client, host);
 	}
 	r->client_ip = arena_strdup(r->arena, host);
-	const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
-	r->secure = proto && strcasecmp(proto, "https") == 0;
 }
 
 static int is_write(const char *method)
@@ -639,7 +676,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		db_release(srv->app->db, r->db);
 	metrics_observe(srv->app->metrics, index, r->status, us);
 	if (srv->app->cfg.access_log)
-		fprintf(stderr, "%s %s %d %lldus\n", r->method, r->path, r->status, (long long)us);
+		fprintf(stderr, "%s %s %s %d %lldus\n", r->client_ip, r->method, r->path, r->status, (long long)us);
 	json_decref(r->body);
 	json_decref(r->reply);
 	free(cs->body);
