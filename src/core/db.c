@@ -311,10 +311,19 @@ struct db_stmt *db_query(struct db_conn *c, const char *sql, const char *types, 
 
 int db_step(struct db_stmt *st)
 {
-	int rc = poisoned(member(st->conn));
+	struct db_conn *conn = st->conn;
+	int rc = poisoned(member(conn));
 	if (rc)
 		return rc;
-	rc = st->conn->be->step(st);
+	/* Writes go through the writers' line and its commit, or they would
+	 * take SQLite's write lock behind the line's back (and outside any
+	 * transaction the router can refuse to acknowledge). */
+	if (conn->db->writer && conn != conn->db->writer && conn->be->writes(st)) {
+		snprintf(conn->err, sizeof(conn->err), "a write outside a write transaction");
+		conn->err_rc = DB_ERROR;
+		return failed(conn, DB_ERROR);
+	}
+	rc = conn->be->step(st);
 	return rc < 0 ? failed(st->conn, rc) : rc;
 }
 

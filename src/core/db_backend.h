@@ -24,6 +24,8 @@ struct db_backend {
 	int (*bind_text)(struct db_stmt *st, int i, const char *v, bool copy);
 	int (*bind_null)(struct db_stmt *st, int i);
 	int (*step)(struct db_stmt *st);
+	/* The statement may change the database (one_writer backends). */
+	bool (*writes)(struct db_stmt *st);
 	int64_t (*col_int)(struct db_stmt *st, int i);
 	double (*col_double)(struct db_stmt *st, int i);
 	const char *(*col_text)(struct db_stmt *st, int i);

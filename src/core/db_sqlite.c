@@ -282,6 +282,13 @@ static int sq_step(struct db_stmt *st)
 	return map_rc(SQC(st), sqlite3_step(SQ(st)));
 }
 
+/* VACUUM INTO (the backup) counts as a write to SQLite but changes only
+ * the copy it writes, and may not run inside a transaction. */
+static bool sq_writes(struct db_stmt *st)
+{
+	return !sqlite3_stmt_readonly(SQ(st)) && strncmp(((struct sq_stmt *)st)->sql, "VACUUM INTO", 11) != 0;
+}
+
 static int64_t sq_col_int(struct db_stmt *st, int i) { return sqlite3_column_int64(SQ(st), i); }
 static double sq_col_double(struct db_stmt *st, int i) { return sqlite3_column_double(SQ(st), i); }
 static const char *sq_col_text(struct db_stmt *st, int i) { return (const char *)sqlite3_column_text(SQ(st), i); }
@@ -314,6 +321,7 @@ const struct db_backend db_sqlite_backend = {
 	.bind_text = sq_bind_text,
 	.bind_null = sq_bind_null,
 	.step = sq_step,
+	.writes = sq_writes,
 	.col_int = sq_col_int,
 	.col_double = sq_col_double,
 	.col_text = sq_col_text,

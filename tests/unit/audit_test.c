@@ -21,6 +21,16 @@ struct fixture {
 	struct db_conn *c;
 };
 
+
+/* A forger's edit, straight into the table (in a write transaction, as
+ * every write must be). */
+static void tamper(struct db_conn *c, const char *sql)
+{
+	assert_int_equal(db_tx_begin(c), DB_OK);
+	assert_int_equal(db_exec(c, sql, ""), DB_DONE);
+	assert_int_equal(db_tx_commit(c), DB_OK);
+}
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -75,7 +85,7 @@ static void test_edited_row(void **state)
 	struct fixture *f = *state;
 	int64_t bad = 0, rows = 0;
 	char why[256], head[65];
-	assert_int_equal(db_exec(f->c, "UPDATE audit SET details = '{\"n\":99}' WHERE id = 3", ""), DB_DONE);
+	tamper(f->c, "UPDATE audit SET details = '{\"n\":99}' WHERE id = 3");
 	assert_int_equal(audit_verify(f->c, &bad, why, sizeof(why), &rows, head), 1);
 	assert_int_equal(bad, 3);
 	assert_non_null(strstr(why, "altered"));
@@ -86,7 +96,7 @@ static void test_deleted_row(void **state)
 	struct fixture *f = *state;
 	int64_t bad = 0, rows = 0;
 	char why[256], head[65];
-	assert_int_equal(db_exec(f->c, "DELETE FROM audit WHERE id = 2", ""), DB_DONE);
+	tamper(f->c, "DELETE FROM audit WHERE id = 2");
 	assert_int_equal(audit_verify(f->c, &bad, why, sizeof(why), &rows, head), 1);
 	assert_int_equal(bad, 3);
 	assert_non_null(strstr(why, "missing"));
@@ -99,7 +109,7 @@ static void test_rehashed_forgery_breaks_next_link(void **state)
 	char why[256], head[65];
 	/* A forger who also replaces the row's hash still breaks the link
 	 * stored in the following row. */
-	assert_int_equal(db_exec(f->c, "UPDATE audit SET hash = 'ff' WHERE id = 4", ""), DB_DONE);
+	tamper(f->c, "UPDATE audit SET hash = 'ff' WHERE id = 4");
 	assert_int_equal(audit_verify(f->c, &bad, why, sizeof(why), &rows, head), 1);
 	assert_int_equal(bad, 4);
 }
@@ -109,7 +119,7 @@ static void test_truncated_end(void **state)
 	struct fixture *f = *state;
 	int64_t bad = 0, rows = 0;
 	char why[256], head[65];
-	assert_int_equal(db_exec(f->c, "DELETE FROM audit WHERE id >= 4", ""), DB_DONE);
+	tamper(f->c, "DELETE FROM audit WHERE id >= 4");
 	assert_int_equal(audit_verify(f->c, &bad, why, sizeof(why), &rows, head), 1);
 	assert_int_equal(bad, 4);
 	assert_non_null(strstr(why, "removed from the end"));

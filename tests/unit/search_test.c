@@ -56,11 +56,15 @@ static void exercise(struct db *db)
 	/* kinds do not mix */
 	assert_int_equal(search_query(c, a, "complaint", "penduduk", 10, 0, &refs, &n), 0);
 	assert_int_equal(n, 0);
-	/* replace and remove */
+	/* replace and remove, each a write transaction of its own */
+	assert_int_equal(db_tx_begin(c), DB_OK);
 	assert_int_equal(search_index(c, "complaint", 3, "Sungai bersih kembali"), 0);
+	assert_int_equal(db_tx_commit(c), DB_OK);
 	assert_int_equal(search_query(c, a, "complaint", "sampah", 10, 0, &refs, &n), 0);
 	assert_int_equal(n, 0);
+	assert_int_equal(db_tx_begin(c), DB_OK);
 	assert_int_equal(search_remove(c, "complaint", 2), 0);
+	assert_int_equal(db_tx_commit(c), DB_OK);
 	assert_int_equal(search_query(c, a, "complaint", "jalan", 10, 0, &refs, &n), 0);
 	assert_int_equal(n, 1);
 	/* paging */
