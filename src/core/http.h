@@ -90,6 +90,8 @@ int reply_error(struct req *r, int status, const char *code,
 int reply_db_error(struct req *r);
 int reply_text(struct req *r, int status, const char *content_type,
 	       const char *text, size_t len);
+/* Sets a header of the reply; one of the same name is replaced, but for
+ * Set-Cookie, which may come several times. */
 void reply_header(struct req *r, const char *name, const char *value);
 /* Answer with a Server-Sent Events stream fed by s (taken over: the
  * server unsubscribes when the client goes away). */

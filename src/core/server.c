@@ -166,6 +166,14 @@ int reply_sse(struct req *r, struct events_sub *s)
 
 void reply_header(struct req *r, const char *name, const char *value)
 {
+	/* A later answer replaces an earlier one's header (a retried read, a
+	 * reply settled after the handler's); only cookies come in several. */
+	if (strcasecmp(name, "Set-Cookie") != 0)
+		for (int i = 0; i < r->nhdrs; i++)
+			if (strcasecmp(r->hdr_names[i], name) == 0) {
+				r->hdr_values[i] = value;
+				return;
+			}
 	if (r->nhdrs < (int)(sizeof(r->hdr_names) / sizeof(r->hdr_names[0]))) {
 		r->hdr_names[r->nhdrs] = name;
 		r->hdr_values[r->nhdrs] = value;
