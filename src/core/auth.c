@@ -425,9 +425,10 @@ static int ip_limited(struct req *r)
 		return reply_db_error(r), 1;
 	if (wait > 0) {
 		reply_header(r, "Retry-After", arena_printf(r->arena, "%d", wait));
-		reply_error(r, 429, "rate_limited",
-			    arena_printf(r->arena, "too many attempts from your address; try again in %d seconds", wait),
-			    NULL);
+		reply_error_lang(r, 429, "rate_limited",
+				 arena_printf(r->arena, "too many attempts from your address; try again in %d seconds", wait),
+				 arena_printf(r->arena, "Terlalu banyak percobaan dari alamat Anda; coba lagi dalam %d detik.", wait),
+				 NULL);
 		return 1;
 	}
 	return 0;
@@ -569,9 +570,11 @@ static int auth_login(struct req *r)
 		char until[6];
 		wib_clock(locked_until, until);
 		reply_header(r, "Retry-After", arena_printf(r->arena, "%" PRId64, locked_until - now));
-		return reply_error(r, 429, "account_locked",
-				   arena_printf(r->arena, "this account is locked after too many failed logins; "
-							  "try again after %s WIB", until), NULL);
+		return reply_error_lang(r, 429, "account_locked",
+					arena_printf(r->arena, "this account is locked after too many failed logins; "
+							       "try again after %s WIB", until),
+					arena_printf(r->arena, "Akun ini dikunci karena terlalu banyak percobaan masuk yang gagal; "
+							       "coba lagi setelah pukul %s WIB.", until), NULL);
 	}
 	if (!hash) {
 		/* Spend the same time as a real check, so response times do not
@@ -598,12 +601,16 @@ static int auth_login(struct req *r)
 			return reply_db_error(r);
 		}
 		if (failures >= max)
-			return reply_error(r, 401, "invalid_credentials",
-					   arena_printf(r->arena, "wrong password; the account is now locked for %d minutes",
-							r->app->cfg.lockout_minutes), NULL);
-		return reply_error(r, 401, "invalid_credentials",
-				   arena_printf(r->arena, "wrong email, phone number or password (%" PRId64 " of %d attempts before a lockout)",
-						failures, max), NULL);
+			return reply_error_lang(r, 401, "invalid_credentials",
+						arena_printf(r->arena, "wrong password; the account is now locked for %d minutes",
+							     r->app->cfg.lockout_minutes),
+						arena_printf(r->arena, "Kata sandi salah; akun sekarang dikunci selama %d menit.",
+							     r->app->cfg.lockout_minutes), NULL);
+		return reply_error_lang(r, 401, "invalid_credentials",
+					arena_printf(r->arena, "wrong email, phone number or password (%" PRId64 " of %d attempts before a lockout)",
+						     failures, max),
+					arena_printf(r->arena, "Email/nomor HP atau kata sandi salah (percobaan %" PRId64 " dari %d sebelum akun dikunci).",
+						     failures, max), NULL);
 	}
 	if (disabled)
 		return reply_error(r, 403, "forbidden", "this account has been disabled; contact the administrator", NULL);

@@ -82,8 +82,14 @@ const char *body_str(const struct req *r, const char *name);
 bool body_has(const struct req *r, const char *name);
 
 int reply_json(struct req *r, int status, json_t *body);	/* steals body */
+/* The error envelope {"error":{"code","message","field"}}. message is
+ * English (NULL: the registry's, errors.h); a caller asking for Indonesian
+ * (Accept-Language: id) gets pesan when given, else the registry's
+ * Indonesian for code, naming field. */
 int reply_error(struct req *r, int status, const char *code,
 		const char *message, const char *field);
+int reply_error_lang(struct req *r, int status, const char *code,
+		     const char *message, const char *pesan, const char *field);
 /* The answer to a failed database call, from db_fault(r->db): 503 with
  * Retry-After and a code naming the cause (storage_full, storage_error,
  * database_unavailable, busy), else 500 (logged). */

@@ -4,6 +4,7 @@
  */
 #include "server.h"
 #include "audit.h"
+#include "errors.h"
 #include "auth.h"
 #include "events.h"
 #include "http.h"
@@ -114,8 +115,20 @@ int reply_json(struct req *r, int status, json_t *body)
 
 int reply_error(struct req *r, int status, const char *code, const char *message, const char *field)
 {
-	json_t *err = json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code,
-				"message", message ? message : code, "field", field);
+	return reply_error_lang(r, status, code, message, NULL, field);
+}
+
+int reply_error_lang(struct req *r, int status, const char *code, const char *message,
+		     const char *pesan, const char *field)
+{
+	const struct error_text *e = error_text_find(code);
+	const char *text = message ? message : e ? e->en : code;
+	if (r->conn && lang_from_accept(req_header(r, "Accept-Language")) == LANG_ID) {
+		const char *id = pesan ? pesan : error_text_id(r->arena, code, field);
+		if (id)
+			text = id;
+	}
+	json_t *err = json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code, "message", text, "field", field);
 	return reply_json(r, status, err);
 }
 
@@ -491,7 +504,7 @@ static int run_handler(struct server *srv, struct conn_state *cs)
 		r->body = body;
 		struct body_error be;
 		if (body_validate(body, route->body, &be) != 0) {
-			reply_error(r, 400, be.code, be.message, arena_strdup(r->arena, be.field));
+			reply_error_lang(r, 400, be.code, be.message, be.pesan, arena_strdup(r->arena, be.field));
 			return 0;
 		}
 	}

@@ -1,5 +1,6 @@
 /* validate.c - request bodies are refused before a handler sees them when a
- * member is unknown, missing, of the wrong type or too long. */
+ * member is unknown, missing, of the wrong type or too long; the refusal is
+ * worded in English and Indonesian. */
 #include "validate.h"
 
 #include <stdio.h>
@@ -23,6 +24,19 @@ static const char *type_name(enum field_type t)
 	case FT_BOOL: return "true or false";
 	case FT_OBJECT: return "an object";
 	case FT_ARRAY: return "an array";
+	}
+	return "?";
+}
+
+static const char *type_name_id(enum field_type t)
+{
+	switch (t) {
+	case FT_STRING: return "teks";
+	case FT_INT: return "bilangan bulat";
+	case FT_NUMBER: return "angka";
+	case FT_BOOL: return "true atau false";
+	case FT_OBJECT: return "objek";
+	case FT_ARRAY: return "daftar";
 	}
 	return "?";
 }
@@ -53,6 +67,7 @@ int body_validate(json_t *body, const struct field *fields, struct body_error *e
 			err->code = "unknown_field";
 			err->field = key;
 			snprintf(err->message, sizeof(err->message), "unknown field '%.60s'", key);
+			snprintf(err->pesan, sizeof(err->pesan), "Isian “%.60s” tidak dikenal.", key);
 			return -1;
 		}
 		if (json_is_null(v)) {
@@ -62,6 +77,8 @@ int body_validate(json_t *body, const struct field *fields, struct body_error *e
 			err->field = f->name;
 			snprintf(err->message, sizeof(err->message), "%s must be %s, not null",
 				 f->name, type_name(f->type));
+			snprintf(err->pesan, sizeof(err->pesan), "Isian “%s” harus berupa %s, tidak boleh null.",
+				 f->name, type_name_id(f->type));
 			return -1;
 		}
 		if (!type_ok(v, f->type)) {
@@ -69,6 +86,8 @@ int body_validate(json_t *body, const struct field *fields, struct body_error *e
 			err->field = f->name;
 			snprintf(err->message, sizeof(err->message), "%s must be %s",
 				 f->name, type_name(f->type));
+			snprintf(err->pesan, sizeof(err->pesan), "Isian “%s” harus berupa %s.",
+				 f->name, type_name_id(f->type));
 			return -1;
 		}
 		if (f->type == FT_STRING) {
@@ -78,6 +97,8 @@ int body_validate(json_t *body, const struct field *fields, struct body_error *e
 				err->field = f->name;
 				snprintf(err->message, sizeof(err->message),
 					 "%s is longer than %zu characters", f->name, max);
+				snprintf(err->pesan, sizeof(err->pesan),
+					 "Isian “%s” lebih dari %zu karakter.", f->name, max);
 				return -1;
 			}
 		}
@@ -87,6 +108,7 @@ int body_validate(json_t *body, const struct field *fields, struct body_error *e
 			err->code = "invalid";
 			err->field = f->name;
 			snprintf(err->message, sizeof(err->message), "%s is required", f->name);
+			snprintf(err->pesan, sizeof(err->pesan), "Isian “%s” wajib diisi.", f->name);
 			return -1;
 		}
 	}

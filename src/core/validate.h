@@ -8,7 +8,8 @@
 struct body_error {
 	const char *code;	/* "unknown_field" or "invalid" */
 	const char *field;	/* points into fields or body keys */
-	char message[160];
+	char message[160];	/* English */
+	char pesan[192];	/* Indonesian */
 };
 
 /* 0 when body (an object) satisfies fields; otherwise -1 and err filled. */

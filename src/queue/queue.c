@@ -9,7 +9,6 @@
 #include "simantri.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "app.h"
 #include "auth.h"
@@ -19,11 +18,9 @@
 /* In the caller's language: the web pages send Accept-Language id or en. */
 int queue_reply_fail(struct req *r, const struct queue_fail *fail)
 {
-	const char *lang = req_header(r, "Accept-Language");
 	if (fail->status >= 500)
 		fprintf(stderr, "pendopo: queue: %s %s: %s\n", r->method, r->path, fail->message);
-	return reply_error(r, fail->status, fail->code,
-			   lang && strncmp(lang, "id", 2) == 0 ? fail->pesan : fail->message, fail->field);
+	return reply_error_lang(r, fail->status, fail->code, fail->message, fail->pesan, fail->field);
 }
 
 int32_t queue_today(const struct req *r)
