@@ -42,9 +42,10 @@ int complaint_route_for(struct db_conn *c, int64_t category_id, const char *dist
 	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
 }
 
-static int refuse(struct req *r, const char *field, const char *message)
+/* A citizen files from the Indonesian form: say what is wrong in both. */
+static int refuse(struct req *r, const char *field, const char *message, const char *pesan)
 {
-	reply_error(r, 400, "invalid", message, field);
+	reply_error_lang(r, 400, "invalid", message, pesan, field);
 	return -1;
 }
 
@@ -81,9 +82,11 @@ static int check_village(struct req *r, const char *village, const char **name)
 	if (rc < 0)
 		return complaints_db_error(r), -1;
 	if (rc != 0 || level != 4)
-		return refuse(r, "village", "village is not a village code in the region register (e.g. 33.03.01.2001)");
+		return refuse(r, "village", "village is not a village code in the region register (e.g. 33.03.01.2001)",
+			      "Desa/kelurahan bukan kode desa dalam daftar wilayah (misalnya 33.03.01.2001).");
 	if (regency && (strncmp(village, regency, strlen(regency)) != 0 || village[strlen(regency)] != '.'))
-		return refuse(r, "village", arena_printf(r->arena, "village is not in this regency (%s)", regency));
+		return refuse(r, "village", arena_printf(r->arena, "village is not in this regency (%s)", regency),
+			      arena_printf(r->arena, "Desa/kelurahan tidak berada di kabupaten ini (%s).", regency));
 	return 0;
 }
 
@@ -116,7 +119,8 @@ static int claim_photo(struct req *r, struct case_ctx *x, const struct case_row 
 		return complaints_db_error(r), -1;
 	if (!sha)
 		return refuse(r, "photos", arena_printf(r->arena, "photo %zu is unknown, expired or already used; "
-							    "upload it again", i + 1));
+							    "upload it again", i + 1),
+			      arena_printf(r->arena, "Foto %zu tidak dikenal, kedaluwarsa atau sudah dipakai; unggah lagi.", i + 1));
 	if (case_attach(x, cs, sha, mime, size, true) != 0)
 		return complaints_db_error(r), -1;
 	json_array_append_new(photos, json_pack("{s:i, s:s, s:I, s:b}", "n", (int)i + 1, "mime", mime,
@@ -127,7 +131,7 @@ static int claim_photo(struct req *r, struct case_ctx *x, const struct case_row 
 int complaint_submission_check(struct req *r, const struct submission *s, struct filing *f)
 {
 	if (strcmp(s->kind, "complaint") != 0 && strcmp(s->kind, "aspiration") != 0)
-		return refuse(r, "kind", "kind must be complaint or aspiration");
+		return refuse(r, "kind", "kind must be complaint or aspiration", "Jenis harus pengaduan atau aspirasi.");
 
 	int64_t category_id = 0, sensitive = 0, category_unit = 0;
 	struct db_stmt *st = db_query(r->db, "SELECT id, sensitive, name, name_en, coalesce(unit_id, 0) "
@@ -148,42 +152,51 @@ int complaint_submission_check(struct req *r, const struct submission *s, struct
 	if (rc < 0)
 		return complaints_db_error(r), -1;
 	if (rc != DB_ROW)
-		return refuse(r, "category", "category is not the code of an active category (see GET /api/complaints/categories)");
+		return refuse(r, "category", "category is not the code of an active category (see GET /api/complaints/categories)",
+			      "Kategori tidak dikenal atau tidak aktif; pilih salah satu kategori.");
 
 	if (!complaint_text_ok(s->description, true))
-		return refuse(r, "description", "description is required: say what happened, where and when");
+		return refuse(r, "description", "description is required: say what happened, where and when",
+			      "Uraian wajib diisi: ceritakan apa yang terjadi, di mana dan kapan.");
 	if (utf8_length(s->description) > DESCRIPTION_MAX)
 		return refuse(r, "description", arena_printf(r->arena, "description is longer than %d characters",
-							     DESCRIPTION_MAX));
+							     DESCRIPTION_MAX),
+			      arena_printf(r->arena, "Uraian lebih dari %d karakter.", DESCRIPTION_MAX));
 	if (s->has_location && (!isfinite(s->lat) || s->lat < -90 || s->lat > 90))
-		return refuse(r, "lat", "lat must be a latitude from -90 to 90");
+		return refuse(r, "lat", "lat must be a latitude from -90 to 90", "Lintang harus antara -90 dan 90.");
 	if (s->has_location && (!isfinite(s->lon) || s->lon < -180 || s->lon > 180))
-		return refuse(r, "long", "long must be a longitude from -180 to 180");
+		return refuse(r, "long", "long must be a longitude from -180 to 180", "Bujur harus antara -180 dan 180.");
 	if (s->address && (!complaint_text_ok(s->address, false) || utf8_length(s->address) > ADDRESS_MAX))
 		return refuse(r, "address", arena_printf(r->arena, "address must be one line of at most %d characters",
-							 ADDRESS_MAX));
+							 ADDRESS_MAX),
+			      arena_printf(r->arena, "Alamat harus satu baris, paling banyak %d karakter.", ADDRESS_MAX));
 	f->village_name = NULL;
 	if (s->village && check_village(r, s->village, &f->village_name))
 		return -1;
 	if (!s->has_location && !s->address && !s->village)
-		return refuse(r, "lat", "give a location: a map pin (lat and long), an address or a village");
+		return refuse(r, "lat", "give a location: a map pin (lat and long), an address or a village",
+			      "Sebutkan lokasi: titik di peta, alamat, atau desa/kelurahan.");
 	if (s->name && (!complaint_text_ok(s->name, false) || utf8_length(s->name) > NAME_MAX_CHARS))
-		return refuse(r, "name", "name must be one line of text");
+		return refuse(r, "name", "name must be one line of text", "Nama harus satu baris teks.");
 	if (s->email && !email_ok(s->email))
-		return refuse(r, "email", "email is not a valid address");
+		return refuse(r, "email", "email is not a valid address", "Alamat email tidak valid.");
 	if (s->phone && !phone_ok(s->phone))
-		return refuse(r, "phone", "phone must hold 8 to 15 digits (spaces, + and - allowed)");
+		return refuse(r, "phone", "phone must hold 8 to 15 digits (spaces, + and - allowed)",
+			      "Nomor HP harus 8 sampai 15 digit (spasi, + dan - boleh).");
 	if (s->media_url && (strlen(s->media_url) > 2000 ||
 			     (strncmp(s->media_url, "https://", 8) != 0 && strncmp(s->media_url, "http://", 7) != 0) ||
 			     !complaint_text_ok(s->media_url, false) || strchr(s->media_url, ' ')))
-		return refuse(r, "media_url", "media_url must be an http or https URL");
+		return refuse(r, "media_url", "media_url must be an http or https URL",
+			      "Tautan media harus alamat http atau https.");
 	size_t nphotos = s->photos ? json_array_size(s->photos) : 0;
 	if (nphotos > PHOTOS_MAX)
-		return refuse(r, "photos", arena_printf(r->arena, "at most %d photos", PHOTOS_MAX));
+		return refuse(r, "photos", arena_printf(r->arena, "at most %d photos", PHOTOS_MAX),
+			      arena_printf(r->arena, "Paling banyak %d foto.", PHOTOS_MAX));
 	for (size_t i = 0; i < nphotos; i++) {
 		const char *id = json_string_value(json_array_get(s->photos, i));
 		if (!id || !*id || strlen(id) > 64)
-			return refuse(r, "photos", "photos must be the ids that POST /api/complaints/photos answered");
+			return refuse(r, "photos", "photos must be the ids that POST /api/complaints/photos answered",
+				      "Foto harus diunggah terlebih dahulu.");
 	}
 	f->category_id = category_id;
 	f->sensitive = sensitive != 0;
@@ -302,7 +315,8 @@ int complaints_submit(struct req *r)
 		.photos = json_is_array(json_object_get(r->body, "photos")) ? json_object_get(r->body, "photos") : NULL,
 	};
 	if (json_is_number(lat) != json_is_number(lon))
-		return refuse(r, json_is_number(lat) ? "long" : "lat", "give both lat and long for a map pin"), 0;
+		return refuse(r, json_is_number(lat) ? "long" : "lat", "give both lat and long for a map pin",
+			      "Titik peta memerlukan lintang dan bujur."), 0;
 	s.has_location = json_is_number(lat);
 	s.lat = json_number_value(lat);
 	s.lon = json_number_value(lon);

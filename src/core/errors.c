@@ -52,6 +52,8 @@ const struct error_text error_texts[] = {
 	{ "already_checked_in", "this booking is already checked in", "Antrean ini sudah check-in.", NULL },
 	{ "not_today", "this booking is for another day", "Antrean ini untuk tanggal lain.", NULL },
 	{ "too_early", "check-in is not open yet", "Check-in belum dibuka.", NULL },
+	{ "late", "too late for the booked time; please take a walk-in number",
+	  "Terlambat dari jadwal; silakan ambil nomor antrean langsung.", NULL },
 	/* Simantri: counters */
 	{ "busy_counter", "finish, transfer or skip the patient being served first",
 	  "Selesaikan, alihkan atau lewati pasien yang sedang dilayani terlebih dahulu.", NULL },

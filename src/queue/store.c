@@ -954,11 +954,12 @@ int queue_visit_checkin(struct db_conn *c, struct arena *a, const struct facilit
 		return -1;
 	}
 	if (strcmp(v->status, "booked") != 0) {
-		bool in = strcmp(v->status, "checked_in") == 0;
-		queue_fail_set(fail, 409, in ? "already_checked_in" : v->status,
+		/* The code is the contract, so a visit's status is not one:
+		 * served and no-show visits answer the common conflict. */
+		bool in = strcmp(v->status, "checked_in") == 0, cancelled = strcmp(v->status, "cancelled") == 0;
+		queue_fail_set(fail, 409, in ? "already_checked_in" : cancelled ? "cancelled" : "conflict",
 			       NULL, in ? "already checked in" : arena_printf(a, "this booking is %s", v->status),
-			       in ? "Sudah check-in" : strcmp(v->status, "cancelled") == 0 ? "Antrean sudah dibatalkan"
-			       : "Antrean sudah selesai");
+			       in ? "Sudah check-in" : cancelled ? "Antrean sudah dibatalkan" : "Antrean sudah selesai");
 		return -1;
 	}
 	if (v->day_n != today) {

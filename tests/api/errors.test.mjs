@@ -164,6 +164,47 @@ describe('errors', () => {
     assert.ok((g.headers.get('allow') || '').includes('POST'));
   });
 
+  test('messages follow Accept-Language: Indonesian for id, English otherwise', async () => {
+    const anon = new Client(srv.url);
+    const msg = (res) => res.json.error.message;
+    const ID = { 'accept-language': 'id' };
+    // No call-site Indonesian: the registry's text for the code.
+    const en = await anon.get('/api/nope');
+    assertError(en, 404, 'not_found');
+    assert.equal(msg(en), 'no such endpoint: GET /api/nope');
+    assert.equal(msg(await anon.get('/api/nope', ID)), 'Data tidak ditemukan.');
+    assert.equal(msg(await anon.get('/api/nope', { 'accept-language': 'id-ID,id;q=0.9,en-US;q=0.8' })), 'Data tidak ditemukan.');
+    assert.equal(msg(await anon.get('/api/nope', { 'accept-language': 'en-US,en;q=0.9,id;q=0.5' })), 'no such endpoint: GET /api/nope');
+    assert.equal(msg(await anon.get('/api/nope', { 'accept-language': 'fr' })), 'no such endpoint: GET /api/nope');
+    const unauth = await anon.get('/api/users', ID);
+    assertError(unauth, 401, 'unauthenticated');
+    assert.equal(msg(unauth), 'Silakan masuk terlebih dahulu.');
+    // The registry's text names the field where the call site gave English only.
+    const badEmail = await anon.post('/api/auth/register', { name: 'A', email: 'not-an-address', password: PASSWORD }, ID);
+    assertError(badEmail, 400, 'invalid', 'email');
+    assert.equal(msg(badEmail), 'Isian “email” tidak valid.');
+    // The body validator words every refusal in both languages.
+    const missing = await anon.post('/api/auth/register', { name: 'A', email: email() }, ID);
+    assertError(missing, 400, 'invalid', 'password');
+    assert.equal(msg(missing), 'Isian “password” wajib diisi.');
+    const missingEn = await anon.post('/api/auth/register', { name: 'A', email: email() });
+    assert.equal(msg(missingEn), 'password is required');
+    const unknown = await anon.post('/api/auth/register', { name: 'A', email: email(), password: PASSWORD, umur: 3 }, ID);
+    assertError(unknown, 400, 'unknown_field', 'umur');
+    assert.equal(msg(unknown), 'Isian “umur” tidak dikenal.');
+    // Call sites that give Indonesian keep their facts: attempts left, the complaint form's rules.
+    const wrong = await anon.post('/api/auth/login', { email: citizen.email, password: 'salah-sekali' }, ID);
+    assertError(wrong, 401, 'invalid_credentials');
+    assert.match(msg(wrong), /^Email\/nomor HP atau kata sandi salah \(percobaan 1 dari \d+ sebelum akun dikunci\)\.$/);
+    const wrongEn = await anon.post('/api/auth/login', { email: citizen.email, password: 'salah-sekali' });
+    assert.match(msg(wrongEn), /^wrong email, phone number or password \(2 of \d+ attempts before a lockout\)$/);
+    const pin = await anon.post('/api/complaints', { kind: 'complaint', category: 'X', description: 'Jalan rusak', lat: -7.4 }, ID);
+    assertError(pin, 400, 'invalid', 'long');
+    assert.equal(msg(pin), 'Titik peta memerlukan lintang dan bujur.');
+    // A right password starts the count again, for the tests after this one.
+    assert.equal((await new Client(srv.url).post('/api/auth/login', { email: citizen.email, password: PASSWORD })).status, 200);
+  });
+
   test('every refused write above left the profile as registered', async () => {
     const p = await profile();
     assert.equal(p.name, 'Rina Wati');
