@@ -16,7 +16,7 @@ OBJ      := $(LIB_SRC:%.c=build/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build-asan/%.o)
 UNIT     := $(sort $(wildcard tests/unit/*_test.c))
 
-.PHONY: all deps run test unit api api-pg e2e asan bench clean
+.PHONY: all deps run test unit static api api-pg e2e asan bench clean
 all: build/pendopo
 
 build/%.o: %.c $(wildcard src/*/*.h)
@@ -55,6 +55,10 @@ run: deps
 unit: $(UNIT:tests/unit/%.c=build/tests/%)
 	@for t in $^; do echo "== $$t"; $$t || exit 1; done
 
+# Checks that need no server: the web dictionaries and the error codes.
+static:
+	node --test tests/static/
+
 api: all
 	node --test --test-concurrency=2 tests/api/
 
@@ -75,6 +79,7 @@ asan: build-asan/pendopo $(UNIT:tests/unit/%.c=build-asan/tests/%)
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory static
 	@$(MAKE) --no-print-directory api
 	@$(MAKE) --no-print-directory api-pg
 	@$(MAKE) --no-print-directory e2e

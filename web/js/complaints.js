@@ -52,7 +52,7 @@ export async function caseRequest(method, path, body, key) {
 // Upload one photo (raw body); resolves {id, mime, size}.
 export async function uploadPhoto(file) {
   if (!csrf()) await loadMe().catch(() => null);
-  const headers = { 'Content-Type': file.type || 'application/octet-stream', Accept: 'application/json' };
+  const headers = { 'Content-Type': file.type || 'application/octet-stream', Accept: 'application/json', 'Accept-Language': getLang() };
   if (csrf()) headers['X-CSRF-Token'] = csrf();
   const res = await fetch('/api/complaints/photos', { method: 'POST', headers, body: file, credentials: 'same-origin' });
   const data = await res.json().catch(() => null);

@@ -2,19 +2,29 @@
 // labels for version and conflict states, the staff sub-navigation.
 import { h, icon } from './dom.js';
 import { t } from './i18n.js';
-import { withQuery } from './api.js';
+import { withQuery, ApiError } from './api.js';
 import { formatNumber } from './format.js';
 
-// GET a CKAN action; resolves the result or throws an Error with CKAN's message.
+// CKAN's error types as our error codes, so that pages word them.
+const CKAN_CODES = { 'Not Found Error': 'not_found', 'Authorization Error': 'forbidden',
+  'Validation Error': 'invalid', 'Search Query Error': 'invalid' };
+
+// GET a CKAN action; resolves the result or throws an ApiError whose code
+// stands for CKAN's error type.
 export async function ckan(action, params = {}) {
   const q = {};
   for (const [k, v] of Object.entries(params)) q[k] = typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
-  const res = await fetch(withQuery(`/api/3/action/${action}`, q), { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  let res;
+  try {
+    res = await fetch(withQuery(`/api/3/action/${action}`, q), { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError({ status: 0, code: 'network', message: e.message });
+  }
   const body = await res.json().catch(() => null);
   if (!body || !body.success) {
-    const e = new Error((body && body.error && body.error.message) || res.statusText);
-    e.status = res.status;
-    throw e;
+    const e = (body && body.error) || {};
+    throw new ApiError({ status: res.status, code: CKAN_CODES[e.__type] || (res.status >= 500 ? 'internal' : 'invalid'),
+      message: e.message || res.statusText });
   }
   return body.result;
 }

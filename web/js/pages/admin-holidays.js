@@ -1,4 +1,5 @@
 // Admin: holidays by year — national holidays and cuti bersama.
+import '../i18n/admin.js';
 import { h, icon, replace, options, $ } from '../dom.js';
 import { get, post, patch, del, seg } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

@@ -1,4 +1,5 @@
 // Admin: the OPD tree — add, edit and delete units.
+import '../i18n/admin.js';
 import { h, icon, replace, options, $ } from '../dom.js';
 import { post, patch, del, seg, loadSite } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

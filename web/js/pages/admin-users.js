@@ -1,4 +1,5 @@
 // Admin: users — search, create staff accounts, edit roles, disable.
+import '../i18n/admin.js';
 import { h, icon, replace, options, $ } from '../dom.js';
 import { get, post, patch, seg, withQuery } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';
@@ -270,9 +271,9 @@ function render() {
   const pages = [];
   if (total > LIMIT) {
     const prev = h('button', { type: 'button', class: 'btn btn-secondary btn-small', disabled: offset === 0, onclick: () => go(Math.max(0, offset - LIMIT)) },
-      icon('chevron-left'), h('span', {}, t('users.prev')));
+      icon('chevron-left'), h('span', {}, t('common.prev')));
     const next = h('button', { type: 'button', class: 'btn btn-secondary btn-small', disabled: offset + LIMIT >= total, onclick: () => go(offset + LIMIT) },
-      h('span', {}, t('users.next')), icon('chevron-right'));
+      h('span', {}, t('common.next')), icon('chevron-right'));
     pages.push(h('nav', { class: 'pager', 'aria-label': t('users.pages') }, prev, next));
   }
   replace(listEl, h('div', { class: 'table-wrap' }, table), pages);

@@ -5,6 +5,7 @@
 // speech synthesis ("Nomor antrean A 12, silakan ke Poli Umum"), using an
 // id-ID voice when the browser has one.  Browsers allow sound only after a
 // click, hence the "turn sound on" button.
+import '../i18n/queue.js';
 import { h, replace, $ } from '../dom.js';
 import { get, seg } from '../api.js';
 import { t, applyI18n, onLangChange } from '../i18n.js';

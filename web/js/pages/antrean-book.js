@@ -2,6 +2,7 @@
 // is (NIK, optional BPJS card and phone).  The dates and sessions come from
 // the facility's calendar with what is left of each quota; closed days say
 // why.  A booked ticket opens on its own page.
+import '../i18n/queue.js';
 import { h, replace, options, $ } from '../dom.js';
 import { get, post, seg } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

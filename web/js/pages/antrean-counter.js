@@ -2,6 +2,7 @@
 // call the next patient by the fair order or a given number, call again,
 // skip a patient who does not come, transfer to another service, finish.
 // The line of the counter's service is shown in call order and kept live.
+import '../i18n/queue.js';
 import { h, icon, replace, options, $ } from '../dom.js';
 import { get, post, seg } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

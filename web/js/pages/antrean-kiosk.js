@@ -1,6 +1,7 @@
 // Kiosk and front desk: check a booked patient in (the QR read by a
 // scanner types the ticket address into the code field, or the officer
 // types the code), and issue walk-in numbers from today's walk-in share.
+import '../i18n/queue.js';
 import { h, icon, replace, options, $ } from '../dom.js';
 import { post, seg } from '../api.js';
 import { t } from '../i18n.js';

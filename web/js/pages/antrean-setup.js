@@ -3,6 +3,7 @@
 // counters and ad-hoc closures.  Every change goes through the API, which
 // checks and audits it; the page re-reads the facility afterwards so what
 // it shows is what is stored.
+import '../i18n/queue.js';
 import { h, replace, options, $ } from '../dom.js';
 import { get, post, patch, del, request, seg } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

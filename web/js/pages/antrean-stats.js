@@ -2,6 +2,7 @@
 // cancellations, no-shows, patients served, average waiting and service
 // times; two bar charts (drawn as SVG, with the table as their text
 // alternative) and the CSV export.
+import '../i18n/queue.js';
 import { h, replace, $ } from '../dom.js';
 import { get, seg, withQuery } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

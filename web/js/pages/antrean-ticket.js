@@ -2,6 +2,7 @@
 // of you, estimated 09:40"), the QR to scan at the kiosk, the PDF, and
 // cancelling.  It follows the facility's lines live and re-reads the ticket
 // whenever they move; when the number is called it says so.
+import '../i18n/queue.js';
 import { h, icon, replace, $ } from '../dom.js';
 import { get, post, seg } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

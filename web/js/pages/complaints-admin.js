@@ -2,6 +2,7 @@
 // auto-close window, cuti bersama), categories with their default OPD and
 // per-district routes, and response templates. Admins change everything;
 // officers keep their own unit's templates and read the rest.
+import '../i18n/complaints.js';
 import { h, icon, replace, options, $ } from '../dom.js';
 import { get, post, patch, del, seg, hasRole } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

@@ -2,6 +2,7 @@
 // secret link #key=…) or the public sees it — status, deadlines, timeline,
 // photos; the reporter replies, reopens and rates; others say "me too".
 // ?mine=1 lists the signed-in user's own complaints instead.
+import '../i18n/complaints.js';
 import { h, replace, $ } from '../dom.js';
 import { get } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

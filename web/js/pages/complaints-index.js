@@ -1,5 +1,6 @@
 // Matur Bupati, public page: the list with search and filters, the map and
 // the statistics of non-confidential complaints (never a reporter).
+import '../i18n/complaints.js';
 import { h, replace, options, $, $$ } from '../dom.js';
 import { get, hasRole } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';
@@ -43,8 +44,8 @@ async function loadList() {
     replace(list, d.items.map(item));
     $('#list-count').textContent = d.items.length ? t('complaints.page_n', { n: state.page }) : t('complaints.none');
     replace($('#pager'),
-      state.page > 1 ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => { state.page--; loadList(); } }, t('users.prev')) : h('span'),
-      d.has_more ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => { state.page++; loadList(); } }, t('users.next')) : null);
+      state.page > 1 ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => { state.page--; loadList(); } }, t('common.prev')) : h('span'),
+      d.has_more ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => { state.page++; loadList(); } }, t('common.next')) : null);
   } catch (e) {
     loadFailed(list, t('common.load_failed', { message: errorMessage(e) }));
   }

@@ -2,6 +2,7 @@
 // a map pin and/or address and village, photos, anonymous and confidential,
 // open complaints nearby to support instead, and the tracking number (plus
 // the secret follow-up link for visitors) at the end.
+import '../i18n/complaints.js';
 import { h, replace, options, $ } from '../dom.js';
 import { post, loadMe } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

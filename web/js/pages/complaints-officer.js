@@ -3,6 +3,7 @@
 // actions (disposition, reject, forward, answer), public replies and
 // internal notes with response templates, assignment, and the verifier's
 // corrections. The inbox and the open complaint follow live changes.
+import '../i18n/complaints.js';
 import { h, replace, options, $ } from '../dom.js';
 import { get, post, patch, hasRole } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';
@@ -45,8 +46,8 @@ async function loadInbox(quiet = false) {
         h('td', { 'data-label': t('console.col_unit') }, c.unit ? c.unit.name : '—', c.district ? [h('br'), c.district.nama] : null),
         h('td', { 'data-label': t('console.col_due') }, c.due ? formatDate(c.due) : '—')))))) : null);
     replace($('#inbox-pager'),
-      state.page > 1 ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => { state.page--; loadInbox(); } }, t('users.prev')) : h('span'),
-      d.has_more ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => { state.page++; loadInbox(); } }, t('users.next')) : null);
+      state.page > 1 ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => { state.page--; loadInbox(); } }, t('common.prev')) : h('span'),
+      d.has_more ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => { state.page++; loadInbox(); } }, t('common.next')) : null);
   } catch (e) {
     loadFailed(box, t('common.load_failed', { message: errorMessage(e) }));
   }

@@ -1,6 +1,7 @@
 // Staff: conflicting figures side by side, with their sources and versions;
 // the walidata makes the designated producer's figure official or returns
 // a figure to its producer with a note.
+import '../i18n/data.js';
 import { h, replace, $ } from '../dom.js';
 import { get, post } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

@@ -1,6 +1,7 @@
 // A dataset: its metadata, and for each table the published rows (a
 // preview), a chart, downloads in CSV and JSON, a copyable API example and
 // the version history.
+import '../i18n/data.js';
 import { h, icon, replace, options, $ } from '../dom.js';
 import { get, seg } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

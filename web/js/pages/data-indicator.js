@@ -1,6 +1,7 @@
 // An indicator: its definition and designated producer, the official
 // value by district for a period (with the other agencies' figures as
 // alternatives) and the regency's value over time.
+import '../i18n/data.js';
 import { h, replace, options, $ } from '../dom.js';
 import { get, seg, loadSite } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

@@ -2,6 +2,7 @@
 // table with its Frictionless Table Schema and indicator mappings, and -
 // for the walidata - the indicator registry.  Everything goes through the
 // JSON API, which checks it again; the form only shapes the request.
+import '../i18n/data.js';
 import { h, replace, options, $ } from '../dom.js';
 import { get, post, patch, seg, hasRole } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

@@ -1,8 +1,9 @@
 // Satu Data portal: search the catalogue (CKAN package_search) with facets
 // by agency, topic and tag; the indicators of the registry below.
+import '../i18n/data.js';
 import { h, icon, replace, $ } from '../dom.js';
 import { get } from '../api.js';
-import { t, onLangChange } from '../i18n.js';
+import { t, onLangChange, errorMessage } from '../i18n.js';
 import { formatDate, formatNumber } from '../format.js';
 import { initPage } from '../layout.js';
 import { ckan, staffNav, isStaff } from '../satudata.js';
@@ -69,15 +70,15 @@ function render() {
   const pages = r ? Math.ceil(r.count / ROWS) : 0;
   const page = Math.floor(state.start / ROWS) + 1;
   const results = state.error
-    ? h('div', { class: 'alert alert-error', role: 'alert' }, t('common.load_failed', { message: state.error.message }))
+    ? h('div', { class: 'alert alert-error', role: 'alert' }, t('common.load_failed', { message: errorMessage(state.error) }))
     : !r ? h('p', { class: 'loading', role: 'status' }, t('common.loading'))
       : h('div', {},
         h('p', { class: 'result-count', role: 'status' }, t('data.count', { n: formatNumber(r.count) })),
         h('ul', { class: 'dataset-list' }, r.results.map(resultItem)),
         pages > 1 ? h('nav', { class: 'pager', 'aria-label': t('data.pages') },
-          h('button', { type: 'button', class: 'btn btn-secondary btn-small', disabled: page <= 1, onclick: () => { state.start -= ROWS; search(); } }, t('users.prev')),
+          h('button', { type: 'button', class: 'btn btn-secondary btn-small', disabled: page <= 1, onclick: () => { state.start -= ROWS; search(); } }, t('common.prev')),
           h('span', {}, `${page} / ${pages}`),
-          h('button', { type: 'button', class: 'btn btn-secondary btn-small', disabled: page >= pages, onclick: () => { state.start += ROWS; search(); } }, t('users.next'))) : null);
+          h('button', { type: 'button', class: 'btn btn-secondary btn-small', disabled: page >= pages, onclick: () => { state.start += ROWS; search(); } }, t('common.next'))) : null);
   replace(main,
     isStaff(state.user) ? staffNav('portal') : null,
     h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, t('data.title')), h('p', { class: 'lead' }, t('data.lead')))),

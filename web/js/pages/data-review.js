@@ -1,6 +1,7 @@
 // Walidata (and, for priority data, the pembina): versions waiting for a
 // decision; approve publishes (or passes on to the pembina), return sends
 // the version back to its producer with a note.
+import '../i18n/data.js';
 import { h, replace, $ } from '../dom.js';
 import { get, post, seg } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';

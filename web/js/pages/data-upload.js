@@ -1,8 +1,9 @@
 // Staff: upload a CSV as a table's next version, with the upload's progress,
 // then every error (nothing imported) or the new version and its conflicts.
+import '../i18n/data.js';
 import { h, replace, options, $ } from '../dom.js';
-import { get, csrf, loadMe } from '../api.js';
-import { t, onLangChange, errorMessage } from '../i18n.js';
+import { get, csrf, loadMe, ApiError } from '../api.js';
+import { t, getLang, onLangChange, errorMessage } from '../i18n.js';
 import { formatNumber } from '../format.js';
 import { initPage } from '../layout.js';
 import { field } from '../ui.js';
@@ -17,10 +18,11 @@ function upload(rid, note, file, onProgress) {
     x.open('POST', `/api/data/resources/${encodeURIComponent(rid)}/import?note=${encodeURIComponent(note)}`);
     x.setRequestHeader('Content-Type', 'text/csv');
     x.setRequestHeader('X-CSRF-Token', csrf() || '');
+    x.setRequestHeader('Accept-Language', getLang());
     x.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
     x.upload.onload = () => onProgress(1);
     x.onload = () => { let body = null; try { body = JSON.parse(x.responseText); } catch { /* not JSON */ } resolve({ status: x.status, body }); };
-    x.onerror = () => reject(new Error(t('error.network')));
+    x.onerror = () => reject(new ApiError({ status: 0, code: 'network' }));
     x.send(file);
   });
 }
@@ -41,7 +43,7 @@ function resultView() {
   const b = r.body || {};
   const errs = b.errors || [];
   return h('div', { class: 'alert alert-error', role: 'alert', id: 'upload-result' },
-    h('p', {}, h('strong', {}, b.error ? b.error.message : t('error.internal'))),
+    h('p', {}, h('strong', {}, errorMessage(new ApiError({ status: r.status, ...b.error })))),
     errs.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('data.row')), h('th', { scope: 'col' }, t('data.column')), h('th', { scope: 'col' }, t('data.message')))),
       h('tbody', {}, errs.slice(0, 500).map((e) => h('tr', {}, h('td', { class: 'num' }, String(e.row)), h('td', {}, e.column || t('common.none')), h('td', {}, e.message)))))) : null);
