@@ -211,6 +211,29 @@ test('a citizen registers, logs out, logs in, switches language and sees the ser
   }
 });
 
+test("a refused login is told in the page's language, with the server's facts", { timeout: 60000 }, async () => {
+  const { context, page, problems } = await open();
+  await page.goto('/login.html');
+  assert.equal(await page.getAttribute('html', 'lang'), 'id');
+  await logIn(page, CITIZEN.email, 'bukan-sandinya-1');
+  const alert = page.locator('#login-form [role="alert"]');
+  await alert.filter({ hasText: /percobaan/ }).waitFor();
+  const id = await text(alert);
+  assert.match(id, /^Email\/nomor HP atau kata sandi salah\. ?Email\/nomor HP atau kata sandi salah \(percobaan 1 dari \d+ sebelum akun dikunci\)\.$/);
+  assert.doesNotMatch(id, /wrong|attempts|password/i, 'no English on the Indonesian page');
+
+  // The same refusal on the English page is in English.
+  await page.getByRole('button', { name: /Switch to English/ }).click();
+  await page.getByLabel('Email or phone number').fill(CITIZEN.email);
+  await page.getByLabel('Password', { exact: true }).fill('bukan-sandinya-1');
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await alert.filter({ hasText: /attempts/ }).waitFor();
+  assert.match(await text(alert), /^Wrong email\/phone number or password\. ?Wrong email, phone number or password \(2 of \d+ attempts before a lockout\)\.$/);
+  expected(problems, '/api/auth/login');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('an admin adds a holiday, a unit and a staff account and finds the citizen', { timeout: 90000 }, async () => {
   srv.cli(['user', 'add', '--email', ADMIN.email, '--password', ADMIN.password, '--role', 'admin']);
   const { context, page, problems } = await open();
