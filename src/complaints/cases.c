@@ -222,12 +222,13 @@ int complaints_message(struct req *r)
 		return 0;
 	const char *text = body_str(r, "text"), *vis = body_str(r, "visibility");
 	if (!complaint_text_ok(text, true))
-		return reply_error(r, 400, "invalid", "text is required", "text");
+		return reply_error_lang(r, 400, "invalid", "text is required", "Pesan wajib diisi.", "text");
 	bool staff = (v.roles & (CASE_BY_UNIT | CASE_BY_DESK)) != 0;
 	if (!staff && !v.reporter)
 		return reply_error(r, 403, "forbidden", "only the reporter and the staff handling it may write here", NULL);
 	if (v.cs.closed_at)
-		return reply_error(r, 409, "conflict", "this complaint is settled; file a new one if needed", NULL);
+		return reply_error_lang(r, 409, "conflict", "this complaint is settled; file a new one if needed",
+					"Aduan ini sudah selesai; sampaikan aduan baru bila perlu.", NULL);
 	enum case_visibility level = CASE_REPORTER;
 	if (staff) {
 		if (!vis || (strcmp(vis, "public") != 0 && strcmp(vis, "internal") != 0))
@@ -298,15 +299,19 @@ int complaints_rate(struct req *r)
 	bool satisfied = json_is_true(json_object_get(r->body, "satisfied"));
 	const char *comment = body_str(r, "comment");
 	if (json_integer_value(score) < 1 || json_integer_value(score) > 5)
-		return reply_error(r, 400, "invalid", "score must be a whole number from 1 to 5", "score");
+		return reply_error_lang(r, 400, "invalid", "score must be a whole number from 1 to 5",
+					"Nilai harus bilangan bulat 1 sampai 5.", "score");
 	if (comment && *comment && !complaint_text_ok(comment, true))
-		return reply_error(r, 400, "invalid", "comment must be readable text", "comment");
+		return reply_error_lang(r, 400, "invalid", "comment must be readable text",
+					"Komentar harus berupa teks yang dapat dibaca.", "comment");
 	if (comment && !*comment)
 		comment = NULL;
 	if (!v.cs.first_answer_at || (strcmp(v.cs.state, "answered") != 0 && strcmp(v.cs.state, "closed") != 0))
-		return reply_error(r, 409, "conflict", "there is no answer to rate yet", NULL);
+		return reply_error_lang(r, 409, "conflict", "there is no answer to rate yet",
+					"Belum ada jawaban yang dapat dinilai.", NULL);
 	if (v.cp.rating)
-		return reply_error(r, 409, "conflict", "this answer has been rated already", NULL);
+		return reply_error_lang(r, 409, "conflict", "this answer has been rated already",
+					"Jawaban ini sudah dinilai.", NULL);
 
 	char at[24];
 	time_iso(x.now, at);

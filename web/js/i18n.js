@@ -509,10 +509,10 @@ function duration(seconds) {
 const SERVER_WORDS = new Set(['invalid_credentials', 'account_locked', 'rate_limited']);
 
 // Codes whose server message says exactly what is wrong (which field and
-// why, which date is closed, when check-in opens): shown as the server
-// words it. The API client sends the page's language, so those words are
-// the page's language too.
-const SERVER_SAYS = new Set(['invalid', 'unknown_field', 'no_session', 'session_over', 'closed', 'not_open_yet',
+// why, what the stored data conflicts with, which date is closed, when
+// check-in opens): shown as the server words it. The API client sends the
+// page's language, so those words are the page's language too.
+const SERVER_SAYS = new Set(['invalid', 'unknown_field', 'conflict', 'no_session', 'session_over', 'closed', 'not_open_yet',
   'booking_closed', 'already_booked', 'quota_full', 'cancelled', 'already_checked_in', 'not_today', 'too_early', 'late']);
 
 // A message for an ApiError (or any Error) in the page's language, chosen
