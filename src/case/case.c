@@ -7,6 +7,7 @@
  * of which sort and compare as text in SQLite and PostgreSQL alike.
  */
 #include "case.h"
+#include "can.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -230,18 +231,10 @@ int case_load_secret(struct case_ctx *x, const struct case_type *t, const char *
 
 /* ---- who is asking ---------------------------------------------------------------- */
 
-/* An officer or unit head with a grant in this very unit.  Unlike
- * caller_in_unit() this does not let admins pass: desk rights (seeing an
- * anonymous reporter) belong to the desk's own staff. */
-static bool granted_in(const struct caller *c, int64_t unit_id)
-{
-	if (!unit_id || !(c->roles & (ROLE_OFFICER | ROLE_UNIT_HEAD)))
-		return false;
-	for (int i = 0; i < c->nunits; i++)
-		if (c->unit_ids[i] == unit_id)
-			return true;
-	return false;
-}
+/* Working a case for the desk or for the unit it sits with: the staff
+ * granted in that very unit, and administrators for any. */
+static const struct action case_handle = { "case.handle", .anywhere = ROLE_ADMIN,
+					    .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD };
 
 unsigned case_roles(struct case_ctx *x, const struct case_row *cs, bool reporter)
 {
@@ -252,13 +245,10 @@ unsigned case_roles(struct case_ctx *x, const struct case_row *cs, bool reporter
 	struct case_config cfg;
 	if (case_config_load(x, cs->type, &cfg) != 0)
 		return roles;
-	if (granted_in(c, cfg.desk_unit_id))
+	if (can(c, &case_handle, &(struct object){ .unit_id = cfg.desk_unit_id }))
 		roles |= CASE_BY_DESK;
-	if (granted_in(c, cs->unit_id))
+	if (can(c, &case_handle, &(struct object){ .unit_id = cs->unit_id }))
 		roles |= CASE_BY_UNIT;
-	/* Administrators act for the desk and for any unit. */
-	if (c->roles & ROLE_ADMIN)
-		roles |= CASE_BY_DESK | CASE_BY_UNIT;
 	return roles;
 }
 

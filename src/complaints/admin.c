@@ -5,6 +5,7 @@
  * demo categories.
  */
 #include "internal.h"
+#include "can.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,7 +99,7 @@ int complaints_categories(struct req *r)
 {
 	const char *all = req_query(r, "all");
 	bool every = all && strcmp(all, "true") == 0;
-	if (every && !caller_has(&r->caller, ROLE_ADMIN))
+	if (every && !can(&r->caller, &complaints_settings, NULL))
 		return reply_error(r, 403, "forbidden", "only admins list inactive categories", "all");
 	json_t *items = categories_json(r, db_query(r->db, CATEGORY_SELECT "WHERE (? = 1 OR k.active = 1) "
 						   "ORDER BY k.sort, k.name", "b", (int)every), every);
@@ -328,21 +329,12 @@ int complaints_settings_patch(struct req *r)
 
 /* ---- templates ------------------------------------------------------------------------------- */
 
-static bool in_unit(const struct caller *c, int64_t unit_id)
-{
-	for (int i = 0; i < c->nunits; i++)
-		if (c->unit_ids[i] == unit_id)
-			return true;
-	return false;
-}
-
 /* GET /api/complaints/templates: the regency's and the caller's units'. */
 int complaints_templates(struct req *r)
 {
-	bool all = caller_has(&r->caller, ROLE_ADMIN | ROLE_REGENT_OFFICE);
+	bool all = can(&r->caller, &complaints_oversee, NULL);
 	int64_t u[8] = { 0 };
-	for (int i = 0; i < r->caller.nunits && i < 8; i++)
-		u[i] = r->caller.unit_ids[i];
+	caller_units(&r->caller, ROLE_OFFICER | ROLE_UNIT_HEAD, u, 8);
 	struct db_stmt *st = db_query(r->db, "SELECT t.id, t.title, t.body, o.code, o.name FROM complaint_templates t "
 					     "LEFT JOIN org_units o ON o.id = t.unit_id WHERE ? = 1 OR t.unit_id IS NULL "
 					     "OR t.unit_id IN (?, ?, ?, ?, ?, ?, ?, ?) ORDER BY t.title, t.id",
@@ -375,8 +367,8 @@ int complaints_template_create(struct req *r)
 		return reply_error(r, 400, "invalid", "body is required", "body");
 	if (unit_field(r, unit, "unit", &unit_id))
 		return 0;
-	bool admin = caller_has(&r->caller, ROLE_ADMIN);
-	if (!admin && (!unit_id || !in_unit(&r->caller, unit_id)))
+	if (!unit_id ? !can(&r->caller, &complaints_settings, NULL)
+		     : !can(&r->caller, &complaints_unit_work, &(struct object){ .unit_id = unit_id }))
 		return reply_error(r, 403, "forbidden", "officers keep templates for their own unit; give its code as unit",
 				   "unit");
 	char now[24];
@@ -405,7 +397,8 @@ static int template_mine(struct req *r, long long *id, int64_t *unit_id)
 		return reply_error(r, 404, "not_found", "no such template", NULL), -1;
 	if (rc != DB_ROW)
 		return complaints_db_error(r), -1;
-	if (!caller_has(&r->caller, ROLE_ADMIN) && (!*unit_id || !in_unit(&r->caller, *unit_id)))
+	if (!*unit_id ? !can(&r->caller, &complaints_settings, NULL)
+		      : !can(&r->caller, &complaints_unit_work, &(struct object){ .unit_id = *unit_id }))
 		return reply_error(r, 403, "forbidden", "this template belongs to another unit", NULL), -1;
 	return 0;
 }
@@ -466,12 +459,14 @@ int complaints_template_delete(struct req *r)
 int complaints_staff(struct req *r)
 {
 	const char *unit = req_query(r, "unit");
-	int64_t unit_id = r->caller.nunits ? r->caller.unit_ids[0] : 0;
+	int64_t unit_id = 0;
+	caller_units(&r->caller, ROLE_OFFICER | ROLE_UNIT_HEAD, &unit_id, 1);
 	if (unit && unit_field(r, unit, "unit", &unit_id))
 		return 0;
 	if (!unit_id)
 		return reply_error(r, 400, "invalid", "unit is required", "unit");
-	if (!caller_has(&r->caller, ROLE_ADMIN | ROLE_REGENT_OFFICE) && !in_unit(&r->caller, unit_id))
+	if (!can(&r->caller, &complaints_oversee, NULL) &&
+	    !can(&r->caller, &complaints_unit_work, &(struct object){ .unit_id = unit_id }))
 		return reply_error(r, 403, "forbidden", "you may list the staff of your own units only", "unit");
 	struct staff_member *m;
 	size_t n;

@@ -12,6 +12,7 @@
  *   - other officers get 403 on a confidential complaint, the public 404.
  */
 #include "complaints.h"
+#include "can.h"
 #include "internal.h"
 
 #include <inttypes.h>
@@ -196,16 +197,21 @@ bool complaint_caller_is_reporter(struct req *r, struct case_ctx *x, const struc
 	return case_load_secret(x, cs->type, hash, &other) == 0 && other.id == cs->id;
 }
 
-/* An officer or unit head granted in the desk unit itself. */
+const struct action complaints_desk = { "complaints.desk", .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD };
+const struct action complaints_oversee = { "complaints.oversee", .anywhere = ROLE_ADMIN | ROLE_REGENT_OFFICE };
+/* Staff anywhere learn that a confidential complaint exists (403, not 404). */
+static const struct action staff_anywhere = { "complaints.staff", .anywhere = ROLE_STAFF };
+const struct action complaints_settings = { "complaints.settings", .anywhere = ROLE_ADMIN };
+const struct action complaints_unit_work = { "complaints.unit_work", .anywhere = ROLE_ADMIN,
+					     .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD };
+
+/* An officer or unit head granted in the desk unit itself (admins are not:
+ * an anonymous reporter's identity stays with the desk). */
 static bool desk_staff(struct case_ctx *x, const struct caller *c)
 {
 	struct case_config cfg;
-	if (!(c->roles & (ROLE_OFFICER | ROLE_UNIT_HEAD)) || case_config_load(x, &complaint_type, &cfg) != 0)
-		return false;
-	for (int i = 0; cfg.desk_unit_id && i < c->nunits; i++)
-		if (c->unit_ids[i] == cfg.desk_unit_id)
-			return true;
-	return false;
+	return case_config_load(x, &complaint_type, &cfg) == 0 && cfg.desk_unit_id &&
+	       can(c, &complaints_desk, &(struct object){ .unit_id = cfg.desk_unit_id });
 }
 
 int complaint_view_open(struct req *r, struct case_ctx *x, const char *tracking, struct complaint_view *v)
@@ -221,13 +227,13 @@ int complaint_view_open(struct req *r, struct case_ctx *x, const char *tracking,
 
 	v->reporter = complaint_caller_is_reporter(r, x, &v->cs);
 	v->roles = case_roles(x, &v->cs, v->reporter);
-	v->staff = (v->roles & (CASE_BY_UNIT | CASE_BY_DESK)) || caller_has(&r->caller, ROLE_REGENT_OFFICE);
+	v->staff = (v->roles & (CASE_BY_UNIT | CASE_BY_DESK)) || can(&r->caller, &complaints_oversee, NULL);
 	if (v->staff)
 		v->level = CASE_STAFF;
 	else if (v->reporter)
 		v->level = CASE_REPORTER;
 	else if (v->cp.confidential) {
-		if (caller_has(&r->caller, ROLE_STAFF))
+		if (can(&r->caller, &staff_anywhere, NULL))
 			return reply_error(r, 403, "forbidden", "this confidential complaint is not with your unit", NULL), -1;
 		return reply_error(r, 404, "not_found", "no complaint has this tracking number", NULL), -1;
 	} else {

@@ -8,9 +8,19 @@
 #include <jansson.h>
 
 #include "case/case.h"
+#include "can.h"
 #include "http.h"
 
 extern const struct case_type complaint_type;
+
+/* Who may do what with complaints beyond what the route table says
+ * (can.h): the desk's staff see reporters' identities and every unit's
+ * inbox; admins and the regent's office oversee every complaint; a unit's
+ * staff keep its templates and list its people. */
+extern const struct action complaints_desk;
+extern const struct action complaints_oversee;
+extern const struct action complaints_settings;
+extern const struct action complaints_unit_work;
 
 #define DESCRIPTION_MAX 4000
 #define ADDRESS_MAX 500

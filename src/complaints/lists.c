@@ -8,6 +8,7 @@
  * rather than counting a million rows for a total nobody reads.
  */
 #include "internal.h"
+#include "can.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -397,15 +398,11 @@ static bool sees_all(struct req *r)
 {
 	struct case_ctx x;
 	struct case_config cfg;
-	if (caller_has(&r->caller, ROLE_ADMIN | ROLE_REGENT_OFFICE))
+	if (can(&r->caller, &complaints_oversee, NULL))
 		return true;
 	complaints_ctx(r, &x);
-	if (case_config_load(&x, &complaint_type, &cfg) != 0)
-		return false;
-	for (int i = 0; cfg.desk_unit_id && i < r->caller.nunits; i++)
-		if (r->caller.unit_ids[i] == cfg.desk_unit_id)
-			return true;
-	return false;
+	return case_config_load(&x, &complaint_type, &cfg) == 0 && cfg.desk_unit_id &&
+	       can(&r->caller, &complaints_desk, &(struct object){ .unit_id = cfg.desk_unit_id });
 }
 
 /* LIKE pattern for a literal substring (backslash escapes %, _ and \). */
@@ -449,8 +446,7 @@ int complaints_inbox(struct req *r)
 
 	int64_t units[8] = { 0 }, unit_id = 0;
 	bool all = sees_all(r);
-	for (int i = 0; i < r->caller.nunits && i < 8; i++)
-		units[i] = r->caller.unit_ids[i];
+	caller_units(&r->caller, ROLE_OFFICER | ROLE_UNIT_HEAD, units, 8);
 	if (unit && *unit) {
 		int rc = orgs_id_by_code(r->db, unit, &unit_id);
 		if (rc < 0)

@@ -58,24 +58,11 @@ bool caller_has(const struct caller *c, unsigned roles)
 	return (c->roles & roles) != 0;
 }
 
-bool caller_in_unit(const struct caller *c, int64_t unit_id)
+static void caller_grant(struct caller *c, unsigned role, int64_t unit_id, const char *village)
 {
-	if (caller_has(c, ROLE_ADMIN | ROLE_REGENT_OFFICE))
-		return true;
-	for (int i = 0; i < c->nunits; i++)
-		if (c->unit_ids[i] == unit_id)
-			return true;
-	return false;
-}
-
-bool caller_in_village(const struct caller *c, const char *village)
-{
-	if (caller_has(c, ROLE_ADMIN | ROLE_REGENT_OFFICE))
-		return true;
-	for (int i = 0; i < c->nvillages; i++)
-		if (strcmp(c->villages[i], village) == 0)
-			return true;
-	return false;
+	c->roles |= role;
+	if (role && c->ngrants < CALLER_MAX_GRANTS)
+		c->grants[c->ngrants++] = (struct grant){ .role = role, .unit_id = unit_id, .village = village };
 }
 
 /* ---- input normalisation ------------------------------------------------ */
@@ -186,7 +173,7 @@ static int user_json(struct db_conn *c, struct arena *a, int64_t id, json_t **ou
 		json_decref(roles);
 		return -1;
 	}
-	struct grant { char *role, *village; int64_t unit; } g[16];
+	struct { char *role, *village; int64_t unit; } g[16];
 	int ng = 0;
 	while (ng < 16 && db_step(st) == DB_ROW) {
 		g[ng].role = arena_strdup(a, db_col_text(st, 0));
@@ -230,12 +217,8 @@ static int reply_user(struct req *r, int status, int64_t id, const char *csrf)
 /* One grant: its role, and the unit and village of columns col, col + 1. */
 static void grant_add(struct req *r, const char *role, struct db_stmt *st, int col)
 {
-	struct caller *c = &r->caller;
-	c->roles |= role_from_name(role);
-	if (!db_col_is_null(st, col) && c->nunits < 8)
-		c->unit_ids[c->nunits++] = db_col_int(st, col);
-	if (!db_col_is_null(st, col + 1) && c->nvillages < 4)
-		c->villages[c->nvillages++] = arena_strdup(r->arena, db_col_text(st, col + 1));
+	caller_grant(&r->caller, role_from_name(role), db_col_is_null(st, col) ? 0 : db_col_int(st, col),
+		     db_col_is_null(st, col + 1) ? NULL : arena_strdup(r->arena, db_col_text(st, col + 1)));
 }
 
 int auth_token_caller(struct db_conn *c, struct arena *a, const char *token, struct caller *out)
@@ -254,9 +237,7 @@ int auth_token_caller(struct db_conn *c, struct arena *a, const char *token, str
 	memset(out, 0, sizeof(*out));
 	out->apikey_id = db_col_int(st, 0);
 	out->name = arena_strdup(a, db_col_text(st, 1));
-	out->roles = role_from_name(db_col_text(st, 2));
-	if (!db_col_is_null(st, 3))
-		out->unit_ids[out->nunits++] = db_col_int(st, 3);
+	caller_grant(out, role_from_name(db_col_text(st, 2)), db_col_is_null(st, 3) ? 0 : db_col_int(st, 3), NULL);
 	/* Admins see which tokens are still in use; to the hour is
 	 * enough, and spares a write on every machine request.  The stamp is
 	 * a write like any other: in a transaction of its own, in the

@@ -17,10 +17,9 @@ extern const struct module auth_module;
  * (the caller may be anonymous); -1 when a reply was set (bad token). */
 int auth_identify(struct req *r);
 
+/* Holds one of roles somewhere: what the route table checks.  Whether the
+ * caller may act on a given object is can()'s question (can.h). */
 bool caller_has(const struct caller *c, unsigned roles);
-/* Officer or unit head of this unit (admins and the regent's office pass). */
-bool caller_in_unit(const struct caller *c, int64_t unit_id);
-bool caller_in_village(const struct caller *c, const char *village);
 
 /* The caller an API token stands for, as auth_identify() fills it from a
  * Bearer header, for protocols that carry the token elsewhere (Open311's

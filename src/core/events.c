@@ -7,6 +7,7 @@
  * what changed, the API says what is.
  */
 #include "events.h"
+#include "can.h"
 #include "app.h"
 #include "auth.h"
 #include "http.h"
@@ -236,6 +237,12 @@ int events_next(struct events_sub *s, int timeout_ms, char **frame, size_t *len)
 
 /* ---- GET /api/events?topics=a,b ------------------------------------------ */
 
+/* A unit's stream is for its staff (admins and the regent's office see
+ * every unit's), the admin stream for them alone. */
+static const struct action follow_unit = { "events.follow_unit", .anywhere = ROLE_ADMIN | ROLE_REGENT_OFFICE,
+					   .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD };
+static const struct action follow_admin = { "events.follow_admin", .anywhere = ROLE_ADMIN | ROLE_REGENT_OFFICE };
+
 static int topic_allowed(struct req *r, const char *t)
 {
 	const struct caller *c = &r->caller;
@@ -255,11 +262,11 @@ static int topic_allowed(struct req *r, const char *t)
 			return 0;
 		memcpy(code, t + 5, n);
 		code[n] = '\0';
-		return caller_has(c, ROLE_STAFF) && orgs_id_by_code(r->db, code, &unit) == 0 &&
-		       caller_in_unit(c, unit);
+		return orgs_id_by_code(r->db, code, &unit) == 0 &&
+		       can(c, &follow_unit, &(struct object){ .unit_id = unit });
 	}
 	if (strncmp(t, "admin/", 6) == 0)
-		return caller_has(c, ROLE_ADMIN | ROLE_REGENT_OFFICE);
+		return can(c, &follow_admin, NULL);
 	return 0;
 }
 

@@ -20,18 +20,25 @@
 
 struct events_sub;
 
+/* One role the caller holds, with its scope (can.h). */
+struct grant {
+	unsigned role;			/* one enum role */
+	int64_t unit_id;		/* officer, unit head: their unit */
+	const char *village;		/* village operator: its Kemendagri code */
+};
+
+#define CALLER_MAX_GRANTS 16
+
 struct caller {
 	int64_t user_id;		/* 0: anonymous */
 	int64_t apikey_id;		/* nonzero when authenticated by Bearer */
-	unsigned roles;			/* mask of enum role */
+	unsigned roles;			/* every grant's role: what the route table checks */
 	const char *name;
 	const char *email;
 	const char *session_id;		/* hash of the cookie token, for logout */
 	const char *csrf;		/* the session's CSRF token */
-	int64_t unit_ids[8];		/* scope of officer / unit head grants */
-	int nunits;
-	const char *villages[4];	/* scope of village operator grants */
-	int nvillages;
+	struct grant grants[CALLER_MAX_GRANTS];
+	int ngrants;
 };
 
 struct req {

@@ -8,6 +8,7 @@
  * refusals differently.
  */
 #include "satudata.h"
+#include "can.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -105,8 +106,7 @@ int catalog_dataset_find(struct req *r, const char *id_or_name, int64_t *id, int
 
 bool catalog_may_see(const struct req *r, int64_t org_id, bool private_)
 {
-	return !private_ || data_caller_in(r, org_id) ||
-	       caller_has(&r->caller, ROLE_WALIDATA | ROLE_ADMIN | ROLE_REGENT_OFFICE);
+	return !private_ || can(&r->caller, &data_read_private, &(struct object){ .unit_id = org_id });
 }
 
 static void resource_read(struct req *r, struct db_stmt *st, struct resource *res)
@@ -837,7 +837,7 @@ int h_group_create(struct req *r)
  * state of their latest version - the producer's and walidata's desk. */
 int h_mine(struct req *r)
 {
-	bool all = data_is_walidata(r) || caller_has(&r->caller, ROLE_REGENT_OFFICE);
+	bool all = can(&r->caller, &data_oversee, NULL);
 	struct db_stmt *st = db_query(r->db, "SELECT d.name, d.title, d.org_id, r.uid, r.name, r.kind, r.cur_version, "
 					     "r.pub_version, r.row_count, (SELECT v.status FROM data_versions v WHERE "
 					     "v.resource_id = r.id AND v.number = r.cur_version), d.priority "

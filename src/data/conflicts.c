@@ -10,6 +10,7 @@
  * marks the records it confirms (checked = 1) and closes the rest.
  */
 #include "satudata.h"
+#include "can.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -404,7 +405,7 @@ static bool in_forum(struct req *r)
 
 static bool may_see(struct req *r, const struct conflict *x)
 {
-	return caller_has(&r->caller, ROLE_WALIDATA | ROLE_ADMIN | ROLE_REGENT_OFFICE) ||
+	return can(&r->caller, &data_oversee, NULL) ||
 	       data_caller_in(r, x->a.org) || data_caller_in(r, x->b.org) || (x->escalated_at && in_forum(r));
 }
 

@@ -6,6 +6,7 @@
  * ckan.c (the CKAN Action API) and publish.c (other services' statistics).
  */
 #include "data.h"
+#include "can.h"
 #include "satudata.h"
 
 #include <fcntl.h>
@@ -46,23 +47,21 @@ int64_t data_unit_id(struct db_conn *c, const char *code)
 	return code && orgs_id_by_code(c, code, &id) == 0 ? id : 0;
 }
 
+/* The regent's office reads everything but writes nothing. */
+const struct action data_produce = { "data.produce", .anywhere = ROLE_ADMIN, .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD };
+const struct action data_steward = { "data.steward", .anywhere = ROLE_WALIDATA | ROLE_ADMIN };
+const struct action data_read_private = { "data.read_private", .anywhere = ROLE_WALIDATA | ROLE_ADMIN | ROLE_REGENT_OFFICE,
+					  .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD };
+const struct action data_oversee = { "data.oversee", .anywhere = ROLE_WALIDATA | ROLE_ADMIN | ROLE_REGENT_OFFICE };
+
 bool data_caller_in(const struct req *r, int64_t unit_id)
 {
-	/* caller_in_unit lets the regent's office pass too, which reads
-	 * everything but writes nothing. */
-	if (caller_has(&r->caller, ROLE_ADMIN))
-		return true;
-	if (!caller_has(&r->caller, ROLE_OFFICER | ROLE_UNIT_HEAD))
-		return false;
-	for (int i = 0; i < r->caller.nunits; i++)
-		if (r->caller.unit_ids[i] == unit_id)
-			return true;
-	return false;
+	return can(&r->caller, &data_produce, &(struct object){ .unit_id = unit_id });
 }
 
 bool data_is_walidata(const struct req *r)
 {
-	return caller_has(&r->caller, ROLE_WALIDATA | ROLE_ADMIN);
+	return can(&r->caller, &data_steward, NULL);
 }
 
 const char *data_org_code(struct req *r, int64_t org_id)

@@ -25,6 +25,7 @@
 
 struct app;
 struct caller;
+struct action;
 
 /* Units with a part in the flow besides the producers: the statistics
  * bureau checks priority data (Pembina Data) and the planning agency
@@ -42,8 +43,12 @@ void data_now(const struct app *app, char out[24]);	/* service clock, ISO UTC */
 /* Unit id of a code, 0 when the unit does not exist (or on error). */
 int64_t data_unit_id(struct db_conn *c, const char *code);
 /* The caller is staff of that unit (officer or unit head; admin passes). */
-bool data_caller_in(const struct req *r, int64_t unit_id);
-bool data_is_walidata(const struct req *r);		/* walidata or admin */
+/* Who may do what with the catalogue (can.h): a unit's staff produce its
+ * tables; walidata steward everyone's; staff read their unit's private
+ * tables, and walidata, admins and the regent's office read all. */
+extern const struct action data_produce, data_steward, data_read_private, data_oversee;
+bool data_caller_in(const struct req *r, int64_t unit_id);	/* data_produce on the unit */
+bool data_is_walidata(const struct req *r);			/* data_steward */
 /* The org units' code and name, cached per request. */
 const char *data_org_code(struct req *r, int64_t org_id);
 const char *data_org_name(struct req *r, int64_t org_id);

@@ -7,6 +7,7 @@
  * contradicts another agency's reaches the public unresolved.
  */
 #include "csv.h"
+#include "can.h"
 #include "satudata.h"
 
 #include <limits.h>
@@ -24,13 +25,13 @@
 
 static bool staff_reader(const struct req *r, int64_t org_id)
 {
-	return data_caller_in(r, org_id) || caller_has(&r->caller, ROLE_WALIDATA | ROLE_ADMIN | ROLE_REGENT_OFFICE);
+	return can(&r->caller, &data_read_private, &(struct object){ .unit_id = org_id });
 }
 
 static bool is_pembina(struct req *r)
 {
 	int64_t bps = data_unit_id(r->db, DATA_PEMBINA_UNIT);
-	return caller_has(&r->caller, ROLE_ADMIN) || (bps && data_caller_in(r, bps));
+	return can(&r->caller, &data_produce, &(struct object){ .unit_id = bps });
 }
 
 int versions_pick(struct req *r, const struct resource *res, int64_t org_id, int64_t *version)

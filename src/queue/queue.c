@@ -6,6 +6,7 @@
  * chose; service dates are local WIB dates written YYYY-MM-DD.
  */
 #include "queue.h"
+#include "can.h"
 #include "simantri.h"
 
 #include <stdio.h>
@@ -43,10 +44,15 @@ int queue_path_facility(struct req *r, struct facility *f)
 	return -1;
 }
 
+/* Who may work a facility's counters and read its figures, and who may
+ * change its set-up. */
+const struct action queue_desk = { "queue.desk", .anywhere = ROLE_ADMIN | ROLE_REGENT_OFFICE,
+				   .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD };
+static const struct action queue_setup = { "queue.setup", .anywhere = ROLE_ADMIN, .in_unit = ROLE_UNIT_HEAD };
+
 int queue_require_staff(struct req *r, const struct facility *f)
 {
-	if (caller_has(&r->caller, ROLE_OFFICER | ROLE_UNIT_HEAD | ROLE_ADMIN | ROLE_REGENT_OFFICE) &&
-	    caller_in_unit(&r->caller, f->unit_id))
+	if (can(&r->caller, &queue_desk, &(struct object){ .unit_id = f->unit_id }))
 		return 0;
 	reply_error(r, 403, "forbidden", "you do not work at this facility", NULL);
 	return -1;
@@ -54,8 +60,7 @@ int queue_require_staff(struct req *r, const struct facility *f)
 
 int queue_require_manager(struct req *r, const struct facility *f)
 {
-	if (caller_has(&r->caller, ROLE_ADMIN) ||
-	    (caller_has(&r->caller, ROLE_UNIT_HEAD) && caller_in_unit(&r->caller, f->unit_id)))
+	if (can(&r->caller, &queue_setup, &(struct object){ .unit_id = f->unit_id }))
 		return 0;
 	reply_error(r, 403, "forbidden", "only the facility's head or an admin may change its set-up", NULL);
 	return -1;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "can.h"
 #include "db.h"
 #include "http.h"
 #include "module.h"
@@ -241,6 +242,8 @@ int32_t queue_today(const struct req *r);
 int queue_path_facility(struct req *r, struct facility *f);
 /* The caller works at f (officer or unit head of its unit, or an admin);
  * else 403 set and -1. */
+/* Working a facility's counters and reading its figures (can.h). */
+extern const struct action queue_desk;
 int queue_require_staff(struct req *r, const struct facility *f);
 /* The caller may change f's set-up (its unit head, or an admin). */
 int queue_require_manager(struct req *r, const struct facility *f);

@@ -4,6 +4,7 @@
  * at each service; as JSON for the charts and as CSV.
  */
 #include "simantri.h"
+#include "can.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +62,7 @@ static int stats_args(struct req *r, struct facility *f, char from[11], char to[
 	const char *fs = req_query(r, "from"), *ts = req_query(r, "to");
 	if (queue_path_facility(r, f))
 		return -1;
-	if (!caller_in_unit(&r->caller, f->unit_id))
+	if (!can(&r->caller, &queue_desk, &(struct object){ .unit_id = f->unit_id }))
 		return reply_error(r, 403, "forbidden", "you do not work at this facility", NULL), -1;
 	if ((fs && date_parse(fs, &a) != 0) || (ts && date_parse(ts, &b) != 0))
 		return reply_error(r, 400, "invalid", "from and to must be dates written YYYY-MM-DD",
