@@ -155,15 +155,23 @@ static void stmt_free(struct pg_conn *c, struct pg_stmt *s)
 	free(s);
 }
 
-static void pg_disconnect(struct db_conn *base)
+/* Forget every cached statement without telling the server: it is going
+ * away, or already gone with its prepared statements. */
+static void cache_drop(struct pg_conn *c)
 {
-	struct pg_conn *c = (struct pg_conn *)base;
 	for (int i = 0; i < CACHE_SLOTS; i++)
 		if (c->cache[i]) {
 			stmt_clear(c->cache[i]);
 			free(c->cache[i]->sql);
 			free(c->cache[i]);
+			c->cache[i] = NULL;
 		}
+}
+
+static void pg_disconnect(struct db_conn *base)
+{
+	struct pg_conn *c = (struct pg_conn *)base;
+	cache_drop(c);
 	PQfinish(c->pg);
 	free(c);
 }
@@ -490,13 +498,7 @@ static int pg_alive(struct db_conn *base)
 static int pg_reconnect(struct db_conn *base)
 {
 	struct pg_conn *c = (struct pg_conn *)base;
-	for (int i = 0; i < CACHE_SLOTS; i++)
-		if (c->cache[i]) {
-			stmt_clear(c->cache[i]);
-			free(c->cache[i]->sql);
-			free(c->cache[i]);
-			c->cache[i] = NULL;
-		}
+	cache_drop(c);
 	c->begin_pending = 0;
 	PQreset(c->pg);
 	if (PQstatus(c->pg) != CONNECTION_OK) {

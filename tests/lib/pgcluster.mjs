@@ -6,9 +6,9 @@
 // pg_ctl on a free loopback port with fsync=on.
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './server.mjs';
 
 // The newest /usr/lib/postgresql/N/bin, or null.
 export function pgBinDir() {
@@ -20,18 +20,6 @@ export function pgBinDir() {
     if (existsSync(join(bin, 'initdb'))) return bin;
   }
   return null;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

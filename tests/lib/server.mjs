@@ -13,7 +13,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.PENDOPO_BIN || join(ROOT, 'build', 'pendopo');
 export const REGIONS_CSV = process.env.PENDOPO_REGIONS_CSV || join(ROOT, '..', 'shared', 'data', 'wilayah.csv');
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.unref();

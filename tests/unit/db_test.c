@@ -138,6 +138,31 @@ struct writer_arg {
 	int id, committed;
 };
 
+/* Eight threads running fn against a scratch SQLite database made with
+ * schema (left in *db, its file in path); the commits they were told of. */
+static int run_writers(const char *schema, void *(*fn)(void *), char path[], struct db **db)
+{
+	char err[256];
+	close(mkstemp(path));
+	*db = db_open(path, 8, err, sizeof(err));
+	assert_non_null(*db);
+	struct db_conn *c = db_acquire(*db);
+	assert_int_equal(db_exec_script(c, schema), DB_OK);
+	db_release(*db, c);
+	pthread_t th[8];
+	struct writer_arg args[8];
+	int committed = 0;
+	for (int i = 0; i < 8; i++) {
+		args[i] = (struct writer_arg){ .db = *db, .id = i + 1 };
+		assert_int_equal(pthread_create(&th[i], NULL, fn, &args[i]), 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		committed += args[i].committed;
+	}
+	return committed;
+}
+
 static void *writer_thread(void *p)
 {
 	struct writer_arg *w = p;
@@ -168,25 +193,10 @@ static void *writer_thread(void *p)
 static void test_sqlite_batches(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/pendopo-db-XXXXXX", err[256];
-	close(mkstemp(path));
-	struct db *db = db_open(path, 8, err, sizeof(err));
-	assert_non_null(db);
+	char path[] = "/tmp/pendopo-db-XXXXXX";
+	struct db *db;
+	int committed = run_writers("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)", writer_thread, path, &db);
 	struct db_conn *c = db_acquire(db);
-	assert_int_equal(db_exec_script(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"), DB_OK);
-	db_release(db, c);
-	pthread_t th[8];
-	struct writer_arg args[8];
-	int committed = 0;
-	for (int i = 0; i < 8; i++) {
-		args[i] = (struct writer_arg){ .db = db, .id = i + 1 };
-		assert_int_equal(pthread_create(&th[i], NULL, writer_thread, &args[i]), 0);
-	}
-	for (int i = 0; i < 8; i++) {
-		pthread_join(th[i], NULL);
-		committed += args[i].committed;
-	}
-	c = db_acquire(db);
 	int64_t n = -1, dups = -1;
 	assert_int_equal(db_query_int(c, &n, "SELECT count(*) FROM t", ""), DB_ROW);
 	assert_int_equal(db_query_int(c, &dups, "SELECT count(*) FROM t WHERE v <> 'w'", ""), DB_ROW);
@@ -205,14 +215,9 @@ static void test_sqlite_batches(void **state)
  * whole, the batches around it commit.  Every transaction told DB_OK must
  * be stored and every one told otherwise must not be (the fault under a
  * full disk: members of a failed batch read the next batch's success). */
-struct member_arg {
-	struct db *db;
-	int id, acked;
-};
-
 static void *member_thread(void *p)
 {
-	struct member_arg *m = p;
+	struct writer_arg *m = p;
 	for (int i = 0; i < 300; i++) {
 		struct db_conn *c = db_acquire(m->db);
 		int64_t key = (int64_t)m->id * 1000 + i;
@@ -224,7 +229,7 @@ static void *member_thread(void *p)
 			if (!ok)
 				db_tx_rollback(c);
 			else if (db_tx_commit(c) == DB_OK)
-				m->acked++;
+				m->committed++;
 			else
 				assert_true(db_lost(c));
 		}
@@ -236,27 +241,12 @@ static void *member_thread(void *p)
 static void test_sqlite_batch_outcomes(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/pendopo-db-XXXXXX", err[256];
-	close(mkstemp(path));
-	struct db *db = db_open(path, 8, err, sizeof(err));
-	assert_non_null(db);
+	char path[] = "/tmp/pendopo-db-XXXXXX";
+	struct db *db;
+	int acked = run_writers("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);"
+				"CREATE TABLE child (parent INTEGER REFERENCES t (id) DEFERRABLE INITIALLY DEFERRED)",
+				member_thread, path, &db);
 	struct db_conn *c = db_acquire(db);
-	assert_int_equal(db_exec_script(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);"
-					   "CREATE TABLE child (parent INTEGER REFERENCES t (id) "
-					   "DEFERRABLE INITIALLY DEFERRED)"), DB_OK);
-	db_release(db, c);
-	pthread_t th[8];
-	struct member_arg args[8];
-	int acked = 0;
-	for (int i = 0; i < 8; i++) {
-		args[i] = (struct member_arg){ .db = db, .id = i + 1 };
-		assert_int_equal(pthread_create(&th[i], NULL, member_thread, &args[i]), 0);
-	}
-	for (int i = 0; i < 8; i++) {
-		pthread_join(th[i], NULL);
-		acked += args[i].acked;
-	}
-	c = db_acquire(db);
 	int64_t n = -1, orphans = -1;
 	assert_int_equal(db_query_int(c, &n, "SELECT count(*) FROM t", ""), DB_ROW);
 	assert_int_equal(db_query_int(c, &orphans, "SELECT count(*) FROM child", ""), DB_ROW);
