@@ -23,6 +23,7 @@
 #include "app.h"
 #include "arena.h"
 #include "auth.h"
+#include "cli.h"
 #include "events.h"
 #include "files.h"
 #include "orgs.h"
@@ -555,7 +556,7 @@ static const struct field template_patch_fields[] = {
 static const struct route complaints_routes[] = {
 	{ "GET", "/api/complaints", complaints_list, ROLE_PUBLIC, NULL, 0 },
 	{ "POST", "/api/complaints", complaints_submit, ROLE_PUBLIC, submit_fields, RF_NO_TX },
-	{ "POST", "/api/complaints/photos", complaints_photo_upload, ROLE_PUBLIC, NULL, RF_RAW_BODY },
+	{ "POST", "/api/complaints/photos", complaints_photo_upload, ROLE_PUBLIC, NULL, RF_RAW_BODY | RF_UPLOAD },
 	{ "GET", "/api/complaints/map", complaints_map, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/api/complaints/stats", complaints_stats, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/api/complaints/nearby", complaints_nearby, ROLE_PUBLIC, NULL, 0 },
@@ -648,9 +649,44 @@ static const struct migration complaints_migrations[] = {
 	{ 0 },
 };
 
+/* `pendopo seed complaints N`: benchmark and demo history, one transaction. */
+static int seed_command(struct cli *cli, int argc, char **argv)
+{
+	char *end;
+	long n = argc == 1 ? strtol(argv[0], &end, 10) : 0;
+	if (argc != 1 || *end || n < 1 || n > 100000000)
+		return cli_usage(cli);
+	struct app app;
+	int failed = cli_app(cli, &app, 1);
+	if (failed)
+		return failed;
+	struct db_conn *c = db_acquire(app.db);
+	int64_t t0 = time_now_us();
+	int rc = complaints_seed(&app, c, n);
+	if (rc == 0)
+		printf("seeded %ld complaints in %.3f s\n", n, (double)(time_now_us() - t0) / 1e6);
+	db_release(app.db, c);
+	db_close(app.db);
+	return rc ? 1 : 0;
+}
+
+static const struct cli_opt seed_opts[] = {
+	CLI_OPT_DB,
+	CLI_OPT_REGENCY,
+	{ "--clock", "PENDOPO_CLOCK", "the service time the history ends at (UTC)", NULL },
+	{ 0 },
+};
+
+static const struct command complaints_commands[] = {
+	{ "seed complaints", "seed complaints N [--db URL] [--clock T]",
+	  "Add N historical complaints (benchmarks, demos; marked demo) in one transaction.", seed_opts, seed_command },
+	{ 0 },
+};
+
 const struct module complaints_module = {
 	.name = "complaints",
 	.routes = complaints_routes,
+	.commands = complaints_commands,
 	.migrations = complaints_migrations,
 	.demo_load = complaints_demo_load,
 	.tick = complaints_tick,

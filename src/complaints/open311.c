@@ -705,4 +705,26 @@ static const struct route open311_routes[] = {
 	{ 0 },
 };
 
-const struct module open311_module = { .name = "open311", .routes = open311_routes };
+/* The router's refusals (a body too large) as GeoReport errors, in the
+ * format the path asks for. */
+static int o311_refuse(struct req *r, int status, const char *code, const char *message, const char *field)
+{
+	(void)code;
+	(void)field;
+	size_t n = strlen(r->path);
+	return o311_error(r, n > 4 && strcmp(r->path + n - 4, ".xml") == 0 ? FMT_XML : FMT_JSON, status, message);
+}
+
+static const struct protocol open311_protocol = {
+	.name = "open311",
+	.refuse = o311_refuse,
+	.error_schema = "{\"type\": \"array\", \"items\": {\"type\": \"object\", \"required\": [\"code\", \"description\"],"
+			" \"properties\": {\"code\": {\"type\": \"integer\"}, \"description\": {\"type\": \"string\"}}}}",
+	.media_type = "application/x-www-form-urlencoded",
+};
+
+const struct module open311_module = {
+	.name = "open311",
+	.routes = open311_routes,
+	.protocol = &open311_protocol,
+};

@@ -39,12 +39,14 @@ struct metrics;
 struct events;
 struct regions_index;
 struct trusted_proxies;
+struct router;
 
 struct app {
 	struct config cfg;
 	struct db *db;
 	const struct module *const *modules;
 	size_t nmodules;
+	const struct router *router;	/* every route, while serving (server.c) */
 	struct metrics *metrics;
 	struct events *events;
 	struct regions_index *regions;	/* read-only copy of the register, regions.c */

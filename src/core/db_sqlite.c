@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,8 +81,18 @@ static int map_rc(struct sq_conn *c, int rc)
 	return ours;
 }
 
+/* SQLite's global memory statistics take a mutex on every allocation and
+ * nothing reads them; the setting is process-wide and must precede the
+ * first connection. */
+static void sq_process_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static struct db_conn *sq_connect(const char *path, char *err, size_t errlen)
 {
+	static pthread_once_t setup = PTHREAD_ONCE_INIT;
+	pthread_once(&setup, sq_process_setup);
 	struct sq_conn *c = calloc(1, sizeof(*c));
 	if (!c) {
 		snprintf(err, errlen, "out of memory");

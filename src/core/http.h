@@ -46,6 +46,7 @@ struct req {
 	struct app *app;
 	struct db_conn *db;
 	const struct route *route;
+	const struct protocol *protocol;	/* the route's module's, or NULL */
 	void *conn;			/* struct MHD_Connection * */
 
 	const char *method;

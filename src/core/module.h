@@ -1,8 +1,11 @@
-/* module.h - what a Pendopo module declares: routes, migrations, demo data.
+/* module.h - what a Pendopo module declares: routes (and the actions of
+ * its protocol dispatchers), migrations, demo data, periodic work and its
+ * subcommands.
  *
- * A module is data.  The router, /metrics, `pendopo migrate` and
- * `pendopo demo load` all read these tables; adding a service means adding
- * a folder and one line to the module list in main.c.
+ * A module is data.  The router, /metrics, `pendopo routes`, the OpenAPI
+ * description, `pendopo migrate`, `pendopo demo load` and the command line
+ * all read these tables; adding a service means adding a folder and one
+ * line to the module list in main.c.
  */
 #ifndef PENDOPO_MODULE_H
 #define PENDOPO_MODULE_H
@@ -28,6 +31,10 @@ enum role {
 	ROLE_REGENT_OFFICE = 1u << 6,
 };
 #define ROLE_PUBLIC 0u			/* no login needed */
+/* No caller at all: an action a protocol has that Pendopo does not offer
+ * (CKAN's organization_create), refused as the protocol refuses a caller
+ * without rights. */
+#define ROLE_NOBODY (1u << 31)
 #define ROLE_ANY_USER 0x7fu		/* any logged-in caller */
 #define ROLE_STAFF (ROLE_OFFICER | ROLE_UNIT_HEAD | ROLE_WALIDATA | \
 		    ROLE_VILLAGE_OPERATOR | ROLE_ADMIN | ROLE_REGENT_OFFICE)
@@ -46,11 +53,38 @@ struct field {
 
 #define RF_NO_TX 1u		/* handler manages its own transactions (no write
 				 * transaction, and for GET no read snapshot) */
-#define RF_RAW_BODY 2u		/* body is not JSON: handler reads r->body_raw */
+#define RF_RAW_BODY 2u		/* the router does not decode the body: the
+				 * handler reads r->body_raw (a protocol's own
+				 * format, or a file with RF_UPLOAD) */
+#define RF_UPLOAD 4u		/* takes a file: the body may reach
+				 * --upload-limit-mb; any other route's body
+				 * stops at --body-limit-kb */
+#define RF_READ 8u		/* a POST that changes nothing (a protocol's
+				 * read sent by POST): a read snapshot, no
+				 * CSRF token */
+#define RF_OPEN_BODY 16u	/* a JSON object whose members the handler
+				 * reads itself (a protocol's parameters):
+				 * decoded, but members are not checked */
+
+struct req;
+
+/* A protocol that answers in its own envelope (CKAN, Open311, BPJS
+ * Antrol), spoken by every route of its module: the router's own
+ * refusals there (401/403 role, CSRF, 400 body, 413 size) are written by
+ * refuse(), and the OpenAPI description shows its error envelope and
+ * request media type. */
+struct protocol {
+	const char *name;		/* "ckan": `pendopo routes`, OpenAPI tags */
+	int (*refuse)(struct req *r, int status, const char *code, const char *message, const char *field);
+	const char *error_schema;	/* JSON Schema of the error envelope (JSON text) */
+	const char *media_type;		/* of request bodies: "application/json" */
+	const char *auth_header;	/* header carrying its credentials, or NULL */
+};
 
 struct route {
 	const char *method;
-	const char *pattern;		/* "/api/orgs/{code}" */
+	const char *pattern;		/* "/api/orgs/{code}"; in a module's
+					 * actions, the action's name */
 	handler_fn handler;
 	unsigned roles;			/* ROLE_PUBLIC or a mask of enum role */
 	const struct field *body;	/* NULL: no body accepted */
@@ -64,9 +98,30 @@ struct migration {
 	const char *postgres;
 };
 
+/* A subcommand: `pendopo NAME ARGS... [options]`.  name is one word
+ * ("backup") or two ("user add"); the function gets the arguments after
+ * them.  Options and their parsing are in cli.h. */
+struct cli;
+struct cli_opt;
+struct command {
+	const char *name;
+	const char *usage;		/* "user add --email E --password P ..." */
+	const char *summary;		/* one line for `pendopo --help` */
+	const struct cli_opt *opts;	/* ends with a zeroed entry; NULL: none */
+	int (*run)(struct cli *cli, int argc, char **argv);	/* exit code */
+};
+
 struct module {
 	const char *name;
 	const struct route *routes;		/* ends with a zeroed entry */
+	/* A protocol dispatcher's actions (CKAN's package_show): the router
+	 * makes each a route of its own under every route of this module
+	 * with the same method, the action's name in place of the route's
+	 * {param} ("/api/3/action/{fn}"), matched before that route, which
+	 * then answers only names no action has.  Ends with a zeroed entry. */
+	const struct route *actions;
+	const struct protocol *protocol;	/* NULL: Pendopo's JSON envelope */
+	const struct command *commands;		/* ends with a zeroed entry */
 	const struct migration *migrations;	/* ends with version 0 */
 	int (*demo_load)(struct app *app, struct db_conn *c);
 	void (*tick)(struct app *app);

@@ -25,6 +25,7 @@
 #include "app.h"
 #include "arena.h"
 #include "audit.h"
+#include "cli.h"
 #include "csv.h"
 #include "http.h"
 #include "nik.h"
@@ -862,9 +863,40 @@ static void regions_tick(struct app *app)
 	db_release(app->db, c);
 }
 
+/* `pendopo import regions FILE.csv` */
+static int regions_import_command(struct cli *cli, int argc, char **argv)
+{
+	if (argc != 1)
+		return cli_usage(cli);
+	struct db *db = cli_db_migrated(cli, 1);
+	if (!db)
+		return 1;
+	struct db_conn *c = db_acquire(db);
+	char err[512];
+	long rows = 0;
+	int64_t t0 = time_now_us();
+	int rc = regions_import_csv(c, argv[0], &rows, err, sizeof(err));
+	if (rc == 0)
+		printf("imported %ld regions in %.3f s\n", rows, (double)(time_now_us() - t0) / 1e6);
+	else
+		fprintf(stderr, "pendopo import: %s\n", err);
+	db_release(db, c);
+	db_close(db);
+	return rc ? 1 : 0;
+}
+
+static const struct cli_opt db_only[] = { CLI_OPT_DB, { 0 } };
+
+static const struct command regions_commands[] = {
+	{ "import regions", "import regions FILE.csv [--db URL]",
+	  "Replace the region register with a kode,nama CSV (Kemendagri codes).", db_only, regions_import_command },
+	{ 0 },
+};
+
 const struct module regions_module = {
 	.name = "regions",
 	.routes = regions_routes,
+	.commands = regions_commands,
 	.migrations = regions_migrations,
 	.tick = regions_tick,
 };

@@ -1,42 +1,98 @@
-/* router.c - route tables flattened into one list and matched segment by
- * segment.  A few dozen routes make a linear scan cheaper than any tree. */
+/* router.c - route tables flattened into one list (the actions of protocol
+ * dispatchers made routes of their own) and matched segment by segment.
+ * A few hundred routes make a linear scan cheaper than any tree. */
 #include "router.h"
 #include "arena.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct router {
 	const struct route **routes;
+	const struct module **modules;	/* the module of each route */
 	size_t n;
+	struct route *made;		/* the actions' routes, owned */
+	size_t nmade;
 };
 
+/* The parent's pattern with its {param} replaced by the action's name:
+ * "/api/3/action/{fn}" + "package_show". */
+static char *action_pattern(const char *parent, const char *name)
+{
+	const char *open = strchr(parent, '{'), *close = open ? strchr(open, '}') : NULL;
+	if (!close)
+		return NULL;
+	size_t head = (size_t)(open - parent), nlen = strlen(name), tail = strlen(close + 1);
+	char *p = malloc(head + nlen + tail + 1);
+	if (p) {
+		memcpy(p, parent, head);
+		memcpy(p + head, name, nlen);
+		memcpy(p + head + nlen, close + 1, tail + 1);
+	}
+	return p;
+}
+
+static bool is_action_of(const struct route *a, const struct route *parent)
+{
+	return strcmp(a->method, parent->method) == 0 && strchr(parent->pattern, '{');
+}
+
+/* Each action of a dispatcher becomes a route of its own, listed before
+ * the dispatcher's route: the first match wins, so the dispatcher answers
+ * only names no action has. */
 struct router *router_new(const struct module *const *modules, size_t n)
 {
 	struct router *rt = calloc(1, sizeof(*rt));
 	if (!rt)
 		return NULL;
-	size_t total = 0;
+	size_t total = 0, actions = 0;
 	for (size_t i = 0; i < n; i++)
-		for (const struct route *r = modules[i]->routes; r && r->method; r++)
+		for (const struct route *r = modules[i]->routes; r && r->method; r++) {
 			total++;
+			for (const struct route *a = modules[i]->actions; a && a->method; a++)
+				actions += is_action_of(a, r);
+		}
+	total += actions;
 	rt->routes = calloc(total ? total : 1, sizeof(*rt->routes));
-	if (!rt->routes) {
-		free(rt);
+	rt->modules = calloc(total ? total : 1, sizeof(*rt->modules));
+	rt->made = calloc(actions ? actions : 1, sizeof(*rt->made));
+	if (!rt->routes || !rt->modules || !rt->made) {
+		router_free(rt);
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++)
-		for (const struct route *r = modules[i]->routes; r && r->method; r++)
+		for (const struct route *r = modules[i]->routes; r && r->method; r++) {
+			for (const struct route *a = modules[i]->actions; a && a->method; a++) {
+				if (!is_action_of(a, r))
+					continue;
+				struct route *made = &rt->made[rt->nmade];
+				*made = *a;
+				made->pattern = action_pattern(r->pattern, a->pattern);
+				if (!made->pattern) {
+					router_free(rt);
+					return NULL;
+				}
+				rt->nmade++;
+				rt->modules[rt->n] = modules[i];
+				rt->routes[rt->n++] = made;
+			}
+			rt->modules[rt->n] = modules[i];
 			rt->routes[rt->n++] = r;
+		}
 	return rt;
 }
 
 void router_free(struct router *rt)
 {
-	if (rt) {
-		free(rt->routes);
-		free(rt);
-	}
+	if (!rt)
+		return;
+	for (size_t i = 0; i < rt->nmade; i++)
+		free((char *)rt->made[i].pattern);
+	free(rt->made);
+	free(rt->modules);
+	free(rt->routes);
+	free(rt);
 }
 
 size_t router_count(const struct router *rt)
@@ -47,6 +103,11 @@ size_t router_count(const struct router *rt)
 const struct route *router_route(const struct router *rt, size_t i)
 {
 	return i < rt->n ? rt->routes[i] : NULL;
+}
+
+const struct module *router_module(const struct router *rt, size_t i)
+{
+	return i < rt->n ? rt->modules[i] : NULL;
 }
 
 /* Match path against pattern; on success fill params (not yet copied). */
@@ -105,6 +166,7 @@ int router_match(const struct router *rt, const char *method, const char *path,
 			continue;
 		}
 		m->route = r;
+		m->module = rt->modules[i];
 		m->index = (int)i;
 		for (int k = 0; k < m->nparams; k++) {
 			const char *close = strchr(m->names[k], '}');

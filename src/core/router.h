@@ -9,6 +9,7 @@ struct router;
 
 struct route_match {
 	const struct route *route;
+	const struct module *module;	/* whose table the route is in */
 	int index;			/* stable 0..router_count()-1, for metrics */
 	const char *names[6];
 	const char *values[6];		/* slices of the path copied to the arena */
@@ -25,7 +26,9 @@ void router_free(struct router *rt);
 int router_match(const struct router *rt, const char *method, const char *path,
 		 struct arena *a, struct route_match *m);
 
+/* Every route, actions included, in matching order: 0..router_count()-1. */
 size_t router_count(const struct router *rt);
 const struct route *router_route(const struct router *rt, size_t i);
+const struct module *router_module(const struct router *rt, size_t i);
 
 #endif

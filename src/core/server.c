@@ -40,9 +40,10 @@ struct conn_state {
 	struct req req;
 	struct route_match match;
 	int matched;		/* router_match result */
-	char *body;		/* malloc'd, body_limit + 1 at most */
+	char *body;		/* malloc'd, the route's limit + 1 at most */
 	size_t body_len, body_cap, limit;
 	int too_large;
+	int answered;		/* refused before its body was read */
 	int64_t started;
 	int static_file;
 };
@@ -458,6 +459,24 @@ static int is_write(const char *method)
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
+/* A request that may change something: a write method on a route not
+ * declared a read (RF_READ: a protocol's query sent by POST). */
+static int changes(const struct req *r)
+{
+	return is_write(r->method) && !(r->route->flags & RF_READ);
+}
+
+/* The router's own refusals, in the envelope of the route's protocol when
+ * it speaks one (a CKAN client expects CKAN's Authorization Error);
+ * pesan is the Indonesian text, when there is one. */
+static int refuse(struct req *r, int status, const char *code, const char *message, const char *pesan,
+		  const char *field)
+{
+	if (r->protocol && r->protocol->refuse)
+		return r->protocol->refuse(r, status, code, message, field);
+	return reply_error_lang(r, status, code, message, pesan, field);
+}
+
 /* Who asks, may they, is the body right, then the handler in its
  * transaction.  Returns nonzero when the database connection was lost
  * before anything could have been stored (a retry is safe). */
@@ -473,18 +492,18 @@ static int run_handler(struct server *srv, struct conn_state *cs)
 		return db_fault(r->db) == DB_GONE;
 	if (route->roles != ROLE_PUBLIC) {
 		if (!r->caller.user_id && !r->caller.apikey_id) {
-			reply_error(r, 401, "unauthenticated", "please log in first", NULL);
+			refuse(r, 401, "unauthenticated", "please log in first", NULL, NULL);
 			return 0;
 		}
 		if (!caller_has(&r->caller, route->roles)) {
-			reply_error(r, 403, "forbidden", "your role does not allow this", NULL);
+			refuse(r, 403, "forbidden", "your role does not allow this", NULL, NULL);
 			return 0;
 		}
 	}
-	if (is_write(r->method) && r->caller.session_id) {
+	if (changes(r) && r->caller.session_id) {
 		const char *token = req_header(r, "X-CSRF-Token");
 		if (!token || !r->caller.csrf || strcmp(token, r->caller.csrf) != 0) {
-			reply_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
+			refuse(r, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL, NULL);
 			return 0;
 		}
 	}
@@ -495,33 +514,33 @@ static int run_handler(struct server *srv, struct conn_state *cs)
 		json_t *body = json_loadb(cs->body ? cs->body : "", cs->body_len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!json_is_object(body)) {
 			json_decref(body);
-			reply_error(r, 400, "invalid_json",
-				    body ? "request body must be a JSON object"
-					 : arena_printf(r->arena, "request body is not valid JSON: %s", jerr.text),
-				    NULL);
+			refuse(r, 400, "invalid_json",
+			       body ? "request body must be a JSON object"
+				    : arena_printf(r->arena, "request body is not valid JSON: %s", jerr.text),
+			       NULL, NULL);
 			return 0;
 		}
 		r->body = body;
 		struct body_error be;
-		if (body_validate(body, route->body, &be) != 0) {
-			reply_error_lang(r, 400, be.code, be.message, be.pesan, arena_strdup(r->arena, be.field));
+		if (!(route->flags & RF_OPEN_BODY) && body_validate(body, route->body, &be) != 0) {
+			refuse(r, 400, be.code, be.message, be.pesan, arena_strdup(r->arena, be.field));
 			return 0;
 		}
 	}
 
-	int tx = is_write(r->method) && !(route->flags & RF_NO_TX);
+	int tx = changes(r) && !(route->flags & RF_NO_TX);
 	if (tx && db_tx_begin(r->db) != DB_OK) {
 		reply_db_error(r);
 		return db_fault(r->db) == DB_GONE;
 	}
 	/* A read sees one consistent snapshot, and takes the database's
 	 * locks once rather than once per statement. */
-	if (!is_write(r->method) && !(route->flags & RF_NO_TX) && db_read_begin(r->db) != DB_OK) {
+	if (!changes(r) && !(route->flags & RF_NO_TX) && db_read_begin(r->db) != DB_OK) {
 		reply_db_error(r);
 		return db_fault(r->db) == DB_GONE;
 	}
 	route->handler(r);
-	if (!is_write(r->method)) {
+	if (!changes(r)) {
 		if (db_in_tx(r->db))
 			db_tx_commit(r->db);
 		return db_fault(r->db) == DB_GONE && r->status >= 500;
@@ -550,30 +569,22 @@ static void reply_settle(struct req *r)
 		reply_db_error(r);
 }
 
+static void too_large(struct req *r, size_t limit)
+{
+	refuse(r, 413, "too_large", arena_printf(r->arena, "request body is larger than %zu bytes", limit), NULL, NULL);
+}
+
 static void run_route(struct server *srv, struct conn_state *cs)
 {
 	struct req *r = &cs->req;
-	const struct route *route = cs->match.route;
 
-	r->route = route;
-	for (int i = 0; i < cs->match.nparams; i++) {
-		r->param_names[i] = cs->match.names[i];
-		r->param_values[i] = cs->match.values[i];
-	}
-	r->nparams = cs->match.nparams;
-
-	if (cs->too_large) {
-		reply_error(r, 413, "too_large",
-			    arena_printf(r->arena, "request body is larger than %zu bytes", cs->limit), NULL);
-		return;
-	}
 	r->body_raw = cs->body;
 	r->body_len = cs->body_len;
 
 	/* A connection lost under a read (the database server restarted)
 	 * is replaced and the read tried once more; a write is not retried,
 	 * since its commit may have reached the server. */
-	if (run_handler(srv, cs) && !is_write(r->method)) {
+	if (run_handler(srv, cs) && !changes(r)) {
 		db_release(srv->app->db, r->db);
 		memset(&r->caller, 0, sizeof(r->caller));
 		r->nhdrs = 0;
@@ -610,8 +621,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->status = 500;
 		client_ip(r, conn);
 		cs->matched = router_match(srv->router, method, url, r->arena, &cs->match);
-		cs->limit = cs->matched == 1 && (cs->match.route->flags & RF_RAW_BODY)
-			    ? srv->app->cfg.upload_limit : srv->app->cfg.body_limit;
+		if (cs->matched != 1)
+			return MHD_YES;
+		/* Only a route that takes a file accepts more than a JSON
+		 * body, and a body declared too large is refused before a
+		 * byte of it is read. */
+		const struct route *route = cs->match.route;
+		cs->limit = route->flags & RF_UPLOAD ? srv->app->cfg.upload_limit : srv->app->cfg.body_limit;
+		r->route = route;
+		r->protocol = cs->match.module->protocol;
+		for (int i = 0; i < cs->match.nparams; i++) {
+			r->param_names[i] = cs->match.names[i];
+			r->param_values[i] = cs->match.values[i];
+		}
+		r->nparams = cs->match.nparams;
+		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (length && strtoull(length, NULL, 10) > cs->limit) {
+			cs->too_large = cs->answered = 1;
+			too_large(r, cs->limit);
+			return send_reply(conn, r);
+		}
 		return MHD_YES;
 	}
 
@@ -620,8 +649,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		if (cs->too_large || cs->matched != 1)
 			return MHD_YES;
+		/* A body without a length (chunked) is dropped from the
+		 * moment it passes the limit: the rest is read, not kept, and
+		 * answered 413 at its end. */
 		if (cs->body_len + n > cs->limit) {
 			cs->too_large = 1;
+			free(cs->body);
+			cs->body = NULL;
+			cs->body_len = cs->body_cap = 0;
 			return MHD_YES;
 		}
 		if (cs->body_len + n + 1 > cs->body_cap) {
@@ -641,6 +676,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 
 	struct req *r = &cs->req;
+	if (cs->answered)
+		return MHD_YES;
+	if (cs->too_large) {
+		too_large(r, cs->limit);
+		return send_reply(conn, r);
+	}
 	if (cs->matched == 1) {
 		run_route(srv, cs);
 		/* The reply is built; give the connection back now rather than
@@ -706,41 +747,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-/* ---- operations routes -------------------------------------------------- */
-
-/* For load balancers and monitoring: 503 when the database cannot be
- * reached (probed at most once a second), and whether writes are being
- * stored. */
-static int healthz(struct req *r)
-{
-	char why[160], storage[80];
-	int rc = db_ping(r->db, why, sizeof(why), storage, sizeof(storage));
-	json_t *body = json_pack("{s:s, s:s}", "status", rc == DB_OK ? "ok" : "unavailable",
-				 "database", rc == DB_OK ? "ok" : why);
-	if (*storage)
-		json_object_set_new(body, "writes", json_string(storage));
-	if (rc != DB_OK)
-		reply_header(r, "Retry-After", "5");
-	return reply_json(r, rc == DB_OK ? 200 : 503, body);
-}
-
-static int metrics_get(struct req *r)
-{
-	size_t len;
-	char *text = metrics_render(r->app->metrics, r->arena, &len);
-	if (!text)
-		return reply_error(r, 500, "internal", "out of memory", NULL);
-	return reply_text(r, 200, "text/plain; version=0.0.4", text, len);
-}
-
-static const struct route ops_routes[] = {
-	{ "GET", "/healthz", healthz, ROLE_PUBLIC, NULL, 0 },
-	{ "GET", "/metrics", metrics_get, ROLE_PUBLIC, NULL, 0 },
-	{ 0 },
-};
-
-const struct module ops_module = { .name = "ops", .routes = ops_routes };
-
 /* ---- daemon ------------------------------------------------------------- */
 
 static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
@@ -791,6 +797,7 @@ int server_run(struct app *app, int tick_s)
 		return 1;
 	}
 	srv.router = router_new(app->modules, app->nmodules);
+	app->router = srv.router;
 	app->metrics = srv.router ? metrics_new(srv.router) : NULL;
 	if (!app->metrics)
 		goto out;
@@ -866,6 +873,7 @@ out:
 		close(srv.web_fd);
 	metrics_free(app->metrics);
 	app->metrics = NULL;
+	app->router = NULL;
 	router_free(srv.router);
 	return rc;
 }

@@ -4,8 +4,6 @@
 
 #include "app.h"
 
-extern const struct module ops_module;	/* /healthz, /metrics */
-
 /* Serve until SIGINT or SIGTERM; runs module ticks every tick_s seconds.
  * Returns 0 on a clean stop. */
 int server_run(struct app *app, int tick_s);

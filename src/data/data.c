@@ -1,9 +1,12 @@
 /* data.c - the Satu Data module: its route table, its schema for SQLite and
- * PostgreSQL, the helpers its files share, and the command line.
+ * PostgreSQL, the helpers its files share, and its commands (data import,
+ * data scan).
  *
  * Handlers live by topic: catalog.c (datasets, resources, groups),
- * versions.c (imports, review, diff, reads), indicators.c, conflicts.c,
- * ckan.c (the CKAN Action API) and publish.c (other services' statistics).
+ * versions.c (imports, review, diff, reads), indicators.c, conflicts.c
+ * and publish.c (other services' statistics).  The CKAN Action API over
+ * the catalogue is a module of its own (ckan_module, ckan.c), since it
+ * answers in CKAN's envelope.
  */
 #include "data.h"
 #include "can.h"
@@ -20,6 +23,7 @@
 #include "app.h"
 #include "arena.h"
 #include "auth.h"
+#include "cli.h"
 #include "orgs.h"
 #include "util.h"
 
@@ -202,15 +206,51 @@ static int cli_scan(struct app *app)
 	return rc;
 }
 
-int data_command(struct app *app, int argc, char **argv, const char *note)
+/* `pendopo data import RESOURCE FILE.csv [--note TEXT]`, RESOURCE by uid or number. */
+static int data_import_command(struct cli *cli, int argc, char **argv)
 {
-	if (argc == 3 && strcmp(argv[0], "import") == 0)
-		return cli_import(app, argv[1], argv[2], note);
-	if (argc == 1 && strcmp(argv[0], "scan") == 0)
-		return cli_scan(app);
-	fprintf(stderr, "usage: pendopo data import RESOURCE FILE.csv [--note TEXT] | pendopo data scan\n");
-	return 2;
+	if (argc != 2)
+		return cli_usage(cli);
+	struct app app;
+	int rc = cli_app(cli, &app, 1);
+	if (rc)
+		return rc;
+	rc = cli_import(&app, argv[0], argv[1], cli_opt(cli, "--note"));
+	db_close(app.db);
+	return rc;
 }
+
+/* `pendopo data scan`: every table's conflicts again. */
+static int data_scan_command(struct cli *cli, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0)
+		return cli_usage(cli);
+	struct app app;
+	int rc = cli_app(cli, &app, 1);
+	if (rc)
+		return rc;
+	rc = cli_scan(&app);
+	db_close(app.db);
+	return rc;
+}
+
+static const struct cli_opt import_opts[] = {
+	CLI_OPT_DB,
+	{ "--note", NULL, "change note of the new version", NULL },
+	CLI_OPT_REGENCY,
+	{ 0 },
+};
+
+static const struct cli_opt scan_opts[] = { CLI_OPT_DB, CLI_OPT_REGENCY, { 0 } };
+
+static const struct command data_commands[] = {
+	{ "data import", "data import RESOURCE FILE.csv [--note TEXT] [--db URL]",
+	  "Satu Data: import a CSV as a table's next version (all or nothing).", import_opts, data_import_command },
+	{ "data scan", "data scan [--db URL]", "Satu Data: rescan every table for conflicts between agencies.",
+	  scan_opts, data_scan_command },
+	{ 0 },
+};
 
 /* ---- routes ------------------------------------------------------------------ */
 
@@ -334,8 +374,6 @@ static const struct field settings_fields[] = {
 	{ 0 },
 };
 
-int h_ckan_action(struct req *r);
-
 static const struct route data_routes[] = {
 	{ "GET", "/api/data/datasets", h_datasets_list, ROLE_PUBLIC, NULL, 0 },
 	{ "POST", "/api/data/datasets", h_dataset_create, PRODUCERS, dataset_fields, 0 },
@@ -344,7 +382,7 @@ static const struct route data_routes[] = {
 	{ "POST", "/api/data/datasets/{name}/resources", h_resource_create, PRODUCERS, resource_fields, 0 },
 	{ "GET", "/api/data/resources/{id}", h_resource_get, ROLE_PUBLIC, NULL, 0 },
 	{ "PATCH", "/api/data/resources/{id}", h_resource_update, PRODUCERS, resource_update_fields, 0 },
-	{ "POST", "/api/data/resources/{id}/import", h_import, PRODUCERS, NULL, RF_RAW_BODY },
+	{ "POST", "/api/data/resources/{id}/import", h_import, PRODUCERS, NULL, RF_RAW_BODY | RF_UPLOAD },
 	{ "GET", "/api/data/resources/{id}/versions", h_versions_list, ROLE_PUBLIC, NULL, 0 },
 	{ "POST", "/api/data/resources/{id}/versions/{n}/review", h_version_review, PRODUCERS, review_fields, 0 },
 	{ "GET", "/api/data/resources/{id}/diff", h_diff, ROLE_PUBLIC, NULL, 0 },
@@ -366,13 +404,6 @@ static const struct route data_routes[] = {
 	{ "POST", "/api/data/scan", h_scan, STEWARDS, NULL, 0 },
 	{ "GET", "/api/data/settings", h_settings_get, STEWARDS | ROLE_REGENT_OFFICE, NULL, 0 },
 	{ "PATCH", "/api/data/settings", h_settings_update, STEWARDS, settings_fields, 0 },
-	/* CKAN answers its own errors in its own envelope, so these routes
-	 * take any caller and any body and check both themselves; writes
-	 * open their transaction only when they write. */
-	{ "GET", "/api/3/action/{fn}", h_ckan_action, ROLE_PUBLIC, NULL, RF_RAW_BODY },
-	{ "POST", "/api/3/action/{fn}", h_ckan_action, ROLE_PUBLIC, NULL, RF_RAW_BODY | RF_NO_TX },
-	{ "GET", "/api/action/{fn}", h_ckan_action, ROLE_PUBLIC, NULL, RF_RAW_BODY },
-	{ "POST", "/api/action/{fn}", h_ckan_action, ROLE_PUBLIC, NULL, RF_RAW_BODY | RF_NO_TX },
 	{ 0 },
 };
 
@@ -477,6 +508,7 @@ static const struct migration data_migrations[] = {
 const struct module data_module = {
 	.name = "data",
 	.routes = data_routes,
+	.commands = data_commands,
 	.migrations = data_migrations,
 	.demo_load = data_demo_load,
 	.tick = conflicts_tick,

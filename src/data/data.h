@@ -17,11 +17,7 @@ struct app;
 struct db_conn;
 
 extern const struct module data_module;
-
-/* `pendopo data import RESOURCE FILE.csv` (a progress bar on a terminal)
- * and `pendopo data scan`.  RESOURCE is a resource id.  note is the
- * version's change note.  Returns the process exit code. */
-int data_command(struct app *app, int argc, char **argv, const char *note);
+extern const struct module ckan_module;	/* the CKAN Action API over it, ckan.c */
 
 /* ---- services publish their statistics (publish.c) ---------------------------- */
 

@@ -30,6 +30,7 @@
 #include "app.h"
 #include "arena.h"
 #include "audit.h"
+#include "cli.h"
 #include "util.h"
 
 #define TOKEN_TTL_S 3600
@@ -642,8 +643,67 @@ static const struct migration antrol_migrations[] = {
 	{ 0 },
 };
 
+/* `pendopo antrol-user add --facility FC --username U --password P` */
+static int antrol_user_add_command(struct cli *cli, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0 || !cli_opt(cli, "--facility") || !cli_opt(cli, "--username") || !cli_opt(cli, "--password"))
+		return cli_usage(cli);
+	struct db *db = cli_db_migrated(cli, 1);
+	if (!db)
+		return 1;
+	struct db_conn *c = db_acquire(db);
+	char err[512];
+	int rc = antrol_user_add(c, cli_opt(cli, "--facility"), cli_opt(cli, "--username"), cli_opt(cli, "--password"),
+				 err, sizeof(err));
+	if (rc == 0)
+		printf("antrol user %s added for %s\n", cli_opt(cli, "--username"), cli_opt(cli, "--facility"));
+	else
+		fprintf(stderr, "pendopo antrol-user add: %s\n", err);
+	db_release(db, c);
+	db_close(db);
+	return rc ? 1 : 0;
+}
+
+/* The router's refusals (a body too large) in the BPJS envelope, with the
+ * HTTP status kept: they happen before the interface is reached. */
+static int antrol_refuse(struct req *r, int status, const char *code, const char *message, const char *field)
+{
+	(void)code;
+	(void)field;
+	antrol_fail(r, message);
+	r->status = status;
+	return 0;
+}
+
+static const struct protocol antrol_protocol = {
+	.name = "antrol",
+	.refuse = antrol_refuse,
+	.error_schema = "{\"type\": \"object\", \"required\": [\"metadata\"], \"properties\": {\"metadata\": {"
+			"\"type\": \"object\", \"required\": [\"code\", \"message\"], \"properties\": {"
+			"\"code\": {\"type\": \"integer\"}, \"message\": {\"type\": \"string\"}}}}}",
+	.media_type = "application/json",
+};
+
+static const struct cli_opt antrol_user_opts[] = {
+	CLI_OPT_DB,
+	{ "--facility", NULL, "facility code in Simantri, e.g. PKM-KEMANGKON", NULL },
+	{ "--username", NULL, "the x-username Mobile JKN sends", NULL },
+	{ "--password", NULL, "the x-password (8 characters or more)", NULL },
+	{ 0 },
+};
+
+static const struct command antrol_commands[] = {
+	{ "antrol-user add", "antrol-user add --facility CODE --username U --password P [--db URL]",
+	  "Simantri: create (or re-password) the BPJS Antrean Online login Mobile JKN uses.", antrol_user_opts,
+	  antrol_user_add_command },
+	{ 0 },
+};
+
 const struct module antrol_module = {
 	.name = "antrol",
 	.routes = antrol_routes,
+	.protocol = &antrol_protocol,
+	.commands = antrol_commands,
 	.migrations = antrol_migrations,
 };

@@ -132,9 +132,32 @@ const EXPECT = {
   'GET /open311/v2/discovery.{fmt}': P, 'GET /open311/v2/services.{fmt}': P, 'GET /open311/v2/services/{file}': P,
   'GET /open311/v2/requests.{fmt}': P, 'POST /open311/v2/requests.{fmt}': KEYED, 'GET /open311/v2/requests/{file}': P,
   'GET /open311/v2/tokens/{file}': P,
-  // CKAN Action API
+  // CKAN Action API: the dispatchers answer names no action has; each
+  // action is a route of its own (below).
   'GET /api/3/action/{fn}': P, 'POST /api/3/action/{fn}': P, 'GET /api/action/{fn}': P, 'POST /api/action/{fn}': P,
+  'GET /api/openapi.json': P,
 };
+
+// CKAN's actions under both prefixes.  Reads answer GET and POST to anyone;
+// CKAN has no 401, so writes refuse an anonymous caller with 403 like a
+// key-guarded route; the write actions CKAN has and Pendopo does not offer
+// are refused to everyone.
+const CKAN_READS = ['status_show', 'package_list', 'package_show', 'package_search', 'organization_list',
+  'organization_show', 'group_list', 'group_show', 'tag_list', 'resource_show', 'datastore_search'];
+const CKAN_WRITES = ['package_create', 'package_update', 'package_patch', 'resource_create'];
+const CKAN_NOT_OFFERED = ['package_delete', 'dataset_purge', 'package_owner_org_update', 'package_collaborator_create',
+  'package_collaborator_delete', 'resource_update', 'resource_patch', 'resource_delete', 'resource_view_create',
+  'organization_create', 'organization_update', 'organization_patch', 'organization_delete', 'organization_purge',
+  'organization_member_create', 'organization_member_delete', 'group_create', 'group_update', 'group_patch',
+  'group_delete', 'group_purge', 'group_member_create', 'group_member_delete', 'member_create', 'member_delete',
+  'user_create', 'user_update', 'user_delete', 'user_invite', 'api_token_create', 'api_token_revoke',
+  'vocabulary_create', 'tag_create', 'datastore_create', 'datastore_upsert', 'datastore_delete',
+  'bulk_update_private', 'bulk_update_public', 'bulk_update_delete', 'config_option_update'];
+for (const prefix of ['/api/3/action/', '/api/action/']) {
+  for (const fn of CKAN_READS) EXPECT[`GET ${prefix}${fn}`] = EXPECT[`POST ${prefix}${fn}`] = P;
+  for (const fn of CKAN_WRITES) EXPECT[`POST ${prefix}${fn}`] = { roles: ['officer', 'unit_head', 'walidata', 'admin'], keyed: true };
+  for (const fn of CKAN_NOT_OFFERED) EXPECT[`POST ${prefix}${fn}`] = { roles: [], keyed: true };
+}
 
 const routes = execFileSync(BIN, ['routes'], { encoding: 'utf8' }).trim().split('\n').map((l) => JSON.parse(l));
 const key = (r) => `${r.method} ${r.path}`;

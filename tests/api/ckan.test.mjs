@@ -112,6 +112,21 @@ describe('ckan', () => {
     assertCkanError(await action('package_create', { method: 'POST', body: { name: 'x' } }), 403, 'Authorization Error');
     const bad = await fetch(`${base}/api/3/action/package_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"q": ' });
     assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).error.__type, 'Bad Request');
+    // A write asked by GET is a Bad Request, as in CKAN.
+    const get = await action('package_create', { query: '?name=x' });
+    assertCkanError(get, 400, 'Bad Request');
+    assert.match(get.json.error.message, /POST/);
+    // Write actions CKAN has and Pendopo does not offer: refused to everyone,
+    // as CKAN refuses a caller without rights - even a producer's token.
+    for (const fn of ['organization_create', 'group_create', 'user_create', 'member_create', 'package_delete', 'resource_delete']) {
+      const a = await action(fn, { method: 'POST', body: { name: 'x', id: 'x' } });
+      assertCkanError(a, 403, 'Authorization Error');
+      assert.match(a.json.error.message, /requires an authenticated user/);
+      const t = await action(fn, { method: 'POST', auth: token, body: { name: 'x', id: 'x' } });
+      assertCkanError(t, 403, 'Authorization Error');
+      assert.match(t.json.error.message, new RegExp(`not authorized to ${fn}`));
+    }
     // The same actions under /api/action/.
     const alt = await (await fetch(`${base}/api/action/package_list`)).json();
     assert.equal(alt.success, true);

@@ -1,4 +1,5 @@
-/* router_test.c - matching methods and path patterns with {params}. */
+/* router_test.c - matching methods and path patterns with {params}, and a
+ * dispatcher's actions made routes of their own. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -86,12 +87,59 @@ static void test_wrong_method_lists_allowed(void **state)
 	router_free(rt);
 }
 
+static int fallback(struct req *r) { (void)r; return 0; }
+static int show(struct req *r) { (void)r; return 0; }
+static int create(struct req *r) { (void)r; return 0; }
+
+static const struct route d_routes[] = {
+	{ "GET", "/api/3/action/{fn}", fallback, 0, NULL, 0 },
+	{ "POST", "/api/3/action/{fn}", fallback, 0, NULL, 0 },
+	{ 0 },
+};
+static const struct route d_actions[] = {
+	{ "GET", "package_show", show, 0, NULL, 0 },
+	{ "POST", "package_show", show, 0, NULL, 0 },
+	{ "POST", "package_create", create, ROLE_OFFICER, NULL, 0 },
+	{ 0 },
+};
+static const struct module d = { .name = "d", .routes = d_routes, .actions = d_actions };
+static const struct module *const dmods[] = { &a, &d };
+
+static void test_actions_are_routes(void **state)
+{
+	(void)state;
+	struct router *rt = router_new(dmods, 2);
+	struct arena *ar = arena_new(0);
+	struct route_match m;
+
+	/* 4 of a, 2 dispatchers, 3 actions: each listed once per method */
+	assert_int_equal(router_count(rt), 9);
+	assert_string_equal(router_route(rt, 4)->pattern, "/api/3/action/package_show");
+	assert_ptr_equal(router_module(rt, 4), &d);
+	assert_string_equal(router_route(rt, 5)->pattern, "/api/3/action/{fn}");
+
+	assert_int_equal(router_match(rt, "POST", "/api/3/action/package_create", ar, &m), 1);
+	assert_ptr_equal(m.route->handler, create);
+	assert_int_equal(m.route->roles, ROLE_OFFICER);
+	assert_ptr_equal(m.module, &d);
+	assert_int_equal(m.nparams, 0);
+	/* a name no action has, or not for this method: the dispatcher */
+	assert_int_equal(router_match(rt, "GET", "/api/3/action/package_create", ar, &m), 1);
+	assert_ptr_equal(m.route, &d_routes[0]);
+	assert_string_equal(m.values[0], "package_create");
+	assert_int_equal(router_match(rt, "POST", "/api/3/action/frobnicate", ar, &m), 1);
+	assert_ptr_equal(m.route, &d_routes[1]);
+	arena_free(ar);
+	router_free(rt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_static_and_params),
 		cmocka_unit_test(test_no_match),
 		cmocka_unit_test(test_wrong_method_lists_allowed),
+		cmocka_unit_test(test_actions_are_routes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

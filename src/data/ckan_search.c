@@ -1,0 +1,660 @@
+/* ckan_search.c - CKAN's two searches: package_search (Solr-style q and
+ * fq terms, facets, sort, rows/start) and datastore_search (filters, q,
+ * fields, sort, limit/offset over a table's published version).
+ *
+ * package_search filters, facets and sorts in memory: a regency's
+ * catalogue is a few thousand datasets, and that keeps every query one
+ * constant SQL text whatever Solr syntax the client speaks.
+ */
+#include "ckan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+#include "arena.h"
+
+#define SEARCH_ROWS_MAX 1000
+#define DATASTORE_LIMIT_MAX 32000
+#define DATASTORE_SORT_MAX 200000	/* rows sorted in memory at most */
+
+/* ---- package_search ----------------------------------------------------------------- */
+
+struct entry {
+	const struct dataset *d;
+	const char *org;		/* lower-case code, CKAN's organization name */
+	const char *org_title;
+	const char **tags, **groups, **formats;
+	int ntags, ngroups, nformats;
+};
+
+struct term {
+	const char *field;		/* NULL: free text */
+	const char *value;
+	const char *lo, *hi;		/* [lo TO hi], "*" open */
+};
+
+static int add_str(struct arena *a, const char ***list, int *n, const char *s)
+{
+	for (int i = 0; i < *n; i++)
+		if (strcmp((*list)[i], s) == 0)
+			return 0;
+	const char **grown = arena_alloc(a, (size_t)(*n + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	if (*n)
+		memcpy(grown, *list, (size_t)*n * sizeof(*grown));
+	grown[(*n)++] = arena_strdup(a, s);
+	*list = grown;
+	return 0;
+}
+
+static struct entry *entry_by_id(struct entry *e, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (e[mid].d->id < id)
+			lo = mid + 1;
+		else if (e[mid].d->id > id)
+			hi = mid;
+		else
+			return &e[mid];
+	}
+	return NULL;
+}
+
+/* Every dataset with its tags, groups and resource formats: four queries. */
+static int load_entries(struct req *r, struct entry **out, size_t *n)
+{
+	struct dataset *d;
+	if (catalog_datasets_all(r, &d, n))
+		return -1;
+	struct entry *e = arena_alloc(r->arena, (*n ? *n : 1) * sizeof(*e));
+	if (!e)
+		return -1;
+	int64_t org_ids[64];
+	const char *org_codes[64], *org_titles[64];
+	int norgs = 0;
+	for (size_t i = 0; i < *n; i++) {
+		e[i].d = &d[i];
+		int k = 0;
+		while (k < norgs && org_ids[k] != d[i].org_id)
+			k++;
+		if (k == norgs && norgs < 64) {
+			org_ids[norgs] = d[i].org_id;
+			org_codes[norgs] = ckan_lower(r->arena, data_org_code(r, d[i].org_id));
+			org_titles[norgs++] = data_org_name(r, d[i].org_id);
+		}
+		e[i].org = k < norgs ? org_codes[k] : ckan_lower(r->arena, data_org_code(r, d[i].org_id));
+		e[i].org_title = k < norgs ? org_titles[k] : data_org_name(r, d[i].org_id);
+	}
+	static const char *const sql[] = {
+		"SELECT dataset_id, tag FROM data_dataset_tags",
+		"SELECT dg.dataset_id, g.name FROM data_dataset_groups dg JOIN data_groups g ON g.id = dg.group_id",
+		"SELECT dataset_id, format FROM data_resources",
+	};
+	for (int q = 0; q < 3; q++) {
+		struct db_stmt *st = db_query(r->db, sql[q], "");
+		int rc;
+		if (!st)
+			return -1;
+		while ((rc = db_step(st)) == DB_ROW) {
+			struct entry *x = entry_by_id(e, *n, db_col_int(st, 0));
+			const char *s = db_col_text(st, 1);
+			if (!x || !s || !*s)
+				continue;
+			if (add_str(r->arena, q == 0 ? &x->tags : q == 1 ? &x->groups : &x->formats,
+				    q == 0 ? &x->ntags : q == 1 ? &x->ngroups : &x->nformats, s)) {
+				rc = DB_ERROR;
+				break;
+			}
+		}
+		db_done(st);
+		if (rc != DB_DONE)
+			return -1;
+	}
+	*out = e;
+	return 0;
+}
+
+/* Solr-ish query text into terms: field:value, field:"a b",
+ * field:[lo TO hi], bare words; AND, && and + are just separators. */
+static int parse_terms(struct arena *a, const char *s, struct term *t, int max, int *n, const char **bad)
+{
+	*n = 0;
+	while (s && *s) {
+		while (*s == ' ' || *s == '+' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		if (strncmp(s, "AND ", 4) == 0 || strncmp(s, "&& ", 3) == 0) {
+			s += *s == 'A' ? 4 : 3;
+			continue;
+		}
+		if (*n == max)
+			return *bad = "too many terms", -1;
+		struct term *x = &t[(*n)++];
+		memset(x, 0, sizeof(*x));
+		const char *colon = NULL;
+		for (const char *p = s; *p && *p != ' ' && *p != '"' && *p != '['; p++)
+			if (*p == ':') {
+				colon = p;
+				break;
+			}
+		if (colon) {
+			x->field = arena_strndup(a, s, (size_t)(colon - s));
+			s = colon + 1;
+		}
+		if (*s == '"') {
+			const char *end = strchr(s + 1, '"');
+			if (!end)
+				return *bad = "a quote is not closed", -1;
+			x->value = arena_strndup(a, s + 1, (size_t)(end - s - 1));
+			s = end + 1;
+		} else if (*s == '[' || *s == '{') {
+			const char *end = strpbrk(s, "]}");
+			const char *to = strstr(s, " TO ");
+			if (!end || !to || to > end)
+				return *bad = "a range must look like [A TO B]", -1;
+			x->lo = arena_strndup(a, s + 1, (size_t)(to - s - 1));
+			x->hi = arena_strndup(a, to + 4, (size_t)(end - to - 4));
+			s = end + 1;
+		} else {
+			size_t len = strcspn(s, " ");
+			x->value = arena_strndup(a, s, len);
+			s += len;
+		}
+	}
+	return 0;
+}
+
+static bool any_is(const char **list, int n, const char *v)
+{
+	for (int i = 0; i < n; i++)
+		if (strcasecmp(list[i], v) == 0)
+			return true;
+	return false;
+}
+
+/* Compare timestamps on their first 19 characters, "2026-01-31T00:00:00";
+ * a bare date covers its whole day. */
+static bool in_range(const char *v, const char *lo, const char *hi)
+{
+	if (!v)
+		return false;
+	if (lo && strcmp(lo, "*") != 0 && strncmp(v, lo, 19) < 0)
+		return false;
+	if (hi && strcmp(hi, "*") != 0) {
+		char top[20];
+		snprintf(top, sizeof(top), "%.10s%s", hi, strlen(hi) > 10 ? hi + 10 : "T23:59:59");
+		if (strncmp(v, top, 19) > 0)
+			return false;
+	}
+	return true;
+}
+
+/* 1 match, 0 no match, -1 unknown field. */
+static int term_matches(const struct entry *e, const struct term *t)
+{
+	const struct dataset *d = e->d;
+	const char *v = t->value;
+	if (!t->field) {
+		if (!v || strcmp(v, "*:*") == 0 || strcmp(v, "*") == 0)
+			return 1;
+		if (strcasestr(d->title, v) || strcasestr(d->name, v) || (d->notes && strcasestr(d->notes, v)) ||
+		    strcasestr(e->org_title, v) || (d->concept && strcasestr(d->concept, v)))
+			return 1;
+		for (int i = 0; i < e->ntags; i++)
+			if (strcasestr(e->tags[i], v))
+				return 1;
+		return 0;
+	}
+	const char *f = t->field;
+	if (strcmp(f, "*") == 0)
+		return 1;
+	if (strcmp(f, "metadata_modified") == 0 || strcmp(f, "metadata_created") == 0) {
+		const char *when = f[9] == 'm' ? d->modified_at : d->created_at;
+		return t->lo ? in_range(when, t->lo, t->hi) : (v && strncmp(when, v, strlen(v)) == 0);
+	}
+	if (!v)
+		return -1;
+	if (strcmp(f, "organization") == 0 || strcmp(f, "owner_org") == 0)
+		return strcasecmp(e->org, v) == 0;
+	if (strcmp(f, "groups") == 0)
+		return any_is(e->groups, e->ngroups, v);
+	if (strcmp(f, "tags") == 0)
+		return any_is(e->tags, e->ntags, v);
+	if (strcmp(f, "res_format") == 0)
+		return any_is(e->formats, e->nformats, v);
+	if (strcmp(f, "license_id") == 0)
+		return strcmp(d->license_id, v) == 0;
+	if (strcmp(f, "name") == 0)
+		return strcmp(d->name, v) == 0;
+	if (strcmp(f, "id") == 0)
+		return strcmp(d->uid, v) == 0;
+	if (strcmp(f, "title") == 0 || strcmp(f, "text") == 0)
+		return strcasestr(d->title, v) != NULL;
+	if (strcmp(f, "state") == 0)
+		return strcmp(d->state, v) == 0;
+	if (strcmp(f, "type") == 0 || strcmp(f, "dataset_type") == 0)
+		return strcmp(v, "dataset") == 0;
+	if (strcmp(f, "capacity") == 0)
+		return strcmp(v, d->private_ ? "private" : "public") == 0;
+	if (strcmp(f, "region_level") == 0)
+		return d->region_level && strcmp(d->region_level, v) == 0;
+	return -1;
+}
+
+struct sort_key {
+	const char *field;
+	bool desc;
+};
+
+static const char *sort_value(const struct entry *e, const char *f)
+{
+	const struct dataset *d = e->d;
+	if (strcmp(f, "metadata_modified") == 0)
+		return d->modified_at;
+	if (strcmp(f, "metadata_created") == 0)
+		return d->created_at;
+	if (strcmp(f, "name") == 0)
+		return d->name;
+	if (strcmp(f, "title_string") == 0 || strcmp(f, "title") == 0)
+		return d->title;
+	if (strcmp(f, "id") == 0)
+		return d->uid;
+	return "";	/* score: every match ranks alike */
+}
+
+struct sort_spec {
+	struct sort_key keys[4];
+	int n;
+};
+
+static int entry_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct entry *a = *(const struct entry *const *)pa, *b = *(const struct entry *const *)pb;
+	const struct sort_spec *spec = ctx;
+	for (int i = 0; i < spec->n; i++) {
+		int c = strcmp(sort_value(a, spec->keys[i].field), sort_value(b, spec->keys[i].field));
+		if (c)
+			return spec->keys[i].desc ? -c : c;
+	}
+	return strcmp(a->d->uid, b->d->uid);
+}
+
+static int parse_sort(const char *s, struct sort_key *k, int *n)
+{
+	static const char *const known[] = { "score", "metadata_modified", "metadata_created", "name",
+					     "title_string", "title", "id" };
+	*n = 0;
+	if (!s || !*s)
+		s = "score desc, metadata_modified desc";
+	while (*s && *n < 4) {
+		while (*s == ' ' || *s == ',')
+			s++;
+		if (!*s)
+			break;
+		size_t len = strcspn(s, " ,");
+		size_t i = 0;
+		while (i < sizeof(known) / sizeof(known[0]) && !(strlen(known[i]) == len && strncmp(known[i], s, len) == 0))
+			i++;
+		if (i == sizeof(known) / sizeof(known[0]))
+			return -1;
+		k[*n].field = known[i];
+		s += len;
+		while (*s == ' ')
+			s++;
+		k[*n].desc = strncasecmp(s, "desc", 4) == 0;
+		if (strncasecmp(s, "desc", 4) == 0 || strncasecmp(s, "asc", 3) == 0)
+			s += k[*n].desc ? 4 : 3;
+		(*n)++;
+	}
+	return 0;
+}
+
+struct facet {
+	const char *names[512];
+	const char *titles[512];
+	long counts[512];
+	int n;
+};
+
+static void facet_add(struct facet *f, const char *name, const char *title)
+{
+	for (int i = 0; i < f->n; i++)
+		if (strcmp(f->names[i], name) == 0) {
+			f->counts[i]++;
+			return;
+		}
+	if (f->n < 512) {
+		f->names[f->n] = name;
+		f->titles[f->n] = title;
+		f->counts[f->n++] = 1;
+	}
+}
+
+static json_t *facet_json(struct facet *f, const char *field, long limit, json_t **plain)
+{
+	/* by count, then name */
+	for (int i = 1; i < f->n; i++)
+		for (int j = i; j > 0 && (f->counts[j] > f->counts[j - 1] ||
+					  (f->counts[j] == f->counts[j - 1] && strcmp(f->names[j], f->names[j - 1]) < 0)); j--) {
+			const char *n = f->names[j], *t = f->titles[j];
+			long c = f->counts[j];
+			f->names[j] = f->names[j - 1];
+			f->titles[j] = f->titles[j - 1];
+			f->counts[j] = f->counts[j - 1];
+			f->names[j - 1] = n;
+			f->titles[j - 1] = t;
+			f->counts[j - 1] = c;
+		}
+	json_t *items = json_array();
+	*plain = json_object();
+	for (int i = 0; i < f->n && (limit < 0 || i < limit); i++) {
+		json_array_append_new(items, json_pack("{s:s, s:s, s:I}", "name", f->names[i],
+						       "display_name", f->titles[i], "count", (json_int_t)f->counts[i]));
+		json_object_set_new(*plain, f->names[i], json_integer(f->counts[i]));
+	}
+	return json_pack("{s:s, s:o}", "title", field, "items", items);
+}
+
+int ckan_package_search(struct req *r)
+{
+	long rows, start, facet_limit;
+	const char *bad = NULL;
+	struct term terms[48];
+	int nterms = 0, nq = 0;
+	if (ckan_param_int(r, "rows", 10, 0, SEARCH_ROWS_MAX, &rows) || ckan_param_int(r, "start", 0, 0, 100000000, &start) ||
+	    ckan_param_int(r, "facet.limit", 50, -1, 1000, &facet_limit))
+		return 0;
+	if (parse_terms(r->arena, ckan_param_str(r, "q"), terms, 24, &nq, &bad) ||
+	    parse_terms(r->arena, ckan_param_str(r, "fq"), terms + nq, 24, &nterms, &bad))
+		return ckan_error(r, 409, "Search Query Error", arena_printf(r->arena, "Search error: %s", bad), NULL);
+	nterms += nq;
+	struct sort_spec spec;
+	if (parse_sort(ckan_param_str(r, "sort"), spec.keys, &spec.n))
+		return ckan_error(r, 409, "Search Query Error", "Search error: sort takes score, metadata_modified, "
+				  "metadata_created, name, title_string or id, each asc or desc", NULL);
+	json_t *ff = ckan_param(r, "facet.field");
+	if (ff && !json_is_array(ff)) {
+		json_decref(ff);
+		return ckan_error(r, 409, "Validation Error", "facet.field must be a JSON list", "facet.field");
+	}
+	bool include_private = ckan_param_bool(r, "include_private", false);
+
+	struct entry *e;
+	size_t n;
+	if (load_entries(r, &e, &n)) {
+		json_decref(ff);
+		return reply_db_error(r);
+	}
+	struct entry **hits = arena_alloc(r->arena, (n ? n : 1) * sizeof(*hits));
+	size_t nhits = 0;
+	for (size_t i = 0; hits && i < n; i++) {
+		const struct dataset *d = e[i].d;
+		if (d->private_ && !(include_private && catalog_may_see(r, d->org_id, true)))
+			continue;
+		bool ok = true;
+		for (int k = 0; k < nterms && ok; k++) {
+			int m = term_matches(&e[i], &terms[k]);
+			if (m < 0) {
+				json_decref(ff);
+				return ckan_error(r, 409, "Search Query Error", arena_printf(r->arena,
+						  "Search error: undefined field %s", terms[k].field), NULL);
+			}
+			ok = m == 1;
+		}
+		if (ok)
+			hits[nhits++] = &e[i];
+	}
+	qsort_r(hits, nhits, sizeof(*hits), entry_cmp, &spec);
+
+	json_t *facets = json_object(), *search_facets = json_object();
+	size_t i;
+	json_t *fv;
+	json_array_foreach(ff, i, fv) {
+		const char *field = json_string_value(fv);
+		if (!field)
+			continue;
+		struct facet *f = arena_alloc(r->arena, sizeof(*f));
+		if (!f)
+			break;
+		for (size_t h = 0; h < nhits; h++) {
+			const struct entry *x = hits[h];
+			if (strcmp(field, "organization") == 0)
+				facet_add(f, x->org, x->org_title);
+			else if (strcmp(field, "groups") == 0 || strcmp(field, "tags") == 0 || strcmp(field, "res_format") == 0) {
+				const char **list = field[0] == 'g' ? x->groups : field[0] == 't' ? x->tags : x->formats;
+				int ln = field[0] == 'g' ? x->ngroups : field[0] == 't' ? x->ntags : x->nformats;
+				for (int k = 0; k < ln; k++)
+					facet_add(f, list[k], list[k]);
+			} else if (strcmp(field, "license_id") == 0) {
+				facet_add(f, x->d->license_id, ckan_license_title(x->d->license_id));
+			}
+		}
+		json_t *plain;
+		json_object_set_new(search_facets, field, facet_json(f, field, facet_limit, &plain));
+		json_object_set_new(facets, field, plain);
+	}
+	json_decref(ff);
+	json_t *results = json_array();
+	for (size_t h = (size_t)start; h < nhits && h < (size_t)(start + rows); h++)
+		json_array_append_new(results, ckan_package_dict(r, hits[h]->d));
+	return ckan_ok(r, json_pack("{s:I, s:o, s:o, s:o, s:s?}", "count", (json_int_t)nhits, "results", results,
+				     "facets", facets, "search_facets", search_facets, "sort", ckan_param_str(r, "sort")));
+}
+
+/* ---- datastore_search ---------------------------------------------------------------- */
+
+struct ds_row {
+	int64_t id;
+	json_t *cells;
+};
+
+struct ds_collect {
+	struct ds_row *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static int ds_keep(void *ctx, int64_t id, json_t *cells)
+{
+	struct ds_collect *c = ctx;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 128;
+		struct ds_row *v = realloc(c->v, cap * sizeof(*v));
+		if (!v)
+			return c->oom = true, -1;
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = (struct ds_row){ id, json_incref(cells) };
+	return 0;
+}
+
+struct ds_sort {
+	int field;	/* -1: _id */
+	bool desc;
+};
+
+static int ds_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct ds_row *a = pa, *b = pb;
+	const struct ds_sort *k = ctx;
+	int c;
+	if (k->field < 0) {
+		c = a->id < b->id ? -1 : a->id > b->id;
+	} else {
+		const json_t *x = json_array_get(a->cells, (size_t)k->field);
+		const json_t *y = json_array_get(b->cells, (size_t)k->field);
+		if (json_is_number(x) && json_is_number(y)) {
+			double p = json_number_value(x), q = json_number_value(y);
+			c = p < q ? -1 : p > q;
+		} else {
+			c = strcmp(json_is_string(x) ? json_string_value(x) : "", json_is_string(y) ? json_string_value(y) : "");
+		}
+		if (!c)
+			c = a->id < b->id ? -1 : a->id > b->id;
+	}
+	return k->desc ? -c : c;
+}
+
+int ckan_datastore_search(struct req *r)
+{
+	const char *rid = ckan_param_str(r, "resource_id");
+	if (!rid || !*rid)
+		rid = ckan_param_str(r, "id");
+	if (!rid || !*rid)
+		return ckan_missing(r, "resource_id");
+	struct resource res;
+	struct dataset d;
+	struct tschema s;
+	int64_t org;
+	int rc = catalog_resource_by_uid(r, rid, &res, &org);
+	if (rc < 0 || (rc == 0 && catalog_dataset_load(r, res.dataset_id, &d) < 0))
+		return reply_db_error(r);
+	if (rc == 1 || !catalog_may_see(r, d.org_id, d.private_) || resource_schema(r, &res, &s))
+		return ckan_error(r, 404, "Not Found Error", arena_printf(r->arena, "Resource \"%s\" was not found.", rid),
+				  NULL);
+	long limit, offset;
+	if (ckan_param_int(r, "limit", 100, 0, DATASTORE_LIMIT_MAX, &limit) || ckan_param_int(r, "offset", 0, 0, 100000000, &offset))
+		return 0;
+	bool include_total = ckan_param_bool(r, "include_total", true);
+
+	struct row_filter f = { .nconds = 0 };
+	json_t *filters = ckan_param(r, "filters");
+	if (filters && !json_is_object(filters)) {
+		json_decref(filters);
+		return ckan_error(r, 409, "Validation Error", "filters must be a JSON object", "filters");
+	}
+	const char *key;
+	json_t *v;
+	int pf = res.period_field ? tschema_field(&s, res.period_field) : -1;
+	json_object_foreach(filters, key, v) {
+		int fi = tschema_field(&s, key);
+		if (fi < 0) {
+			const char *msg = arena_printf(r->arena, "field \"%s\" not in resource", key);
+			json_decref(filters);
+			return ckan_error(r, 409, "Validation Error", msg, "filters");
+		}
+		char buf[64];
+		if (fi == s.region_field && !json_is_array(v))
+			f.region = arena_strdup(r->arena, cell_text(v, buf, sizeof(buf)));
+		else if (fi == pf && !json_is_array(v))
+			f.period = arena_strdup(r->arena, cell_text(v, buf, sizeof(buf)));
+		else if (f.nconds < TSCHEMA_MAX_FIELDS) {
+			f.field[f.nconds] = fi;
+			f.values[f.nconds++] = v;
+		}
+	}
+	const char *q = ckan_param_str(r, "q");
+	f.q = q && *q ? q : NULL;
+
+	/* fields: a list or "a,b" */
+	bool show[TSCHEMA_MAX_FIELDS + 1];
+	json_t *fields = ckan_param(r, "fields");
+	for (int i = 0; i <= TSCHEMA_MAX_FIELDS; i++)
+		show[i] = fields == NULL;
+	if (fields) {
+		json_t *list = json_is_array(fields) ? json_incref(fields) : json_array();
+		if (json_is_string(fields)) {
+			const char *p = json_string_value(fields);
+			while (*p) {
+				size_t len = strcspn(p, ",");
+				char *name = arena_strndup(r->arena, p, len);
+				while (name && *name == ' ')
+					name++;
+				json_array_append_new(list, json_string(name ? name : ""));
+				p += len + (p[len] == ',');
+			}
+		}
+		size_t i;
+		json_array_foreach(list, i, v) {
+			const char *name = json_string_value(v);
+			int fi = name ? (strcmp(name, "_id") == 0 ? s.nfields : tschema_field(&s, name)) : -1;
+			if (fi < 0) {
+				const char *msg = arena_printf(r->arena, "field \"%s\" not in resource", name ? name : "?");
+				json_decref(list);
+				json_decref(fields);
+				json_decref(filters);
+				return ckan_error(r, 409, "Validation Error", msg, "fields");
+			}
+			show[fi] = true;
+		}
+		json_decref(list);
+		json_decref(fields);
+	}
+
+	/* sort: "_id", "field desc"; one key */
+	const char *sort = ckan_param_str(r, "sort");
+	int sfield = -1;
+	bool sdesc = false, custom = false;
+	if (sort && *sort) {
+		size_t len = strcspn(sort, " ,");
+		char *name = arena_strndup(r->arena, sort, len);
+		const char *dir = sort + len;
+		while (*dir == ' ')
+			dir++;
+		sfield = name && strcmp(name, "_id") == 0 ? -1 : tschema_field(&s, name ? name : "");
+		if (sfield < 0 && !(name && strcmp(name, "_id") == 0)) {
+			json_decref(filters);
+			return ckan_error(r, 409, "Validation Error", arena_printf(r->arena, "field \"%s\" not in resource",
+								     name ? name : "?"), "sort");
+		}
+		sdesc = strncasecmp(dir, "desc", 4) == 0;
+		custom = sfield >= 0 || sdesc;
+	}
+
+	struct ds_collect c = { 0 };
+	long total = 0;
+	rc = custom ? rows_scan(r, res.id, res.pub_version, &s, &f, 0, DATASTORE_SORT_MAX + 1, ds_keep, &c, &total)
+		    : rows_scan(r, res.id, res.pub_version, &s, &f, offset, limit, ds_keep, &c, &total);
+	json_decref(filters);
+	if (rc == 0 && custom && total > DATASTORE_SORT_MAX)
+		rc = 1;
+	if (rc == 0 && custom) {
+		struct ds_sort k = { sfield, sdesc };
+		qsort_r(c.v, c.n, sizeof(*c.v), ds_cmp, &k);
+	}
+	json_t *records = json_array();
+	size_t from = custom ? (size_t)offset : 0, to = custom ? (size_t)(offset + limit) : c.n;
+	for (size_t i = 0; rc == 0 && i < c.n; i++) {
+		if (i >= from && i < to) {
+			json_t *rec = json_pack("{s:I}", "_id", (json_int_t)c.v[i].id);
+			for (int k = 0; k < s.nfields; k++)
+				if (show[k])
+					json_object_set(rec, s.fields[k].name, json_array_get(c.v[i].cells, (size_t)k));
+			if (!show[s.nfields])
+				json_object_del(rec, "_id");
+			json_array_append_new(records, rec);
+		}
+	}
+	for (size_t i = 0; i < c.n; i++)
+		json_decref(c.v[i].cells);
+	free(c.v);
+	if (rc) {
+		json_decref(records);
+		return rc < 0 ? reply_db_error(r)
+			      : ckan_error(r, 409, "Validation Error", "too many rows to sort: add filters", "sort");
+	}
+	json_t *flist = json_array();
+	if (show[s.nfields])
+		json_array_append_new(flist, json_pack("{s:s, s:s}", "id", "_id", "type", "int"));
+	for (int k = 0; k < s.nfields; k++)
+		if (show[k])
+			json_array_append_new(flist, json_pack("{s:s, s:s}", "id", s.fields[k].name,
+							       "type", tschema_ckan_type(s.fields[k].type)));
+	const char *base = arena_printf(r->arena, "/api/3/action/datastore_search?resource_id=%s", res.uid);
+	json_t *out = json_pack("{s:s, s:o, s:o, s:I, s:I, s:b, s:s, s:{s:s, s:s}}", "resource_id", res.uid,
+				"fields", flist, "records", records, "limit", (json_int_t)limit, "offset", (json_int_t)offset,
+				"include_total", include_total, "records_format", "objects", "_links", "start", base,
+				"next", arena_printf(r->arena, "%s&offset=%ld", base, offset + limit));
+	if (include_total)
+		json_object_set_new(out, "total", json_integer(total));
+	return ckan_ok(r, out);
+}
+
