@@ -43,7 +43,7 @@ struct conn_state {
 	char *body;		/* malloc'd, the route's limit + 1 at most */
 	size_t body_len, body_cap, limit;
 	int too_large;
-	int answered;		/* refused before its body was read */
+	int answered;		/* refused before its body was sent */
 	int64_t started;
 	int static_file;
 };
@@ -624,8 +624,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (cs->matched != 1)
 			return MHD_YES;
 		/* Only a route that takes a file accepts more than a JSON
-		 * body, and a body declared too large is refused before a
-		 * byte of it is read. */
+		 * body; a body declared larger is never kept.  A client that
+		 * waits for "100 Continue" before sending it, or one that
+		 * announces more than any route takes, is answered now (and
+		 * the connection closed); any other is answered once the
+		 * body, read but dropped, has arrived, since a client still
+		 * writing it would not read an early answer. */
 		const struct route *route = cs->match.route;
 		cs->limit = route->flags & RF_UPLOAD ? srv->app->cfg.upload_limit : srv->app->cfg.body_limit;
 		r->route = route;
@@ -636,10 +640,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		r->nparams = cs->match.nparams;
 		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (length && strtoull(length, NULL, 10) > cs->limit) {
-			cs->too_large = cs->answered = 1;
-			too_large(r, cs->limit);
-			return send_reply(conn, r);
+		unsigned long long declared = length ? strtoull(length, NULL, 10) : 0;
+		if (declared > cs->limit) {
+			const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+			cs->too_large = 1;
+			if ((expect && strcasecmp(expect, "100-continue") == 0) || declared > srv->app->cfg.upload_limit) {
+				cs->answered = 1;
+				too_large(r, cs->limit);
+				return send_reply(conn, r);
+			}
 		}
 		return MHD_YES;
 	}
@@ -649,9 +658,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		if (cs->too_large || cs->matched != 1)
 			return MHD_YES;
-		/* A body without a length (chunked) is dropped from the
-		 * moment it passes the limit: the rest is read, not kept, and
-		 * answered 413 at its end. */
+		/* A body over the limit is dropped (one without a length,
+		 * chunked, from the moment it passes it): the rest is read,
+		 * not kept, and answered 413 at its end. */
 		if (cs->body_len + n > cs->limit) {
 			cs->too_large = 1;
 			free(cs->body);

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { startServer, Client, BIN } from '../lib/server.mjs';
-import { cliUser, sizedRequest } from './util.mjs';
+import { cliUser, sizedRequest, rawRequest } from './util.mjs';
 
 const MiB = 1024 * 1024;
 const routes = execFileSync(BIN, ['routes'], { encoding: 'utf8' })
@@ -45,19 +45,23 @@ describe('route declarations', () => {
   before(async () => { srv = await startServer({ demo: true }); });
   after(async () => { await srv?.stop(); });
 
-  it('protocol routes refuse a 2 MiB body with 413 before reading it', async () => {
+  it('protocol routes refuse a 2 MiB body with 413 without keeping it', async () => {
     const body = ' '.repeat(2 * MiB);
     for (const path of ['/api/3/action/package_search', '/api/action/package_create',
       '/open311/v2/requests.json', '/antrol/PKM-KEMANGKON/antrean', '/antrol/PKM-KEMANGKON/ambilantrean']) {
-      const t0 = Date.now();
       const res = await sizedRequest(srv.url, 'POST', path, body);
-      const ms = Date.now() - t0;
       assert.equal(res.status, 413, `${path}: ${res.text.slice(0, 200)}`);
-      assert.ok(ms < 2000, `${path} answered in ${ms} ms`);
       // Each protocol answers in its own envelope.
       if (path.includes('/action/')) assert.equal(res.json.success, false, path);
       else if (path.startsWith('/open311/')) assert.equal(res.json[0].code, 413, path);
       else assert.equal(res.json.metadata.code, 201, path);
+    }
+    // Refused on its Content-Length alone: a client that waits for
+    // "100 Continue" is answered before it sends any of the 2 MiB.
+    for (const path of ['/api/3/action/package_search', '/open311/v2/requests.json', '/antrol/PKM-KEMANGKON/antrean']) {
+      const early = await rawRequest(srv.port, `POST ${path} HTTP/1.1\r\nHost: localhost\r\n`
+        + `Content-Type: application/json\r\nContent-Length: ${2 * MiB}\r\nExpect: 100-continue\r\n\r\n`);
+      assert.equal(early.status, 413, `${path}: ${early.body.slice(0, 200)}`);
     }
     // A JSON route of Pendopo's own says so in its envelope.
     const own = await sizedRequest(srv.url, 'POST', '/api/auth/login', body);
