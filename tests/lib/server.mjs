@@ -63,7 +63,11 @@ export async function startServer(opts = {}) {
       const res = await fetch(url + '/healthz');
       if (res.ok) break;
     } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error('pendopo serve did not start: ' + stderr);
+    if (Date.now() > deadline) {
+      // Do not leave it running: the test runner would wait for it forever.
+      proc.kill('SIGKILL');
+      throw new Error('pendopo serve did not start: ' + stderr);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
