@@ -41,10 +41,11 @@ void case_day_text(time_t t, char out[11])
 	date_format(case_day(t), out);
 }
 
-void case_ctx_init(struct case_ctx *x, struct db_conn *c, struct arena *a,
+void case_ctx_init(struct case_ctx *x, struct events *events, struct db_conn *c, struct arena *a,
 		   const struct caller *caller, time_t now)
 {
 	memset(x, 0, sizeof(*x));
+	x->events = events;
 	x->c = c;
 	x->a = a;
 	x->caller = caller;
@@ -983,7 +984,7 @@ static int tick_case(struct app *app, struct db_conn *c, const struct case_type 
 	int changed = 0;
 	if (!a)
 		return -1;
-	case_ctx_init(&x, c, a, NULL, app_now(app));
+	case_ctx_init(&x, app->events, c, a, NULL, app_now(app));
 	if (db_tx_begin(c) != DB_OK) {
 		arena_free(a);
 		return -1;

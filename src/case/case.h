@@ -28,6 +28,7 @@
 
 struct app;
 struct arena;
+struct events;
 struct caller;
 
 extern const struct module case_module;
@@ -104,6 +105,7 @@ struct case_config {
 
 /* One request's (or one tick step's) work on cases. */
 struct case_ctx {
+	struct events *events;		/* where live events go; NULL: no broker here */
 	struct db_conn *c;
 	struct arena *a;
 	const struct caller *caller;	/* NULL: the system */
@@ -147,7 +149,8 @@ struct case_input {
 	json_t *data;		/* extra facts for the event (not stolen) */
 };
 
-void case_ctx_init(struct case_ctx *x, struct db_conn *c, struct arena *a,
+/* events: the process's broker (app->events), NULL outside a server. */
+void case_ctx_init(struct case_ctx *x, struct events *events, struct db_conn *c, struct arena *a,
 		   const struct caller *caller, time_t now);
 
 /* Local (WIB) date of a moment, and "YYYY-MM-DD" of it. */

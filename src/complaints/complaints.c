@@ -90,7 +90,7 @@ int complaints_db_error(struct req *r)
 
 void complaints_ctx(struct req *r, struct case_ctx *x)
 {
-	case_ctx_init(x, r->db, r->arena, &r->caller, app_now(r->app));
+	case_ctx_init(x, r->app->events, r->db, r->arena, &r->caller, app_now(r->app));
 }
 
 bool complaint_tracking_valid(const char *s)
@@ -311,7 +311,7 @@ static int publish_unit(struct case_ctx *x, int64_t unit_id, const char *done[3]
 			break;
 		}
 	}
-	return events_publish(x->c, arena_printf(x->a, "unit/%s/complaints", code), payload);
+	return events_publish(x->events, x->c, arena_printf(x->a, "unit/%s/complaints", code), payload);
 }
 
 /* Open consoles and the reporter's case page refresh when a complaint
@@ -348,7 +348,7 @@ static int complaints_publish(struct case_ctx *x, const struct case_row *cs, con
 	if (rc == 0)
 		rc = publish_unit(x, cfg.desk_unit_id, done, payload);
 	if (rc == 0 && cs->reporter_id && !staff_only)
-		rc = events_publish(x->c, arena_printf(x->a, "user/%" PRId64, cs->reporter_id), payload);
+		rc = events_publish(x->events, x->c, arena_printf(x->a, "user/%" PRId64, cs->reporter_id), payload);
 	json_decref(payload);
 	return rc;
 }

@@ -68,7 +68,7 @@ static const char *desk_unit(struct app *app, struct db_conn *c, struct arena *a
 	struct case_ctx x;
 	struct case_config cfg;
 	const char *code = NULL, *name = NULL;
-	case_ctx_init(&x, c, a, NULL, app_now(app));
+	case_ctx_init(&x, app->events, c, a, NULL, app_now(app));
 	if (case_config_load(&x, &complaint_type, &cfg) != 0 || !cfg.desk_unit_id ||
 	    orgs_code_name(c, a, cfg.desk_unit_id, &code, &name) != 0)
 		return NULL;

@@ -201,7 +201,7 @@ int complaints_seed(struct app *app, struct db_conn *c, long n)
 			if (!(a = arena_new(1 << 16)))
 				goto rollback;
 		}
-		case_ctx_init(&x, c, a, NULL, now);
+		case_ctx_init(&x, NULL, c, a, NULL, now);
 		time_t created = first + (time_t)((double)(now - first) * ((double)i + 0.5) / (double)n);
 		if (seed_one(&x, &rnd, created, now, &cats[pick(&rnd, (unsigned)ncats)],
 			     &villages[pick(&rnd, (unsigned)nvillages)]) != 0) {

@@ -12,6 +12,7 @@
 #include "app.h"
 #include "audit.h"
 #include "cli.h"
+#include "can.h"
 #include "orgs.h"
 #include "regions.h"
 #include "util.h"
@@ -1176,6 +1177,28 @@ static const struct route auth_routes[] = {
 	{ 0 },
 };
 
+/* "user/ID/…": that user alone; "admin/…": admins and the regent's office. */
+static int user_topic_may_follow(struct req *r, const char *topic)
+{
+	char *end;
+	long long id = strtoll(topic + 5, &end, 10);
+	return r->caller.user_id && id == r->caller.user_id && (*end == '\0' || *end == '/');
+}
+
+static const struct action follow_admin = { "events.follow_admin", .anywhere = ROLE_ADMIN | ROLE_REGENT_OFFICE };
+
+static int admin_topic_may_follow(struct req *r, const char *topic)
+{
+	(void)topic;
+	return can(&r->caller, &follow_admin, NULL);
+}
+
+static const struct topic_rule auth_topics[] = {
+	{ "user/", user_topic_may_follow },
+	{ "admin/", admin_topic_may_follow },
+	{ 0 },
+};
+
 #define ROLE_CHECK "CHECK (role IN ('citizen','officer','unit_head','walidata','village_operator','admin','regent_office'))"
 
 static const struct migration auth_migrations[] = {
@@ -1289,6 +1312,7 @@ const struct module auth_module = {
 	.name = "auth",
 	.routes = auth_routes,
 	.commands = auth_commands,
+	.topics = auth_topics,
 	.migrations = auth_migrations,
 	.demo_load = auth_demo_load,
 };

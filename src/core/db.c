@@ -32,7 +32,6 @@ struct db_deferred {
 struct db {
 	const struct db_backend *be;
 	char *url;
-	void *events;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
 	/* group commit: tickets handed out after commits, and the highest
@@ -837,16 +836,6 @@ void db_listen_stop(struct db *db, struct db_listener *l)
 {
 	if (l)
 		db->be->listen_stop(l);
-}
-
-void db_set_events(struct db *db, void *events)
-{
-	db->events = events;
-}
-
-void *db_events(const struct db_conn *c)
-{
-	return c->db->events;
 }
 
 int db_in_tx(const struct db_conn *c)

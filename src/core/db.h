@@ -138,11 +138,6 @@ int db_ping(struct db_conn *c, char *why, size_t len, char *storage, size_t slen
  * runs at once with committed = 1.  fn owns arg. */
 int db_defer(struct db_conn *c, void (*fn)(void *arg, int committed), void *arg);
 
-/* Opaque per-database slot for the event broker (events.c), so code that
- * holds only a connection can publish. */
-void db_set_events(struct db *db, void *events);
-void *db_events(const struct db_conn *c);
-
 /* Cross-instance notifications (PostgreSQL LISTEN/NOTIFY).  db_notify is
  * transactional: listeners hear it when the transaction commits.  Both
  * return DB_ERROR / NULL on a backend that one process owns (SQLite),

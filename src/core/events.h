@@ -5,8 +5,8 @@
  * PostgreSQL every instance LISTENs on one channel and a publish is a NOTIFY
  * inside the change's transaction, so a subscriber on any instance hears it
  * exactly when the change commits.  Topics are paths whose first part says
- * who may listen: "public/…" anyone, "user/ID" that user, "unit/CODE" staff
- * of that unit, "admin/…" admins and the regent's office.
+ * who may listen: "public/…" anyone; every other namespace belongs to the
+ * module that declares it in its topic rules (module.h), which decides.
  */
 #ifndef PENDOPO_EVENTS_H
 #define PENDOPO_EVENTS_H
@@ -27,8 +27,10 @@ void events_close(struct events *ev);
 void events_free(struct events *ev);
 
 /* Deliver {topic, payload} to subscribers when c's transaction commits
- * (at once outside a transaction).  payload is not stolen. */
-int events_publish(struct db_conn *c, const char *topic, json_t *payload);
+ * (at once outside a transaction).  ev is the process's broker (app->events),
+ * NULL in a command-line run, where on PostgreSQL the serving instances
+ * still hear it.  payload is not stolen. */
+int events_publish(struct events *ev, struct db_conn *c, const char *topic, json_t *payload);
 
 /* A stream's subscription to topics (exact names, or prefixes ending in
  * '/').  NULL when out of memory. */

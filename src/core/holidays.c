@@ -157,7 +157,7 @@ static int audit(struct req *r, const char *action, const char *date, json_t *de
 	int rc = audit_append(r->db, &r->caller, action, arena_printf(r->arena, "holiday:%s", date),
 			      details);
 	if (rc == 0)
-		rc = events_publish(r->db, "public/calendar", ev) == DB_OK ? 0 : -1;
+		rc = events_publish(r->app->events, r->db, "public/calendar", ev) == DB_OK ? 0 : -1;
 	json_decref(ev);
 	for (size_t i = 0; rc == 0 && i < r->app->nmodules; i++)
 		if (r->app->modules[i]->holidays_changed)

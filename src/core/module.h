@@ -111,6 +111,15 @@ struct command {
 	int (*run)(struct cli *cli, int argc, char **argv);	/* exit code */
 };
 
+/* Who may follow live-event topics under a prefix ("unit/", "user/").  A
+ * module declares the namespaces it owns; topics under "public/" are
+ * anyone's, any other topic is followed only where a rule says yes. */
+struct topic_rule {
+	const char *prefix;
+	/* Nonzero when the caller of r may follow topic (which starts with prefix). */
+	int (*may_follow)(struct req *r, const char *topic);
+};
+
 struct module {
 	const char *name;
 	const struct route *routes;		/* ends with a zeroed entry */
@@ -122,6 +131,7 @@ struct module {
 	const struct route *actions;
 	const struct protocol *protocol;	/* NULL: Pendopo's JSON envelope */
 	const struct command *commands;		/* ends with a zeroed entry */
+	const struct topic_rule *topics;	/* ends with a zeroed entry */
 	const struct migration *migrations;	/* ends with version 0 */
 	int (*demo_load)(struct app *app, struct db_conn *c);
 	void (*tick)(struct app *app);

@@ -17,6 +17,7 @@
 #include "app.h"
 #include "arena.h"
 #include "audit.h"
+#include "can.h"
 #include "http.h"
 #include "regions.h"
 #include "util.h"
@@ -240,7 +241,7 @@ static int audit(struct req *r, const char *action, const char *code, json_t *de
 	json_t *ev = json_pack("{s:s, s:s}", "action", action, "code", code);
 	int rc = audit_append(r->db, &r->caller, action, arena_printf(r->arena, "org:%s", code), details);
 	if (rc == 0)
-		rc = events_publish(r->db, "public/orgs", ev) == DB_OK ? 0 : -1;
+		rc = events_publish(r->app->events, r->db, "public/orgs", ev) == DB_OK ? 0 : -1;
 	json_decref(ev);
 	return rc;
 }
@@ -611,6 +612,31 @@ static const struct route orgs_routes[] = {
 	{ 0 },
 };
 
+/* A unit's stream is for its staff (admins and the regent's office see
+ * every unit's). */
+static const struct action follow_unit = { "events.follow_unit", .anywhere = ROLE_ADMIN | ROLE_REGENT_OFFICE,
+					   .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD };
+
+/* "unit/CODE/…" */
+static int unit_topic_may_follow(struct req *r, const char *topic)
+{
+	char code[CODE_MAX + 1];
+	const char *start = topic + 5, *end = strchr(start, '/');
+	size_t n = end ? (size_t)(end - start) : strlen(start);
+	int64_t unit;
+	if (n == 0 || n >= sizeof(code))
+		return 0;
+	memcpy(code, start, n);
+	code[n] = '\0';
+	return orgs_id_by_code(r->db, code, &unit) == 0 &&
+	       can(&r->caller, &follow_unit, &(struct object){ .unit_id = unit });
+}
+
+static const struct topic_rule orgs_topics[] = {
+	{ "unit/", unit_topic_may_follow },
+	{ 0 },
+};
+
 static const struct migration orgs_migrations[] = {
 	{ 1, "organisation units",
 	  "CREATE TABLE org_units (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
@@ -632,6 +658,7 @@ static const struct migration orgs_migrations[] = {
 const struct module orgs_module = {
 	.name = "orgs",
 	.routes = orgs_routes,
+	.topics = orgs_topics,
 	.migrations = orgs_migrations,
 	.demo_load = orgs_demo_load,
 };

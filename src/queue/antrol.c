@@ -301,7 +301,7 @@ static int antrol_book(struct req *r, struct antrol_ctx *x, struct service *s, s
 		return antrol_fail(r, fail.pesan), -1;
 	if (tx_begin(r))
 		return -1;
-	if (queue_visit_take(r->db, r->arena, &in, &plan, v, left, &fail) != 0) {
+	if (queue_visit_take(r->app->events, r->db, r->arena, &in, &plan, v, left, &fail) != 0) {
 		antrol_fail(r, fail.pesan);
 		tx_end(r, false);
 		return -1;
@@ -362,7 +362,7 @@ static int cancel(struct req *r, struct antrol_ctx *x, struct visit *v, const ch
 	struct queue_fail fail;
 	if (tx_begin(r))
 		return 0;
-	if (queue_visit_cancel(r->db, r->arena, &x->f, v, reason, &x->actor, app_now(r->app), &fail) != 0) {
+	if (queue_visit_cancel(r->app->events, r->db, r->arena, &x->f, v, reason, &x->actor, app_now(r->app), &fail) != 0) {
 		antrol_fail(r, fail.pesan);
 		return tx_end(r, false);
 	}
@@ -534,7 +534,8 @@ static int fkrtl_checkin(struct req *r)
 		struct queue_fail fail;
 		bool late;
 		if (!tx_begin(r)) {
-			if (queue_visit_checkin(r->db, r->arena, &x.f, &v, NULL, &x.actor, app_now(r->app), &late, &fail) != 0) {
+			if (queue_visit_checkin(r->app->events, r->db, r->arena, &x.f, &v, NULL, &x.actor, app_now(r->app),
+						&late, &fail) != 0) {
 				antrol_fail(r, fail.pesan);
 				tx_end(r, false);
 			} else {

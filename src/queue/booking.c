@@ -86,7 +86,7 @@ static int book_in_tx(struct req *r, const struct book_in *in, struct visit *v)
 	struct queue_fail fail;
 	int left[4];
 	if (queue_visit_check(r->db, r->arena, in, &plan, &fail) != 0 ||
-	    queue_visit_take(r->db, r->arena, in, &plan, v, left, &fail) != 0)
+	    queue_visit_take(r->app->events, r->db, r->arena, in, &plan, v, left, &fail) != 0)
 		return queue_reply_fail(r, &fail), -1;
 	return 0;
 }
@@ -125,7 +125,7 @@ int queue_booking_create(struct req *r)
 		return queue_reply_fail(r, &fail);
 	if (db_tx_begin(r->db) != DB_OK)
 		return reply_error(r, 503, "busy", "the database is busy, please retry", NULL);
-	if (queue_visit_take(r->db, r->arena, &in, &plan, &v, left, &fail) != 0) {
+	if (queue_visit_take(r->app->events, r->db, r->arena, &in, &plan, &v, left, &fail) != 0) {
 		db_tx_rollback(r->db);
 		return queue_reply_fail(r, &fail);
 	}
@@ -163,7 +163,7 @@ int queue_booking_cancel(struct req *r)
 		return 0;
 	if (reason && *reason && !queue_text_ok(reason))
 		return reply_error(r, 400, "invalid", "reason must be one line of text", "reason");
-	if (queue_visit_cancel(r->db, r->arena, &f, &v, reason && *reason ? reason : NULL, &r->caller,
+	if (queue_visit_cancel(r->app->events, r->db, r->arena, &f, &v, reason && *reason ? reason : NULL, &r->caller,
 			       app_now(r->app), &fail) != 0)
 		return queue_reply_fail(r, &fail);
 	return reply_visit(r, 200, &f, &v, true, NULL);
@@ -286,7 +286,8 @@ int queue_checkin(struct req *r)
 		return reply_error(r, 404, "not_found", "no booking of this facility has this code", "code");
 	if (rc != DB_ROW)
 		return reply_db_error(r);
-	if (queue_visit_checkin(r->db, r->arena, &f, &v, body_str(r, "priority"), &r->caller, app_now(r->app), &late, &fail))
+	if (queue_visit_checkin(r->app->events, r->db, r->arena, &f, &v, body_str(r, "priority"), &r->caller,
+				app_now(r->app), &late, &fail))
 		return queue_reply_fail(r, &fail);
 	return reply_visit(r, 200, &f, &v, true, json_pack("{s:b, s:s?}", "late", late,
 						      "message", late ? "late: placed at the end of the line" : NULL));

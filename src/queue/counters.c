@@ -128,7 +128,7 @@ static int publish_counter(struct req *r, const struct facility *f, const struct
 	struct service s;
 	if (queue_service_find_id(r->db, r->arena, k->service_id, &s) != DB_ROW)
 		return -1;
-	return queue_publish(r->db, r->arena, f->code, s.code,
+	return queue_publish(r->app->events, r->db, r->arena, f->code, s.code,
 			     json_pack("{s:s, s:s, s:I, s:s}", "type", what, "service", s.code,
 				       "counter_id", (json_int_t)k->id, "counter", k->name));
 }
@@ -326,7 +326,7 @@ static int publish_call(struct req *r, const struct facility *f, const struct co
 	int number = 0;
 	if (queue_label_parse(cur->label, prefix, &number) != 0)
 		prefix[0] = '\0';
-	return queue_publish(r->db, r->arena, f->code, s->code,
+	return queue_publish(r->app->events, r->db, r->arena, f->code, s->code,
 			     json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:s, s:b, s:i}", "type", "call",
 				       "service", s->code, "service_name", s->name, "label", cur->label,
 				       "prefix", prefix, "number", number, "counter_id", (json_int_t)k->id,
@@ -509,7 +509,7 @@ int queue_counter_skip(struct req *r)
 	if (entry_close(r, &k, &cur, "noshow", now) || visit_gone(r, cur.visit_id) ||
 	    db_exec(r->db, "UPDATE q_visits SET status = 'noshow', ended_at = ? WHERE id = ?", "ii", now, cur.visit_id) != DB_DONE ||
 	    queue_visit_task(r->db, cur.visit_id, 99, now) ||
-	    queue_publish(r->db, r->arena, f.code, s.code,
+	    queue_publish(r->app->events, r->db, r->arena, f.code, s.code,
 			  json_pack("{s:s, s:s, s:s, s:I}", "type", "skipped", "service", s.code, "label", cur.label,
 				    "counter_id", (json_int_t)k.id)) ||
 	    counter_audit(r, &k, "queue.skip", json_pack("{s:s, s:s}", "label", cur.label, "service", s.code)))
@@ -549,9 +549,9 @@ int queue_counter_transfer(struct req *r)
 		    "iisibi", cur.visit_id, to.id, day, key, cur.priority != NULL, now) != DB_DONE ||
 	    (task_left(s.kind) && queue_visit_task(r->db, cur.visit_id, task_left(s.kind), now)) ||
 	    (task_entered(to.kind) && queue_visit_task(r->db, cur.visit_id, task_entered(to.kind), now)) ||
-	    queue_publish(r->db, r->arena, f.code, s.code,
+	    queue_publish(r->app->events, r->db, r->arena, f.code, s.code,
 			  json_pack("{s:s, s:s, s:s}", "type", "left", "service", s.code, "label", cur.label)) ||
-	    queue_publish(r->db, r->arena, f.code, to.code,
+	    queue_publish(r->app->events, r->db, r->arena, f.code, to.code,
 			  json_pack("{s:s, s:s, s:s}", "type", "joined", "service", to.code, "label", cur.label)) ||
 	    counter_audit(r, &k, "queue.transfer", json_pack("{s:s, s:s, s:s}", "label", cur.label, "from", s.code,
 							    "to", to.code)))
@@ -573,7 +573,7 @@ int queue_counter_finish(struct req *r)
 	if (entry_close(r, &k, &cur, "done", now) || visit_gone(r, cur.visit_id) ||
 	    db_exec(r->db, "UPDATE q_visits SET status = 'done', ended_at = ? WHERE id = ?", "ii", now, cur.visit_id) != DB_DONE ||
 	    (task_left(s.kind) && queue_visit_task(r->db, cur.visit_id, task_left(s.kind), now)) ||
-	    queue_publish(r->db, r->arena, f.code, s.code,
+	    queue_publish(r->app->events, r->db, r->arena, f.code, s.code,
 			  json_pack("{s:s, s:s, s:s}", "type", "finished", "service", s.code, "label", cur.label)) ||
 	    counter_audit(r, &k, "queue.finish", json_pack("{s:s, s:s}", "label", cur.label, "service", s.code)))
 		return reply_db_error(r);

@@ -588,7 +588,7 @@ int queue_closure_create(struct req *r)
 			return reply_db_error(r);
 		/* A refusal (409) is a booking cancelled or called since the list
 		 * was read: none of its rows changed, and it is left as it is. */
-		if (queue_visit_cancel_rows(r->db, r->arena, &f, &cancelled[done], note, now, &fail) == 0)
+		if (queue_visit_cancel_rows(r->app->events, r->db, r->arena, &f, &cancelled[done], note, now, &fail) == 0)
 			done++;
 		else if (fail.status != 409)
 			return reply_db_error(r);

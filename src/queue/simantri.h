@@ -26,6 +26,8 @@
 #include "module.h"
 #include "rules.h"
 
+struct events;
+
 #define FACILITY_CODE_MAX 32
 #define SERVICE_CODE_MAX 10		/* BPJS kodepoli: "UMU", "INT", "GIG" */
 #define NAME_MAX_LEN 120
@@ -175,21 +177,24 @@ struct book_plan {
 };
 int queue_visit_check(struct db_conn *c, struct arena *a, const struct book_in *in, struct book_plan *plan,
 		      struct queue_fail *fail);
-int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *in, const struct book_plan *plan,
+int queue_visit_take(struct events *ev, struct db_conn *c, struct arena *a,
+		     const struct book_in *in, const struct book_plan *plan,
 		     struct visit *v, int left[4], struct queue_fail *fail);
 /* Cancel a booking that has not been served yet, freeing its slot. */
-int queue_visit_cancel(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
+int queue_visit_cancel(struct events *ev, struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
 		       const char *reason, const struct caller *actor, int64_t now, struct queue_fail *fail);
 /* The same in two steps, for a closure that cancels many bookings: the
  * row changes of each, then (after all of them) the audit row of each. */
-int queue_visit_cancel_rows(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
+int queue_visit_cancel_rows(struct events *ev, struct db_conn *c, struct arena *a,
+			    const struct facility *f, struct visit *v,
 			    const char *reason, int64_t now, struct queue_fail *fail);
 int queue_visit_cancel_audit(struct db_conn *c, struct arena *a, const struct visit *v, const char *reason,
 			     const struct caller *actor);
 /* Check in on arrival (the QR at a kiosk, or an officer).  priority may
  * flag "disabled" or "pregnant"; *late says the patient was put at the end
  * of the line for coming late. */
-int queue_visit_checkin(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
+int queue_visit_checkin(struct events *ev, struct db_conn *c, struct arena *a,
+			const struct facility *f, struct visit *v,
 			const char *priority, const struct caller *actor, int64_t now, bool *late,
 			struct queue_fail *fail);
 int queue_visit_progress(struct db_conn *c, struct arena *a, const struct visit *v, int64_t now,
@@ -226,7 +231,7 @@ int queue_service_pace(struct db_conn *c, const struct service *s, const char *d
 		       int *counters);
 
 /* Tell display boards and ticket pages: topic public/queue/<facility>/<service>. */
-int queue_publish(struct db_conn *c, struct arena *a, const char *facility_code,
+int queue_publish(struct events *ev, struct db_conn *c, struct arena *a, const char *facility_code,
 		  const char *service_code, json_t *payload);
 
 /* ---- small shared helpers ------------------------------------------------- */

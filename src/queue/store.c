@@ -438,11 +438,11 @@ int queue_service_pace(struct db_conn *c, const struct service *s, const char *d
 	return 0;
 }
 
-int queue_publish(struct db_conn *c, struct arena *a, const char *facility_code,
+int queue_publish(struct events *ev, struct db_conn *c, struct arena *a, const char *facility_code,
 		  const char *service_code, json_t *payload)
 {
 	const char *topic = arena_printf(a, "public/queue/%s/%s", facility_code, service_code);
-	int rc = topic ? events_publish(c, topic, payload) : DB_ERROR;
+	int rc = topic ? events_publish(ev, c, topic, payload) : DB_ERROR;
 	json_decref(payload);
 	return rc == DB_OK ? 0 : -1;
 }
@@ -684,13 +684,14 @@ static int enter_first_stage(struct db_conn *c, const struct visit *v, int64_t k
 	return queue_visit_task(c, v->id, *stage == v->service_id ? 3 : 1, now);
 }
 
-static int publish_line(struct db_conn *c, struct arena *a, const struct facility *f, int64_t service_id,
+static int publish_line(struct events *ev, struct db_conn *c, struct arena *a,
+			const struct facility *f, int64_t service_id,
 			const char *what, const char *label)
 {
 	struct service s;
 	if (queue_service_find_id(c, a, service_id, &s) != DB_ROW)
 		return -1;
-	return queue_publish(c, a, f->code, s.code,
+	return queue_publish(ev, c, a, f->code, s.code,
 			     json_pack("{s:s, s:s, s:s?}", "type", what, "service", s.code, "label", label));
 }
 
@@ -746,7 +747,8 @@ static int take_slot(struct db_conn *c, enum bucket b, const struct session *s, 
 	return rc;
 }
 
-int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *in, const struct book_plan *plan,
+int queue_visit_take(struct events *ev, struct db_conn *c, struct arena *a,
+		     const struct book_in *in, const struct book_plan *plan,
 		     struct visit *v, int left[4], struct queue_fail *fail)
 {
 	const struct session *s = &plan->session;
@@ -835,7 +837,7 @@ int queue_visit_take(struct db_conn *c, struct arena *a, const struct book_in *i
 		v->status = "checked_in";
 		v->checkin_at = in->now;
 		if (enter_first_stage(c, v, v->line_key, in->now, &stage) != 0 ||
-		    publish_line(c, a, in->f, stage, "joined", v->label) != 0)
+		    publish_line(ev, c, a, in->f, stage, "joined", v->label) != 0)
 			return fail_db(c, fail);
 	}
 	json_t *details = json_pack("{s:s, s:s, s:s, s:s, s:s}", "facility", in->f->code, "service", in->s->code,
@@ -864,7 +866,8 @@ static int open_entry(struct db_conn *c, struct arena *a, int64_t visit_id, int6
 	return rc;
 }
 
-int queue_visit_cancel_rows(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
+int queue_visit_cancel_rows(struct events *ev, struct db_conn *c, struct arena *a,
+			    const struct facility *f, struct visit *v,
 			    const char *reason, int64_t now, struct queue_fail *fail)
 {
 	int32_t today;
@@ -910,7 +913,7 @@ int queue_visit_cancel_rows(struct db_conn *c, struct arena *a, const struct fac
 			      now, entry) != DB_DONE) ||
 	    db_exec(c, give_back_sql[bucket_of(v->jkn, v->walkin)], "i", v->session_id) != DB_DONE ||
 	    queue_visit_task(c, v->id, 99, now) != 0 ||
-	    publish_line(c, a, f, v->service_id, "cancelled", v->label) != 0)
+	    publish_line(ev, c, a, f, v->service_id, "cancelled", v->label) != 0)
 		return fail_db(c, fail);
 	v->status = "cancelled";
 	v->note = reason;
@@ -926,10 +929,10 @@ int queue_visit_cancel_audit(struct db_conn *c, struct arena *a, const struct vi
 	return rc != 0 ? -1 : 0;
 }
 
-int queue_visit_cancel(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
+int queue_visit_cancel(struct events *ev, struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
 		       const char *reason, const struct caller *actor, int64_t now, struct queue_fail *fail)
 {
-	if (queue_visit_cancel_rows(c, a, f, v, reason, now, fail) != 0)
+	if (queue_visit_cancel_rows(ev, c, a, f, v, reason, now, fail) != 0)
 		return -1;
 	return queue_visit_cancel_audit(c, a, v, reason, actor) != 0 ? fail_db(c, fail) : 0;
 }
@@ -939,7 +942,8 @@ static bool priority_reason_ok(const char *p)
 	return strcmp(p, "elderly") == 0 || strcmp(p, "disabled") == 0 || strcmp(p, "pregnant") == 0;
 }
 
-int queue_visit_checkin(struct db_conn *c, struct arena *a, const struct facility *f, struct visit *v,
+int queue_visit_checkin(struct events *ev, struct db_conn *c, struct arena *a,
+			const struct facility *f, struct visit *v,
 			const char *priority, const struct caller *actor, int64_t now, bool *late,
 			struct queue_fail *fail)
 {
@@ -1016,7 +1020,7 @@ int queue_visit_checkin(struct db_conn *c, struct arena *a, const struct facilit
 	v->checkin_at = now;
 	v->line_key = key;
 	int64_t stage;
-	if (enter_first_stage(c, v, key, now, &stage) != 0 || publish_line(c, a, f, stage, "joined", v->label) != 0)
+	if (enter_first_stage(c, v, key, now, &stage) != 0 || publish_line(ev, c, a, f, stage, "joined", v->label) != 0)
 		return fail_db(c, fail);
 	json_t *details = json_pack("{s:s, s:b, s:s?}", "label", v->label, "late", *late, "priority", v->priority);
 	int rc = audit_append(c, actor, "queue.checkin", arena_printf(a, "visit:%s", v->code), details);
