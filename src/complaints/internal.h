@@ -147,9 +147,6 @@ int complaints_map(struct req *r);
 int complaints_stats(struct req *r);
 int complaints_inbox(struct req *r);
 int complaints_mine(struct req *r);
-/* A user's words as a full-text query in the dialect's syntax; NULL when
- * there is no word. */
-char *complaint_search_words(struct arena *a, enum db_dialect d, const char *q);
 
 /* ---- admin.c ------------------------------------------------------------------------------ */
 int complaints_categories(struct req *r);

@@ -21,49 +21,12 @@
 #include "nik.h"
 #include "orgs.h"
 #include "regions.h"
+#include "search.h"
 #include "util.h"
 #include "validate.h"
 
 #define EXCERPT_CHARS 280
 #define MAP_MAX 2000
-#define SEARCH_WORDS_MAX 8
-
-/* ---- full-text search: the one place the dialects differ ----------------------------- */
-
-/* The words of q in the backend's query syntax: each word quoted (so no
- * operator a user types is taken as one), all required, the last one as a
- * prefix when it is long enough to be a useful prefix.  NULL: no words. */
-char *complaint_search_words(struct arena *a, enum db_dialect d, const char *q)
-{
-	size_t cap = strlen(q) * 2 + 16 * SEARCH_WORDS_MAX + 1, len = 0;
-	char *out = arena_alloc(a, cap);
-	int words = 0;
-	if (!out)
-		return NULL;
-	for (const char *p = q; *p && words < SEARCH_WORDS_MAX;) {
-		while (*p && !(isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80))
-			p++;
-		const char *w = p;
-		while (*p && (isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80))
-			p++;
-		size_t n = (size_t)(p - w);
-		if (!n)
-			continue;
-		bool last = !*p || !strpbrk(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-		bool prefix = last && n >= 3;
-		if (words)
-			len += (size_t)snprintf(out + len, cap - len, d == DB_POSTGRES ? " & " : " ");
-		out[len++] = d == DB_POSTGRES ? '\'' : '"';
-		for (size_t i = 0; i < n; i++)
-			out[len++] = d == DB_POSTGRES ? (char)tolower((unsigned char)w[i]) : w[i];
-		out[len++] = d == DB_POSTGRES ? '\'' : '"';
-		if (prefix)
-			len += (size_t)snprintf(out + len, cap - len, d == DB_POSTGRES ? ":*" : "*");
-		words++;
-	}
-	out[len] = '\0';
-	return words ? out : NULL;
-}
 
 #define LIST_COLUMNS \
 	"SELECT c.tracking, p.kind, k.code, k.name, k.name_en, p.description, c.state, c.closed_at, p.district," \
@@ -76,7 +39,7 @@ char *complaint_search_words(struct arena *a, enum db_dialect d, const char *q)
 	"AND (? = '' OR (? = 'open' AND c.closed_at IS NULL) OR (? = 'closed' AND c.closed_at IS NOT NULL) " \
 	"OR c.state = ?) AND (? = '' OR p.kind = ?) "
 
-/* Public complaints matching the words (from complaint_search_words), newest first.
+/* Public complaints matching the words (search_expression()), newest first.
  * SQLite walks the FTS5 index backwards by rowid and stops at the limit;
  * PostgreSQL matches through the partial GIN index. */
 static const char *const search_sql[] = {
@@ -200,7 +163,7 @@ int complaints_list(struct req *r)
 	if (q && strlen(q) > 200)
 		return reply_error(r, 400, "invalid", "q is longer than 200 characters", "q");
 	enum db_dialect d = db_dialect(r->app->db);
-	char *words = q ? complaint_search_words(r->arena, d, q) : NULL;
+	char *words = q ? search_expression(r->arena, d, q) : NULL;
 	json_t *items = json_array();
 	if (q && *q && !words)		/* only punctuation: nothing matches */
 		return reply_json(r, 200, json_pack("{s:o, s:i, s:i, s:b}", "items", items, "page", (int)page,

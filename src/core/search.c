@@ -1,95 +1,57 @@
-/* search.c - one documents table per dialect, and the translation of a
- * user's words into a safe query.
+/* search.c - a user's words as a safe full-text query, and the history of
+ * the documents table search once kept for every service.
  *
  * User input never reaches the match syntax as such: it is cut into words
- * (letters and digits, UTF-8 kept whole), each quoted, so operators typed by
- * a user are just text.
+ * (letters and digits, UTF-8 kept whole), each quoted.
  */
 #include "search.h"
 #include "arena.h"
 
 #include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
-#define WORDS_MAX 16
+#define WORDS_MAX 8
+#define PREFIX_MIN 3	/* the FTS5 indexes keep prefixes of 3 (prefix='3') */
+
+static bool is_word_char(unsigned char ch)
+{
+	return isalnum(ch) || ch >= 0x80;
+}
 
 char *search_expression(struct arena *a, enum db_dialect d, const char *query)
 {
-	size_t cap = strlen(query) * 3 + 64, len = 0;
+	size_t cap = strlen(query) * 2 + 16 * WORDS_MAX + 1, len = 0;
 	char *out = arena_alloc(a, cap);
 	int words = 0;
 	if (!out)
 		return NULL;
 	for (const char *p = query; *p && words < WORDS_MAX;) {
-		while (*p && !(isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80))
+		while (*p && !is_word_char((unsigned char)*p))
 			p++;
 		const char *w = p;
-		while (*p && (isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80))
+		while (*p && is_word_char((unsigned char)*p))
 			p++;
-		if (p == w)
-			continue;
 		size_t n = (size_t)(p - w);
+		if (!n)
+			continue;
+		const char *rest = p;
+		while (*rest && !is_word_char((unsigned char)*rest))
+			rest++;
+		bool prefix = !*rest && n >= PREFIX_MIN;
 		if (words)
-			len += (size_t)snprintf(out + len, cap - len, d == DB_POSTGRES ? " & " : " AND ");
-		if (d == DB_POSTGRES) {
-			/* to_tsquery: a quoted lexeme with a prefix marker */
-			out[len++] = '\'';
-			for (size_t i = 0; i < n; i++)
-				out[len++] = (char)tolower((unsigned char)w[i]);
-			len += (size_t)snprintf(out + len, cap - len, "':*");
-		} else {
-			out[len++] = '"';
-			memcpy(out + len, w, n);
-			len += n;
-			len += (size_t)snprintf(out + len, cap - len, "\"*");
-		}
+			len += (size_t)snprintf(out + len, cap - len, d == DB_POSTGRES ? " & " : " ");
+		out[len++] = d == DB_POSTGRES ? '\'' : '"';
+		for (size_t i = 0; i < n; i++)
+			out[len++] = d == DB_POSTGRES ? (char)tolower((unsigned char)w[i]) : w[i];
+		out[len++] = d == DB_POSTGRES ? '\'' : '"';
+		if (prefix)
+			len += (size_t)snprintf(out + len, cap - len, d == DB_POSTGRES ? ":*" : "*");
 		words++;
 	}
 	out[len] = '\0';
 	return words ? out : NULL;
-}
-
-int search_index(struct db_conn *c, const char *kind, int64_t ref, const char *text)
-{
-	if (search_remove(c, kind, ref) != 0)
-		return -1;
-	return db_exec(c, "INSERT INTO search_docs (kind, ref, body) VALUES (?, ?, ?)", "sis",
-		       kind, ref, text ? text : "") == DB_DONE ? 0 : -1;
-}
-
-int search_remove(struct db_conn *c, const char *kind, int64_t ref)
-{
-	return db_exec(c, "DELETE FROM search_docs WHERE kind = ? AND ref = ?", "si", kind, ref) == DB_DONE ? 0 : -1;
-}
-
-/* The one dialect-specific statement of this unit. */
-static const char *const match_sql[] = {
-	[DB_SQLITE] = "SELECT d.ref FROM search_fts f JOIN search_docs d ON d.id = f.rowid "
-		      "WHERE search_fts MATCH ? AND d.kind = ? ORDER BY f.rank LIMIT ? OFFSET ?",
-	[DB_POSTGRES] = "SELECT ref FROM search_docs, to_tsquery('simple', ?) q "
-			"WHERE tsv @@ q AND kind = ? ORDER BY ts_rank(tsv, q) DESC, ref DESC LIMIT ? OFFSET ?",
-};
-
-int search_query(struct db_conn *c, struct arena *a, const char *kind, const char *query,
-		 int limit, int offset, int64_t **refs, size_t *n)
-{
-	enum db_dialect d = db_conn_dialect(c);
-	char *expr = search_expression(a, d, query);
-	*n = 0;
-	*refs = NULL;
-	if (!expr)
-		return 0;
-	*refs = arena_alloc(a, sizeof(int64_t) * (size_t)(limit > 0 ? limit : 1));
-	if (!*refs)
-		return -1;
-	struct db_stmt *st = db_query(c, match_sql[d], "ssii", expr, kind, (int64_t)limit, (int64_t)offset);
-	if (!st)
-		return -1;
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW && *n < (size_t)limit)
-		(*refs)[(*n)++] = db_col_int(st, 0);
-	db_done(st);
-	return rc < 0 ? -1 : 0;
 }
 
 static const struct migration search_migrations[] = {
@@ -106,6 +68,11 @@ static const struct migration search_migrations[] = {
 	  " kind TEXT NOT NULL, ref BIGINT NOT NULL, body TEXT NOT NULL,"
 	  " tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED, UNIQUE (kind, ref));"
 	  "CREATE INDEX search_docs_tsv ON search_docs USING GIN (tsv);" },
+	/* Services index their own rows (search.h says how): a shared table
+	 * cannot be joined and filtered with them and stop at a page. */
+	{ 2, "full-text search: no shared documents table",
+	  "DROP TABLE search_fts; DROP TABLE search_docs;",
+	  "DROP TABLE search_docs;" },
 	{ 0 },
 };
 

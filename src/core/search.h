@@ -1,35 +1,32 @@
-/* search.h - full-text search behind one interface: FTS5 on SQLite,
- * tsvector with a GIN index on PostgreSQL.
+/* search.h - full-text search: the one translation of a user's words into
+ * the backend's query syntax, FTS5 on SQLite, tsvector on PostgreSQL.
  *
- * A module indexes the text it is willing to show to the public (or to the
- * audience it searches for) under its own kind, and asks for the refs that
- * match words typed by a user, best first.  Words match by prefix and all
- * must appear; case and diacritics are ignored.
+ * A service indexes its own rows, so a search joins and filters them in
+ * one statement and a page stops at its limit (complaints: 1M rows):
+ *   SQLite      an external-content FTS5 table over the service's table,
+ *               content_rowid = its integer key, tokenize='unicode61
+ *               remove_diacritics 2', prefix='3', columnsize=0, kept by
+ *               triggers; match with `index MATCH ?`.
+ *   PostgreSQL  a generated column to_tsvector('simple', …) with a GIN
+ *               index; match with `column @@ to_tsquery('simple', ?)`.
+ * Index only what the searching audience may see.  Bind the ? to
+ * search_expression(): all words must appear, the last one (at least 3
+ * characters) as a prefix, as typed while searching; case is ignored.
  */
 #ifndef PENDOPO_SEARCH_H
 #define PENDOPO_SEARCH_H
 
-#include <stddef.h>
-#include <stdint.h>
 #include "db.h"
 #include "module.h"
 
 struct arena;
 
+/* Migrations only: search/2 drops the shared documents table no service used. */
 extern const struct module search_module;
 
-/* Insert or replace the text indexed for (kind, ref), inside the caller's
- * transaction.  0 ok, -1 error. */
-int search_index(struct db_conn *c, const char *kind, int64_t ref, const char *text);
-int search_remove(struct db_conn *c, const char *kind, int64_t ref);
-
-/* Refs of kind matching query, best first, into a (at most limit).  0 ok
- * with *n set (0 when the query has no words), -1 error. */
-int search_query(struct db_conn *c, struct arena *a, const char *kind, const char *query,
-		 int limit, int offset, int64_t **refs, size_t *n);
-
-/* The query in the backend's syntax: every word quoted and prefix-matched,
- * joined by AND.  NULL when the query holds no word.  Exposed for tests. */
+/* The words of query in dialect d's syntax, each quoted (so operators a
+ * user types are only text), at most 8.  NULL when it holds no word or
+ * out of memory. */
 char *search_expression(struct arena *a, enum db_dialect d, const char *query);
 
 #endif
