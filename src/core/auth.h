@@ -1,8 +1,10 @@
 /* auth.h - identity: users, sessions, API tokens, roles and their scopes.
  *
- * The auth module owns the users, user_roles, sessions, api_keys and
- * rate_limits tables.  Other code asks who the caller is (r->caller, filled
- * by auth_identify before any handler runs) and what they may do.
+ * The auth module (auth.c) owns the users, user_roles, sessions, api_keys
+ * and rate_limits tables; profiles (profile.c), the admin's user management
+ * (users.c) and API tokens (apikeys.c) are modules of their own on them.
+ * Other code asks who the caller is (r->caller, filled by auth_identify
+ * before any handler runs) and what they may do.
  */
 #ifndef PENDOPO_AUTH_H
 #define PENDOPO_AUTH_H
@@ -11,7 +13,10 @@
 #include <stdint.h>
 #include "http.h"
 
-extern const struct module auth_module;
+extern const struct module auth_module;	/* register, login, logout */
+extern const struct module profile_module;	/* /api/me */
+extern const struct module users_module;	/* /api/users, demo accounts */
+extern const struct module apikeys_module;	/* /api/apikeys */
 
 /* Fill r->caller from the session cookie or the Bearer token.  0 on success
  * (the caller may be anonymous); -1 when a reply was set (bad token). */

@@ -1,0 +1,256 @@
+/* accounts.c - the user account shared by registration, profiles, the
+ * admin's user management and the command line: contacts normalised,
+ * passwords checked and hashed, the account's JSON, inserts and updates.
+ */
+#include "accounts.h"
+#include "orgs.h"
+#include "regions.h"
+#include "util.h"
+#include "validate.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- input normalisation ------------------------------------------------ */
+
+char *account_trimmed(struct arena *a, const char *s)
+{
+	if (!s)
+		return NULL;
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
+/* Lower-cased, or NULL when it does not look like an address. */
+char *account_email_norm(struct arena *a, const char *in)
+{
+	char *e = account_trimmed(a, in);
+	if (!e)
+		return NULL;
+	size_t n = strlen(e);
+	const char *at = strchr(e, '@');
+	if (n < 3 || n > 254 || !at || at == e || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
+	    at[1] == '.' || e[n - 1] == '.')
+		return NULL;
+	for (char *p = e; *p; p++) {
+		if (isspace((unsigned char)*p) || *p == '<' || *p == '>' || *p == '"')
+			return NULL;
+		*p = (char)tolower((unsigned char)*p);
+	}
+	return e;
+}
+
+/* Indonesian mobile numbers in the international form +62...; "0812..." and
+ * "62812..." are the same number written the local way. */
+char *account_phone_norm(struct arena *a, const char *in)
+{
+	char digits[32];
+	size_t n = 0;
+	if (!in)
+		return NULL;
+	for (const char *p = in; *p; p++) {
+		if (isdigit((unsigned char)*p)) {
+			if (n + 1 >= sizeof(digits))
+				return NULL;
+			digits[n++] = *p;
+		} else if (!strchr(" -().+", *p) || (*p == '+' && p != in)) {
+			return NULL;
+		}
+	}
+	digits[n] = '\0';
+	const char *rest = digits;
+	if (digits[0] == '0')
+		rest = digits + 1;
+	else if (strncmp(digits, "62", 2) == 0)
+		rest = digits + 2;
+	else if (in[0] != '+')
+		return NULL;
+	size_t len = strlen(rest);
+	if (len < 8 || len > 13)
+		return NULL;
+	return rest == digits ? arena_printf(a, "+%s", digits) : arena_printf(a, "+62%s", rest);
+}
+
+const char *account_password_problem(const char *pw)
+{
+	size_t n = utf8_length(pw);
+	if (n < 8)
+		return "password must have at least 8 characters";
+	if (n > 128)
+		return "password must have at most 128 characters";
+	return NULL;
+}
+
+int account_password_hash(const char *pw, char out[crypto_pwhash_STRBYTES])
+{
+	return crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				 crypto_pwhash_MEMLIMIT_INTERACTIVE);
+}
+
+/* ---- the user object ---------------------------------------------------- */
+
+/* 0 found, 1 missing, -1 error. */
+int account_json(struct db_conn *c, struct arena *a, int64_t id, json_t **out)
+{
+	struct db_stmt *st = db_query(c, "SELECT name, email, phone, lang, disabled, created_at "
+					 "FROM users WHERE id = ?", "i", id);
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_done(st);
+		return rc == DB_DONE ? 1 : -1;
+	}
+	json_t *u = json_pack("{s:I,s:s,s:s?,s:s?,s:s,s:b,s:s}",
+			      "id", (json_int_t)id, "name", db_col_text(st, 0),
+			      "email", db_col_text(st, 1), "phone", db_col_text(st, 2),
+			      "lang", db_col_text(st, 3), "disabled", (int)db_col_int(st, 4),
+			      "created_at", db_col_text(st, 5));
+	db_done(st);
+
+	json_t *roles = json_array();
+	st = db_query(c, "SELECT role, unit_id, village FROM user_roles WHERE user_id = ? ORDER BY id", "i", id);
+	if (!st) {
+		json_decref(u);
+		json_decref(roles);
+		return -1;
+	}
+	struct { char *role, *village; int64_t unit; } g[16];
+	int ng = 0;
+	while (ng < 16 && db_step(st) == DB_ROW) {
+		g[ng].role = arena_strdup(a, db_col_text(st, 0));
+		g[ng].unit = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
+		g[ng].village = arena_strdup(a, db_col_text(st, 2));
+		ng++;
+	}
+	db_done(st);
+	for (int i = 0; i < ng; i++) {
+		json_t *unit = json_null(), *village = json_null();
+		const char *code, *name;
+		int level;
+		if (g[i].unit && orgs_code_name(c, a, g[i].unit, &code, &name) == 0)
+			unit = json_pack("{s:s,s:s}", "code", code, "name", name);
+		if (g[i].village && regions_lookup(c, a, g[i].village, &name, &level) == 0)
+			village = json_pack("{s:s,s:s}", "kode", g[i].village, "nama", name);
+		json_array_append_new(roles, json_pack("{s:s,s:o,s:o}", "role", g[i].role,
+						       "unit", unit, "village", village));
+	}
+	json_object_set_new(u, "roles", roles);
+	*out = u;
+	return 0;
+}
+
+int account_reply(struct req *r, int status, int64_t id, const char *csrf)
+{
+	json_t *u;
+	int rc = account_json(r->db, r->arena, id, &u);
+	if (rc == 1)
+		return reply_error(r, 404, "not_found", "no such user", NULL);
+	if (rc < 0)
+		return reply_db_error(r);
+	json_t *body = json_pack("{s:o}", "user", u);
+	if (csrf)
+		json_object_set_new(body, "csrf_token", json_string(csrf));
+	return reply_json(r, status, body);
+}
+
+/* Shared by self-registration and the admin's user creation: checks and
+ * normalises name, email and phone.  1 when a reply was set. */
+int account_contact_fields(struct req *r, const char **name, const char **email, const char **phone, int need_one)
+{
+	const char *n = account_trimmed(r->arena, body_str(r, "name"));
+	const char *e = body_str(r, "email"), *p = body_str(r, "phone");
+	if (name) {
+		if (!n || !*n)
+			return reply_error(r, 400, "invalid", "name is required", "name"), 1;
+		*name = n;
+	}
+	*email = NULL;
+	*phone = NULL;
+	if (e && *e && !(*email = account_email_norm(r->arena, e)))
+		return reply_error(r, 400, "invalid", "email is not a valid address", "email"), 1;
+	if (p && *p && !(*phone = account_phone_norm(r->arena, p)))
+		return reply_error(r, 400, "invalid", "phone must be an Indonesian number such as 0812 3456 7890", "phone"), 1;
+	if (need_one && !*email && !*phone)
+		return reply_error(r, 400, "invalid", "give an email address or a phone number", "email"), 1;
+	return 0;
+}
+
+/* 1 with a 409 reply when email or phone belongs to another user. */
+int account_contact_taken(struct req *r, const char *email, const char *phone, int64_t self)
+{
+	int64_t other;
+	if (email && db_query_int(r->db, &other, "SELECT id FROM users WHERE email = ? AND id <> ?", "si",
+				  email, self) == DB_ROW)
+		return reply_error(r, 409, "conflict", "this email address is already registered", "email"), 1;
+	if (phone && db_query_int(r->db, &other, "SELECT id FROM users WHERE phone = ? AND id <> ?", "si",
+				  phone, self) == DB_ROW)
+		return reply_error(r, 409, "conflict", "this phone number is already registered", "phone"), 1;
+	return 0;
+}
+
+int account_insert(struct req *r, const char *name, const char *email, const char *phone,
+		   const char *hash, int64_t *id)
+{
+	char now[24];
+	time_iso_now(now);
+	int rc = db_query_int(r->db, id, "INSERT INTO users (name, email, phone, password_hash, created_at, updated_at) "
+				       "VALUES (?, ?, ?, ?, ?, ?) RETURNING id", "ssssss",
+			      name, email, phone, hash, now, now);
+	if (rc == DB_CONSTRAINT)
+		return reply_error(r, 409, "conflict", "this email address or phone number is already registered", "email"), 1;
+	if (rc != DB_ROW)
+		return reply_db_error(r), 1;
+	return 0;
+}
+
+/* Apply name/email/phone/lang from the body to user id.  1 when replied. */
+int account_profile_update(struct req *r, int64_t id)
+{
+	const char *email = NULL, *phone = NULL, *lang = body_str(r, "lang"), *name = NULL;
+	char now[24];
+	int64_t no_contact = 0;
+	if (account_contact_fields(r, NULL, &email, &phone, 0))
+		return 1;
+	if (body_has(r, "name") && !*(name = account_trimmed(r->arena, body_str(r, "name"))))
+		return reply_error(r, 400, "invalid", "name must not be empty", "name"), 1;
+	if (lang && strcmp(lang, "id") != 0 && strcmp(lang, "en") != 0)
+		return reply_error(r, 400, "invalid", "lang must be \"id\" or \"en\"", "lang"), 1;
+	if (account_contact_taken(r, email, phone, id))
+		return 1;
+	/* One statement for the whole change: it runs while this process's
+	 * writers wait their turn.  An explicit null or "" removes a contact;
+	 * absence leaves it. */
+	time_iso_now(now);
+	int rc = db_query_int(r->db, &no_contact,
+			      "UPDATE users SET name = COALESCE(?, name), lang = COALESCE(?, lang),"
+			      " email = CASE WHEN ? = 1 THEN ? ELSE email END,"
+			      " phone = CASE WHEN ? = 1 THEN ? ELSE phone END, updated_at = ?"
+			      " WHERE id = ? RETURNING CASE WHEN email IS NULL AND phone IS NULL THEN 1 ELSE 0 END",
+			      "ssbsbssi", name, lang, body_has(r, "email"), email, body_has(r, "phone"), phone, now, id);
+	if (rc == DB_CONSTRAINT)
+		return reply_error(r, 409, "conflict", "this email address or phone number is already registered",
+				   body_has(r, "email") ? "email" : "phone"), 1;
+	if (rc != DB_ROW)
+		return reply_db_error(r), 1;
+	if (no_contact)
+		return reply_error(r, 400, "invalid", "an account needs an email address or a phone number", "email"), 1;
+	return 0;
+}
+
+json_t *account_changed_fields(struct req *r)
+{
+	json_t *d = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach(r->body, key, v)
+		if (strcmp(key, "password") != 0 && strcmp(key, "current_password") != 0 &&
+		    strcmp(key, "new_password") != 0)
+			json_object_set(d, key, v);
+	return d;
+}

@@ -1,0 +1,98 @@
+/* profile.c - the caller's own account: GET/PATCH /api/me and
+ * POST /api/me/password.
+ */
+#include "auth.h"
+#include "accounts.h"
+#include "audit.h"
+#include "util.h"
+#include "validate.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <string.h>
+
+/* ---- the caller's own profile ------------------------------------------- */
+
+static int me_get(struct req *r)
+{
+	if (!r->caller.user_id)
+		return reply_json(r, 200, json_pack("{s:n,s:{s:I,s:s}}", "user", "apikey",
+						    "id", (json_int_t)r->caller.apikey_id, "name", r->caller.name));
+	return account_reply(r, 200, r->caller.user_id, r->caller.csrf);
+}
+
+static const struct field me_fields[] = {
+	{ "name", FT_STRING, 0, 100 },
+	{ "email", FT_STRING, FF_NULLABLE, 254 },
+	{ "phone", FT_STRING, FF_NULLABLE, 32 },
+	{ "lang", FT_STRING, 0, 2 },
+	{ 0 },
+};
+
+static int me_patch(struct req *r)
+{
+	if (!r->caller.user_id)
+		return reply_error(r, 403, "forbidden", "API tokens have no profile", NULL);
+	/* Its own transaction, so that the reply is read after the commit
+	 * rather than while other writers wait. */
+	if (db_tx_begin(r->db) != DB_OK)
+		return reply_db_error(r);
+	if (account_profile_update(r, r->caller.user_id)) {
+		db_tx_rollback(r->db);
+		return 0;
+	}
+	json_t *d = account_changed_fields(r);
+	int rc = audit_append(r->db, &r->caller, "user.update", arena_printf(r->arena, "user:%" PRId64, r->caller.user_id), d);
+	json_decref(d);
+	if (rc != 0 || db_tx_commit(r->db) != DB_OK) {
+		db_tx_rollback(r->db);
+		return reply_db_error(r);
+	}
+	return account_reply(r, 200, r->caller.user_id, NULL);
+}
+
+static const struct field password_fields[] = {
+	{ "current_password", FT_STRING, FF_REQUIRED, 1000 },
+	{ "new_password", FT_STRING, FF_REQUIRED, 128 },
+	{ 0 },
+};
+
+static int me_password(struct req *r)
+{
+	const char *cur = body_str(r, "current_password"), *pw = body_str(r, "new_password"), *why;
+	char hash[crypto_pwhash_STRBYTES], *old = NULL, now[24];
+	if (!r->caller.user_id)
+		return reply_error(r, 403, "forbidden", "API tokens have no password", NULL);
+	if ((why = account_password_problem(pw)))
+		return reply_error(r, 400, "invalid", why, "new_password");
+	struct db_stmt *st = db_query(r->db, "SELECT password_hash FROM users WHERE id = ?", "i", r->caller.user_id);
+	if (st && db_step(st) == DB_ROW)
+		old = arena_strdup(r->arena, db_col_text(st, 0));
+	db_done(st);
+	if (!old || crypto_pwhash_str_verify(old, cur, strlen(cur)) != 0)
+		return reply_error(r, 400, "invalid", "the current password is wrong", "current_password");
+	if (account_password_hash(pw, hash) != 0)
+		return reply_error(r, 500, "internal", "out of memory hashing the password", NULL);
+	time_iso_now(now);
+	if (db_tx_begin(r->db) != DB_OK)
+		return reply_db_error(r);
+	if (db_exec(r->db, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", "ssi",
+		    hash, now, r->caller.user_id) != DB_DONE ||
+	    db_exec(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "is",
+		    r->caller.user_id, r->caller.session_id ? r->caller.session_id : "") != DB_DONE ||
+	    audit_append(r->db, &r->caller, "user.password", arena_printf(r->arena, "user:%" PRId64, r->caller.user_id), NULL) != 0 ||
+	    db_tx_commit(r->db) != DB_OK) {
+		db_tx_rollback(r->db);
+		return reply_db_error(r);
+	}
+	return reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+static const struct route profile_routes[] = {
+	{ "GET", "/api/me", me_get, ROLE_ANY_USER, NULL, 0 },
+	{ "PATCH", "/api/me", me_patch, ROLE_ANY_USER, me_fields, RF_NO_TX },
+	{ "POST", "/api/me/password", me_password, ROLE_ANY_USER, password_fields, RF_NO_TX },
+	{ 0 },
+};
+
+const struct module profile_module = { .name = "profile", .routes = profile_routes };
