@@ -646,6 +646,16 @@ static const struct migration complaints_migrations[] = {
 	  "INSERT INTO complaint_fts (rowid, description, address)"
 	  " SELECT case_id, description, address FROM complaints WHERE confidential = 0;",
 	  "SELECT 1;" /* the GIN index keeps no column sizes */ },
+	/* Complaints filed before the engine knew settlement limits get the
+	 * 60 days of Perpres 76/2013, ending at local (WIB) midnight after the
+	 * 60th day.  Databases where the engine's migration case/2 did this
+	 * already have no complaint left without one. */
+	{ 3, "complaints: settlement limit of earlier complaints",
+	  "UPDATE cases SET settle_by = strftime('%Y-%m-%dT%H:%M:%SZ', created_at, '+7 hours', 'start of day',"
+	  " '+61 days', '-7 hours') WHERE type = 'complaint' AND settle_by IS NULL;",
+	  "UPDATE cases SET settle_by = to_char((((created_at::timestamptz AT TIME ZONE 'Asia/Jakarta')::date + 61)"
+	  "::timestamp AT TIME ZONE 'Asia/Jakarta') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	  " WHERE type = 'complaint' AND settle_by IS NULL;" },
 	{ 0 },
 };
 
