@@ -12,6 +12,7 @@
 #include "core/cli.h"
 #include "core/events.h"
 #include "core/holidays.h"
+#include "core/log.h"
 #include "core/migrate.h"
 #include "core/openapi.h"
 #include "core/ops.h"
@@ -65,6 +66,18 @@ static const struct module *const modules[] = {
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
 
+/* --log-level (or PENDOPO_LOG_LEVEL): error, warn, info or debug. */
+static int log_level_opt(struct cli *cli)
+{
+	enum log_level level;
+	if (log_level_parse(cli_opt(cli, "--log-level"), &level) != 0) {
+		fprintf(stderr, "pendopo: --log-level must be error, warn, info or debug\n");
+		return -1;
+	}
+	log_set_level(level);
+	return 0;
+}
+
 /* The web directory ships beside the binary's build folder; a relative
  * default would depend on where the binary was started from. */
 static const char *default_web_dir(char *buf, size_t len)
@@ -116,7 +129,7 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	    cli_int(cli, "--group-commit", 0, 1, &group_commit) ||
 	    cli_int(cli, "--regions-index", 0, 1, &cfg->regions_index))
 		return 2;
-	if (cli_clock(cli, &cfg->clock_offset))
+	if (cli_clock(cli, &cfg->clock_offset) || log_level_opt(cli))
 		return 2;
 	cfg->body_limit = (size_t)body_kb * 1024;
 	cfg->upload_limit = (size_t)upload_mb * 1024 * 1024;
@@ -203,6 +216,8 @@ static int tick_command(struct cli *cli, int argc, char **argv)
 	if (argc != 0)
 		return cli_usage(cli);
 	struct app app;
+	if (log_level_opt(cli))
+		return 2;
 	int rc = cli_app(cli, &app, 2);
 	if (rc)
 		return rc;
@@ -244,6 +259,8 @@ static int routes_command(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+#define LOG_LEVEL_OPT { "--log-level", "PENDOPO_LOG_LEVEL", "error, warn, info or debug", "info" }
+
 static const struct cli_opt serve_opts[] = {
 	CLI_OPT_DB,
 	{ "--listen", "PENDOPO_LISTEN", "HOST:PORT to listen on", "127.0.0.1:8080" },
@@ -269,6 +286,7 @@ static const struct cli_opt serve_opts[] = {
 	{ "--group-commit", "PENDOPO_GROUP_COMMIT", "1: concurrent SQLite commits share one fsync; 0: one fsync each", "1" },
 	{ "--regions-index", "PENDOPO_REGIONS_INDEX", "1: region reads from an in-memory copy; 0: from SQL", "1" },
 	{ "--clock", "PENDOPO_CLOCK", "start the service clock at this UTC time (demos, tests)", NULL },
+	LOG_LEVEL_OPT,
 	{ 0 },
 };
 static const struct cli_opt db_only[] = { CLI_OPT_DB, { 0 } };
@@ -279,6 +297,7 @@ static const struct cli_opt tick_opts[] = {
 	CLI_OPT_REGENCY,
 	CLI_OPT_BASE_URL,
 	{ "--clock", "PENDOPO_CLOCK", "run as if the service clock read this UTC time", NULL },
+	LOG_LEVEL_OPT,
 	{ 0 },
 };
 
@@ -303,5 +322,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* Commands without --log-level log at PENDOPO_LOG_LEVEL too. */
+	const char *level_name = getenv("PENDOPO_LOG_LEVEL");
+	enum log_level level;
+	if (level_name && *level_name) {
+		if (log_level_parse(level_name, &level) != 0) {
+			fprintf(stderr, "pendopo: PENDOPO_LOG_LEVEL must be error, warn, info or debug\n");
+			return 2;
+		}
+		log_set_level(level);
+	}
 	return cli_main(commands, modules, NMODULES, argc, argv);
 }

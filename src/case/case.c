@@ -8,6 +8,7 @@
  */
 #include "case.h"
 #include "can.h"
+#include "log.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -947,9 +948,9 @@ static void case_module_tick(struct app *app)
 		long moved = ok && db_changes(c) ? case_deadlines_recompute(c) : 0;
 		if (ok && moved >= 0 && db_tx_commit(c) == DB_OK) {
 			if (moved > 0)
-				fprintf(stderr, "pendopo: case: holidays changed; %ld deadlines moved\n", moved);
+				log_info("holidays changed, deadlines moved", LOG_F("module", "case"), LOG_F("moved", moved));
 		} else {
-			fprintf(stderr, "pendopo: case: deadline recompute failed: %s\n", db_errmsg(c));
+			log_error("deadline recompute failed", LOG_F("module", "case"), LOG_F("error", db_errmsg(c)));
 			db_tx_rollback(c);
 		}
 	}
@@ -1018,7 +1019,8 @@ static int tick_case(struct app *app, struct db_conn *c, const struct case_type 
 		}
 	}
 	if (rc < 0 || db_tx_commit(c) != DB_OK) {
-		fprintf(stderr, "pendopo: case tick %s %" PRId64 ": %s\n", t->code, id, db_errmsg(c));
+		log_error("case tick failed", LOG_F("module", "case"), LOG_F("type", t->code), LOG_F("case", id),
+			  LOG_F("error", db_errmsg(c)));
 		db_tx_rollback(c);
 		changed = -1;
 	}

@@ -7,6 +7,7 @@
  * (complaint_json) from that decision.
  */
 #include "internal.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -403,8 +404,8 @@ int complaints_photo_get(struct req *r)
 	size_t len;
 	rc = files_get(r->app->cfg.data_dir, r->arena, sha, &data, &len);
 	if (rc != 0) {
-		fprintf(stderr, "pendopo: complaints: photo %s of %s is %s\n", sha, v.cs.tracking,
-			rc > 0 ? "missing from the data folder" : "unreadable");
+		log_error(rc > 0 ? "photo missing from the data folder" : "photo unreadable", LOG_F("module", "complaints"),
+			  LOG_F("sha256", sha), LOG_F("tracking", v.cs.tracking));
 		return reply_error(r, 500, "internal", "the photo could not be read", NULL);
 	}
 	/* Photos never change (content-addressed); private ones stay out of

@@ -13,6 +13,7 @@
  */
 #include "complaints.h"
 #include "can.h"
+#include "log.h"
 #include "internal.h"
 
 #include <inttypes.h>
@@ -84,7 +85,8 @@ const struct case_type complaint_type = {
 
 int complaints_db_error(struct req *r)
 {
-	fprintf(stderr, "pendopo: complaints: %s %s: %s\n", r->method, r->path, r->db ? db_errmsg(r->db) : "");
+	log_error("database error", LOG_F("module", "complaints"), LOG_F("method", r->method), LOG_F("path", r->path),
+		  LOG_F("error", r->db ? db_errmsg(r->db) : ""));
 	return reply_error(r, 500, "internal", "database error", NULL);
 }
 
@@ -430,7 +432,7 @@ static void uploads_collect(struct app *app)
 		}
 		/* The same bytes may still be pending or attached elsewhere. */
 		if (!others && !used && files_remove(app->cfg.data_dir, sha) != 0)
-			fprintf(stderr, "pendopo: complaints: cannot remove unused upload %s\n", sha);
+			log_warn("unused upload not removed", LOG_F("module", "complaints"), LOG_F("sha256", sha));
 	}
 	db_release(app->db, c);
 }
@@ -439,7 +441,7 @@ static void complaints_tick(struct app *app)
 {
 	long n = case_tick(app, &complaint_type);
 	if (n > 0)
-		fprintf(stderr, "pendopo: complaints: %ld cases closed or escalated\n", n);
+		log_info("cases closed or escalated", LOG_F("module", "complaints"), LOG_F("count", n));
 	if (app->cfg.data_dir)
 		uploads_collect(app);
 	complaints_stats_publish(app);

@@ -9,6 +9,7 @@
  * anything about a reporter.
  */
 #include "internal.h"
+#include "log.h"
 
 #include <stdio.h>
 
@@ -84,7 +85,7 @@ void complaints_stats_publish(struct app *app)
 		goto out;
 	const char *org = desk_unit(app, c, a);
 	if (!org) {
-		fprintf(stderr, "pendopo: complaints: no desk unit in the organisation register; statistics not published\n");
+		log_warn("statistics not published: no desk unit in the organisation register", LOG_F("module", "complaints"));
 		goto out;
 	}
 	const struct data_publication pub = {
@@ -108,17 +109,18 @@ void complaints_stats_publish(struct app *app)
 	};
 	rows = monthly_rows(app, c);
 	if (!rows) {
-		fprintf(stderr, "pendopo: complaints: statistics for Satu Data: %s\n", db_errmsg(c));
+		log_error("statistics for Satu Data not computed", LOG_F("module", "complaints"), LOG_F("error", db_errmsg(c)));
 		goto out;
 	}
 	if (db_tx_begin(c) != DB_OK) {
-		fprintf(stderr, "pendopo: complaints: statistics for Satu Data: %s\n", db_errmsg(c));
+		log_error("statistics for Satu Data not computed", LOG_F("module", "complaints"), LOG_F("error", db_errmsg(c)));
 		goto out;
 	}
 	int rc = data_publish_table(app, c, &pub, rows);
 	if (rc < 0 || db_tx_commit(c) != DB_OK) {
 		if (rc >= 0)
-			fprintf(stderr, "pendopo: complaints: statistics for Satu Data not saved: %s\n", db_errmsg(c));
+			log_error("statistics for Satu Data not saved", LOG_F("module", "complaints"),
+				  LOG_F("error", db_errmsg(c)));
 		db_tx_rollback(c);
 	}
 out:

@@ -8,6 +8,7 @@
  * unclaimed upload is collected by the tick after a day.
  */
 #include "internal.h"
+#include "log.h"
 
 #include <errno.h>
 #include <math.h>
@@ -377,7 +378,7 @@ int complaints_photo_upload(struct req *r)
 
 	char sha[65], token[48], hash[65], at[24];
 	if (files_put(r->app->cfg.data_dir, copy, (size_t)len, sha) != 0) {
-		fprintf(stderr, "pendopo: complaints: cannot store upload: %s\n", strerror(errno));
+		log_error("upload not stored", LOG_F("module", "complaints"), LOG_F("error", strerror(errno)));
 		return reply_error(r, 500, "internal", "the photo could not be stored", NULL);
 	}
 	token_new(token);

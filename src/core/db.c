@@ -10,6 +10,7 @@
  * the writer's page cache, never invalidated by another connection's
  * commit, stays warm): complaint filings 2.3k -> 4.2k req/s. */
 #include "db.h"
+#include "log.h"
 #include "db_backend.h"
 
 #include <pthread.h>
@@ -184,15 +185,15 @@ static void episode_begin(struct db *db, int rc, const char *why)
 	if (rc != DB_FULL && rc != DB_IOERR && rc != DB_GONE)
 		return;
 	if (atomic_exchange(&db->episode, rc) != rc)
-		fprintf(stderr, "pendopo: database: %s (%s); requests that need it are refused until it clears\n",
-			fault_name(rc), why);
+		log_error("database failing; requests that need it are refused until it clears",
+			  LOG_F("fault", fault_name(rc)), LOG_F("error", why));
 }
 
 static void episode_end(struct db *db, int kind)
 {
 	int rc = atomic_load_explicit(&db->episode, memory_order_relaxed);
 	if (rc && (kind == 0 || rc == kind) && atomic_compare_exchange_strong(&db->episode, &rc, 0))
-		fprintf(stderr, "pendopo: database: recovered from: %s\n", fault_name(rc));
+		log_warn("database recovered", LOG_F("fault", fault_name(rc)));
 }
 
 struct db_conn *db_acquire(struct db *db)

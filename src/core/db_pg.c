@@ -14,6 +14,7 @@
  * statement.
  */
 #include "db_backend.h"
+#include "log.h"
 
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -539,7 +540,7 @@ static PGconn *listen_connect(struct pg_listener *l)
 		if (ok)
 			return pg;
 	}
-	fprintf(stderr, "pendopo: LISTEN %s failed: %s", l->channel, PQerrorMessage(pg));
+	log_error("LISTEN failed", LOG_F("channel", l->channel), LOG_F("error", PQerrorMessage(pg)));
 	PQfinish(pg);
 	return NULL;
 }

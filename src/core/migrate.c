@@ -2,6 +2,7 @@
  * migrated in the order main.c lists them, so a module may reference the
  * tables of the modules before it. */
 #include "migrate.h"
+#include "log.h"
 #include "util.h"
 
 static const char schema_table[] =
@@ -20,7 +21,7 @@ int migrate_run(struct db *db, const struct module *const *mods, size_t n, FILE 
 	struct db_conn *c = db_acquire(db);
 	int rc = 0;
 	if (db_exec_script(c, schema_table) != DB_OK) {
-		fprintf(stderr, "pendopo: %s\n", db_errmsg(c));
+		log_error("migrations table not created", LOG_F("error", db_errmsg(c)));
 		db_release(db, c);
 		return -1;
 	}
@@ -36,8 +37,8 @@ int migrate_run(struct db *db, const struct module *const *mods, size_t n, FILE 
 				       "VALUES (?, ?, ?, ?)", "siss", mods[i]->name, (int64_t)m->version,
 				    m->name, now) != DB_DONE ||
 			    db_tx_commit(c) != DB_OK) {
-				fprintf(stderr, "pendopo: migration %s/%d (%s) failed: %s\n",
-					mods[i]->name, m->version, m->name, db_errmsg(c));
+				log_error("migration failed", LOG_F("module", mods[i]->name), LOG_F("version", m->version),
+					  LOG_F("name", m->name), LOG_F("error", db_errmsg(c)));
 				db_tx_rollback(c);
 				rc = -1;
 				break;

@@ -6,6 +6,7 @@
  * byte order - which both databases then answer alike.
  */
 #include "orgs.h"
+#include "log.h"
 #include "events.h"
 
 #include <stdbool.h>
@@ -537,8 +538,8 @@ static int demo_load(struct demo_ctx *d, const char *regency)
 	if (regions_children(d->c, d->a, regency, &kec, &nkec) != 0)
 		return -1;
 	if (nkec == 0) {
-		fprintf(stderr, "pendopo: orgs demo: %s has no districts in the region register; "
-				"run `pendopo import regions FILE` first\n", regency);
+		log_error("demo units not created: no districts in the region register (run `pendopo import regions FILE`)",
+			  LOG_F("module", "orgs"), LOG_F("regency", regency));
 		return -1;
 	}
 	time_iso_now(d->now);
@@ -573,7 +574,7 @@ int orgs_demo_load(struct app *app, struct db_conn *c)
 	struct demo_ctx d = { .c = c, .added = 0 };
 	const char *regency = app->cfg.regency_code;
 	if (!regency) {
-		fprintf(stderr, "pendopo: orgs demo: no regency code configured\n");
+		log_error("demo units not created: no regency code configured", LOG_F("module", "orgs"));
 		return -1;
 	}
 	/* Not a request: the demo keeps its own arena for names and lists. */

@@ -11,6 +11,7 @@
  * "C"), so the two paths cannot disagree on case or collation.
  */
 #include "regions_index.h"
+#include "log.h"
 
 #include <malloc.h>
 #include <pthread.h>
@@ -187,7 +188,7 @@ static int load_rows(struct regions_snapshot *s, struct db_conn *c)
 		if (level != region_code_level(kode) || nl > UINT8_MAX || ll > UINT8_MAX ||
 		    (s->n > 0 && (level < s->v[s->n - 1].level ||
 				  (level == s->v[s->n - 1].level && strcmp(kode, kode_of(s, s->n - 1)) <= 0)))) {
-			fprintf(stderr, "pendopo: regions: row %s is out of (level, kode) order or malformed\n", kode);
+			log_error("region row out of (level, kode) order or malformed", LOG_F("kode", kode));
 			rc = DB_ERROR;
 			break;
 		}
@@ -266,7 +267,7 @@ static int link_tree(struct regions_snapshot *s)
 			s->v[p].child_end = next;
 		}
 		if (next != end) {
-			fprintf(stderr, "pendopo: regions: %s has no parent in the register\n", kode_of(s, next));
+			log_error("region without a parent in the register", LOG_F("kode", kode_of(s, next)));
 			return -1;
 		}
 	}
@@ -419,18 +420,18 @@ static struct regions_snapshot *snapshot_build(struct db_conn *c)
 	/* The import id before the rows: an import committing in between
 	 * leaves this snapshot with the older id, and the next tick reloads. */
 	if (db_query_int(c, &s->import_id, SQL_IMPORT_ID, "") != DB_ROW || load_rows(s, c) != 0) {
-		fprintf(stderr, "pendopo: regions: cannot load the register: %s\n", db_errmsg(c));
+		log_error("region register not loaded", LOG_F("error", db_errmsg(c)));
 		snapshot_free(s);
 		return NULL;
 	}
 	if (link_tree(s) != 0 || sort_names(s) != 0 || index_trigrams(s) != 0) {
-		fprintf(stderr, "pendopo: regions: cannot index the register\n");
+		log_error("region register not indexed");
 		snapshot_free(s);
 		return NULL;
 	}
 	atomic_init(&s->refs, 1);
-	fprintf(stderr, "pendopo: regions: %u regions in memory, %.1f MiB, indexed in %lld ms\n",
-		s->n, (double)s->bytes / (1024 * 1024), (long long)(time_now_us() - started) / 1000);
+	log_info("regions in memory", LOG_F("regions", s->n), LOG_F("mib", (double)s->bytes / (1024 * 1024)),
+		 LOG_F("ms", (long long)(time_now_us() - started) / 1000));
 	return s;
 }
 
@@ -477,7 +478,7 @@ int regions_index_refresh(struct regions_index *ix, struct db_conn *c)
 	int64_t id;
 	/* cur changes only here, on the tick's thread, so it is read unlocked. */
 	if (db_query_int(c, &id, SQL_IMPORT_ID, "") != DB_ROW) {
-		fprintf(stderr, "pendopo: regions: cannot read the latest import: %s\n", db_errmsg(c));
+		log_error("latest region import not read", LOG_F("error", db_errmsg(c)));
 		return -1;
 	}
 	if (id == ix->cur->import_id)

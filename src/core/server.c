@@ -3,6 +3,7 @@
  * a transaction, the reply, one access-log line and the metrics.
  */
 #include "server.h"
+#include "log.h"
 #include "audit.h"
 #include "errors.h"
 #include "auth.h"
@@ -152,7 +153,7 @@ int reply_db_error(struct req *r)
 		reply_header(r, "Retry-After", "1");
 		return reply_error(r, 503, "busy", "the database is busy; nothing was saved, please retry", NULL);
 	default:
-		fprintf(stderr, "pendopo: %s %s: database error: %s\n", r->method, r->path, db_errmsg(r->db));
+		log_error("database error", LOG_F("method", r->method), LOG_F("path", r->path), LOG_F("error", db_errmsg(r->db)));
 		return reply_error(r, 500, "internal", "database error", NULL);
 	}
 }
@@ -747,7 +748,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		db_release(srv->app->db, r->db);
 	metrics_observe(srv->app->metrics, index, r->status, us);
 	if (srv->app->cfg.access_log)
-		fprintf(stderr, "%s %s %s %d %lldus\n", r->client_ip, r->method, r->path, r->status, (long long)us);
+		log_info("request", LOG_F("client", r->client_ip), LOG_F("method", r->method), LOG_F("path", r->path),
+			 LOG_F("status", r->status), LOG_F("us", (long long)us));
 	json_decref(r->body);
 	json_decref(r->reply);
 	free(cs->body);
@@ -802,7 +804,7 @@ int server_run(struct app *app, int tick_s)
 	int rc = 1;
 
 	if (parse_listen(app->cfg.listen, &ss, &sslen) != 0) {
-		fprintf(stderr, "pendopo: cannot parse listen address '%s' (want HOST:PORT)\n", app->cfg.listen);
+		log_error("listen address is not HOST:PORT", LOG_F("listen", app->cfg.listen));
 		return 1;
 	}
 	srv.router = router_new(app->modules, app->nmodules);
@@ -812,12 +814,12 @@ int server_run(struct app *app, int tick_s)
 		goto out;
 	app->events = events_new(app->db);
 	if (!app->events) {
-		fprintf(stderr, "pendopo: cannot start live events: %s\n", db_url(app->db));
+		log_error("live events not started", LOG_F("db", db_url(app->db)));
 		goto out;
 	}
 	srv.web_fd = open(app->cfg.web_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (srv.web_fd < 0)
-		fprintf(stderr, "pendopo: web directory %s not found; serving the API only\n", app->cfg.web_dir);
+		log_warn("web directory not found; serving the API only", LOG_F("web_dir", app->cfg.web_dir));
 	/* Region reads come from memory; without the index (not built, or
 	 * --regions-index 0 for the tests of the SQL path) from SQL. */
 	if (app->cfg.regions_index) {
@@ -855,11 +857,11 @@ int server_run(struct app *app, int tick_s)
 				   pool ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, pool,
 				   MHD_OPTION_END);
 	if (!srv.mhd) {
-		fprintf(stderr, "pendopo: cannot listen on %s: %s\n", app->cfg.listen, strerror(errno));
+		log_error("cannot listen", LOG_F("listen", app->cfg.listen), LOG_F("error", strerror(errno)));
 		goto out;
 	}
-	fprintf(stderr, "pendopo: serving on http://%s (%s, database %s)\n", app->cfg.listen,
-		pool ? "thread pool" : "thread per connection", db_url(app->db));
+	log_info("serving", LOG_F("listen", app->cfg.listen), LOG_F("threads", pool ? "pool" : "per connection"),
+		 LOG_F("db", db_url(app->db)));
 
 	struct timespec wait = { .tv_sec = tick_s > 0 ? tick_s : 30 };
 	for (;;) {
@@ -869,7 +871,7 @@ int server_run(struct app *app, int tick_s)
 		if (sig < 0 && errno == EAGAIN)
 			run_ticks(app);
 	}
-	fprintf(stderr, "pendopo: stopping\n");
+	log_info("stopping");
 	events_close(app->events);
 	MHD_stop_daemon(srv.mhd);
 	rc = 0;

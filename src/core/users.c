@@ -2,6 +2,7 @@
  * change, role grants), `pendopo user add` and the demo accounts.
  */
 #include "auth.h"
+#include "log.h"
 #include "accounts.h"
 #include "audit.h"
 #include "orgs.h"
@@ -313,7 +314,7 @@ static int users_demo_load(struct app *app, struct db_conn *c)
 		rc = user_add_tx(c, a, demo[i].name, demo[i].email, "Demo-Pendopo-2026", demo[i].role,
 				 demo[i].unit, NULL, err, sizeof(err));
 		if (rc)
-			fprintf(stderr, "pendopo demo load: %s: %s\n", demo[i].email, err);
+			log_error("demo account not created", LOG_F("email", demo[i].email), LOG_F("error", err));
 	}
 	arena_free(a);
 	return rc;

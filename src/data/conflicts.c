@@ -11,6 +11,7 @@
  */
 #include "satudata.h"
 #include "can.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -340,10 +341,10 @@ void conflicts_tick(struct app *app)
 	}
 	if (db_tx_commit(c) == DB_OK)
 		goto out;
-	fprintf(stderr, "pendopo: data: escalation not saved: %s\n", db_errmsg(c));
+	log_error("conflict escalation not saved", LOG_F("module", "data"), LOG_F("error", db_errmsg(c)));
 	goto out;
 rollback:
-	fprintf(stderr, "pendopo: data: escalation failed: %s\n", db_errmsg(c));
+	log_error("conflict escalation failed", LOG_F("module", "data"), LOG_F("error", db_errmsg(c)));
 	db_tx_rollback(c);
 out:
 	db_release(app->db, c);

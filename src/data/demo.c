@@ -9,6 +9,7 @@
  * adds it to the organisation register, marked demo.
  */
 #include "satudata.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,11 +196,11 @@ static int import(struct demo *d, int64_t rid, const struct text *t, bool publis
 	char err[256];
 	int rc = data_import(d->c, d->a, &rq, &res, err, sizeof(err));
 	if (rc == 1 && json_array_size(res.errors))
-		fprintf(stderr, "pendopo demo load: data: row %lld: %s\n",
-			(long long)json_integer_value(json_object_get(json_array_get(res.errors, 0), "row")),
-			json_string_value(json_object_get(json_array_get(res.errors, 0), "message")));
+		log_error("demo data refused", LOG_F("module", "data"),
+			  LOG_F("row", (long long)json_integer_value(json_object_get(json_array_get(res.errors, 0), "row"))),
+			  LOG_F("error", json_string_value(json_object_get(json_array_get(res.errors, 0), "message"))));
 	else if (rc)
-		fprintf(stderr, "pendopo demo load: data: %s\n", err);
+		log_error("demo data not imported", LOG_F("module", "data"), LOG_F("error", err));
 	json_decref(res.errors);
 	if (rc || !publish)
 		return rc ? -1 : 0;
@@ -249,7 +250,7 @@ static int load(struct demo *d)
 	if (n > 0)
 		return 0;
 	if (!unit(d, "DISDUKCAPIL") || !unit(d, "PUPR") || !unit(d, "DINKES")) {
-		fprintf(stderr, "pendopo demo load: data: the demo units (DISDUKCAPIL, PUPR, DINKES) are missing; skipped\n");
+		log_warn("demo datasets skipped: the demo units DISDUKCAPIL, PUPR, DINKES are missing", LOG_F("module", "data"));
 		return 0;
 	}
 	if (db_exec(d->c, "INSERT INTO org_units (code, name, kind, demo, created_at, updated_at) "
@@ -280,8 +281,8 @@ static int load(struct demo *d)
 	    rebuild(d, luas, "kode_wilayah,nama_wilayah,luas_km2\n", 3, all3, 3, NULL, NULL, &tl) ||
 	    rebuild(d, pend, "kode_wilayah,nama_wilayah,jumlah\n", 5, total, 3, central_java_regency,
 		    health_office_count, &th)) {
-		fprintf(stderr, "pendopo demo load: data: %s or %s not found (set PENDOPO_SHARED_DATA); "
-				"demo datasets skipped\n", pend, luas);
+		log_warn("demo datasets skipped: files not found (set PENDOPO_SHARED_DATA)", LOG_F("module", "data"),
+			 LOG_F("population", pend), LOG_F("area", luas));
 		rc = 0;
 		goto out;
 	}

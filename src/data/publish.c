@@ -13,6 +13,7 @@
  * holds the refresh claim that lets one of several instances do the work.
  */
 #include "csv.h"
+#include "log.h"
 #include "data.h"
 #include "satudata.h"
 
@@ -45,7 +46,8 @@ int data_publish_claim(struct app *app, struct db_conn *c, const char *id, int i
 		ok = db_tx_commit(c) == DB_OK;
 	}
 	if (!ok) {
-		fprintf(stderr, "pendopo: data: publication %s: %s\n", id, db_errmsg(c));
+		log_error("publication not claimed", LOG_F("module", "data"), LOG_F("publication", id),
+			  LOG_F("error", db_errmsg(c)));
 		db_tx_rollback(c);
 		return -1;
 	}
@@ -64,7 +66,7 @@ struct publish {
 
 static int fail(struct publish *pb, const char *what)
 {
-	fprintf(stderr, "pendopo: data: publication %s: %s\n", pb->p->id, what);
+	log_error("publication failed", LOG_F("module", "data"), LOG_F("publication", pb->p->id), LOG_F("error", what));
 	return -1;
 }
 
@@ -309,9 +311,10 @@ static int run(struct publish *pb, json_t *rows)
 	if (pmin && db_exec(pb->c, "UPDATE data_datasets SET period_start = ?, period_end = ? WHERE id = ?", "ssi",
 			    pmin, pmax, pb->dataset_id) != DB_DONE)
 		return db_fail(pb, "recording the period covered");
-	fprintf(stderr, "pendopo: data: publication %s: version %d, %ld rows (%ld added, %ld changed, %ld removed)%s\n",
-		p->id, res.version, res.rows, res.added, res.changed, res.removed,
-		published ? "" : ", waiting for review");
+	log_info("publication updated", LOG_F("module", "data"), LOG_F("publication", p->id),
+		 LOG_F("version", res.version), LOG_F("rows", res.rows), LOG_F("added", res.added),
+		 LOG_F("changed", res.changed), LOG_F("removed", res.removed),
+		 LOG_F("state", published ? "published" : "waiting for review"));
 	return 1;
 }
 

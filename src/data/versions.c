@@ -8,6 +8,7 @@
  */
 #include "csv.h"
 #include "can.h"
+#include "log.h"
 #include "satudata.h"
 
 #include <limits.h>
@@ -429,7 +430,7 @@ int h_import(struct req *r)
 	if (rc == -2)
 		return reply_error(r, 409, "conflict", err, NULL);
 	if (rc < 0) {
-		fprintf(stderr, "pendopo: data import: %s\n", err);
+		log_error("import failed", LOG_F("module", "data"), LOG_F("error", err));
 		return reply_error(r, 500, "internal", "the import failed; nothing was imported", NULL);
 	}
 	json_t *v = version_get(r, res.id, out.version);

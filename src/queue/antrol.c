@@ -19,6 +19,7 @@
  * ignored; writes manage their own transaction for the same reason.
  */
 #include "queue.h"
+#include "log.h"
 #include "simantri.h"
 
 #include <inttypes.h>
@@ -52,7 +53,8 @@ static int antrol_fail(struct req *r, const char *message)
 
 static int antrol_db_error(struct req *r)
 {
-	fprintf(stderr, "pendopo: antrol: %s %s: %s\n", r->method, r->path, db_errmsg(r->db));
+	log_error("database error", LOG_F("module", "antrol"), LOG_F("method", r->method), LOG_F("path", r->path),
+		  LOG_F("error", db_errmsg(r->db)));
 	return antrol_fail(r, "Terjadi gangguan pada sistem antrean, silakan coba lagi");
 }
 

@@ -7,6 +7,7 @@
  * Mobile JKN (Antrol) account.
  */
 #include "queue.h"
+#include "log.h"
 #include "simantri.h"
 
 #include <stdio.h>
@@ -148,11 +149,12 @@ static int demo_accounts(struct db_conn *c)
 	for (size_t i = 0; rc == 0 && i < sizeof(accounts) / sizeof(accounts[0]); i++)
 		if (auth_user_add(c, accounts[i].name, accounts[i].email, DEMO_PASSWORD, accounts[i].role,
 				  accounts[i].unit, NULL, err, sizeof(err)) != 0) {
-			fprintf(stderr, "pendopo demo load: queue: %s: %s\n", accounts[i].email, err);
+			log_error("demo account not created", LOG_F("module", "queue"), LOG_F("email", accounts[i].email),
+				  LOG_F("error", err));
 			rc = -1;
 		}
 	if (rc == 0 && antrol_user_add(c, DEMO_FACILITY, "mobilejkn", "Demo-Antrol-2026", err, sizeof(err)) != 0) {
-		fprintf(stderr, "pendopo demo load: queue: antrol user: %s\n", err);
+		log_error("demo Antrol user not created", LOG_F("module", "queue"), LOG_F("error", err));
 		rc = -1;
 	}
 	if (db_tx_begin(c) != DB_OK)

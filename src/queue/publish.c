@@ -7,6 +7,7 @@
  * Counts only: no row carries anything about a patient.
  */
 #include "simantri.h"
+#include "log.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -110,13 +111,13 @@ void queue_stats_publish(struct app *app)
 		goto out;
 	rows = monthly_rows(c);
 	if (!rows || db_tx_begin(c) != DB_OK) {
-		fprintf(stderr, "pendopo: queue: statistics for Satu Data: %s\n", db_errmsg(c));
+		log_error("statistics for Satu Data not computed", LOG_F("module", "queue"), LOG_F("error", db_errmsg(c)));
 		goto out;
 	}
 	int rc = data_publish_table(app, c, &pub, rows);
 	if (rc < 0 || db_tx_commit(c) != DB_OK) {
 		if (rc >= 0)
-			fprintf(stderr, "pendopo: queue: statistics for Satu Data not saved: %s\n", db_errmsg(c));
+			log_error("statistics for Satu Data not saved", LOG_F("module", "queue"), LOG_F("error", db_errmsg(c)));
 		db_tx_rollback(c);
 	}
 out:

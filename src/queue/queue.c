@@ -7,6 +7,7 @@
  */
 #include "queue.h"
 #include "can.h"
+#include "log.h"
 #include "simantri.h"
 
 #include <stdio.h>
@@ -20,7 +21,8 @@
 int queue_reply_fail(struct req *r, const struct queue_fail *fail)
 {
 	if (fail->status >= 500)
-		fprintf(stderr, "pendopo: queue: %s %s: %s\n", r->method, r->path, fail->message);
+		log_error("request failed", LOG_F("module", "queue"), LOG_F("method", r->method), LOG_F("path", r->path),
+			  LOG_F("error", fail->message));
 	return reply_error_lang(r, fail->status, fail->code, fail->message, fail->pesan, fail->field);
 }
 
@@ -128,7 +130,7 @@ static void queue_tick(struct app *app)
 		if (sweep_session(c, past[i].id, past[i].service_id, past[i].day, now) != 0)
 			rc = DB_ERROR;
 	if (rc != DB_DONE)
-		fprintf(stderr, "pendopo: queue: end-of-day sweep: %s\n", db_errmsg(c));
+		log_error("end-of-day sweep failed", LOG_F("module", "queue"), LOG_F("error", db_errmsg(c)));
 	db_release(app->db, c);
 	queue_stats_publish(app);
 }

@@ -11,6 +11,7 @@
  * from going to two people.
  */
 #include "simantri.h"
+#include "log.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -51,7 +52,7 @@ void queue_fail_set(struct queue_fail *fail, int status, const char *code, const
 
 static int fail_db(struct db_conn *c, struct queue_fail *fail)
 {
-	fprintf(stderr, "pendopo: queue: %s\n", db_errmsg(c));
+	log_error("database error", LOG_F("module", "queue"), LOG_F("error", db_errmsg(c)));
 	queue_fail_set(fail, 500, "internal", NULL, "database error", "Terjadi gangguan basis data, silakan coba lagi");
 	return -1;
 }
