@@ -5,6 +5,7 @@
 #include "auth.h"
 #include "accounts.h"
 #include "audit.h"
+#include "cli.h"
 #include "orgs.h"
 #include "util.h"
 #include "validate.h"
@@ -126,4 +127,39 @@ static const struct route apikeys_routes[] = {
 	{ 0 },
 };
 
-const struct module apikeys_module = { .name = "apikeys", .routes = apikeys_routes };
+/* ---- command ---------------------------------------------------------------- */
+
+/* `pendopo apikey create NAME [--role R] [--unit U]`: the token on stdout, once. */
+static int apikey_create_command(struct cli *cli, int argc, char **argv)
+{
+	if (argc != 1)
+		return cli_usage(cli);
+	struct db *db = cli_db_migrated(cli, 1);
+	if (!db)
+		return 1;
+	struct db_conn *c = db_acquire(db);
+	char err[512], token[48];
+	int rc = auth_apikey_create(c, argv[0], cli_opt(cli, "--role"), cli_opt(cli, "--unit"), token, err, sizeof(err));
+	if (rc == 0)
+		printf("%s\n", token);
+	else
+		fprintf(stderr, "pendopo apikey create: %s\n", err);
+	db_release(db, c);
+	db_close(db);
+	return rc ? 1 : 0;
+}
+
+static const struct cli_opt apikey_opts[] = {
+	CLI_OPT_DB,
+	{ "--role", NULL, "role the token acts with", "officer" },
+	{ "--unit", NULL, "organisation code the token is scoped to", NULL },
+	{ 0 },
+};
+
+static const struct command apikeys_commands[] = {
+	{ "apikey create", "apikey create NAME [--role ROLE] [--unit CODE]",
+	  "Create an API token for a machine client and print it (shown once).", apikey_opts, apikey_create_command },
+	{ 0 },
+};
+
+const struct module apikeys_module = { .name = "apikeys", .routes = apikeys_routes, .commands = apikeys_commands };

@@ -14,7 +14,6 @@
 #include "accounts.h"
 #include "app.h"
 #include "audit.h"
-#include "cli.h"
 #include "can.h"
 #include "util.h"
 #include "validate.h"
@@ -496,80 +495,9 @@ static const struct migration auth_migrations[] = {
 	{ 0 },
 };
 
-/* ---- commands -------------------------------------------------------------- */
-
-/* `pendopo user add --email E --password P [--role R] [--unit U] [--village V] [--name N]` */
-static int user_add_command(struct cli *cli, int argc, char **argv)
-{
-	(void)argv;
-	if (argc != 0 || !cli_opt(cli, "--email") || !cli_opt(cli, "--password"))
-		return cli_usage(cli);
-	struct db *db = cli_db_migrated(cli, 1);
-	if (!db)
-		return 1;
-	struct db_conn *c = db_acquire(db);
-	char err[512];
-	int rc = auth_user_add(c, cli_opt(cli, "--name"), cli_opt(cli, "--email"), cli_opt(cli, "--password"),
-			       cli_opt(cli, "--role"), cli_opt(cli, "--unit"), cli_opt(cli, "--village"), err, sizeof(err));
-	if (rc == 0)
-		printf("user %s added with role %s\n", cli_opt(cli, "--email"), cli_opt(cli, "--role"));
-	else
-		fprintf(stderr, "pendopo user add: %s\n", err);
-	db_release(db, c);
-	db_close(db);
-	return rc ? 1 : 0;
-}
-
-/* `pendopo apikey create NAME [--role R] [--unit U]`: the token on stdout, once. */
-static int apikey_create_command(struct cli *cli, int argc, char **argv)
-{
-	if (argc != 1)
-		return cli_usage(cli);
-	struct db *db = cli_db_migrated(cli, 1);
-	if (!db)
-		return 1;
-	struct db_conn *c = db_acquire(db);
-	char err[512], token[48];
-	int rc = auth_apikey_create(c, argv[0], cli_opt(cli, "--role"), cli_opt(cli, "--unit"), token, err, sizeof(err));
-	if (rc == 0)
-		printf("%s\n", token);
-	else
-		fprintf(stderr, "pendopo apikey create: %s\n", err);
-	db_release(db, c);
-	db_close(db);
-	return rc ? 1 : 0;
-}
-
-static const struct cli_opt user_opts[] = {
-	CLI_OPT_DB,
-	{ "--email", NULL, "login email", NULL },
-	{ "--password", NULL, "password (8 characters or more)", NULL },
-	{ "--name", NULL, "display name (default: the email)", NULL },
-	{ "--role", NULL, "citizen, officer, unit_head, walidata, village_operator, admin, regent_office", "citizen" },
-	{ "--unit", NULL, "organisation code, for officer and unit_head", NULL },
-	{ "--village", NULL, "village code, for village_operator", NULL },
-	{ 0 },
-};
-
-static const struct cli_opt apikey_opts[] = {
-	CLI_OPT_DB,
-	{ "--role", NULL, "role the token acts with", "officer" },
-	{ "--unit", NULL, "organisation code the token is scoped to", NULL },
-	{ 0 },
-};
-
-static const struct command auth_commands[] = {
-	{ "user add", "user add --email E --password P [--role ROLE] [--unit CODE] [--village CODE] [--name N]",
-	  "Create an account with one role.", user_opts, user_add_command },
-	{ "apikey create", "apikey create NAME [--role ROLE] [--unit CODE]",
-	  "Create an API token for a machine client and print it (shown once).", apikey_opts, apikey_create_command },
-	{ 0 },
-};
-
 const struct module auth_module = {
 	.name = "auth",
 	.routes = auth_routes,
-	.commands = auth_commands,
 	.topics = auth_topics,
 	.migrations = auth_migrations,
 };

@@ -5,6 +5,7 @@
 #include "log.h"
 #include "accounts.h"
 #include "audit.h"
+#include "cli.h"
 #include "orgs.h"
 #include "regions.h"
 #include "util.h"
@@ -331,8 +332,50 @@ static const struct route users_routes[] = {
 	{ 0 },
 };
 
+/* ---- command ---------------------------------------------------------------- */
+
+/* `pendopo user add --email E --password P [--role R] [--unit U] [--village V] [--name N]` */
+static int user_add_command(struct cli *cli, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0 || !cli_opt(cli, "--email") || !cli_opt(cli, "--password"))
+		return cli_usage(cli);
+	struct db *db = cli_db_migrated(cli, 1);
+	if (!db)
+		return 1;
+	struct db_conn *c = db_acquire(db);
+	char err[512];
+	int rc = auth_user_add(c, cli_opt(cli, "--name"), cli_opt(cli, "--email"), cli_opt(cli, "--password"),
+			       cli_opt(cli, "--role"), cli_opt(cli, "--unit"), cli_opt(cli, "--village"), err, sizeof(err));
+	if (rc == 0)
+		printf("user %s added with role %s\n", cli_opt(cli, "--email"), cli_opt(cli, "--role"));
+	else
+		fprintf(stderr, "pendopo user add: %s\n", err);
+	db_release(db, c);
+	db_close(db);
+	return rc ? 1 : 0;
+}
+
+static const struct cli_opt user_opts[] = {
+	CLI_OPT_DB,
+	{ "--email", NULL, "login email", NULL },
+	{ "--password", NULL, "password (8 characters or more)", NULL },
+	{ "--name", NULL, "display name (default: the email)", NULL },
+	{ "--role", NULL, "citizen, officer, unit_head, walidata, village_operator, admin, regent_office", "citizen" },
+	{ "--unit", NULL, "organisation code, for officer and unit_head", NULL },
+	{ "--village", NULL, "village code, for village_operator", NULL },
+	{ 0 },
+};
+
+static const struct command users_commands[] = {
+	{ "user add", "user add --email E --password P [--role ROLE] [--unit CODE] [--village CODE] [--name N]",
+	  "Create an account with one role.", user_opts, user_add_command },
+	{ 0 },
+};
+
 const struct module users_module = {
 	.name = "users",
 	.routes = users_routes,
+	.commands = users_commands,
 	.demo_load = users_demo_load,
 };
