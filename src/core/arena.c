@@ -2,6 +2,7 @@
 #include "arena.h"
 
 #include <stdalign.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,10 +54,16 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+static size_t round_up(size_t n)
 {
 	const size_t align = alignof(max_align_t);
-	size_t need = (n + align - 1) & ~(align - 1);
+	return (n + align - 1) & ~(align - 1);
+}
+
+/* n bytes, not zeroed. */
+static void *take(struct arena *a, size_t n)
+{
+	size_t need = round_up(n);
 	struct block *b = a->head;
 
 	if (need < n)
@@ -79,8 +86,74 @@ void *arena_alloc(struct arena *a, size_t n)
 	}
 	void *p = b->data + b->used;
 	b->used += need;
-	memset(p, 0, n);
 	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	void *p = take(a, n);
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
+
+void *arena_realloc(struct arena *a, void *p, size_t old, size_t n)
+{
+	if (!p)
+		return take(a, n);
+	if (n <= old)
+		return p;
+	size_t had = round_up(old), need = round_up(n);
+	if (need < n)
+		return NULL;
+	struct block *b = a->head;
+	uintptr_t at = (uintptr_t)p, top = (uintptr_t)(b->data + b->used);
+	if (at + had == top && at >= (uintptr_t)b->data && b->size - (b->used - had) >= need) {
+		b->used += need - had;
+		return p;
+	}
+	/* Alone in its block (a large one): resize the block, which for big
+	 * sizes the C library may remap rather than copy. */
+	for (struct block **link = &a->head; *link; link = &(*link)->next) {
+		struct block *x = *link;
+		if ((void *)x->data != p || x->used != had)
+			continue;
+		if (sizeof(*x) + need < need)
+			return NULL;
+		struct block *grown = realloc(x, sizeof(*x) + need);
+		if (!grown)
+			return NULL;
+		grown->size = grown->used = need;
+		*link = grown;
+		return grown->data;
+	}
+	void *q = take(a, n);
+	if (q)
+		memcpy(q, p, old);
+	return q;
+}
+
+void *arena_push(struct arena *a, void *vp, size_t *n, size_t *cap, size_t size)
+{
+	unsigned char *v;
+	/* vp is the address of the caller's T *: read and written as bytes,
+	 * so any element type goes through one function. */
+	memcpy(&v, vp, sizeof(v));
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		if (ncap < *cap || ncap > SIZE_MAX / size)
+			return NULL;
+		unsigned char *grown = arena_realloc(a, v, *cap * size, ncap * size);
+		if (!grown)
+			return NULL;
+		v = grown;
+		memcpy(vp, &v, sizeof(v));
+		*cap = ncap;
+	}
+	unsigned char *slot = v + *n * size;
+	memset(slot, 0, size);
+	(*n)++;
+	return slot;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
