@@ -1,7 +1,8 @@
 /* http.h - the request a handler sees, and how it answers.
  *
  * A handler reads params, query and the validated JSON body from struct req,
- * allocates from r->arena, and answers with exactly one reply_*() call.
+ * allocates from r->arena (strings with strbuf.h, arrays with ARENA_PUSH),
+ * never frees, and answers with exactly one reply_*() call.
  * Writes (any method but GET/HEAD) run inside a transaction that the router
  * commits when the reply is 2xx/3xx and rolls back otherwise, so a refused
  * request changes nothing and an acknowledged one is on disk.
@@ -102,6 +103,8 @@ int reply_error_lang(struct req *r, int status, const char *code,
  * Retry-After and a code naming the cause (storage_full, storage_error,
  * database_unavailable, busy), else 500 (logged). */
 int reply_db_error(struct req *r);
+/* text must live in r->arena (or be static): it is handed to
+ * libmicrohttpd where it lies, not copied (strbuf.h builds it). */
 int reply_text(struct req *r, int status, const char *content_type,
 	       const char *text, size_t len);
 /* Sets a header of the reply; one of the same name is replaced, but for

@@ -13,6 +13,7 @@
 #include "proxy.h"
 #include "regions_index.h"
 #include "router.h"
+#include "strbuf.h"
 #include "util.h"
 #include "validate.h"
 
@@ -22,6 +23,7 @@
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +43,13 @@ struct conn_state {
 	struct req req;
 	struct route_match match;
 	int matched;		/* router_match result */
-	char *body;		/* malloc'd, the route's limit + 1 at most */
-	size_t body_len, body_cap, limit;
+	struct strbuf body;	/* in the request's arena, limit at most */
+	size_t limit;
 	int too_large;
 	int answered;		/* refused before its body was sent */
 	int64_t started;
 	int static_file;
+	atomic_int refs;	/* the request's, + 1 while a response's body lives in its arena */
 };
 
 /* ---- request accessors ------------------------------------------------ */
@@ -278,18 +281,32 @@ static enum MHD_Result send_sse(struct MHD_Connection *conn, struct req *r)
 	return ret;
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req *r)
+/* The connection state and its arena go when both the request has
+ * completed and libmicrohttpd has let go of a body that lives in them. */
+static void conn_release(struct conn_state *cs)
 {
-	struct MHD_Response *resp;
-	char *dump = NULL;
+	if (atomic_fetch_sub(&cs->refs, 1) != 1)
+		return;
+	arena_free(cs->req.arena);
+	free(cs);
+}
+
+static void body_released(void *cls)
+{
+	conn_release(cls);
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state *cs)
+{
+	struct req *r = &cs->req;
+	const char *body;
+	size_t len;
 
 	if (r->sse)
 		return send_sse(conn, r);
 	if (r->reply_text) {
-		resp = MHD_create_response_from_buffer(r->reply_text_len, (void *)r->reply_text,
-						       MHD_RESPMEM_MUST_COPY);
-		if (resp)
-			MHD_add_response_header(resp, "Content-Type", r->content_type);
+		body = r->reply_text;
+		len = r->reply_text_len;
 	} else {
 		if (!r->reply) {
 			r->status = 500;
@@ -298,18 +315,29 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req *r)
 		}
 		/* 15 significant digits: coordinates and figures print as
 		 * written (-7.39), not as their nearest binary double. */
-		dump = json_dumps(r->reply, JSON_COMPACT | JSON_REAL_PRECISION(15));
-		size_t len = dump ? strlen(dump) : 0;
-		resp = MHD_create_response_from_buffer(len, dump, MHD_RESPMEM_MUST_FREE);
-		if (resp) {
-			MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-			MHD_add_response_header(resp, "Cache-Control", "no-store");
-		} else {
-			free(dump);
-		}
+		struct strbuf sb;
+		strbuf_init(&sb, r->arena, 0);
+		strbuf_add_json(&sb, r->reply, JSON_COMPACT | JSON_REAL_PRECISION(15));
+		if (sb.failed)
+			return MHD_NO;
+		body = sb.buf;
+		len = sb.len;
 	}
-	if (!resp)
+	/* The body is handed over where it lies, in the request's arena: the
+	 * response holds a reference to it until libmicrohttpd has sent it. */
+	atomic_fetch_add(&cs->refs, 1);
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, body_released, cs);
+	if (!resp) {
+		conn_release(cs);
 		return MHD_NO;
+	}
+	if (r->reply_text) {
+		MHD_add_response_header(resp, "Content-Type", r->content_type);
+	} else {
+		MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	}
 	add_common_headers(resp, 0);
 	for (int i = 0; i < r->nhdrs; i++)
 		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
@@ -510,9 +538,9 @@ static int run_handler(struct server *srv, struct conn_state *cs)
 	}
 
 	/* A route without declared fields takes no members: "{}" or nothing. */
-	if (!r->body && !(route->flags & RF_RAW_BODY) && (cs->body_len > 0 || (route->body && is_write(r->method)))) {
+	if (!r->body && !(route->flags & RF_RAW_BODY) && (cs->body.len > 0 || (route->body && is_write(r->method)))) {
 		json_error_t jerr;
-		json_t *body = json_loadb(cs->body ? cs->body : "", cs->body_len, JSON_REJECT_DUPLICATES, &jerr);
+		json_t *body = json_loadb(cs->body.buf, cs->body.len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!json_is_object(body)) {
 			json_decref(body);
 			refuse(r, 400, "invalid_json",
@@ -579,8 +607,8 @@ static void run_route(struct server *srv, struct conn_state *cs)
 {
 	struct req *r = &cs->req;
 
-	r->body_raw = cs->body;
-	r->body_len = cs->body_len;
+	r->body_raw = cs->body.buf;
+	r->body_len = cs->body.len;
 
 	/* A connection lost under a read (the database server restarted)
 	 * is replaced and the read tried once more; a write is not retried,
@@ -607,6 +635,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		cs = calloc(1, sizeof(*cs));
 		if (!cs)
 			return MHD_NO;
+		atomic_init(&cs->refs, 1);
 		cs->started = time_now_us();
 		cs->req.arena = arena_new(8192);
 		if (!cs->req.arena) {
@@ -615,6 +644,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		*con_cls = cs;
 		struct req *r = &cs->req;
+		strbuf_init(&cs->body, r->arena, 0);
 		r->app = srv->app;
 		r->conn = conn;
 		r->method = arena_strdup(r->arena, method);
@@ -648,7 +678,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			if ((expect && strcasecmp(expect, "100-continue") == 0) || declared > srv->app->cfg.upload_limit) {
 				cs->answered = 1;
 				too_large(r, cs->limit);
-				return send_reply(conn, r);
+				return send_reply(conn, cs);
 			}
 		}
 		return MHD_YES;
@@ -662,27 +692,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		/* A body over the limit is dropped (one without a length,
 		 * chunked, from the moment it passes it): the rest is read,
 		 * not kept, and answered 413 at its end. */
-		if (cs->body_len + n > cs->limit) {
+		if (cs->body.len + n > cs->limit) {
 			cs->too_large = 1;
-			free(cs->body);
-			cs->body = NULL;
-			cs->body_len = cs->body_cap = 0;
+			strbuf_reset(&cs->body);
 			return MHD_YES;
 		}
-		if (cs->body_len + n + 1 > cs->body_cap) {
-			size_t cap = cs->body_cap ? cs->body_cap : 4096;
-			while (cap < cs->body_len + n + 1)
-				cap *= 2;
-			char *nb = realloc(cs->body, cap);
-			if (!nb)
-				return MHD_NO;
-			cs->body = nb;
-			cs->body_cap = cap;
-		}
-		memcpy(cs->body + cs->body_len, upload_data, n);
-		cs->body_len += n;
-		cs->body[cs->body_len] = '\0';
-		return MHD_YES;
+		strbuf_add(&cs->body, upload_data, n);
+		return cs->body.failed ? MHD_NO : MHD_YES;
 	}
 
 	struct req *r = &cs->req;
@@ -690,7 +706,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	if (cs->too_large) {
 		too_large(r, cs->limit);
-		return send_reply(conn, r);
+		return send_reply(conn, cs);
 	}
 	if (cs->matched == 1) {
 		run_route(srv, cs);
@@ -700,14 +716,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			db_release(srv->app->db, r->db);
 			r->db = NULL;
 		}
-		return send_reply(conn, r);
+		return send_reply(conn, cs);
 	}
 
 	if (cs->matched == -1) {
 		reply_header(r, "Allow", arena_strdup(r->arena, cs->match.allow));
 		reply_error(r, 405, "method_not_allowed",
 			    arena_printf(r->arena, "%s is not allowed here; use %s", method, cs->match.allow), NULL);
-		return send_reply(conn, r);
+		return send_reply(conn, cs);
 	}
 
 	if ((strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) && strncmp(url, "/api/", 5) != 0) {
@@ -728,7 +744,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 	}
 	reply_error(r, 404, "not_found", arena_printf(r->arena, "no such endpoint: %s %s", method, url), NULL);
-	return send_reply(conn, r);
+	return send_reply(conn, cs);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -752,9 +768,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 LOG_F("status", r->status), LOG_F("us", (long long)us));
 	json_decref(r->body);
 	json_decref(r->reply);
-	free(cs->body);
-	arena_free(r->arena);
-	free(cs);
+	conn_release(cs);
 	*con_cls = NULL;
 }
 
