@@ -203,16 +203,12 @@ int queue_booking_pdf(struct req *r)
 		.note = strcmp(v.status, "cancelled") == 0 ? "DIBATALKAN / CANCELLED" : NULL,
 	};
 	size_t len;
-	unsigned char *pdf = queue_ticket_pdf(&t, &len);
-	char *copy = pdf ? arena_alloc(r->arena, len) : NULL;
-	if (copy)
-		memcpy(copy, pdf, len);
-	free(pdf);
-	if (!copy)
+	unsigned char *pdf = queue_ticket_pdf(r->arena, &t, &len);
+	if (!pdf)
 		return reply_error(r, 500, "internal", "the ticket could not be drawn", NULL);
 	reply_header(r, "Content-Disposition", arena_printf(r->arena, "inline; filename=\"antrean-%s.pdf\"", v.code));
 	reply_header(r, "Cache-Control", "no-store");
-	return reply_text(r, 200, "application/pdf", copy, len);
+	return reply_text(r, 200, "application/pdf", (const char *)pdf, len);
 }
 
 /* GET /api/queue/bookings/{code}/qr.svg: the ticket's QR for its page. */
@@ -223,13 +219,11 @@ int queue_booking_qr(struct req *r)
 	if (path_visit(r, &v, &f))
 		return 0;
 	size_t len;
-	char *svg = queue_qr_svg(ticket_url(r, &v), &len);
-	char *copy = svg ? arena_strndup(r->arena, svg, len) : NULL;
-	free(svg);
-	if (!copy)
+	char *svg = queue_qr_svg(r->arena, ticket_url(r, &v), &len);
+	if (!svg)
 		return reply_error(r, 500, "internal", "the QR code could not be drawn", NULL);
 	reply_header(r, "Cache-Control", "no-store");
-	return reply_text(r, 200, "image/svg+xml", copy, len);
+	return reply_text(r, 200, "image/svg+xml", svg, len);
 }
 
 /* POST /api/queue/facilities/{fc}/walkins {service, nik?, card?, phone?,

@@ -155,15 +155,9 @@ int queue_counters_list(struct req *r)
 	size_t n = 0, cap = 0;
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			struct counter *grown = arena_alloc(r->arena, (cap = cap ? cap * 2 : 16) * sizeof(*v));
-			if (!grown)
-				break;
-			if (n)
-				memcpy(grown, v, n * sizeof(*v));
-			v = grown;
-		}
-		struct counter *k = &v[n++];
+		struct counter *k = ARENA_PUSH(r->arena, v, n, cap);
+		if (!k)
+			break;
 		k->id = db_col_int(st, 0);
 		k->facility_id = db_col_int(st, 1);
 		k->name = arena_strdup(r->arena, db_col_text(st, 2));
@@ -607,17 +601,11 @@ static int line_order(struct db_conn *c, struct arena *a, const struct facility 
 	struct line_entry *all = NULL;
 	size_t count = 0, cap = 0;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (count == cap) {
-			struct line_entry *grown = arena_alloc(a, (cap = cap ? cap * 2 : 32) * sizeof(*all));
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			if (count)
-				memcpy(grown, all, count * sizeof(*all));
-			all = grown;
+		struct line_entry *e = ARENA_PUSH(a, all, count, cap);
+		if (!e) {
+			rc = DB_ERROR;
+			break;
 		}
-		struct line_entry *e = &all[count++];
 		e->key = db_col_int(st, 0);
 		e->queued_at = db_col_int(st, 1);
 		e->label = arena_strdup(a, db_col_text(st, 2));

@@ -297,12 +297,12 @@ int queue_stats(struct req *r);
 int queue_stats_csv(struct req *r);
 
 /* Ticket renderings (ticket.c): a PDF page with the QR of url, and the QR
- * alone as SVG.  Malloc'd; NULL when out of memory. */
+ * alone as SVG, in arena a; NULL when out of memory. */
 struct ticket_text {
 	const char *facility, *service, *label, *date, *session, *estimate, *code, *url, *note;
 };
-unsigned char *queue_ticket_pdf(const struct ticket_text *t, size_t *len);
-char *queue_qr_svg(const char *text, size_t *len);
+unsigned char *queue_ticket_pdf(struct arena *a, const struct ticket_text *t, size_t *len);
+char *queue_qr_svg(struct arena *a, const char *text, size_t *len);
 
 /* Demo data (demo.c) and the end-of-day sweep (queue.c). */
 int queue_demo_load(struct app *app, struct db_conn *c);

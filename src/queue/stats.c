@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "strbuf.h"
 
 #define RANGE_DAYS_MAX 366
 
@@ -30,16 +31,9 @@ static struct stat_row *row_for(struct arena *a, struct stats *s, const char *da
 	for (size_t i = 0; i < s->n; i++)
 		if (strcmp(s->rows[i].day, day) == 0 && strcmp(s->rows[i].code, code) == 0)
 			return &s->rows[i];
-	if (s->n == s->cap) {
-		struct stat_row *grown = arena_alloc(a, (s->cap = s->cap ? s->cap * 2 : 64) * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		if (s->n)
-			memcpy(grown, s->rows, s->n * sizeof(*grown));
-		s->rows = grown;
-	}
-	struct stat_row *r = &s->rows[s->n++];
-	memset(r, 0, sizeof(*r));
+	struct stat_row *r = ARENA_PUSH(a, s->rows, s->n, s->cap);
+	if (!r)
+		return NULL;
 	r->day = arena_strdup(a, day);
 	r->code = arena_strdup(a, code);
 	r->name = arena_strdup(a, name);
@@ -166,33 +160,13 @@ int queue_stats(struct req *r)
 		"called", (json_int_t)t[6]));
 }
 
-/* A CSV field: quoted when it holds a separator, quote or line break, and
- * with a leading apostrophe when a spreadsheet would read it as a formula. */
-static void csv_field(FILE *out, const char *s)
-{
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	bool formula = *s == '=' || *s == '+' || *s == '-' || *s == '@';
-	if (!quote && !formula) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	if (formula)
-		fputc('\'', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-static void csv_minutes(FILE *out, double s)
+/* Minutes with one decimal; empty when nobody was called or finished. */
+static void csv_minutes(struct strbuf *out, double s)
 {
 	if (s >= 0)
-		fprintf(out, ",%.1f", s / 60.0);
+		strbuf_addf(out, ",%.1f", s / 60.0);
 	else
-		fputs(",", out);
+		strbuf_addch(out, ',');
 }
 
 /* GET /api/queue/facilities/{fc}/stats.csv?from=&to= */
@@ -205,37 +179,28 @@ int queue_stats_csv(struct req *r)
 		return 0;
 	if (stats_load(r, &f, from, to, &s) != 0)
 		return reply_db_error(r);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	if (!out)
-		return reply_error(r, 500, "internal", "out of memory", NULL);
-	fputs("date,facility,service,service_name,bookings,walkins,cancelled,noshows,served,mobile_jkn,called,"
-	      "avg_wait_min,avg_service_min\r\n", out);
+	struct strbuf out;
+	strbuf_init(&out, r->arena, 256 + 128 * s.n);
+	strbuf_addstr(&out, "date,facility,service,service_name,bookings,walkins,cancelled,noshows,served,mobile_jkn,"
+		      "called,avg_wait_min,avg_service_min\r\n");
 	for (size_t i = 0; i < s.n; i++) {
 		const struct stat_row *x = &s.rows[i];
-		fprintf(out, "%s,", x->day);
-		csv_field(out, f.code);
-		fputc(',', out);
-		csv_field(out, x->code);
-		fputc(',', out);
-		csv_field(out, x->name);
-		fprintf(out, ",%lld,%lld,%lld,%lld,%lld,%lld,%lld", (long long)x->bookings, (long long)x->walkins,
-			(long long)x->cancelled, (long long)x->noshows, (long long)x->served, (long long)x->mobile_jkn,
-			(long long)x->called);
-		csv_minutes(out, x->wait_s);
-		csv_minutes(out, x->service_s);
-		fputs("\r\n", out);
+		strbuf_addf(&out, "%s,", x->day);
+		strbuf_add_csv(&out, f.code, true);
+		strbuf_addch(&out, ',');
+		strbuf_add_csv(&out, x->code, true);
+		strbuf_addch(&out, ',');
+		strbuf_add_csv(&out, x->name, true);
+		strbuf_addf(&out, ",%lld,%lld,%lld,%lld,%lld,%lld,%lld", (long long)x->bookings, (long long)x->walkins,
+			    (long long)x->cancelled, (long long)x->noshows, (long long)x->served,
+			    (long long)x->mobile_jkn, (long long)x->called);
+		csv_minutes(&out, x->wait_s);
+		csv_minutes(&out, x->service_s);
+		strbuf_add(&out, "\r\n", 2);
 	}
-	if (fclose(out) != 0) {
-		free(buf);
-		return reply_error(r, 500, "internal", "out of memory", NULL);
-	}
-	char *copy = arena_strndup(r->arena, buf, len);
-	free(buf);
-	if (!copy)
+	if (out.failed)
 		return reply_error(r, 500, "internal", "out of memory", NULL);
 	reply_header(r, "Content-Disposition",
 		     arena_printf(r->arena, "attachment; filename=\"simantri-%s-%s-%s.csv\"", f.code, from, to));
-	return reply_text(r, 200, "text/csv; charset=utf-8", copy, len);
+	return reply_text(r, 200, "text/csv; charset=utf-8", out.buf, out.len);
 }

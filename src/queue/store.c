@@ -233,17 +233,11 @@ int queue_sessions_of_day(struct db_conn *c, struct arena *a, int64_t service_id
 	size_t cap = 0;
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			struct session *grown = arena_alloc(a, (cap = cap ? cap * 2 : 8) * sizeof(*v));
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			if (*n)
-				memcpy(grown, v, *n * sizeof(*v));
-			v = grown;
+		struct session *s = ARENA_PUSH(a, v, *n, cap);
+		if (!s) {
+			rc = DB_ERROR;
+			break;
 		}
-		struct session *s = &v[(*n)++];
 		s->schedule_id = db_col_int(st, 0);
 		s->start_min = (int)db_col_int(st, 1);
 		s->end_min = (int)db_col_int(st, 2);

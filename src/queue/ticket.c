@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 #define QR_QUIET 4		/* modules of white border the QR standard asks for */
 
 /* ---- QR ------------------------------------------------------------------------ */
@@ -23,20 +25,16 @@ static QRcode *qr_encode(const char *text)
 	return QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 }
 
-char *queue_qr_svg(const char *text, size_t *len)
+char *queue_qr_svg(struct arena *a, const char *text, size_t *len)
 {
 	QRcode *qr = qr_encode(text);
 	if (!qr)
 		return NULL;
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, len);
-	if (!f) {
-		QRcode_free(qr);
-		return NULL;
-	}
+	struct strbuf svg;
+	strbuf_init(&svg, a, 4096);
 	int size = qr->width + 2 * QR_QUIET;
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">"
-		   "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"", size, size, size, size);
+	strbuf_addf(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">"
+			  "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"", size, size, size, size);
 	/* One rectangle per run of dark modules in a row. */
 	for (int y = 0; y < qr->width; y++) {
 		for (int x = 0; x < qr->width;) {
@@ -47,17 +45,16 @@ char *queue_qr_svg(const char *text, size_t *len)
 			int run = 1;
 			while (x + run < qr->width && (qr->data[y * qr->width + x + run] & 1))
 				run++;
-			fprintf(f, "M%d %dh%dv1h-%dz", x + QR_QUIET, y + QR_QUIET, run, run);
+			strbuf_addf(&svg, "M%d %dh%dv1h-%dz", x + QR_QUIET, y + QR_QUIET, run, run);
 			x += run;
 		}
 	}
-	fputs("\"/></svg>\n", f);
+	strbuf_addstr(&svg, "\"/></svg>\n");
 	QRcode_free(qr);
-	if (fclose(f) != 0) {
-		free(buf);
+	if (svg.failed)
 		return NULL;
-	}
-	return buf;
+	*len = svg.len;
+	return svg.buf;
 }
 
 /* ---- PDF ------------------------------------------------------------------------ */
@@ -106,7 +103,7 @@ static void draw_qr(HPDF_Page page, const QRcode *qr, float x, float y, float si
 	HPDF_Page_Fill(page);
 }
 
-unsigned char *queue_ticket_pdf(const struct ticket_text *t, size_t *len)
+unsigned char *queue_ticket_pdf(struct arena *a, const struct ticket_text *t, size_t *len)
 {
 	HPDF_STATUS err = HPDF_OK;
 	QRcode *qr = qr_encode(t->url);
@@ -148,18 +145,16 @@ unsigned char *queue_ticket_pdf(const struct ticket_text *t, size_t *len)
 	if (err != HPDF_OK || HPDF_SaveToStream(pdf) != HPDF_OK)
 		goto done;
 	HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
-	out = malloc(size ? size : 1);
-	if (!out)
+	unsigned char *buf = arena_alloc(a, size ? size : 1);
+	if (!buf)
 		goto done;
 	HPDF_UINT32 got = size;
 	HPDF_ResetStream(pdf);
 	/* Reading the whole stream ends with HPDF_STREAM_EOF. */
-	HPDF_STATUS st = HPDF_ReadFromStream(pdf, out, &got);
-	if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != size) {
-		free(out);
-		out = NULL;
+	HPDF_STATUS st = HPDF_ReadFromStream(pdf, buf, &got);
+	if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != size)
 		goto done;
-	}
+	out = buf;
 	*len = got;
 done:
 	if (pdf)
