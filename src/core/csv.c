@@ -97,39 +97,3 @@ int csv_next(struct csv *c, char **fields, int max)
 			return n;
 	}
 }
-
-void csv_out_put(struct csv_out *o, const char *s, size_t n)
-{
-	if (o->oom)
-		return;
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap : 16384;
-		while (cap < o->len + n + 1)
-			cap *= 2;
-		char *p = realloc(o->p, cap);
-		if (!p) {
-			o->oom = true;
-			return;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-}
-
-void csv_out_cell(struct csv_out *o, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		csv_out_put(o, s, strlen(s));
-		return;
-	}
-	csv_out_put(o, "\"", 1);
-	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-		csv_out_put(o, s, (size_t)(q - s));
-		csv_out_put(o, "\"\"", 2);
-	}
-	csv_out_put(o, s, strlen(s));
-	csv_out_put(o, "\"", 1);
-}

@@ -1,5 +1,5 @@
-/* csv.h - an RFC 4180 record reader over a buffer held in memory, and a
- * writer into a growing buffer.
+/* csv.h - an RFC 4180 record reader over a buffer held in memory (the
+ * writer is strbuf_add_csv() in strbuf.h).
  *
  * Fields are split and unquoted in place: the reader writes each field's
  * terminating NUL over the comma or line break after it, and shifts the
@@ -10,7 +10,6 @@
 #ifndef PENDOPO_CSV_H
 #define PENDOPO_CSV_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 enum csv_rc {
@@ -37,18 +36,5 @@ void csv_init(struct csv *c, char *buf, size_t len);
  * Lines end with CRLF or LF; quoted fields may hold commas, quotes written
  * twice, and line breaks. */
 int csv_next(struct csv *c, char **fields, int max);
-
-/* Output: text appended to a malloc'd buffer (always NUL-terminated once
- * something was added).  An allocation failure sets oom and ignores what
- * follows, so a writer checks once at the end.  The owner frees p. */
-struct csv_out {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-void csv_out_put(struct csv_out *o, const char *s, size_t n);
-/* One field, quoted when it holds a comma, a quote or a line break. */
-void csv_out_cell(struct csv_out *o, const char *s);
 
 #endif

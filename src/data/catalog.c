@@ -19,6 +19,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "auth.h"
+#include "strbuf.h"
 
 static const char *const region_levels[] = { "province", "regency", "district", "village" };
 
@@ -72,18 +73,12 @@ int catalog_datasets_all(struct req *r, struct dataset **out, size_t *n)
 	if (!st)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct dataset *grown = arena_alloc(r->arena, cap * sizeof(*grown));
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			if (*n)
-				memcpy(grown, *out, *n * sizeof(*grown));
-			*out = grown;
+		struct dataset *slot = ARENA_PUSH(r->arena, *out, *n, cap);
+		if (!slot) {
+			rc = DB_ERROR;
+			break;
 		}
-		dataset_read(r, st, &(*out)[(*n)++]);
+		dataset_read(r, st, slot);
 	}
 	db_done(st);
 	return rc == DB_DONE ? 0 : -1;
@@ -152,18 +147,12 @@ int catalog_resources(struct req *r, int64_t dataset_id, struct resource **out, 
 	if (!st)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct resource *grown = arena_alloc(r->arena, cap * sizeof(*grown));
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			if (*n)
-				memcpy(grown, *out, *n * sizeof(*grown));
-			*out = grown;
+		struct resource *slot = ARENA_PUSH(r->arena, *out, *n, cap);
+		if (!slot) {
+			rc = DB_ERROR;
+			break;
 		}
-		resource_read(r, st, &(*out)[(*n)++]);
+		resource_read(r, st, slot);
 	}
 	db_done(st);
 	return rc == DB_DONE ? 0 : -1;
@@ -544,7 +533,7 @@ int catalog_resource_create(struct req *r, int64_t dataset_id, const struct reso
 	if (db_query_int(r->db, &position, "SELECT count(*) FROM data_resources WHERE dataset_id = ?", "i",
 			 dataset_id) != DB_ROW)
 		return -1;
-	char *schema_text = table ? json_dumps(in->schema, JSON_COMPACT) : NULL;
+	char *schema_text = table ? arena_json_dumps(r->arena, in->schema, JSON_COMPACT) : NULL;
 	rc = db_query_int(r->db, id, "INSERT INTO data_resources (uid, dataset_id, position, name, description, kind, "
 				     "format, url, schema, period_field, created_at, modified_at) "
 				     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -552,7 +541,6 @@ int catalog_resource_create(struct req *r, int64_t dataset_id, const struct reso
 			  table ? "table" : "file", table ? "CSV" : in->format ? in->format : "",
 			  table ? NULL : in->url, schema_text, table ? in->period_field : NULL,
 			  now, now);
-	free(schema_text);
 	if (rc != DB_ROW)
 		return -1;
 	if (table && in->mappings && (rc = save_mappings(r, ckan, *id, &s, in->mappings, in->period_field)) != 0)
@@ -627,16 +615,10 @@ int h_datasets_list(struct req *r)
 			continue;
 		if (seen++ < offset || (long)n >= limit)
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			struct dataset *grown = arena_alloc(r->arena, cap * sizeof(*grown));
-			if (!grown)
-				break;
-			if (n)
-				memcpy(grown, all, n * sizeof(*grown));
-			all = grown;
-		}
-		all[n++] = d;
+		struct dataset *slot = ARENA_PUSH(r->arena, all, n, cap);
+		if (!slot)
+			break;
+		*slot = d;
 	}
 	db_done(st);
 	if (rc != DB_DONE) {
@@ -772,13 +754,12 @@ int h_resource_update(struct req *r)
 		struct tschema s;
 		json_t *sj = schema ? json_incref(schema) : json_loads(res.schema, 0, NULL);
 		rc = check_schema(r, false, sj, pf, &s);
-		char *text = rc ? NULL : json_dumps(sj, JSON_COMPACT);
+		char *text = rc ? NULL : arena_json_dumps(r->arena, sj, JSON_COMPACT);
 		json_decref(sj);
 		if (rc)
 			return 0;
 		rc = db_exec(r->db, "UPDATE data_resources SET schema = ?, period_field = ? WHERE id = ?", "ssi",
 			     text, pf, res.id);
-		free(text);
 		if (rc != DB_DONE)
 			return reply_db_error(r);
 		if (maps && (rc = save_mappings(r, false, res.id, &s, maps, pf)) != 0)
@@ -857,16 +838,10 @@ int h_mine(struct req *r)
 		int64_t org_id = db_col_int(st, 2);
 		if (!all && !data_caller_in(r, org_id))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			struct row *grown = arena_alloc(r->arena, cap * sizeof(*grown));
-			if (!grown)
-				break;
-			if (n)
-				memcpy(grown, rows, n * sizeof(*grown));
-			rows = grown;
-		}
-		rows[n++] = (struct row){ col(r, st, 0), col(r, st, 1), col(r, st, 3), col(r, st, 4), col(r, st, 5),
+		struct row *slot = ARENA_PUSH(r->arena, rows, n, cap);
+		if (!slot)
+			break;
+		*slot = (struct row){ col(r, st, 0), col(r, st, 1), col(r, st, 3), col(r, st, 4), col(r, st, 5),
 					  col(r, st, 9), org_id, db_col_int(st, 8), (int)db_col_int(st, 6),
 					  (int)db_col_int(st, 7), db_col_int(st, 10) != 0 };
 	}

@@ -456,6 +456,7 @@ struct ds_row {
 };
 
 struct ds_collect {
+	struct arena *a;
 	struct ds_row *v;
 	size_t n, cap;
 	bool oom;
@@ -464,15 +465,10 @@ struct ds_collect {
 static int ds_keep(void *ctx, int64_t id, json_t *cells)
 {
 	struct ds_collect *c = ctx;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 128;
-		struct ds_row *v = realloc(c->v, cap * sizeof(*v));
-		if (!v)
-			return c->oom = true, -1;
-		c->v = v;
-		c->cap = cap;
-	}
-	c->v[c->n++] = (struct ds_row){ id, json_incref(cells) };
+	struct ds_row *slot = ARENA_PUSH(c->a, c->v, c->n, c->cap);
+	if (!slot)
+		return c->oom = true, -1;
+	*slot = (struct ds_row){ id, json_incref(cells) };
 	return 0;
 }
 
@@ -609,7 +605,7 @@ int ckan_datastore_search(struct req *r)
 		custom = sfield >= 0 || sdesc;
 	}
 
-	struct ds_collect c = { 0 };
+	struct ds_collect c = { .a = r->arena };
 	long total = 0;
 	rc = custom ? rows_scan(r, res.id, res.pub_version, &s, &f, 0, DATASTORE_SORT_MAX + 1, ds_keep, &c, &total)
 		    : rows_scan(r, res.id, res.pub_version, &s, &f, offset, limit, ds_keep, &c, &total);
@@ -635,7 +631,6 @@ int ckan_datastore_search(struct req *r)
 	}
 	for (size_t i = 0; i < c.n; i++)
 		json_decref(c.v[i].cells);
-	free(c.v);
 	if (rc) {
 		json_decref(records);
 		return rc < 0 ? reply_db_error(r)

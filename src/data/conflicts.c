@@ -44,17 +44,10 @@ struct finds {
 
 static int finds_add(struct arena *a, struct finds *f, const struct found *x)
 {
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 64;
-		struct found *grown = arena_alloc(a, cap * sizeof(*grown));
-		if (!grown)
-			return -1;
-		if (f->n)
-			memcpy(grown, f->v, f->n * sizeof(*grown));
-		f->v = grown;
-		f->cap = cap;
-	}
-	f->v[f->n++] = *x;
+	struct found *slot = ARENA_PUSH(a, f->v, f->n, f->cap);
+	if (!slot)
+		return -1;
+	*slot = *x;
 	return 0;
 }
 
@@ -467,16 +460,10 @@ int h_conflicts_list(struct req *r)
 	size_t n = 0, cap = 0;
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			struct conflict *grown = arena_alloc(r->arena, cap * sizeof(*grown));
-			if (!grown)
-				break;
-			if (n)
-				memcpy(grown, v, n * sizeof(*grown));
-			v = grown;
-		}
-		conflict_read(r, st, &v[n++]);
+		struct conflict *slot = ARENA_PUSH(r->arena, v, n, cap);
+		if (!slot)
+			break;
+		conflict_read(r, st, slot);
 	}
 	db_done(st);
 	if (rc != DB_DONE)

@@ -932,16 +932,10 @@ static int hierarchy_issues(struct import *im, struct hier_issue **out, size_t *
 			return db_fail(im, "reading the region register");
 		if (want != e->n)
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct hier_issue *grown = arena_alloc(im->a, cap * sizeof(*grown));
-			if (!grown)
-				return -1;
-			if (*n)
-				memcpy(grown, *out, *n * sizeof(*grown));
-			*out = grown;
-		}
-		(*out)[(*n)++] = (struct hier_issue){ hk->indicator_id, hk->region, hk->period, e->v, e->s, e->n };
+		struct hier_issue *slot = ARENA_PUSH(im->a, *out, *n, cap);
+		if (!slot)
+			return -1;
+		*slot = (struct hier_issue){ hk->indicator_id, hk->region, hk->period, e->v, e->s, e->n };
 	}
 	return 0;
 }

@@ -61,24 +61,17 @@ int h_indicators_list(struct req *r)
 		return reply_db_error(r);
 	/* Rows first: the producer's name is another query. */
 	json_t *items = json_array();
-	struct { int64_t org; json_t *o; } *v = NULL;
+	struct indicator_row { int64_t org; json_t *o; } *v = NULL;
 	size_t n = 0, cap = 0;
 	while (db_step(st) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			void *grown = arena_alloc(r->arena, cap * sizeof(*v));
-			if (!grown)
-				break;
-			if (n)
-				memcpy(grown, v, n * sizeof(*v));
-			v = grown;
-		}
-		v[n].org = db_col_int(st, 6);
-		v[n].o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:f}", "code", db_col_text(st, 1),
+		struct indicator_row *slot = ARENA_PUSH(r->arena, v, n, cap);
+		if (!slot)
+			break;
+		slot->org = db_col_int(st, 6);
+		slot->o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:f}", "code", db_col_text(st, 1),
 				   "name", db_col_text(st, 2), "definition", db_col_text(st, 3), "unit", db_col_text(st, 4),
 				   "method", db_col_text(st, 5), "additive", db_col_int(st, 7) != 0,
 				   "tolerance", db_col_double(st, 8));
-		n++;
 	}
 	db_done(st);
 	for (size_t i = 0; i < n; i++) {
@@ -245,18 +238,12 @@ static int figures_read(struct req *r, struct db_stmt *st, struct figure **out, 
 	if (!st)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW && *n < 20000) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct figure *grown = arena_alloc(r->arena, cap * sizeof(*grown));
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			if (*n)
-				memcpy(grown, *out, *n * sizeof(*grown));
-			*out = grown;
+		struct figure *slot = ARENA_PUSH(r->arena, *out, *n, cap);
+		if (!slot) {
+			rc = DB_ERROR;
+			break;
 		}
-		(*out)[(*n)++] = (struct figure){ arena_strdup(r->arena, db_col_text(st, 0)),
+		*slot = (struct figure){ arena_strdup(r->arena, db_col_text(st, 0)),
 						  arena_strdup(r->arena, db_col_text(st, 1)),
 						  arena_strdup(r->arena, db_col_text(st, 4)),
 						  arena_strdup(r->arena, db_col_text(st, 5)),

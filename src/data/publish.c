@@ -12,7 +12,6 @@
  * data_publications links a service's publication to its dataset and
  * holds the refresh claim that lets one of several instances do the work.
  */
-#include "csv.h"
 #include "log.h"
 #include "data.h"
 #include "satudata.h"
@@ -24,6 +23,7 @@
 #include "app.h"
 #include "arena.h"
 #include "audit.h"
+#include "strbuf.h"
 #include "util.h"
 
 int data_publish_claim(struct app *app, struct db_conn *c, const char *id, int interval_s)
@@ -173,17 +173,17 @@ static int find_or_create(struct publish *pb, size_t nrows)
 
 /* Header and rows in the schema's field order; a row member that is not
  * a field is a mistake of the service, refused rather than dropped. */
-static int rows_csv(struct publish *pb, const struct tschema *s, json_t *rows, struct csv_out *b,
+static int rows_csv(struct publish *pb, const struct tschema *s, json_t *rows, struct strbuf *b,
 		    const char **pmin, const char **pmax)
 {
 	int pf = pb->p->period_field ? tschema_field(s, pb->p->period_field) : -1;
 	char num[64];
 	for (int i = 0; i < s->nfields; i++) {
 		if (i)
-			csv_out_put(b, ",", 1);
-		csv_out_cell(b, s->fields[i].name);
+			strbuf_addch(b, ',');
+		strbuf_add_csv(b, s->fields[i].name, false);
 	}
-	csv_out_put(b, "\n", 1);
+	strbuf_addch(b, '\n');
 	size_t n;
 	json_t *row;
 	json_array_foreach(rows, n, row) {
@@ -198,8 +198,8 @@ static int rows_csv(struct publish *pb, const struct tschema *s, json_t *rows, s
 			v = json_object_get(row, s->fields[i].name);
 			const char *text = v && !json_is_null(v) ? cell_text(v, num, sizeof(num)) : "";
 			if (i)
-				csv_out_put(b, ",", 1);
-			csv_out_cell(b, text);
+				strbuf_addch(b, ',');
+			strbuf_add_csv(b, text, false);
 			if (i == pf && *text) {
 				if (!*pmin || strcmp(text, *pmin) < 0)
 					*pmin = arena_strdup(pb->a, text);
@@ -207,9 +207,9 @@ static int rows_csv(struct publish *pb, const struct tschema *s, json_t *rows, s
 					*pmax = arena_strdup(pb->a, text);
 			}
 		}
-		csv_out_put(b, "\n", 1);
+		strbuf_addch(b, '\n');
 	}
-	return b->oom ? fail(pb, "out of memory") : 0;
+	return b->failed ? fail(pb, "out of memory") : 0;
 }
 
 struct mem_src {
@@ -276,18 +276,16 @@ static int run(struct publish *pb, json_t *rows)
 	if ((rc = find_or_create(pb, json_array_size(rows))) != 0)
 		return rc < 0 ? -1 : 0;
 
-	struct csv_out b = { 0 };
+	struct strbuf b;
+	strbuf_init(&b, pb->a, 0);
 	const char *pmin = NULL, *pmax = NULL;
-	if (rows_csv(pb, &s, rows, &b, &pmin, &pmax)) {
-		free(b.p);
+	if (rows_csv(pb, &s, rows, &b, &pmin, &pmax))
 		return -1;
-	}
-	struct mem_src src = { b.p, b.len };
+	struct mem_src src = { b.buf, b.len };
 	struct import_req rq = { .resource_id = pb->resource_id, .note = p->note, .actor = &pb->by, .read = mem_read,
 				 .read_ctx = &src, .total_bytes = b.len, .now = pb->now, .if_changed = true };
 	struct import_result res;
 	rc = data_import(pb->c, pb->a, &rq, &res, err, sizeof(err));
-	free(b.p);
 	if (rc == 1) {
 		/* The service computed something its own schema refuses. */
 		json_t *e = json_array_get(res.errors, 0);

@@ -6,7 +6,6 @@
  * refused while the table has open conflicts, so that no figure that
  * contradicts another agency's reaches the public unresolved.
  */
-#include "csv.h"
 #include "can.h"
 #include "log.h"
 #include "satudata.h"
@@ -21,6 +20,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "auth.h"
+#include "strbuf.h"
 
 /* ---- who reads which version ------------------------------------------------ */
 
@@ -274,7 +274,7 @@ int h_rows(struct req *r)
 
 struct dl {
 	const struct tschema *s;
-	struct csv_out out;
+	struct strbuf out;
 	bool json, first;
 };
 
@@ -285,24 +285,20 @@ static int dl_row(void *ctx, int64_t id, json_t *cells)
 	(void)id;
 	if (d->json) {
 		json_t *rec = record(d->s, cells);
-		char *text = json_dumps(rec, JSON_COMPACT);
-		json_decref(rec);
-		if (!text)
-			return -1;
 		if (!d->first)
-			csv_out_put(&d->out, ",\n", 2);
-		csv_out_put(&d->out, text, strlen(text));
-		free(text);
+			strbuf_add(&d->out, ",\n", 2);
+		strbuf_add_json(&d->out, rec, JSON_COMPACT);
+		json_decref(rec);
 	} else {
 		for (int i = 0; i < d->s->nfields; i++) {
 			if (i)
-				csv_out_put(&d->out, ",", 1);
-			csv_out_cell(&d->out, cell_text(json_array_get(cells, (size_t)i), buf, sizeof(buf)));
+				strbuf_addch(&d->out, ',');
+			strbuf_add_csv(&d->out, cell_text(json_array_get(cells, (size_t)i), buf, sizeof(buf)), false);
 		}
-		csv_out_put(&d->out, "\r\n", 2);
+		strbuf_add(&d->out, "\r\n", 2);
 	}
 	d->first = false;
-	return d->out.oom ? -1 : 0;
+	return d->out.failed ? -1 : 0;
 }
 
 static int download(struct req *r, bool json)
@@ -317,30 +313,29 @@ static int download(struct req *r, bool json)
 	if (resource_schema(r, &res, &s))
 		return reply_error(r, 409, "conflict", "this resource is a file, not a table", NULL);
 	struct dl dl = { .s = &s, .json = json, .first = true };
+	strbuf_init(&dl.out, r->arena, 0);
 	if (json) {
-		csv_out_put(&dl.out, "[", 1);
+		strbuf_addch(&dl.out, '[');
 	} else {
 		for (int i = 0; i < s.nfields; i++) {
 			if (i)
-				csv_out_put(&dl.out, ",", 1);
-			csv_out_cell(&dl.out, s.fields[i].name);
+				strbuf_addch(&dl.out, ',');
+			strbuf_add_csv(&dl.out, s.fields[i].name, false);
 		}
-		csv_out_put(&dl.out, "\r\n", 2);
+		strbuf_add(&dl.out, "\r\n", 2);
 	}
 	struct row_filter f = { .region = req_query(r, "region"), .period = req_query(r, "period") };
 	int rc = rows_scan(r, res.id, v, &s, &f, 0, 100000000, dl_row, &dl, &total);
 	if (json)
-		csv_out_put(&dl.out, "]\n", 2);
-	char *text = rc || dl.out.oom ? NULL : arena_alloc(r->arena, dl.out.len + 1);
-	if (text)
-		memcpy(text, dl.out.p, dl.out.len);
-	free(dl.out.p);
-	if (!text)
+		strbuf_add(&dl.out, "]\n", 2);
+	if (dl.out.failed)
+		return reply_error(r, 500, "internal", "out of memory", NULL);
+	if (rc)
 		return reply_db_error(r);
 	reply_header(r, "Content-Disposition", arena_printf(r->arena, "attachment; filename=\"%s-v%lld.%s\"",
 							     d.name, (long long)v, json ? "json" : "csv"));
 	return reply_text(r, 200, json ? "application/json; charset=utf-8" : "text/csv; charset=utf-8",
-			  text, dl.out.len);
+			  dl.out.buf, dl.out.len);
 }
 
 int h_download_csv(struct req *r)
@@ -560,16 +555,9 @@ int h_review_queue(struct req *r)
 	size_t n = 0, cap = 0;
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct item *grown = arena_alloc(r->arena, cap * sizeof(*grown));
-			if (!grown)
-				break;
-			if (n)
-				memcpy(grown, items, n * sizeof(*grown));
-			items = grown;
-		}
-		struct item *it = &items[n++];
+		struct item *it = ARENA_PUSH(r->arena, items, n, cap);
+		if (!it)
+			break;
 		it->uid = arena_strdup(r->arena, db_col_text(st, 0));
 		it->rname = arena_strdup(r->arena, db_col_text(st, 1));
 		it->dname = arena_strdup(r->arena, db_col_text(st, 2));
@@ -658,7 +646,9 @@ int h_diff(struct req *r)
 		return reply_db_error(r);
 	json_t *added = json_array(), *removed = json_array(), *changed = json_array();
 	long na = 0, nr = 0, nc = 0;
-	char *pkey = NULL;		/* the row waiting for a partner */
+	struct strbuf waiting;		/* the key of the row waiting for a partner */
+	strbuf_init(&waiting, r->arena, 0);
+	const char *pkey = NULL;
 	json_t *pcells = NULL;
 	bool pfrom = false;
 	int rc;
@@ -681,20 +671,25 @@ int h_diff(struct req *r)
 			if (pfrom ? nr++ < DIFF_LIST_MAX : na++ < DIFF_LIST_MAX)
 				json_array_append_new(pfrom ? removed : added, record(&s, pcells));
 		}
-		free(pkey);
 		json_decref(pcells);
 		pkey = NULL;
 		pcells = NULL;
 		if (rc != DB_ROW)
 			break;
 		if (cells) {
-			pkey = strdup(key);
+			strbuf_reset(&waiting);
+			strbuf_addstr(&waiting, key);
+			if (waiting.failed) {
+				json_decref(cells);
+				rc = DB_ERROR;
+				break;
+			}
+			pkey = waiting.buf;
 			pcells = cells;
 			pfrom = db_col_int(st, 2) <= from;
 		}
 	}
 	db_done(st);
-	free(pkey);
 	json_decref(pcells);
 	if (rc != DB_DONE) {
 		json_decref(added);
