@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "form.h"
 #include "regions.h"
+#include "strbuf.h"
 #include "util.h"
 #include "validate.h"
 
@@ -32,52 +33,6 @@
 enum fmt { FMT_NONE, FMT_JSON, FMT_XML };
 
 /* ---- output -------------------------------------------------------------------------- */
-
-struct buf {
-	char *p;
-	size_t n, cap;
-	bool oom;
-};
-
-static void put(struct buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void puts_(struct buf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
-static void put_escaped(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': puts_(b, "&amp;"); break;
-		case '<': puts_(b, "&lt;"); break;
-		case '>': puts_(b, "&gt;"); break;
-		case '"': puts_(b, "&quot;"); break;
-		case '\'': puts_(b, "&apos;"); break;
-		default: put(b, s, 1);
-		}
-	}
-}
 
 /* The element name of one item of a list member. */
 static const char *item_name(const char *list)
@@ -93,12 +48,9 @@ static const char *item_name(const char *list)
 	return "item";
 }
 
-static void xml_value(struct buf *b, const char *name, json_t *v)
+static void xml_value(struct strbuf *b, const char *name, json_t *v)
 {
-	char num[64];
-	puts_(b, "<");
-	puts_(b, name);
-	puts_(b, ">");
+	strbuf_addf(b, "<%s>", name);
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
 		const char *k;
@@ -115,28 +67,24 @@ static void xml_value(struct buf *b, const char *name, json_t *v)
 		break;
 	}
 	case JSON_STRING:
-		put_escaped(b, json_string_value(v));
+		strbuf_add_markup(b, json_string_value(v));
 		break;
 	case JSON_INTEGER:
-		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		puts_(b, num);
+		strbuf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		break;
 	case JSON_REAL:
-		snprintf(num, sizeof(num), "%.7f", json_real_value(v));
-		puts_(b, num);
+		strbuf_addf(b, "%.7f", json_real_value(v));
 		break;
 	case JSON_TRUE:
-		puts_(b, "true");
+		strbuf_addstr(b, "true");
 		break;
 	case JSON_FALSE:
-		puts_(b, "false");
+		strbuf_addstr(b, "false");
 		break;
 	case JSON_NULL:
 		break;
 	}
-	puts_(b, "</");
-	puts_(b, name);
-	puts_(b, ">");
+	strbuf_addf(b, "</%s>", name);
 }
 
 /* Answer with body (stolen): JSON as it is, XML under root. */
@@ -146,19 +94,14 @@ static int reply_o311(struct req *r, enum fmt f, int status, const char *root, j
 		/* Reals keep their precision in JSON; the XML writes 7 places. */
 		return reply_json(r, status, body);
 	}
-	struct buf b = { 0 };
-	puts_(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+	struct strbuf b;
+	strbuf_init(&b, r->arena, 4096);
+	strbuf_addstr(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
 	xml_value(&b, root, body);
 	json_decref(body);
-	if (b.oom) {
-		free(b.p);
+	if (b.failed)
 		return reply_error(r, 500, "internal", "out of memory", NULL);
-	}
-	char *text = arena_strndup(r->arena, b.p, b.n);
-	free(b.p);
-	if (!text)
-		return reply_error(r, 500, "internal", "out of memory", NULL);
-	return reply_text(r, status, "text/xml; charset=utf-8", text, b.n);
+	return reply_text(r, status, "text/xml; charset=utf-8", b.buf, b.len);
 }
 
 /* GeoReport errors: [{code, description}] with the HTTP status as code. */

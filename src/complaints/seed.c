@@ -84,15 +84,10 @@ static int load_villages(struct db_conn *c, struct arena *a, const char *regency
 		if (regions_children(c, a, kec[i].kode, &des, &ndes) != 0)
 			return -1;
 		for (size_t k = 0; k < ndes; k++) {
-			if (*n == cap) {
-				struct place *grown = arena_alloc(a, (cap = cap ? cap * 2 : 512) * sizeof(*grown));
-				if (!grown)
-					return -1;
-				if (*n)
-					memcpy(grown, *out, *n * sizeof(*grown));
-				*out = grown;
-			}
-			(*out)[(*n)++] = (struct place){ des[k].kode, kec[i].kode };
+			struct place *slot = ARENA_PUSH(a, *out, *n, cap);
+			if (!slot)
+				return -1;
+			*slot = (struct place){ des[k].kode, kec[i].kode };
 		}
 	}
 	return 0;
