@@ -22,6 +22,7 @@
 #include "holidays.h"
 #include "http.h"
 #include "orgs.h"
+#include "strbuf.h"
 #include "util.h"
 
 #define WIB_OFFSET_S (7 * 3600)
@@ -53,24 +54,13 @@ void case_ctx_init(struct case_ctx *x, struct events *events, struct db_conn *c,
 	x->now = now;
 }
 
-/* The holidays, once per context, copied into the arena so nothing needs
- * freeing when the request ends. */
+/* The holidays, once per context, in its arena. */
 static const struct holidays *ctx_holidays(struct case_ctx *x)
 {
 	if (x->holidays_loaded)
 		return &x->holidays;
-	struct holidays h;
-	if (holidays_load(x->c, &h) != 0)
+	if (holidays_load(x->c, x->a, &x->holidays) != 0)
 		return NULL;
-	x->holidays.n = h.n;
-	x->holidays.days = h.n ? arena_alloc(x->a, h.n * sizeof(*h.days)) : NULL;
-	if (h.n && !x->holidays.days) {
-		holidays_release(&h);
-		return NULL;
-	}
-	if (h.n)
-		memcpy(x->holidays.days, h.days, h.n * sizeof(*h.days));
-	holidays_release(&h);
 	x->holidays_loaded = true;
 	return &x->holidays;
 }
@@ -321,7 +311,7 @@ static int event_add(struct case_ctx *x, const struct case_row *cs, const char *
 {
 	const struct caller *c = x->caller;
 	bool staff = strcmp(actor, "staff") == 0;
-	char *d = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *d = data ? arena_json_dumps(x->a, data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	int64_t id;
 	int rc = db_query_int(x->c, &id,
 			      "INSERT INTO case_events (case_id, at, kind, visibility, text_visibility, actor, actor_id,"
@@ -330,7 +320,6 @@ static int event_add(struct case_ctx *x, const struct case_row *cs, const char *
 			      "isssssisissss", cs->id, iso(x, x->now), kind, visibility_names[v],
 			      visibility_names[text_v], actor, c ? c->user_id : (int64_t)0,
 			      staff && c ? c->name : NULL, cs->unit_id, from, to, text, d);
-	free(d);
 	if (rc != DB_ROW)
 		return -1;
 	if (id_out)
@@ -871,9 +860,12 @@ int case_settle(struct case_ctx *x, const struct case_row *cs, const char **due,
 
 long case_deadlines_recompute(struct db_conn *c)
 {
+	struct arena *a = arena_new(0);
 	struct holidays h;
-	if (holidays_load(c, &h) != 0)
+	if (!a || holidays_load(c, a, &h) != 0) {
+		arena_free(a);
 		return -1;
+	}
 	struct db_stmt *st = db_query(c, "SELECT id, case_id, start_day, days, policy, due_day FROM case_clocks "
 					 "WHERE stopped_at IS NULL ORDER BY id", "");
 	struct moved {
@@ -891,18 +883,14 @@ long case_deadlines_recompute(struct db_conn *c)
 		date_format(workdays_add(&h, start, (int)db_col_int(st, 3), (unsigned)db_col_int(st, 4)), due);
 		if (strcmp(due, db_col_text(st, 5)) == 0)
 			continue;
-		if (n == cap) {
-			struct moved *grown = realloc(moved, (cap = cap ? cap * 2 : 256) * sizeof(*moved));
-			if (!grown) {
-				step = DB_ERROR;
-				break;
-			}
-			moved = grown;
+		struct moved *m = ARENA_PUSH(a, moved, n, cap);
+		if (!m) {
+			step = DB_ERROR;
+			break;
 		}
-		moved[n].id = db_col_int(st, 0);
-		moved[n].case_id = db_col_int(st, 1);
-		memcpy(moved[n].due, due, sizeof(due));
-		n++;
+		m->id = db_col_int(st, 0);
+		m->case_id = db_col_int(st, 1);
+		memcpy(m->due, due, sizeof(due));
 	}
 	if (st) {
 		if (step != DB_DONE)
@@ -917,20 +905,20 @@ long case_deadlines_recompute(struct db_conn *c)
 			    moved[i].case_id, moved[i].id) != DB_DONE)
 			rc = -1;
 	}
-	free(moved);
-	holidays_release(&h);
+	arena_free(a);
 	return rc == 0 ? (long)n : -1;
 }
 
 /* A fingerprint of the holiday list, to notice changes made by any means. */
 static int holidays_fingerprint(struct db_conn *c, char out[65])
 {
+	struct arena *a = arena_new(0);
 	struct holidays h;
-	if (holidays_load(c, &h) != 0)
-		return -1;
-	sha256_hex(h.days ? (const void *)h.days : "", h.n * sizeof(*h.days), out);
-	holidays_release(&h);
-	return 0;
+	int rc = a ? holidays_load(c, a, &h) : -1;
+	if (rc == 0)
+		sha256_hex(h.days ? (const void *)h.days : "", h.n * sizeof(*h.days), out);
+	arena_free(a);
+	return rc;
 }
 
 /* The case module's tick: when the holidays changed since the last look,

@@ -126,18 +126,11 @@ int auth_unit_staff(struct db_conn *c, struct arena *a, int64_t unit_id, unsigne
 		enum role role = role_from_name(db_col_text(st, 2));
 		if (!(role & roles))
 			continue;
-		if (*n == cap) {
-			/* The arena cannot grow a block in place: copy on doubling. */
-			struct staff_member *grown = arena_alloc(a, (cap = cap ? cap * 2 : 16) * sizeof(*grown));
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			if (*n)
-				memcpy(grown, *out, *n * sizeof(*grown));
-			*out = grown;
+		struct staff_member *m = ARENA_PUSH(a, *out, *n, cap);
+		if (!m) {
+			rc = DB_ERROR;
+			break;
 		}
-		struct staff_member *m = &(*out)[(*n)++];
 		m->id = db_col_int(st, 0);
 		m->name = arena_strdup(a, db_col_text(st, 1));
 		m->role = role;

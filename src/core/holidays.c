@@ -34,13 +34,6 @@ static int kind_parse(const char *s, enum holiday_kind *out)
 	return 0;
 }
 
-void holidays_release(struct holidays *h)
-{
-	free(h->days);
-	h->days = NULL;
-	h->n = 0;
-}
-
 int holidays_on(struct db_conn *c, const char *date, enum holiday_kind *kind)
 {
 	struct db_stmt *st = db_query(c, "SELECT kind FROM holidays WHERE day = ?", "s", date);
@@ -53,7 +46,7 @@ int holidays_on(struct db_conn *c, const char *date, enum holiday_kind *kind)
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
-int holidays_load(struct db_conn *c, struct holidays *out)
+int holidays_load(struct db_conn *c, struct arena *a, struct holidays *out)
 {
 	out->days = NULL;
 	out->n = 0;
@@ -71,21 +64,17 @@ int holidays_load(struct db_conn *c, struct holidays *out)
 			rc = DB_ERROR;
 			break;
 		}
-		if (out->n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct holiday_day *grown = realloc(out->days, ncap * sizeof(*grown));
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			out->days = grown;
-			cap = ncap;
+		struct holiday_day *slot = ARENA_PUSH(a, out->days, out->n, cap);
+		if (!slot) {
+			rc = DB_ERROR;
+			break;
 		}
-		out->days[out->n++] = hd;
+		*slot = hd;
 	}
 	db_done(st);
 	if (rc != DB_DONE) {
-		holidays_release(out);
+		out->days = NULL;
+		out->n = 0;
 		return -1;
 	}
 	return 0;
@@ -325,10 +314,9 @@ static int calendar_due(struct req *r)
 		return reply_error(r, 400, "invalid", "cuti_bersama must be true or false", "cuti_bersama");
 
 	struct holidays h;
-	if (holidays_load(r->db, &h) != 0)
+	if (holidays_load(r->db, r->arena, &h) != 0)
 		return reply_db_error(r);
 	int32_t due = workdays_add(&h, from, (int)days, policy);
-	holidays_release(&h);
 
 	char from_buf[11], due_buf[11];
 	date_format(from, from_buf);

@@ -9,16 +9,16 @@
 #ifndef PENDOPO_HOLIDAYS_H
 #define PENDOPO_HOLIDAYS_H
 
+#include "arena.h"
 #include "calendar.h"
 #include "db.h"
 #include "module.h"
 
 extern const struct module holidays_module;
 
-/* Every holiday, sorted by day, into a malloc'd out->days.  0 on success;
+/* Every holiday, sorted by day, into out->days in arena a.  0 on success;
  * -1 on a database error, an unreadable row or no memory, out then empty. */
-int holidays_load(struct db_conn *c, struct holidays *out);
-void holidays_release(struct holidays *h);
+int holidays_load(struct db_conn *c, struct arena *a, struct holidays *out);
 /* Whether one day (YYYY-MM-DD) is a holiday: 1 with *kind set, 0 not, -1
  * on a database error.  For a question about one date, without loading
  * the list. */

@@ -3,8 +3,8 @@
 #include "arena.h"
 #include "module.h"
 #include "router.h"
+#include "strbuf.h"
 
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,46 +75,14 @@ void metrics_observe(struct metrics *m, int index, int status, int64_t micros)
 		}
 }
 
-struct out {
-	char *buf;
-	size_t len, cap;
-	struct arena *a;
-};
-
-static void emit(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void emit(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	for (;;) {
-		va_start(ap, fmt);
-		int n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if (o->len + (size_t)n < o->cap) {
-			o->len += (size_t)n;
-			return;
-		}
-		size_t cap = (o->cap + (size_t)n) * 2;
-		char *nb = arena_alloc(o->a, cap);
-		if (!nb)
-			return;
-		memcpy(nb, o->buf, o->len);
-		o->buf = nb;
-		o->cap = cap;
-	}
-}
-
 char *metrics_render(struct metrics *m, struct arena *a, size_t *len)
 {
-	struct out o = { .a = a, .cap = 16384 };
-	o.buf = arena_alloc(a, o.cap);
-	if (!o.buf)
-		return NULL;
+	struct strbuf o;
+	strbuf_init(&o, a, 16384);
 	size_t routes = m->n - 2;
 
-	emit(&o, "# HELP pendopo_http_requests_total HTTP requests by route and status class.\n"
-		 "# TYPE pendopo_http_requests_total counter\n");
+	strbuf_addf(&o, "# HELP pendopo_http_requests_total HTTP requests by route and status class.\n"
+			"# TYPE pendopo_http_requests_total counter\n");
 	for (size_t i = 0; i < m->n; i++) {
 		const struct route *r = i < routes ? router_route(m->rt, i) : NULL;
 		const char *method = r ? r->method : "GET";
@@ -122,12 +90,12 @@ char *metrics_render(struct metrics *m, struct arena *a, size_t *len)
 		for (int c = 1; c <= 5; c++) {
 			unsigned long long v = atomic_load(&m->s[i].by_class[c]);
 			if (v)
-				emit(&o, "pendopo_http_requests_total{method=\"%s\",route=\"%s\",code=\"%dxx\"} %llu\n",
-				     method, pattern, c, v);
+				strbuf_addf(&o, "pendopo_http_requests_total{method=\"%s\",route=\"%s\",code=\"%dxx\"} %llu\n",
+				            method, pattern, c, v);
 		}
 	}
-	emit(&o, "# HELP pendopo_http_request_duration_seconds Time from request to response.\n"
-		 "# TYPE pendopo_http_request_duration_seconds histogram\n");
+	strbuf_addf(&o, "# HELP pendopo_http_request_duration_seconds Time from request to response.\n"
+			"# TYPE pendopo_http_request_duration_seconds histogram\n");
 	for (size_t i = 0; i < m->n; i++) {
 		unsigned long long count = atomic_load(&m->s[i].count);
 		if (!count)
@@ -138,16 +106,18 @@ char *metrics_render(struct metrics *m, struct arena *a, size_t *len)
 		unsigned long long cum = 0;
 		for (size_t b = 0; b < NBUCKETS; b++) {
 			cum += atomic_load(&m->s[i].buckets[b]);
-			emit(&o, "pendopo_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"%g\"} %llu\n",
-			     method, pattern, bucket_bounds[b], cum);
+			strbuf_addf(&o, "pendopo_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"%g\"} %llu\n",
+			            method, pattern, bucket_bounds[b], cum);
 		}
-		emit(&o, "pendopo_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"+Inf\"} %llu\n",
-		     method, pattern, count);
-		emit(&o, "pendopo_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n",
-		     method, pattern, (double)atomic_load(&m->s[i].micros_sum) / 1e6);
-		emit(&o, "pendopo_http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
-		     method, pattern, count);
+		strbuf_addf(&o, "pendopo_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"+Inf\"} %llu\n",
+		            method, pattern, count);
+		strbuf_addf(&o, "pendopo_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n",
+		            method, pattern, (double)atomic_load(&m->s[i].micros_sum) / 1e6);
+		strbuf_addf(&o, "pendopo_http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
+		            method, pattern, count);
 	}
+	if (o.failed)
+		return NULL;
 	*len = o.len;
 	return o.buf;
 }

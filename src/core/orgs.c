@@ -58,7 +58,7 @@ static const char *dup_or_null(struct arena *a, struct db_stmt *st, int col, boo
 static long units_read(struct db_stmt *st, struct arena *a, struct unit **out)
 {
 	struct unit *v = NULL;
-	long n = 0, cap = 0;
+	size_t n = 0, cap = 0;
 	bool oom = false;
 	int rc;
 
@@ -66,19 +66,11 @@ static long units_read(struct db_stmt *st, struct arena *a, struct unit **out)
 	if (!st)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			/* The arena cannot grow a block in place: copy on doubling. */
-			struct unit *grown = arena_alloc(a, (size_t)(cap = cap ? cap * 2 : 64) * sizeof(*v));
-			if (!grown) {
-				oom = true;
-				break;
-			}
-			if (n)
-				memcpy(grown, v, (size_t)n * sizeof(*v));
-			v = grown;
+		struct unit *u = ARENA_PUSH(a, v, n, cap);
+		if (!u) {
+			oom = true;
+			break;
 		}
-		struct unit *u = &v[n++];
-		memset(u, 0, sizeof(*u));
 		u->id = db_col_int(st, 0);
 		u->code = dup_or_null(a, st, 1, &oom);
 		u->name = dup_or_null(a, st, 2, &oom);
@@ -92,7 +84,7 @@ static long units_read(struct db_stmt *st, struct arena *a, struct unit **out)
 	}
 	db_done(st);
 	*out = v;
-	return rc == DB_DONE && !oom ? n : -1;
+	return rc == DB_DONE && !oom ? (long)n : -1;
 }
 
 static int unit_cmp_name(const void *a, const void *b)

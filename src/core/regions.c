@@ -394,18 +394,11 @@ int regions_children(struct db_conn *c, struct arena *a, const char *parent,
 	if (!st)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			/* The arena cannot grow a block in place: copy on doubling. */
-			struct region *grown = arena_alloc(a, (cap = cap ? cap * 2 : 32) * sizeof(*v));
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			if (*n)
-				memcpy(grown, v, *n * sizeof(*v));
-			v = grown;
+		struct region *g = ARENA_PUSH(a, v, *n, cap);
+		if (!g) {
+			rc = DB_ERROR;
+			break;
 		}
-		struct region *g = &v[(*n)++];
 		g->kode = arena_strdup(a, db_col_text(st, 0));
 		g->nama = arena_strdup(a, db_col_text(st, 1));
 		g->level = (int)db_col_int(st, 2);
