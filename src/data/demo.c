@@ -19,6 +19,7 @@
 #include "arena.h"
 #include "csv.h"
 #include "regions.h"
+#include "strbuf.h"
 
 #define DEMO_NOTE "Data awal (demo)"
 
@@ -114,34 +115,13 @@ static char *slurp(struct arena *a, const char *path, size_t *len)
 	return buf;
 }
 
-struct text {
-	char *p;
-	size_t len, cap;
-};
-
-static void add(struct text *t, const char *s)
-{
-	size_t n = strlen(s);
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 65536;
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		char *p = realloc(t->p, cap);
-		if (!p)
-			return;
-		t->p = p;
-		t->cap = cap;
-	}
-	memcpy(t->p + t->len, s, n + 1);
-	t->len += n;
-}
-
 /* The source CSV under our column names, without the rows whose code the
  * register does not know (the national total "0"): of each row of width
  * columns that pick accepts (all when NULL), the columns in cols; edit,
- * when given, may change the last one. */
+ * when given, may change the last one.  1 when the file is missing, -1
+ * when out of memory. */
 static int rebuild(struct demo *d, const char *path, const char *header, int width, const int *cols, int ncols,
-		   bool (*pick)(char **f), long (*edit)(char **f, long v), struct text *out)
+		   bool (*pick)(char **f), long (*edit)(char **f, long v), struct strbuf *out)
 {
 	size_t len = 0;
 	char *buf = slurp(d->a, path, &len), *f[8];
@@ -149,7 +129,8 @@ static int rebuild(struct demo *d, const char *path, const char *header, int wid
 	if (!buf)
 		return 1;
 	csv_init(&cs, buf, len);
-	add(out, header);
+	strbuf_init(out, d->a, len);
+	strbuf_addstr(out, header);
 	for (int n; (n = csv_next(&cs, f, 8)) > 0;) {
 		if (cs.line == 1 || n != width || (pick && !pick(f)) || regions_lookup(d->c, NULL, f[0], NULL, NULL) != 0)
 			continue;
@@ -160,15 +141,13 @@ static int rebuild(struct demo *d, const char *path, const char *header, int wid
 				snprintf(num, sizeof(num), "%ld", edit(f, atol(v)));
 				v = num;
 			}
-			bool quote = strchr(v, ',') != NULL;
-			add(out, i ? "," : "");
-			add(out, quote ? "\"" : "");
-			add(out, v);
-			add(out, quote ? "\"" : "");
+			if (i)
+				strbuf_addch(out, ',');
+			strbuf_add_csv(out, v, false);
 		}
-		add(out, "\n");
+		strbuf_addch(out, '\n');
 	}
-	return 0;
+	return out->failed ? -1 : 0;
 }
 
 struct mem {
@@ -187,9 +166,9 @@ static long mem_read(void *ctx, char *buf, size_t n)
 	return (long)n;
 }
 
-static int import(struct demo *d, int64_t rid, const struct text *t, bool publish)
+static int import(struct demo *d, int64_t rid, const struct strbuf *t, bool publish)
 {
-	struct mem src = { t->p, t->len };
+	struct mem src = { t->buf, t->len };
 	struct import_req rq = { .resource_id = rid, .note = DEMO_NOTE, .read = mem_read, .read_ctx = &src,
 				 .total_bytes = t->len, .now = d->now };
 	struct import_result res;
@@ -275,17 +254,20 @@ static int load(struct demo *d)
 		dir = "../shared/data";
 	const char *pend = arena_printf(d->a, "%s/penduduk.csv", dir), *luas = arena_printf(d->a, "%s/luas.csv", dir);
 	static const int all5[] = { 0, 1, 2, 3, 4 }, all3[] = { 0, 1, 2 }, total[] = { 0, 1, 4 };
-	struct text tp = { 0 }, tl = { 0 }, th = { 0 };
-	int rc = -1;
-	if (rebuild(d, pend, "kode_wilayah,nama_wilayah,laki_laki,perempuan,jumlah\n", 5, all5, 5, NULL, NULL, &tp) ||
-	    rebuild(d, luas, "kode_wilayah,nama_wilayah,luas_km2\n", 3, all3, 3, NULL, NULL, &tl) ||
-	    rebuild(d, pend, "kode_wilayah,nama_wilayah,jumlah\n", 5, total, 3, central_java_regency,
-		    health_office_count, &th)) {
+	struct strbuf tp, tl, th;
+	int rc = rebuild(d, pend, "kode_wilayah,nama_wilayah,laki_laki,perempuan,jumlah\n", 5, all5, 5, NULL, NULL, &tp);
+	if (!rc)
+		rc = rebuild(d, luas, "kode_wilayah,nama_wilayah,luas_km2\n", 3, all3, 3, NULL, NULL, &tl);
+	if (!rc)
+		rc = rebuild(d, pend, "kode_wilayah,nama_wilayah,jumlah\n", 5, total, 3, central_java_regency,
+			     health_office_count, &th);
+	if (rc > 0) {
 		log_warn("demo datasets skipped: files not found (set PENDOPO_SHARED_DATA)", LOG_F("module", "data"),
 			 LOG_F("population", pend), LOG_F("area", luas));
-		rc = 0;
-		goto out;
+		return 0;
 	}
+	if (rc < 0)
+		return -1;
 
 	static const char *const pmaps[][2] = { { "laki_laki", "PDDK-LAKI" }, { "perempuan", "PDDK-PEREMPUAN" },
 						{ "jumlah", "PDDK-JUMLAH" } };
@@ -305,13 +287,8 @@ static int load(struct demo *d)
 	int64_t rl = dl ? table(d, dl, "Luas per wilayah", schema_area, lmaps, 1) : 0;
 	int64_t rh = dh ? table(d, dh, "Penduduk sasaran per kabupaten/kota", schema_health, hmaps, 1) : 0;
 	if (!rp || !rl || !rh || import(d, rp, &tp, true) || import(d, rl, &tl, true) || import(d, rh, &th, false))
-		goto out;
-	rc = 0;
-out:
-	free(tp.p);
-	free(tl.p);
-	free(th.p);
-	return rc;
+		return -1;
+	return 0;
 }
 
 int data_demo_load(struct app *app, struct db_conn *c)
