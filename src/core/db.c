@@ -57,9 +57,10 @@ struct db {
 	/* the storage failure not yet cleared (DB_FULL, DB_IOERR, DB_GONE):
 	 * logged when it starts and when it ends, not at every request */
 	atomic_int episode;
-	/* db_ping's last probe */
-	int64_t ping_at;
-	int ping_rc;
+	/* db_ping's last probe: when and how, readable without the lock on
+	 * the healthy path that load balancers poll */
+	_Atomic int64_t ping_at;
+	atomic_int ping_rc;
 	char ping_why[160];
 	struct db_conn **idle;
 	int nidle, size;
@@ -778,21 +779,26 @@ int db_ping(struct db_conn *c, char *why, size_t len, char *storage, size_t slen
 	int64_t now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	int episode = atomic_load(&db->episode);
 	snprintf(storage, slen, "%s", episode == DB_FULL || episode == DB_IOERR ? fault_name(episode) : "");
-	pthread_mutex_lock(&db->lock);
-	int fresh = db->ping_at && now_ms - db->ping_at < 1000;
-	int rc = db->ping_rc;
-	snprintf(why, len, "%s", db->ping_why);
-	pthread_mutex_unlock(&db->lock);
-	if (fresh)
+	int64_t at = atomic_load(&db->ping_at);
+	int rc = atomic_load(&db->ping_rc);
+	if (at && now_ms - at < 1000) {
+		if (rc == DB_OK) {
+			snprintf(why, len, "ok");
+			return rc;
+		}
+		pthread_mutex_lock(&db->lock);
+		snprintf(why, len, "%s", db->ping_why);
+		pthread_mutex_unlock(&db->lock);
 		return rc;
+	}
 	int64_t one = 0;
 	rc = db_query_int(c, &one, "SELECT 1", NULL);
 	rc = rc == DB_ROW ? DB_OK : rc < 0 ? rc : DB_ERROR;
 	snprintf(why, len, "%s", rc == DB_OK ? "ok" : db_errmsg(c));
 	pthread_mutex_lock(&db->lock);
-	db->ping_at = now_ms;
-	db->ping_rc = rc;
 	snprintf(db->ping_why, sizeof(db->ping_why), "%s", why);
+	atomic_store(&db->ping_rc, rc);
+	atomic_store(&db->ping_at, now_ms);
 	pthread_mutex_unlock(&db->lock);
 	return rc;
 }

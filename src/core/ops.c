@@ -16,8 +16,12 @@
  * stored. */
 static int healthz(struct req *r)
 {
+	static const char healthy[] = "{\"status\":\"ok\",\"database\":\"ok\"}";
 	char why[160], storage[80];
 	int rc = db_ping(r->db, why, sizeof(why), storage, sizeof(storage));
+	/* The answer load balancers poll many times a second, as it stands. */
+	if (rc == DB_OK && !*storage)
+		return reply_text(r, 200, "application/json", healthy, sizeof(healthy) - 1);
 	json_t *body = json_pack("{s:s, s:s}", "status", rc == DB_OK ? "ok" : "unavailable",
 				 "database", rc == DB_OK ? "ok" : why);
 	if (*storage)
