@@ -124,6 +124,16 @@ after(() => {
 function sqliteSkip() {
   if (process.env.PENDOPO_TEST_PG) return 'SQLite full-disk test: runs in the SQLite pass only (PENDOPO_TEST_PG is set)';
   if (!process.getuid || process.getuid() !== 0) return 'SQLite full-disk test: needs root to mount a small tmpfs (run as root, as CI does)';
+  // Root in a container without the right to mount cannot make the small disk either.
+  const probe = mkdtempSync(join(tmpdir(), 'pendopo-mount-probe-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe], { stdio: 'ignore' });
+    execFileSync('umount', [probe], { stdio: 'ignore' });
+  } catch {
+    return 'SQLite full-disk test: this machine does not let root mount a tmpfs (no CAP_SYS_ADMIN)';
+  } finally {
+    try { rmdirSync(probe); } catch { /* still mounted: after() is not told of it, leave it */ }
+  }
   return false;
 }
 
