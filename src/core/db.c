@@ -33,6 +33,7 @@ struct db_deferred {
 struct db {
 	const struct db_backend *be;
 	char *url;
+	char *shown;		/* url with any password masked, for logs */
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
 	/* group commit: tickets handed out after commits, and the highest
@@ -66,6 +67,37 @@ struct db {
 	int nidle, size;
 };
 
+/* "postgresql://user:secret@host/db" -> "postgresql://user:***@host/db",
+ * and "password=secret" in a key/value conninfo likewise: logs name the
+ * database, never its password. */
+static char *url_masked(const char *url)
+{
+	char *out = malloc(strlen(url) + 4), *o = out;
+	if (!out)
+		return NULL;
+	const char *scheme = strstr(url, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+	const char *kv = strstr(url, "password=");
+	if (colon) {
+		memcpy(o, url, (size_t)(colon - url) + 1);
+		o += colon - url + 1;
+		o += sprintf(o, "***");
+		strcpy(o, at);
+	} else if (kv) {
+		const char *end = kv + 9;
+		while (*end && *end != ' ')
+			end++;
+		memcpy(o, url, (size_t)(kv - url) + 9);
+		o += kv - url + 9;
+		o += sprintf(o, "***");
+		strcpy(o, end);
+	} else {
+		strcpy(o, url);
+	}
+	return out;
+}
+
 static const struct db_backend *backend_for(const char *url, const char **target)
 {
 	if (strncmp(url, "sqlite:", 7) == 0) {
@@ -91,8 +123,9 @@ struct db *db_open(const char *url, int pool_size, char *err, size_t errlen)
 		goto oom;
 	db->be = be;
 	db->url = strdup(url);
+	db->shown = url_masked(url);
 	db->idle = calloc((size_t)pool_size, sizeof(*db->idle));
-	if (!db->url || !db->idle)
+	if (!db->url || !db->shown || !db->idle)
 		goto oom;
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->freed, NULL);
@@ -123,6 +156,7 @@ struct db *db_open(const char *url, int pool_size, char *err, size_t errlen)
 oom:
 	if (db) {
 		free(db->url);
+		free(db->shown);
 		free(db->idle);
 		free(db);
 	}
@@ -146,6 +180,7 @@ void db_close(struct db *db)
 		pthread_cond_destroy(&db->turn_cond[i]);
 	free(db->idle);
 	free(db->url);
+	free(db->shown);
 	free(db);
 }
 
@@ -161,7 +196,7 @@ enum db_dialect db_conn_dialect(const struct db_conn *c)
 
 const char *db_url(const struct db *db)
 {
-	return db->url;
+	return db->shown;
 }
 
 static const char *fault_name(int rc)

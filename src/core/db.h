@@ -38,6 +38,7 @@ struct db *db_open(const char *url, int pool_size, char *err, size_t errlen);
 void db_close(struct db *db);
 enum db_dialect db_dialect(const struct db *db);
 enum db_dialect db_conn_dialect(const struct db_conn *c);
+/* The URL the database was opened with, its password masked (for logs). */
 const char *db_url(const struct db *db);
 
 /* A connection found lost (the server restarted, crashed, or dropped it)

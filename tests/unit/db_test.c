@@ -309,6 +309,26 @@ static void test_postgres_reconnect(void **state)
 	db_close(admin);
 }
 
+/* Logs name the database, never its password. */
+static void test_postgres_url_masked(void **state)
+{
+	(void)state;
+	const char *server = getenv("PENDOPO_TEST_PG");
+	char url[512], err[256];
+	if (!server || !*server)
+		skip();
+	const char *at = strstr(server, "://");
+	assert_non_null(at);
+	/* the throwaway server trusts local users, so any password connects */
+	snprintf(url, sizeof(url), "%.*s://postgres:s3cr3t-pw@%s", (int)(at - server), server,
+		 strchr(at + 3, '@') ? strchr(at + 3, '@') + 1 : at + 3);
+	struct db *db = db_open(url, 1, err, sizeof(err));
+	assert_non_null(db);
+	assert_null(strstr(db_url(db), "s3cr3t-pw"));
+	assert_non_null(strstr(db_url(db), "postgres:***@"));
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_sqlite_batch_outcomes),
 		cmocka_unit_test(test_postgres),
 		cmocka_unit_test(test_postgres_reconnect),
+		cmocka_unit_test(test_postgres_url_masked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
