@@ -221,7 +221,10 @@ static void *member_thread(void *p)
 	for (int i = 0; i < 300; i++) {
 		struct db_conn *c = db_acquire(m->db);
 		int64_t key = (int64_t)m->id * 1000 + i;
-		int pill = (m->id + i) % 7 == 0;
+		/* Two threads carry the pills, on every third turn: if the threads
+		 * run in lockstep (as they do under ASan) the batches of those
+		 * turns fail and the others commit. */
+		int pill = m->id <= 2 && i % 3 == 0;
 		if (db_tx_begin(c) == DB_OK) {
 			int ok = db_exec(c, "INSERT INTO t (id, v) VALUES (?, 'w')", "i", key) == DB_DONE;
 			if (ok && pill)
@@ -254,7 +257,7 @@ static void test_sqlite_batch_outcomes(void **state)
 	assert_int_equal(n, acked);
 	/* the pills broke some batches, not all of them */
 	assert_true(acked > 0);
-	assert_true(acked < 8 * 300 - 8 * 300 / 7);
+	assert_true(acked < 8 * 300 - 2 * 100);
 	db_release(db, c);
 	db_close(db);
 	unlink(path);
