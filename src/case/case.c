@@ -7,6 +7,7 @@
  * of which sort and compare as text in SQLite and PostgreSQL alike.
  */
 #include "case.h"
+#include "internal.h"
 #include "can.h"
 #include "log.h"
 
@@ -142,16 +143,19 @@ int case_prepare(struct case_ctx *x, const struct case_type *t)
 
 int case_unit(struct case_ctx *x, int64_t id, const char **code, const char **name)
 {
-	if (id && id == x->unit_id) {
-		*code = x->unit_code;
-		*name = x->unit_name;
-		return 0;
-	}
+	for (int i = 0; i < x->n_units; i++)
+		if (x->units[i].id == id) {
+			*code = x->units[i].code;
+			*name = x->units[i].name;
+			return 0;
+		}
 	int rc = orgs_code_name(x->c, x->a, id, code, name);
 	if (rc == 0) {
-		x->unit_id = id;
-		x->unit_code = *code;
-		x->unit_name = *name;
+		int n = x->n_units < 8 ? x->n_units++ : 7;
+		memmove(&x->units[1], &x->units[0], (size_t)n * sizeof(x->units[0]));
+		x->units[0].id = id;
+		x->units[0].code = *code;
+		x->units[0].name = *name;
 	}
 	return rc;
 }
@@ -171,34 +175,34 @@ int case_config_set(struct case_ctx *x, const struct case_type *t, const char *k
 
 /* ---- reading cases ---------------------------------------------------------------- */
 
-#define CASE_SELECT "SELECT id, tracking, state, unit_id, assignee_id, reporter_id, created_at, updated_at, " \
-		    "closed_at, due_day, clock_id, reopen_count, first_answer_at, settle_by FROM cases "
+int case_row_fill(struct case_ctx *x, const struct case_type *t, struct db_stmt *st, struct case_row *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = t;
+	out->id = db_col_int(st, 0);
+	out->tracking = dup_col(x, st, 1);
+	out->state = dup_col(x, st, 2);
+	out->unit_id = db_col_int(st, 3);
+	out->assignee_id = db_col_int(st, 4);
+	out->reporter_id = db_col_int(st, 5);
+	out->created_at = dup_col(x, st, 6);
+	out->updated_at = dup_col(x, st, 7);
+	out->closed_at = dup_col(x, st, 8);
+	out->due_day = dup_col(x, st, 9);
+	out->clock_id = db_col_int(st, 10);
+	out->reopen_count = (int)db_col_int(st, 11);
+	out->first_answer_at = dup_col(x, st, 12);
+	out->settle_by = dup_col(x, st, 13);
+	return out->tracking && out->state && out->created_at && out->updated_at ? 0 : -1;
+}
 
 static int case_read(struct case_ctx *x, const struct case_type *t, struct db_stmt *st, struct case_row *out)
 {
 	if (!st)
 		return -1;
 	int rc = db_step(st);
-	if (rc == DB_ROW) {
-		memset(out, 0, sizeof(*out));
-		out->type = t;
-		out->id = db_col_int(st, 0);
-		out->tracking = dup_col(x, st, 1);
-		out->state = dup_col(x, st, 2);
-		out->unit_id = db_col_int(st, 3);
-		out->assignee_id = db_col_int(st, 4);
-		out->reporter_id = db_col_int(st, 5);
-		out->created_at = dup_col(x, st, 6);
-		out->updated_at = dup_col(x, st, 7);
-		out->closed_at = dup_col(x, st, 8);
-		out->due_day = dup_col(x, st, 9);
-		out->clock_id = db_col_int(st, 10);
-		out->reopen_count = (int)db_col_int(st, 11);
-		out->first_answer_at = dup_col(x, st, 12);
-		out->settle_by = dup_col(x, st, 13);
-		if (!out->tracking || !out->state || !out->created_at || !out->updated_at)
-			rc = DB_ERROR;
-	}
+	if (rc == DB_ROW && case_row_fill(x, t, st, out) != 0)
+		rc = DB_ERROR;
 	db_done(st);
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
 }
@@ -1087,6 +1091,9 @@ static const struct migration case_migrations[] = {
 	{ 2, "case settlement limit",
 	  "ALTER TABLE cases ADD COLUMN settle_by TEXT;",
 	  "ALTER TABLE cases ADD COLUMN settle_by TEXT;" },
+	{ 3, "cases by opening time, for a period's figures (case_stats)",
+	  "CREATE INDEX cases_created ON cases (type, created_at);",
+	  "CREATE INDEX cases_created ON cases (type, created_at);" },
 	{ 0 },
 };
 

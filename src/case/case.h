@@ -114,8 +114,11 @@ struct case_ctx {
 	bool holidays_loaded;
 	const struct case_type *config_of;	/* config below is this type's */
 	struct case_config config;
-	int64_t unit_id;		/* the last unit case_unit() read */
-	const char *unit_code, *unit_name;
+	struct {			/* units case_unit() read, newest first */
+		int64_t id;
+		const char *code, *name;
+	} units[8];
+	int n_units;
 };
 
 struct case_row {
@@ -249,9 +252,9 @@ json_t *case_timeline(struct case_ctx *x, const struct case_row *cs, enum case_v
  * due, stopped, outcome, escalated}]. */
 json_t *case_clocks(struct case_ctx *x, const struct case_row *cs);
 
-/* Code and name of an org unit, in x->a; the last one read is kept in x,
- * so the desk unit read by case_prepare() costs nothing after.  0 found,
- * 1 no such unit, -1 error. */
+/* Code and name of an org unit, in x->a; the last few read are kept in x,
+ * so the desk unit read by case_prepare() and the units of a page of
+ * cases cost one query each.  0 found, 1 no such unit, -1 error. */
 int case_unit(struct case_ctx *x, int64_t id, const char **code, const char **name);
 
 /* {state, open, unit:{code,name}|null, due|null, overdue, ...} */
@@ -261,6 +264,60 @@ json_t *case_summary(struct case_ctx *x, const struct case_row *cs);
  * *due (the last local day, in x->a) and whether it is missed - still open
  * after it, or settled after it.  0 ok, 1 no limit. */
 int case_settle(struct case_ctx *x, const struct case_row *cs, const char **due, bool *overdue);
+
+/* ---- lists of cases --------------------------------------------------------
+ * A service keeps its fields in its own tables and the engine its own, so a
+ * list that filters on both is one query put together from two halves
+ * (db_sql), each module writing SQL about its own tables only.  Where the
+ * service's index gives the order (newest first, a full-text match) the
+ * service drives and adds case_match_sql() as a condition on its case id
+ * column; where the engine's does (most urgent first, a reporter's cases)
+ * case_list_sql() starts the query, the service adds conditions on the
+ * case id "ce.id", and case_list_end() orders and pages.  Either way the
+ * page's own case rows then come from case_rows(). */
+struct case_filter {
+	const char *status;	/* NULL or "": any; "open", "closed", or a state */
+	const int64_t *units;	/* n_units > 0: only cases now at one of these */
+	int n_units;		/* at most 8 */
+	int64_t unit_id;	/* 0: any unit */
+	int64_t reporter_id;	/* 0: anyone's */
+	int64_t assignee_id;	/* 0: anyone's */
+	bool unassigned;
+	bool overdue;		/* past its running clock's due day (a state that
+				 * settles itself on expiry is never overdue) */
+	bool answered_on_time;	/* first answered within the clock */
+};
+
+enum case_order {
+	CASE_NEWEST,		/* opened last first */
+	CASE_MOST_URGENT,	/* earliest due day first, cases without one last */
+};
+
+/* Append "EXISTS (...)", true when the case whose id is id_expr (constant
+ * SQL naming the service's column, "p.case_id") is of type t and matches f. */
+void case_match_sql(struct case_ctx *x, const struct case_type *t, const struct case_filter *f,
+		    const char *id_expr, struct db_sql *q);
+/* Start "SELECT ce.id FROM cases ce WHERE ..." over the cases of type t
+ * matching f; the caller may add " AND ..." conditions on ce.id. */
+void case_list_sql(struct case_ctx *x, const struct case_type *t, const struct case_filter *f, struct db_sql *q);
+void case_list_end(struct db_sql *q, enum case_order order, int64_t limit, int64_t offset);
+/* The cases ids[0..n) of type t into out[0..n), in that order; a case
+ * that is not there (or of another type) leaves out[i].id 0.  0, -1 error. */
+int case_rows(struct case_ctx *x, const struct case_type *t, const int64_t *ids, int n, struct case_row *out);
+
+/* How the cases of type t opened from one local day to another fared. */
+struct case_stats {
+	json_t *by_state;		/* [{state, count}], by state name */
+	json_t *by_unit;		/* [{code, name, count}], most first */
+	int64_t answered, answered_on_time;
+	int64_t median_answer_secs;	/* -1: none answered */
+	int64_t settle_judged;		/* settled, or past the settlement limit */
+	int64_t settled_in_time;
+};
+/* 0 ok (release out's arrays with case_stats_free), -1 error. */
+int case_stats(struct case_ctx *x, const struct case_type *t, const char *from_day, const char *to_day,
+	       struct case_stats *out);
+void case_stats_free(struct case_stats *s);
 
 /* Re-derive the due date of every running clock from the holidays table,
  * in the caller's transaction.  For the holidays module to call when the

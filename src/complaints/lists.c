@@ -28,44 +28,55 @@
 #define EXCERPT_CHARS 280
 #define MAP_MAX 2000
 
+/* A complaint's own columns in a list; its case's (tracking, state, unit,
+ * due day) come from the case engine for the page (page_cases). */
 #define LIST_COLUMNS \
-	"SELECT c.tracking, p.kind, k.code, k.name, k.name_en, p.description, c.state, c.closed_at, p.district," \
-	" p.lat, p.lon, c.created_at, p.supporters, u.code, u.name "
-#define LIST_JOINS \
-	"JOIN cases c ON c.id = p.case_id JOIN complaint_categories k ON k.id = p.category_id " \
-	"LEFT JOIN org_units u ON u.id = c.unit_id "
+	"SELECT p.case_id, p.kind, k.code, k.name, k.name_en, p.description, p.district, p.lat, p.lon, p.supporters "
+#define LIST_FROM "FROM complaints p JOIN complaint_categories k ON k.id = p.category_id "
 #define LIST_FILTERS \
-	"AND p.confidential = 0 AND (? = '' OR k.code = ?) AND (? = '' OR p.district = ?) " \
-	"AND (? = '' OR (? = 'open' AND c.closed_at IS NULL) OR (? = 'closed' AND c.closed_at IS NOT NULL) " \
-	"OR c.state = ?) AND (? = '' OR p.kind = ?) "
+	"AND p.confidential = 0 AND (? = '' OR k.code = ?) AND (? = '' OR p.district = ?) AND (? = '' OR p.kind = ?) "
 
 /* Public complaints matching the words (search_expression()), newest first.
  * SQLite walks the FTS5 index backwards by rowid and stops at the limit;
  * PostgreSQL matches through the partial GIN index. */
 static const char *const search_sql[] = {
-	[DB_SQLITE] = LIST_COLUMNS "FROM complaint_fts f JOIN complaints p ON p.case_id = f.rowid " LIST_JOINS
-		      "WHERE complaint_fts MATCH ? " LIST_FILTERS "ORDER BY f.rowid DESC LIMIT ? OFFSET ?",
-	[DB_POSTGRES] = LIST_COLUMNS "FROM complaints p " LIST_JOINS
-			"WHERE p.search @@ to_tsquery('simple', ?) " LIST_FILTERS
-			"ORDER BY p.case_id DESC LIMIT ? OFFSET ?",
+	[DB_SQLITE] = LIST_COLUMNS "FROM complaint_fts f JOIN complaints p ON p.case_id = f.rowid "
+		      "JOIN complaint_categories k ON k.id = p.category_id WHERE complaint_fts MATCH ? " LIST_FILTERS,
+	[DB_POSTGRES] = LIST_COLUMNS LIST_FROM "WHERE p.search @@ to_tsquery('simple', ?) " LIST_FILTERS,
 };
-
-static const char list_sql[] = LIST_COLUMNS "FROM complaints p " LIST_JOINS "WHERE 1 = 1 " LIST_FILTERS
-			       "ORDER BY p.case_id DESC LIMIT ? OFFSET ?";
+static const char *const search_order[] = {
+	[DB_SQLITE] = "ORDER BY f.rowid DESC LIMIT ? OFFSET ?",
+	[DB_POSTGRES] = "ORDER BY p.case_id DESC LIMIT ? OFFSET ?",
+};
 
 struct filters {
 	const char *category, *district, *status, *kind;
 };
 
-static struct db_stmt *list_query(struct db_conn *c, enum db_dialect d, const char *words, const struct filters *f,
-				  int64_t limit, int64_t offset)
+/* The case's state as a condition, when the list asks for one. */
+static void status_sql(struct case_ctx *x, const struct filters *f, struct db_sql *q)
+{
+	if (f->status && *f->status) {
+		db_sql_add(q, "AND ", "");
+		case_match_sql(x, &complaint_type, &(struct case_filter){ .status = f->status }, "p.case_id", q);
+		db_sql_add(q, " ", "");
+	}
+}
+
+static struct db_stmt *list_query(struct req *r, struct case_ctx *x, enum db_dialect d, const char *words,
+				  const struct filters *f, int64_t limit, int64_t offset)
 {
 	const char *cat = f->category ? f->category : "", *dis = f->district ? f->district : "";
-	const char *sta = f->status ? f->status : "", *kind = f->kind ? f->kind : "";
+	const char *kind = f->kind ? f->kind : "";
+	struct db_sql q;
+	db_sql_init(&q, r->arena);
 	if (words)
-		return db_query(c, search_sql[d], "sssssssssssii", words, cat, cat, dis, dis, sta, sta, sta, sta,
-				kind, kind, limit, offset);
-	return db_query(c, list_sql, "ssssssssssii", cat, cat, dis, dis, sta, sta, sta, sta, kind, kind, limit, offset);
+		db_sql_add(&q, search_sql[d], "sssssss", words, cat, cat, dis, dis, kind, kind);
+	else
+		db_sql_add(&q, LIST_COLUMNS LIST_FROM "WHERE 1 = 1 " LIST_FILTERS, "ssssss", cat, cat, dis, dis, kind, kind);
+	status_sql(x, f, &q);
+	db_sql_add(&q, words ? search_order[d] : "ORDER BY p.case_id DESC LIMIT ? OFFSET ?", "ii", limit, offset);
+	return db_sql_query(r->db, &q);
 }
 
 /* Region names for a page of rows, looked up once each. */
@@ -107,18 +118,135 @@ static char *excerpt(struct arena *a, const char *s)
 	return s[i] ? arena_printf(a, "%.*s…", (int)i, s) : arena_strdup(a, s);
 }
 
+/* The complaint's half of a list item (LIST_COLUMNS). */
 static json_t *list_item(struct req *r, struct db_stmt *st, struct names *cache)
 {
-	return json_pack("{s:s, s:s, s:{s:s, s:s, s:s?}, s:s, s:s, s:b, s:o, s:o, s:o, s:s, s:I, s:o}",
-		"tracking", db_col_text(st, 0), "kind", db_col_text(st, 1),
+	return json_pack("{s:s, s:{s:s, s:s, s:s?}, s:s, s:o, s:o, s:o, s:I}",
+		"kind", db_col_text(st, 1),
 		"category", "code", db_col_text(st, 2), "name", db_col_text(st, 3), "name_en", db_col_text(st, 4),
-		"excerpt", excerpt(r->arena, db_col_text(st, 5)), "state", db_col_text(st, 6),
-		"open", (int)db_col_is_null(st, 7), "district", district_json(r, cache, db_col_text(st, 8)),
-		"lat", db_col_is_null(st, 9) ? json_null() : json_real(db_col_double(st, 9)),
-		"long", db_col_is_null(st, 10) ? json_null() : json_real(db_col_double(st, 10)),
-		"created_at", db_col_text(st, 11), "supporters", (json_int_t)db_col_int(st, 12),
-		"unit", db_col_is_null(st, 13) ? json_null()
-			: json_pack("{s:s, s:s}", "code", db_col_text(st, 13), "name", db_col_text(st, 14)));
+		"excerpt", excerpt(r->arena, db_col_text(st, 5)), "district", district_json(r, cache, db_col_text(st, 6)),
+		"lat", db_col_is_null(st, 7) ? json_null() : json_real(db_col_double(st, 7)),
+		"long", db_col_is_null(st, 8) ? json_null() : json_real(db_col_double(st, 8)),
+		"supporters", (json_int_t)db_col_int(st, 9));
+}
+
+/* A page of complaints: items and their case ids, in the list's order. */
+struct page {
+	json_t *items;
+	int64_t *ids;
+	long n, size;		/* items kept; their most (one more row read: has_more) */
+	bool more;
+};
+
+static int page_init(struct req *r, struct page *pg, long size)
+{
+	pg->items = json_array();
+	pg->ids = arena_alloc(r->arena, (size_t)(size + 1) * sizeof(*pg->ids));
+	pg->n = 0;
+	pg->size = size;
+	pg->more = false;
+	return pg->items && pg->ids ? 0 : -1;
+}
+
+/* The rows of st (their case id first) as items made by item(), or as
+ * empty items that complaints_of() fills when item is NULL. */
+static int page_read(struct req *r, struct page *pg, struct db_stmt *st,
+		     json_t *(*item)(struct req *, struct db_stmt *, struct names *), struct names *cache)
+{
+	int rc;
+	if (!st)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (pg->n == pg->size) {
+			pg->more = true;
+			continue;
+		}
+		pg->ids[pg->n++] = db_col_int(st, 0);
+		json_array_append_new(pg->items, item ? item(r, st, cache) : json_object());
+	}
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* The complaints' half of a page whose case ids came from the case engine
+ * (their order), with what only their reporter and the staff see. */
+static int complaints_of(struct req *r, struct page *pg)
+{
+	const char *list = db_ids_text(r->arena, pg->ids, (int)pg->n);
+	if (!list)
+		return -1;
+	struct db_sql q;
+	struct names cache = { .n = 0 };
+	db_sql_init(&q, r->arena);
+	db_sql_add(&q, LIST_COLUMNS ", p.confidential, p.anonymous " LIST_FROM "WHERE p.case_id IN ", "");
+	db_sql_add(&q, db_ids_sql(db_conn_dialect(r->db)), "s", list);
+	struct db_stmt *st = db_sql_query(r->db, &q);
+	int rc = st ? DB_ROW : DB_ERROR;
+	while (st && (rc = db_step(st)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		json_t *item = list_item(r, st, &cache);
+		json_object_set_new(item, "confidential", json_boolean(db_col_int(st, 10)));
+		json_object_set_new(item, "anonymous", json_boolean(db_col_int(st, 11)));
+		for (long i = 0; i < pg->n; i++)
+			if (pg->ids[i] == id)
+				json_object_update(json_array_get(pg->items, (size_t)i), item);
+		json_decref(item);
+	}
+	if (st)
+		db_done(st);
+	names_free(&cache);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* Overdue as the case engine says it: past the due day, and not in a state
+ * that settles itself when its clock runs out. */
+static bool case_overdue(const struct case_row *cs, const char *today)
+{
+	const struct case_state *s = case_state_of(&complaint_type, cs->state);
+	return cs->due_day && strcmp(today, cs->due_day) > 0 && s && !s->on_expiry;
+}
+
+/* The case's half of each item: the reporter's own list adds the due day,
+ * the staff's the clock and the people.  A complaint whose case is missing
+ * (never: a foreign key) is left out. */
+static int page_cases(struct req *r, struct case_ctx *x, struct page *pg, enum case_visibility v)
+{
+	struct case_row *cases = arena_alloc(r->arena, (size_t)(pg->n + 1) * sizeof(*cases));
+	if (!cases || case_rows(x, &complaint_type, pg->ids, (int)pg->n, cases) != 0)
+		return -1;
+	char today[11];
+	case_day_text(x->now, today);
+	for (long i = pg->n - 1; i >= 0; i--) {
+		const struct case_row *cs = &cases[i];
+		json_t *item = json_array_get(pg->items, (size_t)i);
+		const char *code, *name;
+		int u = cs->unit_id ? case_unit(x, cs->unit_id, &code, &name) : 1;
+		if (u < 0)
+			return -1;
+		if (!cs->id) {
+			json_array_remove(pg->items, (size_t)i);
+			continue;
+		}
+		json_object_set_new(item, "tracking", json_string(cs->tracking));
+		json_object_set_new(item, "state", json_string(cs->state));
+		json_object_set_new(item, "open", json_boolean(!cs->closed_at));
+		json_object_set_new(item, "created_at", json_string(cs->created_at));
+		json_object_set_new(item, "unit", u == 0 ? json_pack("{s:s, s:s}", "code", code, "name", name) : json_null());
+		if (v >= CASE_REPORTER)
+			json_object_set_new(item, "due", cs->due_day ? json_string(cs->due_day) : json_null());
+		if (v < CASE_STAFF)
+			continue;
+		json_object_set_new(item, "overdue", json_boolean(case_overdue(cs, today)));
+		json_object_set_new(item, "assignee_id", cs->assignee_id ? json_integer(cs->assignee_id) : json_null());
+		json_object_set_new(item, "reopened", json_integer(cs->reopen_count));
+	}
+	return 0;
+}
+
+static json_t *page_reply(struct page *pg, long page)
+{
+	return json_pack("{s:o, s:i, s:i, s:b}", "items", pg->items, "page", (int)page, "page_size", (int)pg->size,
+			 "has_more", (int)pg->more);
 }
 
 static int query_paging(struct req *r, long *page, long *size)
@@ -157,6 +285,7 @@ int complaints_list(struct req *r)
 {
 	long page, size;
 	struct filters f;
+	struct page pg;
 	const char *q = req_query(r, "q");
 	if (query_paging(r, &page, &size) || check_filters(r, &f, "status"))
 		return 0;
@@ -164,30 +293,28 @@ int complaints_list(struct req *r)
 		return reply_error(r, 400, "invalid", "q is longer than 200 characters", "q");
 	enum db_dialect d = db_dialect(r->app->db);
 	char *words = q ? search_expression(r->arena, d, q) : NULL;
-	json_t *items = json_array();
+	if (page_init(r, &pg, size) != 0)
+		return reply_error(r, 500, "internal", "out of memory", NULL);
 	if (q && *q && !words)		/* only punctuation: nothing matches */
-		return reply_json(r, 200, json_pack("{s:o, s:i, s:i, s:b}", "items", items, "page", (int)page,
-						    "page_size", (int)size, "has_more", 0));
-	struct db_stmt *st = list_query(r->db, d, words, &f, size + 1, (page - 1) * size);
-	if (!st) {
-		json_decref(items);
-		return complaints_db_error(r);
-	}
+		return reply_json(r, 200, page_reply(&pg, page));
+	struct case_ctx x;
 	struct names cache = { .n = 0 };
-	int rc;
-	long n = 0;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (++n <= size)
-			json_array_append_new(items, list_item(r, st, &cache));
-	}
-	db_done(st);
+	complaints_ctx(r, &x);
+	int rc = page_read(r, &pg, list_query(r, &x, d, words, &f, size + 1, (page - 1) * size), list_item, &cache);
 	names_free(&cache);
-	if (rc != DB_DONE) {
-		json_decref(items);
+	if (rc != 0 || page_cases(r, &x, &pg, CASE_PUBLIC) != 0) {
+		json_decref(pg.items);
 		return complaints_db_error(r);
 	}
-	return reply_json(r, 200, json_pack("{s:o, s:i, s:i, s:b}", "items", items, "page", (int)page,
-					    "page_size", (int)size, "has_more", (int)(n > size)));
+	return reply_json(r, 200, page_reply(&pg, page));
+}
+
+static json_t *map_item(struct req *r, struct db_stmt *st, struct names *cache)
+{
+	(void)r;
+	(void)cache;
+	return json_pack("{s:f, s:f, s:s, s:s}", "lat", db_col_double(st, 1), "long", db_col_double(st, 2),
+			 "category", db_col_text(st, 3), "kind", db_col_text(st, 4));
 }
 
 /* GET /api/complaints/map?category=&status=&bbox=south,west,north,east&limit= */
@@ -211,30 +338,39 @@ int complaints_map(struct req *r)
 		if (b[0] > b[2] || b[1] > b[3])
 			return reply_error(r, 400, "invalid", "bbox must be south,west,north,east in degrees", "bbox");
 	}
-	const char *cat = f.category ? f.category : "", *sta = f.status ? f.status : "", *kind = f.kind ? f.kind : "";
-	struct db_stmt *st = db_query(r->db,
-		"SELECT c.tracking, p.lat, p.lon, c.state, c.closed_at, k.code, p.kind FROM complaints p "
-		"JOIN cases c ON c.id = p.case_id JOIN complaint_categories k ON k.id = p.category_id "
-		"WHERE p.confidential = 0 AND p.lat IS NOT NULL AND p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ? "
-		"AND (? = '' OR k.code = ?) AND (? = '' OR (? = 'open' AND c.closed_at IS NULL) "
-		"OR (? = 'closed' AND c.closed_at IS NOT NULL) OR c.state = ?) AND (? = '' OR p.kind = ?) "
-		"ORDER BY p.case_id DESC LIMIT ?",
-		"ddddssssssssi", b[0], b[2], b[1], b[3], cat, cat, sta, sta, sta, sta, kind, kind, (int64_t)limit);
-	if (!st)
-		return complaints_db_error(r);
-	json_t *items = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:s, s:f, s:f, s:s, s:b, s:s, s:s}", "tracking",
-			db_col_text(st, 0), "lat", db_col_double(st, 1), "long", db_col_double(st, 2),
-			"state", db_col_text(st, 3), "open", (int)db_col_is_null(st, 4), "category", db_col_text(st, 5),
-			"kind", db_col_text(st, 6)));
-	db_done(st);
-	if (rc != DB_DONE) {
-		json_decref(items);
+	const char *cat = f.category ? f.category : "", *kind = f.kind ? f.kind : "";
+	struct case_ctx x;
+	struct db_sql q;
+	complaints_ctx(r, &x);
+	db_sql_init(&q, r->arena);
+	db_sql_add(&q, "SELECT p.case_id, p.lat, p.lon, k.code, p.kind " LIST_FROM
+		   "WHERE p.confidential = 0 AND p.lat IS NOT NULL AND p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ? "
+		   "AND (? = '' OR k.code = ?) AND (? = '' OR p.kind = ?) ",
+		   "ddddssss", b[0], b[2], b[1], b[3], cat, cat, kind, kind);
+	status_sql(&x, &f, &q);
+	db_sql_add(&q, "ORDER BY p.case_id DESC LIMIT ?", "i", (int64_t)limit);
+	struct page pg;
+	struct case_row *cases = NULL;
+	if (page_init(r, &pg, limit) != 0)
+		return reply_error(r, 500, "internal", "out of memory", NULL);
+	int rc = page_read(r, &pg, db_sql_query(r->db, &q), map_item, NULL);
+	if (rc == 0)
+		cases = arena_alloc(r->arena, (size_t)(pg.n + 1) * sizeof(*cases));
+	if (rc != 0 || !cases || case_rows(&x, &complaint_type, pg.ids, (int)pg.n, cases) != 0) {
+		json_decref(pg.items);
 		return complaints_db_error(r);
 	}
-	return reply_json(r, 200, json_pack("{s:o}", "items", items));
+	for (long i = pg.n - 1; i >= 0; i--) {
+		json_t *item = json_array_get(pg.items, (size_t)i);
+		if (!cases[i].id) {
+			json_array_remove(pg.items, (size_t)i);
+			continue;
+		}
+		json_object_set_new(item, "tracking", json_string(cases[i].tracking));
+		json_object_set_new(item, "state", json_string(cases[i].state));
+		json_object_set_new(item, "open", json_boolean(!cases[i].closed_at));
+	}
+	return reply_json(r, 200, json_pack("{s:o}", "items", pg.items));
 }
 
 /* ---- statistics ------------------------------------------------------------------------------ */
@@ -299,45 +435,15 @@ int complaints_stats(struct req *r)
 							 "AND p.district IS NOT NULL GROUP BY p.district "
 							 "ORDER BY count(*) DESC, p.district", "ss", from, to),
 					 "kode", false, true);
-	json_t *by_unit = count_rows(r, db_query(r->db, "SELECT u.code, u.name, count(*) FROM complaints p "
-						     "JOIN cases c ON c.id = p.case_id JOIN org_units u ON u.id = c.unit_id "
-						     RANGE "GROUP BY u.code, u.name ORDER BY count(*) DESC, u.code", "ss", from, to),
-				     "code", true, false);
-	/* One pass over the year's cases gives the states, the answers and
-	 * the Perpres 76/2013 settlement: of the complaints whose 60 days are
-	 * over or that are settled already, how many were settled within them. */
-	int64_t answered = 0, on_time = 0, median = -1, settle_judged = 0, settled_in_time = 0;
-	char now[24];
-	time_iso(app_now(r->app), now);
-	json_t *by_state = json_array();
-	struct db_stmt *st = db_query(r->db, "SELECT c.state, count(*), "
-					     "sum(CASE WHEN c.answer_secs IS NOT NULL THEN 1 ELSE 0 END), "
-					     "sum(CASE WHEN c.answer_secs IS NOT NULL THEN coalesce(c.answered_on_time, 0) ELSE 0 END), "
-					     "sum(CASE WHEN c.closed_at IS NOT NULL OR c.settle_by <= ? THEN 1 ELSE 0 END), "
-					     "sum(CASE WHEN c.closed_at < c.settle_by THEN 1 ELSE 0 END) "
-					     "FROM complaints p JOIN cases c ON c.id = p.case_id " RANGE
-					     "GROUP BY c.state ORDER BY c.state", "sss", now, from, to);
-	int rc = st ? DB_ROW : DB_ERROR;
-	while (st && (rc = db_step(st)) == DB_ROW) {
-		json_array_append_new(by_state, json_pack("{s:s, s:I}", "state", db_col_text(st, 0),
-							  "count", (json_int_t)db_col_int(st, 1)));
-		answered += db_col_int(st, 2);
-		on_time += db_col_int(st, 3);
-		settle_judged += db_col_int(st, 4);
-		settled_in_time += db_col_int(st, 5);
-	}
-	db_done(st);
-	if (rc == DB_DONE && answered > 0)
-		rc = db_query_int(r->db, &median, "SELECT c.answer_secs FROM complaints p JOIN cases c ON c.id = p.case_id "
-						  RANGE "AND c.answer_secs IS NOT NULL ORDER BY c.answer_secs LIMIT 1 OFFSET ?",
-				  "ssi", from, to, answered / 2);
+	struct case_ctx x;
+	struct case_stats cs;
+	complaints_ctx(r, &x);
+	int rc = case_stats(&x, &complaint_type, from, to, &cs);
 #undef RANGE
-	if (!by_month || !by_category || !by_district || !by_unit || (rc != DB_DONE && rc != DB_ROW)) {
+	if (!by_month || !by_category || !by_district || rc != 0) {
 		json_decref(by_month);
 		json_decref(by_category);
 		json_decref(by_district);
-		json_decref(by_unit);
-		json_decref(by_state);
 		return complaints_db_error(r);
 	}
 	json_int_t total = 0;
@@ -347,12 +453,13 @@ int complaints_stats(struct req *r)
 		total += json_integer_value(json_object_get(row, "count"));
 	return reply_json(r, 200, json_pack("{s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:I, s:o}",
 		"year", (int)year, "total", total, "by_month", by_month, "by_category", by_category,
-		"by_district", by_district, "by_unit", by_unit, "by_state", by_state, "answered", (json_int_t)answered,
-		"median_first_answer_hours", median < 0 ? json_null() : json_real((double)median / 3600.0),
-		"answered_on_time_share", answered ? json_real((double)on_time / (double)answered) : json_null(),
-		"settle_judged", (json_int_t)settle_judged,
-		"settled_in_time_share", settle_judged ? json_real((double)settled_in_time / (double)settle_judged)
-						       : json_null()));
+		"by_district", by_district, "by_unit", cs.by_unit, "by_state", cs.by_state, "answered",
+		(json_int_t)cs.answered, "median_first_answer_hours",
+		cs.median_answer_secs < 0 ? json_null() : json_real((double)cs.median_answer_secs / 3600.0),
+		"answered_on_time_share",
+		cs.answered ? json_real((double)cs.answered_on_time / (double)cs.answered) : json_null(),
+		"settle_judged", (json_int_t)cs.settle_judged, "settled_in_time_share",
+		cs.settle_judged ? json_real((double)cs.settled_in_time / (double)cs.settle_judged) : json_null()));
 }
 
 /* ---- the officer inbox --------------------------------------------------------------------------- */
@@ -420,59 +527,43 @@ int complaints_inbox(struct req *r)
 		if (rc > 0 || (!all && !mine))
 			return reply_error(r, 400, "invalid", "unit is not one of your units", "unit");
 	}
-	char today[11];
-	case_day_text(app_now(r->app), today);
-	const char *st_s = f.status ? f.status : "", *cat = f.category ? f.category : "", *dis = f.district ? f.district : "";
+	const char *cat = f.category ? f.category : "", *dis = f.district ? f.district : "";
 	const char *kind = f.kind ? f.kind : "", *like = q && *q ? like_pattern(r->arena, q) : "";
-	struct db_stmt *st = db_query(r->db,
-		"SELECT c.tracking, p.kind, k.code, k.name, k.name_en, p.description, c.state, c.closed_at, p.district,"
-		" p.lat, p.lon, c.created_at, p.supporters, u.code, u.name, c.due_day, c.assignee_id, p.confidential,"
-		" p.anonymous, c.reopen_count "
-		"FROM complaints p JOIN cases c ON c.id = p.case_id JOIN complaint_categories k ON k.id = p.category_id "
-		"LEFT JOIN org_units u ON u.id = c.unit_id "
-		"WHERE (? = 1 OR c.unit_id IN (?, ?, ?, ?, ?, ?, ?, ?)) AND (? = 0 OR c.unit_id = ?) "
-		"AND (? = '' OR (? = 'open' AND c.closed_at IS NULL) OR (? = 'closed' AND c.closed_at IS NOT NULL) "
-		"OR c.state = ?) AND (? = '' OR k.code = ?) AND (? = '' OR p.district = ?) AND (? = '' OR p.kind = ?) "
-		"AND (? = 0 OR (c.due_day < ? AND c.state <> 'answered')) "
-		"AND (? = '' OR p.created_day >= ?) AND (? = '' OR p.created_day <= ?) "
-		"AND (? = 0 OR c.assignee_id = ?) AND (? = 0 OR c.assignee_id IS NULL) "
-		"AND (? = '' OR lower(p.description) LIKE ? ESCAPE '\\') "
-		"ORDER BY CASE WHEN c.due_day IS NULL THEN 1 ELSE 0 END, c.due_day, c.id LIMIT ? OFFSET ?",
-		"biiiiiiiiiissssssssssbsssssiibssii", (int)all, units[0], units[1], units[2], units[3], units[4], units[5],
-		units[6], units[7], unit_id, unit_id, st_s, st_s, st_s, st_s, cat, cat, dis, dis, kind, kind,
-		(int)(overdue && strcmp(overdue, "true") == 0), today, from ? from : "", from ? from : "", to ? to : "",
-		to ? to : "", (int64_t)(assigned && strcmp(assigned, "me") == 0 ? r->caller.user_id : 0),
-		(int64_t)(assigned && strcmp(assigned, "me") == 0 ? r->caller.user_id : 0),
-		(int)(assigned && strcmp(assigned, "none") == 0), like, like, (int64_t)size + 1,
-		(int64_t)((page - 1) * size));
-	if (!st)
-		return complaints_db_error(r);
-	json_t *items = json_array();
-	struct names cache = { .n = 0 };
-	long n = 0;
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (++n > size)
-			continue;
-		json_t *item = list_item(r, st, &cache);
-		const char *due = db_col_text(st, 15);
-		json_object_set_new(item, "due", due ? json_string(due) : json_null());
-		json_object_set_new(item, "overdue", json_boolean(due && strcmp(today, due) > 0 &&
-								  strcmp(db_col_text(st, 6), "answered") != 0));
-		json_object_set_new(item, "assignee_id", db_col_is_null(st, 16) ? json_null() : json_integer(db_col_int(st, 16)));
-		json_object_set_new(item, "confidential", json_boolean(db_col_int(st, 17)));
-		json_object_set_new(item, "anonymous", json_boolean(db_col_int(st, 18)));
-		json_object_set_new(item, "reopened", json_integer(db_col_int(st, 19)));
-		json_array_append_new(items, item);
+	const char *day_from = from ? from : "", *day_to = to ? to : "";
+	struct case_filter cf = {
+		.status = f.status, .unit_id = unit_id, .overdue = overdue && strcmp(overdue, "true") == 0,
+		.assignee_id = assigned && strcmp(assigned, "me") == 0 ? r->caller.user_id : 0,
+		.unassigned = assigned && strcmp(assigned, "none") == 0,
+	};
+	if (!all) {
+		cf.units = units;
+		while (cf.n_units < 8 && units[cf.n_units])
+			cf.n_units++;
+		if (!cf.n_units)	/* no unit of one's own: an empty inbox */
+			cf.units = (const int64_t[]){ 0 }, cf.n_units = 1;
 	}
-	db_done(st);
-	names_free(&cache);
-	if (rc != DB_DONE) {
-		json_decref(items);
+	struct case_ctx x;
+	struct db_sql qs;
+	struct page pg;
+	complaints_ctx(r, &x);
+	db_sql_init(&qs, r->arena);
+	case_list_sql(&x, &complaint_type, &cf, &qs);
+	db_sql_add(&qs, " AND EXISTS (SELECT 1 " LIST_FROM "WHERE p.case_id = ce.id "
+		   "AND (? = '' OR k.code = ?) AND (? = '' OR p.district = ?) AND (? = '' OR p.kind = ?) "
+		   "AND (? = '' OR p.created_day >= ?) AND (? = '' OR p.created_day <= ?) "
+		   "AND (? = '' OR lower(p.description) LIKE ? ESCAPE '\\'))",
+		   "ssssssssssss", cat, cat, dis, dis, kind, kind, day_from, day_from, day_to, day_to, like, like);
+	case_list_end(&qs, CASE_MOST_URGENT, (int64_t)size + 1, (int64_t)((page - 1) * size));
+	if (page_init(r, &pg, size) != 0)
+		return reply_error(r, 500, "internal", "out of memory", NULL);
+	if (page_read(r, &pg, db_sql_query(r->db, &qs), NULL, NULL) != 0 ||
+	    complaints_of(r, &pg) != 0 || page_cases(r, &x, &pg, CASE_STAFF) != 0) {
+		json_decref(pg.items);
 		return complaints_db_error(r);
 	}
-	return reply_json(r, 200, json_pack("{s:o, s:i, s:i, s:b, s:b}", "items", items, "page", (int)page,
-					    "page_size", (int)size, "has_more", (int)(n > size), "all_units", (int)all));
+	json_t *reply = page_reply(&pg, page);
+	json_object_set_new(reply, "all_units", json_boolean(all));
+	return reply_json(r, 200, reply);
 }
 
 /* GET /api/complaints/mine: the caller's own complaints, newest first. */
@@ -481,30 +572,19 @@ int complaints_mine(struct req *r)
 	long page, size;
 	if (query_paging(r, &page, &size))
 		return 0;
-	struct db_stmt *st = db_query(r->db, LIST_COLUMNS ", p.confidential, p.anonymous, c.due_day FROM complaints p "
-					     LIST_JOINS "WHERE c.reporter_id = ? ORDER BY p.case_id DESC LIMIT ? OFFSET ?",
-				      "iii", r->caller.user_id, (int64_t)size + 1, (int64_t)((page - 1) * size));
-	if (!st)
-		return complaints_db_error(r);
-	json_t *items = json_array();
-	struct names cache = { .n = 0 };
-	long n = 0;
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (++n > size)
-			continue;
-		json_t *item = list_item(r, st, &cache);
-		json_object_set_new(item, "confidential", json_boolean(db_col_int(st, 15)));
-		json_object_set_new(item, "anonymous", json_boolean(db_col_int(st, 16)));
-		json_object_set_new(item, "due", db_col_is_null(st, 17) ? json_null() : json_string(db_col_text(st, 17)));
-		json_array_append_new(items, item);
-	}
-	db_done(st);
-	names_free(&cache);
-	if (rc != DB_DONE) {
-		json_decref(items);
+	struct case_ctx x;
+	struct db_sql q;
+	struct page pg;
+	complaints_ctx(r, &x);
+	db_sql_init(&q, r->arena);
+	case_list_sql(&x, &complaint_type, &(struct case_filter){ .reporter_id = r->caller.user_id }, &q);
+	case_list_end(&q, CASE_NEWEST, (int64_t)size + 1, (int64_t)((page - 1) * size));
+	if (page_init(r, &pg, size) != 0)
+		return reply_error(r, 500, "internal", "out of memory", NULL);
+	if (page_read(r, &pg, db_sql_query(r->db, &q), NULL, NULL) != 0 || complaints_of(r, &pg) != 0 ||
+	    page_cases(r, &x, &pg, CASE_REPORTER) != 0) {
+		json_decref(pg.items);
 		return complaints_db_error(r);
 	}
-	return reply_json(r, 200, json_pack("{s:o, s:i, s:i, s:b}", "items", items, "page", (int)page,
-					    "page_size", (int)size, "has_more", (int)(n > size)));
+	return reply_json(r, 200, page_reply(&pg, page));
 }

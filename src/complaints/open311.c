@@ -290,11 +290,10 @@ static int o311_service_definition(struct req *r)
 
 /* ---- requests ------------------------------------------------------------------------------- */
 
+/* A request's own columns; its case's come from the case engine. */
 #define REQUEST_SELECT \
-	"SELECT c.id, c.tracking, c.state, c.closed_at, c.created_at, c.updated_at, c.due_day, k.name, k.code," \
-	" p.description, u.name, p.address, p.village, p.lat, p.lon, p.media_url " \
-	"FROM complaints p JOIN cases c ON c.id = p.case_id JOIN complaint_categories k ON k.id = p.category_id " \
-	"LEFT JOIN org_units u ON u.id = c.unit_id "
+	"SELECT p.case_id, k.name, k.code, p.description, p.address, p.village, p.lat, p.lon, p.media_url " \
+	"FROM complaints p JOIN complaint_categories k ON k.id = p.category_id "
 
 static const char *notice_for(struct arena *a, const char *state, const char *due)
 {
@@ -327,44 +326,62 @@ static const char *status_notes(struct req *r, struct case_ctx *x, const struct 
 	return notes;
 }
 
-static json_t *request_json(struct req *r, struct case_ctx *x, struct db_stmt *st)
+static json_t *request_json(struct req *r, struct case_ctx *x, struct db_stmt *st, const struct case_row *cs)
 {
-	struct case_row cs = { .id = db_col_int(st, 0), .type = &complaint_type,
-			       .tracking = arena_strdup(r->arena, db_col_text(st, 1)) };
-	const char *state = db_col_text(st, 2), *due = db_col_text(st, 6);
-	bool open = db_col_is_null(st, 3);
-	json_t *photos = case_attachments(x, &cs, true);
-	const char *media = db_col_text(st, 15);
+	const char *state = cs->state, *due = cs->due_day, *unit_code, *unit_name = NULL;
+	if (cs->unit_id && case_unit(x, cs->unit_id, &unit_code, &unit_name) != 0)
+		unit_name = NULL;
+	json_t *photos = case_attachments(x, cs, true);
+	const char *media = db_col_text(st, 8);
 	if (json_array_size(photos) > 0)
-		media = arena_printf(r->arena, "%s/api/complaints/%s/photos/%d", base_url(r), cs.tracking,
+		media = arena_printf(r->arena, "%s/api/complaints/%s/photos/%d", base_url(r), cs->tracking,
 				     (int)json_integer_value(json_object_get(json_array_get(photos, 0), "n")));
 	json_decref(photos);
 	bool expecting = due && (strcmp(state, "submitted") == 0 || strcmp(state, "in_progress") == 0);
-	json_t *j = json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:n, s:o, s:o, s:s?}",
-		"service_request_id", cs.tracking, "status", open ? "open" : "closed",
-		"status_notes", status_notes(r, x, &cs), "service_name", db_col_text(st, 7),
-		"service_code", db_col_text(st, 8), "description", db_col_text(st, 9),
-		"agency_responsible", db_col_text(st, 10), "service_notice", notice_for(r->arena, state, due),
-		"requested_datetime", wib_datetime(r->arena, db_col_text(st, 4)),
-		"updated_datetime", wib_datetime(r->arena, db_col_text(st, 5)),
+	return json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:n, s:o, s:o, s:s?}",
+		"service_request_id", cs->tracking, "status", cs->closed_at ? "closed" : "open",
+		"status_notes", status_notes(r, x, cs), "service_name", db_col_text(st, 1),
+		"service_code", db_col_text(st, 2), "description", db_col_text(st, 3),
+		"agency_responsible", unit_name, "service_notice", notice_for(r->arena, state, due),
+		"requested_datetime", wib_datetime(r->arena, cs->created_at),
+		"updated_datetime", wib_datetime(r->arena, cs->updated_at),
 		"expected_datetime", expecting ? arena_printf(r->arena, "%sT23:59:59+07:00", due) : NULL,
-		"address", db_col_text(st, 11), "address_id", db_col_text(st, 12), "zipcode",
-		"lat", db_col_is_null(st, 13) ? json_null() : json_real(db_col_double(st, 13)),
-		"long", db_col_is_null(st, 14) ? json_null() : json_real(db_col_double(st, 14)),
+		"address", db_col_text(st, 4), "address_id", db_col_text(st, 5), "zipcode",
+		"lat", db_col_is_null(st, 6) ? json_null() : json_real(db_col_double(st, 6)),
+		"long", db_col_is_null(st, 7) ? json_null() : json_real(db_col_double(st, 7)),
 		"media_url", media);
-	return j;
 }
 
-/* Rows of st as requests, appended to items. */
+/* Rows of st (REQUEST_SELECT) as requests, appended to items, each with
+ * its case read from the engine. */
 static int append_requests(struct req *r, struct case_ctx *x, struct db_stmt *st, json_t *items)
 {
 	if (!st)
 		return -1;
 	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, request_json(r, x, st));
+	struct case_row cs;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int found = case_load_id(x, &complaint_type, db_col_int(st, 0), &cs);
+		if (found < 0) {
+			rc = DB_ERROR;
+			break;
+		}
+		if (found == 0)
+			json_array_append_new(items, request_json(r, x, st, &cs));
+	}
 	db_done(st);
 	return rc == DB_DONE ? 0 : -1;
+}
+
+/* The public request whose tracking number is id, appended to items. */
+static int append_request(struct req *r, struct case_ctx *x, const char *id, json_t *items)
+{
+	struct case_row cs;
+	int rc = case_load(x, &complaint_type, id, &cs);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	return append_requests(r, x, db_query(r->db, REQUEST_SELECT "WHERE p.case_id = ? AND p.confidential = 0", "i",
+					      cs.id), items);
 }
 
 /* A comma list into at most max parts; -1 when longer. */
@@ -406,8 +423,7 @@ static int o311_requests(struct req *r)
 			return o311_error(r, f, 400, "service_request_id holds at most 100 ids");
 		}
 		for (int i = 0; i < n; i++)
-			if (append_requests(r, &x, db_query(r->db, REQUEST_SELECT "WHERE c.tracking = ? AND p.confidential = 0",
-							    "s", ids[i]), items) != 0) {
+			if (append_request(r, &x, ids[i], items) != 0) {
 				json_decref(items);
 				return complaints_db_error(r);
 			}
@@ -471,13 +487,20 @@ static int o311_requests(struct req *r)
 	char from[24], to[24];
 	time_iso(start, from);
 	time_iso(end, to);
-	struct db_stmt *st = db_query(r->db, REQUEST_SELECT
-		"WHERE p.confidential = 0 AND p.created_at >= ? AND p.created_at <= ? "
-		"AND (? = 0 OR k.code IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)) "
-		"AND ((? = 1 AND c.closed_at IS NULL) OR (? = 1 AND c.closed_at IS NOT NULL)) "
-		"ORDER BY p.created_at DESC, p.case_id DESC LIMIT ? OFFSET ?",
-		"ssissssssssssbbii", from, to, (int64_t)ncodes, codes[0], codes[1], codes[2], codes[3], codes[4], codes[5],
-		codes[6], codes[7], codes[8], codes[9], want_open, want_closed, (int64_t)size, (int64_t)((page - 1) * size));
+	struct db_sql q;
+	db_sql_init(&q, r->arena);
+	db_sql_add(&q, REQUEST_SELECT "WHERE p.confidential = 0 AND p.created_at >= ? AND p.created_at <= ? "
+		   "AND (? = 0 OR k.code IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)) ",
+		   "ssissssssssss", from, to, (int64_t)ncodes, codes[0], codes[1], codes[2], codes[3], codes[4], codes[5],
+		   codes[6], codes[7], codes[8], codes[9]);
+	if (want_open != want_closed) {
+		db_sql_add(&q, "AND ", "");
+		case_match_sql(&x, &complaint_type, &(struct case_filter){ .status = want_open ? "open" : "closed" },
+			       "p.case_id", &q);
+	}
+	db_sql_add(&q, " ORDER BY p.created_at DESC, p.case_id DESC LIMIT ? OFFSET ?", "ii", (int64_t)size,
+		   (int64_t)((page - 1) * size));
+	struct db_stmt *st = db_sql_query(r->db, &q);
 	if (append_requests(r, &x, st, items) != 0) {
 		json_decref(items);
 		return complaints_db_error(r);
@@ -497,8 +520,7 @@ static int o311_request(struct req *r)
 	struct case_ctx x;
 	complaints_ctx(r, &x);
 	json_t *items = json_array();
-	if (append_requests(r, &x, db_query(r->db, REQUEST_SELECT "WHERE c.tracking = ? AND p.confidential = 0", "s", id),
-			    items) != 0) {
+	if (append_request(r, &x, id, items) != 0) {
 		json_decref(items);
 		return complaints_db_error(r);
 	}
@@ -518,15 +540,17 @@ static int o311_token(struct req *r)
 		return bad_format(r);
 	if (check_jurisdiction(r, f, req_query(r, "jurisdiction_id")))
 		return 0;
-	struct db_stmt *st = db_query(r->db, "SELECT c.tracking FROM complaints p JOIN cases c ON c.id = p.case_id "
-					     "WHERE p.open311_token = ? AND p.confidential = 0", "s", token);
-	if (!st)
-		return complaints_db_error(r);
-	int rc = db_step(st);
-	const char *id = rc == DB_ROW ? arena_strdup(r->arena, db_col_text(st, 0)) : NULL;
-	db_done(st);
+	struct case_ctx x;
+	struct case_row cs;
+	int64_t case_id = 0;
+	complaints_ctx(r, &x);
+	int rc = db_query_int(r->db, &case_id, "SELECT case_id FROM complaints WHERE open311_token = ? AND confidential = 0",
+			      "s", token);
+	if (rc == DB_ROW)
+		rc = case_load_id(&x, &complaint_type, case_id, &cs) == 0 ? DB_ROW : DB_ERROR;
 	if (rc < 0)
 		return complaints_db_error(r);
+	const char *id = rc == DB_ROW ? cs.tracking : NULL;
 	if (!id)
 		return o311_error(r, f, 404, "no service request has this token");
 	return reply_o311(r, f, 200, "service_requests",

@@ -39,13 +39,18 @@ static const char schema[] =
 static const char *const tags[] = { "pengaduan", "matur-bupati", "pelayanan-publik", NULL };
 
 /* The counts, oldest month first; NULL on a database error. */
-static json_t *monthly_rows(struct app *app, struct db_conn *c)
+static json_t *monthly_rows(struct app *app, struct db_conn *c, struct arena *a)
 {
-	struct db_stmt *st = db_query(c, "SELECT substr(p.created_day, 1, 7), coalesce(p.district, CAST(? AS TEXT)), "
-					 "k.code, count(*), sum(CASE WHEN s.answered_on_time = 1 THEN 1 ELSE 0 END) "
-					 "FROM complaints p JOIN complaint_categories k ON k.id = p.category_id "
-					 "JOIN cases s ON s.id = p.case_id WHERE p.confidential = 0 "
-					 "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", "s", app->cfg.regency_code);
+	struct case_ctx x;
+	struct db_sql q;
+	case_ctx_init(&x, app->events, c, a, NULL, app_now(app));
+	db_sql_init(&q, a);
+	db_sql_add(&q, "SELECT substr(p.created_day, 1, 7), coalesce(p.district, CAST(? AS TEXT)), k.code, count(*), "
+		   "sum(CASE WHEN ", "s", app->cfg.regency_code);
+	case_match_sql(&x, &complaint_type, &(struct case_filter){ .answered_on_time = true }, "p.case_id", &q);
+	db_sql_add(&q, " THEN 1 ELSE 0 END) FROM complaints p JOIN complaint_categories k ON k.id = p.category_id "
+		   "WHERE p.confidential = 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", "");
+	struct db_stmt *st = db_sql_query(c, &q);
 	if (!st)
 		return NULL;
 	json_t *rows = json_array();
@@ -107,7 +112,7 @@ void complaints_stats_publish(struct app *app)
 		.period_field = "bulan",
 		.note = "Pembaruan otomatis dari Matur Bupati",
 	};
-	rows = monthly_rows(app, c);
+	rows = monthly_rows(app, c, a);
 	if (!rows) {
 		log_error("statistics for Satu Data not computed", LOG_F("module", "complaints"), LOG_F("error", db_errmsg(c)));
 		goto out;

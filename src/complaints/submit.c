@@ -433,16 +433,22 @@ int complaints_nearby(struct req *r)
 	/* A box a little larger than the circle, then the exact distance. */
 	double dlat = NEARBY_METRES / 111000.0 * 1.1;
 	double dlon = dlat / fmax(0.01, cos(lat * M_PI / 180.0));
-	struct db_stmt *st = db_query(r->db,
-		"SELECT c.tracking, p.description, p.lat, p.lon, p.supporters, c.state, c.created_at, p.kind "
-		"FROM complaints p JOIN complaint_categories k ON k.id = p.category_id JOIN cases c ON c.id = p.case_id "
-		"WHERE k.code = ? AND p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ? AND p.confidential = 0 "
-		"AND c.closed_at IS NULL ORDER BY p.case_id DESC LIMIT 200",
-		"sdddd", category, lat - dlat, lat + dlat, lon - dlon, lon + dlon);
+	struct case_ctx x;
+	struct db_sql q;
+	complaints_ctx(r, &x);
+	db_sql_init(&q, r->arena);
+	db_sql_add(&q, "SELECT p.case_id, p.description, p.lat, p.lon, p.supporters, p.kind "
+		   "FROM complaints p JOIN complaint_categories k ON k.id = p.category_id "
+		   "WHERE k.code = ? AND p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ? AND p.confidential = 0 AND ",
+		   "sdddd", category, lat - dlat, lat + dlat, lon - dlon, lon + dlon);
+	case_match_sql(&x, &complaint_type, &(struct case_filter){ .status = "open" }, "p.case_id", &q);
+	db_sql_add(&q, " ORDER BY p.case_id DESC LIMIT 200", "");
+	struct db_stmt *st = db_sql_query(r->db, &q);
 	if (!st)
 		return complaints_db_error(r);
 	struct hit {
 		double d;
+		int64_t id;
 		json_t *j;
 	} hits[200];
 	size_t n = 0;
@@ -451,21 +457,15 @@ int complaints_nearby(struct req *r)
 		double d = metres_between(lat, lon, db_col_double(st, 2), db_col_double(st, 3));
 		if (d > NEARBY_METRES)
 			continue;
-		const char *desc = db_col_text(st, 1);
 		hits[n].d = d;
-		hits[n].j = json_pack("{s:s, s:s, s:s, s:f, s:f, s:i, s:I, s:s, s:s}", "tracking", db_col_text(st, 0),
-				      "kind", db_col_text(st, 7), "description", desc, "lat", db_col_double(st, 2),
+		hits[n].id = db_col_int(st, 0);
+		hits[n].j = json_pack("{s:s, s:s, s:f, s:f, s:i, s:I}", "kind", db_col_text(st, 5),
+				      "description", db_col_text(st, 1), "lat", db_col_double(st, 2),
 				      "long", db_col_double(st, 3), "distance_m", (int)lround(d),
-				      "supporters", (json_int_t)db_col_int(st, 4), "state", db_col_text(st, 5),
-				      "created_at", db_col_text(st, 6));
+				      "supporters", (json_int_t)db_col_int(st, 4));
 		n++;
 	}
 	db_done(st);
-	if (rc != DB_DONE && rc != DB_ROW) {
-		for (size_t i = 0; i < n; i++)
-			json_decref(hits[i].j);
-		return complaints_db_error(r);
-	}
 	/* Insertion sort by distance: at most a few dozen hits. */
 	for (size_t i = 1; i < n; i++)
 		for (size_t k = i; k > 0 && hits[k].d < hits[k - 1].d; k--) {
@@ -473,12 +473,25 @@ int complaints_nearby(struct req *r)
 			hits[k] = hits[k - 1];
 			hits[k - 1] = t;
 		}
-	json_t *items = json_array();
+	size_t shown = n < 10 ? n : 10;
+	int64_t ids[10];
+	struct case_row cases[10];
+	for (size_t i = 0; i < shown; i++)
+		ids[i] = hits[i].id;
+	if ((rc == DB_DONE || rc == DB_ROW) && case_rows(&x, &complaint_type, ids, (int)shown, cases) != 0)
+		rc = DB_ERROR;
+	json_t *items = rc == DB_DONE || rc == DB_ROW ? json_array() : NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (i < 10)
+		if (items && i < shown && cases[i].id) {
+			json_object_set_new(hits[i].j, "tracking", json_string(cases[i].tracking));
+			json_object_set_new(hits[i].j, "state", json_string(cases[i].state));
+			json_object_set_new(hits[i].j, "created_at", json_string(cases[i].created_at));
 			json_array_append(items, hits[i].j);
+		}
 		json_decref(hits[i].j);
 	}
+	if (!items)
+		return complaints_db_error(r);
 	return reply_json(r, 200, json_pack("{s:o, s:i}", "items", items, "radius_m", (int)NEARBY_METRES));
 }
 

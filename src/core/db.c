@@ -437,6 +437,78 @@ int db_exec_values(struct db_conn *c, const char *sql, const struct db_value *v,
 	return exec_stmt(c, values_v(on(c), sql, v, n));
 }
 
+void db_sql_init(struct db_sql *q, struct arena *a)
+{
+	strbuf_init(&q->text, a, 512);
+	q->n = 0;
+	q->overflow = false;
+}
+
+void db_sql_add(struct db_sql *q, const char *fragment, const char *types, ...)
+{
+	va_list ap;
+	strbuf_addstr(&q->text, fragment);
+	va_start(ap, types);
+	for (const char *t = types; *t; t++) {
+		if (q->n == DB_SQL_MAX_VALUES) {
+			q->overflow = true;
+			break;
+		}
+		struct db_value *v = &q->v[q->n++];
+		*v = (struct db_value){ .type = *t == 'b' ? 'i' : *t };
+		switch (*t) {
+		case 'i':
+			v->i = va_arg(ap, int64_t);
+			break;
+		case 'b':
+			v->i = va_arg(ap, int) ? 1 : 0;
+			break;
+		case 'd':
+			v->d = va_arg(ap, double);
+			break;
+		case 's':
+			v->s = va_arg(ap, const char *);
+			break;
+		default:
+			q->overflow = true;
+		}
+	}
+	va_end(ap);
+}
+
+struct db_stmt *db_sql_query(struct db_conn *c, const struct db_sql *q)
+{
+	if (poisoned(c))
+		return NULL;
+	if (q->overflow || q->text.failed) {
+		snprintf(on(c)->err, sizeof(on(c)->err), "query builder: too many values or out of memory");
+		on(c)->err_rc = DB_ERROR;
+		failed(c, DB_ERROR);
+		return NULL;
+	}
+	struct db_stmt *st = values_v(on(c), q->text.buf, q->v, q->n);
+	if (!st)
+		failed(c, on(c)->err_rc ? on(c)->err_rc : DB_ERROR);
+	return st;
+}
+
+const char *db_ids_sql(enum db_dialect d)
+{
+	return d == DB_POSTGRES ? "(SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST(? AS json)))"
+				: "(SELECT value FROM json_each(?))";
+}
+
+char *db_ids_text(struct arena *a, const int64_t *ids, int n)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, a, (size_t)n * 12 + 3);
+	strbuf_addch(&sb, '[');
+	for (int i = 0; i < n; i++)
+		strbuf_addf(&sb, i ? ",%lld" : "%lld", (long long)ids[i]);
+	strbuf_addch(&sb, ']');
+	return sb.failed ? NULL : sb.buf;
+}
+
 int64_t db_changes(struct db_conn *c)
 {
 	return c->changes;

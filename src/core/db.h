@@ -14,6 +14,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
+
+#include "strbuf.h"
 
 enum db_rc {
 	DB_OK = 0,
@@ -77,6 +80,29 @@ int db_exec_values(struct db_conn *c, const char *sql, const struct db_value *v,
 #define DB_ROWS8(r) DB_ROWS2(DB_ROWS2(DB_ROWS2(r)))
 #define DB_ROWS32(r) DB_ROWS8(DB_ROWS2(DB_ROWS2(r)))
 #define DB_ROWS40(r) DB_ROWS32(r) ", " DB_ROWS8(r)
+
+/* A query put together at run time from constant fragments, for a list
+ * whose conditions come from two modules (a service's on its own table,
+ * the case engine's on cases).  Values are bound, never written into the
+ * text; text values must outlive the query (arena or constant).  A builder
+ * that ran out of room or memory makes db_sql_query fail. */
+#define DB_SQL_MAX_VALUES 48
+struct db_sql {
+	struct strbuf text;
+	struct db_value v[DB_SQL_MAX_VALUES];
+	int n;
+	bool overflow;
+};
+void db_sql_init(struct db_sql *q, struct arena *a);
+/* Append fragment, binding one value per letter of types (as db_query). */
+void db_sql_add(struct db_sql *q, const char *fragment, const char *types, ...);
+struct db_stmt *db_sql_query(struct db_conn *c, const struct db_sql *q);
+
+/* A set of ids known only at run time (a page's) as one parameter, so one
+ * statement text serves every page: "x IN " db_ids_sql(d) with the
+ * parameter db_ids_text() (a JSON array; NULL when out of memory). */
+const char *db_ids_sql(enum db_dialect d);
+char *db_ids_text(struct arena *a, const int64_t *ids, int n);
 
 /* Run a statement to completion: DB_DONE, DB_CONSTRAINT, DB_BUSY or DB_ERROR. */
 int db_exec(struct db_conn *c, const char *sql, const char *types, ...);
