@@ -1081,6 +1081,9 @@ long case_tick(struct app *app, const struct case_type *t)
 	" PRIMARY KEY (type, key));" \
 	"CREATE TABLE case_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 
+#define CASES_URGENT \
+	"CREATE INDEX cases_urgent ON cases (type, (CASE WHEN due_day IS NULL THEN 1 ELSE 0 END), due_day, id);"
+
 /* 2: the overall settlement limit (case_type.settle_days).  Cases opened
  * before it get theirs from their type's own migration (complaints/3): the
  * engine knows no type. */
@@ -1091,9 +1094,9 @@ static const struct migration case_migrations[] = {
 	{ 2, "case settlement limit",
 	  "ALTER TABLE cases ADD COLUMN settle_by TEXT;",
 	  "ALTER TABLE cases ADD COLUMN settle_by TEXT;" },
-	{ 3, "cases by opening time, for a period's figures (case_stats)",
-	  "CREATE INDEX cases_created ON cases (type, created_at);",
-	  "CREATE INDEX cases_created ON cases (type, created_at);" },
+	{ 3, "cases by opening time (case_stats), and most urgent first (case_list_end)",
+	  "CREATE INDEX cases_created ON cases (type, created_at);" CASES_URGENT,
+	  "CREATE INDEX cases_created ON cases (type, created_at);" CASES_URGENT },
 	{ 0 },
 };
 

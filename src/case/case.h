@@ -300,7 +300,9 @@ void case_match_sql(struct case_ctx *x, const struct case_type *t, const struct 
 /* Start "SELECT ce.id FROM cases ce WHERE ..." over the cases of type t
  * matching f; the caller may add " AND ..." conditions on ce.id. */
 void case_list_sql(struct case_ctx *x, const struct case_type *t, const struct case_filter *f, struct db_sql *q);
-void case_list_end(struct db_sql *q, enum case_order order, int64_t limit, int64_t offset);
+/* f: the filter case_list_sql was given (the order's index depends on it). */
+void case_list_end(struct db_sql *q, const struct case_filter *f, enum case_order order, int64_t limit,
+		   int64_t offset);
 /* The cases ids[0..n) of type t into out[0..n), in that order; a case
  * that is not there (or of another type) leaves out[i].id 0.  0, -1 error. */
 int case_rows(struct case_ctx *x, const struct case_type *t, const int64_t *ids, int n, struct case_row *out);

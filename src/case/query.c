@@ -34,9 +34,9 @@ static void not_self_settling(const struct case_type *t, struct db_sql *q)
 		db_sql_add(q, ")", "");
 }
 
+/* " AND ..." for each condition f sets. */
 static void filter_sql(struct case_ctx *x, const struct case_type *t, const struct case_filter *f, struct db_sql *q)
 {
-	db_sql_add(q, "ce.type = ?", "s", t->code);
 	if (f->status && strcmp(f->status, "open") == 0)
 		db_sql_add(q, " AND ce.closed_at IS NULL", "");
 	else if (f->status && strcmp(f->status, "closed") == 0)
@@ -68,29 +68,43 @@ static void filter_sql(struct case_ctx *x, const struct case_type *t, const stru
 		db_sql_add(q, " AND ce.answered_on_time = 1", "");
 }
 
+/* The id names one case, of the service's own type by construction, so the
+ * type is not asked again: a condition on it would tempt SQLite (which has
+ * no statistics here) to walk a type index instead of the one rowid. */
 void case_match_sql(struct case_ctx *x, const struct case_type *t, const struct case_filter *f,
 		    const char *id_expr, struct db_sql *q)
 {
 	db_sql_add(q, "EXISTS (SELECT 1 FROM cases ce WHERE ce.id = ", "");
 	db_sql_add(q, id_expr, "");
-	db_sql_add(q, " AND ", "");
 	filter_sql(x, t, f, q);
 	db_sql_add(q, ")", "");
 }
 
 void case_list_sql(struct case_ctx *x, const struct case_type *t, const struct case_filter *f, struct db_sql *q)
 {
-	db_sql_add(q, "SELECT ce.id FROM cases ce WHERE ", "");
+	db_sql_add(q, "SELECT ce.id FROM cases ce WHERE ce.type = ?", "s", t->code);
 	filter_sql(x, t, f, q);
 }
 
-void case_list_end(struct db_sql *q, enum case_order order, int64_t limit, int64_t offset)
+void case_list_end(struct db_sql *q, const struct case_filter *f, enum case_order order, int64_t limit,
+		   int64_t offset)
 {
-	if (order == CASE_MOST_URGENT)
+	/* Read in the order of an index and stop at the page, rather than
+	 * sort every case: cases_urgent's expression, or for overdue cases
+	 * (all with a due day) cases_due's order (rowid is its last column). */
+	if (order == CASE_MOST_URGENT && f->overdue)
+		db_sql_add(q, " ORDER BY ce.due_day, ce.id", "");
+	else if (order == CASE_MOST_URGENT)
 		db_sql_add(q, " ORDER BY CASE WHEN ce.due_day IS NULL THEN 1 ELSE 0 END, ce.due_day, ce.id", "");
 	else
 		db_sql_add(q, " ORDER BY ce.id DESC", "");
 	db_sql_add(q, " LIMIT ? OFFSET ?", "ii", limit, offset);
+}
+
+static int by_id(const void *a, const void *b, void *ids)
+{
+	int64_t u = ((const int64_t *)ids)[*(const int *)a], v = ((const int64_t *)ids)[*(const int *)b];
+	return u < v ? -1 : u > v;
 }
 
 int case_rows(struct case_ctx *x, const struct case_type *t, const int64_t *ids, int n, struct case_row *out)
@@ -99,11 +113,18 @@ int case_rows(struct case_ctx *x, const struct case_type *t, const int64_t *ids,
 	if (n == 0)
 		return 0;
 	const char *list = db_ids_text(x->a, ids, n);
-	if (!list)
+	int *order = arena_alloc(x->a, (size_t)n * sizeof(*order));
+	if (!list || !order)
 		return -1;
+	/* The rows come in the database's order: place each by binary search
+	 * over the positions sorted by id (a map page holds 2,000). */
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, (size_t)n, sizeof(*order), by_id, (void *)ids);
 	struct db_sql q;
 	db_sql_init(&q, x->a);
-	db_sql_add(&q, CASE_SELECT "WHERE type = ? AND id IN ", "s", t->code);
+	/* The type is checked here, not in SQL, for the reason case_match_sql gives. */
+	db_sql_add(&q, "SELECT " CASE_COLUMNS ", type FROM cases WHERE id IN ", "");
 	db_sql_add(&q, db_ids_sql(db_conn_dialect(x->c)), "s", list);
 	struct db_stmt *st = db_sql_query(x->c, &q);
 	if (!st)
@@ -111,13 +132,23 @@ int case_rows(struct case_ctx *x, const struct case_type *t, const int64_t *ids,
 	int rc;
 	struct case_row row;
 	while ((rc = db_step(st)) == DB_ROW) {
+		if (strcmp(db_col_text(st, 14), t->code) != 0)
+			continue;
 		if (case_row_fill(x, t, st, &row) != 0) {
 			rc = DB_ERROR;
 			break;
 		}
-		for (int i = 0; i < n; i++)
-			if (ids[i] == row.id)
-				out[i] = row;
+		/* first of the ids (sorted) equal to row.id, then each copy */
+		int lo = 0, hi = n;
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+			if (ids[order[mid]] < row.id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < n && ids[order[lo]] == row.id; lo++)
+			out[order[lo]] = row;
 	}
 	db_done(st);
 	return rc == DB_DONE ? 0 : -1;

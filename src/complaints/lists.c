@@ -548,12 +548,13 @@ int complaints_inbox(struct req *r)
 	complaints_ctx(r, &x);
 	db_sql_init(&qs, r->arena);
 	case_list_sql(&x, &complaint_type, &cf, &qs);
-	db_sql_add(&qs, " AND EXISTS (SELECT 1 " LIST_FROM "WHERE p.case_id = ce.id "
-		   "AND (? = '' OR k.code = ?) AND (? = '' OR p.district = ?) AND (? = '' OR p.kind = ?) "
-		   "AND (? = '' OR p.created_day >= ?) AND (? = '' OR p.created_day <= ?) "
-		   "AND (? = '' OR lower(p.description) LIKE ? ESCAPE '\\'))",
-		   "ssssssssssss", cat, cat, dis, dis, kind, kind, day_from, day_from, day_to, day_to, like, like);
-	case_list_end(&qs, CASE_MOST_URGENT, (int64_t)size + 1, (int64_t)((page - 1) * size));
+	if (*cat || *dis || *kind || *day_from || *day_to || *like)
+		db_sql_add(&qs, " AND EXISTS (SELECT 1 " LIST_FROM "WHERE p.case_id = ce.id "
+			   "AND (? = '' OR k.code = ?) AND (? = '' OR p.district = ?) AND (? = '' OR p.kind = ?) "
+			   "AND (? = '' OR p.created_day >= ?) AND (? = '' OR p.created_day <= ?) "
+			   "AND (? = '' OR lower(p.description) LIKE ? ESCAPE '\\'))",
+			   "ssssssssssss", cat, cat, dis, dis, kind, kind, day_from, day_from, day_to, day_to, like, like);
+	case_list_end(&qs, &cf, CASE_MOST_URGENT, (int64_t)size + 1, (int64_t)((page - 1) * size));
 	if (page_init(r, &pg, size) != 0)
 		return reply_error(r, 500, "internal", "out of memory", NULL);
 	if (page_read(r, &pg, db_sql_query(r->db, &qs), NULL, NULL) != 0 ||
@@ -577,8 +578,9 @@ int complaints_mine(struct req *r)
 	struct page pg;
 	complaints_ctx(r, &x);
 	db_sql_init(&q, r->arena);
-	case_list_sql(&x, &complaint_type, &(struct case_filter){ .reporter_id = r->caller.user_id }, &q);
-	case_list_end(&q, CASE_NEWEST, (int64_t)size + 1, (int64_t)((page - 1) * size));
+	const struct case_filter mine = { .reporter_id = r->caller.user_id };
+	case_list_sql(&x, &complaint_type, &mine, &q);
+	case_list_end(&q, &mine, CASE_NEWEST, (int64_t)size + 1, (int64_t)((page - 1) * size));
 	if (page_init(r, &pg, size) != 0)
 		return reply_error(r, 500, "internal", "out of memory", NULL);
 	if (page_read(r, &pg, db_sql_query(r->db, &q), NULL, NULL) != 0 || complaints_of(r, &pg) != 0 ||
