@@ -27,6 +27,7 @@
 #include "case/case.h"
 #include "complaints/complaints.h"
 #include "queue/queue.h"
+#include "dashboard/dashboard.h"
 
 #include <libgen.h>
 #include <limits.h>
@@ -60,6 +61,7 @@ static const struct module *const modules[] = {
 	&case_module,
 	&complaints_module,
 	&open311_module,
+	&dashboard_module,
 	/* Last: its 136 action routes need not be scanned before the
 	 * services' own (the router tries routes in this order). */
 	&ckan_module,

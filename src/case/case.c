@@ -1082,7 +1082,8 @@ long case_tick(struct app *app, const struct case_type *t)
 	"CREATE TABLE case_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 
 #define CASES_URGENT \
-	"CREATE INDEX cases_urgent ON cases (type, (CASE WHEN due_day IS NULL THEN 1 ELSE 0 END), due_day, id);"
+	"CREATE INDEX cases_urgent ON cases (type, (CASE WHEN due_day IS NULL THEN 1 ELSE 0 END), due_day, id);" \
+	"CREATE INDEX cases_open ON cases (type, unit_id) WHERE closed_at IS NULL;"
 
 /* 2: the overall settlement limit (case_type.settle_days).  Cases opened
  * before it get theirs from their type's own migration (complaints/3): the
@@ -1094,7 +1095,7 @@ static const struct migration case_migrations[] = {
 	{ 2, "case settlement limit",
 	  "ALTER TABLE cases ADD COLUMN settle_by TEXT;",
 	  "ALTER TABLE cases ADD COLUMN settle_by TEXT;" },
-	{ 3, "cases by opening time (case_stats), and most urgent first (case_list_end)",
+	{ 3, "cases by opening time (case_stats), most urgent first (case_list_end), open ones",
 	  "CREATE INDEX cases_created ON cases (type, created_at);" CASES_URGENT,
 	  "CREATE INDEX cases_created ON cases (type, created_at);" CASES_URGENT },
 	{ 0 },

@@ -286,6 +286,8 @@ struct case_filter {
 	bool overdue;		/* past its running clock's due day (a state that
 				 * settles itself on expiry is never overdue) */
 	bool answered_on_time;	/* first answered within the clock */
+	const char *opened_from;	/* YYYY-MM-DD (WIB): opened on or after, or NULL */
+	const char *opened_to;		/* YYYY-MM-DD (WIB): opened on or before, or NULL */
 };
 
 enum case_order {
@@ -306,6 +308,12 @@ void case_list_end(struct db_sql *q, const struct case_filter *f, enum case_orde
 /* The cases ids[0..n) of type t into out[0..n), in that order; a case
  * that is not there (or of another type) leaves out[i].id 0.  0, -1 error. */
 int case_rows(struct case_ctx *x, const struct case_type *t, const int64_t *ids, int n, struct case_row *out);
+
+/* How many cases of type t match f: 0 and *n, or -1. */
+int case_count(struct case_ctx *x, const struct case_type *t, const struct case_filter *f, int64_t *n);
+/* [{code, name, count}] of the units the cases matching f are at now, most
+ * first; NULL on error. */
+json_t *case_count_by_unit(struct case_ctx *x, const struct case_type *t, const struct case_filter *f);
 
 /* How the cases of type t opened from one local day to another fared. */
 struct case_stats {

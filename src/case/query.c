@@ -34,6 +34,28 @@ static void not_self_settling(const struct case_type *t, struct db_sql *q)
 		db_sql_add(q, ")", "");
 }
 
+/* The first moment of a local day, as stored (UTC ISO-8601). */
+static const char *day_start(struct case_ctx *x, int32_t day)
+{
+	char *out = arena_alloc(x->a, 24);
+	if (out)
+		time_iso((time_t)day * 86400 - WIB_OFFSET_S, out);
+	return out;
+}
+
+/* The first moment of the local day after text (YYYY-MM-DD), or NULL. */
+static const char *day_after(struct case_ctx *x, const char *text)
+{
+	int32_t day;
+	return date_parse(text, &day) == 0 ? day_start(x, day + 1) : NULL;
+}
+
+static const char *day_of(struct case_ctx *x, const char *text)
+{
+	int32_t day;
+	return date_parse(text, &day) == 0 ? day_start(x, day) : NULL;
+}
+
 /* " AND ..." for each condition f sets. */
 static void filter_sql(struct case_ctx *x, const struct case_type *t, const struct case_filter *f, struct db_sql *q)
 {
@@ -66,6 +88,12 @@ static void filter_sql(struct case_ctx *x, const struct case_type *t, const stru
 	}
 	if (f->answered_on_time)
 		db_sql_add(q, " AND ce.answered_on_time = 1", "");
+	/* A day that is not one makes the query fail (a NULL bound), never
+	 * widen it. */
+	if (f->opened_from)
+		db_sql_add(q, " AND ce.created_at >= ?", "s", day_of(x, f->opened_from));
+	if (f->opened_to)
+		db_sql_add(q, " AND ce.created_at < ?", "s", day_after(x, f->opened_to));
 }
 
 /* The id names one case, of the service's own type by construction, so the
@@ -156,15 +184,6 @@ int case_rows(struct case_ctx *x, const struct case_type *t, const int64_t *ids,
 
 /* ---- figures of a period ------------------------------------------------------ */
 
-/* The first moment of a local day, as stored (UTC ISO-8601). */
-static const char *day_start(struct case_ctx *x, int32_t day)
-{
-	char *out = arena_alloc(x->a, 24);
-	if (out)
-		time_iso((time_t)day * 86400 - WIB_OFFSET_S, out);
-	return out;
-}
-
 struct unit_count {
 	const char *code, *name;
 	int64_t count;
@@ -178,12 +197,29 @@ static int by_count_then_code(const void *a, const void *b)
 	return strcmp(u->code, v->code);
 }
 
-/* [{code, name, count}] of the units the period's cases are at now. */
-static json_t *unit_counts(struct case_ctx *x, const struct case_type *t, const char *from, const char *to)
+int case_count(struct case_ctx *x, const struct case_type *t, const struct case_filter *f, int64_t *n)
 {
-	struct db_stmt *st = db_query(x->c, "SELECT unit_id, count(*) FROM cases WHERE type = ? AND created_at >= ? "
-					    "AND created_at < ? AND unit_id IS NOT NULL GROUP BY unit_id", "sss",
-				      t->code, from, to);
+	struct db_sql q;
+	db_sql_init(&q, x->a);
+	db_sql_add(&q, "SELECT count(*) FROM cases ce WHERE ce.type = ?", "s", t->code);
+	filter_sql(x, t, f, &q);
+	struct db_stmt *st = db_sql_query(x->c, &q);
+	int rc = st ? db_step(st) : DB_ERROR;
+	if (rc == DB_ROW)
+		*n = db_col_int(st, 0);
+	if (st)
+		db_done(st);
+	return rc == DB_ROW ? 0 : -1;
+}
+
+json_t *case_count_by_unit(struct case_ctx *x, const struct case_type *t, const struct case_filter *f)
+{
+	struct db_sql q;
+	db_sql_init(&q, x->a);
+	db_sql_add(&q, "SELECT ce.unit_id, count(*) FROM cases ce WHERE ce.type = ?", "s", t->code);
+	filter_sql(x, t, f, &q);
+	db_sql_add(&q, " AND ce.unit_id IS NOT NULL GROUP BY ce.unit_id", "");
+	struct db_stmt *st = db_sql_query(x->c, &q);
 	if (!st)
 		return NULL;
 	size_t n = 0, cap = 0;
@@ -262,7 +298,8 @@ int case_stats(struct case_ctx *x, const struct case_type *t, const char *from_d
 		rc = db_query_int(x->c, &out->median_answer_secs, "SELECT answer_secs FROM cases WHERE type = ? "
 				  "AND created_at >= ? AND created_at < ? AND answer_secs IS NOT NULL "
 				  "ORDER BY answer_secs LIMIT 1 OFFSET ?", "sssi", t->code, from, to, out->answered / 2);
-	if ((rc == DB_DONE || rc == DB_ROW) && (out->by_unit = unit_counts(x, t, from, to)))
+	const struct case_filter period = { .opened_from = from_day, .opened_to = to_day };
+	if ((rc == DB_DONE || rc == DB_ROW) && (out->by_unit = case_count_by_unit(x, t, &period)))
 		return 0;
 	case_stats_free(out);
 	return -1;

@@ -10,6 +10,8 @@
 #ifndef PENDOPO_COMPLAINTS_H
 #define PENDOPO_COMPLAINTS_H
 
+#include <jansson.h>
+
 #include "db.h"
 #include "module.h"
 
@@ -24,5 +26,14 @@ extern const struct module open311_module;
  * demo organisation tree they route to) first.  0 ok, -1 with a message on
  * stderr. */
 int complaints_seed(struct app *app, struct db_conn *c, long n);
+
+/* The figures of the Regent's dashboard (overview.c): {month, today,
+ * this_month, last_month, last_month_to_date, open, overdue,
+ * answered_this_month (of those opened this month), answered_on_time_share,
+ * overdue_by_unit: [{code, name, count}], top_categories: [{code, name,
+ * count}], open_by_district: [{kode, name, count}]}; NULL on a database
+ * error.  Text in a. */
+struct arena;
+json_t *complaints_overview(struct app *app, struct db_conn *c, struct arena *a);
 
 #endif

@@ -604,3 +604,30 @@ int h_settings_update(struct req *r)
 		return reply_db_error(r);
 	return h_settings_get(r);
 }
+
+json_t *data_overview(struct app *app, struct db_conn *c, struct arena *a)
+{
+	(void)app;
+	(void)a;
+	struct db_stmt *st = db_query(c, "SELECT kind, count(*), min(opened_at) FROM data_conflicts WHERE open = 1 "
+					 "GROUP BY kind", "");
+	if (!st)
+		return NULL;
+	json_int_t agency = 0, hierarchy = 0;
+	char oldest[32] = "";
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *since = db_col_text(st, 2);
+		if (strcmp(db_col_text(st, 0), "agency") == 0)
+			agency = (json_int_t)db_col_int(st, 1);
+		else
+			hierarchy = (json_int_t)db_col_int(st, 1);
+		if (since && (!*oldest || strcmp(since, oldest) < 0))
+			snprintf(oldest, sizeof(oldest), "%s", since);
+	}
+	db_done(st);
+	if (rc != DB_DONE)
+		return NULL;
+	return json_pack("{s:I, s:I, s:I, s:s?}", "open_conflicts", agency + hierarchy, "between_agencies", agency,
+			 "between_levels", hierarchy, "oldest_since", *oldest ? oldest : NULL);
+}

@@ -55,4 +55,11 @@ int data_publish_claim(struct app *app, struct db_conn *c, const char *id, int i
  * the caller rolls back). */
 int data_publish_table(struct app *app, struct db_conn *c, const struct data_publication *p, json_t *rows);
 
+/* Satu Data at a glance, for the Regent's dashboard (conflicts.c): figures
+ * two agencies publish differently, still open: {open_conflicts,
+ * between_agencies, between_levels, oldest_since}; NULL on a database
+ * error. */
+struct arena;
+json_t *data_overview(struct app *app, struct db_conn *c, struct arena *a);
+
 #endif

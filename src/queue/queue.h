@@ -9,6 +9,8 @@
 #define PENDOPO_QUEUE_H
 
 #include <stddef.h>
+#include <jansson.h>
+
 #include "db.h"
 #include "module.h"
 
@@ -21,5 +23,13 @@ extern const struct module antrol_module;
  * Simantri.  0 ok, else err filled. */
 int antrol_user_add(struct db_conn *c, const char *facility, const char *username,
 		    const char *password, char *err, size_t errlen);
+
+/* Today at every facility, for the Regent's dashboard (overview.c):
+ * {day, bookings, walkins, served, waiting, facilities: [{code, name,
+ * bookings, walkins, served, waiting, avg_wait_minutes}]}; NULL on a
+ * database error. */
+struct app;
+struct arena;
+json_t *queue_overview(struct app *app, struct db_conn *c, struct arena *a);
 
 #endif

@@ -108,6 +108,9 @@ const EXPECT = {
   'PUT /antrol/{fc}/antrean/batal': P, 'POST /antrol/{fc}/statusantrean': P, 'POST /antrol/{fc}/ambilantrean': P,
   'POST /antrol/{fc}/sisaantrean': P, 'POST /antrol/{fc}/batalantrean': P, 'POST /antrol/{fc}/checkinantrean': P,
 
+  // The Regent's dashboard: the Regent's office and admins only.
+  'GET /api/dashboard': AR,
+
   // Matur Bupati: the desk and the unit holding a case work it.
   'GET /api/complaints': P, 'POST /api/complaints': P, 'POST /api/complaints/photos': P,
   'GET /api/complaints/map': P, 'GET /api/complaints/stats': P, 'GET /api/complaints/nearby': P,

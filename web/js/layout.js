@@ -84,6 +84,7 @@ function renderChrome() {
   replace(els.navList,
     navLink('/', 'nav.home', 'home'),
     u && navLink('/profile.html', 'nav.profile', 'profile'),
+    (hasRole(u, 'regent_office') || hasRole(u, 'admin')) && navLink('/pimpinan/', 'nav.dashboard', 'dashboard'),
     hasRole(u, 'admin') && navLink('/admin/users.html', 'nav.admin', 'admin'));
 
   if (!state.ready) {

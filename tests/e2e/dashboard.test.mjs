@@ -1,0 +1,69 @@
+// The Regent's dashboard in a real browser: the Regent's office logs in,
+// reads this month's complaints, today's queues and Satu Data at a glance,
+// and sees a new complaint counted without reloading the page.
+//
+//   node --test tests/e2e/dashboard.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { startServer, Client } from '../lib/server.mjs';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-sync', '--disable-quic'];
+const PASSWORD = 'Rahasia-Bupati-1';
+const COMPLAINT = { kind: 'complaint', category: 'JALAN', description: 'Jalan berlubang di depan pasar Bobotsari, mohon segera diperbaiki.', lat: -7.39, long: 109.36, village: '33.03.01.2001' };
+
+let srv, browser;
+
+before(async () => {
+  srv = await startServer({ demo: true });
+  srv.cli(['user', 'add', '--email', 'bupati@uji.id', '--password', PASSWORD, '--role', 'regent_office', '--name', 'Kantor Bupati']);
+  const anon = new Client(srv.url);
+  for (let i = 0; i < 2; i++) assert.equal((await anon.post('/api/complaints', COMPLAINT)).status, 201);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+test('the Regent\'s office reads every service at a glance, and it follows new complaints live', { timeout: 90000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: srv.url });
+  context.setDefaultTimeout(15000);
+  // Map tiles come from the internet, which the test machine may not reach.
+  await context.route('https://tile.openstreetmap.org/**', (route) => route.abort());
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 401|ERR_FAILED|tile/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+
+  await page.goto(`/login.html?next=${encodeURIComponent('/pimpinan/')}`);
+  await page.getByLabel('Email atau nomor HP').fill('bupati@uji.id');
+  await page.getByLabel('Kata sandi', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+  await page.waitForURL(`${srv.url}/pimpinan/`);
+
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Dasbor pimpinan' }).waitFor());
+  const thisMonth = page.locator('.stat').filter({ has: page.locator('.stat-label', { hasText: /^Bulan ini$/ }) }).locator('.stat-value');
+  assert.equal(await thisMonth.textContent(), '2');
+  for (const tile of ['Pengaduan (Matur Bupati)', 'Antrean kesehatan hari ini (Simantri)', 'Satu Data']) {
+    assert.ok(await page.getByRole('heading', { name: tile }).isVisible(), tile);
+  }
+  assert.ok(await page.getByRole('link', { name: 'Pimpinan' }).isVisible(), 'the menu leads here');
+
+  // A citizen files one more: the page counts it without a reload.
+  assert.equal((await new Client(srv.url).post('/api/complaints', COMPLAINT)).status, 201);
+  await page.waitForFunction(() => {
+    const s = [...document.querySelectorAll('.stat')].find((e) => e.querySelector('.stat-label').textContent === 'Bulan ini');
+    return s && s.querySelector('.stat-value').textContent === '3';
+  }, null, { timeout: 15000 });
+
+  await page.getByRole('button', { name: /EN/ }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Leadership dashboard' }).waitFor());
+  assert.deepEqual(problems, []);
+  await context.close();
+});

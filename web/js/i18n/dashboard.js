@@ -1,0 +1,76 @@
+// i18n/dashboard.js — the Regent's dashboard (/pimpinan/).
+//
+// Loaded only by that page: importing this module adds its texts to the
+// dictionaries of i18n.js.
+
+import { extend } from '../i18n.js';
+
+export const id = {
+  'title.dashboard': 'Dasbor pimpinan · Pendopo',
+  'dash.title': 'Dasbor pimpinan',
+  'dash.lead': 'Seluruh layanan dalam satu pandangan. Angka diambil langsung dari tiap layanan; diperbarui otomatis.',
+  'dash.updated': 'Diperbarui {time} WIB',
+  'dash.forbidden': 'Halaman ini untuk kantor Bupati dan administrator.',
+  'dash.complaints': 'Pengaduan (Matur Bupati)',
+  'dash.this_month': 'Bulan ini',
+  'dash.vs_last': 'Bulan lalu sampai tanggal yang sama: {n}',
+  'dash.last_month': 'Sebulan penuh bulan lalu: {n}',
+  'dash.open': 'Masih terbuka',
+  'dash.overdue': 'Lewat tenggat',
+  'dash.on_time': 'Dijawab tepat waktu',
+  'dash.on_time_note': 'dari {n} aduan bulan ini yang sudah dijawab',
+  'dash.overdue_by_unit': 'Lewat tenggat per perangkat daerah',
+  'dash.top_categories': 'Kategori terbanyak bulan ini',
+  'dash.open_map': 'Aduan terbuka per kecamatan',
+  'dash.none': 'Tidak ada.',
+  'dash.details': 'Rincian',
+  'dash.queue': 'Antrean kesehatan hari ini (Simantri)',
+  'dash.bookings': 'Pendaftaran daring',
+  'dash.walkins': 'Datang langsung',
+  'dash.served': 'Selesai dilayani',
+  'dash.waiting': 'Sedang menunggu',
+  'dash.wait_by_facility': 'Rata-rata waktu tunggu per fasilitas (menit)',
+  'dash.facility': 'Fasilitas',
+  'dash.avg_wait': 'Tunggu rata-rata',
+  'dash.minutes': '{n} menit',
+  'dash.data': 'Satu Data',
+  'dash.conflicts': 'Angka yang berbeda antarinstansi, belum diselesaikan',
+  'dash.conflicts_levels': 'antarinstansi {a} · antartingkat wilayah {b}',
+  'dash.oldest': 'Terlama sejak {date}',
+};
+
+export const en = {
+  'title.dashboard': 'Leadership dashboard · Pendopo',
+  'dash.title': 'Leadership dashboard',
+  'dash.lead': 'Every service at a glance. Figures come straight from each service; updated automatically.',
+  'dash.updated': 'Updated {time} WIB',
+  'dash.forbidden': 'This page is for the Regent\'s office and administrators.',
+  'dash.complaints': 'Complaints (Matur Bupati)',
+  'dash.this_month': 'This month',
+  'dash.vs_last': 'Last month up to the same day: {n}',
+  'dash.last_month': 'All of last month: {n}',
+  'dash.open': 'Still open',
+  'dash.overdue': 'Overdue',
+  'dash.on_time': 'Answered on time',
+  'dash.on_time_note': 'of {n} complaints filed this month and answered',
+  'dash.overdue_by_unit': 'Overdue by agency',
+  'dash.top_categories': 'Top categories this month',
+  'dash.open_map': 'Open complaints by district',
+  'dash.none': 'None.',
+  'dash.details': 'Details',
+  'dash.queue': 'Health queues today (Simantri)',
+  'dash.bookings': 'Booked online',
+  'dash.walkins': 'Walk-ins',
+  'dash.served': 'Served',
+  'dash.waiting': 'Waiting now',
+  'dash.wait_by_facility': 'Average waiting time by facility (minutes)',
+  'dash.facility': 'Facility',
+  'dash.avg_wait': 'Average wait',
+  'dash.minutes': '{n} min',
+  'dash.data': 'One Data',
+  'dash.conflicts': 'Figures two agencies publish differently, still open',
+  'dash.conflicts_levels': 'between agencies {a} · between region levels {b}',
+  'dash.oldest': 'Oldest since {date}',
+};
+
+extend({ id, en });

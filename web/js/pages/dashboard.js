@@ -1,0 +1,133 @@
+// The Regent's dashboard: every service at a glance, each tile from the
+// service's own figures (GET /api/dashboard) and linking to its details.
+// Live: the desk's complaint events and the queue boards redraw it (a
+// burst of events, one reload).
+import '../i18n/dashboard.js';
+import { h, replace, $ } from '../dom.js';
+import { get, hasRole } from '../api.js';
+import { t, onLangChange, errorMessage } from '../i18n.js';
+import { formatDate, formatDateTime, formatNumber } from '../format.js';
+import { loading, loadFailed } from '../ui.js';
+import { initPage } from '../layout.js';
+import { barChart } from '../chart.js';
+import { createMap } from '../map.js';
+
+const main = $('#main');
+const state = { data: null, points: [], map: null };
+
+const percent = (x) => (x == null ? '—' : `${formatNumber(Math.round(x * 1000) / 10)} %`);
+
+function figure(label, value, note = null, cls = '') {
+  return h('div', { class: `stat ${cls}`.trim() },
+    h('p', { class: 'stat-value' }, value),
+    h('p', { class: 'stat-label' }, label),
+    note ? h('p', { class: 'stat-note' }, note) : null);
+}
+
+function tile(title, href, ...body) {
+  return h('section', { class: 'card dash-tile' },
+    h('div', { class: 'dash-tile-head' }, h('h2', {}, title), href ? h('a', { href }, t('dash.details')) : null),
+    ...body);
+}
+
+function bars(title, items) {
+  return items.length ? h('figure', { class: 'chart-figure' }, barChart({ title, items }),
+    h('figcaption', {}, title)) : h('p', { class: 'muted' }, t('dash.none'));
+}
+
+function complaintsTile(c) {
+  return tile(t('dash.complaints'), '/complaints/?tab=stats',
+    h('div', { class: 'stat-row' },
+      figure(t('dash.this_month'), formatNumber(c.this_month),
+        `${t('dash.vs_last', { n: formatNumber(c.last_month_to_date) })} · ${t('dash.last_month', { n: formatNumber(c.last_month) })}`),
+      figure(t('dash.open'), formatNumber(c.open)),
+      figure(t('dash.overdue'), formatNumber(c.overdue), null, c.overdue ? 'stat-alert' : ''),
+      figure(t('dash.on_time'), percent(c.answered_on_time_share), t('dash.on_time_note', { n: formatNumber(c.answered_this_month) }))),
+    h('div', { class: 'dash-split' },
+      h('div', {}, h('h3', {}, t('dash.overdue_by_unit')),
+        bars(t('dash.overdue_by_unit'), c.overdue_by_unit.slice(0, 10).map((u) => ({ label: u.name, value: u.count })))),
+      h('div', {}, h('h3', {}, t('dash.top_categories')),
+        bars(t('dash.top_categories'), c.top_categories.map((k) => ({ label: k.name, value: k.count }))))),
+    h('h3', {}, t('dash.open_map')),
+    h('div', { class: 'dash-split' },
+      h('div', { id: 'dash-map', class: 'map map-small' }),
+      bars(t('dash.open_map'), c.open_by_district.slice(0, 12).map((d) => ({ label: d.name || d.kode, value: d.count })))));
+}
+
+function queueTile(q) {
+  return tile(t('dash.queue'), '/antrean/',
+    h('div', { class: 'stat-row' },
+      figure(t('dash.bookings'), formatNumber(q.bookings)),
+      figure(t('dash.walkins'), formatNumber(q.walkins)),
+      figure(t('dash.served'), formatNumber(q.served)),
+      figure(t('dash.waiting'), formatNumber(q.waiting))),
+    h('h3', {}, t('dash.wait_by_facility')),
+    bars(t('dash.wait_by_facility'), q.facilities.filter((f) => f.avg_wait_minutes != null)
+      .map((f) => ({ label: f.name, value: Math.round(f.avg_wait_minutes) }))));
+}
+
+function dataTile(d) {
+  return tile(t('dash.data'), '/data/conflicts.html',
+    h('div', { class: 'stat-row' },
+      figure(t('dash.conflicts'), formatNumber(d.open_conflicts),
+        t('dash.conflicts_levels', { a: formatNumber(d.between_agencies), b: formatNumber(d.between_levels) }),
+        d.open_conflicts ? 'stat-alert' : '')),
+    d.oldest_since ? h('p', { class: 'muted' }, t('dash.oldest', { date: formatDate(d.oldest_since) })) : null);
+}
+
+async function drawMap() {
+  const el = $('#dash-map');
+  if (!el) return;
+  state.map = await createMap(el, { label: t('dash.open_map') });
+  if (state.map) {
+    state.map.points(state.points,
+      (p) => location.assign(`/complaints/case.html?no=${encodeURIComponent(p.tracking)}`));
+    state.map.fit();
+  }
+}
+
+function render() {
+  const d = state.data;
+  replace(main,
+    h('div', { class: 'page-head' }, h('div', {},
+      h('h1', {}, t('dash.title')),
+      h('p', { class: 'lead' }, t('dash.lead')),
+      h('p', { class: 'muted', id: 'dash-updated', role: 'status' }, t('dash.updated', { time: formatDateTime(d.generated_at) })))),
+    h('div', { class: 'dash-grid' }, complaintsTile(d.complaints), queueTile(d.queue), dataTile(d.data)));
+  drawMap();
+}
+
+async function load() {
+  const [d, points] = await Promise.all([get('/api/dashboard'), get('/api/complaints/map', { status: 'open', limit: 1000 }).catch(() => ({ items: [] }))]);
+  state.data = d;
+  state.points = points.items;
+  render();
+}
+
+let timer = null;
+function reloadSoon() {
+  clearTimeout(timer);
+  timer = setTimeout(() => load().catch(() => {}), 1000);
+}
+
+// Every new or changed complaint reaches the desk's topic; the browser's
+// EventSource reconnects by itself after a network drop.
+function follow(topic) {
+  if (typeof EventSource === 'undefined') return;
+  new EventSource(`/api/events?topics=${encodeURIComponent(topic)}`).addEventListener(topic, reloadSoon);
+}
+
+const page = await initPage({ auth: true });
+if (page && !hasRole(page.user, 'regent_office') && !hasRole(page.user, 'admin')) {
+  replace(main, h('h1', {}, t('dash.title')), h('p', { class: 'alert alert-error' }, t('dash.forbidden')));
+} else if (page) {
+  loading(main);
+  try {
+    await load();
+    onLangChange(render);
+    const s = await get('/api/complaints/settings').catch(() => null);
+    if (s && s.desk_unit && s.desk_unit.exists) follow(`unit/${s.desk_unit.code}/complaints`);
+  } catch (e) {
+    loadFailed(main, t('common.load_failed', { message: errorMessage(e) }));
+  }
+}
