@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/complaints.sh - Matur Bupati at scale: N seeded complaints (default
-# 1,000,000), then full-text search p95, public list page p95, statistics
-# query time, and complaint submission throughput (JSON API, no photo) as a
+# 1,000,000), then full-text search p95, public list page p95, the officer
+# inbox p95, the Regent's dashboard p95, statistics query time, and
+# complaint submission throughput (JSON API, no photo) as a
 # ratio of the bare durable commit rate measured in the same run
 # (bench/sqlite_commit.c).  Prints:
 #   BENCH name=<name> value=<number> unit=<unit> ratio=<ours/bare or -> target=<target>
@@ -62,10 +63,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 bench() { echo "BENCH name=$1 value=$2 unit=$3 ratio=$4 target=$5"; }
 
 # run_wrk CONNS PATH [VAR=VALUE...]: one run of DUR seconds -> W_LINE
+# (-H "header" pairs among the VAR=VALUE arguments go to wrk)
 run_wrk() {
-	local conns=$1 path=$2
+	local conns=$1 path=$2 envs=() hdrs=()
 	shift 2
-	W_LINE=$(env "$@" timeout $((DUR + 30)) wrk -t2 -c"$conns" -d"${DUR}s" --timeout 10s -s "$LUA" "$URL$path" 2>&1 | grep '^WRK ' | tail -1)
+	while [ $# -gt 0 ]; do
+		if [ "$1" = -H ]; then hdrs+=(-H "$2"); shift 2; else envs+=("$1"); shift; fi
+	done
+	W_LINE=$(env "${envs[@]}" timeout $((DUR + 30)) wrk -t2 -c"$conns" -d"${DUR}s" --timeout 10s -s "$LUA" "${hdrs[@]}" "$URL$path" 2>&1 | grep '^WRK ' | tail -1)
 	[ -n "$W_LINE" ] || die "wrk gave no result for $path"
 	local bad=$(( $(field non2xx "$W_LINE") + $(field errors "$W_LINE") ))
 	[ "$bad" -eq 0 ] || echo "WARN $path: $bad non-2xx answers or socket errors: $W_LINE" >&2
@@ -91,6 +96,10 @@ DB=$WORK/pendopo.db
 t0=$(date +%s.%N)
 "$BIN" seed complaints "$N" --db "$DB" >>"$WORK/setup.log" 2>&1 || { tail -5 "$WORK/setup.log" >&2; die "seed failed"; }
 t1=$(date +%s.%N)
+for who in admin:admin regent:regent_office; do
+	"$BIN" user add --db "$DB" --email "bench-${who%%:*}@pendopo.invalid" --password bench-password-1 --role "${who#*:}" \
+		>>"$WORK/setup.log" 2>&1 || die "user add failed"
+done
 bench complaints_seed "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" s - "-"
 echo "LAT name=complaints_seed rows=$N db_mb=$(du -m "$DB" | cut -f1)"
 
@@ -109,6 +118,22 @@ bench complaints_search_p95 "$(field p95_ms "$W_LINE")" ms - 20
 run_wrk "$CONNS" "/api/complaints?page=1&page_size=20"
 echo "LAT name=complaints_list conns=$CONNS p50_ms=$(field p50_ms "$W_LINE") p99_ms=$(field p99_ms "$W_LINE") req_s=$(field ok_rps "$W_LINE")"
 bench complaints_list_p95 "$(field p95_ms "$W_LINE")" ms - 20
+
+# The officer inbox, most urgent first (the desk sees every unit's), and
+# the Regent's dashboard, each as the staff who read them.
+login() {
+	curl -s -c - -H 'content-type: application/json' -d "{\"email\":\"$1\",\"password\":\"bench-password-1\"}" \
+		"$URL/api/auth/login" | awk '/pendopo_session/ { print $7 }'
+}
+ADMIN=$(login bench-admin@pendopo.invalid)
+REGENT=$(login bench-regent@pendopo.invalid)
+[ -n "$ADMIN" ] && [ -n "$REGENT" ] || die "bench logins failed"
+run_wrk "$CONNS" "/api/complaints/inbox?page_size=20" -H "Cookie: pendopo_session=$ADMIN"
+echo "LAT name=complaints_inbox conns=$CONNS p50_ms=$(field p50_ms "$W_LINE") p99_ms=$(field p99_ms "$W_LINE") req_s=$(field ok_rps "$W_LINE")"
+bench complaints_inbox_p95 "$(field p95_ms "$W_LINE")" ms - 20
+run_wrk 2 "/api/dashboard" -H "Cookie: pendopo_session=$REGENT"
+echo "LAT name=dashboard conns=2 p50_ms=$(field p50_ms "$W_LINE") p99_ms=$(field p99_ms "$W_LINE") req_s=$(field ok_rps "$W_LINE")"
+bench dashboard_p95 "$(field p95_ms "$W_LINE")" ms - 200
 
 YEAR=$(date -u +%Y)
 STATS=$(for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' --max-time 60 "$URL/api/complaints/stats?year=$YEAR"; done |
