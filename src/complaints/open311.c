@@ -308,6 +308,23 @@ static const char *notice_for(struct arena *a, const char *state, const char *du
 	return "Selesai";
 }
 
+/* Why a complaint was refused, said to the citizen (the reason's code is
+ * the API's; an Open311 client shows status_notes as it is). */
+static const char *reason_sentence(const char *reason)
+{
+	static const struct {
+		const char *code, *sentence;
+	} reasons[] = {
+		{ "out_of_authority", "Tidak dapat ditindaklanjuti karena di luar kewenangan Pemerintah Kabupaten." },
+		{ "duplicate", "Sudah pernah dilaporkan; ditindaklanjuti bersama laporan sebelumnya." },
+		{ "not_complaint", "Bukan pengaduan atau aspirasi yang dapat ditindaklanjuti." },
+	};
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (strcmp(reason, reasons[i].code) == 0)
+			return reasons[i].sentence;
+	return "Tidak dapat ditindaklanjuti.";
+}
+
 /* The newest public text of the case: the answer, or why it was refused. */
 static const char *status_notes(struct req *r, struct case_ctx *x, const struct case_row *cs)
 {
@@ -320,7 +337,7 @@ static const char *status_notes(struct req *r, struct case_ctx *x, const struct 
 		if (text)
 			notes = arena_strdup(r->arena, text);
 		else if (reason)
-			notes = arena_printf(r->arena, "reason: %s", reason);
+			notes = reason_sentence(reason);
 	}
 	json_decref(t);
 	return notes;

@@ -223,7 +223,8 @@ test('GET requests: schema, XML twin, every filter, pages, status notes, media',
 
   r = await both(`/open311/v2/requests.{fmt}?status=closed`);
   assert.deepEqual(r.json.map((x) => x.service_request_id), [rejected]);
-  assert.match(r.json[0].status_notes, /Kewenangan desa|out_of_authority/);
+  // The desk's text is for the reporter only; the public reads the reason as a sentence.
+  assert.equal(r.json[0].status_notes, 'Tidak dapat ditindaklanjuti karena di luar kewenangan Pemerintah Kabupaten.');
   sameContent(r.json, r.xml.service_requests);
   r = await anon.get('/open311/v2/requests.json?status=open,closed&service_code=PJU,SAMPAH');
   assert.deepEqual(r.json.map((x) => x.service_request_id).sort(), [withPhoto, rejected].sort());
