@@ -47,6 +47,7 @@ struct conn_state {
 	size_t limit;
 	int too_large;
 	int answered;		/* refused before its body was sent */
+	int no_host;		/* HTTP/1.1 without Host: refused (RFC 9112 §3.2) */
 	int64_t started;
 	int static_file;
 	atomic_int refs;	/* the request's, + 1 while a response's body lives in its arena */
@@ -629,7 +630,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct server *srv = cls;
 	struct conn_state *cs = *con_cls;
-	(void)version;
 
 	if (!cs) {
 		cs = calloc(1, sizeof(*cs));
@@ -651,6 +651,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->path = arena_strdup(r->arena, url);
 		r->status = 500;
 		client_ip(r, conn);
+		/* No route runs for it, so its body is read and dropped. */
+		if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+		    !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)) {
+			cs->no_host = 1;
+			return MHD_YES;
+		}
 		cs->matched = router_match(srv->router, method, url, r->arena, &cs->match);
 		if (cs->matched != 1)
 			return MHD_YES;
@@ -706,6 +712,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	if (cs->too_large) {
 		too_large(r, cs->limit);
+		return send_reply(conn, cs);
+	}
+	if (cs->no_host) {
+		reply_error(r, 400, "invalid", "an HTTP/1.1 request must name its Host", NULL);
 		return send_reply(conn, cs);
 	}
 	if (cs->matched == 1) {

@@ -100,6 +100,17 @@ describe('ops', () => {
     assert.equal(missing.status, 404);
   });
 
+  test('an HTTP/1.1 request without Host is refused (RFC 9112 §3.2); HTTP/1.0 needs none', async () => {
+    for (const req of ['GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n',
+      'POST /api/auth/login HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}']) {
+      const r = await rawRequest(srv.port, req);
+      assert.equal(r.status, 400, req);
+      assert.equal(JSON.parse(r.body).error.code, 'invalid');
+    }
+    assert.equal((await rawRequest(srv.port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).status, 200);
+    assert.equal((await rawRequest(srv.port, 'GET /healthz HTTP/1.0\r\n\r\n')).status, 200);
+  });
+
   test('path traversal out of the web folder is refused', async () => {
     const paths = [
       '/../secret.txt',
