@@ -8,6 +8,7 @@
  */
 #include "ckan.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "app.h"
 #include "arena.h"
+#include "lucene.h"
 
 #define SEARCH_ROWS_MAX 1000
 #define DATASTORE_LIMIT_MAX 32000
@@ -30,10 +32,12 @@ struct entry {
 	int ntags, ngroups, nformats;
 };
 
+/* One leaf of a query (lucene.h): a field's value, a prefix, or a range. */
 struct term {
 	const char *field;		/* NULL: free text */
 	const char *value;
-	const char *lo, *hi;		/* [lo TO hi], "*" open */
+	bool prefix;			/* value* */
+	const struct lq_node *range;	/* [lo TO hi], or NULL */
 };
 
 static int add_str(struct arena *a, const char ***list, int *n, const char *s)
@@ -120,77 +124,36 @@ static int load_entries(struct req *r, struct entry **out, size_t *n)
 	return 0;
 }
 
-/* Solr-ish query text into terms: field:value, field:"a b",
- * field:[lo TO hi], bare words; AND, && and + are just separators. */
-static int parse_terms(struct arena *a, const char *s, struct term *t, int max, int *n, const char **bad)
+/* v is the term's value, or starts with it when the term is a prefix. */
+static bool is(const char *v, const struct term *t)
 {
-	*n = 0;
-	while (s && *s) {
-		while (*s == ' ' || *s == '+' || *s == '\t')
-			s++;
-		if (!*s)
-			break;
-		if (strncmp(s, "AND ", 4) == 0 || strncmp(s, "&& ", 3) == 0) {
-			s += *s == 'A' ? 4 : 3;
-			continue;
-		}
-		if (*n == max)
-			return *bad = "too many terms", -1;
-		struct term *x = &t[(*n)++];
-		memset(x, 0, sizeof(*x));
-		const char *colon = NULL;
-		for (const char *p = s; *p && *p != ' ' && *p != '"' && *p != '['; p++)
-			if (*p == ':') {
-				colon = p;
-				break;
-			}
-		if (colon) {
-			x->field = arena_strndup(a, s, (size_t)(colon - s));
-			s = colon + 1;
-		}
-		if (*s == '"') {
-			const char *end = strchr(s + 1, '"');
-			if (!end)
-				return *bad = "a quote is not closed", -1;
-			x->value = arena_strndup(a, s + 1, (size_t)(end - s - 1));
-			s = end + 1;
-		} else if (*s == '[' || *s == '{') {
-			const char *end = strpbrk(s, "]}");
-			const char *to = strstr(s, " TO ");
-			if (!end || !to || to > end)
-				return *bad = "a range must look like [A TO B]", -1;
-			x->lo = arena_strndup(a, s + 1, (size_t)(to - s - 1));
-			x->hi = arena_strndup(a, to + 4, (size_t)(end - to - 4));
-			s = end + 1;
-		} else {
-			size_t len = strcspn(s, " ");
-			x->value = arena_strndup(a, s, len);
-			s += len;
-		}
-	}
-	return 0;
+	return v && (t->prefix ? strncasecmp(v, t->value, strlen(t->value)) == 0 : strcasecmp(v, t->value) == 0);
 }
 
-static bool any_is(const char **list, int n, const char *v)
+static bool any_is(const char **list, int n, const struct term *t)
 {
 	for (int i = 0; i < n; i++)
-		if (strcasecmp(list[i], v) == 0)
+		if (is(list[i], t))
 			return true;
 	return false;
 }
 
 /* Compare timestamps on their first 19 characters, "2026-01-31T00:00:00";
- * a bare date covers its whole day. */
-static bool in_range(const char *v, const char *lo, const char *hi)
+ * a bare date as an upper end covers its whole day. */
+static bool in_range(const char *v, const struct lq_node *r)
 {
 	if (!v)
 		return false;
-	if (lo && strcmp(lo, "*") != 0 && strncmp(v, lo, 19) < 0)
-		return false;
-	if (hi && strcmp(hi, "*") != 0) {
+	if (r->lo) {
+		int c = strncmp(v, r->lo, 19);
+		if (c < 0 || (c == 0 && !r->lo_incl))
+			return false;
+	}
+	if (r->hi) {
 		char top[20];
-		snprintf(top, sizeof(top), "%.10s%s", hi, strlen(hi) > 10 ? hi + 10 : "T23:59:59");
-		if (strncmp(v, top, 19) > 0)
+		snprintf(top, sizeof(top), "%.10s%s", r->hi, strlen(r->hi) > 10 ? r->hi + 10 : "T23:59:59");
+		int c = strncmp(v, r->hi_incl ? top : r->hi, 19);
+		if (c > 0 || (c == 0 && !r->hi_incl))
 			return false;
 	}
 	return true;
@@ -202,8 +165,8 @@ static int term_matches(const struct entry *e, const struct term *t)
 	const struct dataset *d = e->d;
 	const char *v = t->value;
 	if (!t->field) {
-		if (!v || strcmp(v, "*:*") == 0 || strcmp(v, "*") == 0)
-			return 1;
+		if (!v)
+			return -2;
 		if (strcasestr(d->title, v) || strcasestr(d->name, v) || (d->notes && strcasestr(d->notes, v)) ||
 		    strcasestr(e->org_title, v) || (d->concept && strcasestr(d->concept, v)))
 			return 1;
@@ -217,35 +180,72 @@ static int term_matches(const struct entry *e, const struct term *t)
 		return 1;
 	if (strcmp(f, "metadata_modified") == 0 || strcmp(f, "metadata_created") == 0) {
 		const char *when = f[9] == 'm' ? d->modified_at : d->created_at;
-		return t->lo ? in_range(when, t->lo, t->hi) : (v && strncmp(when, v, strlen(v)) == 0);
+		return t->range ? in_range(when, t->range) : (v && strncmp(when, v, strlen(v)) == 0);
 	}
-	if (!v)
-		return -1;
+	/* field:* (a range open at both ends): the field has a value */
+	bool any = t->range && !t->range->lo && !t->range->hi;
+	if (!v && !any)
+		return -2;
 	if (strcmp(f, "organization") == 0 || strcmp(f, "owner_org") == 0)
-		return strcasecmp(e->org, v) == 0;
+		return any || is(e->org, t);
 	if (strcmp(f, "groups") == 0)
-		return any_is(e->groups, e->ngroups, v);
+		return any ? e->ngroups > 0 : any_is(e->groups, e->ngroups, t);
 	if (strcmp(f, "tags") == 0)
-		return any_is(e->tags, e->ntags, v);
+		return any ? e->ntags > 0 : any_is(e->tags, e->ntags, t);
 	if (strcmp(f, "res_format") == 0)
-		return any_is(e->formats, e->nformats, v);
+		return any ? e->nformats > 0 : any_is(e->formats, e->nformats, t);
 	if (strcmp(f, "license_id") == 0)
-		return strcmp(d->license_id, v) == 0;
+		return any ? *d->license_id != '\0' : is(d->license_id, t);
 	if (strcmp(f, "name") == 0)
-		return strcmp(d->name, v) == 0;
+		return any || is(d->name, t);
 	if (strcmp(f, "id") == 0)
-		return strcmp(d->uid, v) == 0;
+		return any || is(d->uid, t);
 	if (strcmp(f, "title") == 0 || strcmp(f, "text") == 0)
-		return strcasestr(d->title, v) != NULL;
+		return any || strcasestr(d->title, v) != NULL;
+	if (strcmp(f, "notes") == 0)
+		return any ? d->notes && *d->notes : d->notes && strcasestr(d->notes, v) != NULL;
 	if (strcmp(f, "state") == 0)
-		return strcmp(d->state, v) == 0;
+		return any || is(d->state, t);
 	if (strcmp(f, "type") == 0 || strcmp(f, "dataset_type") == 0)
-		return strcmp(v, "dataset") == 0;
+		return any || strcmp(v, "dataset") == 0;
 	if (strcmp(f, "capacity") == 0)
-		return strcmp(v, d->private_ ? "private" : "public") == 0;
+		return any || strcmp(v, d->private_ ? "private" : "public") == 0;
 	if (strcmp(f, "region_level") == 0)
-		return d->region_level && strcmp(d->region_level, v) == 0;
+		return d->region_level && (any || is(d->region_level, t));
 	return -1;
+}
+
+/* 1 when the dataset matches the query, 0 if not; -1 (*field set) for a
+ * field CKAN does not index, -2 for a range on a field that takes none. */
+static int query_matches(const struct entry *e, const struct lq_node *q, const char **field)
+{
+	switch (q->kind) {
+	case LQ_ALL:
+		return 1;
+	case LQ_AND:
+	case LQ_OR:
+		for (int i = 0; i < q->n; i++) {
+			int m = query_matches(e, q->kids[i], field);
+			if (m < 0 || m == (q->kind == LQ_OR))
+				return m;
+		}
+		return q->kind == LQ_AND;
+	case LQ_NOT: {
+		int m = query_matches(e, q->kids[0], field);
+		return m < 0 ? m : !m;
+	}
+	case LQ_TERM:
+	case LQ_PHRASE:
+	case LQ_RANGE: {
+		struct term t = { .field = q->field, .value = q->text, .prefix = q->prefix,
+				  .range = q->kind == LQ_RANGE ? q : NULL };
+		int m = term_matches(e, &t);
+		if (m < 0)
+			*field = q->field;
+		return m;
+	}
+	}
+	return 0;
 }
 
 struct sort_key {
@@ -366,18 +366,20 @@ int ckan_package_search(struct req *r)
 {
 	long rows, start, facet_limit;
 	const char *bad = NULL;
-	struct term terms[48];
-	int nterms = 0, nq = 0;
-	if (ckan_param_int(r, "rows", 10, 0, SEARCH_ROWS_MAX, &rows) || ckan_param_int(r, "start", 0, 0, 100000000, &start) ||
+	/* More rows than the most are capped, not refused, as CKAN does. */
+	if (ckan_param_int(r, "rows", 10, 0, LONG_MAX, &rows) || ckan_param_int(r, "start", 0, 0, 100000000, &start) ||
 	    ckan_param_int(r, "facet.limit", 50, -1, 1000, &facet_limit))
 		return 0;
-	if (parse_terms(r->arena, ckan_param_str(r, "q"), terms, 24, &nq, &bad) ||
-	    parse_terms(r->arena, ckan_param_str(r, "fq"), terms + nq, 24, &nterms, &bad))
-		return ckan_error(r, 409, "Search Query Error", arena_printf(r->arena, "Search error: %s", bad), NULL);
-	nterms += nq;
+	if (rows > SEARCH_ROWS_MAX)
+		rows = SEARCH_ROWS_MAX;
+	struct lq_node *query[2];
+	for (int k = 0; k < 2; k++)
+		if (!(query[k] = lq_parse(r->arena, ckan_param_str(r, k ? "fq" : "q"), &bad)))
+			return ckan_error(r, 400, "Search Query Error",
+					  arena_printf(r->arena, "Search error: %s: %s", k ? "fq" : "q", bad), NULL);
 	struct sort_spec spec;
 	if (parse_sort(ckan_param_str(r, "sort"), spec.keys, &spec.n))
-		return ckan_error(r, 409, "Search Query Error", "Search error: sort takes score, metadata_modified, "
+		return ckan_error(r, 400, "Search Query Error", "Search error: sort takes score, metadata_modified, "
 				  "metadata_created, name, title_string or id, each asc or desc", NULL);
 	json_t *ff = ckan_param(r, "facet.field");
 	if (ff && !json_is_array(ff)) {
@@ -398,17 +400,18 @@ int ckan_package_search(struct req *r)
 		const struct dataset *d = e[i].d;
 		if (d->private_ && !(include_private && catalog_may_see(r, d->org_id, true)))
 			continue;
-		bool ok = true;
-		for (int k = 0; k < nterms && ok; k++) {
-			int m = term_matches(&e[i], &terms[k]);
-			if (m < 0) {
-				json_decref(ff);
-				return ckan_error(r, 409, "Search Query Error", arena_printf(r->arena,
-						  "Search error: undefined field %s", terms[k].field), NULL);
-			}
-			ok = m == 1;
+		int m = 1;
+		const char *field = NULL;
+		for (int k = 0; k < 2 && m == 1; k++)
+			m = query_matches(&e[i], query[k], &field);
+		if (m < 0) {
+			json_decref(ff);
+			return m == -1 ? ckan_error(r, 409, "Search Error", arena_printf(r->arena,
+						    "Search error: undefined field %s", field), NULL)
+				       : ckan_error(r, 400, "Search Query Error", arena_printf(r->arena,
+						    "Search error: %s takes no range", field ? field : "free text"), NULL);
 		}
-		if (ok)
+		if (m == 1)
 			hits[nhits++] = &e[i];
 	}
 	qsort_r(hits, nhits, sizeof(*hits), entry_cmp, &spec);

@@ -194,8 +194,43 @@ describe('ckan', () => {
     assert.equal(fq.json.result.count, 25);
     const none = await action('package_search', { query: `?fq=${encodeURIComponent('organization:dinkes tags:panen')}` });
     assert.equal(none.json.result.count, 0);
-    assertCkanError(await action('package_search', { query: '?fq=nosuchfield:x' }), 409, 'Search Query Error');
-    assertCkanError(await action('package_search', { query: '?rows=5000' }), 409, 'Validation Error');
+    assertCkanError(await action('package_search', { query: '?fq=nosuchfield:x' }), 409, 'Search Error');
+    const capped = await action('package_search', { query: '?rows=5000' });
+    assert.equal(capped.status, 200, 'rows above 1000 are capped, as CKAN does');
+    assert.ok(capped.json.result.results.length <= 1000 && capped.json.result.results.length === Math.min(1000, capped.json.result.count));
+
+    // The Lucene syntax CKAN front ends build, evaluated as Solr would.
+    const count = async (params) => {
+      const qs = Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+      const r = await action('package_search', { query: `?${qs}&rows=0` });
+      assert.equal(r.status, 200, `${qs}: ${JSON.stringify(r.json)}`);
+      return r.json.result.count;
+    };
+    const everything = await count({});
+    const dukcapil = await count({ fq: 'organization:disdukcapil' });
+    const dinkes = await count({ fq: 'organization:dinkes' });
+    assert.ok(dukcapil >= 25);
+    assert.equal(await count({ fq: 'organization:(disdukcapil OR dinkes)' }), dukcapil + dinkes);
+    assert.equal(await count({ fq: 'organization:disdukcapil OR organization:dinkes' }), dukcapil + dinkes);
+    const panen = await count({ fq: 'tags:panen' });
+    assert.equal(panen, 25);
+    assert.equal(await count({ fq: 'NOT tags:panen' }), everything - panen);
+    assert.equal(await count({ fq: '-tags:panen' }), everything - panen);
+    assert.equal(await count({ fq: '*:* -tags:panen' }), everything - panen);
+    assert.equal(await count({ fq: 'tags:pan*' }), panen);
+    assert.equal(await count({ fq: '+tags:panen +organization:dinkes' }), 0);
+    assert.equal(await count({ q: 'panen OR penduduk' }), await count({ q: 'panen' }) + await count({ q: 'penduduk' }) -
+      await count({ q: 'panen AND penduduk' }));
+    assert.equal(await count({ q: '(panen OR penduduk) AND NOT tags:panen' }), await count({ q: 'penduduk', fq: '-tags:panen' }));
+    assert.equal(await count({ q: 'title:"Panen 1"' }), 11, '"Panen 1" is in Panen 1 and Panen 10..19');
+    assert.equal(await count({ fq: 'organization:(disdukcapil OR dinkes)', q: 'panen' }), 25);
+    for (const [param, bad, why] of [['fq', 'organization:(dinkes', 'parenthesis'], ['q', 'kesehatan^2', 'boost'],
+      ['q', 'a OR', 'OR has nothing'], ['fq', 'tags:k?s', 'wildcard'], ['fq', 'tags:[a TO b]', 'takes no range']]) {
+      const r = await action('package_search', { query: `?${param}=${encodeURIComponent(bad)}` });
+      assertCkanError(r, 400, 'Search Query Error');
+      assert.match(r.json.error.message, new RegExp(why), `${bad}: ${r.json.error.message}`);
+    }
+    assertCkanError(await action('package_search', { query: '?sort=popularity+desc' }), 400, 'Search Query Error');
 
     // A harvester: everything modified since a date, 10 at a time, by id.
     const since = '2000-01-01T00:00:00Z';
