@@ -329,11 +329,24 @@ int ckan_tag_list(struct req *r)
 						 "ORDER BY t.tag", "");
 	if (!st)
 		return reply_db_error(r);
+	/* all_fields: dicts as CKAN gives them; a tag has no identity here
+	 * beyond its name, so the name is its id too. */
+	bool all = ckan_param_bool(r, "all_fields", false);
 	json_t *out = json_array();
-	while (db_step(st) == DB_ROW)
-		if (!query || strcasestr(db_col_text(st, 0), query))
-			json_array_append_new(out, json_string(db_col_text(st, 0)));
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *tag = db_col_text(st, 0);
+		if (query && !strcasestr(tag, query))
+			continue;
+		json_array_append_new(out, all ? json_pack("{s:s, s:s, s:s, s:n}", "id", tag, "name", tag, "display_name",
+							   tag, "vocabulary_id")
+					       : json_string(tag));
+	}
 	db_done(st);
+	if (rc != DB_DONE) {
+		json_decref(out);
+		return reply_db_error(r);
+	}
 	return ckan_ok(r, out);
 }
 

@@ -337,7 +337,7 @@ static void facet_add(struct facet *f, const char *name, const char *title)
 	}
 }
 
-static json_t *facet_json(struct facet *f, const char *field, long limit, json_t **plain)
+static json_t *facet_json(struct facet *f, const char *field, long limit, long mincount, json_t **plain)
 {
 	/* by count, then name */
 	for (int i = 1; i < f->n; i++)
@@ -354,7 +354,7 @@ static json_t *facet_json(struct facet *f, const char *field, long limit, json_t
 		}
 	json_t *items = json_array();
 	*plain = json_object();
-	for (int i = 0; i < f->n && (limit < 0 || i < limit); i++) {
+	for (int i = 0; i < f->n && (limit < 0 || i < limit) && f->counts[i] >= mincount; i++) {
 		json_array_append_new(items, json_pack("{s:s, s:s, s:I}", "name", f->names[i],
 						       "display_name", f->titles[i], "count", (json_int_t)f->counts[i]));
 		json_object_set_new(*plain, f->names[i], json_integer(f->counts[i]));
@@ -364,11 +364,12 @@ static json_t *facet_json(struct facet *f, const char *field, long limit, json_t
 
 int ckan_package_search(struct req *r)
 {
-	long rows, start, facet_limit;
+	long rows, start, facet_limit, mincount;
 	const char *bad = NULL;
 	/* More rows than the most are capped, not refused, as CKAN does. */
 	if (ckan_param_int(r, "rows", 10, 0, LONG_MAX, &rows) || ckan_param_int(r, "start", 0, 0, 100000000, &start) ||
-	    ckan_param_int(r, "facet.limit", 50, -1, 1000, &facet_limit))
+	    ckan_param_int(r, "facet.limit", 50, -1, 1000, &facet_limit) ||
+	    ckan_param_int(r, "facet.mincount", 1, 0, LONG_MAX, &mincount))
 		return 0;
 	if (rows > SEARCH_ROWS_MAX)
 		rows = SEARCH_ROWS_MAX;
@@ -381,7 +382,16 @@ int ckan_package_search(struct req *r)
 	if (parse_sort(ckan_param_str(r, "sort"), spec.keys, &spec.n))
 		return ckan_error(r, 400, "Search Query Error", "Search error: sort takes score, metadata_modified, "
 				  "metadata_created, name, title_string or id, each asc or desc", NULL);
+	/* A JSON list, also when a POST body gives it as the text of one
+	 * (as CKAN's own front end does). */
 	json_t *ff = ckan_param(r, "facet.field");
+	if (json_is_string(ff)) {
+		json_t *list = json_loads(json_string_value(ff), 0, NULL);
+		json_decref(ff);
+		ff = list;
+		if (!ff)
+			return ckan_error(r, 409, "Validation Error", "facet.field must be a JSON list", "facet.field");
+	}
 	if (ff && !json_is_array(ff)) {
 		json_decref(ff);
 		return ckan_error(r, 409, "Validation Error", "facet.field must be a JSON list", "facet.field");
@@ -440,7 +450,7 @@ int ckan_package_search(struct req *r)
 			}
 		}
 		json_t *plain;
-		json_object_set_new(search_facets, field, facet_json(f, field, facet_limit, &plain));
+		json_object_set_new(search_facets, field, facet_json(f, field, facet_limit, mincount, &plain));
 		json_object_set_new(facets, field, plain);
 	}
 	json_decref(ff);

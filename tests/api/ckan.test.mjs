@@ -232,6 +232,16 @@ describe('ckan', () => {
     }
     assertCkanError(await action('package_search', { query: '?sort=popularity+desc' }), 400, 'Search Query Error');
 
+    // Facets: facet.mincount applies; facet.field may come as the text of a JSON list in a POST body.
+    const facets = await action('package_search', { method: 'POST', body: { 'facet.field': '["organization","tags"]', 'facet.mincount': 25, rows: 0 } });
+    assert.equal(facets.status, 200, JSON.stringify(facets.json));
+    const orgFacet = facets.json.result.search_facets.organization.items;
+    assert.ok(orgFacet.length >= 1 && orgFacet.every((x) => x.count >= 25), JSON.stringify(orgFacet));
+    assert.deepEqual(facets.json.result.search_facets.tags.items.map((x) => [x.name, x.count]), [['panen', 25]]);
+    const tags = await action('tag_list', { query: '?all_fields=true' });
+    assert.deepEqual(tags.json.result.find((t) => t.name === 'panen'), { id: 'panen', name: 'panen', display_name: 'panen', vocabulary_id: null });
+    assert.ok((await action('tag_list')).json.result.includes('panen'));
+
     // A harvester: everything modified since a date, 10 at a time, by id.
     const since = '2000-01-01T00:00:00Z';
     const all = await action('package_search', { query: `?fq=${encodeURIComponent(`metadata_modified:[${since} TO *]`)}&rows=0` });
