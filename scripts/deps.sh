@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   gcc make pkg-config sqlite3
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libpq-dev
-  libcmocka-dev libqrencode-dev libhpdf-dev
+  libcmocka-dev libqrencode-dev libhpdf-dev zlib1g-dev
   postgresql chromium wrk
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -136,6 +136,7 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	cfg->body_limit = (size_t)body_kb * 1024;
 	cfg->upload_limit = (size_t)upload_mb * 1024 * 1024;
 	cfg->trusted_proxies = cli_opt(cli, "--trusted-proxies");
+	cfg->cors_origins = cli_opt(cli, "--cors-origins");
 	char proxy_err[256];
 	if (trusted_proxies_new(cfg->trusted_proxies, &app.proxies, proxy_err, sizeof(proxy_err)) != PROXY_OK) {
 		fprintf(stderr, "pendopo serve: --trusted-proxies: %s\n", proxy_err);
@@ -277,6 +278,9 @@ static const struct cli_opt serve_opts[] = {
 	{ "--trusted-proxies", "PENDOPO_TRUSTED_PROXIES",
 	  "reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For/Forwarded/-Proto count; "
 	  "turns --per-ip-limit off", NULL },
+	{ "--cors-origins", "PENDOPO_CORS_ORIGINS",
+	  "web origins (https://host, comma-separated, or *) whose pages may read the public APIs; never with "
+	  "credentials", NULL },
 	{ "--timeout", "PENDOPO_TIMEOUT", "seconds before an idle connection is closed", "30" },
 	{ "--body-limit-kb", "PENDOPO_BODY_LIMIT_KB", "largest request body of a route that takes no file, KiB", "1024" },
 	{ "--upload-limit-mb", "PENDOPO_UPLOAD_LIMIT_MB", "largest body of a route that takes a file, MiB", "25" },

@@ -33,6 +33,7 @@ struct config {
 	long clock_offset;		/* PENDOPO_CLOCK: seconds added to the real clock */
 	int regions_index;		/* PENDOPO_REGIONS_INDEX: 0 answers regions from SQL */
 	const char *trusted_proxies;	/* PENDOPO_TRUSTED_PROXIES, as given; NULL trusts no one */
+	const char *cors_origins;	/* PENDOPO_CORS_ORIGINS: "*" or a comma list; NULL: none */
 };
 
 struct metrics;

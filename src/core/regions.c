@@ -651,12 +651,12 @@ static int sql_snapshot(struct req *r)
 	return -1;
 }
 
-/* A body the index rendered, sent with the headers reply_json() gives. */
+/* A body the index rendered: a public read's JSON, validators and all, as
+ * reply_json() would send it. */
 static int reply_rendered(struct req *r, int rc, const char *body, size_t len)
 {
 	if (rc < 0)
 		return reply_error(r, 500, "internal", "out of memory", NULL);
-	reply_header(r, "Cache-Control", "no-store");
 	return reply_text(r, 200, "application/json; charset=utf-8", body, len);
 }
 

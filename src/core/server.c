@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "errors.h"
 #include "auth.h"
+#include "encoding.h"
 #include "events.h"
 #include "http.h"
 #include "metrics.h"
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -37,6 +39,7 @@ struct server {
 	struct router *router;
 	struct MHD_Daemon *mhd;
 	int web_fd;		/* directory of the static front end, or -1 */
+	struct gzip_cache *gzip;	/* the front end's files, compressed */
 };
 
 struct conn_state {
@@ -48,6 +51,7 @@ struct conn_state {
 	int too_large;
 	int answered;		/* refused before its body was sent */
 	int no_host;		/* HTTP/1.1 without Host: refused (RFC 9112 §3.2) */
+	int options;		/* OPTIONS: the methods, and a CORS preflight's answer */
 	int64_t started;
 	int static_file;
 	atomic_int refs;	/* the request's, + 1 while a response's body lives in its arena */
@@ -200,6 +204,13 @@ void reply_header(struct req *r, const char *name, const char *value)
 	}
 }
 
+/* Text worth compressing (images and PDFs are compressed already). */
+static bool compressible(const char *type)
+{
+	return strncmp(type, "text/", 5) == 0 || strstr(type, "json") || strstr(type, "xml") ||
+	       strstr(type, "javascript") || strncmp(type, "image/svg", 9) == 0;
+}
+
 static void add_common_headers(struct MHD_Response *resp, int html)
 {
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -297,6 +308,40 @@ static void body_released(void *cls)
 	conn_release(cls);
 }
 
+/* Cross-origin reads (--cors-origins): only of public routes, and never
+ * with credentials, so another site's page can show the regency's open
+ * data but not act as its visitor.  The value for
+ * Access-Control-Allow-Origin, or NULL. */
+static const char *cors_origin(const struct app *app, struct MHD_Connection *conn, const struct route *route)
+{
+	const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+	const char *list = app->cfg.cors_origins;
+	if (!origin || !list || !route || route->roles != ROLE_PUBLIC || strcmp(route->method, "GET") != 0)
+		return NULL;
+	if (strcmp(list, "*") == 0)
+		return "*";
+	size_t n = strlen(origin);
+	for (const char *p = list; *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t len = strcspn(p, ", ");
+		if (len == n && strncmp(p, origin, n) == 0)
+			return origin;
+		p += len;
+	}
+	return NULL;
+}
+
+static void add_cors_headers(struct MHD_Response *resp, const char *allow_origin)
+{
+	if (!allow_origin)
+		return;
+	MHD_add_response_header(resp, "Access-Control-Allow-Origin", allow_origin);
+	MHD_add_response_header(resp, "Access-Control-Expose-Headers", "ETag");
+	if (strcmp(allow_origin, "*") != 0)
+		MHD_add_response_header(resp, "Vary", "Origin");
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state *cs)
 {
 	struct req *r = &cs->req;
@@ -324,6 +369,38 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state
 		body = sb.buf;
 		len = sb.len;
 	}
+	/* A public read answers 304 to a client that holds this very body,
+	 * and any text is compressed for a client that takes gzip. */
+	const char *type = r->reply_text ? r->content_type : "application/json; charset=utf-8";
+	const char *etag = NULL;
+	bool public_read = r->route && r->route->roles == ROLE_PUBLIC && strcmp(r->route->method, "GET") == 0 &&
+			   r->status == 200;
+	bool gzip = len >= GZIP_MIN_BYTES && compressible(type) &&
+		    encoding_accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding"));
+	/* A handler's own Cache-Control stands; no-store keeps no validator. */
+	const char *own_cache = NULL;
+	for (int i = 0; i < r->nhdrs; i++)
+		if (strcasecmp(r->hdr_names[i], "Cache-Control") == 0)
+			own_cache = r->hdr_values[i];
+	if (public_read && !(own_cache && strstr(own_cache, "no-store"))) {
+		etag = encoding_body_etag(r->arena, body, len);
+		if (etag && gzip)
+			etag = arena_printf(r->arena, "%.*s-gz\"", (int)strlen(etag) - 1, etag);
+		const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
+		if (etag && inm && encoding_etag_matches(inm, etag)) {
+			r->status = 304;
+			len = 0;
+			gzip = false;
+		}
+	}
+	void *gz;
+	size_t gz_len;
+	if (gzip && encoding_gzip(r->arena, body, len, 5, &gz, &gz_len) == 0) {
+		body = gz;
+		len = gz_len;
+	} else {
+		gzip = false;
+	}
 	/* The body is handed over where it lies, in the request's arena: the
 	 * response holds a reference to it until libmicrohttpd has sent it. */
 	atomic_fetch_add(&cs->refs, 1);
@@ -333,12 +410,20 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state
 		conn_release(cs);
 		return MHD_NO;
 	}
-	if (r->reply_text) {
-		MHD_add_response_header(resp, "Content-Type", r->content_type);
-	} else {
-		MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Content-Type", type);
+	if (etag)
+		MHD_add_response_header(resp, "ETag", etag);
+	/* Revalidated every time; a signed-in caller's copy is theirs. */
+	if (!own_cache && etag)
+		MHD_add_response_header(resp, "Cache-Control", r->caller.user_id || r->caller.apikey_id ? "private, no-cache"
+													 : "no-cache");
+	else if (!own_cache && !r->reply_text)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
-	}
+	if (compressible(type))
+		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+	if (gzip)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
+	add_cors_headers(resp, cors_origin(r->app, conn, r->route));
 	add_common_headers(resp, 0);
 	for (int i = 0; i < r->nhdrs; i++)
 		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
@@ -405,22 +490,88 @@ static int open_static(int dirfd, const char *path, struct stat *st, const char 
 	return fd;
 }
 
-static enum MHD_Result send_file(struct MHD_Connection *conn, int fd, const struct stat *st,
+static enum MHD_Result send_file(struct server *srv, struct MHD_Connection *conn, int fd, const struct stat *st,
 				 const char *rel, int status)
 {
-	struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)st->st_size, fd);
-	if (!resp) {
-		close(fd);
-		return MHD_NO;
-	}
 	const char *type = mime_type(rel);
 	int html = strncmp(type, "text/html", 9) == 0;
+	int64_t mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	bool gzip = (uint64_t)st->st_size >= GZIP_MIN_BYTES && compressible(type) &&
+		    encoding_accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding"));
+	char etag[64], modified[64];
+	snprintf(etag, sizeof(etag), "\"%llx-%llx%s\"", (unsigned long long)st->st_size, (unsigned long long)mtime_ns,
+		 gzip ? "-gz" : "");
+	struct tm tm;
+	strftime(modified, sizeof(modified), "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&st->st_mtim.tv_sec, &tm));
+	const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
+	bool fresh = status == 200 && inm && encoding_etag_matches(inm, etag);
+
+	struct MHD_Response *resp;
+	const void *gz = NULL;
+	size_t gz_len = 0;
+	if (fresh) {
+		close(fd);
+		resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	} else if (gzip && (gz = gzip_cache_get(srv->gzip, fd, rel, (uint64_t)st->st_size, mtime_ns, &gz_len))) {
+		close(fd);
+		resp = MHD_create_response_from_buffer(gz_len, (void *)gz, MHD_RESPMEM_PERSISTENT);
+	} else {
+		resp = MHD_create_response_from_fd((uint64_t)st->st_size, fd);
+		if (!resp)
+			close(fd);
+	}
+	if (!resp)
+		return MHD_NO;
 	MHD_add_response_header(resp, "Content-Type", type);
 	/* Pages and modules change with every deploy and carry no hash in their
-	 * names, so browsers revalidate them. */
+	 * names, so browsers revalidate them: a 304 costs a few bytes. */
 	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	MHD_add_response_header(resp, "ETag", etag);
+	MHD_add_response_header(resp, "Last-Modified", modified);
+	if (compressible(type))
+		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+	if (gz && !fresh)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	add_common_headers(resp, html);
-	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
+	enum MHD_Result ret = MHD_queue_response(conn, fresh ? 304u : (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* OPTIONS: the path's methods (HEAD with GET), and for a preflight of a
+ * public read from an allowed origin, the CORS answer.  Anything else a
+ * cross-origin page might ask for gets no CORS headers: the browser then
+ * refuses it, which is the point. */
+static enum MHD_Result send_options(struct server *srv, struct MHD_Connection *conn, struct conn_state *cs,
+				    const char *url)
+{
+	struct req *r = &cs->req;
+	struct route_match get;
+	if (router_match(srv->router, MHD_HTTP_METHOD_OPTIONS, url, r->arena, &cs->match) != -1) {
+		reply_error(r, 404, "not_found", arena_printf(r->arena, "no such endpoint: OPTIONS %s", url), NULL);
+		return send_reply(conn, cs);
+	}
+	const char *allow = cs->match.allow;
+	if (strstr(allow, "GET"))
+		allow = arena_printf(r->arena, "%s, HEAD", allow);
+	allow = arena_printf(r->arena, "%s, OPTIONS", allow);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Allow", allow);
+	const char *want = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Access-Control-Request-Method");
+	if (want && (strcmp(want, "GET") == 0 || strcmp(want, "HEAD") == 0) &&
+	    router_match(srv->router, "GET", url, r->arena, &get) == 1) {
+		const char *origin = cors_origin(srv->app, conn, get.route);
+		if (origin) {
+			add_cors_headers(resp, origin);
+			MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+			MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
+		}
+	}
+	add_common_headers(resp, 0);
+	r->status = 204;
+	enum MHD_Result ret = MHD_queue_response(conn, 204, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
@@ -657,6 +808,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			cs->no_host = 1;
 			return MHD_YES;
 		}
+		if (strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0) {
+			cs->options = 1;
+			return MHD_YES;
+		}
 		cs->matched = router_match(srv->router, method, url, r->arena, &cs->match);
 		if (cs->matched != 1)
 			return MHD_YES;
@@ -718,6 +873,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		reply_error(r, 400, "invalid", "an HTTP/1.1 request must name its Host", NULL);
 		return send_reply(conn, cs);
 	}
+	if (cs->options)
+		return send_options(srv, conn, cs, url);
 	if (cs->matched == 1) {
 		run_route(srv, cs);
 		/* The reply is built; give the connection back now rather than
@@ -743,13 +900,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (fd >= 0) {
 			cs->static_file = 1;
 			r->status = 200;
-			return send_file(conn, fd, &st, rel, 200);
+			return send_file(srv, conn, fd, &st, rel, 200);
 		}
 		if (wants_html(conn)) {
 			fd = open_static(srv->web_fd, "/404.html", &st, &rel, r->arena);
 			if (fd >= 0) {
 				r->status = 404;
-				return send_file(conn, fd, &st, rel, 404);
+				return send_file(srv, conn, fd, &st, rel, 404);
 			}
 		}
 	}
@@ -841,6 +998,9 @@ int server_run(struct app *app, int tick_s)
 		log_error("live events not started", LOG_F("db", db_url(app->db)));
 		goto out;
 	}
+	srv.gzip = gzip_cache_new();
+	if (!srv.gzip)
+		goto out;
 	srv.web_fd = open(app->cfg.web_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (srv.web_fd < 0)
 		log_warn("web directory not found; serving the API only", LOG_F("web_dir", app->cfg.web_dir));
@@ -906,6 +1066,7 @@ out:
 	app->events = NULL;
 	if (srv.web_fd >= 0)
 		close(srv.web_fd);
+	gzip_cache_free(srv.gzip);
 	metrics_free(app->metrics);
 	app->metrics = NULL;
 	app->router = NULL;

@@ -1,6 +1,8 @@
 // Operations: health, Prometheus metrics, and the static front end
 // (including path traversal).
 import { test, before, after, describe } from 'node:test';
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,18 @@ import { startServer } from '../lib/server.mjs';
 import { assertError, rawRequest } from './util.mjs';
 
 const SECRET = 'TOP-SECRET-' + process.pid;
+const BIG = Array.from({ length: 400 }, (_, i) => `export const k${i} = 'nilai ${i}';`).join('\n') + '\n';
+
+// A GET with our own headers, the body as the bytes that came.
+function getRaw(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
 const INDEX = '<!doctype html><html lang="id"><head><title>Pendopo uji</title></head><body>Halo ' + process.pid + '</body></html>';
 
 // Sum of a metric's samples whose labels include every given label.
@@ -34,8 +48,9 @@ describe('ops', () => {
     writeFileSync(join(web, 'index.html'), INDEX);
     writeFileSync(join(web, 'css', 'app.css'), 'body { color: #123; }\n');
     writeFileSync(join(web, 'js', 'app.js'), 'export const x = 1;\n');
+    writeFileSync(join(web, 'js', 'big.js'), BIG);
     writeFileSync(join(root, 'secret.txt'), SECRET);
-    srv = await startServer({ regions: false, env: { PENDOPO_WEB_DIR: web } });
+    srv = await startServer({ regions: false, env: { PENDOPO_WEB_DIR: web, PENDOPO_CORS_ORIGINS: 'https://peta.example.id, https://data.example.id' } });
   });
   after(async () => {
     await srv?.stop();
@@ -109,6 +124,78 @@ describe('ops', () => {
     }
     assert.equal((await rawRequest(srv.port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).status, 200);
     assert.equal((await rawRequest(srv.port, 'GET /healthz HTTP/1.0\r\n\r\n')).status, 200);
+  });
+
+  test('static files: gzip for a client that takes it, validators, 304 for what the client holds', async () => {
+    const url = srv.url + '/js/big.js';
+    const plain = await getRaw(url);
+    assert.equal(plain.status, 200);
+    assert.equal(plain.body.toString(), BIG);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.match(plain.headers.etag, /^"[0-9a-f]+-[0-9a-f]+"$/);
+    assert.ok(plain.headers['last-modified']);
+    assert.equal(plain.headers['cache-control'], 'no-cache');
+    const gz = await getRaw(url, { 'accept-encoding': 'gzip, deflate, br' });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.equal(gz.headers.vary, 'Accept-Encoding');
+    assert.ok(gz.body.length < BIG.length / 3, `${gz.body.length} bytes of ${BIG.length}`);
+    assert.equal(gunzipSync(gz.body).toString(), BIG);
+    assert.notEqual(gz.headers.etag, plain.headers.etag, 'each coding its own validator');
+    assert.equal((await getRaw(url, { 'accept-encoding': 'gzip;q=0' })).headers['content-encoding'], undefined);
+    const again = await getRaw(url, { 'accept-encoding': 'gzip', 'if-none-match': gz.headers.etag });
+    assert.equal(again.status, 304);
+    assert.equal(again.body.length, 0);
+    assert.equal((await getRaw(url, { 'if-none-match': '"other"' })).status, 200);
+    const small = await getRaw(srv.url + '/js/app.js', { 'accept-encoding': 'gzip' });
+    assert.equal(small.headers['content-encoding'], undefined, 'too small to be worth it');
+  });
+
+  test('public reads: gzip, an ETag and 304; everything else stays no-store', async () => {
+    const url = srv.url + '/api/openapi.json';
+    const first = await getRaw(url, { 'accept-encoding': 'gzip' });
+    assert.equal(first.status, 200);
+    assert.equal(first.headers['content-encoding'], 'gzip');
+    const doc = JSON.parse(gunzipSync(first.body).toString());
+    assert.equal(doc.openapi.slice(0, 3), '3.1');
+    assert.equal(first.headers['cache-control'], 'no-cache');
+    assert.match(first.headers.etag, /^"h[0-9a-f]{16}-gz"$/);
+    const again = await getRaw(url, { 'accept-encoding': 'gzip', 'if-none-match': first.headers.etag });
+    assert.equal(again.status, 304);
+    assert.equal(again.body.length, 0);
+    const plain = await getRaw(url);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.deepEqual(JSON.parse(plain.body.toString()), doc);
+    const me = await getRaw(srv.url + '/api/me', { 'accept-encoding': 'gzip' });
+    assert.equal(me.status, 401);
+    assert.equal(me.headers.etag, undefined);
+    assert.equal(me.headers['cache-control'], 'no-store');
+  });
+
+  test('CORS: other sites may read the public APIs, never with credentials; OPTIONS says the methods', async () => {
+    const origin = 'https://data.example.id';
+    const api = (path, init = {}) => fetch(srv.url + path, init);
+    let r = await api('/api/openapi.json', { headers: { origin } });
+    assert.equal(r.headers.get('access-control-allow-origin'), origin);
+    assert.match(r.headers.get('vary'), /Origin/);
+    assert.equal(r.headers.get('access-control-allow-credentials'), null);
+    r = await api('/api/openapi.json', { headers: { origin: 'https://evil.example.com' } });
+    assert.equal(r.headers.get('access-control-allow-origin'), null, 'an origin not listed');
+    r = await api('/api/me', { headers: { origin } });
+    assert.equal(r.headers.get('access-control-allow-origin'), null, 'not a public read');
+
+    r = await api('/api/openapi.json', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } });
+    assert.equal(r.status, 204);
+    assert.equal(r.headers.get('allow'), 'GET, HEAD, OPTIONS');
+    assert.equal(r.headers.get('access-control-allow-origin'), origin);
+    assert.equal(r.headers.get('access-control-allow-methods'), 'GET, HEAD, OPTIONS');
+    r = await api('/api/auth/login', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    assert.equal(r.status, 204);
+    assert.equal(r.headers.get('allow'), 'POST, OPTIONS');
+    assert.equal(r.headers.get('access-control-allow-origin'), null, 'no cross-site writes');
+    assert.equal((await api('/api/no/such/thing', { method: 'OPTIONS' })).status, 404);
+    r = await api('/api/openapi.json', { method: 'HEAD' });
+    assert.equal(r.status, 200);
+    assert.equal((await r.arrayBuffer()).byteLength, 0);
   });
 
   test('path traversal out of the web folder is refused', async () => {
