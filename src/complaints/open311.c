@@ -705,6 +705,7 @@ static const struct protocol open311_protocol = {
 	.error_schema = "{\"type\": \"array\", \"items\": {\"type\": \"object\", \"required\": [\"code\", \"description\"],"
 			" \"properties\": {\"code\": {\"type\": \"integer\"}, \"description\": {\"type\": \"string\"}}}}",
 	.media_type = "application/x-www-form-urlencoded",
+	.prefix = "/open311/",
 };
 
 const struct module open311_module = {

@@ -79,6 +79,10 @@ struct protocol {
 	const char *error_schema;	/* JSON Schema of the error envelope (JSON text) */
 	const char *media_type;		/* of request bodies: "application/json" */
 	const char *auth_header;	/* header carrying its credentials, or NULL */
+	/* The paths it owns ("/antrol/"): an unknown path or a wrong method
+	 * under it is refused in its envelope too.  NULL: none beyond its
+	 * routes. */
+	const char *prefix;
 };
 
 struct route {

@@ -538,6 +538,17 @@ static enum MHD_Result send_file(struct server *srv, struct MHD_Connection *conn
 	return ret;
 }
 
+/* The protocol whose paths url is under, or NULL. */
+static const struct protocol *protocol_of(const struct app *app, const char *url)
+{
+	for (size_t i = 0; i < app->nmodules; i++) {
+		const struct protocol *p = app->modules[i]->protocol;
+		if (p && p->prefix && strncmp(url, p->prefix, strlen(p->prefix)) == 0)
+			return p;
+	}
+	return NULL;
+}
+
 /* OPTIONS: the path's methods (HEAD with GET), and for a preflight of a
  * public read from an allowed origin, the CORS answer.  Anything else a
  * cross-origin page might ask for gets no CORS headers: the browser then
@@ -886,10 +897,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return send_reply(conn, cs);
 	}
 
+	const struct protocol *owner = protocol_of(srv->app, url);
 	if (cs->matched == -1) {
+		const char *why = arena_printf(r->arena, "%s is not allowed here; use %s", method, cs->match.allow);
 		reply_header(r, "Allow", arena_strdup(r->arena, cs->match.allow));
-		reply_error(r, 405, "method_not_allowed",
-			    arena_printf(r->arena, "%s is not allowed here; use %s", method, cs->match.allow), NULL);
+		if (owner)
+			owner->refuse(r, 405, "method_not_allowed", why, NULL);
+		else
+			reply_error(r, 405, "method_not_allowed", why, NULL);
+		return send_reply(conn, cs);
+	}
+	if (owner) {
+		owner->refuse(r, 404, "not_found", arena_printf(r->arena, "no such endpoint: %s %s", method, url), NULL);
 		return send_reply(conn, cs);
 	}
 

@@ -670,12 +670,15 @@ static int antrol_user_add_command(struct cli *cli, int argc, char **argv)
 
 /* The router's refusals (a body too large) in the BPJS envelope, with the
  * HTTP status kept: they happen before the interface is reached. */
+/* Mobile JKN reads the metadata of every answer, so refusals come with HTTP
+ * 200 as the interface's own do - but for a body too large, refused by
+ * the server before any route ran. */
 static int antrol_refuse(struct req *r, int status, const char *code, const char *message, const char *field)
 {
 	(void)code;
 	(void)field;
 	antrol_fail(r, message);
-	r->status = status;
+	r->status = status == 413 ? 413 : 200;
 	return 0;
 }
 
@@ -686,6 +689,7 @@ static const struct protocol antrol_protocol = {
 			"\"type\": \"object\", \"required\": [\"code\", \"message\"], \"properties\": {"
 			"\"code\": {\"type\": \"integer\"}, \"message\": {\"type\": \"string\"}}}}}",
 	.media_type = "application/json",
+	.prefix = "/antrol/",
 };
 
 static const struct cli_opt antrol_user_opts[] = {

@@ -47,7 +47,7 @@ describe('antrol', () => {
     const text = await res.text();
     let json = null;
     try { json = JSON.parse(text); } catch { /* not JSON */ }
-    return { status: res.status, json, text };
+    return { status: res.status, headers: res.headers, json, text };
   }
 
   before(async () => {
@@ -103,6 +103,15 @@ describe('antrol', () => {
       assertFail(await call(fc, m, p, b, { 'x-username': 'mobilejkn' }), 'Token Expired');
       assertFail(await call(fc, m, p, b, { 'x-token': tokens[fc], 'x-username': 'orang-lain' }), 'Token Expired');
     }
+  });
+
+  it('an unknown path or a wrong method under /antrol/ is answered in the envelope too, with HTTP 200', async () => {
+    const h = { 'x-token': tokens[PKM], 'x-username': 'mobilejkn' };
+    assertFail(await call(PKM, 'GET', 'antrean/tidakada', undefined, h), /no such endpoint/);
+    assertFail(await call(PKM, 'GET', 'tidak/ada/sama/sekali', undefined, h), /no such endpoint/);
+    const wrong = await call(PKM, 'DELETE', 'antrean', undefined, h);
+    assertFail(wrong, /DELETE is not allowed here; use POST/);
+    assert.match(wrong.headers.get('allow'), /POST/);
   });
 
   it('FKTP: status, take a number, remaining, cancel', async () => {

@@ -94,6 +94,12 @@ test('discovery, services and service definitions', async () => {
   assert.ok(['production', 'test'].includes(ep.type));
   sameContent(r.json, r.xml.discovery);
 
+  // An unknown path under /open311/ is refused in GeoReport's shape.
+  const unknown = await anon.get('/open311/v2/tidak-ada.json');
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.json[0].code, 404);
+  assert.equal(typeof unknown.json[0].description, 'string');
+
   r = await both('/open311/v2/services.{fmt}');
   valid('services.json', r.json);
   assert.ok(r.json.length >= 10);
