@@ -39,7 +39,10 @@ before(async () => {
 
 after(async () => {
   if (srv) await srv.stop();
-  if (first) rmSync(first.dir, { recursive: true, force: true });
+  if (first) {
+    await first.stop();              // already stopped unless set-up failed half-way
+    rmSync(first.dir, { recursive: true, force: true });
+  }
 });
 
 const trackings = (r) => r.json.items.map((i) => i.tracking);

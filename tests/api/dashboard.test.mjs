@@ -47,7 +47,10 @@ before(async () => {
 
 after(async () => {
   if (srv) await srv.stop();
-  if (first) rmSync(first.dir, { recursive: true, force: true });
+  if (first) {
+    await first.stop();              // already stopped unless set-up failed half-way
+    rmSync(first.dir, { recursive: true, force: true });
+  }
 });
 
 test("today's queue: the facility's own statistics", () => {
