@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "pdf.h"
 
 /* The booking of {code} in the path (typed in any case); on failure the
  * reply is set and -1 returned. */
@@ -219,7 +220,7 @@ int queue_booking_qr(struct req *r)
 	if (path_visit(r, &v, &f))
 		return 0;
 	size_t len;
-	char *svg = queue_qr_svg(r->arena, ticket_url(r, &v), &len);
+	char *svg = qr_svg(r->arena, ticket_url(r, &v), &len);
 	if (!svg)
 		return reply_error(r, 500, "internal", "the QR code could not be drawn", NULL);
 	reply_header(r, "Cache-Control", "no-store");

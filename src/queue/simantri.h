@@ -296,13 +296,12 @@ int queue_board(struct req *r);
 int queue_stats(struct req *r);
 int queue_stats_csv(struct req *r);
 
-/* Ticket renderings (ticket.c): a PDF page with the QR of url, and the QR
- * alone as SVG, in arena a; NULL when out of memory. */
+/* The ticket as a PDF page with the QR of url (ticket.c), in arena a;
+ * NULL when out of memory.  The QR alone is core's qr_svg() (pdf.h). */
 struct ticket_text {
 	const char *facility, *service, *label, *date, *session, *estimate, *code, *url, *note;
 };
 unsigned char *queue_ticket_pdf(struct arena *a, const struct ticket_text *t, size_t *len);
-char *queue_qr_svg(struct arena *a, const char *text, size_t *len);
 
 /* Demo data (demo.c) and the end-of-day sweep (queue.c). */
 int queue_demo_load(struct app *app, struct db_conn *c);

@@ -1,0 +1,108 @@
+/* pdf.c - QR codes as SVG and in PDF pages, and PDF bytes into an arena
+ * (see pdf.h): one copy for the ticket and the letters. */
+#include "pdf.h"
+
+#include <qrencode.h>
+
+#include "arena.h"
+#include "strbuf.h"
+
+#define QR_QUIET 4		/* modules of white border the QR standard asks for */
+
+static QRcode *qr_encode(const char *text)
+{
+	return QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+}
+
+char *qr_svg(struct arena *a, const char *text, size_t *len)
+{
+	QRcode *qr = qr_encode(text);
+	if (!qr)
+		return NULL;
+	struct strbuf svg;
+	strbuf_init(&svg, a, 4096);
+	int size = qr->width + 2 * QR_QUIET;
+	strbuf_addf(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">"
+			  "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"", size, size, size, size);
+	/* One rectangle per run of dark modules in a row. */
+	for (int y = 0; y < qr->width; y++) {
+		for (int x = 0; x < qr->width;) {
+			if (!(qr->data[y * qr->width + x] & 1)) {
+				x++;
+				continue;
+			}
+			int run = 1;
+			while (x + run < qr->width && (qr->data[y * qr->width + x + run] & 1))
+				run++;
+			strbuf_addf(&svg, "M%d %dh%dv1h-%dz", x + QR_QUIET, y + QR_QUIET, run, run);
+			x += run;
+		}
+	}
+	strbuf_addstr(&svg, "\"/></svg>\n");
+	QRcode_free(qr);
+	if (svg.failed)
+		return NULL;
+	*len = svg.len;
+	return svg.buf;
+}
+
+int pdf_draw_qr(HPDF_Page page, const char *text, float x, float y, float side)
+{
+	QRcode *qr = qr_encode(text);
+	if (!qr)
+		return -1;
+	float m = side / (float)(qr->width + 2 * QR_QUIET);
+	HPDF_Page_GSave(page);
+	HPDF_Page_SetRGBFill(page, 0, 0, 0);
+	/* One rectangle per run of dark modules, as in the SVG: fewer
+	 * operators, and no hairline seams between neighbours. */
+	for (int row = 0; row < qr->width; row++)
+		for (int col = 0; col < qr->width;) {
+			if (!(qr->data[row * qr->width + col] & 1)) {
+				col++;
+				continue;
+			}
+			int run = 1;
+			while (col + run < qr->width && (qr->data[row * qr->width + col + run] & 1))
+				run++;
+			HPDF_Page_Rectangle(page, x + (float)(col + QR_QUIET) * m,
+					    y + side - (float)(row + QR_QUIET + 1) * m, (float)run * m, m);
+			col += run;
+		}
+	HPDF_Page_Fill(page);
+	HPDF_Page_GRestore(page);
+	QRcode_free(qr);
+	return 0;
+}
+
+static void pdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
+{
+	(void)detail;
+	HPDF_STATUS *err = data;
+	if (*err == HPDF_OK)
+		*err = error;
+}
+
+HPDF_Doc pdf_new(HPDF_STATUS *err)
+{
+	*err = HPDF_OK;
+	return HPDF_New(pdf_error, err);
+}
+
+unsigned char *pdf_bytes(struct arena *a, HPDF_Doc pdf, size_t *len)
+{
+	if (HPDF_SaveToStream(pdf) != HPDF_OK)
+		return NULL;
+	HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
+	unsigned char *buf = arena_alloc(a, size ? size : 1);
+	if (!buf)
+		return NULL;
+	HPDF_UINT32 got = size;
+	HPDF_ResetStream(pdf);
+	/* Reading the whole stream ends with HPDF_STREAM_EOF. */
+	HPDF_STATUS st = HPDF_ReadFromStream(pdf, buf, &got);
+	if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != size)
+		return NULL;
+	*len = got;
+	return buf;
+}

@@ -1,0 +1,29 @@
+/* pdf.h - what the documents Pendopo prints share: QR codes (libqrencode)
+ * drawn as SVG for a page or into a PDF page (libharu), and a finished PDF
+ * copied into an arena.  Used by the queue ticket and by letters.
+ */
+#ifndef PENDOPO_PDF_H
+#define PENDOPO_PDF_H
+
+#include <stddef.h>
+#include <hpdf.h>
+
+struct arena;
+
+/* The QR of text (error correction M) as an SVG image in a, its length in
+ * *len; NULL when text does not fit a QR or out of memory. */
+char *qr_svg(struct arena *a, const char *text, size_t *len);
+
+/* Draws the QR of text, quiet zone included, as a side x side square
+ * whose lower-left corner is (x, y).  0, or -1 when text does not fit. */
+int pdf_draw_qr(HPDF_Page page, const char *text, float x, float y, float side);
+
+/* A new document whose libharu errors are recorded in *err (HPDF_OK
+ * while none happened): check it once, after drawing. */
+HPDF_Doc pdf_new(HPDF_STATUS *err);
+
+/* The document's bytes in a, their number in *len; NULL on failure.  Does
+ * not free pdf. */
+unsigned char *pdf_bytes(struct arena *a, HPDF_Doc pdf, size_t *len);
+
+#endif
