@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 packages=(
   gcc make pkg-config sqlite3
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libpq-dev
-  libcmocka-dev libqrencode-dev libhpdf-dev zlib1g-dev
+  libcmocka-dev libqrencode-dev libhpdf-dev zlib1g-dev libcurl4-openssl-dev fonts-dejavu-core
+  poppler-utils zbar-tools
   postgresql chromium wrk
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -12,6 +12,7 @@
 #include "core/cli.h"
 #include "core/events.h"
 #include "core/holidays.h"
+#include "core/letters.h"
 #include "core/log.h"
 #include "core/migrate.h"
 #include "core/openapi.h"
@@ -54,6 +55,7 @@ static const struct module *const modules[] = {
 	&profile_module,
 	&users_module,
 	&apikeys_module,
+	&letters_module,
 	&data_module,
 	&outbox_module,
 	&queue_module,
@@ -150,9 +152,15 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	if (trusted_proxies_count(app.proxies) > 0)
 		cfg->per_ip_limit = 0;
 	mkdir(cfg->data_dir, 0750);
+	int rc = letters_setup(cli, &app);
+	if (rc) {
+		trusted_proxies_free(app.proxies);
+		return rc;
+	}
 
 	app.db = cli_db_migrated(cli, cfg->db_pool);
 	if (!app.db) {
+		letter_keys_free(app.letter_keys);
 		trusted_proxies_free(app.proxies);
 		return 1;
 	}
@@ -160,11 +168,13 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	if (group_commit && db_dialect(app.db) == DB_SQLITE && db_set_group_commit(app.db) != DB_OK) {
 		fprintf(stderr, "pendopo serve: cannot set up group commit on %s\n", db_url(app.db));
 		db_close(app.db);
+		letter_keys_free(app.letter_keys);
 		trusted_proxies_free(app.proxies);
 		return 1;
 	}
-	int rc = server_run(&app, 30);
+	rc = server_run(&app, 30);
 	db_close(app.db);
+	letter_keys_free(app.letter_keys);
 	trusted_proxies_free(app.proxies);
 	return rc;
 }
@@ -293,6 +303,7 @@ static const struct cli_opt serve_opts[] = {
 	{ "--regions-index", "PENDOPO_REGIONS_INDEX", "1: region reads from an in-memory copy; 0: from SQL", "1" },
 	{ "--clock", "PENDOPO_CLOCK", "start the service clock at this UTC time (demos, tests)", NULL },
 	LOG_LEVEL_OPT,
+	CLI_OPTS_LETTERS,
 	{ 0 },
 };
 static const struct cli_opt db_only[] = { CLI_OPT_DB, { 0 } };

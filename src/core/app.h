@@ -34,6 +34,14 @@ struct config {
 	int regions_index;		/* PENDOPO_REGIONS_INDEX: 0 answers regions from SQL */
 	const char *trusted_proxies;	/* PENDOPO_TRUSTED_PROXIES, as given; NULL trusts no one */
 	const char *cors_origins;	/* PENDOPO_CORS_ORIGINS: "*" or a comma list; NULL: none */
+	/* Letters (letters.h): the letterhead, fonts and BSrE; the keys
+	 * themselves are loaded into app.letter_keys. */
+	const char *letterhead;		/* PENDOPO_LETTERHEAD, the regency's line */
+	const char *letterhead_address;	/* PENDOPO_LETTERHEAD_ADDRESS */
+	const char *letters_fonts;	/* PENDOPO_LETTERS_FONTS, folder of the TTF fonts */
+	const char *bsre_url;		/* PENDOPO_BSRE_URL; NULL: no certified signatures */
+	const char *bsre_user;		/* PENDOPO_BSRE_USER */
+	const char *bsre_password;	/* PENDOPO_BSRE_PASSWORD */
 };
 
 struct metrics;
@@ -41,6 +49,7 @@ struct events;
 struct regions_index;
 struct trusted_proxies;
 struct router;
+struct letter_keys;
 
 struct app {
 	struct config cfg;
@@ -52,6 +61,7 @@ struct app {
 	struct events *events;
 	struct regions_index *regions;	/* read-only copy of the register, regions.c */
 	struct trusted_proxies *proxies;	/* whose forwarded headers to believe, proxy.h; NULL: no one's */
+	struct letter_keys *letter_keys;	/* signing and verifying keys, letters.h; NULL: none */
 };
 
 /* The service clock: deadlines, booking windows and auto-closing read the

@@ -39,6 +39,16 @@ const struct error_text error_texts[] = {
 	{ "database_unavailable", "the database cannot be reached; nothing was saved, please retry in a few seconds",
 	  "Basis data tidak dapat dihubungi; tidak ada yang tersimpan, silakan coba lagi beberapa detik lagi.", NULL },
 	{ "internal", "something went wrong on the server", "Terjadi kesalahan di server; silakan coba lagi nanti.", NULL },
+	/* letters */
+	{ "already_revoked", "this letter is revoked already", "Surat ini sudah dicabut.", NULL },
+	{ "signing_unavailable", "letters cannot be signed now: no signing key is loaded",
+	  "Surat belum dapat ditandatangani: kunci tanda tangan belum dipasang.", NULL },
+	{ "bsre_not_configured", "this deployment has no BSrE signing service",
+	  "Layanan tanda tangan elektronik BSrE belum tersedia di sini.", NULL },
+	{ "bsre_refused", "BSrE refused the signature (check the NIK and passphrase)",
+	  "BSrE menolak penandatanganan; periksa NIK dan passphrase.", NULL },
+	{ "bsre_failed", "BSrE could not be reached or failed; the letter keeps its Ed25519 signature",
+	  "BSrE tidak dapat dihubungi atau gagal; surat tetap bertanda tangan Ed25519.", NULL },
 	/* Simantri: booking and check-in */
 	{ "no_session", "there is no practice session on this date", "Tidak ada jadwal praktik pada tanggal tersebut.", NULL },
 	{ "session_over", "this practice session has ended", "Jadwal praktik ini sudah selesai.", NULL },
