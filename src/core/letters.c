@@ -195,7 +195,7 @@ int letter_issue(struct app *app, struct db_conn *c, struct arena *a, const stru
 	struct db_stmt *st = db_query(c, "INSERT INTO letters (token, issuer, unit_id, village, kind, number,"
 				      " holder_user_id, content, signature, key_id, valid_until, pdf_sha, issued_at)"
 				      " VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?) RETURNING id",
-				      "ssissssisssss", out->token, out->issuer, q->unit_id, q->village, q->kind, number,
+				      "ssisssissssss", out->token, out->issuer, q->unit_id, q->village, q->kind, number,
 				      q->holder_user_id, out->content, out->signature, out->key_id, q->valid_until, out->pdf_sha, issued_at);
 	rc = st ? db_step(st) : DB_ERROR;
 	if (rc == DB_ROW)
@@ -379,9 +379,16 @@ static const struct migration letters_migrations[] = {
 	{ 0 },
 };
 
+/* /v/{token}, the short link in a letter's QR, is the verification page. */
+static const struct page_alias letters_pages[] = {
+	{ "/v/", "/v/index.html" },
+	{ 0 },
+};
+
 const struct module letters_module = {
 	.name = "letters",
 	.routes = letters_routes,
+	.pages = letters_pages,
 	.commands = letters_commands,
 	.migrations = letters_migrations,
 };

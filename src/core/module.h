@@ -124,6 +124,14 @@ struct topic_rule {
 	int (*may_follow)(struct req *r, const char *topic);
 };
 
+/* A page of the web front end that answers every path under prefix
+ * ("/v/" -> "/v/index.html"), for short links whose page reads the rest
+ * of its own address (a letter's /v/{token}). */
+struct page_alias {
+	const char *prefix;
+	const char *file;
+};
+
 struct module {
 	const char *name;
 	const struct route *routes;		/* ends with a zeroed entry */
@@ -136,6 +144,7 @@ struct module {
 	const struct protocol *protocol;	/* NULL: Pendopo's JSON envelope */
 	const struct command *commands;		/* ends with a zeroed entry */
 	const struct topic_rule *topics;	/* ends with a zeroed entry */
+	const struct page_alias *pages;		/* ends with a zeroed entry */
 	const struct migration *migrations;	/* ends with version 0 */
 	int (*demo_load)(struct app *app, struct db_conn *c);
 	void (*tick)(struct app *app);

@@ -587,6 +587,16 @@ static enum MHD_Result send_options(struct server *srv, struct MHD_Connection *c
 	return ret;
 }
 
+/* The page a module serves for url (module.h, struct page_alias), or NULL. */
+static const char *page_alias(const struct app *app, const char *url)
+{
+	for (size_t i = 0; i < app->nmodules; i++)
+		for (const struct page_alias *p = app->modules[i]->pages; p && p->prefix; p++)
+			if (strncmp(url, p->prefix, strlen(p->prefix)) == 0 && url[strlen(p->prefix)])
+				return p->file;
+	return NULL;
+}
+
 static int wants_html(struct MHD_Connection *conn)
 {
 	const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
@@ -914,8 +924,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 	if ((strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) && strncmp(url, "/api/", 5) != 0) {
 		struct stat st;
-		const char *rel;
+		const char *rel, *alias;
 		int fd = open_static(srv->web_fd, url, &st, &rel, r->arena);
+		if (fd < 0 && (alias = page_alias(srv->app, url)))
+			fd = open_static(srv->web_fd, alias, &st, &rel, r->arena);
 		if (fd >= 0) {
 			cs->static_file = 1;
 			r->status = 200;
