@@ -10,9 +10,10 @@
 #include <unistd.h>
 #include "db.h"
 
-/* A new database named prefix_<time>_<pid> on the server; *admin is the
- * server's own connection, to close after the test's. */
-static struct db *testdb_pg(const char *prefix, struct db **admin)
+/* A new database named prefix_<time>_<pid> on the server, with a pool of
+ * pool connections; *admin is the server's own connection, to close after
+ * the test's. */
+static inline struct db *testdb_pg_pool(const char *prefix, int pool, struct db **admin)
 {
 	const char *server = getenv("PENDOPO_TEST_PG");
 	char err[256], name[64], create[96], url[512];
@@ -26,9 +27,14 @@ static struct db *testdb_pg(const char *prefix, struct db **admin)
 	assert_int_equal(db_exec_script(c, create), DB_OK);
 	db_release(*admin, c);
 	snprintf(url, sizeof(url), "%.*s/%s", (int)(strrchr(server, '/') - server), server, name);
-	struct db *db = db_open(url, 1, err, sizeof(err));
+	struct db *db = db_open(url, pool, err, sizeof(err));
 	assert_non_null(db);
 	return db;
+}
+
+static inline struct db *testdb_pg(const char *prefix, struct db **admin)
+{
+	return testdb_pg_pool(prefix, 1, admin);
 }
 
 #endif
