@@ -70,7 +70,6 @@ static int path_letter(struct req *r, struct letter *l)
  * who checks letters themselves. */
 static int letters_public_key(struct req *r)
 {
-	reply_header(r, "Cache-Control", "public, max-age=300");
 	return reply_json(r, 200, json_pack("{s:o}", "keys", letter_keys_json(r->app->letter_keys)));
 }
 
@@ -81,7 +80,6 @@ static int letters_verify_token(struct req *r)
 	if (path_letter(r, &l) != 0)
 		return 0;
 	json_t *v = letter_verification(r->app, &l, today_wib(r));
-	reply_header(r, "Cache-Control", "no-store");
 	return v ? reply_json(r, 200, v) : reply_error(r, 500, "internal", NULL, NULL);
 }
 

@@ -12,6 +12,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startServer, Client, BIN } from '../lib/server.mjs';
 import { register, login, PASSWORD, email } from './util.mjs';
 import { DEMO_PASSWORD, complaint } from './complaints_fixtures.mjs';
@@ -139,6 +143,14 @@ const EXPECT = {
   // action is a route of its own (below).
   'GET /api/3/action/{fn}': P, 'POST /api/3/action/{fn}': P, 'GET /api/action/{fn}': P, 'POST /api/action/{fn}': P,
   'GET /api/openapi.json': P,
+
+  // Letters: anyone verifies; the issuing unit's staff revoke, certify and
+  // fetch (the holder too, when the letter names one).
+  'GET /api/letters/public-key': P, 'GET /api/letters/verify/{token}': P, 'POST /api/letters/verify': P,
+  'POST /api/letters/{token}/revoke': scoped(['officer', 'unit_head', 'admin'], ['officer', 'unit_head'], { body: { reason: 'Uji' } }),
+  'GET /api/letters/{token}/pdf': scoped(['officer', 'unit_head', 'admin'], ['officer', 'unit_head'], {}),
+  'POST /api/letters/{token}/bsre': scoped(['officer', 'unit_head', 'admin'], ['officer', 'unit_head'],
+    { body: { nik: '3303010101800001', passphrase: 'rahasia' } }),
 };
 
 // CKAN's actions under both prefixes.  Reads answer GET and POST to anyone;
@@ -179,8 +191,12 @@ describe('authorization matrix', () => {
     return login(srv.url, em);
   }
 
+  const keys = mkdtempSync(join(tmpdir(), 'pendopo-authz-keys-'));
+  const letterKey = join(keys, 'letters.key');
+
   before(async () => {
-    srv = await startServer({ demo: true });
+    execFileSync(BIN, ['letters', 'keygen', '--letters-key', letterKey]);
+    srv = await startServer({ demo: true, env: { PENDOPO_LETTERS_KEY: letterKey } });
     admin = await login(srv.url, 'admin@demo.pendopo.id', DEMO_PASSWORD);
     for (const role of ['officer', 'unit_head']) {
       home[role] = await staff(role, Object.values(HOME));
@@ -206,14 +222,20 @@ describe('authorization matrix', () => {
     const table = mine.json.items.find((t) => t.org === HOME.data || t.org?.code === HOME.data) || mine.json.items[0];
     const tpl = await admin.post('/api/complaints/templates', { title: 'Uji', body: 'Isi', unit: HOME.desk });
     assert.equal(tpl.status, 201, tpl.text);
+    // A letter of a home unit, issued as an administrator issues one by hand.
+    const fixture = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'letter.json'), 'utf8'));
+    writeFileSync(join(keys, 'letter.json'), JSON.stringify({ ...fixture, unit: HOME.desk }));
+    const letter = JSON.parse(execFileSync(BIN, ['letters', 'issue', join(keys, 'letter.json'), '--db', srv.db,
+      '--data-dir', join(srv.dir, 'data'), '--letters-key', letterKey], { encoding: 'utf8' }));
     Object.assign(fx, {
       fc: HOME.fc, svc: 'UMU', no: filed.json.complaint.tracking, action: 'verify', n: '1',
       name: table?.dataset, resource: table?.id, counter: counters.json.items[0]?.id, template: tpl.json.template.id,
       fmt: 'json', file: 'x.json', fn: 'package_list', kode: VILLAGE, code: 'X99', date: '2026-12-31',
+      token: letter.token,
     });
     assert.ok(fx.name && fx.resource && fx.counter, `fixtures: ${JSON.stringify(fx)}`);
   });
-  after(async () => { await srv?.stop(); });
+  after(async () => { await srv?.stop(); rmSync(keys, { recursive: true, force: true }); });
 
   function concrete(route) {
     const byRoute = { '/api/data/resources/{id}': 'resource', '/api/queue/counters/{id}': 'counter',
