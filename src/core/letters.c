@@ -178,25 +178,18 @@ int letter_issue(struct app *app, struct db_conn *c, struct arena *a, const stru
 	if (!out->token || !out->url || !out->qr)
 		return LETTERS_INVALID;
 
-	if (q->layout) {
-		size_t len;
-		unsigned char *pdf = letter_render(app, a, out, q->layout, now, &len);
-		char sha[65];
-		if (!pdf) {
-			*why = "the letter could not be drawn (fonts in --letters-fonts?)";
-			return LETTERS_RENDER;
-		}
-		if (files_put(app->cfg.data_dir, pdf, len, sha) != 0) {
-			*why = "the PDF could not be stored";
-			return LETTERS_STORAGE;
-		}
-		out->pdf_sha = arena_strdup(a, sha);
+	/* The layout is kept, not drawn: drawing takes tens of milliseconds,
+	 * which the issuing transaction would hold the writer for (SQLite) or
+	 * the counter row (PostgreSQL).  letter_pdf() draws it when asked. */
+	if (q->layout && !(out->layout = letter_layout_text(a, q->layout))) {
+		*why = "out of memory";
+		return LETTERS_INVALID;
 	}
 	struct db_stmt *st = db_query(c, "INSERT INTO letters (token, issuer, unit_id, village, kind, number,"
-				      " holder_user_id, content, signature, key_id, valid_until, pdf_sha, issued_at)"
+				      " holder_user_id, content, signature, key_id, valid_until, layout, issued_at)"
 				      " VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?) RETURNING id",
 				      "ssisssissssss", out->token, out->issuer, q->unit_id, q->village, q->kind, number,
-				      q->holder_user_id, out->content, out->signature, out->key_id, q->valid_until, out->pdf_sha, issued_at);
+				      q->holder_user_id, out->content, out->signature, out->key_id, q->valid_until, out->layout, issued_at);
 	rc = st ? db_step(st) : DB_ERROR;
 	if (rc == DB_ROW)
 		out->id = db_col_int(st, 0);
@@ -211,7 +204,7 @@ int letter_issue(struct app *app, struct db_conn *c, struct arena *a, const stru
 
 #define LETTER_COLUMNS "id, token, number, kind, issuer, unit_id, village, holder_user_id, content, signature," \
 		       " key_id, signature_kind, status, revoked_at, revoked_reason, valid_until," \
-		       " COALESCE(bsre_pdf_sha, pdf_sha) "
+		       " layout, bsre_pdf_sha "
 
 static const char *col(struct arena *a, struct db_stmt *st, int i)
 {
@@ -228,7 +221,7 @@ static int read_row(struct db_stmt *st, struct arena *a, const struct app *app, 
 			.village = col(a, st, 6), .holder_user_id = db_col_int(st, 7), .content = col(a, st, 8),
 			.signature = col(a, st, 9), .key_id = col(a, st, 10), .signature_kind = col(a, st, 11),
 			.status = col(a, st, 12), .revoked_at = col(a, st, 13), .revoked_reason = col(a, st, 14),
-			.valid_until = col(a, st, 15), .pdf_sha = col(a, st, 16),
+			.valid_until = col(a, st, 15), .layout = col(a, st, 16), .bsre_pdf_sha = col(a, st, 17),
 		};
 		if (app) {
 			l->url = letters_url(app, a, l->token);
@@ -303,14 +296,25 @@ int letter_revoke(struct app *app, struct db_conn *c, struct arena *a, const str
 
 int letter_pdf(struct app *app, const struct letter *l, struct arena *a, unsigned char **pdf, size_t *len)
 {
-	if (!l->pdf_sha)
+	if (l->bsre_pdf_sha) {
+		char *data;
+		int rc = files_get(app->cfg.data_dir, a, l->bsre_pdf_sha, &data, len);
+		*pdf = (unsigned char *)data;
+		return rc == 0 ? LETTERS_OK : rc > 0 ? LETTERS_NOT_FOUND : LETTERS_STORAGE;
+	}
+	if (!l->layout)
 		return LETTERS_NOT_FOUND;
-	char *data;
-	int rc = files_get(app->cfg.data_dir, a, l->pdf_sha, &data, len);
-	if (rc != 0)
-		return rc > 0 ? LETTERS_NOT_FOUND : LETTERS_STORAGE;
-	*pdf = (unsigned char *)data;
-	return LETTERS_OK;
+	json_t *lj = json_loads(l->layout, 0, NULL), *content = json_loads(l->content, 0, NULL);
+	struct letter_layout layout;
+	const char *why, *issued = json_string_value(json_object_get(content, "issued_at"));
+	struct tm tm = { 0 };
+	int rc = letter_layout_from_json(a, lj, &layout, &why);
+	if (rc == LETTERS_OK && (!issued || !strptime(issued, "%Y-%m-%dT%H:%M:%SZ", &tm)))
+		rc = LETTERS_INVALID;
+	*pdf = rc == LETTERS_OK ? letter_render(app, a, l, &layout, timegm(&tm), len) : NULL;
+	json_decref(lj);
+	json_decref(content);
+	return *pdf ? LETTERS_OK : LETTERS_RENDER;
 }
 
 /* valid, changed or unknown_key by the signature; then revoked; then
@@ -368,7 +372,7 @@ json_t *letter_verification(const struct app *app, const struct letter *l, const
 	" signature_kind TEXT NOT NULL DEFAULT 'ed25519' CHECK (signature_kind IN ('ed25519', 'bsre')),"   \
 	" valid_until TEXT, status TEXT NOT NULL DEFAULT 'issued' CHECK (status IN ('issued', 'revoked')),"\
 	" revoked_at TEXT, revoked_reason TEXT, revoked_by " BIGINT " REFERENCES users (id),"              \
-	" pdf_sha TEXT, bsre_pdf_sha TEXT, issued_at TEXT NOT NULL);"                                      \
+	" layout TEXT, bsre_pdf_sha TEXT, issued_at TEXT NOT NULL);"                                       \
 	"CREATE UNIQUE INDEX letters_number ON letters (issuer, number);"                                   \
 	"CREATE INDEX letters_holder ON letters (holder_user_id);"                                          \
 	"CREATE INDEX letters_unit ON letters (unit_id, kind);"

@@ -45,7 +45,7 @@ enum letters_rc {
 	LETTERS_NOT_FOUND = -4,
 	LETTERS_REVOKED = -5,		/* already revoked */
 	LETTERS_RENDER = -6,		/* the PDF could not be drawn (font missing, QR too long) */
-	LETTERS_STORAGE = -7,		/* the PDF could not be stored */
+	LETTERS_STORAGE = -7,		/* a stored PDF could not be read or written */
 	LETTERS_BSRE = -8,		/* BSrE not configured, unreachable, or refused */
 	LETTERS_DUPLICATE = -9,		/* the number exists already (the format changed mid-year?) */
 };
@@ -183,6 +183,8 @@ struct letter_layout {
  * | {heading?, pairs: [[label, value], ..]}], signer: {title, name, rank,
  * nip}, copies: [..]}, copied into a.  LETTERS_INVALID with why. */
 int letter_layout_from_json(struct arena *a, const json_t *j, struct letter_layout *out, const char **why);
+/* The same layout as that JSON's text, in a (NULL when out of memory). */
+char *letter_layout_text(struct arena *a, const struct letter_layout *l);
 
 /* ---- issuing, reading, revoking ---------------------------------------------------- */
 
@@ -224,15 +226,16 @@ struct letter {
 	const char *revoked_at;
 	const char *revoked_reason;
 	const char *valid_until;
-	const char *pdf_sha;		/* stored PDF (files.h), or NULL */
+	const char *layout;		/* how it is printed (JSON, letter_layout_from_json), or NULL */
+	const char *bsre_pdf_sha;	/* the BSrE-certified PDF (files.h), or NULL */
 	const char *url;		/* {base_url}/v/{token} */
 	const char *qr;			/* the QR's text */
 };
 
-/* Numbers, signs, renders and stores a letter in the caller's write
- * transaction on c; fills out.  LETTERS_INVALID with why (the field named
- * in *field when one is at fault), LETTERS_NO_KEY, LETTERS_RENDER,
- * LETTERS_STORAGE, LETTERS_DB. */
+/* Numbers, signs and stores a letter (its layout with it) in the caller's
+ * write transaction on c; fills out.  LETTERS_INVALID with why,
+ * LETTERS_NO_KEY, LETTERS_DUPLICATE, LETTERS_DB.  The PDF is drawn by
+ * letter_pdf(), outside the transaction. */
 int letter_issue(struct app *app, struct db_conn *c, struct arena *a, const struct letter_request *q,
 		 struct letter *out, const char **why);
 
@@ -255,12 +258,15 @@ int letter_revoke(struct app *app, struct db_conn *c, struct arena *a, const str
 int letter_may_manage(const struct caller *caller, const struct letter *l);
 int letter_may_fetch(const struct caller *caller, const struct letter *l);
 
-/* The letter's PDF (the BSrE-certified one once there is one), for a
- * service's download route: LETTERS_OK with the bytes in a. */
+/* The letter's PDF, for a service's download route: the BSrE-certified
+ * one once there is one, else drawn from its layout (tens of
+ * milliseconds; call it outside any write transaction).  LETTERS_OK with
+ * the bytes in a, LETTERS_NOT_FOUND for a letter without a layout,
+ * LETTERS_RENDER, LETTERS_STORAGE. */
 int letter_pdf(struct app *app, const struct letter *l, struct arena *a, unsigned char **pdf, size_t *len);
 
-/* Draws the letter's PDF from its layout (letter_issue does; exposed for
- * tests and previews). */
+/* Draws the letter's PDF from a layout (letter_pdf does; exposed for
+ * previews). */
 unsigned char *letter_render(struct app *app, struct arena *a, const struct letter *l,
 			     const struct letter_layout *layout, time_t issued_at, size_t *len);
 

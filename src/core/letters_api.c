@@ -138,7 +138,7 @@ static int letters_pdf_get(struct req *r)
 		return reply_error_lang(r, 404, "not_found", "this letter has no PDF", "Surat ini tidak memiliki berkas PDF.",
 					NULL);
 	if (rc != LETTERS_OK)
-		return reply_error(r, 500, "internal", "the letter's PDF could not be read", NULL);
+		return letters_reply_error(r, rc, "the letter's PDF could not be drawn or read");
 	reply_header(r, "Content-Disposition", arena_printf(r->arena, "inline; filename=\"surat-%s.pdf\"", l.token));
 	reply_header(r, "Cache-Control", "private, no-store");
 	return reply_text(r, 200, "application/pdf", (const char *)pdf, len);

@@ -106,7 +106,7 @@ int letter_bsre_sign(struct app *app, struct db_conn *c, struct arena *a, const 
 	unsigned char *pdf;
 	size_t len;
 	if ((rc = letter_pdf(app, &l, a, &pdf, &len)) != LETTERS_OK) {
-		*why = "this letter has no PDF to sign";
+		*why = rc == LETTERS_NOT_FOUND ? "this letter has no PDF to sign" : "the letter's PDF could not be drawn";
 		return rc == LETTERS_NOT_FOUND ? LETTERS_BSRE : rc;
 	}
 	struct strbuf reply;

@@ -86,28 +86,38 @@ static void centred(struct pen *p, HPDF_Font font, float size, float lead, const
 }
 
 /* text wrapped at word boundaries into [x, x + width], a line at a time
- * (a '\n' breaks a line); a word wider than the line gets one of its own. */
+ * (a '\n' breaks a line); a word wider than the line gets one of its own.
+ * Each word is measured once: measuring maps every character to its glyph,
+ * the costliest step of drawing a letter. */
 static void wrap(struct pen *p, struct arena *a, HPDF_Font font, float size, float x, float width, const char *text)
 {
 	struct strbuf line;
 	strbuf_init(&line, a, 256);
+	float space = width_of(p, font, size, " "), used = 0;
 	for (const char *s = text ? text : ""; ;) {
 		size_t n = strcspn(s, " \n");
-		size_t keep = line.len;
-		if (line.len && n)
-			strbuf_addch(&line, ' ');
-		strbuf_add(&line, s, n);
-		if (line.failed) {
+		char *word = arena_strndup(a, s, n);
+		if (!word) {
 			p->failed = 1;
 			return;
 		}
-		if (keep && width_of(p, font, size, line.buf) > width) {
-			line.buf[keep] = '\0';
+		float w = n ? width_of(p, font, size, word) : 0;
+		if (line.len && n && used + space + w > width) {
 			ensure(p, LEAD);
 			p->y -= LEAD;
 			text_at(p, font, size, x, p->y, line.buf);
 			strbuf_reset(&line);
-			strbuf_add(&line, s, n);
+			used = 0;
+		}
+		if (line.len && n) {
+			strbuf_addch(&line, ' ');
+			used += space;
+		}
+		strbuf_add(&line, s, n);
+		used += w;
+		if (line.failed) {
+			p->failed = 1;
+			return;
 		}
 		s += n;
 		if (*s == '\n' || !*s) {
@@ -115,6 +125,7 @@ static void wrap(struct pen *p, struct arena *a, HPDF_Font font, float size, flo
 			p->y -= LEAD;
 			text_at(p, font, size, x, p->y, line.buf);
 			strbuf_reset(&line);
+			used = 0;
 			if (!*s)
 				break;
 		}
@@ -256,7 +267,7 @@ unsigned char *letter_render(struct app *app, struct arena *a, const struct lett
 		return NULL;
 	HPDF_UseUTFEncodings(p.pdf);
 	HPDF_SetCurrentEncoder(p.pdf, "UTF-8");
-	HPDF_SetCompressionMode(p.pdf, HPDF_COMP_ALL);
+	HPDF_SetCompressionMode(p.pdf, HPDF_COMP_TEXT | HPDF_COMP_IMAGE | HPDF_COMP_METADATA);
 	p.regular = font_load(&p, a, "DejaVuSans.ttf");
 	p.bold = font_load(&p, a, "DejaVuSans-Bold.ttf");
 	if (!p.regular || !p.bold || err != HPDF_OK)
@@ -407,4 +418,58 @@ int letter_layout_from_json(struct arena *a, const json_t *j, struct letter_layo
 	out->nblocks = n;
 	*why = NULL;
 	return LETTERS_OK;
+}
+
+static void put_str(json_t *j, const char *key, const char *v)
+{
+	if (v)
+		json_object_set_new(j, key, json_string(v));
+}
+
+static json_t *strings_json(const char *const *v, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_string(v[i]));
+	return arr;
+}
+
+char *letter_layout_text(struct arena *a, const struct letter_layout *l)
+{
+	json_t *j = json_object(), *signer = json_object(), *blocks = json_array();
+	put_str(j, "office", l->office);
+	put_str(j, "address", l->address);
+	put_str(j, "title", l->title);
+	put_str(j, "place", l->place);
+	put_str(j, "sifat", l->sifat);
+	put_str(j, "lampiran", l->lampiran);
+	put_str(j, "hal", l->hal);
+	json_object_set_new(j, "addressees", strings_json(l->addressees, l->naddressees));
+	json_object_set_new(j, "copies", strings_json(l->copies, l->ncopies));
+	for (size_t i = 0; i < l->nblocks; i++) {
+		const struct letter_block *b = &l->blocks[i];
+		json_t *bj = json_object();
+		put_str(bj, "heading", b->heading);
+		if (b->kind == LETTER_PARAGRAPH) {
+			put_str(bj, "text", b->text ? b->text : "");
+		} else if (b->kind == LETTER_LIST) {
+			json_object_set_new(bj, "items", strings_json(b->items, b->n));
+		} else {
+			json_t *pairs = json_array();
+			for (size_t k = 0; k < b->n; k++)
+				json_array_append_new(pairs, json_pack("[ss]", b->pairs[k].label ? b->pairs[k].label : "",
+									 b->pairs[k].value ? b->pairs[k].value : ""));
+			json_object_set_new(bj, "pairs", pairs);
+		}
+		json_array_append_new(blocks, bj);
+	}
+	json_object_set_new(j, "blocks", blocks);
+	put_str(signer, "title", l->signer_title);
+	put_str(signer, "name", l->signer_name);
+	put_str(signer, "rank", l->signer_rank);
+	put_str(signer, "nip", l->signer_nip);
+	json_object_set_new(j, "signer", signer);
+	char *text = arena_json_dumps(a, j, JSON_COMPACT);
+	json_decref(j);
+	return text;
 }
