@@ -22,6 +22,7 @@
 #include "can.h"
 #include "db.h"
 #include "files.h"
+#include "strbuf.h"
 #include "http.h"
 #include "util.h"
 
@@ -332,32 +333,71 @@ static const char *status_of(const struct letter *l, enum letter_check check, co
 	return "valid";
 }
 
-json_t *letters_verdict(const struct app *app, const struct letter *l, const json_t *content, const char *signature,
-			const char *key_id, const char *today)
+/* value as a JSON string (escaped), or null. */
+static void json_text(struct strbuf *sb, const char *value)
 {
-	enum letter_check check = letter_verify(app->letter_keys, content, signature, key_id);
-	json_t *out = json_pack("{s:s,s:s,s:O,s:{s:O,s:s,s:s}}", "status", status_of(l, check, content, today),
-				"signature_kind", l ? l->signature_kind : "ed25519", "letter", content, "payload",
-				"content", content, "signature", signature, "key_id", key_id);
-	if (!out)
-		return NULL;
-	json_object_set_new(out, "registered", json_boolean(l != NULL));
-	if (l && strcmp(l->status, "revoked") == 0)
-		json_object_set_new(out, "revoked", json_pack("{s:s?,s:s?}", "at", l->revoked_at, "reason",
-							      l->revoked_reason));
-	if (l)
-		json_object_set_new(out, "url", json_string(l->url));
-	return out;
+	json_t *v = value ? json_string(value) : json_null();
+	if (v)
+		strbuf_add_json(sb, v, JSON_ENCODE_ANY);
+	else
+		sb->failed = true;
+	json_decref(v);
 }
 
-json_t *letter_verification(const struct app *app, const struct letter *l, const char *today)
+/* ,"key":value - nothing when value is NULL. */
+static void member(struct strbuf *sb, const char *key, const char *value)
 {
+	if (!value)
+		return;
+	strbuf_addf(sb, ",\"%s\":", key);
+	json_text(sb, value);
+}
+
+/* The verdict as JSON text (letters.h, letters_verdict); content is the
+ * canonical text of the content, embedded as it is. */
+static const char *verdict_text(struct arena *a, const struct letter *l, const char *status, const char *content,
+				const char *signature, const char *key_id)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, a, strlen(content) + 512);
+	strbuf_addf(&sb, "{\"status\":\"%s\"", status);
+	member(&sb, "signature_kind", l ? l->signature_kind : "ed25519");
+	strbuf_addf(&sb, ",\"registered\":%s", l ? "true" : "false");
+	member(&sb, "url", l ? l->url : NULL);
+	if (l && strcmp(l->status, "revoked") == 0) {
+		strbuf_addstr(&sb, ",\"revoked\":{\"at\":");
+		json_text(&sb, l->revoked_at);
+		member(&sb, "reason", l->revoked_reason);
+		strbuf_addch(&sb, '}');
+	}
+	strbuf_addstr(&sb, ",\"payload\":{\"content\":");
+	strbuf_addstr(&sb, content);
+	member(&sb, "signature", signature);
+	member(&sb, "key_id", key_id);
+	strbuf_addstr(&sb, "}}");
+	return sb.failed ? NULL : sb.buf;
+}
+
+const char *letters_verdict(const struct app *app, struct arena *a, const struct letter *l, const json_t *content,
+			    const char *signature, const char *key_id, const char *today)
+{
+	const char *text = letter_canonical(a, content);
+	enum letter_check check = text ? letter_verify_text(app->letter_keys, text, signature, key_id)
+				       : LETTER_CHECK_CHANGED;
+	return text ? verdict_text(a, l, status_of(l, check, content, today), text, signature, key_id) : NULL;
+}
+
+const char *letter_verification(const struct app *app, struct arena *a, const struct letter *l, const char *today)
+{
+	/* The stored text is checked as it lies: it was canonical when
+	 * signed, so any edit to it, even one that reorders keys, shows.
+	 * Text that no longer parses is shown as an empty object. */
+	enum letter_check check = letter_verify_text(app->letter_keys, l->content, l->signature, l->key_id);
 	json_t *content = json_loads(l->content, 0, NULL);
-	/* Stored content that no longer parses was altered: an empty object
-	 * never matches the signature. */
-	json_t *out = letters_verdict(app, l, content ? content : json_object(), l->signature, l->key_id, today);
+	const char *status = status_of(l, content ? check : LETTER_CHECK_CHANGED, content, today);
+	const char *text = check == LETTER_CHECK_VALID ? l->content : content ? letter_canonical(a, content) : "{}";
 	json_decref(content);
-	return out;
+	return text ? verdict_text(a, l, status, text, l->signature, l->key_id) : NULL;
 }
 
 /* ---- the module ---------------------------------------------------------------------- */

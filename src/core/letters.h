@@ -127,8 +127,13 @@ enum letter_check {
 	LETTER_CHECK_CHANGED,		/* it does not: content or signature altered */
 	LETTER_CHECK_UNKNOWN_KEY,	/* no public key with that id is loaded */
 };
-enum letter_check letter_verify(const struct letter_keys *k, const json_t *content, const char *signature,
+/* Checks content's canonical text; letter_verify_text checks text as it
+ * is (a stored letter's, canonical when signed).  Valid signatures are
+ * remembered by a hash of the bytes checked, so the keys are written to. */
+enum letter_check letter_verify(struct letter_keys *k, const json_t *content, const char *signature,
 				const char *key_id);
+enum letter_check letter_verify_text(struct letter_keys *k, const char *text, const char *signature,
+				     const char *key_id);
 const char *letter_check_name(enum letter_check c);	/* "valid", "changed", "unknown_key" */
 
 /* A verification payload {content, signature, key_id} as the API gives it
@@ -270,14 +275,17 @@ int letter_pdf(struct app *app, const struct letter *l, struct arena *a, unsigne
 unsigned char *letter_render(struct app *app, struct arena *a, const struct letter *l,
 			     const struct letter_layout *layout, time_t issued_at, size_t *len);
 
-/* What the verification page says of a letter: status (valid, changed,
- * unknown_key, revoked, expired), signature kind, what the letter shows,
- * and the payload for offline checking.  today: YYYY-MM-DD (WIB). */
-json_t *letter_verification(const struct app *app, const struct letter *l, const char *today);
+/* What the verification page says of a letter, as JSON text in a:
+ * {status: valid | changed | unknown_key | revoked | expired,
+ *  signature_kind: ed25519 | bsre, registered, url, revoked: {at, reason},
+ *  payload: {content, signature, key_id}} - payload.content is what the
+ * letter shows, and the payload is what `pendopo letters verify` checks
+ * offline.  today: YYYY-MM-DD (WIB).  NULL when out of memory. */
+const char *letter_verification(const struct app *app, struct arena *a, const struct letter *l, const char *today);
 /* The same for a payload (content, signature, key_id) checked against the
  * keys, l the registered letter of its issuer and number, or NULL. */
-json_t *letters_verdict(const struct app *app, const struct letter *l, const json_t *content, const char *signature,
-			const char *key_id, const char *today);
+const char *letters_verdict(const struct app *app, struct arena *a, const struct letter *l, const json_t *content,
+			    const char *signature, const char *key_id, const char *today);
 /* {base_url}/v/{token}, in a. */
 const char *letters_url(const struct app *app, struct arena *a, const char *token);
 

@@ -66,6 +66,15 @@ static int path_letter(struct req *r, struct letter *l)
 	return rc == LETTERS_OK ? 0 : -1;
 }
 
+/* A verdict's JSON text (letters.h), as the JSON replies are sent. */
+static int reply_verdict(struct req *r, const char *text)
+{
+	if (!text)
+		return reply_error(r, 500, "internal", NULL, NULL);
+	reply_header(r, "Cache-Control", "no-store");
+	return reply_text(r, 200, "application/json; charset=utf-8", text, strlen(text));
+}
+
 /* GET /api/letters/public-key: every key a letter may carry, for anyone
  * who checks letters themselves. */
 static int letters_public_key(struct req *r)
@@ -79,8 +88,7 @@ static int letters_verify_token(struct req *r)
 	struct letter l;
 	if (path_letter(r, &l) != 0)
 		return 0;
-	json_t *v = letter_verification(r->app, &l, today_wib(r));
-	return v ? reply_json(r, 200, v) : reply_error(r, 500, "internal", NULL, NULL);
+	return reply_verdict(r, letter_verification(r->app, r->arena, &l, today_wib(r)));
 }
 
 /* POST /api/letters/verify {content, signature, key_id}: a payload
@@ -97,8 +105,8 @@ static int letters_verify_payload(struct req *r)
 	int rc = issuer && number ? letter_find(r->app, r->db, r->arena, issuer, number, &l) : LETTERS_NOT_FOUND;
 	if (rc != LETTERS_OK && rc != LETTERS_NOT_FOUND)
 		return reply_db_error(r);
-	json_t *v = letters_verdict(r->app, rc == LETTERS_OK ? &l : NULL, content, signature, key_id, today_wib(r));
-	return v ? reply_json(r, 200, v) : reply_error(r, 500, "internal", NULL, NULL);
+	return reply_verdict(r, letters_verdict(r->app, r->arena, rc == LETTERS_OK ? &l : NULL, content, signature,
+						key_id, today_wib(r)));
 }
 
 /* POST /api/letters/{token}/revoke {reason}: by the issuer's staff. */
@@ -118,8 +126,7 @@ static int letters_revoke(struct req *r)
 		rc = letter_read(r->app, r->db, r->arena, l.token, &l);
 	if (rc != LETTERS_OK)
 		return letters_reply_error(r, rc, NULL);
-	json_t *v = letter_verification(r->app, &l, today_wib(r));
-	return v ? reply_json(r, 200, v) : reply_error(r, 500, "internal", NULL, NULL);
+	return reply_verdict(r, letter_verification(r->app, r->arena, &l, today_wib(r)));
 }
 
 /* GET /api/letters/{token}/pdf: the letter as issued (BSrE-certified once
@@ -165,8 +172,7 @@ static int letters_bsre(struct req *r)
 		rc = letter_read(r->app, r->db, r->arena, l.token, &l);
 	if (rc != LETTERS_OK)
 		return letters_reply_error(r, rc, why);
-	json_t *v = letter_verification(r->app, &l, today_wib(r));
-	return v ? reply_json(r, 200, v) : reply_error(r, 500, "internal", NULL, NULL);
+	return reply_verdict(r, letter_verification(r->app, r->arena, &l, today_wib(r)));
 }
 
 static const struct field verify_fields[] = {

@@ -91,10 +91,10 @@ describe('letters', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.status, 'valid');
     assert.equal(r.json.signature_kind, 'ed25519');
-    assert.equal(r.json.letter.number, l.number);
-    assert.equal(r.json.letter.holder.name, 'Siti Nur’aini');
-    assert.equal(r.json.letter.fields.title, FIXTURE.fields.title);
-    assert.equal(r.json.letter.issuer.code, 'KESBANGPOL');
+    assert.equal(r.json.payload.content.number, l.number);
+    assert.equal(r.json.payload.content.holder.name, 'Siti Nur’aini');
+    assert.equal(r.json.payload.content.fields.title, FIXTURE.fields.title);
+    assert.equal(r.json.payload.content.issuer.code, 'KESBANGPOL');
     assert.equal(r.json.payload.key_id, keyId);
     assert.equal(r.headers.get('cache-control'), 'no-store');
 

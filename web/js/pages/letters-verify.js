@@ -51,14 +51,14 @@ function row(key, text) {
 
 function payloadLink(v) {
   const blob = new Blob([JSON.stringify(v.payload, null, 2)], { type: 'application/json' });
-  return h('a', { class: 'btn btn-secondary', href: URL.createObjectURL(blob), download: `surat-${v.letter.number.replace(/[^A-Za-z0-9.-]+/g, '_')}.json` },
+  return h('a', { class: 'btn btn-secondary', href: URL.createObjectURL(blob), download: `surat-${v.payload.content.number.replace(/[^A-Za-z0-9.-]+/g, '_')}.json` },
     t('letters.download_payload'));
 }
 
 function render(v, where) {
   if (!v) return;
   const status = where === box ? effective(v) : v.status;
-  const l = v.letter || {};
+  const l = (v.payload && v.payload.content) || {};
   const validity = l.valid_until
     ? t('letters.valid_range', { from: l.valid_from ? formatDate(l.valid_from) : '—', until: formatDate(l.valid_until) })
     : t('letters.valid_open');
