@@ -89,12 +89,13 @@ test: deps
 # Foundation first, then each service's own benchmark; every one ends its
 # figures with BENCH lines.
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all build/libpendopo.a
 	bench/run.sh
 	bench/pg.sh
 	bench/complaints.sh
 	bench/queue.sh
 	bench/data.sh
+	bench/permits.sh
 
 clean:
 	rm -rf build build-asan
