@@ -146,11 +146,14 @@ int letter_issue(struct app *app, struct db_conn *c, struct arena *a, const stru
 	time_iso(now, issued_at);
 
 	memset(out, 0, sizeof(*out));
-	int64_t seq;
-	if (sequence_next(c, q->issuer, q->sequence ? q->sequence : q->kind, year, &seq) != LETTERS_OK)
-		return LETTERS_DB;
-	const struct letter_number_parts parts = { seq, year, month, q->unit_label, q->village_label };
+	/* Spelled once before the number is taken, so a format the labels
+	 * cannot fill takes none. */
+	struct letter_number_parts parts = { 0, year, month, q->unit_label, q->village_label };
 	const char *number;
+	if ((rc = letter_number_format(a, q->format, &parts, &number, why)) != LETTERS_OK)
+		return rc;
+	if (sequence_next(c, q->issuer, q->sequence ? q->sequence : q->kind, year, &parts.seq) != LETTERS_OK)
+		return LETTERS_DB;
 	if ((rc = letter_number_format(a, q->format, &parts, &number, why)) != LETTERS_OK)
 		return rc;
 
@@ -190,7 +193,8 @@ int letter_issue(struct app *app, struct db_conn *c, struct arena *a, const stru
 				      " holder_user_id, content, signature, key_id, valid_until, layout, issued_at)"
 				      " VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?) RETURNING id",
 				      "ssisssissssss", out->token, out->issuer, q->unit_id, q->village, q->kind, number,
-				      q->holder_user_id, out->content, out->signature, out->key_id, q->valid_until, out->layout, issued_at);
+				      q->holder_user_id, out->content, out->signature, out->key_id, q->valid_until,
+				      out->layout, issued_at);
 	rc = st ? db_step(st) : DB_ERROR;
 	if (rc == DB_ROW)
 		out->id = db_col_int(st, 0);

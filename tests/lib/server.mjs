@@ -42,6 +42,8 @@ export function cli(db, args, opts = {}) {
 
 // opts.regions: import the region register (default true)
 // opts.demo: load demo data (default false)
+// opts.port: listen there (a free port the caller chose, to know the URL
+// before the server starts), else a free one
 export async function startServer(opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pendopo-test-'));
   const db = opts.db || newDatabase(dir);
@@ -50,7 +52,7 @@ export async function startServer(opts = {}) {
     if (opts.regions !== false) cli(db, ['import', 'regions', REGIONS_CSV]);
     if (opts.demo) cli(db, ['demo', 'load']);
   }
-  const port = await freePort();
+  const port = opts.port || await freePort();
   const env = { ...process.env, PENDOPO_DATA_DIR: join(dir, 'data'), PENDOPO_ACCESS_LOG: '0', ...(opts.env || {}) };
   const proc = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--db', db], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -435,6 +435,9 @@ static void refused(struct fixture *f)
 	q.village = NULL;
 	q.format = "{seq}";
 	assert_int_equal(letter_issue(&f->app, c, a, &q, &l, &why), LETTERS_INVALID);
+	q.format = "{seq}/{unit}/{year}";
+	assert_int_equal(letter_issue(&f->app, c, a, &q, &l, &why), LETTERS_INVALID);
+	assert_non_null(strstr(why, "{unit}"));
 	int64_t counters;
 	assert_int_equal(db_query_int(c, &counters, "SELECT count(*) FROM letter_counters WHERE sequence = 'k'", ""),
 			 DB_ROW);
