@@ -75,7 +75,9 @@ test('the URL in the QR opens a page that says valid, in Indonesian and English'
 });
 
 test('another signature in the QR reads as changed; a pasted file with one changed character too', async () => {
-  const forged = letter.scanned.replace(/\.(.)/, (_, c) => `.${c === 'A' ? 'B' : 'A'}`);
+  const [url, fragment] = letter.scanned.split('#');
+  const [keyId, sig] = fragment.split('.');
+  const forged = `${url}#${keyId}.${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`;
   const { page, context } = await open(forged);
   await page.locator('#status').waitFor();
   assert.equal(await page.locator('#status').getAttribute('data-status'), 'changed');
