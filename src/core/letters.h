@@ -10,13 +10,19 @@
  *		.issuer = "KESBANGPOL", .unit_id = unit, .issuer_name = "Badan Kesbangpol", .subject = ...,
  *		.holder = holder_json, .fields = fields_json, .valid_until = "2027-06-30", .layout = &layout };
  *	struct letter l;
- *	if (letter_issue(r->app, r->db, r->arena, &q, &l) != LETTERS_OK) ... reply_letters_error(r, rc);
+ *	const char *why;
+ *	int rc = letter_issue(r->app, r->db, r->arena, &q, &l, &why);
+ *	if (rc != LETTERS_OK)
+ *		return letters_reply_error(r, rc, why);
+ *	... audit_append(..., "permit.issue", ..., {number: l.number}) as the last statement
  *
  * The number is taken only there, so a draft that is never issued takes
  * none, and a transaction that rolls back gives its number back.  The
  * signature covers the canonical content (letter_canonical); the QR holds
  * {base_url}/v/{token}#{key_id}.{signature}: the page's address, and the
- * signature for a reader who checks offline (docs/deploy.md).
+ * signature for a reader who checks offline (docs/api.md, "Letters").  The
+ * holder's download is the service's route calling letter_pdf(), which
+ * draws the stored layout outside the transaction.
  */
 #ifndef PENDOPO_LETTERS_H
 #define PENDOPO_LETTERS_H
