@@ -302,7 +302,7 @@ int letter_revoke(struct app *app, struct db_conn *c, struct arena *a, const str
 int letter_pdf(struct app *app, const struct letter *l, struct arena *a, unsigned char **pdf, size_t *len)
 {
 	if (l->bsre_pdf_sha) {
-		char *data;
+		char *data = NULL;
 		int rc = files_get(app->cfg.data_dir, a, l->bsre_pdf_sha, &data, len);
 		*pdf = (unsigned char *)data;
 		return rc == 0 ? LETTERS_OK : rc > 0 ? LETTERS_NOT_FOUND : LETTERS_STORAGE;
