@@ -29,6 +29,7 @@
 #include "complaints/complaints.h"
 #include "queue/queue.h"
 #include "dashboard/dashboard.h"
+#include "survey/survey.h"
 
 #include <libgen.h>
 #include <limits.h>
@@ -58,6 +59,7 @@ static const struct module *const modules[] = {
 	&letters_module,
 	&data_module,
 	&outbox_module,
+	&survey_module,
 	&queue_module,
 	&antrol_module,
 	&case_module,

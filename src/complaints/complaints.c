@@ -30,6 +30,7 @@
 #include "orgs.h"
 #include "outbox.h"
 #include "regions.h"
+#include "survey/survey.h"
 #include "util.h"
 
 /* ---- the case type ------------------------------------------------------------------ */
@@ -376,8 +377,16 @@ int complaints_notify(struct case_ctx *x, const struct case_row *cs, const char 
 		rc = notify_reporter(x, cs, topic, d);
 		if (rc == 0)
 			rc = notify_unit(x, cs, cs->unit_id, staff, topic, d);
-	} else if (strcmp(what, "rejected") == 0 || strcmp(what, "answered") == 0 || strcmp(what, "closed") == 0) {
+	} else if (strcmp(what, "rejected") == 0 || strcmp(what, "answered") == 0) {
 		rc = notify_reporter(x, cs, topic, d);
+	} else if (strcmp(what, "closed") == 0) {
+		rc = notify_reporter(x, cs, topic, d);
+		/* A closed complaint is a finished transaction of the unit that
+		 * answered it: the satisfaction survey is offered for it. */
+		if (rc == 0 && cs->unit_id)
+			rc = survey_offer(x->c, &(struct survey_txn){ .unit_id = cs->unit_id, .source = "complaints",
+				.service = "complaint", .service_name = "Pengaduan (Matur Bupati)", .ref = cs->tracking,
+				.user_id = cs->reporter_id, .now = x->now });
 	} else if (strcmp(what, "overdue") == 0) {
 		/* Escalation: the unit's head hears of work past its due date. */
 		rc = notify_unit(x, cs, cs->unit_id, ROLE_UNIT_HEAD, topic, d);

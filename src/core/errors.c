@@ -74,6 +74,10 @@ const struct error_text error_texts[] = {
 	{ "line_empty", "nobody is waiting", "Tidak ada pasien yang menunggu.", NULL },
 	{ "recall_first", "call the patient again, as the rules ask, before skipping them",
 	  "Panggil ulang pasien sesuai aturan sebelum melewatinya.", NULL },
+	/* satisfaction survey */
+	{ "survey_answered", "this survey has already been answered; thank you",
+	  "Survei untuk layanan ini sudah diisi. Terima kasih.", NULL },
+	{ "survey_code_used", "this kiosk code has already been used", "Kode kiosk ini sudah dipakai.", NULL },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -19,6 +19,7 @@
 #include "app.h"
 #include "audit.h"
 #include "auth.h"
+#include "survey/survey.h"
 
 #define BOARD_NEXT 5
 #define BOARD_RECENT 6
@@ -554,6 +555,21 @@ int queue_counter_transfer(struct req *r)
 	return reply_counter(r, 200, &k);
 }
 
+/* A finished visit is a finished transaction of the facility's unit: the
+ * satisfaction survey is offered for the poli the patient came for. */
+static int offer_survey(struct req *r, const struct facility *f, const struct current *cur, int64_t now)
+{
+	struct service vs;
+	int64_t user_id = 0;
+	if (queue_service_find_id(r->db, r->arena, cur->visit_service_id, &vs) != DB_ROW ||
+	    db_query_int(r->db, &user_id, "SELECT coalesce(user_id, 0) FROM q_visits WHERE id = ?", "i",
+			 cur->visit_id) != DB_ROW)
+		return -1;
+	return survey_offer(r->db, &(struct survey_txn){ .unit_id = f->unit_id, .source = "queue", .service = vs.code,
+							 .service_name = vs.name, .ref = cur->visit_code,
+							 .user_id = user_id, .now = now });
+}
+
 /* POST /api/queue/counters/{id}/finish: the visit is over. */
 int queue_counter_finish(struct req *r)
 {
@@ -567,6 +583,7 @@ int queue_counter_finish(struct req *r)
 	if (entry_close(r, &k, &cur, "done", now) || visit_gone(r, cur.visit_id) ||
 	    db_exec(r->db, "UPDATE q_visits SET status = 'done', ended_at = ? WHERE id = ?", "ii", now, cur.visit_id) != DB_DONE ||
 	    (task_left(s.kind) && queue_visit_task(r->db, cur.visit_id, task_left(s.kind), now)) ||
+	    offer_survey(r, &f, &cur, now) ||
 	    queue_publish(r->app->events, r->db, r->arena, f.code, s.code,
 			  json_pack("{s:s, s:s, s:s}", "type", "finished", "service", s.code, "label", cur.label)) ||
 	    counter_audit(r, &k, "queue.finish", json_pack("{s:s, s:s}", "label", cur.label, "service", s.code)))

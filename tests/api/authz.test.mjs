@@ -139,6 +139,18 @@ const EXPECT = {
   'GET /open311/v2/discovery.{fmt}': P, 'GET /open311/v2/services.{fmt}': P, 'GET /open311/v2/services/{file}': P,
   'GET /open311/v2/requests.{fmt}': P, 'POST /open311/v2/requests.{fmt}': KEYED, 'GET /open311/v2/requests/{file}': P,
   'GET /open311/v2/tokens/{file}': P,
+  // Satisfaction survey: answered by link or kiosk code, figures public; a
+  // unit's staff read its comments, print its codes, write its plan.
+  'GET /api/survey/links/{token}': P, 'POST /api/survey/links/{token}': P,
+  'GET /api/survey/kiosk/{unit}': P, 'POST /api/survey/kiosk/{unit}': P,
+  'GET /api/survey/ranking': P, 'GET /api/survey/units/{unit}': P,
+  'GET /api/survey/units/{unit}/report.csv': P, 'GET /api/survey/units/{unit}/report.pdf': P,
+  'GET /api/survey/units/{unit}/comments': scoped(['officer', 'unit_head', 'admin', 'regent_office'], ['officer', 'unit_head'], {}),
+  'POST /api/survey/units/{unit}/codes': scoped(['officer', 'unit_head', 'admin'], ['officer', 'unit_head'], { body: { count: 1 } }),
+  'PUT /api/survey/units/{unit}/followup': scoped(['officer', 'unit_head', 'admin'], ['officer', 'unit_head'],
+    { body: { period: '2026-S2', plan: 'Rencana tindak lanjut' } }),
+  'PUT /api/survey/units/{unit}/wording': scoped(['officer', 'unit_head', 'admin'], ['officer', 'unit_head'],
+    { body: { element: 1, question: 'Pertanyaan unit' } }),
   // CKAN Action API: the dispatchers answer names no action has; each
   // action is a route of its own (below).
   'GET /api/3/action/{fn}': P, 'POST /api/3/action/{fn}': P, 'GET /api/action/{fn}': P, 'POST /api/action/{fn}': P,
@@ -230,7 +242,7 @@ describe('authorization matrix', () => {
     Object.assign(fx, {
       fc: HOME.fc, svc: 'UMU', no: filed.json.complaint.tracking, action: 'verify', n: '1',
       name: table?.dataset, resource: table?.id, counter: counters.json.items[0]?.id, template: tpl.json.template.id,
-      fmt: 'json', file: 'x.json', fn: 'package_list', kode: VILLAGE, code: 'X99', date: '2026-12-31',
+      fmt: 'json', file: 'x.json', fn: 'package_list', kode: VILLAGE, code: 'X99', date: '2026-12-31', unit: HOME.desk,
       token: letter.token,
     });
     assert.ok(fx.name && fx.resource && fx.counter, `fixtures: ${JSON.stringify(fx)}`);
