@@ -91,5 +91,7 @@ int survey_wording_put(struct req *r);
 int survey_report_pdf(struct req *r);
 /* publish.c */
 void survey_publish(struct app *app);
+/* seed.c: `pendopo seed survey` */
+extern const struct command survey_commands[];
 
 #endif

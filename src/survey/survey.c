@@ -326,13 +326,15 @@ static const struct route survey_routes[] = {
 	" created_at " BIG " NOT NULL, used_at " BIG ");" \
 	/* One response per offer and per code, whatever the code does. */ \
 	"CREATE TABLE survey_responses (" ID ", unit_id " BIG " NOT NULL REFERENCES org_units (id)," \
-	" service TEXT NOT NULL, day TEXT NOT NULL, offer_id " BIG " UNIQUE REFERENCES survey_offers (id)," \
-	" code_id " BIG " UNIQUE REFERENCES survey_codes (id)," \
+	" service TEXT NOT NULL, day TEXT NOT NULL, offer_id " BIG " REFERENCES survey_offers (id)," \
+	" code_id " BIG " REFERENCES survey_codes (id)," \
 	" channel TEXT NOT NULL CHECK (channel IN ('link', 'kiosk'))," \
 	Q(1) Q(2) Q(3) Q(4) Q(5) Q(6) Q(7) Q(8) Q(9) \
 	" total INTEGER NOT NULL CHECK (total BETWEEN 9 AND 36), age_group TEXT, sex TEXT, education TEXT," \
 	" occupation TEXT, comment TEXT, created_at " BIG " NOT NULL," \
 	" CHECK (offer_id IS NOT NULL OR code_id IS NOT NULL));" \
+	"CREATE UNIQUE INDEX survey_responses_offer ON survey_responses (offer_id) WHERE offer_id IS NOT NULL;" \
+	"CREATE UNIQUE INDEX survey_responses_code ON survey_responses (code_id) WHERE code_id IS NOT NULL;" \
 	"CREATE INDEX survey_responses_unit ON survey_responses (unit_id, day);" \
 	/* Integer sums per unit, service and day, kept by every offer and \
 	 * response in its own transaction: a year's figures read at most \
@@ -359,6 +361,7 @@ static const struct migration survey_migrations[] = {
 const struct module survey_module = {
 	.name = "survey",
 	.routes = survey_routes,
+	.commands = survey_commands,
 	.migrations = survey_migrations,
 	.tick = survey_tick,
 };
