@@ -74,6 +74,9 @@ unsigned char *queue_ticket_pdf(struct arena *a, const struct ticket_text *t, si
 	text_centered(page, bold, 11, h - 190 - side, w, line);
 	text_centered(page, regular, 8, h - 204 - side, w, "Pindai QR di kiosk saat tiba / Scan the QR at the kiosk");
 	text_centered(page, regular, 8, h - 216 - side, w, "Harap datang 30 menit sebelum perkiraan waktu layanan.");
+	/* Once the visit is finished the booking code is also the one-time
+	 * code of the satisfaction survey's kiosk (src/survey). */
+	text_centered(page, regular, 8, h - 228 - side, w, "Setelah dilayani, nilai kami di kiosk survei dengan kode ini.");
 	if (t->note) {
 		HPDF_Page_SetRGBFill(page, 0.7f, 0, 0);
 		text_centered(page, bold, 14, 24, w, t->note);
