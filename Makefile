@@ -96,6 +96,7 @@ bench: deps
 	bench/queue.sh
 	bench/data.sh
 	bench/permits.sh
+	bench/survey.sh
 
 clean:
 	rm -rf build build-asan
