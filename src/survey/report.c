@@ -41,12 +41,6 @@ static void period_prev(const char *p, char out[24])
 	}
 }
 
-/* The result of a unit (service NULL: all) for one period. */
-static int unit_period(struct req *r, int64_t unit_id, const char *service, const char *period, struct survey_result *res)
-{
-	return survey_unit_result(r->db, unit_id, service, period, res);
-}
-
 static json_t *trend_json(struct req *r, int64_t unit_id, const char *period)
 {
 	char p[TREND_PERIODS][24];
@@ -56,7 +50,7 @@ static json_t *trend_json(struct req *r, int64_t unit_id, const char *period)
 	json_t *out = json_array();
 	for (int i = 0; i < TREND_PERIODS; i++) {
 		struct survey_result res;
-		if (unit_period(r, unit_id, NULL, p[i], &res) != 0) {
+		if (survey_unit_result(r->db, unit_id, NULL, p[i], &res) != 0) {
 			json_decref(out);
 			return NULL;
 		}
@@ -95,7 +89,7 @@ int survey_unit_get(struct req *r)
 	if (survey_path_unit(r, &u) || !(period = survey_query_period(r, from, to)))
 		return 0;
 	struct survey_result all;
-	json_t *services = unit_period(r, u.id, NULL, period, &all) == 0 ? survey_services_json(r, u.id) : NULL;
+	json_t *services = survey_unit_result(r->db, u.id, NULL, period, &all) == 0 ? survey_services_json(r, u.id) : NULL;
 	json_t *trend = services ? trend_json(r, u.id, period) : NULL;
 	if (!trend) {
 		json_decref(services);
@@ -105,7 +99,7 @@ int survey_unit_get(struct req *r)
 	json_t *s;
 	json_array_foreach(services, i, s) {
 		struct survey_result res;
-		if (unit_period(r, u.id, json_string_value(json_object_get(s, "code")), period, &res) != 0) {
+		if (survey_unit_result(r->db, u.id, json_string_value(json_object_get(s, "code")), period, &res) != 0) {
 			json_decref(services);
 			json_decref(trend);
 			return reply_db_error(r);
@@ -225,7 +219,7 @@ int survey_report_csv(struct req *r)
 	if (survey_path_unit(r, &u) || !(period = survey_query_period(r, from, to)))
 		return 0;
 	struct survey_result res;
-	json_t *services = unit_period(r, u.id, NULL, period, &res) == 0 ? survey_services_json(r, u.id) : NULL;
+	json_t *services = survey_unit_result(r->db, u.id, NULL, period, &res) == 0 ? survey_services_json(r, u.id) : NULL;
 	if (!services)
 		return reply_db_error(r);
 	struct strbuf sb;
@@ -240,7 +234,7 @@ int survey_report_csv(struct req *r)
 	json_t *s;
 	json_array_foreach(services, i, s) {
 		const char *code = json_string_value(json_object_get(s, "code"));
-		if (unit_period(r, u.id, code, period, &res) != 0) {
+		if (survey_unit_result(r->db, u.id, code, period, &res) != 0) {
 			json_decref(services);
 			return reply_db_error(r);
 		}
