@@ -15,6 +15,11 @@
 #                   commit loop (bench/sqlite_commit.c, the better of 1 and
 #                   4 threads) measured in the same run; target >= 0.7.
 #                   Every answer is checked in the database afterwards.
+#                   Each run is paired with a run of the simplest durable
+#                   write through the same server (PATCH /api/me, as in
+#                   bench/run.sh, same connections): the LAT line's
+#                   ratio_patch_me, which a busy machine moves far less than
+#                   the bare loop (whose fsyncs are not shared).
 #
 # Environment: PENDOPO_BIN, PENDOPO_REGIONS_CSV, BENCH_DURATION (seconds per
 # run, default 5), BENCH_REPEAT (runs, median, default 3),
@@ -94,9 +99,11 @@ SQ_BEST=$(awk -v a="$SQ1" -v b="$SQ4" 'BEGIN { print (a > b ? a : b) }')
 echo "BASE name=sqlite_commit value=$SQ1 unit=commits/s threads=1 p99_ms=$(field p99_ms "$L1")"
 echo "BASE name=sqlite_commit_4t value=$SQ4 unit=commits/s threads=4 p99_ms=$(field p99_ms "$L4")"
 
+login_session
 before=$(sqlite3 "$DB" "SELECT count(*) FROM survey_responses")
 slice=$((LINKS / REPEAT))
 lines=()
+pairs=()
 for r in $(seq 0 $((REPEAT - 1))); do
 	out=$(BENCH_TOKENS="$WORK/tokens.txt" BENCH_FROM=$((r * slice)) BENCH_COUNT=$slice BENCH_THREADS=2 \
 	      timeout $((DUR + 60)) wrk -t2 -c"$CONNS" -d"${DUR}s" --timeout 10s -s "$SLUA" "$SRV_URL" 2>&1)
@@ -104,7 +111,13 @@ for r in $(seq 0 $((REPEAT - 1))); do
 	[ -n "$line" ] || { echo "$out" >&2; die "wrk gave no result"; }
 	[ "$(field non2xx "$line")" = 0 ] || echo "WARN survey_submit: $(field non2xx "$line") non-2xx answers (links ran out?); value counts 2xx only" >&2
 	lines+=("$line")
+	pm=$(env $WRITE_ENV timeout $((DUR + 60)) wrk -t2 -c"$CONNS" -d"${DUR}s" --timeout 10s -s "$LUA" "$SRV_URL" 2>&1 |
+		grep '^WRK ' | tail -1)
+	[ -n "$pm" ] || die "wrk gave no PATCH /api/me result"
+	pairs+=("$(field ok_rps "$pm") $(ratio "$(field ok_rps "$line")" "$(field ok_rps "$pm")")")
 done
+PM_ALL=$(for p in "${pairs[@]}"; do echo "${p% *}"; done | sort -n | tr '\n' ' ')
+PM_RATIO=$(for p in "${pairs[@]}"; do echo "${p#* }"; done | sort -n | sed -n "$(( (REPEAT + 1) / 2 ))p")
 ALL=$(for l in "${lines[@]}"; do field ok_rps "$l"; done | sort -n | tr '\n' ' ')
 line=$(for l in "${lines[@]}"; do echo "$(field ok_rps "$l") $l"; done | sort -n | sed -n "$(( (REPEAT + 1) / 2 ))p" | cut -d' ' -f2-)
 RPS=$(field ok_rps "$line")
@@ -113,5 +126,5 @@ stop_pid "$SRV_PID"
 read -r stored answered daily <<<"$(sqlite3 -separator ' ' "$DB" "SELECT (SELECT count(*) FROM survey_responses),
 	(SELECT count(*) FROM survey_offers WHERE answered_at IS NOT NULL), (SELECT sum(n) FROM survey_daily)")"
 [ "$stored" = "$answered" ] && [ "$stored" = "$daily" ] || die "responses $stored, answered offers $answered, daily sums $daily"
-echo "LAT name=survey_submit p50_ms=$(field p50_ms "$line") p99_ms=$(field p99_ms "$line") max_ms=$(field max_ms "$line") runs_req_s=[ $ALL] stored=$((stored - before)) bare_commits_s=$SQ1 bare_4t_commits_s=$SQ4"
+echo "LAT name=survey_submit p50_ms=$(field p50_ms "$line") p99_ms=$(field p99_ms "$line") max_ms=$(field max_ms "$line") runs_req_s=[ $ALL] patch_me_req_s=[ $PM_ALL] ratio_patch_me=$PM_RATIO stored=$((stored - before)) bare_commits_s=$SQ1 bare_4t_commits_s=$SQ4"
 echo "BENCH name=survey_submit value=$RPS unit=req/s ratio=$(ratio "$RPS" "$SQ_BEST") target=0.7 p99_ms=$(field p99_ms "$line")"
