@@ -119,19 +119,50 @@ int survey_unit_get(struct req *r)
 					    "followup", followup));
 }
 
-struct ranked {
-	const char *code, *name;
-	struct survey_result res;
-};
-
 static int ranked_cmp(const void *a, const void *b)
 {
-	const struct ranked *x = a, *y = b;
-	if (x->res.ikm100 != y->res.ikm100)
-		return x->res.ikm100 < y->res.ikm100 ? 1 : -1;
-	if (x->res.respondents != y->res.respondents)
-		return x->res.respondents < y->res.respondents ? 1 : -1;
+	const struct survey_unit_figures *x = a, *y = b;
+	if (x->result.ikm100 != y->result.ikm100)
+		return x->result.ikm100 < y->result.ikm100 ? 1 : -1;
+	if (x->result.respondents != y->result.respondents)
+		return x->result.respondents < y->result.respondents ? 1 : -1;
 	return strcmp(x->code, y->code);
+}
+
+int survey_units_result(struct db_conn *c, struct arena *a, const char *period, struct survey_unit_figures **out,
+			size_t *n)
+{
+	char from[11], to[11];
+	*out = NULL;
+	*n = 0;
+	if (survey_period_days(period, from, to) != 0)
+		return -1;
+	struct db_stmt *st = db_query(c, "SELECT u.code, u.name, sum(d.n), sum(d.offers), sum(d.s1), sum(d.s2),"
+					 " sum(d.s3), sum(d.s4), sum(d.s5), sum(d.s6), sum(d.s7), sum(d.s8), sum(d.s9),"
+					 " sum(d.tsq) FROM survey_daily d JOIN org_units u ON u.id = d.unit_id"
+					 " WHERE d.day BETWEEN ? AND ? GROUP BY u.code, u.name HAVING sum(d.n) > 0",
+				      "ss", from, to);
+	if (!st)
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct survey_unit_figures *it = ARENA_PUSH(a, *out, *n, cap);
+		if (!it)
+			break;
+		struct survey_sums s = { .n = db_col_int(st, 2), .total_sq = db_col_int(st, 13) };
+		for (int e = 0; e < SURVEY_ELEMENTS; e++)
+			s.element[e] = db_col_int(st, 4 + e);
+		it->code = arena_strdup(a, db_col_text(st, 0));
+		it->name = arena_strdup(a, db_col_text(st, 1));
+		survey_compute(&s, db_col_int(st, 3), &it->result);
+	}
+	db_done(st);
+	if (rc != DB_DONE)
+		return -1;
+	if (*n)
+		qsort(*out, *n, sizeof(**out), ranked_cmp);
+	return 0;
 }
 
 /* GET /api/survey/ranking?period=: every unit with responses, best IKM first. */
@@ -141,35 +172,13 @@ int survey_ranking(struct req *r)
 	const char *period = survey_query_period(r, from, to);
 	if (!period)
 		return 0;
-	struct db_stmt *st = db_query(r->db, "SELECT u.code, u.name, sum(d.n), sum(d.offers), sum(d.s1), sum(d.s2),"
-					     " sum(d.s3), sum(d.s4), sum(d.s5), sum(d.s6), sum(d.s7), sum(d.s8), sum(d.s9),"
-					     " sum(d.tsq) FROM survey_daily d JOIN org_units u ON u.id = d.unit_id"
-					     " WHERE d.day BETWEEN ? AND ? GROUP BY u.code, u.name HAVING sum(d.n) > 0",
-				      "ss", from, to);
-	if (!st)
+	struct survey_unit_figures *items;
+	size_t n;
+	if (survey_units_result(r->db, r->arena, period, &items, &n) != 0)
 		return reply_db_error(r);
-	struct ranked *items = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct ranked *it = ARENA_PUSH(r->arena, items, n, cap);
-		if (!it)
-			break;
-		struct survey_sums s = { .n = db_col_int(st, 2), .total_sq = db_col_int(st, 13) };
-		for (int e = 0; e < SURVEY_ELEMENTS; e++)
-			s.element[e] = db_col_int(st, 4 + e);
-		it->code = arena_strdup(r->arena, db_col_text(st, 0));
-		it->name = arena_strdup(r->arena, db_col_text(st, 1));
-		survey_compute(&s, db_col_int(st, 3), &it->res);
-	}
-	db_done(st);
-	if (rc != DB_DONE)
-		return reply_db_error(r);
-	if (n)
-		qsort(items, n, sizeof(*items), ranked_cmp);
 	json_t *out = json_array();
 	for (size_t i = 0; i < n; i++) {
-		json_t *res = survey_result_json(&items[i].res);
+		json_t *res = survey_result_json(&items[i].result);
 		json_object_set_new(res, "rank", json_integer((json_int_t)i + 1));
 		json_object_set_new(res, "unit", json_pack("{s:s, s:s}", "code", items[i].code, "name", items[i].name));
 		json_array_append_new(out, res);

@@ -15,11 +15,13 @@
 #define PENDOPO_SURVEY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
 #include "module.h"
 
+struct arena;
 struct db_conn;
 
 extern const struct module survey_module;
@@ -90,5 +92,15 @@ int survey_period_days(const char *period, char from[11], char to[11]);
  * ikm100 = -1), -1 on a database error or a period that is not one. */
 int survey_unit_result(struct db_conn *c, int64_t unit_id, const char *service, const char *period,
 		       struct survey_result *out);
+
+/* Every unit with responses in period, best IKM first (then more
+ * respondents, then code): for the ranking and the dashboard.  Strings and
+ * the array in a.  0 ok, -1 on a database error or a period that is not one. */
+struct survey_unit_figures {
+	const char *code, *name;
+	struct survey_result result;
+};
+int survey_units_result(struct db_conn *c, struct arena *a, const char *period, struct survey_unit_figures **out,
+			size_t *n);
 
 #endif
