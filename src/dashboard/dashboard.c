@@ -1,7 +1,8 @@
 /* dashboard.c - GET /api/dashboard for the Regent's office (and admins):
- * complaints, queues and Satu Data at a glance.  The module holds no table
- * and no query of its own: each tile is the owning service's overview
- * function (complaints_overview, queue_overview, data_overview), so the
+ * complaints, queues, Satu Data and the satisfaction index at a glance.
+ * The module holds no table and no query of its own: each tile is the
+ * owning service's read function (complaints_overview, queue_overview,
+ * data_overview, survey_units_result), so the
  * dashboard and the services' own statistics cannot disagree.  All of it
  * is read in one snapshot (the router's read transaction).
  */
@@ -12,7 +13,33 @@
 #include "complaints/complaints.h"
 #include "data/data.h"
 #include "queue/queue.h"
+#include "survey/survey.h"
+#include "arena.h"
+#include "calendar.h"
 #include "util.h"
+
+/* Every unit's satisfaction index this semester (WIB), best first. */
+static json_t *satisfaction(struct req *r)
+{
+	int32_t today = (int32_t)((app_now(r->app) + 7 * 3600) / 86400);
+	int y, m, d;
+	date_to_ymd(today, &y, &m, &d);
+	const char *period = arena_printf(r->arena, "%04d-S%d", y, m <= 6 ? 1 : 2);
+	struct survey_unit_figures *units;
+	size_t n;
+	if (!period || survey_units_result(r->db, r->arena, period, &units, &n) != 0)
+		return NULL;
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct survey_result *x = &units[i].result;
+		const char grade[2] = { x->grade, '\0' };
+		json_array_append_new(list, json_pack("{s:s, s:s, s:f, s:s, s:s, s:I, s:b}", "code", units[i].code,
+			"name", units[i].name, "ikm", x->ikm100 / 100.0, "grade", grade,
+			"grade_name", survey_grade_name(x->grade), "respondents", (json_int_t)x->respondents,
+			"representative", (int)x->representative));
+	}
+	return json_pack("{s:s, s:o}", "period", period, "units", list);
+}
 
 static int dashboard_get(struct req *r)
 {
@@ -20,14 +47,16 @@ static int dashboard_get(struct req *r)
 	json_t *complaints = complaints_overview(r->app, r->db, r->arena);
 	json_t *queue = complaints ? queue_overview(r->app, r->db, r->arena) : NULL;
 	json_t *data = queue ? data_overview(r->app, r->db, r->arena) : NULL;
-	if (!data) {
+	json_t *survey = data ? satisfaction(r) : NULL;
+	if (!survey) {
 		json_decref(complaints);
 		json_decref(queue);
+		json_decref(data);
 		return reply_db_error(r);
 	}
 	time_iso(app_now(r->app), now);
-	return reply_json(r, 200, json_pack("{s:s, s:o, s:o, s:o}", "generated_at", now, "complaints", complaints,
-					    "queue", queue, "data", data));
+	return reply_json(r, 200, json_pack("{s:s, s:o, s:o, s:o, s:o}", "generated_at", now, "complaints", complaints,
+					    "queue", queue, "data", data, "satisfaction", survey));
 }
 
 static const struct route dashboard_routes[] = {

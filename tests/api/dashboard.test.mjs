@@ -97,6 +97,14 @@ test("this month's complaints: the complaint statistics and the desk's inbox", a
   assert.ok(c.open_by_district.every((d) => d.name), 'districts named from the region register');
 });
 
+test("the satisfaction index: the survey's own ranking for this semester", async () => {
+  const d = (await regent.get('/api/dashboard')).json.satisfaction;
+  assert.equal(d.period, '2026-S2');
+  const ranking = (await regent.get('/api/survey/ranking?period=2026-S2')).json;
+  assert.deepEqual(d.units.map((u) => [u.code, u.ikm, u.grade, u.respondents, u.representative]),
+    ranking.items.map((i) => [i.unit.code, i.ikm, i.grade, i.respondents, i.representative]));
+});
+
 test("Satu Data's open conflicts, and who may look", async () => {
   const r = await regent.get('/api/dashboard');
   const list = (await regent.get('/api/data/conflicts?status=open')).json.items;

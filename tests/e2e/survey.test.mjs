@@ -107,6 +107,20 @@ test('a citizen whose complaint was closed answers the survey; the unit page sho
   await page.locator('#ranking').getByRole('link', { name: 'Dinas Pekerjaan Umum dan Penataan Ruang' }).waitFor();
   assert.deepEqual(problems, []);
   await context.close();
+
+  // The Regent's office sees it on the dashboard.
+  const regent = await cliUser(srv, 'regent_office');
+  const office = await open({ width: 1280, height: 900 });
+  await office.context.route('https://tile.openstreetmap.org/**', (route) => route.abort());
+  await office.page.goto('/login.html?next=%2Fpimpinan%2F');
+  await office.page.getByLabel('Email atau nomor HP').fill(regent.email);
+  await office.page.getByLabel('Kata sandi', { exact: true }).fill(PASSWORD);
+  await office.page.getByRole('button', { name: 'Masuk' }).click();
+  await office.page.waitForURL((u) => u.pathname === '/pimpinan/');
+  const row = office.page.locator('#dash-ikm tr', { hasText: 'Dinas Pekerjaan Umum dan Penataan Ruang' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /86,11[\s\S]*B · Baik/);
+  await office.context.close();
 });
 
 test('the kiosk takes an anonymous response with a one-time code, once', async () => {

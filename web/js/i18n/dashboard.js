@@ -37,6 +37,11 @@ export const id = {
   'dash.conflicts': 'Angka yang berbeda antarinstansi, belum diselesaikan',
   'dash.conflicts_levels': 'antarinstansi {a} · antartingkat wilayah {b}',
   'dash.oldest': 'Terlama sejak {date}',
+  'dash.satisfaction': 'Indeks Kepuasan Masyarakat ({period})',
+  'dash.unit': 'Unit layanan',
+  'dash.grade': 'Mutu',
+  'dash.respondents': 'Responden',
+  'dash.not_representative': 'belum representatif',
 };
 
 export const en = {
@@ -71,6 +76,11 @@ export const en = {
   'dash.conflicts': 'Figures two agencies publish differently, still open',
   'dash.conflicts_levels': 'between agencies {a} · between region levels {b}',
   'dash.oldest': 'Oldest since {date}',
+  'dash.satisfaction': 'Public satisfaction index ({period})',
+  'dash.unit': 'Service unit',
+  'dash.grade': 'Grade',
+  'dash.respondents': 'Respondents',
+  'dash.not_representative': 'not yet representative',
 };
 
 extend({ id, en });

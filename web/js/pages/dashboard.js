@@ -66,6 +66,25 @@ function queueTile(q) {
       .map((f) => ({ label: f.name, value: Math.round(f.avg_wait_minutes) }))));
 }
 
+function satisfactionTile(sv) {
+  const ikm = (x) => formatNumber(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const href = `/survei/peringkat.html?period=${encodeURIComponent(sv.period)}`;
+  if (!sv.units.length) return tile(t('dash.satisfaction', { period: sv.period }), href, h('p', { class: 'muted' }, t('dash.none')));
+  const row = (u) => h('tr', {},
+    h('td', { 'data-label': t('dash.unit') },
+      h('a', { href: `/survei/unit.html?unit=${encodeURIComponent(u.code)}&period=${encodeURIComponent(sv.period)}` }, u.name)),
+    h('td', { 'data-label': 'IKM' }, ikm(u.ikm)),
+    h('td', { 'data-label': t('dash.grade') }, `${u.grade} · ${u.grade_name}`),
+    h('td', { 'data-label': t('dash.respondents') }, formatNumber(u.respondents),
+      u.representative ? null : h('span', { class: 'muted' }, ` (${t('dash.not_representative')})`)));
+  const head = h('thead', {}, h('tr', {},
+    h('th', { scope: 'col' }, t('dash.unit')), h('th', { scope: 'col' }, 'IKM'),
+    h('th', { scope: 'col' }, t('dash.grade')), h('th', { scope: 'col' }, t('dash.respondents'))));
+  return tile(t('dash.satisfaction', { period: sv.period }), href,
+    h('div', { class: 'table-wrap' }, h('table', { class: 'table table-stack', id: 'dash-ikm' }, head,
+      h('tbody', {}, sv.units.slice(0, 12).map(row)))));
+}
+
 function dataTile(d) {
   return tile(t('dash.data'), '/data/conflicts.html',
     h('div', { class: 'stat-row' },
@@ -93,7 +112,8 @@ function render() {
       h('h1', {}, t('dash.title')),
       h('p', { class: 'lead' }, t('dash.lead')),
       h('p', { class: 'muted', id: 'dash-updated', role: 'status' }, t('dash.updated', { time: formatDateTime(d.generated_at) })))),
-    h('div', { class: 'dash-grid' }, complaintsTile(d.complaints), queueTile(d.queue), dataTile(d.data)));
+    h('div', { class: 'dash-grid' }, complaintsTile(d.complaints), queueTile(d.queue), satisfactionTile(d.satisfaction),
+      dataTile(d.data)));
   drawMap();
 }
 
