@@ -27,6 +27,7 @@
 #include "data/data.h"
 #include "case/case.h"
 #include "complaints/complaints.h"
+#include "permits/permits.h"
 #include "queue/queue.h"
 #include "dashboard/dashboard.h"
 #include "survey/survey.h"
@@ -66,6 +67,7 @@ static const struct module *const modules[] = {
 	&complaints_module,
 	&open311_module,
 	&dashboard_module,
+	&permits_module,
 	/* Last: its 136 action routes need not be scanned before the
 	 * services' own (the router tries routes in this order). */
 	&ckan_module,

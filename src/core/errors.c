@@ -49,6 +49,13 @@ const struct error_text error_texts[] = {
 	  "BSrE menolak penandatanganan; periksa NIK dan passphrase.", NULL },
 	{ "bsre_failed", "BSrE could not be reached or failed; the letter keeps its Ed25519 signature",
 	  "BSrE tidak dapat dihubungi atau gagal; surat tetap bertanda tangan Ed25519.", NULL },
+	/* research permits */
+	{ "not_pdf", "the file is not a PDF (nor, where allowed, a JPEG or PNG image)",
+	  "Berkas bukan PDF (atau, bila diizinkan, gambar JPEG/PNG).", "Berkas “%s” bukan PDF." },
+	{ "incomplete", "the application is not complete yet", "Permohonan belum lengkap.",
+	  "Permohonan belum lengkap: “%s” belum ada." },
+	{ "report_overdue", "a research report of yours is overdue: submit it before applying again",
+	  "Laporan penelitian Anda terlambat; sampaikan laporan itu sebelum mengajukan permohonan baru.", NULL },
 	/* Simantri: booking and check-in */
 	{ "no_session", "there is no practice session on this date", "Tidak ada jadwal praktik pada tanggal tersebut.", NULL },
 	{ "session_over", "this practice session has ended", "Jadwal praktik ini sudah selesai.", NULL },

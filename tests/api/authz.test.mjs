@@ -135,6 +135,20 @@ const EXPECT = {
   'POST /api/complaints/{no}/messages': P,
   'POST /api/complaints/{no}/assign': scoped(['officer', 'unit_head', 'admin'], ['officer', 'unit_head'], { body: { user_id: null } }),
   'POST /api/complaints/{no}/rating': P, 'POST /api/complaints/{no}/support': P,
+  // Si-Intan: any account applies and sees only its own applications (404
+  // otherwise, as for a number that does not exist); the offices' lists
+  // are staff's, the overdue reports those of the licensing offices
+  // (DPMPTSP, KESBANGPOL: none of the home units here) and overseers.
+  'POST /api/permits': only(...ANY), 'GET /api/permits/mine': only(...ANY),
+  'GET /api/permits/inbox': only('officer', 'unit_head', 'admin', 'regent_office'),
+  'GET /api/permits/expected': only('officer', 'unit_head', 'village_operator', 'admin', 'regent_office'),
+  'GET /api/permits/reports/overdue': AR,
+  'GET /api/permits/library': P, 'GET /api/permits/library/{id}/report.pdf': P, 'GET /api/permits/stats': P,
+  'GET /api/permits/settings': only('officer', 'unit_head', 'admin', 'regent_office'), 'PATCH /api/permits/settings': A,
+  'GET /api/permits/{id}': only(...ANY), 'PATCH /api/permits/{id}': only(...ANY),
+  'PUT /api/permits/{id}/documents/{kind}': only(...ANY), 'GET /api/permits/{id}/documents/{kind}': only(...ANY),
+  'POST /api/permits/{id}/submit': only(...ANY), 'POST /api/permits/{id}/actions/{action}': only(...ANY),
+  'GET /api/permits/{id}/letter.pdf': only(...ANY), 'POST /api/permits/{id}/report': only(...ANY),
   // Open311 GeoReport v2: public, writes behind an api_key (open311.test.mjs).
   'GET /open311/v2/discovery.{fmt}': P, 'GET /open311/v2/services.{fmt}': P, 'GET /open311/v2/services/{file}': P,
   'GET /open311/v2/requests.{fmt}': P, 'POST /open311/v2/requests.{fmt}': KEYED, 'GET /open311/v2/requests/{file}': P,

@@ -1,0 +1,303 @@
+// Si-Intan, research permits: the path from a draft to the signed letter,
+// returns and refusals, who sees what, documents checked by content, the
+// overdue-report rule, the locations told, the library and statistics.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer } from '../lib/server.mjs';
+import { assertError, login } from './util.mjs';
+import { letterKey, officePeople, application, draft, upload, bytes, act, PDF } from './permits_fixtures.mjs';
+
+// Files under the data folder (content-addressed uploads).
+function storedFiles(dir) {
+  const root = join(dir, 'data', 'files');
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { recursive: true }).filter((f) => /[0-9a-f]{64}$/.test(f));
+}
+
+describe('research permits', () => {
+  let srv, p, key;
+  before(async () => {
+    key = letterKey();
+    srv = await startServer({ demo: true, env: { PENDOPO_LETTERS_KEY: key } });
+    p = await officePeople(srv);
+  });
+  after(async () => { await srv.stop(); });
+
+  // Desk accepts, Kesbangpol recommends, the head issues.
+  async function toIssued(id) {
+    let r = await p.applicant.post(`/api/permits/${id}/submit`);
+    assert.equal(r.status, 200, r.text);
+    r = await act(p.desk, id, 'accept');
+    assert.equal(r.status, 200, r.text);
+    r = await act(p.analyst, id, 'recommend', { recommendation: 'issue', text: 'Tidak ada dampak negatif.' });
+    assert.equal(r.status, 200, r.text);
+    r = await act(p.head, id, 'issue');
+    assert.equal(r.status, 200, r.text);
+    return r.json;
+  }
+
+  it('goes from a draft to an issued, signed letter the applicant downloads', async () => {
+    const id = await draft(p.applicant);
+    let r = await p.applicant.get(`/api/permits/${id}`);
+    assert.equal(r.json.permit.state, 'draft');
+    assert.deepEqual(Object.keys(r.json.documents).sort(), ['id_card', 'intro_letter', 'proposal', 'statement']);
+
+    r = await p.applicant.post(`/api/permits/${id}/submit`);
+    assert.equal(r.status, 200, r.text);
+    const tracking = r.json.permit.tracking;
+    assert.match(tracking, /^IP-\d{4}-\d{6}$/);
+    assert.equal(r.json.permit.state, 'submitted');
+    assert.equal(r.json.permit.unit.code, 'DPMPTSP');
+    assert.match(r.json.permit.due, /^\d{4}-\d{2}-\d{2}$/, 'the desk clock runs and is shown to the applicant');
+
+    // The desk sees it in its inbox with the same due date.
+    let inbox = await p.desk.get('/api/permits/inbox');
+    const row = inbox.json.items.find((i) => i.id === id);
+    assert.equal(row.tracking, tracking);
+    assert.equal(row.due, r.json.permit.due);
+    // Kesbangpol's head cannot take the desk's step nor sign yet.
+    assertError(await act(p.head, id, 'accept'), 404, 'not_found');
+
+    r = await act(p.desk, id, 'accept');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.permit.state, 'assessment');
+    assert.equal(r.json.permit.unit.code, 'KESBANGPOL');
+    // The analyst must say which way it goes.
+    assertError(await act(p.analyst, id, 'recommend', {}), 400, 'invalid', 'recommendation');
+    r = await act(p.analyst, id, 'recommend', { recommendation: 'issue', text: 'Tidak berdampak negatif.' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.permit.state, 'signing');
+    assert.deepEqual(r.json.permit.recommendation, { decision: 'issue', note: 'Tidak berdampak negatif.' });
+    // An officer of the signing unit is not its head.
+    assertError(await act(p.analyst, id, 'issue'), 403, 'forbidden');
+    const head = await p.head.get(`/api/permits/${id}`);
+    assert.ok(head.json.actions.some((a) => a.action === 'issue'), 'the head is offered issue');
+    const analyst = await p.analyst.get(`/api/permits/${id}`);
+    assert.ok(!analyst.json.actions.some((a) => a.action === 'issue'), 'the analyst is not');
+
+    r = await act(p.head, id, 'issue');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.permit.state, 'issued');
+    const letter = r.json.letter;
+    assert.match(letter.number, /^000\.9\.2\/\d{3}\/Kesbangpol\/\d{4}$/);
+    assert.equal(letter.valid_until, application().period_until);
+    assert.match(letter.url, /\/v\/[A-Za-z0-9_-]+$/);
+
+    // The applicant downloads the PDF; its text carries the §9 content.
+    const pdf = await bytes(p.applicant, letter.pdf);
+    assert.equal(pdf.status, 200);
+    assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+    assert.equal(pdf.body.subarray(0, 5).toString(), '%PDF-');
+    const file = join(srv.dir, 'letter.pdf');
+    writeFileSync(file, pdf.body);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    for (const s of ['SURAT KETERANGAN PENELITIAN', 'Dasar', 'Memperhatikan', '123/UN23/PT/2026', 'Rina Peneliti',
+      '3303014101900001', 'Universitas Jenderal Soedirman', 'Pola konsumsi air bersih', 'Andi Asisten',
+      'Dinas Pekerjaan Umum', 'Tembusan', 'Drs. Kepala Kesbangpol', letter.number]) {
+      assert.ok(text.replace(/\s+/g, ' ').includes(s), `the letter shows ${s}`);
+    }
+    // Its QR (beside the signature, on the last page) decodes to the
+    // verification page, which says valid.
+    execFileSync('pdftoppm', ['-png', '-r', '150', file, join(srv.dir, 'page')], { stdio: 'ignore' });
+    const pages = readdirSync(srv.dir).filter((f) => /^page-\d+\.png$/.test(f)).map((f) => join(srv.dir, f));
+    // zbarimg fails for a page without a code: its output is what counts.
+    const qr = spawnSync('zbarimg', ['-q', '--raw', ...pages], { encoding: 'utf8' }).stdout.trim();
+    assert.ok(qr.startsWith(letter.url), `QR ${qr} leads to ${letter.url}`);
+    const v = await p.other.get(`/api/letters/verify/${letter.token}`);
+    assert.equal(v.status, 200, v.text);
+    assert.equal(v.json.status, 'valid');
+    // Someone else's session may not fetch the letter.
+    assertError(await p.other.get(letter.pdf), 404, 'not_found');
+  });
+
+  it('returns an incomplete application, takes it back fixed, and restarts the clock', async () => {
+    const id = await draft(p.applicant, {}, ['proposal', 'intro_letter', 'id_card', 'statement']);
+    let r = await p.applicant.post(`/api/permits/${id}/submit`);
+    const firstClocks = r.json.clocks.length;
+    assertError(await act(p.desk, id, 'return', {}), 400, 'invalid', 'text');
+    r = await act(p.desk, id, 'return', { text: 'Surat pengantar belum ditandatangani.' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.permit.state, 'returned');
+    assert.equal(r.json.permit.due, null, 'no clock while the applicant fixes it');
+
+    // The applicant sees the note, replaces the letter, resubmits.
+    r = await p.applicant.get(`/api/permits/${id}`);
+    assert.ok(r.json.timeline.some((e) => e.text === 'Surat pengantar belum ditandatangani.'));
+    assert.equal((await upload(p.applicant, id, 'intro_letter', Buffer.concat([PDF, Buffer.from('% signed\n')]))).status, 201);
+    r = await p.applicant.patch(`/api/permits/${id}`, { intro_number: '124/UN23/PT/2026' });
+    assert.equal(r.status, 200, r.text);
+    r = await p.applicant.post(`/api/permits/${id}/submit`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.permit.state, 'submitted');
+    assert.ok(r.json.clocks.length > firstClocks, 'a new clock');
+    const last = r.json.clocks[r.json.clocks.length - 1];
+    assert.equal(last.state, 'submitted');
+    assert.equal(last.stopped, null, 'the new desk clock runs');
+    assert.ok(r.json.clocks.filter((c) => c.state === 'submitted').length === 2, 'the first desk clock stopped, a second started');
+    // Once with the offices, the applicant cannot change it.
+    assertError(await p.applicant.patch(`/api/permits/${id}`, { title: 'Judul lain' }), 409, 'conflict');
+  });
+
+  it('refuses with a reason the applicant sees', async () => {
+    const id = await draft(p.applicant);
+    await p.applicant.post(`/api/permits/${id}/submit`);
+    await act(p.desk, id, 'accept');
+    assertError(await act(p.analyst, id, 'recommend', { recommendation: 'refuse' }), 400, 'invalid', 'text');
+    let r = await act(p.analyst, id, 'recommend', { recommendation: 'refuse', text: 'Lokasi rawan konflik.' });
+    assert.equal(r.status, 200, r.text);
+    assertError(await act(p.head, id, 'refuse', {}), 400, 'invalid', 'text');
+    r = await act(p.head, id, 'refuse', { text: 'Penelitian berpotensi menimbulkan konflik sosial.' });
+    assert.equal(r.status, 200, r.text);
+    r = await p.applicant.get(`/api/permits/${id}`);
+    assert.equal(r.json.permit.state, 'refused');
+    assert.equal(r.json.permit.refusal_reason, 'Penelitian berpotensi menimbulkan konflik sosial.');
+    assert.equal(r.json.permit.recommendation, undefined, 'the internal recommendation stays with staff');
+    assert.equal(r.json.letter, null);
+    assertError(await p.applicant.get(`/api/permits/${id}/letter.pdf`), 404, 'not_found');
+  });
+
+  it("keeps one applicant's application from another", async () => {
+    const id = await draft(p.applicant);
+    assertError(await p.other.get(`/api/permits/${id}`), 404, 'not_found');
+    assertError(await p.other.patch(`/api/permits/${id}`, { title: 'x' }), 404, 'not_found');
+    assertError(await p.other.get(`/api/permits/${id}/documents/proposal`), 404, 'not_found');
+    assertError(await upload(p.other, id, 'proposal', PDF), 404, 'not_found');
+    assertError(await p.other.post(`/api/permits/${id}/submit`), 404, 'not_found');
+    // A draft is not the offices' business yet either.
+    assertError(await p.desk.get(`/api/permits/${id}`), 404, 'not_found');
+    const mine = await p.other.get('/api/permits/mine');
+    assert.ok(!mine.json.items.some((i) => i.id === id));
+  });
+
+  it('refuses a proposal that is not a PDF, storing nothing', async () => {
+    const r = await p.applicant.post('/api/permits', application());
+    const id = r.json.permit.id;
+    const before = storedFiles(srv.dir).length;
+    const fake = Buffer.from('PK\u0003\u0004 a Word document pretending to be a proposal');
+    assertError(await upload(p.applicant, id, 'proposal', fake), 400, 'not_pdf', 'proposal');
+    assert.equal(storedFiles(srv.dir).length, before, 'no file written');
+    const got = await p.applicant.get(`/api/permits/${id}`);
+    assert.deepEqual(got.json.documents, {}, 'no document recorded');
+    // The KTP may be a photo, the proposal may not.
+    const jpeg = Buffer.from('/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////' +
+      '////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=', 'base64');
+    assertError(await upload(p.applicant, id, 'proposal', jpeg, 'image/jpeg'), 400, 'not_pdf', 'proposal');
+    assert.equal((await upload(p.applicant, id, 'id_card', jpeg, 'image/jpeg')).status, 201);
+    // Submitting without the rest names what is missing.
+    assertError(await p.applicant.post(`/api/permits/${id}/submit`), 400, 'incomplete', 'proposal');
+  });
+
+  it('checks identity, locations and dates by the registers', async () => {
+    assertError(await p.other.post('/api/permits', application({ identity_number: '3303014101900000' })), 400, 'invalid', 'identity_number');
+    assertError(await p.other.post('/api/permits', application({ locations: [{ unit: 'NOPE' }] })), 400, 'invalid', 'locations');
+    assertError(await p.other.post('/api/permits', application({ locations: [{ region: '33.01.01.2001' }] })), 400, 'invalid', 'locations');
+    assertError(await p.other.post('/api/permits', application({ village: '99.99.99.9999' })), 400, 'invalid', 'village');
+    assertError(await p.other.post('/api/permits', application({ period_from: '2026-02-30' })), 400, 'invalid', 'period_from');
+    assertError(await p.other.post('/api/permits', application({ status: 'sma' })), 400, 'invalid', 'status');
+    const r = await p.other.post('/api/permits', application({ identity_kind: 'passport', identity_number: 'X1234567' }));
+    assert.equal(r.status, 201, r.text);
+    assert.equal((await p.other.get('/api/permits/mine')).json.items.length, 1, 'only the valid draft was kept');
+  });
+
+  it('tells the locations and lists the researchers expected there', async () => {
+    const id = await draft(p.applicant);
+    const issued = await toIssued(id);
+    const n = await p.pupr.get('/api/notifications');
+    assert.ok(n.json.items.some((x) => x.topic === 'permit.expected' && x.object === `permit:${issued.permit.tracking}`),
+      'the PUPR officer is told');
+    const e = await p.pupr.get('/api/permits/expected');
+    assert.equal(e.status, 200, e.text);
+    const row = e.json.items.find((i) => i.id === id);
+    assert.ok(row, 'the researcher is expected at PUPR');
+    assert.equal(row.name, 'Rina Peneliti');
+    // A unit not named is told nothing.
+    const away = await p.desk.get('/api/permits/expected');
+    assert.ok(!away.json.items.some((i) => i.id === id));
+  });
+
+  it('takes a final report into the public library, searchable', async () => {
+    const id = await draft(p.applicant, { title: 'Kearifan lokal pengelolaan mata air Kemangkon' });
+    await toIssued(id);
+    assertError(await p.applicant.post(`/api/permits/${id}/report`, { abstract: 'Ringkas.', public: true }), 400, 'incomplete', 'report');
+    assertError(await upload(p.applicant, id, 'report', Buffer.from('not a pdf')), 400, 'not_pdf', 'report');
+    assert.equal((await upload(p.applicant, id, 'report', PDF)).status, 201);
+    const r = await p.applicant.post(`/api/permits/${id}/report`,
+      { abstract: 'Masyarakat menjaga mata air melalui aturan adat.', public: true });
+    assert.equal(r.status, 200, r.text);
+    assertError(await p.applicant.post(`/api/permits/${id}/report`, { abstract: 'lagi', public: true }), 409, 'conflict');
+    const anon = await fetch(`${srv.url}/api/permits/library?q=${encodeURIComponent('adat mata')}`);
+    const lib = await anon.json();
+    const item = lib.items.find((i) => i.id === id);
+    assert.ok(item, 'the search finds the finished report');
+    assert.equal(item.institution, 'Universitas Jenderal Soedirman');
+    const pdf = await fetch(srv.url + item.report);
+    assert.equal(pdf.status, 200);
+    const none = await (await fetch(`${srv.url}/api/permits/library?q=zzzyyx`)).json();
+    assert.equal(none.items.length, 0);
+  });
+
+  it('counts applications and processing time', async () => {
+    const r = await fetch(`${srv.url}/api/permits/stats`);
+    const s = await r.json();
+    assert.equal(r.status, 200);
+    const total = s.by_month.reduce((a, m) => a + m.count, 0);
+    const states = s.by_state.reduce((a, m) => a + m.count, 0);
+    assert.equal(total, states, 'every submitted application is counted once by month and by state');
+    assert.ok(s.by_state.find((x) => x.state === 'issued').count >= 3);
+    assert.ok(s.by_state.find((x) => x.state === 'refused').count >= 1);
+    assert.ok(s.by_institution.find((x) => x.key === 'Universitas Jenderal Soedirman').count >= 5);
+    assert.ok(s.by_location.find((x) => x.key === 'Dinas Pekerjaan Umum dan Penataan Ruang'));
+    assert.ok(s.by_topic.find((x) => x.key === 'air bersih'));
+    assert.ok(s.processing.decided >= 4);
+    assert.equal(s.processing.on_time, s.processing.decided, 'decided the same day: on time');
+    assert.equal(s.processing.on_time_share, 1);
+    assert.equal(typeof s.processing.median_hours, 'number');
+  });
+});
+
+describe('research permits: the overdue-report rule', () => {
+  let srv, later, p;
+  before(async () => {
+    const key = letterKey();
+    srv = await startServer({ demo: true, env: { PENDOPO_LETTERS_KEY: key }, keep: true });
+    p = await officePeople(srv);
+  });
+  after(async () => {
+    if (later) await later.stop();
+    await srv.stop();
+    rmSync(srv.dir, { recursive: true, force: true });
+  });
+
+  it('blocks a new application while a report is overdue, and lists it for the offices', async () => {
+    const id = await draft(p.applicant);
+    await p.applicant.post(`/api/permits/${id}/submit`);
+    await act(p.desk, id, 'accept');
+    await act(p.analyst, id, 'recommend', { recommendation: 'issue' });
+    assert.equal((await act(p.head, id, 'issue')).status, 200);
+    // Within the period: no report due yet.
+    assert.equal((await p.applicant.post('/api/permits', application())).status, 201);
+
+    // 120 days on, the period (60 days) and the 30 days to report are over.
+    const clock = new Date(Date.now() + 120 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+    later = await startServer({ db: srv.db, env: { PENDOPO_LETTERS_KEY: letterKey(), PENDOPO_CLOCK: clock } });
+    const applicant = await login(later.url, p.applicant.email);
+    const desk = await login(later.url, p.desk.email);
+    const other = await login(later.url, p.other.email);
+    assertError(await applicant.post('/api/permits', application()), 409, 'report_overdue');
+    // Others are not held back.
+    assert.equal((await other.post('/api/permits', application())).status, 201);
+    const overdue = await desk.get('/api/permits/reports/overdue');
+    assert.equal(overdue.status, 200, overdue.text);
+    assert.ok(overdue.json.items.some((i) => i.id === id));
+    assertError(await applicant.get('/api/permits/reports/overdue'), 403, 'forbidden');
+    // A deployment may switch the rule off.
+    srv.cli(['user', 'add', '--email', 'admin-permits@x.id', '--password', 'Rahasia-123', '--role', 'admin']);
+    const adm = await login(later.url, 'admin-permits@x.id');
+    assert.equal((await adm.patch('/api/permits/settings', { block_overdue_report: false })).status, 200);
+    assert.equal((await applicant.post('/api/permits', application())).status, 201);
+  });
+});
+
