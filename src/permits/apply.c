@@ -519,7 +519,7 @@ int permits_submit(struct req *r)
 		if (rc < 0)
 			return permits_db_error(r);
 		if (rc > 0)
-			return reply_error(r, err.status, err.code, err.message, err.field);
+			return permits_case_error(r, &err);
 		if (db_exec(r->db, "UPDATE permits SET submitted_at = ? WHERE id = ?", "si", at, v.p.id) != DB_DONE)
 			return permits_db_error(r);
 	}

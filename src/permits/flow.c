@@ -238,7 +238,7 @@ int permits_action(struct req *r)
 		if (taken < 0)
 			rc = answered(permits_db_error(r));
 		else if (taken > 0)
-			rc = answered(reply_error(r, err.status, err.code, err.message, err.field));
+			rc = answered(permits_case_error(r, &err));
 	}
 	if (rc == 0 && strcmp(action, "issue") == 0)
 		rc = issue_letter(r, &v, &s, v.cs.unit_id);

@@ -78,6 +78,8 @@ struct permit_settings {
 
 /* ---- permits.c ----------------------------------------------------------------------------- */
 int permits_db_error(struct req *r);
+/* The case engine's refusal of a transition, as the answer. */
+int permits_case_error(struct req *r, const struct case_error *e);
 void permits_ctx(struct req *r, struct case_ctx *x);
 int permit_load(struct req *r, int64_t id, struct permit *out);
 /* Resolve the {id} of the path for the caller: 0 with v filled; -1 when a

@@ -368,7 +368,13 @@ int permits_stats(struct req *r)
 				       cs.answered ? json_real((double)cs.answered_on_time / (double)cs.answered) : json_null(),
 				       "median_hours", cs.median_answer_secs >= 0 ? json_real(cs.median_answer_secs / 3600.0)
 										  : json_null());
-	json_t *body = json_pack("{s:s, s:s, s:o, s:o, s:o, s:O, s:o, s:o, s:o}", "from", from, "to", to, "by_month", month,
+	struct case_config cfg;
+	int service_days = 0;
+	if (case_config_load(&x, &permit_type, &cfg) == 0)
+		for (int i = 0; permit_type.states[i].name; i++)
+			service_days += permit_type.states[i].days > 0 ? cfg.days[i] : 0;
+	json_t *body = json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:O, s:o, s:o, s:o}", "from", from, "to", to,
+				 "service_days", service_days, "by_month", month,
 				 "by_institution", inst, "by_applicant_status", status, "by_state", cs.by_state,
 				 "by_topic", topic, "by_location", loc, "processing", processing);
 	case_stats_free(&cs);

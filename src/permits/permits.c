@@ -98,6 +98,11 @@ int permits_db_error(struct req *r)
 	return reply_db_error(r);
 }
 
+int permits_case_error(struct req *r, const struct case_error *e)
+{
+	return reply_error(r, e->status, e->code, e->message, e->field);
+}
+
 void permits_ctx(struct req *r, struct case_ctx *x)
 {
 	case_ctx_init(x, r->app->events, r->db, r->arena, &r->caller, app_now(r->app));

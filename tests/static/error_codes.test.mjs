@@ -18,6 +18,7 @@ const FORWARDERS = [
   'src/core/server.c: code',			// reply_error → reply_error_lang
   'src/queue/queue.c: fail->code',		// queue_fail_set
   'src/complaints/cases.c: e->code',		// the case engine's refuse()
+  'src/permits/permits.c: e->code',		// the same, for permits
   'src/core/server.c: be.code',			// body_validate's err->code
   'src/data/catalog.c: code',			// forbidden / not_found / conflict / invalid below
 ];

@@ -6,7 +6,7 @@ import { initPage, regencyName } from '../layout.js';
 // href: null until the service is built; then the card becomes a link.
 export const SERVICES = [
   { id: 'matur', icon: 'megaphone', href: '/complaints/' },
-  { id: 'siintan', icon: 'research', href: null },
+  { id: 'siintan', icon: 'research', href: '/izin-penelitian/' },
   { id: 'simantri', icon: 'ticket', href: '/antrean/' },
   { id: 'satudata', icon: 'chart', href: '/data/' },
   { id: 'ppid', icon: 'info', href: null },
