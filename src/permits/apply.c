@@ -323,17 +323,13 @@ int permits_update(struct req *r)
 	permits_ctx(r, &x);
 	if (permit_view_open(r, &x, &v))
 		return 0;
-	if (!v.applicant) {
-		json_decref(v.p.members);
+	if (!v.applicant)
 		return reply_error(r, 403, "forbidden", "only the applicant changes an application", NULL);
-	}
 	if (!editable(&v, NULL)) {
-		json_decref(v.p.members);
 		return reply_error_lang(r, 409, "conflict", "the application is with the offices now",
 					"Permohonan sedang diproses petugas dan tidak dapat diubah.", NULL);
 	}
 	int rc = draft_write(r, &v.p);
-	json_decref(v.p.members);
 	if (rc)
 		return 0;
 	if (permit_load(r, v.p.id, &v.p) != 0)
@@ -351,8 +347,6 @@ int permits_document_put(struct req *r)
 	permits_ctx(r, &x);
 	if (permit_view_open(r, &x, &v))
 		return 0;
-	json_decref(v.p.members);
-	v.p.members = NULL;
 	const char *kind = req_param(r, "kind");
 	const struct permit_doc_kind *k = permit_doc_kind(kind);
 	if (!k)
@@ -416,7 +410,6 @@ int permits_document_get(struct req *r)
 	permits_ctx(r, &x);
 	if (permit_view_open(r, &x, &v))
 		return 0;
-	json_decref(v.p.members);
 	const char *kind = req_param(r, "kind");
 	struct db_stmt *st = db_query(r->db, "SELECT sha256, mime FROM permit_documents WHERE permit_id = ? AND kind = ?",
 				      "is", v.p.id, kind);
@@ -493,8 +486,6 @@ int permits_submit(struct req *r)
 	permits_ctx(r, &x);
 	if (permit_view_open(r, &x, &v))
 		return 0;
-	json_decref(v.p.members);
-	v.p.members = NULL;
 	if (!v.applicant)
 		return reply_error(r, 403, "forbidden", "only the applicant submits an application", NULL);
 	if (!editable(&v, NULL))

@@ -99,10 +99,12 @@ static int issue_letter(struct req *r, struct permit_view *v, const struct permi
 
 	struct strbuf members;
 	strbuf_init(&members, a, 64);
+	json_t *names = p->members ? json_loads(p->members, 0, NULL) : NULL;
 	size_t i;
 	json_t *m;
-	json_array_foreach(p->members, i, m)
-		strbuf_addf(&members, "%s%s", i ? ", " : "", json_string_value(m));
+	json_array_foreach(names, i, m)
+		strbuf_addf(&members, "%s%s", i ? ", " : "", json_string_value(m) ? json_string_value(m) : "");
+	json_decref(names);
 
 	const struct letter_pair pairs[] = {
 		{ "Nama", p->name },
@@ -189,15 +191,11 @@ int permits_action(struct req *r)
 	if (permit_view_open(r, &x, &v))
 		return 0;
 	const char *action = req_param(r, "action");
-	if (strcmp(action, "resubmit") == 0) {
-		json_decref(v.p.members);
+	if (strcmp(action, "resubmit") == 0)
 		return permits_submit(r);
-	}
 	struct permit_settings s;
-	if (permits_settings_load(r, &s) != 0) {
-		json_decref(v.p.members);
+	if (permits_settings_load(r, &s) != 0)
 		return permits_db_error(r);
-	}
 	const char *text = body_str(r, "text"), *rec = body_str(r, "recommendation");
 	struct case_input in = { .text = text };
 	int rc = 0;
@@ -243,8 +241,6 @@ int permits_action(struct req *r)
 	if (rc == 0 && strcmp(action, "issue") == 0)
 		rc = issue_letter(r, &v, &s, v.cs.unit_id);
 	permits_settings_release(&s);
-	json_decref(v.p.members);
-	v.p.members = NULL;
 	if (rc)
 		return 0;
 	if (permit_load(r, v.p.id, &v.p) != 0 || case_load_id(&x, &permit_type, v.p.case_id, &v.cs) != 0)
@@ -262,7 +258,6 @@ int permits_letter_pdf(struct req *r)
 	permits_ctx(r, &x);
 	if (permit_view_open(r, &x, &v))
 		return 0;
-	json_decref(v.p.members);
 	if (!v.p.letter_id)
 		return reply_error(r, 404, "not_found", "no letter has been issued for this application", NULL);
 	struct letter l;
@@ -292,8 +287,6 @@ int permits_report(struct req *r)
 	permits_ctx(r, &x);
 	if (permit_view_open(r, &x, &v))
 		return 0;
-	json_decref(v.p.members);
-	v.p.members = NULL;
 	const char *abstract = body_str(r, "abstract");
 	bool pub = json_is_true(json_object_get(r->body, "public"));
 	if (!v.applicant)

@@ -45,7 +45,7 @@ struct permit {
 	const char *institution, *status, *supervisor;
 	const char *title, *purpose, *scope, *method, *topic;
 	const char *period_from, *period_until;	/* YYYY-MM-DD */
-	json_t *members;		/* array of names (owned by the arena's caller: decref) */
+	const char *members;		/* JSON array of names, as stored */
 	const char *intro_number, *intro_date, *intro_subject;
 	const char *recommendation, *recommendation_note;
 	int64_t letter_id;
@@ -119,6 +119,11 @@ int permits_overdue_reports(struct req *r);
 int permits_library(struct req *r);
 int permits_library_report(struct req *r);
 int permits_stats(struct req *r);
+
+/* ---- publish.c ------------------------------------------------------------------------------ */
+/* The monthly statistics into Satu Data, when this hour's refresh is not
+ * claimed yet (the tick). */
+void permits_stats_publish(struct app *app);
 
 /* ---- settings.c ----------------------------------------------------------------------------- */
 int permits_settings_get(struct req *r);

@@ -274,16 +274,15 @@ int permits_library_report(struct req *r)
 {
 	char *end;
 	long long id = strtoll(req_param(r, "id"), &end, 10);
-	struct db_stmt *st = *end || id < 1 ? NULL
-		: db_query(r->db, "SELECT report_sha FROM permit_library WHERE permit_id = ? AND report_sha IS NOT NULL",
-			   "i", (int64_t)id);
 	const char *sha = NULL;
-	if (st) {
+	if (!*end && id >= 1) {
+		struct db_stmt *st = db_query(r->db, "SELECT report_sha FROM permit_library WHERE permit_id = ? "
+						     "AND report_sha IS NOT NULL", "i", (int64_t)id);
+		if (!st)
+			return permits_db_error(r);
 		if (db_step(st) == DB_ROW)
 			sha = arena_strdup(r->arena, db_col_text(st, 0));
 		db_done(st);
-	} else if (!*end && id >= 1) {
-		return permits_db_error(r);
 	}
 	if (!sha)
 		return reply_error(r, 404, "not_found", "no published report has this number", NULL);

@@ -159,12 +159,7 @@ int permit_load(struct req *r, int64_t id, struct permit *out)
 		out->topic = S(14);
 		out->period_from = S(15);
 		out->period_until = S(16);
-		const char *members = S(17);
-		out->members = members ? json_loads(members, 0, NULL) : NULL;
-		if (!json_is_array(out->members)) {
-			json_decref(out->members);
-			out->members = json_array();
-		}
+		out->members = S(17);
 		out->intro_number = S(18);
 		out->intro_date = S(19);
 		out->intro_subject = S(20);
@@ -200,11 +195,8 @@ int permit_view_open(struct req *r, struct case_ctx *x, struct permit_view *v)
 		v->roles = case_roles(x, &v->cs, v->applicant);
 		v->staff = (v->roles & (CASE_BY_DESK | CASE_BY_UNIT)) || can(&r->caller, &permits_oversee, NULL);
 	}
-	if (rc > 0 || (!v->applicant && !v->staff)) {
-		json_decref(v->p.members);
-		v->p.members = NULL;
+	if (rc > 0 || (!v->applicant && !v->staff))
 		return reply_error(r, 404, "not_found", "no research permit application has this number", NULL), -1;
-	}
 	return 0;
 }
 
@@ -265,7 +257,12 @@ json_t *permit_json(struct req *r, struct case_ctx *x, const struct permit_view 
 	json_object_set_new(j, "method", p->method ? json_string(p->method) : json_null());
 	json_object_set_new(j, "topic", p->topic ? json_string(p->topic) : json_null());
 	json_object_set_new(j, "period", json_pack("{s:s?, s:s?}", "from", p->period_from, "until", p->period_until));
-	json_object_set_new(j, "members", json_incref(p->members));
+	json_t *members = p->members ? json_loads(p->members, 0, NULL) : NULL;
+	if (!json_is_array(members)) {
+		json_decref(members);
+		members = json_array();
+	}
+	json_object_set_new(j, "members", members);
 	json_object_set_new(j, "intro_letter", json_pack("{s:s?, s:s?, s:s?}", "number", p->intro_number,
 							 "date", p->intro_date, "subject", p->intro_subject));
 	json_t *loc = locations_json(r, p->id);
@@ -306,7 +303,6 @@ int permit_reply(struct req *r, struct case_ctx *x, struct permit_view *v, int s
 		json_decref(timeline);
 		json_decref(clocks);
 		json_decref(letter);
-		json_decref(v->p.members);
 		return permits_db_error(r);
 	}
 	json_t *actions = v->p.case_id ? case_actions(x, &v->cs, v->roles) : json_array();
@@ -322,8 +318,6 @@ int permit_reply(struct req *r, struct case_ctx *x, struct permit_view *v, int s
 	json_t *body = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "permit", permit_json(r, x, v),
 				 "documents", docs, "timeline", timeline, "clocks", clocks, "actions", actions,
 				 "letter", letter, "viewer", v->applicant ? "applicant" : "staff");
-	json_decref(v->p.members);
-	v->p.members = NULL;
 	return reply_json(r, status, body);
 }
 
@@ -491,6 +485,7 @@ static void permits_tick(struct app *app)
 	long n = case_tick(app, &permit_type);
 	if (n > 0)
 		log_info("permit applications escalated", LOG_F("module", "permits"), LOG_F("count", n));
+	permits_stats_publish(app);
 }
 
 /* ---- tables and routes ------------------------------------------------------------------------------ */

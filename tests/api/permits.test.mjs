@@ -255,6 +255,19 @@ describe('research permits', () => {
     assert.equal(s.processing.on_time, s.processing.decided, 'decided the same day: on time');
     assert.equal(s.processing.on_time_share, 1);
     assert.equal(typeof s.processing.median_hours, 'number');
+    assert.equal(s.service_days, 5, 'five working days by default');
+
+    // The tick publishes the monthly figures as a dataset of the licensing office.
+    srv.cli(['tick', '--data-dir', join(srv.dir, 'data')]);
+    const show = await (await fetch(`${srv.url}/api/3/action/package_show?id=izin-penelitian-bulanan`)).json();
+    assert.equal(show.success, true, JSON.stringify(show));
+    assert.equal(show.result.organization.name, 'dpmptsp');
+    const rid = show.result.resources[0].id;
+    const rows = (await (await fetch(`${srv.url}/api/3/action/datastore_search?resource_id=${rid}&limit=1000`)).json()).result.records;
+    assert.equal(rows.reduce((a, x) => a + Number(x.jumlah), 0), total, 'every submitted application, once');
+    assert.equal(rows.reduce((a, x) => a + Number(x.terbit), 0), s.by_state.find((x) => x.state === 'issued').count);
+    assert.equal(rows.reduce((a, x) => a + Number(x.ditolak), 0), s.by_state.find((x) => x.state === 'refused').count);
+    assert.ok(rows.every((x) => !JSON.stringify(x).includes('Rina')), 'no researcher in the figures');
   });
 });
 
