@@ -527,6 +527,7 @@ static const struct field report_fields[] = {
 };
 
 static const struct field settings_fields[] = {
+	{ "desk_unit", FT_STRING, 0, 32 },
 	{ "assess_unit", FT_STRING, 0, 32 },
 	{ "sign_unit", FT_STRING, 0, 32 },
 	{ "number_format", FT_STRING, 0, 100 },

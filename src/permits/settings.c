@@ -71,12 +71,12 @@ static bool lines_ok(json_t *a)
 	return true;
 }
 
-/* PATCH /api/permits/settings {assess_unit?, sign_unit?, number_format?,
+/* PATCH /api/permits/settings {desk_unit?, assess_unit?, sign_unit?, number_format?,
  * dasar?, conditions?, copies?, block_overdue_report?, report_days?, days?} */
 int permits_settings_patch(struct req *r)
 {
-	static const char *const units[] = { "assess_unit", "sign_unit" };
-	for (int i = 0; i < 2; i++) {
+	static const char *const units[] = { "assess_unit", "sign_unit", "desk_unit" };
+	for (int i = 0; i < 3; i++) {
 		int64_t id;
 		int rc = body_has(r, units[i]) ? orgs_id_by_code(r->db, body_str(r, units[i]), &id) : 0;
 		if (rc < 0)
@@ -125,6 +125,9 @@ int permits_settings_patch(struct req *r)
 		rc = setting_put(r, "report_days", arena_printf(r->arena, "%lld", (long long)json_integer_value(rd)));
 	struct case_ctx x;
 	permits_ctx(r, &x);
+	/* The desk is the case engine's setting: its inbox and clocks follow it. */
+	if (rc == 0 && body_has(r, "desk_unit"))
+		rc = case_config_set(&x, &permit_type, "desk_unit", body_str(r, "desk_unit"));
 	json_object_foreach(days, key, v) {
 		if (rc == 0)
 			rc = case_config_set(&x, &permit_type, arena_printf(r->arena, "days.%s", key),
