@@ -38,6 +38,30 @@ static const struct {
 	{ ROLE_REGENT_OFFICE, "regent_office" },
 };
 
+int auth_village_staff(struct db_conn *c, struct arena *a, const char *village, struct staff_member **out, size_t *n)
+{
+	struct db_stmt *st = db_query(c, "SELECT u.id, u.name FROM user_roles r JOIN users u ON u.id = r.user_id "
+					 "WHERE r.role = 'village_operator' AND r.village = ? AND u.disabled = 0 "
+					 "ORDER BY u.name, u.id", "s", village);
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct staff_member *m = ARENA_PUSH(a, *out, *n, cap);
+		if (!m || !(m->name = arena_strdup(a, db_col_text(st, 1)))) {
+			rc = DB_ERROR;
+			break;
+		}
+		m->id = db_col_int(st, 0);
+		m->role = ROLE_VILLAGE_OPERATOR;
+	}
+	db_done(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 enum role role_from_name(const char *name)
 {
 	for (size_t i = 0; name && i < sizeof(role_names) / sizeof(role_names[0]); i++)

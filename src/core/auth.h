@@ -42,6 +42,9 @@ struct staff_member {
  * in unit_id, by name, into an array in a.  0 ok (*n may be 0), -1 error. */
 int auth_unit_staff(struct db_conn *c, struct arena *a, int64_t unit_id, unsigned roles,
 		    struct staff_member **out, size_t *n);
+/* Active operators of a village (its Kemendagri code), likewise. */
+int auth_village_staff(struct db_conn *c, struct arena *a, const char *village, struct staff_member **out,
+		       size_t *n);
 
 enum role role_from_name(const char *name);	/* 0 when unknown */
 const char *role_name(enum role r);

@@ -22,6 +22,7 @@
 #include "events.h"
 #include "letters.h"
 #include "log.h"
+#include "nik.h"
 #include "orgs.h"
 #include "outbox.h"
 #include "util.h"
@@ -400,15 +401,9 @@ static int notify_user(struct case_ctx *x, const struct case_row *cs, int64_t us
 	return outbox_notify(x->c, &n, at);
 }
 
-static int notify_unit(struct case_ctx *x, const struct case_row *cs, int64_t unit_id, unsigned roles,
-		       const char *topic, const char *link, json_t *data)
+static int notify_people(struct case_ctx *x, const struct case_row *cs, const struct staff_member *m, size_t n,
+			 const char *topic, const char *link, json_t *data)
 {
-	struct staff_member *m;
-	size_t n;
-	if (!unit_id)
-		return 0;
-	if (auth_unit_staff(x->c, x->a, unit_id, roles, &m, &n) != 0)
-		return -1;
 	for (size_t i = 0; i < n; i++) {
 		bool seen = false;
 		for (size_t k = 0; k < i && !seen; k++)
@@ -419,28 +414,55 @@ static int notify_unit(struct case_ctx *x, const struct case_row *cs, int64_t un
 	return 0;
 }
 
-/* Every unit named as a location hears the permit was issued: its staff
- * see the researcher in their expected list from then on. */
-static int notify_locations(struct case_ctx *x, const struct case_row *cs, const char *topic, json_t *data)
+/* Every unit and village named as a location hears the permit was issued
+ * (a district, through its villages' lists only): their staff see the
+ * researcher in their expected list from then on. */
+static int notify_locations(struct case_ctx *x, const struct case_row *cs, json_t *data)
 {
-	int64_t units[LOCATIONS_MAX];
+	struct {
+		int64_t unit_id;
+		const char *village;
+	} loc[LOCATIONS_MAX];
 	int n = 0;
-	struct db_stmt *st = db_query(x->c, "SELECT l.unit_id FROM permit_locations l JOIN permits p ON p.id = l.permit_id "
-					    "WHERE p.case_id = ? AND l.kind = 'unit'", "i", cs->id);
+	struct db_stmt *st = db_query(x->c, "SELECT l.unit_id, l.code FROM permit_locations l JOIN permits p "
+					    "ON p.id = l.permit_id WHERE p.case_id = ?", "i", cs->id);
 	if (!st)
 		return -1;
 	int rc;
-	while ((rc = db_step(st)) == DB_ROW && n < LOCATIONS_MAX)
-		units[n++] = db_col_int(st, 0);
+	while ((rc = db_step(st)) == DB_ROW && n < LOCATIONS_MAX) {
+		const char *code = db_col_text(st, 1);
+		loc[n].unit_id = db_col_is_null(st, 0) ? 0 : db_col_int(st, 0);
+		loc[n].village = !loc[n].unit_id && region_code_level(code) == 4 ? arena_strdup(x->a, code) : NULL;
+		n++;
+	}
 	db_done(st);
 	if (rc != DB_DONE && rc != DB_ROW)
 		return -1;
-	for (int i = 0; i < n; i++)
-		if (notify_unit(x, cs, units[i], ROLE_OFFICER | ROLE_UNIT_HEAD, "permit.expected",
-				"/izin-penelitian/peneliti.html", data) != 0)
+	const char *link = "/izin-penelitian/peneliti.html";
+	for (int i = 0; i < n; i++) {
+		struct staff_member *m = NULL;
+		size_t k = 0;
+		int got = 0;
+		if (loc[i].unit_id)
+			got = auth_unit_staff(x->c, x->a, loc[i].unit_id, ROLE_OFFICER | ROLE_UNIT_HEAD, &m, &k);
+		else if (loc[i].village)
+			got = auth_village_staff(x->c, x->a, loc[i].village, &m, &k);
+		if (got != 0 || notify_people(x, cs, m, k, "permit.expected", link, data) != 0)
 			return -1;
-	(void)topic;
+	}
 	return 0;
+}
+
+static int notify_unit(struct case_ctx *x, const struct case_row *cs, int64_t unit_id, unsigned roles,
+		       const char *topic, const char *link, json_t *data)
+{
+	struct staff_member *m;
+	size_t n;
+	if (!unit_id)
+		return 0;
+	if (auth_unit_staff(x->c, x->a, unit_id, roles, &m, &n) != 0)
+		return -1;
+	return notify_people(x, cs, m, n, topic, link, data);
 }
 
 int permits_notify(struct case_ctx *x, const struct case_row *cs, const char *topic, json_t *data)
@@ -470,7 +492,7 @@ int permits_notify(struct case_ctx *x, const struct case_row *cs, const char *to
 	} else if (rc == 0 && strcmp(what, "issued") == 0) {
 		rc = notify_user(x, cs, cs->reporter_id, topic, mine, d);
 		if (rc == 0)
-			rc = notify_locations(x, cs, topic, d);
+			rc = notify_locations(x, cs, d);
 	} else if (rc == 0 && strcmp(what, "overdue") == 0) {
 		rc = notify_unit(x, cs, cs->unit_id, ROLE_UNIT_HEAD, topic, console, d);
 	}

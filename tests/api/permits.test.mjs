@@ -23,6 +23,7 @@ describe('research permits', () => {
     key = letterKey();
     srv = await startServer({ demo: true, env: { PENDOPO_LETTERS_KEY: key } });
     p = await officePeople(srv);
+    p.admin = await login(srv.url, 'admin@demo.pendopo.id', 'Demo-Pendopo-2026');
   });
   after(async () => { await srv.stop(); });
 
@@ -213,6 +214,18 @@ describe('research permits', () => {
     const row = e.json.items.find((i) => i.id === id);
     assert.ok(row, 'the researcher is expected at PUPR');
     assert.equal(row.name, 'Rina Peneliti');
+    // The village named hears of it too, through its operator.
+    const vo = await p.admin.post('/api/users', { name: 'Operator Kemangkon', email: 'vo-permits@x.id', password: 'Rahasia-123',
+      roles: [{ role: 'village_operator', village: '33.03.01.2001' }] });
+    assert.equal(vo.status, 201, vo.text);
+    const id2 = await draft(p.applicant, { title: 'Kedua' });
+    const issued2 = await toIssued(id2);
+    const op = await login(srv.url, 'vo-permits@x.id');
+    const vn = await op.get('/api/notifications');
+    assert.ok(vn.json.items.some((x) => x.topic === 'permit.expected' && x.object === `permit:${issued2.permit.tracking}`),
+      'the village operator is told');
+    const ve = await op.get('/api/permits/expected');
+    assert.ok(ve.json.items.some((i) => i.id === id2) && ve.json.items.some((i) => i.id === id), 'and sees both researchers');
     // A unit not named is told nothing.
     const away = await p.desk.get('/api/permits/expected');
     assert.ok(!away.json.items.some((i) => i.id === id));
