@@ -12,6 +12,9 @@ mkdir -p "$(dirname "$db")"
 $bin migrate --db "$db" >/dev/null
 $bin import regions "$csv" --db "$db"
 $bin demo load --db "$db" >/dev/null
+# Letters (research permits) are signed with this key; made once.
+key=${PENDOPO_LETTERS_KEY:-var/keys/letters.key}
+[ -f "$key" ] || $bin letters keygen --letters-key "$key" >/dev/null
 
 cat <<EOT
 
@@ -27,8 +30,11 @@ cat <<EOT
     hospital counter      petugas.rsud@demo.pendopo.id       (RSUD Goeteng)
     data producer         data.disdukcapil@demo.pendopo.id   (Disdukcapil)
     walidata              walidata@demo.pendopo.id
+    permits desk          petugas.dpmptsp@demo.pendopo.id    (DPMPTSP)
+    permits assessment    analis.kesbangpol@demo.pendopo.id  (Kesbangpol)
+    permits signing head  kepala.kesbangpol@demo.pendopo.id  (Kesbangpol)
   Mobile JKN (Antrol) at PKM-KEMANGKON: mobilejkn / Demo-Antrol-2026
-  Services: /complaints/  /antrean/  /data/   Admin: /admin/users.html
+  Services: /complaints/  /izin-penelitian/  /antrean/  /data/   Admin: /admin/users.html
   Stop with Ctrl-C.
 
 EOT

@@ -142,7 +142,7 @@ int permits_settings_patch(struct req *r)
 
 /* The demo's offices: the licensing desk, Kesbangpol's analyst and head.
  * Accounts go through auth's command-line function, which commits on its
- * own (as the queue's demo does). */
+ * own (as the queue's demo does); a second `demo load` finds them there. */
 int permits_demo_load(struct app *app, struct db_conn *c)
 {
 	static const struct {
@@ -162,7 +162,7 @@ int permits_demo_load(struct app *app, struct db_conn *c)
 		if (orgs_id_by_code(c, accounts[i].unit, &unit) != 0)
 			continue;	/* a deployment without that office */
 		if (auth_user_add(c, accounts[i].name, accounts[i].email, "Demo-Pendopo-2026", accounts[i].role,
-				  accounts[i].unit, NULL, err, sizeof(err)) != 0 && !strstr(err, "exists")) {
+				  accounts[i].unit, NULL, err, sizeof(err)) != 0 && !strstr(err, "already registered")) {
 			log_error("demo account not created", LOG_F("module", "permits"), LOG_F("email", accounts[i].email),
 				  LOG_F("error", err));
 			rc = -1;
