@@ -32,9 +32,8 @@ static json_t *summaries(struct req *r, struct case_ctx *x, const int64_t *ids, 
 }
 
 /* Rows (id, case_id, title, institution, name, period_from, period_until)
- * of the statement as items merged with their cases' summaries; the case
- * id of each into *case_ids when wanted. */
-static json_t *items_of_ids(struct req *r, struct case_ctx *x, struct db_stmt *st, int64_t **case_ids)
+ * of the statement as items merged with their cases' summaries. */
+static json_t *items_of(struct req *r, struct case_ctx *x, struct db_stmt *st)
 {
 	if (!st)
 		return NULL;
@@ -65,14 +64,7 @@ static json_t *items_of_ids(struct req *r, struct case_ctx *x, struct db_stmt *s
 	json_array_foreach(items, i, it)
 		json_object_update(it, json_array_get(sums, i));
 	json_decref(sums);
-	if (case_ids)
-		*case_ids = ids;
 	return items;
-}
-
-static json_t *items_of(struct req *r, struct case_ctx *x, struct db_stmt *st)
-{
-	return items_of_ids(r, x, st, NULL);
 }
 
 #define ITEM_COLUMNS "p.id, p.case_id, p.title, p.institution, p.name, p.period_from, p.period_until"
@@ -89,9 +81,22 @@ int permits_mine(struct req *r)
 	return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+/* Earliest due day first, those without one last, then newest. */
+static int by_urgency(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	const char *da = json_string_value(json_object_get(a, "due")), *db = json_string_value(json_object_get(b, "due"));
+	int c = da && db ? strcmp(da, db) : da ? -1 : db ? 1 : 0;
+	if (c)
+		return c;
+	json_int_t ia = json_integer_value(json_object_get(a, "id")), ib = json_integer_value(json_object_get(b, "id"));
+	return ia > ib ? -1 : ia < ib;
+}
+
 /* GET /api/permits/inbox?status=open|closed|STATE: applications now with
  * one of the caller's units (every one for those who oversee), most
- * urgent first. */
+ * urgent first: the newest INBOX_MAX, ordered by their due days (a
+ * regency's open applications number dozens, not thousands). */
 int permits_inbox(struct req *r)
 {
 	const char *status = req_query(r, "status");
@@ -110,35 +115,24 @@ int permits_inbox(struct req *r)
 	struct db_sql q;
 	permits_ctx(r, &x);
 	db_sql_init(&q, r->arena);
-	case_list_sql(&x, &permit_type, &f, &q);
-	case_list_end(&q, CASE_MOST_URGENT, PAGE_SIZE_MAX, 0);
-	struct db_stmt *st = db_sql_query(r->db, &q);
-	if (!st)
-		return permits_db_error(r);
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t *slot = ARENA_PUSH(r->arena, ids, n, cap);
-		if (!slot)
-			break;
-		*slot = db_col_int(st, 0);
-	}
-	db_done(st);
-	if (rc != DB_DONE)
-		return permits_db_error(r);
-	/* The page's own rows, then put in the engine's order. */
-	const char *set = db_ids_text(r->arena, ids, (int)n);
-	int64_t *rowcase = NULL;
-	json_t *items = set ? items_of_ids(r, &x, db_query(r->db, arena_printf(r->arena, "SELECT " ITEM_COLUMNS
-		" FROM permits p WHERE p.case_id IN %s", db_ids_sql(db_conn_dialect(r->db))), "s", set), &rowcase) : NULL;
+	db_sql_add(&q, "SELECT " ITEM_COLUMNS " FROM permits p WHERE p.case_id IS NOT NULL AND ", "");
+	case_match_sql(&x, &permit_type, &f, "p.case_id", &q);
+	db_sql_add(&q, " ORDER BY p.case_id DESC LIMIT ?", "i", (int64_t)INBOX_MAX);
+	json_t *items = items_of(r, &x, db_sql_query(r->db, &q));
 	if (!items)
 		return permits_db_error(r);
+	size_t n = json_array_size(items);
+	json_t **v = arena_alloc(r->arena, (n ? n : 1) * sizeof(*v));
+	if (!v) {
+		json_decref(items);
+		return reply_error(r, 500, "internal", "out of memory", NULL);
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(items, i);
+	qsort(v, n, sizeof(*v), by_urgency);
 	json_t *ordered = json_array();
 	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < json_array_size(items); k++)
-			if (rowcase[k] == ids[i])
-				json_array_append(ordered, json_array_get(items, k));
+		json_array_append(ordered, v[i]);
 	json_decref(items);
 	return reply_json(r, 200, json_pack("{s:o}", "items", ordered));
 }
