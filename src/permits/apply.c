@@ -511,8 +511,6 @@ int permits_submit(struct req *r)
 			return permits_db_error(r);
 		if (rc > 0)
 			return permits_case_error(r, &err);
-		if (db_exec(r->db, "UPDATE permits SET submitted_at = ? WHERE id = ?", "si", at, v.p.id) != DB_DONE)
-			return permits_db_error(r);
 	}
 	if (permit_load(r, v.p.id, &v.p) != 0 || case_load_id(&x, &permit_type, v.p.case_id, &v.cs) != 0)
 		return permits_db_error(r);

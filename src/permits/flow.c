@@ -204,7 +204,8 @@ int permits_action(struct req *r)
 	} else if (text && *text && !permit_text_ok(text, true)) {
 		rc = answered(reply_error(r, 400, "invalid", "text must be readable text", "text"));
 	} else if (rec && strcmp(action, "recommend") != 0) {
-		rc = answered(reply_error(r, 400, "invalid", "recommendation goes with the action recommend", "recommendation"));
+		rc = answered(reply_error(r, 400, "invalid", "recommendation goes with the action recommend",
+					  "recommendation"));
 	} else if (strcmp(action, "accept") == 0) {
 		rc = unit_setting(r, s.assess_unit, &in.unit_id);
 	} else if (strcmp(action, "recommend") == 0) {
@@ -218,12 +219,12 @@ int permits_action(struct req *r)
 			rc = unit_setting(r, s.sign_unit, &in.unit_id);
 	} else if (strcmp(action, "issue") == 0 || strcmp(action, "refuse") == 0) {
 		if (!can(&r->caller, &permits_sign, &(struct object){ .unit_id = v.cs.unit_id }))
-			rc = answered(reply_error(r, 403, "forbidden", "only the head of the signing unit signs or refuses", NULL));
+			rc = answered(reply_error(r, 403, "forbidden", "only the head of the signing unit signs or refuses",
+						  NULL));
 	}
 	/* The application's own rows first; case_take(), which audits, comes
 	 * last, and a refusal there rolls these back with the rest. */
 	if (rc == 0 && strcmp(action, "recommend") == 0 &&
-	    (v.roles & CASE_BY_UNIT) && strcmp(v.cs.state, "assessment") == 0 &&
 	    db_exec(r->db, "UPDATE permits SET recommendation = ?, recommendation_note = ? WHERE id = ?", "ssi", rec,
 		    text && *text ? text : NULL, v.p.id) != DB_DONE)
 		rc = answered(permits_db_error(r));

@@ -23,7 +23,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
 const ADMIN = { email: 'admin@example.id', password: 'Rahasia-Admin-1' };
 const CITIZEN = { name: 'Siti Rahayu', email: 'siti.rahayu@example.id', password: 'Kata-Sandi-Warga-1' };
 const SERVICES = ['Matur Bupati', 'Si-Intan', 'Simantri', 'Satu Data', 'PPID', 'IKM', 'Desa Digital'];
-const BUILT = new Set(['Satu Data']);
+const BUILT = new Set(['Si-Intan', 'Satu Data']);
 
 let srv;
 let browser;
