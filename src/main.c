@@ -66,8 +66,8 @@ static const struct module *const modules[] = {
 	&case_module,
 	&complaints_module,
 	&open311_module,
-	&dashboard_module,
 	&permits_module,
+	&dashboard_module,
 	/* Last: its 136 action routes need not be scanned before the
 	 * services' own (the router tries routes in this order). */
 	&ckan_module,

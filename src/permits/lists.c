@@ -373,3 +373,29 @@ int permits_stats(struct req *r)
 	case_stats_free(&cs);
 	return reply_json(r, 200, body);
 }
+
+json_t *permits_overview(struct app *app, struct db_conn *c, struct arena *a)
+{
+	struct case_ctx x;
+	struct case_stats cs;
+	char today[11], from[11];
+	int64_t open = 0, overdue = 0, submitted = 0;
+	case_ctx_init(&x, app->events, c, a, NULL, app_now(app));
+	case_day_text(x.now, today);
+	snprintf(from, sizeof(from), "%.4s-01-01", today);
+	if (case_count(&x, &permit_type, &(struct case_filter){ .status = "open" }, &open) != 0 ||
+	    case_count(&x, &permit_type, &(struct case_filter){ .status = "open", .overdue = true }, &overdue) != 0 ||
+	    case_stats(&x, &permit_type, from, today, &cs) != 0)
+		return NULL;
+	size_t i;
+	json_t *row;
+	json_array_foreach(cs.by_state, i, row)
+		submitted += json_integer_value(json_object_get(row, "count"));
+	json_t *out = json_pack("{s:s, s:s, s:I, s:I, s:o, s:o, s:I, s:I}", "from", from, "to", today,
+		"submitted", (json_int_t)submitted, "decided", (json_int_t)cs.answered,
+		"on_time_share", cs.answered ? json_real((double)cs.answered_on_time / (double)cs.answered) : json_null(),
+		"median_hours", cs.median_answer_secs >= 0 ? json_real(cs.median_answer_secs / 3600.0) : json_null(),
+		"open", (json_int_t)open, "overdue", (json_int_t)overdue);
+	case_stats_free(&cs);
+	return out;
+}

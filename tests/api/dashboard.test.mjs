@@ -97,6 +97,18 @@ test("this month's complaints: the complaint statistics and the desk's inbox", a
   assert.ok(c.open_by_district.every((d) => d.name), 'districts named from the region register');
 });
 
+test("research permits: the service's own statistics for the year", async () => {
+  const d = (await regent.get('/api/dashboard')).json.permits;
+  const own = (await regent.get('/api/permits/stats')).json;
+  assert.equal(d.from, own.from);
+  assert.equal(d.to, own.to);
+  assert.equal(d.submitted, own.by_state.reduce((a, s) => a + s.count, 0));
+  assert.equal(d.decided, own.processing.decided);
+  assert.equal(d.on_time_share, own.processing.on_time_share);
+  assert.equal(d.median_hours, own.processing.median_hours);
+  assert.equal(typeof d.open, 'number');
+});
+
 test("the satisfaction index: the survey's own ranking for this semester", async () => {
   const d = (await regent.get('/api/dashboard')).json.satisfaction;
   assert.equal(d.period, '2026-S2');

@@ -42,6 +42,14 @@ export const id = {
   'dash.grade': 'Mutu',
   'dash.respondents': 'Responden',
   'dash.not_representative': 'belum representatif',
+  'dash.permits': 'Izin penelitian (Si-Intan) tahun ini',
+  'dash.permits_submitted': 'Permohonan masuk',
+  'dash.since': 'sejak {date}',
+  'dash.permits_open': 'Sedang diproses',
+  'dash.permits_on_time': 'Diputus tepat waktu',
+  'dash.permits_decided': 'dari {n} yang sudah diputus',
+  'dash.permits_median': 'Median lama proses',
+  'dash.days': '{n} hari',
 };
 
 export const en = {
@@ -81,6 +89,14 @@ export const en = {
   'dash.grade': 'Grade',
   'dash.respondents': 'Respondents',
   'dash.not_representative': 'not yet representative',
+  'dash.permits': 'Research permits (Si-Intan) this year',
+  'dash.permits_submitted': 'Applications received',
+  'dash.since': 'since {date}',
+  'dash.permits_open': 'Being processed',
+  'dash.permits_on_time': 'Decided on time',
+  'dash.permits_decided': 'of {n} decided',
+  'dash.permits_median': 'Median processing time',
+  'dash.days': '{n} days',
 };
 
 extend({ id, en });

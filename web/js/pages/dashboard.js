@@ -66,6 +66,17 @@ function queueTile(q) {
       .map((f) => ({ label: f.name, value: Math.round(f.avg_wait_minutes) }))));
 }
 
+function permitsTile(pm) {
+  const hours = (x) => (x == null ? '—' : t('dash.days', { n: formatNumber(Math.round((x / 24) * 10) / 10) }));
+  return tile(t('dash.permits'), '/izin-penelitian/',
+    h('div', { class: 'stat-row' },
+      figure(t('dash.permits_submitted'), formatNumber(pm.submitted), t('dash.since', { date: formatDate(pm.from) })),
+      figure(t('dash.permits_open'), formatNumber(pm.open)),
+      figure(t('dash.overdue'), formatNumber(pm.overdue), null, pm.overdue ? 'stat-alert' : ''),
+      figure(t('dash.permits_on_time'), percent(pm.on_time_share), t('dash.permits_decided', { n: formatNumber(pm.decided) })),
+      figure(t('dash.permits_median'), hours(pm.median_hours))));
+}
+
 function satisfactionTile(sv) {
   const ikm = (x) => formatNumber(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const href = `/survei/peringkat.html?period=${encodeURIComponent(sv.period)}`;
@@ -112,8 +123,8 @@ function render() {
       h('h1', {}, t('dash.title')),
       h('p', { class: 'lead' }, t('dash.lead')),
       h('p', { class: 'muted', id: 'dash-updated', role: 'status' }, t('dash.updated', { time: formatDateTime(d.generated_at) })))),
-    h('div', { class: 'dash-grid' }, complaintsTile(d.complaints), queueTile(d.queue), satisfactionTile(d.satisfaction),
-      dataTile(d.data)));
+    h('div', { class: 'dash-grid' }, complaintsTile(d.complaints), queueTile(d.queue), permitsTile(d.permits),
+      satisfactionTile(d.satisfaction), dataTile(d.data)));
   drawMap();
 }
 
