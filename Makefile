@@ -89,7 +89,7 @@ test: deps
 # Foundation first, then each service's own benchmark; every one ends its
 # figures with BENCH lines.
 bench: deps
-	@$(MAKE) --no-print-directory all build/libpendopo.a
+	@$(MAKE) --no-print-directory all build/libpendopo.a build/libpendopo.a
 	bench/run.sh
 	bench/pg.sh
 	bench/complaints.sh
