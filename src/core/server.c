@@ -204,6 +204,8 @@ void reply_header(struct req *r, const char *name, const char *value)
 	}
 }
 
+#define ETAG_MIN_BYTES 512
+
 /* Text worth compressing (images and PDFs are compressed already). */
 static bool compressible(const char *type)
 {
@@ -382,7 +384,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state
 	for (int i = 0; i < r->nhdrs; i++)
 		if (strcasecmp(r->hdr_names[i], "Cache-Control") == 0)
 			own_cache = r->hdr_values[i];
-	if (public_read && !(own_cache && strstr(own_cache, "no-store"))) {
+	/* A validator saves nothing on a body as small as a 304's headers. */
+	if (public_read && len >= ETAG_MIN_BYTES && !(own_cache && strstr(own_cache, "no-store"))) {
 		etag = encoding_body_etag(r->arena, body, len);
 		if (etag && gzip)
 			etag = arena_printf(r->arena, "%.*s-gz\"", (int)strlen(etag) - 1, etag);
@@ -414,7 +417,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state
 	if (etag)
 		MHD_add_response_header(resp, "ETag", etag);
 	/* Revalidated every time; a signed-in caller's copy is theirs. */
-	if (!own_cache && etag)
+	if (!own_cache && public_read)
 		MHD_add_response_header(resp, "Cache-Control", r->caller.user_id || r->caller.apikey_id ? "private, no-cache"
 													 : "no-cache");
 	else if (!own_cache && !r->reply_text)
