@@ -1,7 +1,9 @@
 /* overview.c - Simantri today, for the Regent's dashboard: per facility
  * the bookings, who was served, who waits now and how long the called
  * waited on average.  The same counts as the facility statistics
- * (stats.c) give for today.
+ * (stats.c) give for today.  Each facility lists its service codes, since
+ * its events come per service (public/queue/{facility}/{service}) and a
+ * page that follows them must name each one.
  */
 #include "simantri.h"
 #include "queue.h"
@@ -19,6 +21,7 @@ struct facility_today {
 	const char *code, *name;
 	int64_t bookings, walkins, served, waiting, called;
 	double wait_s;		/* < 0: nobody called yet */
+	json_t *services;	/* borrowed from the reply: the codes its events name */
 };
 
 static struct facility_today *find(struct facility_today *f, size_t n, int64_t id)
@@ -91,14 +94,32 @@ json_t *queue_overview(struct app *app, struct db_conn *c, struct arena *a)
 	json_t *list = json_array();
 	json_int_t bookings = 0, walkins = 0, served = 0, waiting = 0;
 	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o}", "code", f[i].code,
+		f[i].services = json_array();
+		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:o}", "code", f[i].code,
 			"name", f[i].name, "bookings", (json_int_t)f[i].bookings, "walkins", (json_int_t)f[i].walkins,
 			"served", (json_int_t)f[i].served, "waiting", (json_int_t)f[i].waiting,
-			"avg_wait_minutes", f[i].wait_s < 0 ? json_null() : json_real(f[i].wait_s / 60.0)));
+			"avg_wait_minutes", f[i].wait_s < 0 ? json_null() : json_real(f[i].wait_s / 60.0),
+			"services", f[i].services);
+		if (!o)
+			f[i].services = NULL;	/* freed with the failed pack */
+		json_array_append_new(list, o);
 		bookings += f[i].bookings;
 		walkins += f[i].walkins;
 		served += f[i].served;
 		waiting += f[i].waiting;
+	}
+	st = db_query(c, "SELECT facility_id, code FROM q_services ORDER BY facility_id, code", "");
+	rc = st ? DB_ROW : DB_ERROR;
+	while (st && (rc = db_step(st)) == DB_ROW) {
+		struct facility_today *row = find(f, n, db_col_int(st, 0));
+		if (row && row->services)
+			json_array_append_new(row->services, json_string(db_col_text(st, 1)));
+	}
+	if (st)
+		db_done(st);
+	if (rc != DB_DONE) {
+		json_decref(list);
+		return NULL;
 	}
 	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:o}", "day", today, "bookings", bookings, "walkins", walkins,
 			 "served", served, "waiting", waiting, "facilities", list);

@@ -26,7 +26,8 @@ int antrol_user_add(struct db_conn *c, const char *facility, const char *usernam
 
 /* Today at every facility, for the Regent's dashboard (overview.c):
  * {day, bookings, walkins, served, waiting, facilities: [{code, name,
- * bookings, walkins, served, waiting, avg_wait_minutes}]}; NULL on a
+ * bookings, walkins, served, waiting, avg_wait_minutes, services}]}, where
+ * services are the codes that name the facility's event topics; NULL on a
  * database error. */
 struct app;
 struct arena;

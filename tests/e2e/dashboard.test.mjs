@@ -1,6 +1,7 @@
 // The Regent's dashboard in a real browser: the Regent's office logs in,
 // reads this month's complaints, today's queues and Satu Data at a glance,
-// and sees a new complaint counted without reloading the page.
+// and sees a new complaint and a new patient in a line counted without
+// reloading the page.
 //
 //   node --test tests/e2e/dashboard.test.mjs
 import { test, before, after } from 'node:test';
@@ -14,11 +15,23 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
 const PASSWORD = 'Rahasia-Bupati-1';
 const COMPLAINT = { kind: 'complaint', category: 'JALAN', description: 'Jalan berlubang di depan pasar Bobotsari, mohon segera diperbaiki.', lat: -7.39, long: 109.36, village: '33.03.01.2001' };
 
-let srv, browser;
+// A Tuesday, 08:30 WIB: the test facility's poli is open.
+const CLOCK = '2026-12-01T01:30:00Z';
+const FC = 'PKM-DASH';
+let srv, browser, admin;
 
 before(async () => {
-  srv = await startServer({ demo: true });
+  srv = await startServer({ demo: true, env: { PENDOPO_CLOCK: CLOCK } });
   srv.cli(['user', 'add', '--email', 'bupati@uji.id', '--password', PASSWORD, '--role', 'regent_office', '--name', 'Kantor Bupati']);
+  srv.cli(['user', 'add', '--email', 'admin@uji.id', '--password', PASSWORD, '--role', 'admin']);
+  admin = new Client(srv.url);
+  assert.equal((await admin.post('/api/auth/login', { email: 'admin@uji.id', password: PASSWORD })).status, 200);
+  const ok = async (p) => { const r = await p; assert.equal(r.status, 201, r.text); };
+  await ok(admin.post('/api/orgs', { code: FC, name: 'Puskesmas Uji Dasbor', kind: 'health_facility' }));
+  await ok(admin.put(`/api/queue/facilities/${FC}`, { type: 'fktp', booking_closes_days: 0, booking_closes_at: '10:00' }));
+  await ok(admin.post(`/api/queue/facilities/${FC}/services`, { code: 'UMU', name: 'Poli Umum', kind: 'poli', prefix: 'A' }));
+  await ok(admin.post(`/api/queue/facilities/${FC}/schedules`, { service: 'UMU', weekdays: [1, 2, 3, 4, 5, 6],
+    start: '08:00', end: '12:00', quota_non_walkin: 10 }));
   const anon = new Client(srv.url);
   for (let i = 0; i < 2; i++) assert.equal((await anon.post('/api/complaints', COMPLAINT)).status, 201);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
@@ -61,6 +74,15 @@ test('the Regent\'s office reads every service at a glance, and it follows new c
     const s = [...document.querySelectorAll('.stat')].find((e) => e.querySelector('.stat-label').textContent === 'Bulan ini');
     return s && s.querySelector('.stat-value').textContent === '3';
   }, null, { timeout: 15000 });
+
+  // A patient walks in at a puskesmas: the queue tile counts them waiting.
+  const waiting = page.locator('.stat').filter({ has: page.locator('.stat-label', { hasText: /^Sedang menunggu$/ }) }).locator('.stat-value');
+  const before = Number(await waiting.textContent());
+  assert.equal((await admin.post(`/api/queue/facilities/${FC}/walkins`, { service: 'UMU' })).status, 201);
+  await page.waitForFunction((n) => {
+    const s = [...document.querySelectorAll('.stat')].find((e) => e.querySelector('.stat-label').textContent === 'Sedang menunggu');
+    return s && s.querySelector('.stat-value').textContent === String(n);
+  }, before + 1, { timeout: 15000 });
 
   await page.getByRole('button', { name: /EN/ }).click();
   await assert.doesNotReject(page.getByRole('heading', { name: 'Leadership dashboard' }).waitFor());

@@ -1,7 +1,7 @@
 // The Regent's dashboard: every service at a glance, each tile from the
 // service's own figures (GET /api/dashboard) and linking to its details.
-// Live: the desk's complaint events and the queue boards redraw it (a
-// burst of events, one reload).
+// Live: the desk's complaint events and every facility's queue events
+// redraw it (a burst of events, one reload).
 import '../i18n/dashboard.js';
 import { h, replace, $ } from '../dom.js';
 import { get, hasRole } from '../api.js';
@@ -135,17 +135,25 @@ async function load() {
   render();
 }
 
+// At most one reload per two seconds however busy the streams are, and one
+// more after the last event.
 let timer = null;
+let again = false;
 function reloadSoon() {
-  clearTimeout(timer);
-  timer = setTimeout(() => load().catch(() => {}), 1000);
+  if (timer) { again = true; return; }
+  timer = setTimeout(function tick() {
+    load().catch(() => {});
+    if (again) { again = false; timer = setTimeout(tick, 2000); } else timer = null;
+  }, 1000);
 }
 
-// Every new or changed complaint reaches the desk's topic; the browser's
-// EventSource reconnects by itself after a network drop.
-function follow(topic) {
-  if (typeof EventSource === 'undefined') return;
-  new EventSource(`/api/events?topics=${encodeURIComponent(topic)}`).addEventListener(topic, reloadSoon);
+// The stream names each event by its full topic, so a prefix subscription
+// still needs one listener per topic.  The browser's EventSource
+// reconnects by itself after a network drop.
+function follow(prefix, topics) {
+  if (typeof EventSource === 'undefined' || !topics.length) return;
+  const es = new EventSource(`/api/events?topics=${encodeURIComponent(prefix)}`);
+  for (const topic of topics) es.addEventListener(topic, reloadSoon);
 }
 
 const page = await initPage({ auth: true });
@@ -157,7 +165,12 @@ if (page && !hasRole(page.user, 'regent_office') && !hasRole(page.user, 'admin')
     await load();
     onLangChange(render);
     const s = await get('/api/complaints/settings').catch(() => null);
-    if (s && s.desk_unit && s.desk_unit.exists) follow(`unit/${s.desk_unit.code}/complaints`);
+    if (s && s.desk_unit && s.desk_unit.exists) {
+      const topic = `unit/${s.desk_unit.code}/complaints`;
+      follow(topic, [topic]);
+    }
+    // Every call, check-in and transfer at every facility.
+    follow('public/queue/', state.data.queue.facilities.flatMap((f) => f.services.map((c) => `public/queue/${f.code}/${c}`)));
   } catch (e) {
     loadFailed(main, t('common.load_failed', { message: errorMessage(e) }));
   }
