@@ -2,6 +2,8 @@
  * (see pdf.h): one copy for the ticket and the letters. */
 #include "pdf.h"
 
+#include <string.h>
+
 #include <qrencode.h>
 
 #include "arena.h"
@@ -73,6 +75,60 @@ int pdf_draw_qr(HPDF_Page page, const char *text, float x, float y, float side)
 	HPDF_Page_GRestore(page);
 	QRcode_free(qr);
 	return 0;
+}
+
+/* Windows-1252's 0x80-0x9f, where it differs from Latin-1 (0: unused). */
+static const unsigned short cp1252_high[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+};
+
+static int winansi_byte(unsigned cp)
+{
+	if (cp < 0x80 || (cp >= 0xa0 && cp <= 0xff))
+		return (int)cp;
+	for (int i = 0; i < 32; i++)
+		if (cp1252_high[i] && cp1252_high[i] == cp)
+			return 0x80 + i;
+	return -1;
+}
+
+/* The code point at *s, advancing *s past it; -1 for a malformed sequence. */
+static long utf8_next(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+	if (n < 0) {
+		*s = p + 1;
+		return -1;
+	}
+	long cp = n == 0 ? *p : *p & (0x3f >> n);
+	for (int i = 1; i <= n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*s = p + i;
+			return -1;
+		}
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	*s = p + n + 1;
+	return cp;
+}
+
+char *pdf_winansi(struct arena *a, const char *utf8, int *missing)
+{
+	const unsigned char *s = (const unsigned char *)(utf8 ? utf8 : "");
+	char *out = arena_alloc(a, strlen((const char *)s) + 1), *o = out;
+	if (!out)
+		return NULL;
+	while (*s) {
+		long cp = utf8_next(&s);
+		int b = cp < 0 ? -1 : winansi_byte((unsigned)cp);
+		if (b < 0 && missing)
+			*missing = 1;
+		*o++ = (char)(b < 0 ? '?' : b);
+	}
+	*o = '\0';
+	return out;
 }
 
 static void pdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)

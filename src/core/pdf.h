@@ -1,6 +1,7 @@
 /* pdf.h - what the documents Pendopo prints share: QR codes (libqrencode)
  * drawn as SVG for a page or into a PDF page (libharu), and a finished PDF
- * copied into an arena.  Used by the queue ticket and by letters.
+ * copied into an arena, and text for the standard fonts.  Used by the queue
+ * ticket, the survey report and letters.
  */
 #ifndef PENDOPO_PDF_H
 #define PENDOPO_PDF_H
@@ -17,6 +18,12 @@ char *qr_svg(struct arena *a, const char *text, size_t *len);
 /* Draws the QR of text, quiet zone included, as a side x side square
  * whose lower-left corner is (x, y).  0, or -1 when text does not fit. */
 int pdf_draw_qr(HPDF_Page page, const char *text, float x, float y, float side);
+
+/* utf8 in WinAnsiEncoding (Windows-1252), the encoding of the standard
+ * fonts (Helvetica), in a.  A character it lacks, or a malformed sequence,
+ * becomes '?' and sets *missing (when missing is not NULL), so a caller can
+ * draw the text again in an embedded Unicode font.  NULL out of memory. */
+char *pdf_winansi(struct arena *a, const char *utf8, int *missing);
 
 /* A new document whose libharu errors are recorded in *err (HPDF_OK
  * while none happened): check it once, after drawing. */

@@ -14,12 +14,14 @@
 #include <string.h>
 
 #include "app.h"
+#include "pdf.h"
 
 #define A4_W 595.3f
 #define A4_H 841.9f
 #define MARGIN 56.0f
 
 struct doc {
+	struct arena *a;
 	HPDF_Doc pdf;
 	HPDF_Page page;
 	HPDF_Font regular, bold;
@@ -37,30 +39,12 @@ static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
 	*(HPDF_STATUS *)data = error;
 }
 
-/* UTF-8 to Latin-1 for the standard fonts: what Latin-1 lacks becomes '?'. */
-static const char *latin(char *out, size_t size, const char *s)
-{
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; p && *p && n + 1 < size; p++) {
-		if (*p < 0x80) {
-			out[n++] = (char)*p;
-		} else if ((*p == 0xc2 || *p == 0xc3) && (p[1] & 0xc0) == 0x80) {
-			out[n++] = (char)(((*p & 0x03) << 6) | (p[1] & 0x3f));
-			p++;
-		} else if ((*p & 0xc0) == 0xc0) {
-			out[n++] = '?';
-		}
-	}
-	out[n] = '\0';
-	return out;
-}
-
 static void text_at(struct doc *d, HPDF_Font font, float size, float x, float y, const char *utf8)
 {
-	char buf[512];
+	const char *text = pdf_winansi(d->a, utf8, NULL);
 	HPDF_Page_SetFontAndSize(d->page, font, size);
 	HPDF_Page_BeginText(d->page);
-	HPDF_Page_TextOut(d->page, x, y, latin(buf, sizeof(buf), utf8));
+	HPDF_Page_TextOut(d->page, x, y, text ? text : "");
 	HPDF_Page_EndText(d->page);
 }
 
@@ -243,7 +227,7 @@ int survey_report_pdf(struct req *r)
 		return reply_db_error(r);
 
 	HPDF_STATUS err = HPDF_OK;
-	struct doc d = { .pdf = HPDF_New(on_error, &err) };
+	struct doc d = { .a = r->arena, .pdf = HPDF_New(on_error, &err) };
 	if (!d.pdf)
 		return reply_error(r, 500, "internal", "the report could not be drawn", NULL);
 	HPDF_SetInfoAttr(d.pdf, HPDF_INFO_CREATOR, "Pendopo");
@@ -275,8 +259,11 @@ int survey_report_pdf(struct req *r)
 	if (plan) {
 		/* The plan may be long: it gets the rest of this page and, when
 		 * that is not enough, a page of its own. */
-		char *text = arena_alloc(r->arena, strlen(plan) + 1);
-		latin(text, strlen(plan) + 1, plan);
+		const char *text = pdf_winansi(r->arena, plan, NULL);
+		if (!text) {
+			failed = 1;
+			text = "";
+		}
 		HPDF_UINT len = 0;
 		HPDF_Page_SetFontAndSize(d.page, d.regular, 9);
 		HPDF_Page_BeginText(d.page);

@@ -178,10 +178,14 @@ describe('letters', () => {
 
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     for (const s of ['PEMERINTAH KABUPATEN PURBALINGGA', 'BADAN KESATUAN BANGSA DAN POLITIK', 'SURAT KETERANGAN PENELITIAN',
-      `Nomor: ${l.number}`, 'Siti Nur’aini', '— Studi di Desa Serang', 'Drs. Bambang Wijayanto, M.Si.',
+      `Nomor: ${l.number}`, 'Siti Nur’aini', 'Masyarakat —', 'Studi di Desa Serang', 'Drs. Bambang Wijayanto, M.Si.',
       'NIP. 196805121994031007', 'Tembusan:', 'Kepala Desa Serang', 'Halaman 1 dari 1', 'Ed25519'])
       assert.ok(text.includes(s), `the PDF's text holds ${s}:\n${text}`);
     assert.doesNotMatch(text, /\?{2,}|\uFFFD/, 'no missing glyphs');
+    // Windows-1252 holds all of it: the standard Helvetica, nothing embedded.
+    const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
+    assert.match(fonts, /^Helvetica\s/m, fonts);
+    assert.doesNotMatch(fonts, /DejaVu|\syes\s/, fonts);
 
     execFileSync('pdftoppm', ['-r', '150', '-png', file, join(work, l.token)], { stdio: 'ignore' });
     const png = join(work, `${l.token}-1.png`);
@@ -189,6 +193,21 @@ describe('letters', () => {
     const v = await new Client(srv.url).get(`/api/letters/verify/${l.token}`);
     const sig = v.json.payload.signature.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
     assert.equal(qr, `${BASE}/v/${l.token}#${keyId}.${sig}`);
+  });
+
+  it('a name beyond Windows-1252 prints as written, in an embedded Unicode font', async () => {
+    const name = 'Łukasz Wołoszyński';
+    const pairs = [['Nama', name], ['Lembaga', 'Uniwersytet Łódzki']];
+    const layout = { ...FIXTURE.layout, blocks: [...FIXTURE.layout.blocks, { pairs }] };
+    const file = join(work, 'unicode.pdf');
+    issue({ holder: { name, institution: 'Uniwersytet Łódzki' }, layout }, ['--pdf', file]);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    for (const s of [name, 'Uniwersytet Łódzki', 'Siti Nur’aini', 'SURAT KETERANGAN PENELITIAN'])
+      assert.ok(text.includes(s), `the PDF's text holds ${s}:\n${text}`);
+    assert.doesNotMatch(text, /\?|\uFFFD/, 'no character replaced');
+    const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
+    assert.match(fonts, /DejaVuSans,Book\s.*\syes\s/, fonts);
+    assert.doesNotMatch(fonts, /Helvetica/, fonts);
   });
 
   it('a long letter runs over pages, each numbered', async () => {
