@@ -24,7 +24,7 @@ extern const struct action permits_sign;
 #define DOC_MAX_BYTES (10u * 1024 * 1024)
 #define LOCATIONS_MAX 20
 #define MEMBERS_MAX 10
-#define INBOX_MAX 200
+#define INBOX_PAGE 50		/* applications per inbox page */
 
 /* The documents of an application (specs §9), and the final report. */
 struct permit_doc_kind {

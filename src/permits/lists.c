@@ -81,25 +81,22 @@ int permits_mine(struct req *r)
 	return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
-/* Earliest due day first, those without one last, then newest. */
-static int by_urgency(const void *pa, const void *pb)
+static int int64_cmp(const void *pa, const void *pb)
 {
-	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
-	const char *da = json_string_value(json_object_get(a, "due")), *db = json_string_value(json_object_get(b, "due"));
-	int c = da && db ? strcmp(da, db) : da ? -1 : db ? 1 : 0;
-	if (c)
-		return c;
-	json_int_t ia = json_integer_value(json_object_get(a, "id")), ib = json_integer_value(json_object_get(b, "id"));
-	return ia > ib ? -1 : ia < ib;
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+	return a < b ? -1 : a > b;
 }
 
-/* GET /api/permits/inbox?status=open|closed|STATE: applications now with
- * one of the caller's units (every one for those who oversee), most
- * urgent first: the newest INBOX_MAX, ordered by their due days (a
- * regency's open applications number dozens, not thousands). */
+/* GET /api/permits/inbox?status=open|closed|STATE&page=&limit=: the
+ * applications now with one of the caller's units (every one for those
+ * who oversee), most urgent first as the case engine orders them (earliest
+ * due day first, then first come), a page at a time. */
 int permits_inbox(struct req *r)
 {
 	const char *status = req_query(r, "status");
+	long page, size;
+	if (req_query_int(r, "page", 1, 1, 10000, &page) || req_query_int(r, "limit", INBOX_PAGE, 1, 100, &size))
+		return 0;
 	if (status && *status && strcmp(status, "open") != 0 && strcmp(status, "closed") != 0 &&
 	    case_state_index(&permit_type, status) < 0)
 		return reply_error(r, 400, "invalid", "status is open, closed or a state", "status");
@@ -109,32 +106,47 @@ int permits_inbox(struct req *r)
 		f.n_units = (int)caller_units(&r->caller, ROLE_OFFICER | ROLE_UNIT_HEAD, units, 8);
 		f.units = units;
 		if (!f.n_units)
-			return reply_json(r, 200, json_pack("{s:[]}", "items"));
+			return reply_json(r, 200, json_pack("{s:[], s:i, s:b}", "items", "page", (int)page, "more", 0));
 	}
 	struct case_ctx x;
 	struct db_sql q;
 	permits_ctx(r, &x);
 	db_sql_init(&q, r->arena);
-	db_sql_add(&q, "SELECT " ITEM_COLUMNS " FROM permits p WHERE p.case_id IS NOT NULL AND ", "");
-	case_match_sql(&x, &permit_type, &f, "p.case_id", &q);
-	db_sql_add(&q, " ORDER BY p.case_id DESC LIMIT ?", "i", (int64_t)INBOX_MAX);
-	json_t *items = items_of(r, &x, db_sql_query(r->db, &q));
+	case_list_sql(&x, &permit_type, &f, &q);
+	case_list_end(&q, &f, CASE_MOST_URGENT, (int64_t)size + 1, (int64_t)((page - 1) * size));
+	int64_t *ids = arena_alloc(r->arena, (size_t)(size + 1) * sizeof(*ids)), *sorted = NULL;
+	int n = 0, rc = DB_ERROR;
+	struct db_stmt *st = ids ? db_sql_query(r->db, &q) : NULL;
+	while (st && (rc = db_step(st)) == DB_ROW && n <= size)
+		ids[n++] = db_col_int(st, 0);
+	if (st)
+		db_done(st);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return permits_db_error(r);
+	bool more = n > size;
+	if (more)
+		n--;
+	/* The page's applications come back in case-id order; matched to
+	 * the engine's order through the sorted ids. */
+	sorted = arena_alloc(r->arena, (size_t)(n ? n : 1) * sizeof(*sorted));
+	const char *list = db_ids_text(r->arena, ids, n);
+	if (!sorted || !list)
+		return reply_error(r, 500, "internal", "out of memory", NULL);
+	memcpy(sorted, ids, (size_t)n * sizeof(*ids));
+	qsort(sorted, (size_t)n, sizeof(*sorted), int64_cmp);
+	json_t *items = items_of(r, &x, db_query(r->db, arena_printf(r->arena, "SELECT " ITEM_COLUMNS " FROM permits p "
+				 "WHERE p.case_id IN %s ORDER BY p.case_id", db_ids_sql(db_conn_dialect(r->db))), "s", list));
 	if (!items)
 		return permits_db_error(r);
-	size_t n = json_array_size(items);
-	json_t **v = arena_alloc(r->arena, (n ? n : 1) * sizeof(*v));
-	if (!v) {
-		json_decref(items);
-		return reply_error(r, 500, "internal", "out of memory", NULL);
-	}
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_array_get(items, i);
-	qsort(v, n, sizeof(*v), by_urgency);
 	json_t *ordered = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append(ordered, v[i]);
+	for (int i = 0; i < n; i++) {
+		const int64_t *at = bsearch(&ids[i], sorted, (size_t)n, sizeof(*sorted), int64_cmp);
+		json_t *it = json_array_get(items, (size_t)(at - sorted));
+		if (it)
+			json_array_append(ordered, it);
+	}
 	json_decref(items);
-	return reply_json(r, 200, json_pack("{s:o}", "items", ordered));
+	return reply_json(r, 200, json_pack("{s:o, s:i, s:b}", "items", ordered, "page", (int)page, "more", (int)more));
 }
 
 /* GET /api/permits/expected: researchers with a valid permit naming one of

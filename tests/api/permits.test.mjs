@@ -252,6 +252,35 @@ describe('research permits', () => {
     assert.equal(none.items.length, 0);
   });
 
+  it("orders the offices' inbox by due day, then first come, a page at a time", async () => {
+    for (let i = 0; i < 3; i++)
+      assert.equal((await p.applicant.post(`/api/permits/${await draft(p.applicant)}/submit`)).status, 200);
+    const all = await p.desk.get('/api/permits/inbox?limit=100');
+    assert.equal(all.status, 200, all.text);
+    assert.ok(all.json.items.length >= 3);
+    assert.equal(all.json.more, false);
+    // Earliest due day first, those without one last; on a tie the first
+    // submitted (tracking numbers follow submission).
+    const key = (i) => i.due ?? '9999-99-99';
+    for (let k = 1; k < all.json.items.length; k++) {
+      const [a, b] = [all.json.items[k - 1], all.json.items[k]];
+      assert.ok(key(a) < key(b) || (key(a) === key(b) && a.tracking < b.tracking),
+        `${a.tracking} (${a.due}) before ${b.tracking} (${b.due})`);
+    }
+    const paged = [];
+    for (let page = 1; ; page++) {
+      const r = await p.desk.get(`/api/permits/inbox?limit=1&page=${page}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.page, page);
+      assert.ok(r.json.items.length <= 1);
+      paged.push(...r.json.items.map((i) => i.id));
+      if (!r.json.more) break;
+    }
+    assert.deepEqual(paged, all.json.items.map((i) => i.id));
+    assertError(await p.desk.get('/api/permits/inbox?limit=0'), 400, 'invalid', 'limit');
+    assertError(await p.desk.get('/api/permits/inbox?page=x'), 400, 'invalid', 'page');
+  });
+
   it('counts applications and processing time', async () => {
     const r = await fetch(`${srv.url}/api/permits/stats`);
     const s = await r.json();

@@ -69,8 +69,11 @@ function render() {
             : `${t(`permits.doc.${k}`)}: ${t('permits.doc_missing')}`)))))));
 }
 
+let page = 1;
+
 async function list() {
-  const inbox = await get('/api/permits/inbox');
+  const inbox = await get('/api/permits/inbox', { page });
+  const turn = (by) => () => { page += by; list().catch((e) => loadFailed(root, t('common.load_failed', { message: errorMessage(e) }))); };
   const overdue = await get('/api/permits/reports/overdue').catch(() => null);
   const row = (i) => h('li', { class: 'case-card' },
     h('p', { class: 'case-meta' }, h('a', { href: `/izin-penelitian/petugas.html?id=${i.id}` }, i.tracking), ' ', stateBadge(i.state, i.overdue)),
@@ -79,6 +82,9 @@ async function list() {
   replace(root,
     h('h2', {}, t('permits.inbox')),
     h('ul', { class: 'case-list', id: 'inbox' }, inbox.items.length ? inbox.items.map(row) : h('li', {}, t('permits.none'))),
+    page > 1 || inbox.more ? h('div', { class: 'pager', id: 'inbox-pager' },
+      page > 1 ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: turn(-1) }, t('common.prev')) : h('span'),
+      inbox.more ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: turn(1) }, t('common.next')) : null) : null,
     h('p', {}, h('a', { href: '/izin-penelitian/peneliti.html' }, t('permits.expected'))),
     overdue ? [h('h2', {}, t('permits.overdue_reports')),
       h('ul', { class: 'case-list', id: 'overdue' }, overdue.items.length ? overdue.items.map((i) => h('li', { class: 'case-card' },
