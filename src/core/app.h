@@ -25,8 +25,8 @@ struct config {
 	int timeout_s;			/* PENDOPO_TIMEOUT */
 	size_t body_limit;		/* JSON bodies, 1 MiB */
 	size_t upload_limit;		/* uploads, PENDOPO_UPLOAD_LIMIT */
-	int login_max_failures;		/* per account before lockout */
-	int lockout_minutes;
+	int login_max_failures;		/* per account and address, before a lock */
+	int lockout_minutes;		/* the lock, and the window failures count in */
 	int ip_auth_per_minute;		/* login+register attempts per IP */
 	int session_days;
 	int access_log;			/* PENDOPO_ACCESS_LOG: 0 silences it */

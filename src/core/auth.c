@@ -15,6 +15,7 @@
 #include "app.h"
 #include "audit.h"
 #include "can.h"
+#include "log.h"
 #include "util.h"
 #include "validate.h"
 
@@ -286,6 +287,18 @@ static int ip_limited(struct req *r)
 	return 0;
 }
 
+/* Seconds until bucket's fixed window ends when it already holds limit
+ * hits, 0 when it does not, -1 on a database error.  Only reads. */
+static int rate_full(struct req *r, const char *bucket, int limit, int window_s)
+{
+	int64_t now = (int64_t)time(NULL), start = now - now % window_s, hits = 0;
+	int rc = db_query_int(r->db, &hits, "SELECT hits FROM rate_limits WHERE bucket = ? AND window_start = ?",
+			      "si", bucket, start);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return -1;
+	return rc == DB_ROW && hits >= limit ? (int)(start + window_s - now) : 0;
+}
+
 static void wib_clock(int64_t epoch, char out[6])
 {
 	time_t t = (time_t)(epoch + 7 * 3600);
@@ -345,18 +358,38 @@ static const struct field login_fields[] = {
 	{ 0 },
 };
 
+/* Failed logins are counted per account *and* source address, so that
+ * nobody can lock someone else out by failing on purpose from elsewhere;
+ * the per-address limit (ip_limited) slows a guesser spreading over many
+ * accounts.  Every failure answers the same words, whether the account
+ * exists or not, so answers do not tell which accounts exist. */
 static int auth_login(struct req *r)
 {
 	const char *ident = body_str(r, "email"), *pw = body_str(r, "password");
 	const char *email = strchr(ident, '@') ? account_email_norm(r->arena, ident) : NULL;
 	const char *phone = email ? NULL : account_phone_norm(r->arena, ident);
-	int64_t id = 0, locked_until = 0, now = (int64_t)time(NULL);
+	const char *pair = arena_printf(r->arena, "login:%.254s|%s", email ? email : phone ? phone : ident, r->client_ip);
+	int max = r->app->cfg.login_max_failures, window = r->app->cfg.lockout_minutes * 60;
+	int64_t id = 0;
 	int disabled = 0;
 	char *hash = NULL, csrf[48];
 
 	if (ip_limited(r))
 		return 0;
-	struct db_stmt *st = db_query(r->db, "SELECT id, password_hash, disabled, locked_until FROM users "
+	int wait = rate_full(r, pair, max, window);
+	if (wait < 0)
+		return reply_db_error(r);
+	if (wait > 0) {
+		char until[6];
+		wib_clock((int64_t)time(NULL) + wait, until);
+		reply_header(r, "Retry-After", arena_printf(r->arena, "%d", wait));
+		return reply_error_lang(r, 429, "account_locked",
+					arena_printf(r->arena, "too many failed logins to this account from your address; "
+							       "try again after %s WIB", until),
+					arena_printf(r->arena, "Terlalu banyak percobaan masuk yang gagal ke akun ini dari "
+							       "alamat Anda; coba lagi setelah pukul %s WIB.", until), NULL);
+	}
+	struct db_stmt *st = db_query(r->db, "SELECT id, password_hash, disabled FROM users "
 					     "WHERE email = ? OR phone = ?", "ss", email, phone);
 	if (!st)
 		return reply_db_error(r);
@@ -364,55 +397,25 @@ static int auth_login(struct req *r)
 		id = db_col_int(st, 0);
 		hash = arena_strdup(r->arena, db_col_text(st, 1));
 		disabled = (int)db_col_int(st, 2);
-		locked_until = db_col_int(st, 3);
 	}
 	db_done(st);
 
-	if (locked_until > now) {
-		char until[6];
-		wib_clock(locked_until, until);
-		reply_header(r, "Retry-After", arena_printf(r->arena, "%" PRId64, locked_until - now));
-		return reply_error_lang(r, 429, "account_locked",
-					arena_printf(r->arena, "this account is locked after too many failed logins; "
-							       "try again after %s WIB", until),
-					arena_printf(r->arena, "Akun ini dikunci karena terlalu banyak percobaan masuk yang gagal; "
-							       "coba lagi setelah pukul %s WIB.", until), NULL);
-	}
-	if (!hash) {
-		/* Spend the same time as a real check, so response times do not
-		 * tell which accounts exist. */
+	int wrong;
+	if (hash) {
+		wrong = crypto_pwhash_str_verify(hash, pw, strlen(pw)) != 0;
+	} else {
+		/* The same time as a real check: response times do not tell
+		 * which accounts exist either. */
 		char dummy[crypto_pwhash_STRBYTES];
 		account_password_hash(pw, dummy);
-		return reply_error(r, 401, "invalid_credentials", "wrong email, phone number or password", NULL);
+		wrong = 1;
 	}
-	if (crypto_pwhash_str_verify(hash, pw, strlen(pw)) != 0) {
-		int max = r->app->cfg.login_max_failures;
-		int64_t lock_at = now + (int64_t)r->app->cfg.lockout_minutes * 60, failures = 0;
+	if (wrong) {
 		/* An attempt that could not be counted is not answered as
-		 * one that was: the lockout depends on every count. */
-		if (db_tx_begin(r->db) != DB_OK)
+		 * one that was: the lock depends on every count. */
+		if (rate_hit(r, pair, max, window) < 0)
 			return reply_db_error(r);
-		if (db_query_int(r->db, &failures,
-				 "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins",
-				 "i", id) != DB_ROW ||
-		    (failures >= max &&
-		     db_exec(r->db, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?", "ii",
-			     lock_at, id) != DB_DONE) ||
-		    db_tx_commit(r->db) != DB_OK) {
-			db_tx_rollback(r->db);
-			return reply_db_error(r);
-		}
-		if (failures >= max)
-			return reply_error_lang(r, 401, "invalid_credentials",
-						arena_printf(r->arena, "wrong password; the account is now locked for %d minutes",
-							     r->app->cfg.lockout_minutes),
-						arena_printf(r->arena, "Kata sandi salah; akun sekarang dikunci selama %d menit.",
-							     r->app->cfg.lockout_minutes), NULL);
-		return reply_error_lang(r, 401, "invalid_credentials",
-					arena_printf(r->arena, "wrong email, phone number or password (%" PRId64 " of %d attempts before a lockout)",
-						     failures, max),
-					arena_printf(r->arena, "Email/nomor HP atau kata sandi salah (percobaan %" PRId64 " dari %d sebelum akun dikunci).",
-						     failures, max), NULL);
+		return reply_error(r, 401, "invalid_credentials", NULL, NULL);
 	}
 	if (disabled)
 		return reply_error(r, 403, "forbidden", "this account has been disabled; contact the administrator", NULL);
@@ -420,7 +423,7 @@ static int auth_login(struct req *r)
 	if (db_tx_begin(r->db) != DB_OK)
 		return reply_db_error(r);
 	r->caller.user_id = id;
-	if (db_exec(r->db, "UPDATE users SET failed_logins = 0 WHERE id = ?", "i", id) != DB_DONE ||
+	if (db_exec(r->db, "DELETE FROM rate_limits WHERE bucket = ?", "s", pair) != DB_DONE ||
 	    session_create(r, id, csrf) != 0 ||
 	    audit_append(r->db, &r->caller, "auth.login", arena_printf(r->arena, "user:%" PRId64, id), NULL) != 0 ||
 	    db_tx_commit(r->db) != DB_OK) {
@@ -509,11 +512,33 @@ static const struct migration auth_migrations[] = {
 	  " token_hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL " ROLE_CHECK ", unit_id BIGINT REFERENCES org_units(id),"
 	  " created_at TEXT NOT NULL, last_used_at TEXT, revoked INTEGER NOT NULL DEFAULT 0);"
 	  "CREATE TABLE rate_limits (bucket TEXT PRIMARY KEY, window_start BIGINT NOT NULL, hits INTEGER NOT NULL);" },
+	/* Failed logins count per account and address in rate_limits now:
+	 * a count on the account let anyone lock it. */
+	{ 2, "failed logins counted per account and address",
+	  "ALTER TABLE users DROP COLUMN failed_logins; ALTER TABLE users DROP COLUMN locked_until;",
+	  "ALTER TABLE users DROP COLUMN failed_logins; ALTER TABLE users DROP COLUMN locked_until;" },
 	{ 0 },
 };
 
+/* Windows end within a day (--lockout-minutes is at most 1440): older
+ * rows are spent, and a spray of made-up accounts must not pile up. */
+static void auth_tick(struct app *app)
+{
+	struct db_conn *c = db_acquire(app->db);
+	if (!c)
+		return;
+	if (db_tx_begin(c) != DB_OK ||
+	    db_exec(c, "DELETE FROM rate_limits WHERE window_start < ?", "i", (int64_t)time(NULL) - 86400) != DB_DONE ||
+	    db_tx_commit(c) != DB_OK) {
+		log_warn("spent rate-limit windows not removed", LOG_F("error", db_errmsg(c)));
+		db_tx_rollback(c);
+	}
+	db_release(app->db, c);
+}
+
 const struct module auth_module = {
 	.name = "auth",
+	.tick = auth_tick,
 	.routes = auth_routes,
 	.topics = auth_topics,
 	.migrations = auth_migrations,

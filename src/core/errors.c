@@ -26,8 +26,8 @@ const struct error_text error_texts[] = {
 	{ "forbidden", "you are not allowed to do this", "Anda tidak memiliki akses untuk tindakan ini.", NULL },
 	{ "csrf", "missing or wrong X-CSRF-Token header", "Sesi perlu dimuat ulang; muat ulang halaman lalu coba lagi.", NULL },
 	{ "invalid_credentials", "wrong email, phone number or password", "Email/nomor HP atau kata sandi salah.", NULL },
-	{ "account_locked", "this account is locked for a while after too many failed logins",
-	  "Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal.", NULL },
+	{ "account_locked", "too many failed logins to this account from your address; try again later",
+	  "Terlalu banyak percobaan masuk yang gagal ke akun ini dari alamat Anda; coba lagi nanti.", NULL },
 	{ "rate_limited", "too many attempts; try again later", "Terlalu banyak percobaan; coba lagi nanti.", NULL },
 	/* storage */
 	{ "busy", "the server is busy; nothing was saved, please retry",

@@ -205,8 +205,7 @@ static int users_patch(struct req *r)
 	}
 	/* A disabled account, a new password or new roles end its sessions:
 	 * whoever holds them must log in again under the new terms. */
-	if ((pw && db_exec(r->db, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?",
-			   "si", hash, id) != DB_DONE) ||
+	if ((pw && db_exec(r->db, "UPDATE users SET password_hash = ? WHERE id = ?", "si", hash, id) != DB_DONE) ||
 	    (body_has(r, "disabled") &&
 	     db_exec(r->db, "UPDATE users SET disabled = ? WHERE id = ?", "bi", off, id) != DB_DONE) ||
 	    ((pw || body_has(r, "disabled") || body_has(r, "roles")) &&

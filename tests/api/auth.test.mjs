@@ -204,26 +204,45 @@ describe('auth', () => {
 // (20 login/register attempts a minute by default; the server above makes 17).
 describe('auth lockout', () => {
   let srv;
-  before(async () => { srv = await startServer({ regions: false }); });
+  // Addresses come from X-Forwarded-For, as behind the regency's proxy.
+  before(async () => { srv = await startServer({ regions: false, env: { PENDOPO_TRUSTED_PROXIES: '127.0.0.1' } }); });
   after(async () => { await srv?.stop(); });
+  const from = (ip) => ({ 'x-forwarded-for': ip });
+  const attempt = (ip, email, password) => new Client(srv.url).req('POST', '/api/auth/login', { email, password }, from(ip));
 
-  test('lockout: after 5 failed logins the next attempt → 429 account_locked with Retry-After', async () => {
+  test('5 failed logins lock that address out of that account, and nobody else', async () => {
     const c = await register(srv.url);
     for (let i = 0; i < 5; i++) {
-      const r = await new Client(srv.url).post('/api/auth/login', { email: c.email, password: 'salah-' + i });
+      const r = await attempt('198.51.100.7', c.email, 'salah-' + i);
       assertError(r, 401, 'invalid_credentials');
+      assert.equal(r.json.error.message, 'wrong email, phone number or password', 'no count that tells an account exists');
     }
-    const r = await new Client(srv.url).post('/api/auth/login', { email: c.email, password: PASSWORD });
+    const r = await attempt('198.51.100.7', c.email, PASSWORD);
     assertError(r, 429, 'account_locked');
     const ra = r.headers.get('retry-after');
     assert.match(ra || '', /^\d+$/, `Retry-After is a number of seconds: ${ra}`);
     assert.ok(Number(ra) > 0);
     assert.equal(r.headers.get('set-cookie'), null, 'no session while locked');
-    // The lock is on the account, not on the session already held.
-    const me = await c.get('/api/me');
-    assert.equal(me.status, 200, me.text);
+    // The lock is on the address and the account, not on the session
+    // already held nor on the owner elsewhere.
+    assert.equal((await c.get('/api/me')).status, 200);
+    const owner = await attempt('203.0.113.9', c.email, PASSWORD);
+    assert.equal(owner.status, 200, owner.text);
+    assert.ok(owner.headers.get('set-cookie'), 'the owner logs in from their own address');
   });
 
+  test('an unknown account answers exactly as a known one, lock included', async () => {
+    const known = await register(srv.url);
+    const unknown = `tidak-ada-${Date.now()}@contoh.id`;
+    for (let i = 0; i < 5; i++) {
+      const [a, b] = [await attempt('192.0.2.20', known.email, 'salah-' + i), await attempt('192.0.2.21', unknown, 'salah-' + i)];
+      assert.equal(a.status, 401);
+      assert.deepEqual(b.json, a.json);
+    }
+    const [a, b] = [await attempt('192.0.2.20', known.email, 'x'), await attempt('192.0.2.21', unknown, 'x')];
+    assertError(a, 429, 'account_locked');
+    assertError(b, 429, 'account_locked');
+  });
 });
 
 describe('auth rate limit', () => {

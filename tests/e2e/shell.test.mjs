@@ -211,24 +211,23 @@ test('a citizen registers, logs out, logs in, switches language and sees the ser
   }
 });
 
-test("a refused login is told in the page's language, with the server's facts", { timeout: 60000 }, async () => {
+test("a refused login is told in the page's language, and only that it was refused", { timeout: 60000 }, async () => {
   const { context, page, problems } = await open();
   await page.goto('/login.html');
   assert.equal(await page.getAttribute('html', 'lang'), 'id');
   await logIn(page, CITIZEN.email, 'bukan-sandinya-1');
   const alert = page.locator('#login-form [role="alert"]');
-  await alert.filter({ hasText: /percobaan/ }).waitFor();
+  await alert.filter({ hasText: /salah/ }).waitFor();
   const id = await text(alert);
-  assert.match(id, /^Email\/nomor HP atau kata sandi salah\. ?Email\/nomor HP atau kata sandi salah \(percobaan 1 dari \d+ sebelum akun dikunci\)\.$/);
-  assert.doesNotMatch(id, /wrong|attempts|password/i, 'no English on the Indonesian page');
+  assert.equal(id, 'Email/nomor HP atau kata sandi salah.');
 
   // The same refusal on the English page is in English.
   await page.getByRole('button', { name: /Switch to English/ }).click();
   await page.getByLabel('Email or phone number').fill(CITIZEN.email);
   await page.getByLabel('Password', { exact: true }).fill('bukan-sandinya-1');
   await page.getByRole('button', { name: 'Log in', exact: true }).click();
-  await alert.filter({ hasText: /attempts/ }).waitFor();
-  assert.match(await text(alert), /^Wrong email\/phone number or password\. ?Wrong email, phone number or password \(2 of \d+ attempts before a lockout\)\.$/);
+  await alert.filter({ hasText: /Wrong/ }).waitFor();
+  assert.equal(await text(alert), 'Wrong email/phone number or password.');
   expected(problems, '/api/auth/login');
   assert.deepEqual(problems, []);
   await context.close();

@@ -111,7 +111,7 @@ const id = {
   'error.conflict.date': 'Sudah ada hari libur pada tanggal ini.',
   'error.too_large': 'Data yang dikirim terlalu besar.',
   'error.rate_limited': 'Terlalu banyak percobaan dari alamat ini.',
-  'error.account_locked': 'Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal.',
+  'error.account_locked': 'Terlalu banyak percobaan masuk yang gagal ke akun ini dari perangkat Anda.',
   'error.retry_after': 'Coba lagi dalam {time}.',
   'error.busy': 'Server sedang sibuk. Coba lagi sebentar lagi.',
   'error.internal': 'Terjadi kesalahan di server. Coba lagi nanti.',
@@ -329,7 +329,7 @@ const en = {
   'error.conflict.date': 'There is already a holiday on this date.',
   'error.too_large': 'What you sent is too large.',
   'error.rate_limited': 'Too many attempts from this address.',
-  'error.account_locked': 'The account is locked for a while after too many failed logins.',
+  'error.account_locked': 'Too many failed logins to this account from your device.',
   'error.retry_after': 'Try again in {time}.',
   'error.busy': 'The server is busy. Try again in a moment.',
   'error.internal': 'Something went wrong on the server. Try again later.',
@@ -529,8 +529,8 @@ function duration(seconds) {
 }
 
 // Codes whose server message carries facts worth showing as they are
-// (attempts left, when a lock ends).
-const SERVER_WORDS = new Set(['invalid_credentials', 'account_locked', 'rate_limited']);
+// (when a lock ends).
+const SERVER_WORDS = new Set(['account_locked', 'rate_limited']);
 
 // Codes whose server message says exactly what is wrong (which field and
 // why, what the stored data conflicts with, which date is closed, when
