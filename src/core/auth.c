@@ -249,10 +249,7 @@ static int session_create(struct req *r, int64_t user_id, char csrf_out[48])
 	return 0;
 }
 
-/* Count one attempt in a fixed window, in its own committed transaction so
- * that refused attempts still count.  Returns the seconds to wait when over
- * the limit, 0 when allowed, -1 on a database error. */
-static int rate_hit(struct req *r, const char *bucket, int limit, int window_s)
+int auth_rate_hit(struct req *r, const char *bucket, int limit, int window_s)
 {
 	int64_t now = (int64_t)time(NULL), start = now - now % window_s, hits = 0;
 	if (db_tx_begin(r->db) != DB_OK)
@@ -272,7 +269,7 @@ static int rate_hit(struct req *r, const char *bucket, int limit, int window_s)
 
 static int ip_limited(struct req *r)
 {
-	int wait = rate_hit(r, arena_printf(r->arena, "auth:%s", r->client_ip),
+	int wait = auth_rate_hit(r, arena_printf(r->arena, "auth:%s", r->client_ip),
 			    r->app->cfg.ip_auth_per_minute, 60);
 	if (wait < 0)
 		return reply_db_error(r), 1;
@@ -287,9 +284,7 @@ static int ip_limited(struct req *r)
 	return 0;
 }
 
-/* Seconds until bucket's fixed window ends when it already holds limit
- * hits, 0 when it does not, -1 on a database error.  Only reads. */
-static int rate_full(struct req *r, const char *bucket, int limit, int window_s)
+int auth_rate_full(struct req *r, const char *bucket, int limit, int window_s)
 {
 	int64_t now = (int64_t)time(NULL), start = now - now % window_s, hits = 0;
 	int rc = db_query_int(r->db, &hits, "SELECT hits FROM rate_limits WHERE bucket = ? AND window_start = ?",
@@ -297,6 +292,11 @@ static int rate_full(struct req *r, const char *bucket, int limit, int window_s)
 	if (rc != DB_ROW && rc != DB_DONE)
 		return -1;
 	return rc == DB_ROW && hits >= limit ? (int)(start + window_s - now) : 0;
+}
+
+int auth_rate_clear(struct req *r, const char *bucket)
+{
+	return db_exec(r->db, "DELETE FROM rate_limits WHERE bucket = ?", "s", bucket) == DB_DONE ? 0 : -1;
 }
 
 static void wib_clock(int64_t epoch, char out[6])
@@ -376,7 +376,7 @@ static int auth_login(struct req *r)
 
 	if (ip_limited(r))
 		return 0;
-	int wait = rate_full(r, pair, max, window);
+	int wait = auth_rate_full(r, pair, max, window);
 	if (wait < 0)
 		return reply_db_error(r);
 	if (wait > 0) {
@@ -413,7 +413,7 @@ static int auth_login(struct req *r)
 	if (wrong) {
 		/* An attempt that could not be counted is not answered as
 		 * one that was: the lock depends on every count. */
-		if (rate_hit(r, pair, max, window) < 0)
+		if (auth_rate_hit(r, pair, max, window) < 0)
 			return reply_db_error(r);
 		return reply_error(r, 401, "invalid_credentials", NULL, NULL);
 	}
@@ -423,7 +423,7 @@ static int auth_login(struct req *r)
 	if (db_tx_begin(r->db) != DB_OK)
 		return reply_db_error(r);
 	r->caller.user_id = id;
-	if (db_exec(r->db, "DELETE FROM rate_limits WHERE bucket = ?", "s", pair) != DB_DONE ||
+	if (auth_rate_clear(r, pair) != 0 ||
 	    session_create(r, id, csrf) != 0 ||
 	    audit_append(r->db, &r->caller, "auth.login", arena_printf(r->arena, "user:%" PRId64, id), NULL) != 0 ||
 	    db_tx_commit(r->db) != DB_OK) {

@@ -46,6 +46,18 @@ int auth_unit_staff(struct db_conn *c, struct arena *a, int64_t unit_id, unsigne
 int auth_village_staff(struct db_conn *c, struct arena *a, const char *village, struct staff_member **out,
 		       size_t *n);
 
+/* Limits on attempts, kept in the database so that every instance counts
+ * them (fixed windows of window_s seconds, one row per bucket).
+ * auth_rate_hit counts one attempt in its own committed transaction, so
+ * refused attempts count too: the seconds to wait when the bucket now
+ * holds more than limit, 0 when not, -1 on a database error.
+ * auth_rate_full only reads: the seconds to wait when it already holds
+ * limit, 0 when not, -1 on error.  auth_rate_clear empties a bucket inside
+ * the caller's transaction (a right password after wrong ones): 0 or -1. */
+int auth_rate_hit(struct req *r, const char *bucket, int limit, int window_s);
+int auth_rate_full(struct req *r, const char *bucket, int limit, int window_s);
+int auth_rate_clear(struct req *r, const char *bucket);
+
 enum role role_from_name(const char *name);	/* 0 when unknown */
 const char *role_name(enum role r);
 

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "auth.h"
 #include "arena.h"
 #include "audit.h"
 #include "cli.h"
@@ -185,7 +186,10 @@ static int tx_end(struct req *r, bool ok)
 
 /* ---- token ------------------------------------------------------------------------------ */
 
-/* GET /antrol/{fc}/token (x-username, x-password) */
+/* GET /antrol/{fc}/token (x-username, x-password).  The credentials book
+ * and cancel patients' numbers, so wrong ones are counted per facility and
+ * source address: after --login-failures of them that address gets no
+ * token for --lockout-minutes, while BPJS's own servers carry on. */
 static int antrol_token(struct req *r)
 {
 	struct facility f;
@@ -194,6 +198,16 @@ static int antrol_token(struct req *r)
 		return antrol_fail(r, "Faskes tidak terdaftar di Simantri");
 	if (rc != DB_ROW)
 		return antrol_db_error(r);
+	const char *bucket = arena_printf(r->arena, "antrol:%s|%s", f.code, r->client_ip);
+	int max = r->app->cfg.login_max_failures, window = r->app->cfg.lockout_minutes * 60;
+	int wait = auth_rate_full(r, bucket, max, window);
+	if (wait < 0)
+		return antrol_db_error(r);
+	if (wait > 0) {
+		reply_header(r, "Retry-After", arena_printf(r->arena, "%d", wait));
+		return antrol_fail(r, arena_printf(r->arena, "Terlalu banyak percobaan yang gagal, coba lagi dalam %d menit",
+						   (wait + 59) / 60));
+	}
 	const char *user = req_header(r, "x-username"), *pass = req_header(r, "x-password");
 	if (!user || !pass)
 		return antrol_fail(r, "Username atau password tidak sesuai");
@@ -217,7 +231,8 @@ static int antrol_token(struct req *r)
 					 crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return antrol_fail(r, "Terjadi gangguan pada sistem antrean, silakan coba lagi");
 	if (crypto_pwhash_str_verify(hash, pass, strlen(pass)) != 0 || !known)
-		return antrol_fail(r, "Username atau password tidak sesuai");
+		return auth_rate_hit(r, bucket, max, window) < 0 ? antrol_db_error(r)
+								 : antrol_fail(r, "Username atau password tidak sesuai");
 
 	char token[48], token_hash[65];
 	token_new(token);
@@ -227,7 +242,8 @@ static int antrol_token(struct req *r)
 	 * read snapshot is open and this write takes its own transaction. */
 	if (tx_begin(r))
 		return 0;
-	bool ok = db_exec(r->db, "DELETE FROM q_antrol_tokens WHERE user_id = ? AND expires_at <= ?", "ii", id, now) == DB_DONE &&
+	bool ok = auth_rate_clear(r, bucket) == 0 &&
+		  db_exec(r->db, "DELETE FROM q_antrol_tokens WHERE user_id = ? AND expires_at <= ?", "ii", id, now) == DB_DONE &&
 		  db_exec(r->db, "INSERT INTO q_antrol_tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
 			  "sii", token_hash, id, now + TOKEN_TTL_S) == DB_DONE;
 	if (!ok) {

@@ -51,7 +51,8 @@ describe('antrol', () => {
   }
 
   before(async () => {
-    srv = await startServer({ env: { PENDOPO_CLOCK: '2026-12-01T00:00:00Z' } });
+    // Behind the regency's proxy: a guesser's address is its X-Forwarded-For.
+    srv = await startServer({ env: { PENDOPO_CLOCK: '2026-12-01T00:00:00Z', PENDOPO_TRUSTED_PROXIES: '127.0.0.1' } });
     const admin = await cliUser(srv, 'admin');
     const setup = async (code, kind, type, services, doctors, schedules) => {
       assert.equal((await admin.post('/api/orgs', { code, name: `Faskes ${code}`, kind })).status, 201);
@@ -88,6 +89,18 @@ describe('antrol', () => {
     // A token is for its own facility only.
     assertFail(await call(RS, 'GET', `antrean/status/UMU/${TODAY}`, undefined, { 'x-token': tokens[PKM], 'x-username': 'mobilejkn' }),
       'Token Expired');
+  });
+
+  it('token: 5 wrong passwords lock that address out for a while, not BPJS', async () => {
+    const guess = (password, ip = '198.51.100.66') =>
+      call(PKM, 'GET', 'token', undefined, { 'x-username': 'mobilejkn', 'x-password': password, 'x-forwarded-for': ip });
+    for (let i = 0; i < 5; i++) assertFail(await guess(`tebakan-${i}`), 'Username atau password tidak sesuai');
+    const locked = await guess('Rahasia-Antrol-1');
+    assertFail(locked, /^Terlalu banyak percobaan yang gagal, coba lagi dalam \d+ menit$/);
+    assert.match(locked.headers.get('retry-after') || '', /^\d+$/);
+    // Another facility, and BPJS's own address, are untouched.
+    assertOk(await call(RS, 'GET', 'token', undefined, { 'x-username': 'mobilejkn', 'x-password': 'Rahasia-Antrol-1', 'x-forwarded-for': '198.51.100.66' }));
+    assertOk(await guess('Rahasia-Antrol-1', '203.0.113.10'));
   });
 
   it('a bad or missing token is 201 "Token Expired" on every endpoint', async () => {
