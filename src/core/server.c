@@ -671,6 +671,38 @@ static int changes(const struct req *r)
 	return is_write(r->method) && !(r->route->flags & RF_READ);
 }
 
+/* A request another site's page made: nothing such a request sends may
+ * change anything here.  The CSRF token covers sessions; this covers what
+ * comes before one (another site's form logging a visitor into the
+ * attacker's account) and anonymous writes.  Browsers say where a request
+ * comes from (Sec-Fetch-Site; Origin in older ones); other clients say
+ * neither, and a browser never sends a Bearer token by itself. */
+static int cross_site(const struct req *r)
+{
+	if (r->caller.apikey_id)
+		return 0;
+	const char *site = req_header(r, "Sec-Fetch-Site");
+	if (site)
+		return strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
+	const char *origin = req_header(r, "Origin"), *host = req_header(r, "Host");
+	if (!origin)
+		return 0;
+	const char *sep = strstr(origin, "://");
+	return !sep || !host || strcasecmp(sep + 3, host) != 0;
+}
+
+/* A JSON body must say it is one: another site's page can send text/plain
+ * or a form without asking the browser first, application/json only after
+ * a CORS preflight, which this server never grants for a write. */
+static int json_media_type(const char *type)
+{
+	if (!type)
+		return 0;
+	size_t n = strcspn(type, "; \t");
+	return (n == 16 && strncasecmp(type, "application/json", 16) == 0) ||
+	       (n > 5 && strncasecmp(type + n - 5, "+json", 5) == 0);
+}
+
 /* The router's own refusals, in the envelope of the route's protocol when
  * it speaks one (a CKAN client expects CKAN's Authorization Error);
  * pesan is the Indonesian text, when there is one. */
@@ -713,8 +745,17 @@ static int run_handler(struct server *srv, struct conn_state *cs)
 		}
 	}
 
+	if (changes(r) && cross_site(r)) {
+		refuse(r, 403, "cross_site", "another site's page may not change anything here", NULL, NULL);
+		return 0;
+	}
+
 	/* A route without declared fields takes no members: "{}" or nothing. */
 	if (!r->body && !(route->flags & RF_RAW_BODY) && (cs->body.len > 0 || (route->body && is_write(r->method)))) {
+		if (cs->body.len > 0 && !r->protocol && !json_media_type(req_header(r, "Content-Type"))) {
+			refuse(r, 415, "unsupported_media_type", "send the body as application/json", NULL, NULL);
+			return 0;
+		}
 		json_error_t jerr;
 		json_t *body = json_loadb(cs->body.buf, cs->body.len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!json_is_object(body)) {

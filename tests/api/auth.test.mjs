@@ -279,3 +279,52 @@ describe('auth rate limit', () => {
     assert.equal(users.json.total, 0);
   });
 });
+
+// Another site's page cannot log a visitor in (into the attacker's
+// account), register, or post anything: browsers say where a request comes
+// from, and a JSON body must say it is JSON, which a page elsewhere can only
+// send after a CORS preflight this server never grants for a write.
+describe('requests from other sites', () => {
+  let srv, user;
+  before(async () => {
+    srv = await startServer({ regions: false });
+    user = await register(srv.url);
+  });
+  after(async () => { await srv?.stop(); });
+  const send = (path, body, headers) => fetch(srv.url + path, { method: 'POST', body, headers });
+  const json = (o) => JSON.stringify(o);
+  const errorOf = async (res) => (await res.json()).error;
+
+  test('a login posted as text/plain (a cross-site form can send that) → 415, no session', async () => {
+    const res = await send('/api/auth/login', json({ email: user.email, password: PASSWORD }), { 'content-type': 'text/plain' });
+    assert.equal(res.status, 415);
+    assert.equal((await errorOf(res)).code, 'unsupported_media_type');
+    assert.equal(res.headers.get('set-cookie'), null);
+  });
+
+  test('a login or registration from another origin → 403 cross_site, nothing set or stored', async () => {
+    const creds = json({ email: user.email, password: PASSWORD });
+    for (const headers of [{ origin: 'https://penipu.example' }, { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' }, { origin: 'null' }]) {
+      const res = await send('/api/auth/login', creds, { 'content-type': 'application/json', ...headers });
+      assert.equal(res.status, 403, JSON.stringify(headers));
+      assert.equal((await errorOf(res)).code, 'cross_site');
+      assert.equal(res.headers.get('set-cookie'), null);
+    }
+    const em = email('xs');
+    const reg = await send('/api/auth/register', json({ name: 'Dari Situs Lain', email: em, password: PASSWORD }),
+      { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' });
+    assert.equal(reg.status, 403);
+    assertError(await new Client(srv.url).post('/api/auth/login', { email: em, password: PASSWORD }), 401, 'invalid_credentials');
+  });
+
+  test('our own pages, and clients that are not browsers, still log in', async () => {
+    const host = new URL(srv.url).host;
+    for (const headers of [{ origin: `http://${host}` }, { 'sec-fetch-site': 'same-origin' }, {}]) {
+      const res = await send('/api/auth/login', json({ email: user.email, password: PASSWORD }),
+        { 'content-type': 'application/json; charset=utf-8', ...headers });
+      assert.equal(res.status, 200, JSON.stringify(headers));
+      assert.ok(res.headers.get('set-cookie'));
+    }
+  });
+});
