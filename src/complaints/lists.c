@@ -11,6 +11,7 @@
 #include "can.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,7 +332,10 @@ int complaints_map(struct req *r)
 		const char *p = bbox;
 		for (int i = 0; i < 4; i++) {
 			b[i] = strtod(p, &end);
-			if (end == p || (i < 3 ? *end != ',' : *end != '\0'))
+			/* isfinite: "nan" and "1e400" parse, and NaN compares false
+			 * with every bound, so it would pass them all. */
+			if (end == p || (i < 3 ? *end != ',' : *end != '\0') || !isfinite(b[i]) ||
+			    fabs(b[i]) > (i % 2 ? 180.0 : 90.0))
 				return reply_error(r, 400, "invalid", "bbox must be south,west,north,east in degrees", "bbox");
 			p = end + 1;
 		}

@@ -10,6 +10,7 @@
 #include "complaints.h"
 #include "internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -640,7 +641,8 @@ static int o311_post(struct req *r)
 		char *e1, *e2;
 		s.lat = strtod(lat_s, &e1);
 		s.lon = strtod(lon_s, &e2);
-		if (*e1 || *e2)
+		if (e1 == lat_s || e2 == lon_s || *e1 || *e2 || !isfinite(s.lat) || !isfinite(s.lon) || fabs(s.lat) > 90 ||
+		    fabs(s.lon) > 180)
 			return o311_error(r, f, 400, "lat and long must be decimal degrees");
 		s.has_location = true;
 	}

@@ -1,6 +1,7 @@
 /* form.c - application/x-www-form-urlencoded decoding (see form.h). */
 #include "form.h"
 #include "arena.h"
+#include "validate.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -14,41 +15,6 @@ static int hex_value(char ch)
 	if (ch >= 'A' && ch <= 'F')
 		return ch - 'A' + 10;
 	return -1;
-}
-
-/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t len;
-		unsigned cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			len = 2, cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3, cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4, cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (i + len > n)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-			return false;
-		i += len;
-	}
-	return true;
 }
 
 /* Decode s[0..n) into a fresh arena string. */
@@ -73,7 +39,7 @@ static enum form_error decode(struct arena *a, const char *s, size_t n, const ch
 		d[k++] = ch;
 	}
 	d[k] = '\0';
-	if (!utf8_valid((const unsigned char *)d, k))
+	if (!utf8_valid(d))
 		return FORM_BAD_UTF8;
 	*out = d;
 	return FORM_OK;

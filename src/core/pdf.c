@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "strbuf.h"
+#include "validate.h"
 
 #define QR_QUIET 4		/* modules of white border the QR standard asks for */
 
@@ -91,27 +92,6 @@ static int winansi_byte(unsigned cp)
 		if (cp1252_high[i] && cp1252_high[i] == cp)
 			return 0x80 + i;
 	return -1;
-}
-
-/* The code point at *s, advancing *s past it; -1 for a malformed sequence. */
-static long utf8_next(const unsigned char **s)
-{
-	const unsigned char *p = *s;
-	int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
-	if (n < 0) {
-		*s = p + 1;
-		return -1;
-	}
-	long cp = n == 0 ? *p : *p & (0x3f >> n);
-	for (int i = 1; i <= n; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*s = p + i;
-			return -1;
-		}
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	*s = p + n + 1;
-	return cp;
 }
 
 char *pdf_winansi(struct arena *a, const char *utf8, int *missing)

@@ -42,43 +42,6 @@
  * the range of names with a given prefix (U+10FFFF). */
 #define PREFIX_END "\xf4\x8f\xbf\xbf"
 
-/* Strict UTF-8 (no overlong forms, surrogates or code points past
- * U+10FFFF), so a stored name is always a valid JSON string. */
-static int utf8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		int more;
-		unsigned cp;
-		if ((*p & 0xe0) == 0xc0) {
-			more = 1;
-			cp = *p & 0x1fu;
-		} else if ((*p & 0xf0) == 0xe0) {
-			more = 2;
-			cp = *p & 0x0fu;
-		} else if ((*p & 0xf8) == 0xf0) {
-			more = 3;
-			cp = *p & 0x07u;
-		} else {
-			return 0;
-		}
-		for (int i = 1; i <= more; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;	/* also stops at the NUL */
-			cp = cp << 6 | (p[i] & 0x3fu);
-		}
-		static const unsigned min[] = { 0, 0x80, 0x800, 0x10000 };
-		if (cp < min[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		p += more + 1;
-	}
-	return 1;
-}
-
 static void ascii_lower(char *dst, const char *src)
 {
 	for (; *src; src++)

@@ -51,6 +51,7 @@ struct conn_state {
 	int too_large;
 	int answered;		/* refused before its body was sent */
 	int no_host;		/* HTTP/1.1 without Host: refused (RFC 9112 §3.2) */
+	const char *bad_text;	/* path or query not UTF-8 text: the field */
 	int options;		/* OPTIONS: the methods, and a CORS preflight's answer */
 	int64_t started;
 	int static_file;
@@ -840,6 +841,46 @@ static void run_route(struct server *srv, struct conn_state *cs)
 	reply_settle(r);
 }
 
+/* The address's %XX escapes, as libmicrohttpd decodes them, except that
+ * %00 becomes a byte that is never UTF-8: decoded to a NUL it would end
+ * the path early ("/index.html%00.png" served index.html), and as it is it
+ * fails the text check below like any other bad byte. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	for (char *p = s; (p = strstr(p, "%00")); p += 3)
+		p[1] = p[2] = 'f';
+	return MHD_http_unescape(s);
+}
+
+struct text_check {
+	struct arena *a;
+	const char *bad;
+};
+
+static enum MHD_Result query_text(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct text_check *t = cls;
+	if (utf8_valid(key) && (!value || utf8_valid(value)))
+		return MHD_YES;
+	t->bad = utf8_valid(key) ? arena_strdup(t->a, key) : "query";
+	return MHD_NO;
+}
+
+/* Every path and query value is UTF-8 text, so that whatever quotes one
+ * (an error naming an unknown action, a sort key, a topic) is valid JSON:
+ * the field that is not, or NULL. */
+static const char *address_not_text(struct req *r, struct MHD_Connection *conn, const char *url)
+{
+	if (!utf8_valid(url))
+		return "path";
+	struct text_check t = { .a = r->arena };
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_text, &t);
+	return t.bad;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -873,6 +914,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			cs->no_host = 1;
 			return MHD_YES;
 		}
+		if ((cs->bad_text = address_not_text(r, conn, url)))
+			return MHD_YES;
 		if (strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0) {
 			cs->options = 1;
 			return MHD_YES;
@@ -936,6 +979,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (cs->no_host) {
 		reply_error(r, 400, "invalid", "an HTTP/1.1 request must name its Host", NULL);
+		return send_reply(conn, cs);
+	}
+	if (cs->bad_text) {
+		const struct protocol *owner = protocol_of(srv->app, url);
+		const char *why = "the address must be UTF-8 text, without NUL bytes";
+		if (owner)
+			owner->refuse(r, 400, "invalid", why, cs->bad_text);
+		else
+			reply_error(r, 400, "invalid", why, cs->bad_text);
 		return send_reply(conn, cs);
 	}
 	if (cs->options)
@@ -1113,6 +1165,7 @@ int server_run(struct app *app, int tick_s)
 				   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.timeout_s,
 				   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
 				   MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
+				   MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 				   pool ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, pool,
 				   MHD_OPTION_END);
 	if (!srv.mhd) {

@@ -15,6 +15,38 @@ size_t utf8_length(const char *s)
 	return n;
 }
 
+long utf8_next(const unsigned char **s)
+{
+	static const long least[4] = { 0, 0x80, 0x800, 0x10000 };
+	const unsigned char *p = *s;
+	int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+	if (n < 0) {
+		*s = p + 1;
+		return -1;
+	}
+	long cp = n == 0 ? *p : *p & (0x3f >> n);
+	for (int i = 1; i <= n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*s = p + i;
+			return -1;
+		}
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	*s = p + n + 1;
+	if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return -1;
+	return cp;
+}
+
+bool utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p)
+		if (utf8_next(&p) < 0)
+			return false;
+	return true;
+}
+
 static const char *type_name(enum field_type t)
 {
 	switch (t) {

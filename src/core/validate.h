@@ -2,6 +2,7 @@
 #ifndef PENDOPO_VALIDATE_H
 #define PENDOPO_VALIDATE_H
 
+#include <stdbool.h>
 #include <jansson.h>
 #include "module.h"
 
@@ -17,5 +18,12 @@ int body_validate(json_t *body, const struct field *fields, struct body_error *e
 
 /* Length in Unicode code points of valid UTF-8 (jansson guarantees validity). */
 size_t utf8_length(const char *s);
+
+/* The code point at *s, moving *s past it; -1 for a malformed, overlong
+ * or surrogate sequence (*s then moves past the bytes that were read). */
+long utf8_next(const unsigned char **s);
+/* s is well-formed UTF-8: what JSON may carry, and so what an error
+ * message may quote. */
+bool utf8_valid(const char *s);
 
 #endif

@@ -82,6 +82,26 @@ static void test_utf8_length(void **state)
 	assert_int_equal(utf8_length("\xf0\x9f\x99\x82"), 1);
 }
 
+/* What JSON may carry: overlong forms, surrogates, code points past
+ * U+10FFFF and cut sequences are not text. */
+static void test_utf8_valid(void **state)
+{
+	(void)state;
+	assert_true(utf8_valid(""));
+	assert_true(utf8_valid("J\xc3\xa9r\xc3\xb4me \xe2\x80\x94 \xf0\x9f\x99\x82"));
+	assert_true(utf8_valid("\xf4\x8f\xbf\xbf"));
+	assert_false(utf8_valid("\xff"));
+	assert_false(utf8_valid("a\xc3"));
+	assert_false(utf8_valid("\xc0\xaf"));
+	assert_false(utf8_valid("\xe0\x80\xaf"));
+	assert_false(utf8_valid("\xed\xa0\x80"));
+	assert_false(utf8_valid("\xf4\x90\x80\x80"));
+	assert_false(utf8_valid("\x80"));
+	const unsigned char *p = (const unsigned char *)"\xc3\xa9x";
+	assert_int_equal(utf8_next(&p), 0xe9);
+	assert_int_equal(utf8_next(&p), 'x');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -90,6 +110,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_missing_and_too_long),
 		cmocka_unit_test(test_utf8_length),
+		cmocka_unit_test(test_utf8_valid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

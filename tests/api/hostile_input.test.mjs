@@ -1,0 +1,60 @@
+// Input an outside probe sent: bytes that are not UTF-8 text, a NUL that
+// used to cut a path short, numbers that are not finite.  Each is refused
+// with 400 in the envelope of the path's protocol, and every answer is
+// valid JSON (a message quoting invalid UTF-8 used to fail as a 500).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/server.mjs';
+
+describe('hostile input', () => {
+  let srv;
+  before(async () => { srv = await startServer({ regions: false }); });
+  after(async () => { await srv?.stop(); });
+
+  const get = async (path) => {
+    const res = await fetch(srv.url + path);
+    const text = await res.text();
+    let json;
+    assert.doesNotThrow(() => { json = JSON.parse(text); }, `${path} answers JSON: ${text.slice(0, 200)}`);
+    return { status: res.status, json };
+  };
+
+  it('refuses an address that is not UTF-8 text, in every protocol, naming the field', async () => {
+    const cases = [
+      ['/%ff', 'path'], ['/api/orgs/%ff', 'path'], ['/api/3/action/%ff', 'path'],
+      ['/api/3/action/package_search?sort=%ff', 'sort'], ['/api/3/action/package_search?fq=%C0%AF', 'fq'],
+      ['/api/events?topics=%ff', 'topics'], ['/api/regions?q%ff=1', 'query'], ['/api/regions?q=%ED%A0%80', 'q'],
+    ];
+    for (const [path, field] of cases) {
+      const r = await get(path);
+      assert.equal(r.status, 400, path);
+      assert.equal(r.json.error.code, 'invalid', path);
+      assert.equal(r.json.error.field, field, path);
+    }
+    const o311 = await get('/open311/v2/requests/%ff.json');
+    assert.equal(o311.status, 400);
+    assert.equal(o311.json[0].code, 400);
+    const antrol = await get('/antrol/%ff/token');
+    assert.equal(antrol.json.metadata.code, 201);
+    // Text that is UTF-8 still reads.
+    assert.equal((await get('/api/regions?q=%C3%A9')).status, 200);
+  });
+
+  it('refuses a NUL in a path or query rather than reading up to it', async () => {
+    for (const path of ['/index.html%00.png', '/api/orgs%00/x', '/api/regions?q=a%00b']) {
+      const r = await get(path);
+      assert.equal(r.status, 400, path);
+      assert.equal(r.json.error.code, 'invalid');
+    }
+    assert.equal((await fetch(`${srv.url}/index.html`)).status, 200);
+  });
+
+  it('refuses numbers that are not finite or out of range in a map box', async () => {
+    for (const bbox of ['1e400,-1e400,nan,inf', 'nan,nan,nan,nan', '-7.5,109,-7.4,inf', '-95,109,-7,110']) {
+      const r = await get(`/api/complaints/map?bbox=${bbox}`);
+      assert.equal(r.status, 400, bbox);
+      assert.equal(r.json.error.field, 'bbox');
+    }
+    assert.equal((await get('/api/complaints/map?bbox=-7.5,109.2,-7.3,109.5')).status, 200);
+  });
+});
