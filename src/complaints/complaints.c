@@ -86,7 +86,7 @@ const struct case_type complaint_type = {
 
 int complaints_db_error(struct req *r)
 {
-	log_error("database error", LOG_F("module", "complaints"), LOG_F("method", r->method), LOG_F("path", r->path),
+	log_error("database error", LOG_F("module", "complaints"), LOG_F("method", r->method), LOG_F("path", req_log_path(r)),
 		  LOG_F("error", r->db ? db_errmsg(r->db) : ""));
 	return reply_error(r, 500, "internal", "database error", NULL);
 }

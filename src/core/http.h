@@ -80,6 +80,9 @@ struct req {
 
 const char *req_param(const struct req *r, const char *name);
 const char *req_query(const struct req *r, const char *name);
+/* The path as logs may show it: the route's pattern when the path holds a
+ * secret (RF_SECRET_PATH), else the path. */
+const char *req_log_path(const struct req *r);
 const char *req_header(const struct req *r, const char *name);
 const char *req_cookie(const struct req *r, const char *name);
 /* Query integer in [min,max], or def when absent; -1 and an error reply

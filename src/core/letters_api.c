@@ -195,10 +195,10 @@ static const struct field bsre_fields[] = {
 
 const struct route letters_routes[] = {
 	{ "GET", "/api/letters/public-key", letters_public_key, ROLE_PUBLIC, NULL, 0 },
-	{ "GET", "/api/letters/verify/{token}", letters_verify_token, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/letters/verify/{token}", letters_verify_token, ROLE_PUBLIC, NULL, RF_SECRET_PATH },
 	{ "POST", "/api/letters/verify", letters_verify_payload, ROLE_PUBLIC, verify_fields, RF_READ },
-	{ "POST", "/api/letters/{token}/revoke", letters_revoke, LETTER_STAFF, revoke_fields, 0 },
-	{ "GET", "/api/letters/{token}/pdf", letters_pdf_get, ROLE_ANY_USER, NULL, 0 },
-	{ "POST", "/api/letters/{token}/bsre", letters_bsre, LETTER_STAFF, bsre_fields, RF_NO_TX },
+	{ "POST", "/api/letters/{token}/revoke", letters_revoke, LETTER_STAFF, revoke_fields, RF_SECRET_PATH },
+	{ "GET", "/api/letters/{token}/pdf", letters_pdf_get, ROLE_ANY_USER, NULL, RF_SECRET_PATH },
+	{ "POST", "/api/letters/{token}/bsre", letters_bsre, LETTER_STAFF, bsre_fields, RF_NO_TX | RF_SECRET_PATH },
 	{ 0 },
 };

@@ -65,6 +65,9 @@ struct field {
 #define RF_OPEN_BODY 16u	/* a JSON object whose members the handler
 				 * reads itself (a protocol's parameters):
 				 * decoded, but members are not checked */
+#define RF_SECRET_PATH 32u	/* the path holds a secret (a booking code
+				 * that cancels, a card number, a link's
+				 * token): the access log shows the pattern */
 
 struct req;
 

@@ -60,6 +60,11 @@ struct conn_state {
 
 /* ---- request accessors ------------------------------------------------ */
 
+const char *req_log_path(const struct req *r)
+{
+	return r->route && (r->route->flags & RF_SECRET_PATH) ? r->route->pattern : r->path;
+}
+
 const char *req_param(const struct req *r, const char *name)
 {
 	for (int i = 0; i < r->nparams; i++)
@@ -162,7 +167,7 @@ int reply_db_error(struct req *r)
 		reply_header(r, "Retry-After", "1");
 		return reply_error(r, 503, "busy", "the database is busy; nothing was saved, please retry", NULL);
 	default:
-		log_error("database error", LOG_F("method", r->method), LOG_F("path", r->path), LOG_F("error", db_errmsg(r->db)));
+		log_error("database error", LOG_F("method", r->method), LOG_F("path", req_log_path(r)), LOG_F("error", db_errmsg(r->db)));
 		return reply_error(r, 500, "internal", "database error", NULL);
 	}
 }
@@ -1058,7 +1063,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		db_release(srv->app->db, r->db);
 	metrics_observe(srv->app->metrics, index, r->status, us);
 	if (srv->app->cfg.access_log)
-		log_info("request", LOG_F("client", r->client_ip), LOG_F("method", r->method), LOG_F("path", r->path),
+		log_info("request", LOG_F("client", r->client_ip), LOG_F("method", r->method), LOG_F("path", req_log_path(r)),
 			 LOG_F("status", r->status), LOG_F("us", (long long)us));
 	json_decref(r->body);
 	json_decref(r->reply);

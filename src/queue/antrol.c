@@ -54,7 +54,7 @@ static int antrol_fail(struct req *r, const char *message)
 
 static int antrol_db_error(struct req *r)
 {
-	log_error("database error", LOG_F("module", "antrol"), LOG_F("method", r->method), LOG_F("path", r->path),
+	log_error("database error", LOG_F("module", "antrol"), LOG_F("method", r->method), LOG_F("path", req_log_path(r)),
 		  LOG_F("error", db_errmsg(r->db)));
 	return antrol_fail(r, "Terjadi gangguan pada sistem antrean, silakan coba lagi");
 }
@@ -637,7 +637,7 @@ static const struct route antrol_routes[] = {
 	{ "GET", "/antrol/{fc}/antrean/status/{kodepoli}/{tanggalperiksa}", fktp_status, ROLE_PUBLIC, NULL, 0 },
 	{ "POST", "/antrol/{fc}/antrean", fktp_book, ROLE_PUBLIC, NULL, RAW },
 	{ "GET", "/antrol/{fc}/antrean/sisapeserta/{nomorkartu}/{kodepoli}/{tanggalperiksa}", fktp_remaining,
-	  ROLE_PUBLIC, NULL, 0 },
+	  ROLE_PUBLIC, NULL, RF_SECRET_PATH },
 	{ "PUT", "/antrol/{fc}/antrean/batal", fktp_cancel, ROLE_PUBLIC, NULL, RAW },
 	{ "POST", "/antrol/{fc}/statusantrean", fkrtl_status, ROLE_PUBLIC, NULL, RAW },
 	{ "POST", "/antrol/{fc}/ambilantrean", fkrtl_book, ROLE_PUBLIC, NULL, RAW },

@@ -21,7 +21,7 @@
 int queue_reply_fail(struct req *r, const struct queue_fail *fail)
 {
 	if (fail->status >= 500)
-		log_error("request failed", LOG_F("module", "queue"), LOG_F("method", r->method), LOG_F("path", r->path),
+		log_error("request failed", LOG_F("module", "queue"), LOG_F("method", r->method), LOG_F("path", req_log_path(r)),
 			  LOG_F("error", fail->message));
 	return reply_error_lang(r, fail->status, fail->code, fail->message, fail->pesan, fail->field);
 }
@@ -287,10 +287,10 @@ static const struct route queue_routes[] = {
 	{ "GET", "/api/queue/facilities/{fc}/stats", queue_stats, READERS, NULL, 0 },
 	{ "GET", "/api/queue/facilities/{fc}/stats.csv", queue_stats_csv, READERS, NULL, 0 },
 	{ "POST", "/api/queue/bookings", queue_booking_create, ROLE_PUBLIC, booking_fields, RF_NO_TX },
-	{ "GET", "/api/queue/bookings/{code}", queue_booking_get, ROLE_PUBLIC, NULL, 0 },
-	{ "POST", "/api/queue/bookings/{code}/cancel", queue_booking_cancel, ROLE_PUBLIC, cancel_fields, 0 },
-	{ "GET", "/api/queue/bookings/{code}/ticket.pdf", queue_booking_pdf, ROLE_PUBLIC, NULL, 0 },
-	{ "GET", "/api/queue/bookings/{code}/qr.svg", queue_booking_qr, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/queue/bookings/{code}", queue_booking_get, ROLE_PUBLIC, NULL, RF_SECRET_PATH },
+	{ "POST", "/api/queue/bookings/{code}/cancel", queue_booking_cancel, ROLE_PUBLIC, cancel_fields, RF_SECRET_PATH },
+	{ "GET", "/api/queue/bookings/{code}/ticket.pdf", queue_booking_pdf, ROLE_PUBLIC, NULL, RF_SECRET_PATH },
+	{ "GET", "/api/queue/bookings/{code}/qr.svg", queue_booking_qr, ROLE_PUBLIC, NULL, RF_SECRET_PATH },
 	{ "POST", "/api/queue/counters/{id}/open", queue_counter_open, DESK, counter_open_fields, 0 },
 	{ "POST", "/api/queue/counters/{id}/pause", queue_counter_pause, DESK, counter_pause_fields, 0 },
 	{ "POST", "/api/queue/counters/{id}/close", queue_counter_close, DESK, NULL, 0 },

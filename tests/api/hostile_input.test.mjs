@@ -58,3 +58,26 @@ describe('hostile input', () => {
     assert.equal((await get('/api/complaints/map?bbox=-7.5,109.2,-7.3,109.5')).status, 200);
   });
 });
+
+// A booking code cancels the booking, a letter's token shows the letter,
+// a card number is a patient's: the access log keeps none of them.
+describe('the access log', () => {
+  let srv;
+  before(async () => { srv = await startServer({ regions: false, env: { PENDOPO_ACCESS_LOG: '1' } }); });
+  after(async () => { await srv?.stop(); });
+
+  it('shows the pattern of a path that holds a secret, and other paths as they are', async () => {
+    const secrets = ['/api/queue/bookings/K7Q2M9X4TB', '/api/queue/bookings/K7Q2M9X4TB/ticket.pdf',
+      '/api/letters/verify/Zt3kP9sQ2vW8yL1mN4bX', '/api/survey/links/Hq8sV2nL5wR9tY3k',
+      '/antrol/PKM-X/antrean/sisapeserta/0001234567890/UMU/2026-12-01'];
+    for (const path of secrets) await fetch(srv.url + path);
+    await fetch(`${srv.url}/api/orgs/DINKES`);
+    // The line is written when the request completes.
+    await new Promise((r) => setTimeout(r, 200));
+    const log = srv.stderr();
+    for (const secret of ['K7Q2M9X4TB', 'Zt3kP9sQ2vW8yL1mN4bX', 'Hq8sV2nL5wR9tY3k', '0001234567890'])
+      assert.ok(!log.includes(secret), `the log holds ${secret}`);
+    assert.match(log, /path=\/api\/queue\/bookings\/\{code\}\/ticket\.pdf/);
+    assert.match(log, /path=\/api\/orgs\/DINKES/);
+  });
+});
