@@ -9,6 +9,8 @@
 #include "validate.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <pwquality.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -76,14 +78,64 @@ char *account_phone_norm(struct arena *a, const char *in)
 	return rest == digits ? arena_printf(a, "+%s", digits) : arena_printf(a, "+62%s", rest);
 }
 
-const char *account_password_problem(const char *pw)
+static const struct password_problem too_short = {
+	"password must have at least 8 characters", "Kata sandi minimal 8 karakter.",
+}, too_long = {
+	"password must have at most 128 characters", "Kata sandi maksimal 128 karakter.",
+}, dictionary = {
+	"password is a dictionary word or one slightly changed; choose another",
+	"Kata sandi berupa kata kamus atau sedikit diubah darinya; pilih yang lain.",
+}, systematic = {
+	"password is too simple or systematic (like 12345678 or qwerty); choose another",
+	"Kata sandi terlalu sederhana atau berpola (seperti 12345678 atau qwerty); pilih yang lain.",
+}, few_kinds = {
+	"password repeats too few different characters; choose another",
+	"Kata sandi terdiri dari terlalu sedikit karakter yang berbeda; pilih yang lain.",
+}, palindrome = {
+	"password reads the same backwards; choose another", "Kata sandi terbaca sama dari belakang; pilih yang lain.",
+}, has_user = {
+	"password contains your email or phone number; choose another",
+	"Kata sandi memuat email atau nomor HP Anda; pilih yang lain.",
+}, guessable = {
+	"password is too easy to guess; choose another", "Kata sandi terlalu mudah ditebak; pilih yang lain.",
+};
+
+/* cracklib looks words up through static buffers: one check at a time. */
+static pthread_mutex_t pwcheck_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const struct password_problem *account_password_problem(const char *pw, const char *user)
 {
 	size_t n = utf8_length(pw);
 	if (n < 8)
-		return "password must have at least 8 characters";
+		return &too_short;
 	if (n > 128)
-		return "password must have at most 128 characters";
-	return NULL;
+		return &too_long;
+	pwquality_settings_t *s = pwquality_default_settings();
+	if (!s)
+		return &guessable;
+	/* Length is ours (above); what libpwquality adds is what guessers try. */
+	pwquality_set_int_value(s, PWQ_SETTING_MIN_LENGTH, 6);
+	void *aux = NULL;
+	pthread_mutex_lock(&pwcheck_lock);
+	int rc = pwquality_check(s, pw, NULL, user, &aux);
+	pthread_mutex_unlock(&pwcheck_lock);
+	pwquality_free_settings(s);
+	const char *why = rc == PWQ_ERROR_CRACKLIB_CHECK && aux ? aux : "";
+	if (rc >= 0)
+		return NULL;
+	switch (rc) {
+	case PWQ_ERROR_CRACKLIB_CHECK:
+		return strstr(why, "dictionary") ? &dictionary : strstr(why, "DIFFERENT") ? &few_kinds
+		       : strstr(why, "systematic") || strstr(why, "simplistic") ? &systematic : &guessable;
+	case PWQ_ERROR_PALINDROME:
+		return &palindrome;
+	case PWQ_ERROR_USER_CHECK:
+		return &has_user;
+	case PWQ_ERROR_MIN_LENGTH:
+		return &too_short;
+	default:
+		return &guessable;
+	}
 }
 
 int account_password_hash(const char *pw, char out[crypto_pwhash_STRBYTES])

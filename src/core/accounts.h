@@ -18,8 +18,14 @@ char *account_trimmed(struct arena *a, const char *s);
 char *account_email_norm(struct arena *a, const char *in);
 /* +62…, or NULL when it is not an Indonesian number. */
 char *account_phone_norm(struct arena *a, const char *in);
-/* Why a password is refused, or NULL. */
-const char *account_password_problem(const char *pw);
+/* Why a password is refused, in English and Indonesian, or NULL: fewer
+ * than 8 or more than 128 characters, or easy to guess by libpwquality's
+ * checks (cracklib's dictionary and patterns, palindromes, the user's own
+ * email or phone in it; user may be NULL). */
+struct password_problem {
+	const char *en, *id;
+};
+const struct password_problem *account_password_problem(const char *pw, const char *user);
 int account_password_hash(const char *pw, char out[crypto_pwhash_STRBYTES]);
 
 /* The user as the API shows it, with its grants.  0 found, 1 missing, -1 error. */

@@ -319,14 +319,15 @@ static const struct field register_fields[] = {
 
 static int auth_register(struct req *r)
 {
-	const char *name, *email, *phone, *pw = body_str(r, "password"), *why;
+	const char *name, *email, *phone, *pw = body_str(r, "password");
 	char hash[crypto_pwhash_STRBYTES], csrf[48];
 	int64_t id;
 
 	if (account_contact_fields(r, &name, &email, &phone, 1))
 		return 0;
-	if ((why = account_password_problem(pw)))
-		return reply_error(r, 400, "invalid", why, "password");
+	const struct password_problem *weak = account_password_problem(pw, email ? email : phone);
+	if (weak)
+		return reply_error_lang(r, 400, "invalid", weak->en, weak->id, "password");
 	if (ip_limited(r))
 		return 0;
 	if (account_contact_taken(r, email, phone, 0))

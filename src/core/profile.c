@@ -59,12 +59,13 @@ static const struct field password_fields[] = {
 
 static int me_password(struct req *r)
 {
-	const char *cur = body_str(r, "current_password"), *pw = body_str(r, "new_password"), *why;
+	const char *cur = body_str(r, "current_password"), *pw = body_str(r, "new_password");
 	char hash[crypto_pwhash_STRBYTES], *old = NULL, now[24];
 	if (!r->caller.user_id)
 		return reply_error(r, 403, "forbidden", "API tokens have no password", NULL);
-	if ((why = account_password_problem(pw)))
-		return reply_error(r, 400, "invalid", why, "new_password");
+	const struct password_problem *weak = account_password_problem(pw, NULL);
+	if (weak)
+		return reply_error_lang(r, 400, "invalid", weak->en, weak->id, "new_password");
 	struct db_stmt *st = db_query(r->db, "SELECT password_hash FROM users WHERE id = ?", "i", r->caller.user_id);
 	if (st && db_step(st) == DB_ROW)
 		old = arena_strdup(r->arena, db_col_text(st, 0));

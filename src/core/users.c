@@ -136,13 +136,14 @@ static const struct field user_create_fields[] = {
 
 static int users_create(struct req *r)
 {
-	const char *name, *email, *phone, *why;
+	const char *name, *email, *phone;
 	char hash[crypto_pwhash_STRBYTES];
 	int64_t id;
 	if (account_contact_fields(r, &name, &email, &phone, 1))
 		return 0;
-	if ((why = account_password_problem(body_str(r, "password"))))
-		return reply_error(r, 400, "invalid", why, "password");
+	const struct password_problem *weak = account_password_problem(body_str(r, "password"), email ? email : phone);
+	if (weak)
+		return reply_error_lang(r, 400, "invalid", weak->en, weak->id, "password");
 	if (account_password_hash(body_str(r, "password"), hash) != 0)
 		return reply_error(r, 500, "internal", "out of memory hashing the password", NULL);
 	if (db_tx_begin(r->db) != DB_OK)
@@ -176,12 +177,13 @@ static const struct field user_patch_fields[] = {
 static int users_patch(struct req *r)
 {
 	int64_t id, exists;
-	const char *pw = body_str(r, "password"), *why;
+	const char *pw = body_str(r, "password");
 	char hash[crypto_pwhash_STRBYTES];
 	if (user_id_param(r, &id))
 		return 0;
-	if (pw && (why = account_password_problem(pw)))
-		return reply_error(r, 400, "invalid", why, "password");
+	const struct password_problem *weak = pw ? account_password_problem(pw, NULL) : NULL;
+	if (weak)
+		return reply_error_lang(r, 400, "invalid", weak->en, weak->id, "password");
 	if (pw && account_password_hash(pw, hash) != 0)
 		return reply_error(r, 500, "internal", "out of memory hashing the password", NULL);
 	if (db_tx_begin(r->db) != DB_OK)
@@ -244,8 +246,9 @@ static int user_add_tx(struct db_conn *c, struct arena *a, const char *name, con
 
 	if (!e)
 		return snprintf(err, errlen, "'%s' is not a valid email address", email ? email : ""), -1;
-	if (account_password_problem(password))
-		return snprintf(err, errlen, "%s", account_password_problem(password)), -1;
+	const struct password_problem *weak = account_password_problem(password, e);
+	if (weak)
+		return snprintf(err, errlen, "%s", weak->en), -1;
 	if (!rl)
 		return snprintf(err, errlen, "unknown role '%s'", role), -1;
 	if ((rl & (ROLE_OFFICER | ROLE_UNIT_HEAD)) && (!unit || orgs_id_by_code(c, unit, &unit_id) != 0))

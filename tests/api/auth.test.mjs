@@ -59,6 +59,27 @@ describe('auth', () => {
     assert.equal(still.status, 200, still.text);
   });
 
+  test('common and trivial passwords are refused, saying why in the caller\'s language', async () => {
+    const anon = new Client(srv.url);
+    const id = { 'accept-language': 'id' };
+    const cases = [
+      ['12345678', /too simple or systematic/, /terlalu sederhana atau berpola/],
+      ['password1', /dictionary word/, /kata kamus/],
+      ['qwertyui', /dictionary word|systematic/, /kata kamus|berpola/],
+      ['abcddcba', /reads the same backwards/, /terbaca sama dari belakang/],
+    ];
+    for (const [pw, en, ind] of cases) {
+      const r = await anon.post('/api/auth/register', { name: 'Lemah', email: email('weak'), password: pw });
+      assertError(r, 400, 'invalid', 'password');
+      assert.match(r.json.error.message, en, pw);
+      const ri = await anon.req('POST', '/api/auth/register', { name: 'Lemah', email: email('weak'), password: pw }, id);
+      assert.match(ri.json.error.message, ind, pw);
+    }
+    // Changing one's password meets the same checks.
+    const a = await register(srv.url);
+    assertError(await a.post('/api/me/password', { current_password: PASSWORD, new_password: '11111111' }), 400, 'invalid', 'new_password');
+  });
+
   test('logout takes an empty JSON object as its body too', async () => {
     // Client.post() sends {} when given no body, as many fetch wrappers do;
     // an object with no members has no unknown members to refuse.
@@ -201,7 +222,7 @@ describe('auth', () => {
 
 // Lockout and the rate limit each get a server of their own, so that the
 // attempts of one test do not count against another's per-address budget
-// (20 login/register attempts a minute by default; the server above makes 17).
+// (20 login/register attempts a minute by default; the server above makes 18).
 describe('auth lockout', () => {
   let srv;
   // Addresses come from X-Forwarded-For, as behind the regency's proxy.
