@@ -408,8 +408,9 @@ int complaints_photo_get(struct req *r)
 			  LOG_F("sha256", sha), LOG_F("tracking", v.cs.tracking));
 		return reply_error(r, 500, "internal", "the photo could not be read", NULL);
 	}
-	/* Photos never change (content-addressed); private ones stay out of
-	 * shared caches. */
-	reply_header(r, "Cache-Control", v.level == CASE_PUBLIC ? "public, max-age=86400" : "private, max-age=3600");
+	/* A public complaint may be made confidential later: shared caches
+	 * keep a public photo only to revalidate it (its ETag makes that a
+	 * 304), and private ones not at all. */
+	reply_header(r, "Cache-Control", v.level == CASE_PUBLIC ? "public, no-cache" : "private, max-age=3600");
 	return reply_text(r, 200, mime, data, len);
 }

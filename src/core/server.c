@@ -52,6 +52,7 @@ struct conn_state {
 	int answered;		/* refused before its body was sent */
 	int no_host;		/* HTTP/1.1 without Host: refused (RFC 9112 §3.2) */
 	const char *bad_text;	/* path or query not UTF-8 text: the field */
+	int replied;		/* a reply was queued (send_reply ran) */
 	int options;		/* OPTIONS: the methods, and a CORS preflight's answer */
 	int64_t started;
 	int static_file;
@@ -356,6 +357,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state
 	const char *body;
 	size_t len;
 
+	cs->replied = 1;
 	if (r->sse)
 		return send_sse(conn, r);
 	if (r->reply_text) {
@@ -1052,11 +1054,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct server *srv = cls;
 	struct conn_state *cs = *con_cls;
 	(void)conn;
-	(void)toe;
 	if (!cs)
 		return;
 	struct req *r = &cs->req;
 	int64_t us = time_now_us() - cs->started;
+	/* A client that went away before its request was answered (an upload
+	 * cut short) is no server error: counted and logged as nginx's 499. */
+	if (!cs->replied && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		r->status = 499;
 	int index = cs->matched == 1 ? cs->match.index : cs->static_file ? -1 : -2;
 
 	if (r->db)

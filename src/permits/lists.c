@@ -298,7 +298,9 @@ int permits_library_report(struct req *r)
 		log_error("report unreadable", LOG_F("module", "permits"), LOG_F("sha256", sha));
 		return reply_error(r, 500, "internal", "the report could not be read", NULL);
 	}
-	reply_header(r, "Cache-Control", "public, max-age=86400");
+	/* The researcher may withdraw the report from the library: caches
+	 * revalidate rather than keep serving it. */
+	reply_header(r, "Cache-Control", "public, no-cache");
 	return reply_text(r, 200, "application/pdf", data, len);
 }
 

@@ -337,6 +337,8 @@ test('photos: checked by content, metadata stripped, claimed once', async () => 
   assert.equal(made.complaint.photos.length, 2);
   const img = await fetch(srv.url + made.complaint.photos[0].url);
   assert.equal(img.headers.get('content-type'), 'image/png');
+  // Shared caches revalidate it: the complaint may be made confidential.
+  assert.equal(img.headers.get('cache-control'), 'public, no-cache');
   const bytes = Buffer.from(await img.arrayBuffer());
   assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
   assert.ok(!bytes.includes(Buffer.from('Melati')), 'PNG text chunk removed');

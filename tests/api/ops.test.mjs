@@ -2,6 +2,7 @@
 // (including path traversal).
 import { test, before, after, describe } from 'node:test';
 import http from 'node:http';
+import net from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -98,6 +99,26 @@ describe('ops', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.equal(delta, 3, 'the counter moves with requests, once each');
+  });
+
+  test('a client that leaves mid-upload is counted as 4xx (499), not as a server error', async () => {
+    const route = { method: 'POST', route: '/api/auth/register' };
+    const before = await (await fetch(srv.url + '/metrics')).text();
+    const count = (m, code) => sample(m, 'pendopo_http_requests_total', { ...route, code }) ?? 0;
+    await new Promise((resolve) => {
+      const sock = net.connect(Number(new URL(srv.url).port), '127.0.0.1', () => {
+        sock.write(`POST /api/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"name":`);
+        setTimeout(() => { sock.destroy(); resolve(); }, 100);
+      });
+    });
+    let after;
+    for (let tries = 0; tries < 40; tries++) {
+      after = await (await fetch(srv.url + '/metrics')).text();
+      if (count(after, '4xx') > count(before, '4xx')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(count(after, '4xx') - count(before, '4xx'), 1);
+    assert.equal(count(after, '5xx'), count(before, '5xx'));
   });
 
   test('static: GET / is the front end as text/html; assets get their types', async () => {
