@@ -567,7 +567,7 @@ static const struct field template_patch_fields[] = {
 static const struct route complaints_routes[] = {
 	{ "GET", "/api/complaints", complaints_list, ROLE_PUBLIC, NULL, 0 },
 	{ "POST", "/api/complaints", complaints_submit, ROLE_PUBLIC, submit_fields, RF_NO_TX },
-	{ "POST", "/api/complaints/photos", complaints_photo_upload, ROLE_PUBLIC, NULL, RF_RAW_BODY | RF_UPLOAD },
+	{ "POST", "/api/complaints/photos", complaints_photo_upload, ROLE_PUBLIC, NULL, RF_RAW_BODY | RF_UPLOAD | RF_NO_TX },
 	{ "GET", "/api/complaints/map", complaints_map, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/api/complaints/stats", complaints_stats, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/api/complaints/nearby", complaints_nearby, ROLE_PUBLIC, NULL, 0 },

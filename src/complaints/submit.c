@@ -20,6 +20,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "files.h"
+#include "image.h"
 #include "nik.h"
 #include "regions.h"
 #include "util.h"
@@ -368,13 +369,14 @@ int complaints_photo_upload(struct req *r)
 	enum image_kind kind = image_sniff(r->body_raw, r->body_len);
 	if (r->body_len == 0 || kind == IMAGE_NONE)
 		return reply_error(r, 400, "invalid", "the file is not a JPEG or PNG image", "photo");
-	unsigned char *copy = arena_alloc(r->arena, r->body_len);
-	if (!copy)
-		return reply_error(r, 500, "internal", "out of memory", NULL);
-	memcpy(copy, r->body_raw, r->body_len);
-	long len = image_strip_metadata(kind, copy, r->body_len);
-	if (len <= 0)
-		return reply_error(r, 400, "invalid", "the image file is damaged or incomplete", "photo");
+	/* Made again before the transaction: decoding a large photo takes a
+	 * while, and the database's writer need not wait for it. */
+	unsigned char *copy;
+	size_t len;
+	const struct image_problem *bad;
+	if (image_reencode(r->arena, kind, (const unsigned char *)r->body_raw, r->body_len, &copy, &len, &bad) != 0)
+		return bad ? reply_error_lang(r, 400, "invalid", bad->en, bad->id, "photo")
+			   : reply_error(r, 500, "internal", "out of memory", NULL);
 
 	char sha[65], token[48], hash[65], at[24];
 	if (files_put(r->app->cfg.data_dir, copy, (size_t)len, sha) != 0) {
@@ -384,14 +386,17 @@ int complaints_photo_upload(struct req *r)
 	token_new(token);
 	sha256_hex(token, strlen(token), hash);
 	time_iso(app_now(r->app), at);
-	if (db_exec(r->db, "INSERT INTO complaint_uploads (token_hash, sha256, mime, size, created_at) VALUES (?, ?, ?, ?, ?)",
-		    "sssis", hash, sha, image_mime(kind), (int64_t)len, at) != DB_DONE)
-		return complaints_db_error(r);
 	json_t *d = json_pack("{s:s, s:s, s:I}", "sha256", sha, "mime", image_mime(kind), "size", (json_int_t)len);
-	int rc = audit_append(r->db, &r->caller, "complaint.photo_upload", arena_printf(r->arena, "file:%s", sha), d);
+	bool ok = db_tx_begin(r->db) == DB_OK &&
+		  db_exec(r->db, "INSERT INTO complaint_uploads (token_hash, sha256, mime, size, created_at) "
+				 "VALUES (?, ?, ?, ?, ?)", "sssis", hash, sha, image_mime(kind), (int64_t)len, at) == DB_DONE &&
+		  audit_append(r->db, &r->caller, "complaint.photo_upload", arena_printf(r->arena, "file:%s", sha), d) == 0 &&
+		  db_tx_commit(r->db) == DB_OK;
 	json_decref(d);
-	if (rc != 0)
+	if (!ok) {
+		db_tx_rollback(r->db);
 		return complaints_db_error(r);
+	}
 	return reply_json(r, 201, json_pack("{s:{s:s, s:s, s:I}}", "photo", "id", token, "mime", image_mime(kind),
 					    "size", (json_int_t)len));
 }

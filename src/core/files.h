@@ -1,5 +1,5 @@
-/* files.h - uploaded files: recognising images by their bytes, removing the
- * metadata a photo leaks, and content-addressed storage under data_dir.
+/* files.h - uploaded files in content-addressed storage under data_dir
+ * (images are checked and made again first: image.h).
  *
  * A file is stored once under data_dir/files/ab/abcdef... (its SHA-256),
  * written to a temporary name, fsync'd and renamed, so a row that names a
@@ -12,19 +12,6 @@
 #include <stddef.h>
 
 struct arena;
-
-enum image_kind { IMAGE_NONE = 0, IMAGE_JPEG, IMAGE_PNG };
-
-/* What the bytes are, by their signature alone (never by a name). */
-enum image_kind image_sniff(const void *data, size_t len);
-const char *image_mime(enum image_kind k);	/* "image/jpeg", "image/png" */
-
-/* Rewrite the image in place without what identifies the person or the
- * place it was taken: JPEG EXIF (kept only as its orientation, so the photo
- * still shows upright), XMP, IPTC and comments; PNG text, time and EXIF
- * chunks.  The new length, or -1 when the file's structure is broken
- * (which also refuses a file that merely starts like an image). */
-long image_strip_metadata(enum image_kind k, unsigned char *data, size_t len);
 
 /* Store data; the hex SHA-256 goes to sha_out.  0 ok, -1 with errno. */
 int files_put(const char *data_dir, const void *data, size_t len, char sha_out[65]);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { Client, startServer } from '../lib/server.mjs';
 import { assertError } from './util.mjs';
-import { people, tick, complaint, submit, png, jpegWithExif, upload, VILLAGE, VILLAGE_B, DISTRICT } from './complaints_fixtures.mjs';
+import { people, tick, complaint, submit, png, jpegWithExif, JPEG_2X2, upload, VILLAGE, VILLAGE_B, DISTRICT } from './complaints_fixtures.mjs';
 
 const FRIDAY = '2026-08-14T02:00:00Z';          // 09:00 WIB, Friday before Monday 17 August
 let srv;
@@ -317,6 +317,28 @@ test('duplicates nearby, "me too", reject as duplicate', async () => {
   assert.equal(r.json.complaint.duplicate_of, first.tracking);
 });
 
+test('photos: bombs, impossible sizes and bad checksums are refused before anything is stored', async () => {
+  const { citizen } = p;
+  // A JPEG whose frame header claims 30000 × 30000.
+  const bigJpeg = Buffer.from(JPEG_2X2);
+  const sof = bigJpeg.indexOf(Buffer.from([0xff, 0xc0]));
+  bigJpeg.writeUInt16BE(30000, sof + 5);
+  bigJpeg.writeUInt16BE(30000, sof + 7);
+  const cases = [
+    [png(undefined, { size: [30000, 30000] }), 'image/png', /too many pixels/],
+    [png(undefined, { size: [0, 2] }), 'image/png', /damaged/],
+    [png(undefined, { size: [2 ** 31, 2] }), 'image/png', /damaged|too many/],
+    [png(undefined, { badCrc: true }), 'image/png', /damaged/],
+    [bigJpeg, 'image/jpeg', /too many pixels/],
+    [JPEG_2X2.subarray(0, JPEG_2X2.length - 40), 'image/jpeg', /damaged/],
+  ];
+  for (const [bytes, type, why] of cases) {
+    const r = await upload(citizen, bytes, type);
+    assertError(r, 400, 'invalid', 'photo');
+    assert.match(r.json.error.message, why);
+  }
+});
+
 test('photos: checked by content, metadata stripped, claimed once', async () => {
   const { citizen } = p;
   let r = await upload(citizen, Buffer.from('GIF89a not really'), 'image/png');
@@ -345,6 +367,8 @@ test('photos: checked by content, metadata stripped, claimed once', async () => 
   const jpg = Buffer.from(await (await fetch(srv.url + made.complaint.photos[1].url)).arrayBuffer());
   assert.ok(!jpg.includes(Buffer.from('OWNER-Siti')), 'Exif owner/GPS removed');
   assert.ok(jpg.includes(Buffer.from('Exif')), 'orientation kept');
+  // What is stored is an image made here: the sender's bytes are not kept.
+  assert.ok(!bytes.equals(png()) && !jpg.equals(jpegWithExif()));
   // A photo cannot be claimed twice; the refused submission stores nothing.
   const before = made.complaint.tracking;
   assertError(await citizen.post('/api/complaints', complaint({ photos: [a.json.photo.id] })), 400, 'invalid', 'photos');

@@ -43,8 +43,10 @@ export async function submit(client, body) {
   return r.json;
 }
 
-// A 2×2 PNG with a tEXt chunk that must not survive the upload.
-export function png(text = 'Author\0Siti di rumah jalan Melati 3') {
+// A 2×2 PNG with a tEXt chunk that must not survive the upload; opts.size
+// claims other dimensions in the header (a decompression bomb's, or
+// impossible ones), opts.badCrc spoils the image data's checksum.
+export function png(text = 'Author\0Siti di rumah jalan Melati 3', opts = {}) {
   const chunk = (type, data) => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(data.length);
@@ -54,16 +56,29 @@ export function png(text = 'Author\0Siti di rumah jalan Melati 3') {
     return Buffer.concat([len, td, crc]);
   };
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(2, 0);
-  ihdr.writeUInt32BE(2, 4);
+  const [w, h] = opts.size || [2, 2];
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
   ihdr[8] = 8; ihdr[9] = 2;          // 8-bit RGB
   const raw = Buffer.from([0, 200, 30, 30, 30, 200, 30, 0, 30, 30, 200, 240, 240, 240]);
+  const idat = chunk('IDAT', deflateSync(raw));
+  if (opts.badCrc) idat[idat.length - 1] ^= 0xff;
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
-    chunk('tEXt', Buffer.from(text, 'latin1')), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+    chunk('tEXt', Buffer.from(text, 'latin1')), idat, chunk('IEND', Buffer.alloc(0))]);
 }
 
-const JPEG_1X1 = Buffer.from('/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////' +
-  '////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=', 'base64');
+// A 2×2 JPEG as cjpeg writes it.
+export const JPEG_2X2 = Buffer.from(
+  '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQ' +
+  'ERMUFRUVDA8XGBYUGBIUFRT/2wBDAQMEBAUEBQkFBQkUDQsNFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU' +
+  'FBQUFBQUFBQUFBQUFBT/wAARCAACAAIDASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAA' +
+  'AgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6' +
+  'Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXG' +
+  'x8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREA' +
+  'AgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5' +
+  'OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPE' +
+  'xcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwD7M+A/w/8AC+o/A74d3d34b0i6up/DmnSy' +
+  'zzWETvI7W0ZZmYrkkkkknrRRRX59iv49T1f5n5ZjP95q/wCJ/mf/2Q==', 'base64');
 
 // A JPEG whose Exif holds an orientation (6) and a camera owner's name
 // standing in for GPS and the like: only the orientation may survive.
@@ -80,7 +95,7 @@ export function jpegWithExif(secret = 'OWNER-Siti-GPS-7.39') {
   tiff.write(secret, 38, 'latin1');
   const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
   const head = Buffer.from([0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]);
-  return Buffer.concat([JPEG_1X1.subarray(0, 2), head, payload, JPEG_1X1.subarray(2)]);
+  return Buffer.concat([JPEG_2X2.subarray(0, 2), head, payload, JPEG_2X2.subarray(2)]);
 }
 
 // A raw upload with the client's session (Client.req would JSON-encode it).

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { assertError, login } from './util.mjs';
 import { letterKey, officePeople, application, draft, upload, bytes, act, PDF } from './permits_fixtures.mjs';
+import { JPEG_2X2 } from './complaints_fixtures.mjs';
 
 // Files under the data folder (content-addressed uploads).
 function storedFiles(dir) {
@@ -183,8 +184,7 @@ describe('research permits', () => {
     const got = await p.applicant.get(`/api/permits/${id}`);
     assert.deepEqual(got.json.documents, {}, 'no document recorded');
     // The KTP may be a photo, the proposal may not.
-    const jpeg = Buffer.from('/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////' +
-      '////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=', 'base64');
+    const jpeg = JPEG_2X2;
     assertError(await upload(p.applicant, id, 'proposal', jpeg, 'image/jpeg'), 400, 'not_pdf', 'proposal');
     assert.equal((await upload(p.applicant, id, 'id_card', jpeg, 'image/jpeg')).status, 201);
     // Submitting without the rest names what is missing.
