@@ -24,6 +24,7 @@
 #include "core/router.h"
 #include "core/search.h"
 #include "core/server.h"
+#include "core/util.h"
 #include "data/data.h"
 #include "case/case.h"
 #include "complaints/complaints.h"
@@ -32,6 +33,7 @@
 #include "dashboard/dashboard.h"
 #include "survey/survey.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
@@ -155,7 +157,14 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	 * which sees the clients (docs/deploy.md). */
 	if (trusted_proxies_count(app.proxies) > 0)
 		cfg->per_ip_limit = 0;
-	mkdir(cfg->data_dir, 0750);
+	/* Uploads and letters go there: a server that could not store them
+	 * would answer 500 to the first photo, so it does not start. */
+	if (mkdir_all(cfg->data_dir, 0750) != 0) {
+		fprintf(stderr, "pendopo: cannot create the data folder %s (--data-dir): %s\n", cfg->data_dir,
+			strerror(errno));
+		trusted_proxies_free(app.proxies);
+		return 1;
+	}
 	int rc = letters_setup(cli, &app);
 	if (rc) {
 		trusted_proxies_free(app.proxies);

@@ -3,6 +3,7 @@
  * the database a command works on.
  */
 #include "cli.h"
+#include "util.h"
 #include "migrate.h"
 
 #include <limits.h>
@@ -80,13 +81,8 @@ static void ensure_parent_dir(const char *url)
 	if (!slash)
 		return;
 	*slash = '\0';
-	for (char *p = dir + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0750);
-			*p = '/';
-		}
-	mkdir(dir, 0750);
+	/* A folder that cannot be made shows as the database's own error. */
+	mkdir_all(dir, 0750);
 }
 
 struct db *cli_db(const struct cli *cli, int pool)

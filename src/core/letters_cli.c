@@ -6,6 +6,7 @@
  */
 #include "letters.h"
 #include "letters_int.h"
+#include "util.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -52,6 +53,7 @@ int letters_setup(const struct cli *cli, struct app *app)
 
 /* ---- letters keygen ------------------------------------------------------------------ */
 
+/* The folder a file goes in, and those above it. */
 static int mkdir_parents(const char *path)
 {
 	char dir[PATH_MAX];
@@ -60,14 +62,7 @@ static int mkdir_parents(const char *path)
 	if (!slash || slash == dir)
 		return 0;
 	*slash = '\0';
-	for (char *p = dir + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
+	return mkdir_all(dir, 0700);
 }
 
 static int keygen_command(struct cli *cli, int argc, char **argv)

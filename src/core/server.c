@@ -1067,6 +1067,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r->db)
 		db_release(srv->app->db, r->db);
 	metrics_observe(srv->app->metrics, index, r->status, us);
+	/* Every 5xx leaves its answer in the log, whatever the handler
+	 * logged before it: the operator reads why without the access log. */
+	if (r->status >= 500 && r->status != 503) {
+		json_t *e = json_object_get(r->reply, "error");
+		log_error("server error", LOG_F("status", r->status), LOG_F("method", r->method),
+			  LOG_F("path", req_log_path(r)),
+			  LOG_F("code", e ? json_string_value(json_object_get(e, "code")) : NULL),
+			  LOG_F("message", e ? json_string_value(json_object_get(e, "message")) : NULL));
+	}
 	if (srv->app->cfg.access_log)
 		log_info("request", LOG_F("client", r->client_ip), LOG_F("method", r->method), LOG_F("path", req_log_path(r)),
 			 LOG_F("status", r->status), LOG_F("us", (long long)us));

@@ -1,9 +1,11 @@
-/* util.h - small helpers shared by core and modules: time, tokens, hashing. */
+/* util.h - small helpers shared by core and modules: time, tokens, hashing,
+ * folders. */
 #ifndef PENDOPO_UTIL_H
 #define PENDOPO_UTIL_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 /* UTC ISO-8601 with a Z, "2026-11-28T18:30:00Z" (21 bytes with the NUL). */
@@ -16,5 +18,9 @@ void token_new(char out[48]);
 /* SHA-256 hex of s: tokens are stored hashed so a stolen database row
  * cannot be replayed as a session. */
 void sha256_hex(const void *data, size_t len, char out[65]);
+
+/* dir and every folder above it that is missing, with mode: 0 when it
+ * exists afterwards, -1 with errno. */
+int mkdir_all(const char *dir, mode_t mode);
 
 #endif

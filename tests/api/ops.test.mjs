@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { assertError, rawRequest } from './util.mjs';
+import { png } from './complaints_fixtures.mjs';
 
 const SECRET = 'TOP-SECRET-' + process.pid;
 const BIG = Array.from({ length: 400 }, (_, i) => `export const k${i} = 'nilai ${i}';`).join('\n') + '\n';
@@ -247,5 +248,33 @@ describe('ops', () => {
     const text = await r.text();
     assert.equal(r.status, 404);
     assertError({ status: r.status, headers: r.headers, text, json: JSON.parse(text) }, 404, 'not_found');
+  });
+});
+
+// The data folder is made whole at start-up, wherever it is; one that
+// cannot be made stops the server with a clear word, rather than a 500 on
+// the first photo.
+describe('the data folder', () => {
+  test('a nested folder that does not exist yet is made, and a photo is stored in it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pendopo-data-'));
+    const srv = await startServer({ regions: false, env: { PENDOPO_DATA_DIR: join(root, 'a', 'b', 'data') } });
+    try {
+      const res = await fetch(`${srv.url}/api/complaints/photos`, { method: 'POST', body: png(), headers: { 'content-type': 'image/png' } });
+      assert.equal(res.status, 201, await res.text());
+    } finally {
+      await srv.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('a folder that cannot be made stops the server, naming it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pendopo-data-'));
+    writeFileSync(join(root, 'file'), 'not a folder');
+    try {
+      await assert.rejects(startServer({ regions: false, env: { PENDOPO_DATA_DIR: join(root, 'file', 'data') } }),
+        /cannot create the data folder .*file\/data/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
