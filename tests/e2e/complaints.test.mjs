@@ -140,7 +140,14 @@ test('file with photo and pin → disposition → answer → rating → public w
   await page.goto(secret);
   await page.getByText('Lubang sudah ditambal oleh tim pemeliharaan jalan PUPR.').waitFor();
   const rate = page.locator('#rate-form');
-  await rate.getByLabel('Nilai jawaban').selectOption('5');
+  // Nothing is preset: sent untouched, the form asks for both answers and
+  // the case stays open.
+  assert.equal(await rate.locator('input:checked').count(), 0, 'no preset answer');
+  await rate.getByRole('button', { name: 'Kirim penilaian' }).click();
+  await rate.locator('[role="alert"]').first().waitFor();
+  assert.equal(await page.locator('.badge-state-closed').count(), 0, 'an untouched form closes nothing');
+  await rate.getByLabel('5 dari 5').check();
+  await rate.getByLabel('Ya, saya puas').check();
   await rate.getByRole('button', { name: 'Kirim penilaian' }).click();
   await page.getByText('Penilaian: 5 dari 5').waitFor();
   assert.equal(await page.locator('.badge-state-closed').count() > 0, true, 'a satisfied rating closes it');

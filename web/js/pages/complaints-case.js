@@ -39,21 +39,30 @@ function replyForm(d) {
   return form;
 }
 
+// Nothing is chosen for the reporter: an untouched form cannot close the
+// case with a score nobody gave.
+function choices(name, legend, options) {
+  return h('fieldset', { class: 'fieldset' }, h('legend', {}, legend),
+    h('div', { class: 'choice-list' }, options.map(([value, label]) => {
+      const id = `${name}-${value}`;
+      return h('div', { class: 'choice' },
+        h('input', { type: 'radio', name, id, value, required: true }),
+        h('label', { for: id }, h('span', { class: 'choice-main' }, label)));
+    })));
+}
+
 function rateForm() {
-  const score = h('select', { name: 'score', required: true },
-    [5, 4, 3, 2, 1].map((n) => h('option', { value: String(n) }, t('case.score_n', { n }))));
-  const satisfied = h('input', { type: 'checkbox', name: 'satisfied', checked: true });
   const comment = h('textarea', { name: 'comment', rows: '3', maxlength: '1000' });
   const form = h('form', { class: 'form card', id: 'rate-form', novalidate: true },
     h('h2', { class: 'card-title' }, t('case.rate')),
-    field({ label: t('case.score'), control: score }),
-    field({ label: t('case.satisfied'), control: satisfied }),
+    choices('score', t('case.score'), [5, 4, 3, 2, 1].map((n) => [String(n), t('case.score_n', { n })])),
+    choices('satisfied', t('case.satisfied_q'), [['yes', t('case.satisfied_yes')], ['no', t('case.satisfied_no')]]),
     field({ label: t('case.comment'), control: comment, optional: true }),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('case.rate_submit'))));
   setupForm(form, {
     async submit(v) {
       data = await caseRequest('POST', `/api/complaints/${encodeURIComponent(no)}/rating`,
-        { score: Number(v.score), satisfied: v.satisfied, comment: v.comment || null }, key);
+        { score: Number(v.score), satisfied: v.satisfied === 'yes', comment: v.comment || null }, key);
       flash(t('case.rated'));
       render();
     },
