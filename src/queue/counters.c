@@ -89,10 +89,15 @@ static json_t *counter_json(struct db_conn *c, struct arena *a, const struct cou
 			      "name", k->name, "status", k->status, "pause_reason", k->pause_reason,
 			      "service", "code", s.code, "name", s.name, "kind", queue_kind_name(s.kind));
 	struct current cur;
-	if (j && k->entry_id && current_read(c, a, k->entry_id, &cur) == DB_ROW)
-		json_object_set_new(j, "current", json_pack("{s:s, s:s?, s:i, s:s?}", "label", cur.label,
+	struct service booked;
+	/* booked: the service the patient came for, where registration
+	 * sends them on. */
+	if (j && k->entry_id && current_read(c, a, k->entry_id, &cur) == DB_ROW &&
+	    queue_service_find_id(c, a, cur.visit_service_id, &booked) == DB_ROW)
+		json_object_set_new(j, "current", json_pack("{s:s, s:s?, s:i, s:s?, s:{s:s, s:s}}", "label", cur.label,
 							     "priority", cur.priority, "recalls", cur.recalls,
-							     "called_at", cur.called_at ? queue_iso_time(a, cur.called_at) : NULL));
+							     "called_at", cur.called_at ? queue_iso_time(a, cur.called_at) : NULL,
+							     "booked", "code", booked.code, "name", booked.name));
 	else if (j)
 		json_object_set_new(j, "current", json_null());
 	return j;

@@ -225,6 +225,8 @@ describe('queue', () => {
       const call = await officer.post(`${counter(FC, 'REG')}/call`, {});
       assert.equal(call.status, 200, call.text);
       assert.equal(call.json.counter.current.label, b.json.booking.label);
+      // Registration sees the poli the patient booked, to send them on.
+      assert.deepEqual(call.json.counter.current.booked, { code: 'UMU', name: 'Poli Umum' });
       let ev;
       do { ev = await events.next(5000); } while (ev.json.type !== 'call');
       assert.equal(ev.event, `public/queue/${FC}/REG`);

@@ -134,6 +134,8 @@ test('a patient books and follows the ticket; an officer checks in and calls; th
   await tv.page.screenshot({ path: join(SHOTS, 'antrean-board-1280x720.png') });
   await p.locator('#call-alert', { hasText: 'Nomor A-001 dipanggil: silakan ke Poli Umum.' }).waitFor();
 
+  // Finishing ends the visit: the console asks first.
+  o.once('dialog', (d) => { assert.match(d.message(), /Akhiri kunjungan A-001\?/); d.accept(); });
   await o.getByRole('button', { name: 'Selesai', exact: true }).click();
   await o.locator('#counter-current', { hasText: '—' }).waitFor();
   await p.locator('.badge', { hasText: 'Selesai dilayani' }).waitFor();

@@ -31,10 +31,18 @@ async function act(path, body = {}, done = null) {
   }
 }
 
-function serviceSelect(name, selected, exclude = null) {
+function serviceSelect(name, selected, exclude = null, placeholder = null) {
   const sel = h('select', { name });
-  options(sel, state.facility.services.filter((s) => s.active && s.code !== exclude).map((s) => [s.code, s.name]), selected);
+  const list = state.facility.services.filter((s) => s.active && s.code !== exclude).map((s) => [s.code, s.name]);
+  options(sel, placeholder ? [['', placeholder], ...list] : list, selected);
   return sel;
+}
+
+// Finishing ends the whole visit: asked, never a tap away.
+function finish() {
+  const k = current();
+  if (k && k.current && window.confirm(t('antrean.finish_confirm', { label: k.current.label })))
+    act('finish', {}, () => t('antrean.finished'));
 }
 
 function renderCounter() {
@@ -45,7 +53,11 @@ function renderCounter() {
   const openSvc = serviceSelect('service', k.service.code);
   const reason = h('input', { name: 'reason', type: 'text', maxlength: '200', autocomplete: 'off' });
   const number = h('input', { name: 'label', type: 'text', maxlength: '12', autocomplete: 'off', autocapitalize: 'characters' });
-  const moveTo = serviceSelect('transfer', null, k.service.code);
+  // At registration the natural next step is the poli the patient booked:
+  // that is the primary action, and the transfer list starts there.
+  const booked = cur && cur.booked && cur.booked.code !== k.service.code ? cur.booked : null;
+  const atRegistration = k.service.kind === 'registration';
+  const moveTo = serviceSelect('transfer', booked ? booked.code : '', k.service.code, t('antrean.transfer_choose'));
   replace(els.counter,
     h('div', { class: 'console-head' },
       h('h2', { class: 'card-title' }, k.name),
@@ -66,12 +78,16 @@ function renderCounter() {
       h('button', { type: 'button', class: 'btn btn-secondary', disabled: !cur, onclick: () => act('recall') }, t('antrean.recall')),
       h('button', { type: 'button', class: 'btn btn-danger-quiet', disabled: !cur, onclick: () => act('skip', {}, () => t('antrean.skipped')) },
         t('antrean.skip')),
-      h('button', { type: 'button', class: 'btn btn-primary', disabled: !cur, id: 'finish',
-        onclick: () => act('finish', {}, () => t('antrean.finished')) }, icon('check'), h('span', {}, t('antrean.finish')))),
+      atRegistration && booked ? h('button', { type: 'button', class: 'btn btn-primary', id: 'send-booked',
+        onclick: () => act('transfer', { service: booked.code }, () => t('antrean.transferred')) },
+      icon('arrow-right'), h('span', {}, t('antrean.send_to', { service: booked.name }))) : null,
+      h('button', { type: 'button', class: atRegistration ? 'btn btn-danger-quiet' : 'btn btn-primary', disabled: !cur, id: 'finish',
+        onclick: finish }, icon('check'), h('span', {}, t(atRegistration ? 'antrean.finish_visit' : 'antrean.finish')))),
     h('div', { class: 'console-row' },
       field({ label: t('antrean.transfer_to'), control: moveTo }),
       h('button', { type: 'button', class: 'btn btn-secondary', disabled: !cur,
-        onclick: () => act('transfer', { service: moveTo.value }, () => t('antrean.transferred')) }, t('antrean.transfer'))),
+        onclick: () => (moveTo.value ? act('transfer', { service: moveTo.value }, () => t('antrean.transferred'))
+          : flash(t('antrean.transfer_choose'), 'error')) }, t('antrean.transfer'))),
     h('div', { class: 'console-row' },
       field({ label: t('antrean.call_number'), control: number }),
       h('button', { type: 'button', class: 'btn btn-secondary', disabled: !open || !!cur,
