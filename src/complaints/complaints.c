@@ -704,9 +704,16 @@ static const struct command complaints_commands[] = {
 	{ 0 },
 };
 
+static const struct tool complaints_tools[] = {
+	{ "/officer/complaints.html", "Konsol pengaduan", "Complaints console", &complaints_unit_work, NULL, 1 },
+	{ "/officer/complaints-admin.html", "Pengaturan pengaduan", "Complaint settings", &complaints_settings, NULL, 3 },
+	{ 0 },
+};
+
 const struct module complaints_module = {
 	.name = "complaints",
 	.routes = complaints_routes,
+	.tools = complaints_tools,
 	.commands = complaints_commands,
 	.migrations = complaints_migrations,
 	.demo_load = complaints_demo_load,

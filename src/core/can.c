@@ -24,6 +24,17 @@ bool can(const struct caller *c, const struct action *a, const struct object *o)
 	return false;
 }
 
+bool can_somewhere(const struct caller *c, const struct action *a)
+{
+	for (int i = 0; i < c->ngrants; i++) {
+		const struct grant *g = &c->grants[i];
+		if ((g->role & a->anywhere) || ((g->role & a->in_unit) && g->unit_id) ||
+		    ((g->role & a->in_village) && g->village))
+			return true;
+	}
+	return false;
+}
+
 size_t caller_units(const struct caller *c, unsigned roles, int64_t *out, size_t max)
 {
 	size_t n = 0;

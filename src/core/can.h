@@ -39,6 +39,9 @@ struct object {
 };
 
 bool can(const struct caller *c, const struct action *a, const struct object *o);
+/* May take a on some object: a role for anywhere, or one for a unit or a
+ * village the caller holds it in (what a tool in the header needs). */
+bool can_somewhere(const struct caller *c, const struct action *a);
 
 /* The units in which the caller holds one of roles, for lists filtered to
  * the caller's scope: up to max ids into out, their number returned. */

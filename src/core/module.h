@@ -10,10 +10,12 @@
 #ifndef PENDOPO_MODULE_H
 #define PENDOPO_MODULE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
 struct req;
+struct action;
 struct app;
 struct db_conn;
 
@@ -135,6 +137,22 @@ struct page_alias {
 	const char *file;
 };
 
+/* A page of staff work a module offers: in the header, and where its
+ * people land after logging in, for callers who may take its action
+ * somewhere (can_somewhere) - the authorization the API enforces, not a
+ * second list of roles. */
+struct tool {
+	const char *path;
+	const char *label_id, *label_en;
+	const struct action *action;
+	/* NULL, or whether the page has anything for this caller (an
+	 * officer whose unit runs no queue has no counter). */
+	bool (*applies)(struct req *r);
+	/* The header lists tools by rank, and people land on their first:
+	 * 0 the overview, 1 daily work, 2 oversight, 3 settings. */
+	int rank;
+};
+
 struct module {
 	const char *name;
 	const struct route *routes;		/* ends with a zeroed entry */
@@ -148,6 +166,7 @@ struct module {
 	const struct command *commands;		/* ends with a zeroed entry */
 	const struct topic_rule *topics;	/* ends with a zeroed entry */
 	const struct page_alias *pages;		/* ends with a zeroed entry */
+	const struct tool *tools;		/* ends with a zeroed entry */
 	const struct migration *migrations;	/* ends with version 0 */
 	int (*demo_load)(struct app *app, struct db_conn *c);
 	void (*tick)(struct app *app);

@@ -3,7 +3,9 @@
  */
 #include "auth.h"
 #include "accounts.h"
+#include "app.h"
 #include "audit.h"
+#include "can.h"
 #include "util.h"
 #include "validate.h"
 
@@ -13,12 +15,33 @@
 
 /* ---- the caller's own profile ------------------------------------------- */
 
+/* The staff pages the caller may use, by rank, then in the modules'
+ * order. */
+static json_t *me_tools(struct req *r)
+{
+	json_t *out = json_array();
+	for (int rank = 0; rank <= 3; rank++)
+		for (size_t i = 0; i < r->app->nmodules; i++)
+			for (const struct tool *t = r->app->modules[i]->tools; t && t->path; t++)
+				if (t->rank == rank && can_somewhere(&r->caller, t->action) && (!t->applies || t->applies(r)))
+					json_array_append_new(out, json_pack("{s:s, s:{s:s, s:s}}", "path", t->path, "label",
+									     "id", t->label_id, "en", t->label_en));
+	return out;
+}
+
 static int me_get(struct req *r)
 {
 	if (!r->caller.user_id)
 		return reply_json(r, 200, json_pack("{s:n,s:{s:I,s:s}}", "user", "apikey",
 						    "id", (json_int_t)r->caller.apikey_id, "name", r->caller.name));
-	return account_reply(r, 200, r->caller.user_id, r->caller.csrf);
+	json_t *u;
+	int rc = account_json(r->db, r->arena, r->caller.user_id, &u);
+	if (rc == 1)
+		return reply_error(r, 404, "not_found", "no such user", NULL);
+	if (rc < 0)
+		return reply_db_error(r);
+	return reply_json(r, 200, json_pack("{s:o, s:s?, s:o}", "user", u, "csrf_token", r->caller.csrf,
+					    "tools", me_tools(r)));
 }
 
 static const struct field me_fields[] = {

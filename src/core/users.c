@@ -5,6 +5,7 @@
 #include "log.h"
 #include "accounts.h"
 #include "audit.h"
+#include "can.h"
 #include "cli.h"
 #include "orgs.h"
 #include "regions.h"
@@ -375,9 +376,19 @@ static const struct command users_commands[] = {
 	{ 0 },
 };
 
+static const struct action users_manage = { "users.manage", .anywhere = ROLE_ADMIN };
+
+static const struct tool users_tools[] = {
+	{ "/admin/users.html", "Pengguna", "Users", &users_manage, NULL, 3 },
+	{ "/admin/orgs.html", "Unit kerja", "Organisation units", &users_manage, NULL, 3 },
+	{ "/admin/holidays.html", "Hari libur", "Holidays", &users_manage, NULL, 3 },
+	{ 0 },
+};
+
 const struct module users_module = {
 	.name = "users",
 	.routes = users_routes,
+	.tools = users_tools,
 	.commands = users_commands,
 	.demo_load = users_demo_load,
 };

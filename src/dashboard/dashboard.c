@@ -10,6 +10,7 @@
 #include "dashboard.h"
 
 #include "app.h"
+#include "can.h"
 #include "http.h"
 #include "complaints/complaints.h"
 #include "data/data.h"
@@ -68,7 +69,16 @@ static const struct route dashboard_routes[] = {
 	{ 0 },
 };
 
+/* The route's roles, as an action for the header's tool. */
+static const struct action dashboard_view = { "dashboard.view", .anywhere = ROLE_REGENT_OFFICE | ROLE_ADMIN };
+
+static const struct tool dashboard_tools[] = {
+	{ "/pimpinan/", "Dasbor pimpinan", "Leadership dashboard", &dashboard_view, NULL, 0 },
+	{ 0 },
+};
+
 const struct module dashboard_module = {
 	.name = "dashboard",
 	.routes = dashboard_routes,
+	.tools = dashboard_tools,
 };

@@ -505,9 +505,16 @@ static const struct migration data_migrations[] = {
 	{ 0 },
 };
 
+static const struct tool data_tools[] = {
+	{ "/data/kelola.html", "Kelola data", "Manage data", &data_produce, NULL, 2 },
+	{ "/data/conflicts.html", "Konflik data", "Data conflicts", &data_oversee, NULL, 2 },
+	{ 0 },
+};
+
 const struct module data_module = {
 	.name = "data",
 	.routes = data_routes,
+	.tools = data_tools,
 	.commands = data_commands,
 	.migrations = data_migrations,
 	.demo_load = data_demo_load,

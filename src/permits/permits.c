@@ -631,9 +631,15 @@ static const struct migration permits_migrations[] = {
 	{ 0 },
 };
 
+static const struct tool permits_tools[] = {
+	{ "/izin-penelitian/petugas.html", "Izin penelitian", "Research permits", &permits_unit_staff, NULL, 1 },
+	{ 0 },
+};
+
 const struct module permits_module = {
 	.name = "permits",
 	.routes = permits_routes,
+	.tools = permits_tools,
 	.migrations = permits_migrations,
 	.demo_load = permits_demo_load,
 	.tick = permits_tick,

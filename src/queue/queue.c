@@ -417,9 +417,35 @@ static const struct migration queue_migrations[] = {
 	{ 0 },
 };
 
+/* Counter work is for those who oversee every facility and for staff of a
+ * unit that runs one. */
+static bool runs_a_facility(struct req *r)
+{
+	static const struct action everywhere = { "queue.everywhere", .anywhere = ROLE_ADMIN | ROLE_REGENT_OFFICE };
+	if (can(&r->caller, &everywhere, NULL))
+		return true;
+	int64_t units[8], found = 0;
+	int n = (int)caller_units(&r->caller, ROLE_OFFICER | ROLE_UNIT_HEAD, units, 8);
+	const char *ids = n ? db_ids_text(r->arena, units, n) : NULL;
+	return ids && db_query_int(r->db, &found, arena_printf(r->arena, "SELECT count(*) FROM q_facilities WHERE unit_id IN %s",
+							       db_ids_sql(db_conn_dialect(r->db))), "s", ids) == DB_ROW && found > 0;
+}
+
+/* Who may work a counter or check patients in (the DESK routes). */
+static const struct action queue_counter_work = { "queue.counter_work", .anywhere = ROLE_ADMIN,
+						  .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD };
+
+static const struct tool queue_tools[] = {
+	{ "/antrean/loket.html", "Loket antrean", "Queue counter", &queue_counter_work, runs_a_facility, 1 },
+	{ "/antrean/kiosk.html", "Check-in pasien", "Patient check-in", &queue_counter_work, runs_a_facility, 1 },
+	{ "/antrean/atur.html", "Pengaturan antrean", "Queue settings", &queue_setup, runs_a_facility, 3 },
+	{ 0 },
+};
+
 const struct module queue_module = {
 	.name = "queue",
 	.routes = queue_routes,
+	.tools = queue_tools,
 	.migrations = queue_migrations,
 	.demo_load = queue_demo_load,
 	.tick = queue_tick,

@@ -105,3 +105,43 @@ describe('roles', () => {
     assert.notEqual((await new Client(srv.url).get('/api/orgs/DINKES')).json.unit.name, 'Diubah');
   });
 });
+
+// The header's tools come from the server: each role gets the pages whose
+// API it may use, ordered so that people land on their daily work.
+describe('tools offered to each role', () => {
+  let srv;
+  before(async () => {
+    srv = await startServer();
+    srv.cli(['demo', 'load']);
+  });
+  after(async () => { await srv?.stop(); });
+  const tools = async (client) => {
+    const r = await client.get('/api/me');
+    assert.equal(r.status, 200, r.text);
+    return r.json.tools.map((t) => t.path);
+  };
+
+  test('a citizen has none; an officer of a puskesmas lands on the counter; one of an agency has no counter', async () => {
+    assert.deepEqual(await tools(await register(srv.url)), []);
+    const pkm = await cliUser(srv, 'officer', ['--unit', 'PKM-KEMANGKON']);
+    assert.deepEqual(await tools(pkm), ['/antrean/loket.html', '/antrean/kiosk.html', '/officer/complaints.html',
+      '/izin-penelitian/petugas.html', '/data/kelola.html']);
+    const pupr = await cliUser(srv, 'officer', ['--unit', 'PUPR']);
+    assert.deepEqual(await tools(pupr), ['/officer/complaints.html', '/izin-penelitian/petugas.html', '/data/kelola.html']);
+    const head = await cliUser(srv, 'unit_head', ['--unit', 'PKM-KEMANGKON']);
+    assert.ok((await tools(head)).includes('/antrean/atur.html'), 'a puskesmas head sets its queue up');
+  });
+
+  test("the regent's office lands on the dashboard; an admin gets the settings too", async () => {
+    const regent = await cliUser(srv, 'regent_office');
+    const r = await tools(regent);
+    assert.equal(r[0], '/pimpinan/');
+    assert.ok(!r.includes('/admin/users.html') && !r.includes('/antrean/loket.html'));
+    const admin = await tools(await cliUser(srv, 'admin'));
+    assert.equal(admin[0], '/pimpinan/');
+    for (const p of ['/admin/users.html', '/admin/orgs.html', '/officer/complaints-admin.html', '/antrean/atur.html'])
+      assert.ok(admin.includes(p), p);
+    const labels = (await (await cliUser(srv, 'admin')).get('/api/me')).json.tools.find((t) => t.path === '/admin/users.html').label;
+    assert.deepEqual(labels, { id: 'Pengguna', en: 'Users' });
+  });
+});

@@ -54,7 +54,8 @@ test('the Regent\'s office reads every service at a glance, and it follows new c
     if (m.type() === 'error' && !/status of 401|ERR_FAILED|tile/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
 
-  await page.goto(`/login.html?next=${encodeURIComponent('/pimpinan/')}`);
+  // No ?next=: the Regent's office lands on its own work.
+  await page.goto('/login.html');
   await page.getByLabel('Email atau nomor HP').fill('bupati@uji.id');
   await page.getByLabel('Kata sandi', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Masuk', exact: true }).click();
@@ -66,7 +67,13 @@ test('the Regent\'s office reads every service at a glance, and it follows new c
   for (const tile of ['Pengaduan (Matur Bupati)', 'Antrean kesehatan hari ini (Simantri)', 'Satu Data']) {
     assert.ok(await page.getByRole('heading', { name: tile }).isVisible(), tile);
   }
-  assert.ok(await page.getByRole('link', { name: 'Pimpinan' }).isVisible(), 'the menu leads here');
+  assert.ok(await page.getByRole('link', { name: 'Dasbor pimpinan' }).isVisible(), 'the menu leads here');
+  // The header offers the tools this office may use, and nothing it may not.
+  const nav = page.locator('.site-nav .nav-list');
+  for (const tool of ['Izin penelitian', 'Konflik data'])
+    assert.equal(await nav.getByRole('link', { name: tool }).count(), 1, tool);
+  for (const tool of ['Pengguna', 'Pengaturan pengaduan', 'Kelola data', 'Pengaturan antrean', 'Loket antrean', 'Check-in pasien'])
+    assert.equal(await nav.getByRole('link', { name: tool }).count(), 0, tool);
 
   // A citizen files one more: the page counts it without a reload.
   assert.equal((await new Client(srv.url).post('/api/complaints', COMPLAINT)).status, 201);

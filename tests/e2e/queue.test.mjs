@@ -119,7 +119,7 @@ test('a patient books and follows the ticket; an officer checks in and calls; th
   await p.locator('.badge', { hasText: 'Sudah check-in' }).waitFor();            // the ticket follows, no reload
 
   // The counter console: open the counter, call the next patient.
-  await o.getByRole('link', { name: 'Loket' }).click();
+  await o.getByRole('link', { name: 'Loket', exact: true }).click();
   await o.waitForURL(/\/antrean\/loket\.html/);
   await o.locator('#line-list li', { hasText: 'A-001' }).waitFor();
   await o.locator('#counter-open').click();
@@ -154,7 +154,7 @@ test('the unit head adds a session and a closure; booking for the closed day sho
   await u.getByLabel('Kata sandi', { exact: true }).fill(HEAD.password);
   await u.getByRole('button', { name: 'Masuk', exact: true }).click();
   await u.waitForURL(`${srv.url}/antrean/loket.html`);
-  await u.getByRole('link', { name: 'Atur' }).click();              // the console links the set-up page
+  await u.getByRole('link', { name: 'Atur', exact: true }).click();              // the console links the set-up page
   await u.waitForURL(/\/antrean\/atur\.html/);
 
   // The general poli's average service time, in the edit dialog.

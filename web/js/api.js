@@ -111,7 +111,8 @@ export const del = (path) => request('DELETE', path);
 // The logged-in user, or null. Memoised per page; fresh=true asks again.
 export function loadMe(fresh = false) {
   if (!mePromise || fresh) {
-    mePromise = send('GET', '/api/me').then((d) => (d && d.user) || null, (e) => {
+    // The user, with the staff tools the server says they may use.
+    mePromise = send('GET', '/api/me').then((d) => (d && d.user ? { ...d.user, tools: d.tools || [] } : null), (e) => {
       if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return null;
       mePromise = null;
       throw e;
@@ -122,9 +123,10 @@ export function loadMe(fresh = false) {
 
 function setMe(user) { mePromise = Promise.resolve(user); return user; }
 
+// Logged in, the user as GET /api/me gives them (with their tools).
 export async function login(identifier, password) {
-  const d = await post('/api/auth/login', { email: identifier, password });
-  return setMe(d.user);
+  await post('/api/auth/login', { email: identifier, password });
+  return loadMe(true);
 }
 
 export async function register(fields) {

@@ -81,11 +81,14 @@ function renderChrome() {
 
   els.nav.setAttribute('aria-label', t('nav.label'));
   const u = state.user;
+  // The staff tools are the server's list for this caller (GET /api/me):
+  // what the API would refuse is never offered.
+  const here = location.pathname;
   replace(els.navList,
     navLink('/', 'nav.home', 'home'),
     u && navLink('/profile.html', 'nav.profile', 'profile'),
-    (hasRole(u, 'regent_office') || hasRole(u, 'admin')) && navLink('/pimpinan/', 'nav.dashboard', 'dashboard'),
-    hasRole(u, 'admin') && navLink('/admin/users.html', 'nav.admin', 'admin'));
+    ...((u && u.tools) || []).map((tool) => h('li', {}, h('a', { href: tool.path, 'aria-current': here === tool.path ? 'page' : null },
+      lang === 'en' ? tool.label.en : tool.label.id))));
 
   if (!state.ready) {
     els.auth.replaceChildren();
