@@ -377,6 +377,39 @@ static int clock_start(struct case_ctx *x, const struct case_type *t, int64_t ca
 			    (int64_t)cfg.policy, *due) == DB_ROW ? 0 : -1;
 }
 
+/* Add state's days to the running clock: its start and rule stay, so a
+ * holiday added later moves the extended due date too. */
+static int clock_extend(struct case_ctx *x, const struct case_row *cs, const char *state, const char **due)
+{
+	struct case_config cfg;
+	int i = case_state_index(cs->type, state);
+	const struct holidays *h = ctx_holidays(x);
+	if (i < 0 || !h || case_config_load(x, cs->type, &cfg) != 0)
+		return -1;
+	struct db_stmt *st = db_query(x->c, "SELECT start_day, days, policy FROM case_clocks WHERE id = ?", "i",
+				      cs->clock_id);
+	if (!st)
+		return -1;
+	int32_t start = 0;
+	int64_t days = 0, policy = 0;
+	int rc = db_step(st);
+	if (rc == DB_ROW && date_parse(db_col_text(st, 0), &start) == 0) {
+		days = db_col_int(st, 1) + cfg.days[i];
+		policy = db_col_int(st, 2);
+	} else {
+		rc = DB_ERROR;
+	}
+	db_done(st);
+	if (rc != DB_ROW)
+		return -1;
+	char due_buf[11];
+	date_format(workdays_add(h, start, (int)days, (unsigned)policy), due_buf);
+	*due = arena_strdup(x->a, due_buf);
+	return db_exec(x->c, "UPDATE case_clocks SET days = ?, due_day = ?, state = ? WHERE id = ?", "issi", days,
+		       *due, state, cs->clock_id) == DB_DONE &&
+	       db_exec(x->c, "UPDATE cases SET due_day = ? WHERE id = ?", "si", *due, cs->id) == DB_DONE ? 0 : -1;
+}
+
 static int refuse(struct case_error *err, int status, const char *code, const char *message, const char *field)
 {
 	err->status = status;
@@ -438,7 +471,8 @@ int case_take(struct case_ctx *x, struct case_row *cs, const char *action, unsig
 	const char *to = tr->to ? tr->to : cs->state;
 	const struct case_state *ns = case_state_of(cs->type, to);
 	int64_t unit = (tr->needs & CASE_NEEDS_UNIT) ? in->unit_id : cs->unit_id;
-	bool new_clock = strcmp(to, cs->state) != 0 || (tr->flags & CASE_T_NEW_CLOCK);
+	bool extend = (tr->flags & CASE_T_EXTEND) && cs->clock_id;
+	bool new_clock = !extend && (strcmp(to, cs->state) != 0 || (tr->flags & CASE_T_NEW_CLOCK));
 	const char *now = iso(x, x->now);
 	const char *old_due = cs->due_day;
 
@@ -461,6 +495,8 @@ int case_take(struct case_ctx *x, struct case_row *cs, const char *action, unsig
 		    db_exec(x->c, "UPDATE cases SET clock_id = NULLIF(?, 0), due_day = ? WHERE id = ?", "isi",
 			    clock_id, due, cs->id) != DB_DONE)
 			return -1;
+	} else if (extend && clock_extend(x, cs, to, &due) != 0) {
+		return -1;
 	}
 	if ((tr->flags & CASE_T_ANSWER) && !cs->first_answer_at) {
 		char today[11];
@@ -570,9 +606,11 @@ static int insert_case(struct case_ctx *x, const struct case_type *t, time_t cre
 int case_open(struct case_ctx *x, const struct case_type *t, const struct case_new *n, struct case_row *out)
 {
 	struct case_config cfg;
-	if (case_config_load(x, t, &cfg) != 0 ||
-	    insert_case(x, t, x->now, t->initial, cfg.desk_unit_id, n->reporter_id, n->secret_hash, n->demo, out) != 0 ||
-	    clock_start(x, t, out->id, t->initial, cfg.desk_unit_id, &out->clock_id, &out->due_day) != 0 ||
+	if (case_config_load(x, t, &cfg) != 0)
+		return -1;
+	int64_t unit = n->unit_id ? n->unit_id : cfg.desk_unit_id;
+	if (insert_case(x, t, x->now, t->initial, unit, n->reporter_id, n->secret_hash, n->demo, out) != 0 ||
+	    clock_start(x, t, out->id, t->initial, unit, &out->clock_id, &out->due_day) != 0 ||
 	    db_exec(x->c, "UPDATE cases SET clock_id = NULLIF(?, 0), due_day = ? WHERE id = ?", "isi",
 		    out->clock_id, out->due_day, out->id) != DB_DONE)
 		return -1;

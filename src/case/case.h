@@ -49,6 +49,9 @@ extern const struct module case_module;
 #define CASE_T_ANSWER 1u	/* the unit's answer: first-answer statistics */
 #define CASE_T_REOPEN 2u	/* counts a reopening */
 #define CASE_T_NEW_CLOCK 4u	/* restart the clock even when the state stays */
+#define CASE_T_EXTEND 8u	/* keep the running clock and add the new state's
+				 * days to it (a legal extension of the same
+				 * deadline, not a new one) */
 
 #define CASE_MAX_STATES 12
 
@@ -175,6 +178,7 @@ const struct case_state *case_state_of(const struct case_type *t, const char *st
 struct case_new {
 	int64_t reporter_id;		/* 0: no account */
 	const char *secret_hash;	/* SHA-256 hex of the follow-up token, or NULL */
+	int64_t unit_id;		/* first responsible unit; 0: the type's desk */
 	bool demo;
 };
 
