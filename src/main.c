@@ -29,6 +29,7 @@
 #include "case/case.h"
 #include "complaints/complaints.h"
 #include "permits/permits.h"
+#include "inforeq/inforeq.h"
 #include "queue/queue.h"
 #include "dashboard/dashboard.h"
 #include "survey/survey.h"
@@ -69,6 +70,7 @@ static const struct module *const modules[] = {
 	&complaints_module,
 	&open311_module,
 	&permits_module,
+	&inforeq_module,
 	&dashboard_module,
 	/* Last: its 136 action routes need not be scanned before the
 	 * services' own (the router tries routes in this order). */

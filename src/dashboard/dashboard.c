@@ -1,9 +1,9 @@
 /* dashboard.c - GET /api/dashboard for the Regent's office (and admins):
- * complaints, queues, research permits, Satu Data and the satisfaction
+ * complaints, queues, research permits, information requests (PPID), Satu Data and the satisfaction
  * index at a glance.
  * The module holds no table and no query of its own: each tile is the
  * owning service's read function (complaints_overview, queue_overview,
- * permits_overview, data_overview, survey_units_result), so the
+ * permits_overview, inforeq_overview, data_overview, survey_units_result), so the
  * dashboard and the services' own statistics cannot disagree.  All of it
  * is read in one snapshot (the router's read transaction).
  */
@@ -16,6 +16,7 @@
 #include "data/data.h"
 #include "queue/queue.h"
 #include "permits/permits.h"
+#include "inforeq/inforeq.h"
 #include "survey/survey.h"
 #include "arena.h"
 #include "calendar.h"
@@ -52,7 +53,9 @@ static int dashboard_get(struct req *r)
 	json_t *data = queue ? data_overview(r->app, r->db, r->arena) : NULL;
 	json_t *survey = data ? satisfaction(r) : NULL;
 	json_t *permits = survey ? permits_overview(r->app, r->db, r->arena) : NULL;
-	if (!permits) {
+	json_t *inforeq = permits ? inforeq_overview(r->app, r->db, r->arena) : NULL;
+	if (!inforeq) {
+		json_decref(permits);
 		json_decref(complaints);
 		json_decref(queue);
 		json_decref(data);
@@ -60,8 +63,9 @@ static int dashboard_get(struct req *r)
 		return reply_db_error(r);
 	}
 	time_iso(app_now(r->app), now);
-	return reply_json(r, 200, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "generated_at", now, "complaints", complaints,
-					    "queue", queue, "permits", permits, "data", data, "satisfaction", survey));
+	return reply_json(r, 200, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "generated_at", now, "complaints",
+					    complaints, "queue", queue, "permits", permits, "ppid", inforeq, "data", data,
+					    "satisfaction", survey));
 }
 
 static const struct route dashboard_routes[] = {
