@@ -203,7 +203,7 @@ int inforeq_action(struct req *r)
 	if (taken < 0)
 		return reply_db_error(r);
 	if (taken > 0)
-		return reply_error(r, err.status, err.code, err.message, err.field);
+		return inforeq_case_error(r, &err);
 	if (is_answer(action) && record_answer(r, &x, &v, late) != 0)
 		return 0;
 	if (inforeq_load(r, v.cs.id, &v.q) != 0)

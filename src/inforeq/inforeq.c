@@ -148,6 +148,11 @@ bool inforeq_text_ok(const char *s, bool multiline)
 	return seen;
 }
 
+int inforeq_case_error(struct req *r, const struct case_error *e)
+{
+	return reply_error(r, e->status, e->code, e->message, e->field);
+}
+
 int inforeq_unit_of(struct req *r, const char *code, int64_t *id)
 {
 	int rc = orgs_id_by_code(r->db, code, id);

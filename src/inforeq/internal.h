@@ -70,6 +70,8 @@ int inforeq_view_open(struct req *r, struct case_ctx *x, struct inforeq_view *v)
  * notice, viewer}: the whole page. */
 int inforeq_reply(struct req *r, struct case_ctx *x, struct inforeq_view *v, int status);
 int inforeq_notify(struct case_ctx *x, const struct case_row *cs, const char *topic, json_t *data);
+/* The case engine's refusal of a transition, as the answer. */
+int inforeq_case_error(struct req *r, const struct case_error *e);
 /* The unit id of a unit code setting that must exist: 0, or -1 with a reply. */
 int inforeq_unit_of(struct req *r, const char *code, int64_t *id);
 

@@ -108,7 +108,7 @@ int inforeq_object(struct req *r, struct case_ctx *x, struct inforeq_view *v)
 	if (taken < 0)
 		return reply_db_error(r);
 	if (taken > 0)
-		return reply_error(r, err.status, err.code, err.message, err.field);
+		return inforeq_case_error(r, &err);
 	if (inforeq_load(r, v->cs.id, &v->q) != 0)
 		return reply_db_error(r);
 	v->roles = case_roles(x, &v->cs, v->requester);
@@ -138,7 +138,7 @@ int inforeq_decide_objection(struct req *r, struct case_ctx *x, struct inforeq_v
 	if (taken < 0)
 		return reply_db_error(r);
 	if (taken > 0)
-		return reply_error(r, err.status, err.code, err.message, err.field);
+		return inforeq_case_error(r, &err);
 	if (inforeq_load(r, v->cs.id, &v->q) != 0)
 		return reply_db_error(r);
 	v->roles = case_roles(x, &v->cs, v->requester);

@@ -149,6 +149,20 @@ const EXPECT = {
   'PUT /api/permits/{id}/documents/{kind}': only(...ANY), 'GET /api/permits/{id}/documents/{kind}': only(...ANY),
   'POST /api/permits/{id}/submit': only(...ANY), 'POST /api/permits/{id}/actions/{action}': only(...ANY),
   'GET /api/permits/{id}/letter.pdf': only(...ANY), 'POST /api/permits/{id}/report': only(...ANY),
+  // PPID: anyone asks (with or without an account; the request itself
+  // answers 404 to whoever is neither its requester nor its staff); an
+  // agency's PPID keeps its own public information list.
+  'POST /api/inforeq': P, 'GET /api/inforeq/mine': only(...ANY),
+  'GET /api/inforeq/inbox': only('officer', 'unit_head', 'admin', 'regent_office'),
+  'GET /api/inforeq/register': P, 'GET /api/inforeq/register/{no}': P, 'GET /api/inforeq/report': P,
+  'GET /api/inforeq/dip': P,
+  'POST /api/inforeq/dip': scoped(['officer', 'unit_head', 'admin'], ['officer', 'unit_head'],
+    { body: { agency: HOME.desk, number: 'DIP-AUTHZ', summary: 'Uji', holding_unit: 'Sekretariat', responsible: 'PPID',
+      made_when: '2026', made_where: 'Purbalingga', format: 'PDF', retention: '5 tahun', category: 'berkala' } }),
+  'PUT /api/inforeq/dip/{id}/document': only('officer', 'unit_head', 'admin'), 'GET /api/inforeq/dip/{id}/document': P,
+  'GET /api/inforeq/{no}': P, 'POST /api/inforeq/{no}/actions/{action}': P,
+  'PUT /api/inforeq/{no}/documents': only('officer', 'unit_head', 'admin'), 'GET /api/inforeq/{no}/documents/{n}': P,
+  'GET /api/inforeq/{no}/notice.pdf': P,
   // Open311 GeoReport v2: public, writes behind an api_key (open311.test.mjs).
   'GET /open311/v2/discovery.{fmt}': P, 'GET /open311/v2/services.{fmt}': P, 'GET /open311/v2/services/{file}': P,
   'GET /open311/v2/requests.{fmt}': P, 'POST /open311/v2/requests.{fmt}': KEYED, 'GET /open311/v2/requests/{file}': P,

@@ -19,6 +19,7 @@ const FORWARDERS = [
   'src/queue/queue.c: fail->code',		// queue_fail_set
   'src/complaints/cases.c: e->code',		// the case engine's refuse()
   'src/permits/permits.c: e->code',		// the same, for permits
+  'src/inforeq/inforeq.c: e->code',		// the same, for information requests
   'src/core/server.c: be.code',			// body_validate's err->code
   'src/data/catalog.c: code',			// forbidden / not_found / conflict / invalid below
 ];

@@ -152,3 +152,28 @@ export function hasRole(user, role) {
 
 // encodeURIComponent for path parts
 export const seg = (s) => encodeURIComponent(String(s));
+
+// A request that may carry the secret follow-up key (X-Case-Key) instead
+// of, or besides, the session.
+export async function caseRequest(method, path, body, key) {
+  const headers = { Accept: 'application/json', 'Accept-Language': getLang() };
+  if (key) headers['X-Case-Key'] = key;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET') {
+    if (!csrf()) await loadMe().catch(() => null);
+    if (csrf()) headers['X-CSRF-Token'] = csrf();
+  }
+  let res;
+  try {
+    res = await fetch(path, { method, headers, credentials: 'same-origin', cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiError({ status: 0, code: 'network', message: e.message });
+  }
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = (data && data.error) || {};
+    throw new ApiError({ status: res.status, code: e.code || 'internal', message: e.message || res.statusText, field: e.field ?? null });
+  }
+  return data;
+}

@@ -24,30 +24,8 @@ export function loadCategories() {
   return catPromise;
 }
 
-// A request that may carry the secret follow-up key (X-Case-Key) instead
-// of, or besides, the session.
-export async function caseRequest(method, path, body, key) {
-  const headers = { Accept: 'application/json', 'Accept-Language': getLang() };
-  if (key) headers['X-Case-Key'] = key;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET') {
-    if (!csrf()) await loadMe().catch(() => null);
-    if (csrf()) headers['X-CSRF-Token'] = csrf();
-  }
-  let res;
-  try {
-    res = await fetch(path, { method, headers, credentials: 'same-origin', cache: 'no-store',
-      body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch (e) {
-    throw new ApiError({ status: 0, code: 'network', message: e.message });
-  }
-  const data = await res.json().catch(() => null);
-  if (!res.ok) {
-    const e = (data && data.error) || {};
-    throw new ApiError({ status: res.status, code: e.code || 'internal', message: e.message || res.statusText, field: e.field ?? null });
-  }
-  return data;
-}
+// The request that may carry a secret follow-up key lives in api.js (PPID uses it too).
+export { caseRequest } from './api.js';
 
 // Upload one photo (raw body); resolves {id, mime, size}.
 export async function uploadPhoto(file) {

@@ -9,7 +9,7 @@ export const SERVICES = [
   { id: 'siintan', icon: 'research', href: '/izin-penelitian/' },
   { id: 'simantri', icon: 'ticket', href: '/antrean/' },
   { id: 'satudata', icon: 'chart', href: '/data/' },
-  { id: 'ppid', icon: 'info', href: null },
+  { id: 'ppid', icon: 'info', href: '/ppid/' },
   { id: 'ikm', icon: 'star', href: null },
   { id: 'desa', icon: 'village', href: null },
 ];
