@@ -91,7 +91,7 @@ function render() {
       h('h1', { class: 'tracking-title', id: 'tracking' }, q.tracking),
       h('p', { class: 'lead' }, q.information)),
     h('div', { class: 'stack' },
-      h('section', { class: 'card' }, h('h2', { class: 'card-title' }, t('ppid.clocks')), clocks(d),
+      h('section', { class: 'card' }, h('h2', { class: 'card-title' }, t('ppid.clocks')), clocks(obj ? { ...d, objection_by: null } : d),
         q.extension_reason ? h('p', { class: 'hint', id: 'extension' }, t('ppid.extended_note', { reason: q.extension_reason })) : null),
       ans ? h('section', { class: 'card', id: 'answer' }, h('h2', { class: 'card-title' }, t('ppid.answer'), ': ', t(`ppid.state.${ans.kind}`)),
         ans.text ? h('p', {}, ans.text) : null,
