@@ -33,8 +33,11 @@ cat <<EOT
     permits desk          petugas.dpmptsp@demo.pendopo.id    (DPMPTSP)
     permits assessment    analis.kesbangpol@demo.pendopo.id  (Kesbangpol)
     permits signing head  kepala.kesbangpol@demo.pendopo.id  (Kesbangpol)
+    PPID Utama            ppid.utama@demo.pendopo.id         (Dinkominfo)
+    PPID Pelaksana        ppid.dinkes@demo.pendopo.id        (Dinas Kesehatan)
+    Atasan PPID           atasan.ppid@demo.pendopo.id        (Setda)
   Mobile JKN (Antrol) at PKM-KEMANGKON: mobilejkn / Demo-Antrol-2026
-  Services: /complaints/  /izin-penelitian/  /antrean/  /data/   Admin: /admin/users.html
+  Services: /complaints/  /izin-penelitian/  /antrean/  /data/  /ppid/   Admin: /admin/users.html
   Stop with Ctrl-C.
 
 EOT

@@ -50,6 +50,12 @@ export const id = {
   'dash.permits_decided': 'dari {n} yang sudah diputus',
   'dash.permits_median': 'Median lama proses',
   'dash.days': '{n} hari',
+  'dash.ppid': 'Permohonan informasi publik (PPID) tahun ini',
+  'dash.ppid_received': 'Permohonan masuk',
+  'dash.ppid_on_time': 'Dijawab tepat waktu',
+  'dash.ppid_answered': 'dari {n} yang sudah dijawab',
+  'dash.ppid_refused': 'Ditolak seluruhnya atau sebagian',
+  'dash.ppid_objections': 'Keberatan',
 };
 
 export const en = {
@@ -97,6 +103,12 @@ export const en = {
   'dash.permits_decided': 'of {n} decided',
   'dash.permits_median': 'Median processing time',
   'dash.days': '{n} days',
+  'dash.ppid': 'Public information requests (PPID) this year',
+  'dash.ppid_received': 'Requests received',
+  'dash.ppid_on_time': 'Answered on time',
+  'dash.ppid_answered': 'of {n} answered',
+  'dash.ppid_refused': 'Refused in whole or in part',
+  'dash.ppid_objections': 'Objections',
 };
 
 extend({ id, en });

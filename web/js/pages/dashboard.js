@@ -77,6 +77,17 @@ function permitsTile(pm) {
       figure(t('dash.permits_median'), hours(pm.median_hours))));
 }
 
+function ppidTile(pp) {
+  return tile(t('dash.ppid'), '/ppid/',
+    h('div', { class: 'stat-row' },
+      figure(t('dash.ppid_received'), formatNumber(pp.received), t('dash.since', { date: formatDate(pp.from) })),
+      figure(t('dash.permits_open'), formatNumber(pp.open)),
+      figure(t('dash.overdue'), formatNumber(pp.overdue), null, pp.overdue ? 'stat-alert' : ''),
+      figure(t('dash.ppid_on_time'), percent(pp.on_time_share), t('dash.ppid_answered', { n: formatNumber(pp.answered) })),
+      figure(t('dash.ppid_refused'), formatNumber(pp.refused + pp.granted_in_part)),
+      figure(t('dash.ppid_objections'), formatNumber(pp.objections.filed))));
+}
+
 function satisfactionTile(sv) {
   const ikm = (x) => formatNumber(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const href = `/survei/peringkat.html?period=${encodeURIComponent(sv.period)}`;
@@ -123,7 +134,7 @@ function render() {
       h('h1', {}, t('dash.title')),
       h('p', { class: 'lead' }, t('dash.lead')),
       h('p', { class: 'muted', id: 'dash-updated', role: 'status' }, t('dash.updated', { time: formatDateTime(d.generated_at) })))),
-    h('div', { class: 'dash-grid' }, complaintsTile(d.complaints), queueTile(d.queue), permitsTile(d.permits),
+    h('div', { class: 'dash-grid' }, complaintsTile(d.complaints), queueTile(d.queue), permitsTile(d.permits), ppidTile(d.ppid),
       satisfactionTile(d.satisfaction), dataTile(d.data)));
   drawMap();
 }
