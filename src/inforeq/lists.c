@@ -24,67 +24,85 @@
 		     " o.filed_day, o.decision"
 #define ITEM_FROM " FROM inforeq_requests q LEFT JOIN inforeq_objections o ON o.request_id = q.id WHERE "
 
-struct list_ctx {
-	struct holidays h;
-	unsigned policy;
+/* One row of ITEM_COLUMNS, copied out of its statement. */
+struct item {
+	int64_t case_id, agency_id;
+	const char *information, *answer, *ground, *received, *answered, *filed, *decision;
 };
 
-static json_t *item_of(struct case_ctx *x, const struct list_ctx *l, struct db_stmt *st,
-		       const struct case_row *cs)
+static json_t *item_json(struct case_ctx *x, const struct holidays *h, unsigned policy, const struct item *it,
+			 const struct case_row *cs)
 {
-#define S(i) (db_col_is_null(st, i) ? NULL : db_col_text(st, i))
-	const char *code = NULL, *name = NULL, *received = S(5), *answered = S(6);
-	if (case_unit(x, db_col_int(st, 1), &code, &name) < 0)
+	const char *code = NULL, *name = NULL;
+	if (case_unit(x, it->agency_id, &code, &name) < 0)
 		return NULL;
 	int32_t a, b;
 	json_t *days = json_null();
-	if (received && answered && date_parse(received, &a) == 0 && date_parse(answered, &b) == 0)
-		days = json_integer(workdays_between(&l->h, a, b, l->policy));
+	if (it->received && it->answered && date_parse(it->received, &a) == 0 && date_parse(it->answered, &b) == 0)
+		days = json_integer(workdays_between(h, a, b, policy));
 	json_t *j = case_summary(x, cs);
 	json_object_set_new(j, "agency", json_pack("{s:s?, s:s?}", "code", code, "name", name));
-	json_object_set_new(j, "information", json_string(S(2)));
-	json_object_set_new(j, "outcome", S(3) ? json_string(S(3)) : json_null());
-	json_object_set_new(j, "ground", S(4) ? json_pack("{s:s, s:s?}", "letter", S(4), "name", inforeq_exemption(S(4)))
-					      : json_null());
-	json_object_set_new(j, "received_day", json_string(received));
-	json_object_set_new(j, "answered_day", answered ? json_string(answered) : json_null());
+	json_object_set_new(j, "information", json_string(it->information));
+	json_object_set_new(j, "outcome", it->answer ? json_string(it->answer) : json_null());
+	json_object_set_new(j, "ground", it->ground ? json_pack("{s:s, s:s?}", "letter", it->ground, "name",
+								inforeq_exemption(it->ground)) : json_null());
+	json_object_set_new(j, "received_day", json_string(it->received));
+	json_object_set_new(j, "answered_day", it->answered ? json_string(it->answered) : json_null());
 	json_object_set_new(j, "working_days_taken", days);
-	json_object_set_new(j, "objection", S(7) ? json_pack("{s:s, s:s?}", "filed_day", S(7), "decision", S(8))
-						 : json_null());
+	json_object_set_new(j, "objection", it->filed ? json_pack("{s:s, s:s?}", "filed_day", it->filed, "decision",
+								   it->decision) : json_null());
 	return j;
-#undef S
 }
 
-/* Rows of st (ITEM_COLUMNS) as items with their cases.  NULL on error. */
-static json_t *items_of(struct req *r, struct case_ctx *x, struct db_stmt *st)
+/* Rows of st (ITEM_COLUMNS) as items with their cases, in the order of
+ * order[0..n_order) when given (case ids), else in the statement's.
+ * NULL on error. */
+static json_t *items_of(struct req *r, struct case_ctx *x, struct db_stmt *st, const int64_t *order, int n_order)
 {
-	struct list_ctx l;
-	struct case_config cfg;
 	if (!st)
 		return NULL;
-	if (holidays_load(r->db, r->arena, &l.h) != 0 || case_config_load(x, &inforeq_type, &cfg) != 0) {
-		db_done(st);
-		return NULL;
-	}
-	l.policy = cfg.policy;
-	json_t *items = json_array();
+	struct item *items = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0, idcap = 0, nid = 0;
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
-		struct case_row cs;
-		int64_t id = db_col_int(st, 0);
-		json_t *j = case_rows(x, &inforeq_type, &id, 1, &cs) == 0 && cs.id ? item_of(x, &l, st, &cs) : NULL;
-		if (!j) {
+		struct item *it = ARENA_PUSH(r->arena, items, n, cap);
+		int64_t *id = it ? ARENA_PUSH(r->arena, ids, nid, idcap) : NULL;
+		if (!id) {
 			rc = DB_ERROR;
 			break;
 		}
-		json_array_append_new(items, j);
+#define S(i) (db_col_is_null(st, i) ? NULL : arena_strdup(r->arena, db_col_text(st, i)))
+		*it = (struct item){ .case_id = db_col_int(st, 0), .agency_id = db_col_int(st, 1), .information = S(2),
+				     .answer = S(3), .ground = S(4), .received = S(5), .answered = S(6), .filed = S(7),
+				     .decision = S(8) };
+#undef S
+		*id = it->case_id;
 	}
 	db_done(st);
-	if (rc != DB_DONE) {
-		json_decref(items);
+	struct holidays h;
+	struct case_config cfg;
+	struct case_row *rows = arena_alloc(r->arena, (n ? n : 1) * sizeof(*rows));
+	if (rc != DB_DONE || !rows || case_rows(x, &inforeq_type, ids, (int)n, rows) != 0 ||
+	    holidays_load(r->db, r->arena, &h) != 0 || case_config_load(x, &inforeq_type, &cfg) != 0)
 		return NULL;
+	json_t *out = json_array();
+	for (int k = 0; k < (order ? n_order : (int)n); k++) {
+		size_t i = 0;
+		while (order && i < n && items[i].case_id != order[k])
+			i++;
+		if (!order)
+			i = (size_t)k;
+		if (i == n || !rows[i].id)
+			continue;	/* gone between the two reads */
+		json_t *j = item_json(x, &h, cfg.policy, &items[i], &rows[i]);
+		if (!j) {
+			json_decref(out);
+			return NULL;
+		}
+		json_array_append_new(out, j);
 	}
-	return items;
+	return out;
 }
 
 static int page(struct req *r, long *limit, long *offset)
@@ -98,7 +116,7 @@ static int page(struct req *r, long *limit, long *offset)
 static int list_reply(struct req *r, struct case_ctx *x, struct db_sql *q, long limit, long offset)
 {
 	db_sql_add(q, " ORDER BY q.case_id DESC LIMIT ? OFFSET ?", "ii", (int64_t)limit, (int64_t)offset);
-	json_t *items = items_of(r, x, db_sql_query(r->db, q));
+	json_t *items = items_of(r, x, db_sql_query(r->db, q), NULL, 0);
 	if (!items)
 		return reply_db_error(r);
 	return reply_json(r, 200, json_pack("{s:o, s:i, s:i}", "items", items, "limit", (int)limit, "offset", (int)offset));
@@ -127,9 +145,9 @@ int inforeq_mine(struct req *r)
 	return list_reply(r, &x, &q, limit, offset);
 }
 
-/* GET /api/inforeq/inbox?status=: the requests at the caller's units (a
- * PPID Pelaksana's, the Atasan's); the PPID Utama and those who oversee
- * see every one. */
+/* GET /api/inforeq/inbox?status=&limit=&offset=: the requests at the
+ * caller's units (a PPID Pelaksana's, the Atasan's), most urgent first;
+ * the PPID Utama and those who oversee see every one. */
 int inforeq_inbox(struct req *r)
 {
 	const char *status = req_query(r, "status");
@@ -154,11 +172,27 @@ int inforeq_inbox(struct req *r)
 		f.units = units;
 		f.n_units = (int)n;
 	}
+	/* The engine orders (most urgent first) and pages; the page's rows
+	 * then come in one read. */
 	struct db_sql q;
 	db_sql_init(&q, r->arena);
-	db_sql_add(&q, "SELECT " ITEM_COLUMNS ITEM_FROM, "");
-	case_match_sql(&x, &inforeq_type, &f, "q.case_id", &q);
-	return list_reply(r, &x, &q, limit, offset);
+	case_list_sql(&x, &inforeq_type, &f, &q);
+	case_list_end(&q, &f, CASE_MOST_URGENT, limit, offset);
+	int64_t *ids = arena_alloc(r->arena, (size_t)limit * sizeof(*ids));
+	int k = 0, rc = DB_ERROR;
+	struct db_stmt *st = ids ? db_sql_query(r->db, &q) : NULL;
+	while (st && k < limit && (rc = db_step(st)) == DB_ROW)
+		ids[k++] = db_col_int(st, 0);
+	if (st)
+		db_done(st);
+	const char *list = ids ? db_ids_text(r->arena, ids, k) : NULL;
+	if ((rc != DB_DONE && rc != DB_ROW) || !list)
+		return reply_db_error(r);
+	json_t *items = items_of(r, &x, db_query(r->db, arena_printf(r->arena, "SELECT " ITEM_COLUMNS ITEM_FROM
+		"q.case_id IN %s", db_ids_sql(db_conn_dialect(r->db))), "s", list), ids, k);
+	if (!items)
+		return reply_db_error(r);
+	return reply_json(r, 200, json_pack("{s:o, s:i, s:i}", "items", items, "limit", (int)limit, "offset", (int)offset));
 }
 
 /* GET /api/inforeq/register?q=&agency=&status=: the public register. */
@@ -215,7 +249,7 @@ int inforeq_register_entry(struct req *r)
 	struct db_sql q;
 	db_sql_init(&q, r->arena);
 	db_sql_add(&q, "SELECT " ITEM_COLUMNS ITEM_FROM "q.case_id = ?", "i", cs.id);
-	json_t *items = items_of(r, &x, db_sql_query(r->db, &q));
+	json_t *items = items_of(r, &x, db_sql_query(r->db, &q), NULL, 0);
 	json_t *timeline = items ? case_timeline(&x, &cs, CASE_PUBLIC, false) : NULL;
 	if (!items || !timeline || json_array_size(items) != 1) {
 		json_decref(items);

@@ -129,6 +129,17 @@ test('one extension of 7 working days with a written reason; a second is refused
   tick(srv, SATURDAY);
   v = await citizen.get(`/api/inforeq/${no}`);
   assert.equal(v.json.request.due, '2026-09-11');
+
+  // The PPID's inbox: its open requests, most urgent first; not a citizen's.
+  const inbox = await ppid.get('/api/inforeq/inbox');
+  assert.equal(inbox.status, 200, inbox.text);
+  const dues = inbox.json.items.map((i) => i.due);
+  assert.ok(inbox.json.items.some((i) => i.tracking === no));
+  assert.ok(inbox.json.items.every((i) => i.agency.code === 'DINKES' && i.open));
+  assert.deepEqual(dues, [...dues].sort(), 'earliest due first');
+  assertError(await citizen.get('/api/inforeq/inbox'), 403, 'forbidden');
+  const mine = await citizen.get('/api/inforeq/mine');
+  assert.deepEqual(mine.json.items.map((i) => i.tracking), [no]);
 });
 
 test('a refusal cites an article 17 ground and its consequence test; notice letter; objection; atasan answers', async () => {

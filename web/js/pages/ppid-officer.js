@@ -1,5 +1,5 @@
 // PPID console: the open requests at the officer's units (every one for
-// the PPID Utama), most urgent first as the register orders them.
+// the PPID Utama), most urgent first as the server orders them.
 import '../i18n/ppid.js';
 import { h, replace, $ } from '../dom.js';
 import { get } from '../api.js';
@@ -14,8 +14,7 @@ const list = $('#inbox');
 async function load() {
   try {
     const d = await get('/api/inforeq/inbox');
-    const items = d.items.slice().sort((a, b) => (a.due || '9999').localeCompare(b.due || '9999'));
-    replace(list, items.length ? items.map((i) => h('li', { class: 'case-card' },
+    replace(list, d.items.length ? d.items.map((i) => h('li', { class: 'case-card' },
       h('p', { class: 'case-meta' }, h('a', { href: `/ppid/permohonan.html?no=${encodeURIComponent(i.tracking)}` }, i.tracking), ' ',
         stateBadge(i.state, i.overdue), ' · ', i.agency.name || ''),
       h('p', { class: 'case-text' }, i.information),
