@@ -86,6 +86,7 @@ const struct case_type inforeq_type = {
 };
 
 const struct action inforeq_oversee = { "inforeq.oversee", .anywhere = ROLE_ADMIN | ROLE_REGENT_OFFICE };
+const struct action inforeq_atasan = { "inforeq.atasan", .in_unit = ROLE_UNIT_HEAD };
 const struct action inforeq_unit_staff = { "inforeq.unit_staff", .anywhere = ROLE_ADMIN,
 					   .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD };
 
@@ -318,12 +319,15 @@ int inforeq_reply(struct req *r, struct case_ctx *x, struct inforeq_view *v, int
 	}
 	json_t *actions = case_actions(x, &v->cs, v->roles);
 	/* The requester objects when the law lets them: after an answer, or
-	 * once the time to answer ran out (deadlines says when). */
-	if (!json_is_true(json_object_get(deadlines, "objection_may"))) {
-		size_t i = json_array_size(actions);
-		while (i-- > 0)
-			if (strcmp(json_string_value(json_object_get(json_array_get(actions, i), "action")), "object") == 0)
-				json_array_remove(actions, i);
+	 * once the time to answer ran out (deadlines says when); only the
+	 * Atasan PPID answers an objection. */
+	bool may_object = json_is_true(json_object_get(deadlines, "objection_may"));
+	bool atasan = can(&r->caller, &inforeq_atasan, &(struct object){ .unit_id = v->cs.unit_id });
+	size_t i = json_array_size(actions);
+	while (i-- > 0) {
+		const char *a = json_string_value(json_object_get(json_array_get(actions, i), "action"));
+		if ((!may_object && strcmp(a, "object") == 0) || (!atasan && strcmp(a, "decide_objection") == 0))
+			json_array_remove(actions, i);
 	}
 	return reply_json(r, status, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "request", req,
 		"timeline", timeline, "clocks", clocks, "deadlines", deadlines, "actions", actions, "documents", docs,

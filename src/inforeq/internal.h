@@ -15,6 +15,9 @@ extern const struct case_type inforeq_type;
 
 /* Admins and the regent's office oversee every request. */
 extern const struct action inforeq_oversee;
+/* The Atasan PPID is the head of its unit: officers there prepare, the
+ * head answers an objection. */
+extern const struct action inforeq_atasan;
 /* A PPID Pelaksana keeps its agency's public information list. */
 extern const struct action inforeq_unit_staff;
 

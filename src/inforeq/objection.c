@@ -118,9 +118,11 @@ int inforeq_object(struct req *r, struct case_ctx *x, struct inforeq_view *v)
 int inforeq_decide_objection(struct req *r, struct case_ctx *x, struct inforeq_view *v)
 {
 	const char *decision = body_str(r, "decision"), *text = body_str(r, "text");
-	if (!(v->roles & CASE_BY_UNIT) || strcmp(v->cs.state, "objection") != 0)
-		return reply_error(r, v->roles & CASE_BY_UNIT ? 409 : 403, v->roles & CASE_BY_UNIT ? "conflict" : "forbidden",
-				   "the Atasan PPID answers an objection filed with it", NULL);
+	bool atasan = (v->roles & CASE_BY_UNIT) && can(&r->caller, &inforeq_atasan,
+						       &(struct object){ .unit_id = v->cs.unit_id });
+	if (!atasan || strcmp(v->cs.state, "objection") != 0)
+		return reply_error(r, atasan ? 409 : 403, atasan ? "conflict" : "forbidden",
+				   "the Atasan PPID (the head of its unit) answers an objection filed with it", NULL);
 	if (!decision || (strcmp(decision, "upheld") != 0 && strcmp(decision, "rejected") != 0))
 		return object_refused(r, 400, "decision is upheld (the PPID must give the information) or rejected",
 				      "Keputusan: upheld (keberatan diterima) atau rejected (ditolak).", "decision");

@@ -23,15 +23,16 @@ let base;
 
 before(async () => {
   srv = await startServer({ demo: true, env: { PENDOPO_LETTERS_KEY: letterKey(), PENDOPO_CLOCK: SATURDAY }, keep: true });
-  const [ppid, utama, atasan, admin, citizen, other] = await Promise.all([
+  const [ppid, utama, atasan, setda, admin, citizen, other] = await Promise.all([
     cliUser(srv, 'officer', ['--unit', 'DINKES', '--name', 'PPID Pelaksana Dinkes']),
     cliUser(srv, 'officer', ['--unit', 'DINKOMINFO', '--name', 'PPID Utama']),
     cliUser(srv, 'unit_head', ['--unit', 'SETDA', '--name', 'Sekretaris Daerah']),
+    cliUser(srv, 'officer', ['--unit', 'SETDA', '--name', 'Staf Setda']),
     cliUser(srv, 'admin'),
     register(srv.url, { name: 'Sari Pemohon' }),
     register(srv.url, { name: 'Orang Lain' }),
   ]);
-  p = { ppid, utama, atasan, admin, citizen, other };
+  p = { ppid, utama, atasan, setda, admin, citizen, other };
   base = { register: (await new Client(srv.url).get('/api/inforeq/register')).json.items.length,
     report: (await new Client(srv.url).get('/api/inforeq/report?year=2026')).json.total };
 });
@@ -191,6 +192,9 @@ test('a refusal cites an article 17 ground and its consequence test; notice lett
   assertError(await act(citizen, no, 'object', { grounds: ['a'] }), 409, 'conflict');
 
   assertError(await act(ppid, no, 'decide_objection', { decision: 'upheld', text: 'x' }), 403, 'forbidden');
+  assertError(await act(p.setda, no, 'decide_objection', { decision: 'upheld', text: 'x' }), 403, 'forbidden');
+  assert.ok(!(await p.setda.get(`/api/inforeq/${no}`)).json.actions.some((a) => a.action === 'decide_objection'),
+    'an officer of the Secretariat is not the Atasan PPID');
   assertError(await act(atasan, no, 'decide_objection', { decision: 'maybe', text: 'x' }), 400, 'invalid', 'decision');
   const done = await act(atasan, no, 'decide_objection', {
     decision: 'upheld', text: 'Pemohon adalah pasien yang bersangkutan; PPID Dinkes memberikan salinan kepadanya.',
