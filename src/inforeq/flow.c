@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "files.h"
+#include "image.h"
 #include "letters.h"
 #include "log.h"
 #include "orgs.h"
@@ -212,8 +213,9 @@ int inforeq_action(struct req *r)
 	return inforeq_reply(r, &x, &v, 200);
 }
 
-/* PUT /api/inforeq/{no}/documents: a document of the answer (PDF, JPEG,
- * PNG), by the unit answering, before it answers. */
+/* PUT /api/inforeq/{no}/documents: a document of the answer (PDF, or a
+ * JPEG or PNG made again by image.h), by the unit answering, before it
+ * answers. */
 int inforeq_document_put(struct req *r)
 {
 	struct case_ctx x;
@@ -236,15 +238,12 @@ int inforeq_document_put(struct req *r)
 	const unsigned char *data = (const unsigned char *)r->body_raw;
 	size_t len = r->body_len;
 	if (img != IMAGE_NONE) {
-		unsigned char *copy = arena_alloc(r->arena, len);
-		if (!copy)
-			return reply_error(r, 500, "internal", "out of memory", NULL);
-		memcpy(copy, r->body_raw, len);
-		long n = image_strip_metadata(img, copy, len);
-		if (n <= 0)
-			return reply_error(r, 400, "invalid", "the image file is damaged or incomplete", "document");
+		unsigned char *copy;
+		const struct image_problem *bad;
+		if (image_reencode(r->arena, img, data, len, &copy, &len, &bad) != 0)
+			return bad ? reply_error_lang(r, 400, "invalid", bad->en, bad->id, "document")
+				   : reply_error(r, 500, "internal", "out of memory", NULL);
 		data = copy;
-		len = (size_t)n;
 	}
 	const char *mime = pdf ? "application/pdf" : image_mime(img);
 	char sha[65];
