@@ -30,6 +30,7 @@
 #include "complaints/complaints.h"
 #include "permits/permits.h"
 #include "inforeq/inforeq.h"
+#include "villages/villages.h"
 #include "queue/queue.h"
 #include "dashboard/dashboard.h"
 #include "survey/survey.h"
@@ -71,6 +72,7 @@ static const struct module *const modules[] = {
 	&open311_module,
 	&permits_module,
 	&inforeq_module,
+	&villages_module,
 	&dashboard_module,
 	/* Last: its 136 action routes need not be scanned before the
 	 * services' own (the router tries routes in this order). */

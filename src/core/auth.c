@@ -37,13 +37,17 @@ static const struct {
 	{ ROLE_VILLAGE_OPERATOR, "village_operator" },
 	{ ROLE_ADMIN, "admin" },
 	{ ROLE_REGENT_OFFICE, "regent_office" },
+	{ ROLE_VILLAGE_HEAD, "village_head" },
 };
 
-int auth_village_staff(struct db_conn *c, struct arena *a, const char *village, struct staff_member **out, size_t *n)
+int auth_village_staff(struct db_conn *c, struct arena *a, const char *village, unsigned roles,
+		       struct staff_member **out, size_t *n)
 {
-	struct db_stmt *st = db_query(c, "SELECT u.id, u.name FROM user_roles r JOIN users u ON u.id = r.user_id "
-					 "WHERE r.role = 'village_operator' AND r.village = ? AND u.disabled = 0 "
-					 "ORDER BY u.name, u.id", "s", village);
+	struct db_stmt *st = db_query(c, "SELECT u.id, u.name, r.role FROM user_roles r JOIN users u ON u.id = r.user_id "
+					 "WHERE r.role IN (?, ?) AND r.village = ? AND u.disabled = 0 "
+					 "ORDER BY u.name, u.id", "sss",
+				      (roles & ROLE_VILLAGE_OPERATOR) ? "village_operator" : "",
+				      (roles & ROLE_VILLAGE_HEAD) ? "village_head" : "", village);
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
@@ -57,7 +61,7 @@ int auth_village_staff(struct db_conn *c, struct arena *a, const char *village, 
 			break;
 		}
 		m->id = db_col_int(st, 0);
-		m->role = ROLE_VILLAGE_OPERATOR;
+		m->role = role_from_name(db_col_text(st, 2));
 	}
 	db_done(st);
 	return rc == DB_DONE ? 0 : -1;
@@ -478,6 +482,9 @@ static const struct topic_rule auth_topics[] = {
 };
 
 #define ROLE_CHECK "CHECK (role IN ('citizen','officer','unit_head','walidata','village_operator','admin','regent_office'))"
+/* Since migration 2: the village head too. */
+#define ROLE_CHECK_2 "CHECK (role IN ('citizen','officer','unit_head','walidata','village_operator','admin'," \
+	"'regent_office','village_head'))"
 
 static const struct migration auth_migrations[] = {
 	{ 1, "users, roles, sessions, api keys, rate limits",
@@ -518,6 +525,20 @@ static const struct migration auth_migrations[] = {
 	{ 2, "failed logins counted per account and address",
 	  "ALTER TABLE users DROP COLUMN failed_logins; ALTER TABLE users DROP COLUMN locked_until;",
 	  "ALTER TABLE users DROP COLUMN failed_logins; ALTER TABLE users DROP COLUMN locked_until;" },
+	/* SQLite cannot change a CHECK in place: the grants move to a new table. */
+	{ 3, "the village head's role",
+	  "CREATE TABLE user_roles_2 (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	  " role TEXT NOT NULL " ROLE_CHECK_2 ", unit_id INTEGER REFERENCES org_units(id), village TEXT,"
+	  " UNIQUE (user_id, role, unit_id, village));"
+	  "INSERT INTO user_roles_2 (id, user_id, role, unit_id, village) SELECT id, user_id, role, unit_id, village FROM user_roles;"
+	  "DROP TABLE user_roles;"
+	  "ALTER TABLE user_roles_2 RENAME TO user_roles;"
+	  "CREATE INDEX user_roles_user ON user_roles(user_id);"
+	  "CREATE INDEX user_roles_unit ON user_roles(unit_id);"
+	  "CREATE INDEX user_roles_village ON user_roles(village) WHERE village IS NOT NULL;",
+	  "ALTER TABLE user_roles DROP CONSTRAINT user_roles_role_check;"
+	  "ALTER TABLE user_roles ADD CONSTRAINT user_roles_role_check " ROLE_CHECK_2 ";"
+	  "CREATE INDEX user_roles_village ON user_roles(village) WHERE village IS NOT NULL;" },
 	{ 0 },
 };
 

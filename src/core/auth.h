@@ -42,9 +42,10 @@ struct staff_member {
  * in unit_id, by name, into an array in a.  0 ok (*n may be 0), -1 error. */
 int auth_unit_staff(struct db_conn *c, struct arena *a, int64_t unit_id, unsigned roles,
 		    struct staff_member **out, size_t *n);
-/* Active operators of a village (its Kemendagri code), likewise. */
-int auth_village_staff(struct db_conn *c, struct arena *a, const char *village, struct staff_member **out,
-		       size_t *n);
+/* Active holders of roles (a mask of ROLE_VILLAGE_OPERATOR,
+ * ROLE_VILLAGE_HEAD) in a village (its Kemendagri code), likewise. */
+int auth_village_staff(struct db_conn *c, struct arena *a, const char *village, unsigned roles,
+		       struct staff_member **out, size_t *n);
 
 /* Limits on attempts, kept in the database so that every instance counts
  * them (fixed windows of window_s seconds, one row per bucket).

@@ -262,7 +262,7 @@ static const struct action letters_manage = {
 };
 static const struct action letters_fetch = {
 	"letters.fetch", .anywhere = ROLE_ADMIN, .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD,
-	.in_village = ROLE_VILLAGE_OPERATOR, .owner = true,
+	.in_village = ROLE_VILLAGE_OPERATOR | ROLE_VILLAGE_HEAD, .owner = true,
 };
 
 int letter_may_manage(const struct caller *caller, const struct letter *l)

@@ -31,15 +31,19 @@ enum role {
 	ROLE_VILLAGE_OPERATOR = 1u << 4,
 	ROLE_ADMIN = 1u << 5,
 	ROLE_REGENT_OFFICE = 1u << 6,
+	ROLE_VILLAGE_HEAD = 1u << 7,	/* kepala desa: approves the village's letters */
 };
+/* Roles held in one village (their grant names its Kemendagri code). */
+#define ROLE_VILLAGE_SCOPED (ROLE_VILLAGE_OPERATOR | ROLE_VILLAGE_HEAD)
 #define ROLE_PUBLIC 0u			/* no login needed */
 /* No caller at all: an action a protocol has that Pendopo does not offer
  * (CKAN's organization_create), refused as the protocol refuses a caller
  * without rights. */
 #define ROLE_NOBODY (1u << 31)
-#define ROLE_ANY_USER 0x7fu		/* any logged-in caller */
+#define ROLE_ANY_USER 0xffu		/* any logged-in caller */
 #define ROLE_STAFF (ROLE_OFFICER | ROLE_UNIT_HEAD | ROLE_WALIDATA | \
-		    ROLE_VILLAGE_OPERATOR | ROLE_ADMIN | ROLE_REGENT_OFFICE)
+		    ROLE_VILLAGE_OPERATOR | ROLE_ADMIN | ROLE_REGENT_OFFICE | \
+		    ROLE_VILLAGE_HEAD)
 
 enum field_type { FT_STRING, FT_INT, FT_NUMBER, FT_BOOL, FT_OBJECT, FT_ARRAY };
 #define FF_REQUIRED 1u

@@ -40,7 +40,7 @@ static int roles_set(struct req *r, int64_t id, json_t *roles)
 		if (!json_is_object(g) || !rl)
 			return reply_error(r, 400, "invalid",
 					   "each grant needs a role: citizen, officer, unit_head, walidata, "
-					   "village_operator, admin or regent_office", "roles"), 1;
+					   "village_operator, village_head, admin or regent_office", "roles"), 1;
 		if (rl == ROLE_OFFICER || rl == ROLE_UNIT_HEAD) {
 			if (!unit || orgs_id_by_code(r->db, unit, &unit_id) != 0)
 				return reply_error(r, 400, "invalid",
@@ -49,9 +49,10 @@ static int roles_set(struct req *r, int64_t id, json_t *roles)
 		} else if (unit) {
 			return reply_error(r, 400, "invalid", arena_printf(r->arena, "%s is not scoped to a unit", role), "roles"), 1;
 		}
-		if (rl == ROLE_VILLAGE_OPERATOR) {
+		if (rl & ROLE_VILLAGE_SCOPED) {
 			if (!village || regions_lookup(r->db, r->arena, village, &vname, &level) != 0 || level != 4)
-				return reply_error(r, 400, "invalid", "village_operator needs the code of an existing village",
+				return reply_error(r, 400, "invalid",
+						   arena_printf(r->arena, "%s needs the code of an existing village", role),
 						   "roles"), 1;
 		} else if (village) {
 			return reply_error(r, 400, "invalid", arena_printf(r->arena, "%s is not scoped to a village", role), "roles"), 1;
@@ -254,9 +255,9 @@ static int user_add_tx(struct db_conn *c, struct arena *a, const char *name, con
 		return snprintf(err, errlen, "unknown role '%s'", role), -1;
 	if ((rl & (ROLE_OFFICER | ROLE_UNIT_HEAD)) && (!unit || orgs_id_by_code(c, unit, &unit_id) != 0))
 		return snprintf(err, errlen, "%s needs --unit with the code of an existing organisation unit", role), -1;
-	if (rl == ROLE_VILLAGE_OPERATOR &&
+	if ((rl & ROLE_VILLAGE_SCOPED) &&
 	    (!village || regions_lookup(c, a, village, &vname, &level) != 0 || level != 4))
-		return snprintf(err, errlen, "village_operator needs --village with an existing village code"), -1;
+		return snprintf(err, errlen, "%s needs --village with an existing village code", role), -1;
 	if (account_password_hash(password, hash) != 0)
 		return snprintf(err, errlen, "out of memory hashing the password"), -1;
 	time_iso_now(now);
@@ -267,7 +268,7 @@ static int user_add_tx(struct db_conn *c, struct arena *a, const char *name, con
 		return snprintf(err, errlen, "%s is already registered", e), -1;
 	if (rc != DB_ROW ||
 	    db_exec(c, "INSERT INTO user_roles (user_id, role, unit_id, village) VALUES (?, ?, NULLIF(?, 0), ?)",
-		    "isis", id, role, unit_id, rl == ROLE_VILLAGE_OPERATOR ? village : NULL) != DB_DONE ||
+		    "isis", id, role, unit_id, (rl & ROLE_VILLAGE_SCOPED) ? village : NULL) != DB_DONE ||
 	    audit_append(c, &cli, "user.create", arena_printf(a, "user:%" PRId64, id), NULL) != 0)
 		return snprintf(err, errlen, "%s", db_errmsg(c)), -1;
 	return 0;
@@ -364,9 +365,10 @@ static const struct cli_opt user_opts[] = {
 	{ "--email", NULL, "login email", NULL },
 	{ "--password", NULL, "password (8 characters or more)", NULL },
 	{ "--name", NULL, "display name (default: the email)", NULL },
-	{ "--role", NULL, "citizen, officer, unit_head, walidata, village_operator, admin, regent_office", "citizen" },
+	{ "--role", NULL, "citizen, officer, unit_head, walidata, village_operator, village_head, admin, regent_office",
+	  "citizen" },
 	{ "--unit", NULL, "organisation code, for officer and unit_head", NULL },
-	{ "--village", NULL, "village code, for village_operator", NULL },
+	{ "--village", NULL, "village code, for village_operator and village_head", NULL },
 	{ 0 },
 };
 

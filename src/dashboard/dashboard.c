@@ -3,7 +3,8 @@
  * index at a glance.
  * The module holds no table and no query of its own: each tile is the
  * owning service's read function (complaints_overview, queue_overview,
- * permits_overview, inforeq_overview, data_overview, survey_units_result), so the
+ * permits_overview, inforeq_overview, data_overview, survey_units_result,
+ * villages_overview), so the
  * dashboard and the services' own statistics cannot disagree.  All of it
  * is read in one snapshot (the router's read transaction).
  */
@@ -18,6 +19,7 @@
 #include "permits/permits.h"
 #include "inforeq/inforeq.h"
 #include "survey/survey.h"
+#include "villages/villages.h"
 #include "arena.h"
 #include "calendar.h"
 #include "util.h"
@@ -54,7 +56,9 @@ static int dashboard_get(struct req *r)
 	json_t *survey = data ? satisfaction(r) : NULL;
 	json_t *permits = survey ? permits_overview(r->app, r->db, r->arena) : NULL;
 	json_t *inforeq = permits ? inforeq_overview(r->app, r->db, r->arena) : NULL;
-	if (!inforeq) {
+	json_t *villages = inforeq ? villages_overview(r->app, r->db, r->arena) : NULL;
+	if (!villages) {
+		json_decref(inforeq);
 		json_decref(permits);
 		json_decref(complaints);
 		json_decref(queue);
@@ -63,9 +67,9 @@ static int dashboard_get(struct req *r)
 		return reply_db_error(r);
 	}
 	time_iso(app_now(r->app), now);
-	return reply_json(r, 200, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "generated_at", now, "complaints",
+	return reply_json(r, 200, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "generated_at", now, "complaints",
 					    complaints, "queue", queue, "permits", permits, "ppid", inforeq, "data", data,
-					    "satisfaction", survey));
+					    "satisfaction", survey, "villages", villages));
 }
 
 static const struct route dashboard_routes[] = {

@@ -446,7 +446,7 @@ static int notify_locations(struct case_ctx *x, const struct case_row *cs, json_
 		if (loc[i].unit_id)
 			got = auth_unit_staff(x->c, x->a, loc[i].unit_id, ROLE_OFFICER | ROLE_UNIT_HEAD, &m, &k);
 		else if (loc[i].village)
-			got = auth_village_staff(x->c, x->a, loc[i].village, &m, &k);
+			got = auth_village_staff(x->c, x->a, loc[i].village, ROLE_VILLAGE_OPERATOR, &m, &k);
 		if (got != 0 || notify_people(x, cs, m, k, "permit.expected", link, data) != 0)
 			return -1;
 	}
