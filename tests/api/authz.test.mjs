@@ -20,7 +20,7 @@ import { startServer, Client, BIN } from '../lib/server.mjs';
 import { register, login, PASSWORD, email } from './util.mjs';
 import { DEMO_PASSWORD, complaint } from './complaints_fixtures.mjs';
 
-const ROLES = ['citizen', 'officer', 'unit_head', 'walidata', 'village_operator', 'admin', 'regent_office'];
+const ROLES = ['citizen', 'officer', 'unit_head', 'walidata', 'village_operator', 'village_head', 'admin', 'regent_office'];
 const ANY = ROLES;
 const P = { public: true };
 // Public to the router, behind the protocol's own key: refused without it.
@@ -33,10 +33,13 @@ const AR = only('admin', 'regent_office');
 // caller of each `unit` role must be refused (403) - with a valid body,
 // since the body is checked before the object.
 const scoped = (roles, unit, away) => ({ roles, unit, away });
+// Likewise for roles held in one village: `village` of them only in their own.
+const villageScoped = (roles, village, away) => ({ roles, village, away });
 
 const HOME = { fc: 'PKM-KEMANGKON', desk: 'DINKOMINFO', data: 'DISDUKCAPIL' };
 const AWAY = { fc: 'PKM-BUKATEJA', desk: 'PUPR', data: 'DINKES' };
 const VILLAGE = '33.03.01.2001';
+const AWAY_VILLAGE = '33.03.10.2001';
 
 const EXPECT = {
   'GET /healthz': P, 'GET /metrics': P, 'GET /api/events': P,
@@ -66,14 +69,14 @@ const EXPECT = {
   'POST /api/data/resources/{id}/versions/{n}/review': only('officer', 'unit_head', 'walidata', 'admin'),
   'GET /api/data/resources/{id}/diff': P, 'GET /api/data/resources/{id}/rows': P,
   'GET /api/data/resources/{id}/data.csv': P, 'GET /api/data/resources/{id}/data.json': P,
-  'GET /api/data/review': only('officer', 'unit_head', 'walidata', 'village_operator', 'admin', 'regent_office'),
-  'GET /api/data/mine': only('officer', 'unit_head', 'walidata', 'village_operator', 'admin', 'regent_office'),
+  'GET /api/data/review': only('officer', 'unit_head', 'walidata', 'village_operator', 'village_head', 'admin', 'regent_office'),
+  'GET /api/data/mine': only('officer', 'unit_head', 'walidata', 'village_operator', 'village_head', 'admin', 'regent_office'),
   'GET /api/data/groups': P, 'POST /api/data/groups': only('walidata', 'admin'),
   'GET /api/data/indicators': P, 'POST /api/data/indicators': only('walidata', 'admin'),
   'GET /api/data/indicators/{code}': P, 'PATCH /api/data/indicators/{code}': only('walidata', 'admin'),
   'GET /api/data/indicators/{code}/values': P,
-  'GET /api/data/conflicts': only('officer', 'unit_head', 'walidata', 'village_operator', 'admin', 'regent_office'),
-  'GET /api/data/conflicts/{id}': only('officer', 'unit_head', 'walidata', 'village_operator', 'admin', 'regent_office'),
+  'GET /api/data/conflicts': only('officer', 'unit_head', 'walidata', 'village_operator', 'village_head', 'admin', 'regent_office'),
+  'GET /api/data/conflicts/{id}': only('officer', 'unit_head', 'walidata', 'village_operator', 'village_head', 'admin', 'regent_office'),
   'POST /api/data/conflicts/{id}/resolve': only('officer', 'unit_head', 'walidata', 'admin'),
   'POST /api/data/scan': only('walidata', 'admin'),
   'GET /api/data/settings': only('walidata', 'admin', 'regent_office'), 'PATCH /api/data/settings': only('walidata', 'admin'),
@@ -186,6 +189,29 @@ const EXPECT = {
 
   // Letters: anyone verifies; the issuing unit's staff revoke, certify and
   // fetch (the holder too, when the letter names one).
+  // Desa Digital: a village's operators edit it, its head approves its
+  // letters; the regency oversees.
+  'GET /api/villages': P, 'GET /api/villages/overview': AR, 'GET /api/villages/letter-kinds': P,
+  'GET /api/villages/{kode}': P, 'GET /api/villages/{kode}/posts': P, 'GET /api/villages/{kode}/posts/{id}': P,
+  'GET /api/villages/{kode}/budget/{year}': P, 'GET /api/villages/{kode}/budget/{year}/csv': P,
+  'PATCH /api/villages/{kode}/profile': villageScoped(['village_operator', 'admin'], ['village_operator'], { body: { head_name: 'Uji' } }),
+  'POST /api/villages/{kode}/posts': villageScoped(['village_operator', 'admin'], ['village_operator'],
+    { body: { kind: 'news', title: 'Uji', body: 'Isi' } }),
+  'PATCH /api/villages/{kode}/posts/{id}': villageScoped(['village_operator', 'admin'], ['village_operator'], { body: { title: 'Uji' } }),
+  'DELETE /api/villages/{kode}/posts/{id}': villageScoped(['village_operator', 'admin'], ['village_operator'], {}),
+  'PUT /api/villages/{kode}/budget/{year}': villageScoped(['village_operator', 'admin'], ['village_operator'], { body: { lines: [] } }),
+  'POST /api/villages/{kode}/budget/{year}/import': villageScoped(['village_operator', 'admin'], ['village_operator'], {}),
+  'POST /api/villages/{kode}/budget/{year}/publish': villageScoped(['village_operator', 'admin'], ['village_operator'],
+    { body: { published: true } }),
+  'POST /api/villages/{kode}/letters': only(...ANY),
+  'GET /api/villages/{kode}/letters': villageScoped(['village_operator', 'village_head', 'admin', 'regent_office'],
+    ['village_operator', 'village_head'], {}),
+  'GET /api/village-letters/mine': only(...ANY), 'GET /api/village-letters/{id}': only(...ANY),
+  'PATCH /api/village-letters/{id}': only(...ANY),
+  'PUT /api/village-letters/{id}/attachments/{name}': only(...ANY), 'GET /api/village-letters/{id}/attachments/{name}': only(...ANY),
+  'POST /api/village-letters/{id}/submit': only(...ANY), 'POST /api/village-letters/{id}/actions/{action}': only(...ANY),
+  'GET /api/village-letters/{id}/letter.pdf': only(...ANY),
+
   'GET /api/letters/public-key': P, 'GET /api/letters/verify/{token}': P, 'POST /api/letters/verify': P,
   'POST /api/letters/{token}/revoke': scoped(['officer', 'unit_head', 'admin'], ['officer', 'unit_head'], { body: { reason: 'Uji' } }),
   'GET /api/letters/{token}/pdf': scoped(['officer', 'unit_head', 'admin'], ['officer', 'unit_head'], {}),
@@ -219,7 +245,7 @@ const key = (r) => `${r.method} ${r.path}`;
 
 describe('authorization matrix', () => {
   let srv, admin, mixed;
-  const home = {}, away = {};
+  const home = {}, away = {}, awayVillage = {};
   const fx = {};
 
   // A staff user holding role in each of the units given.
@@ -236,7 +262,7 @@ describe('authorization matrix', () => {
 
   before(async () => {
     execFileSync(BIN, ['letters', 'keygen', '--letters-key', letterKey]);
-    srv = await startServer({ demo: true, env: { PENDOPO_LETTERS_KEY: letterKey } });
+    srv = await startServer({ demo: true, env: { PENDOPO_LETTERS_KEY: letterKey, PENDOPO_AUTH_PER_MINUTE: '100' } });
     admin = await login(srv.url, 'admin@demo.pendopo.id', DEMO_PASSWORD);
     for (const role of ['officer', 'unit_head']) {
       home[role] = await staff(role, Object.values(HOME));
@@ -247,6 +273,15 @@ describe('authorization matrix', () => {
     assert.equal((await admin.post('/api/users', { name: 'Operator Desa', email: vo, password: PASSWORD,
       roles: [{ role: 'village_operator', village: VILLAGE }] })).status, 201);
     home.village_operator = await login(srv.url, vo);
+    // Each village role at home, and again in another village.
+    const villager = async (role, village) => {
+      const em = email(role);
+      assert.equal((await admin.post('/api/users', { name: `Uji ${role}`, email: em, password: PASSWORD,
+        roles: [{ role, village }] })).status, 201);
+      return login(srv.url, em);
+    };
+    home.village_head = await villager('village_head', VILLAGE);
+    for (const role of ['village_operator', 'village_head']) awayVillage[role] = await villager(role, AWAY_VILLAGE);
     home.citizen = await register(srv.url);
     const mx = email('mixed');
     assert.equal((await admin.post('/api/users', { name: 'Petugas di sini, kepala di sana', email: mx, password: PASSWORD,
@@ -271,7 +306,7 @@ describe('authorization matrix', () => {
       fc: HOME.fc, svc: 'UMU', no: filed.json.complaint.tracking, action: 'verify', n: '1',
       name: table?.dataset, resource: table?.id, counter: counters.json.items[0]?.id, template: tpl.json.template.id,
       fmt: 'json', file: 'x.json', fn: 'package_list', kode: VILLAGE, code: 'X99', date: '2026-12-31', unit: HOME.desk,
-      token: letter.token,
+      token: letter.token, year: '2026',
     });
     assert.ok(fx.name && fx.resource && fx.counter, `fixtures: ${JSON.stringify(fx)}`);
   });
@@ -306,6 +341,10 @@ describe('authorization matrix', () => {
     const wrong = [];
     for (const route of routes) {
       const e = EXPECT[key(route)];
+      for (const role of e?.village || []) {
+        const res = await call(awayVillage[role], route, e.away.body);
+        if (res.status !== 403) wrong.push(`${key(route)} ${role} of another village: ${res.status} ${res.text.slice(0, 120)}`);
+      }
       if (!e?.unit) continue;
       for (const role of e.unit) {
         const res = await call(away[role], route, e.away.body);
