@@ -157,7 +157,7 @@ int villages_letter_action(struct req *r)
 	if (taken < 0)
 		return reply_db_error(r);
 	if (taken > 0)
-		return reply_error(r, err.status, err.code, err.message, err.field);
+		return villages_case_error(r, &err);
 	if (strcmp(action, "approve") == 0 && issue_letter(r, &x, &v))
 		return 0;
 	if (village_letter_load(r, v.l.id, &v.l) != 0 || case_load_id(&x, &village_letter_type, v.l.case_id, &v.cs) != 0)

@@ -39,6 +39,8 @@ int villages_all(struct db_conn *c, struct arena *a, const char *regency, struct
 /* May the caller edit village kode (its operators, admins)? */
 bool village_may_edit(const struct req *r, const char *kode);
 void villages_ctx(struct req *r, struct case_ctx *x);
+/* The case engine's refusal of a transition, as the answer. */
+int villages_case_error(struct req *r, const struct case_error *e);
 bool village_text_ok(const char *s, bool multiline);
 /* The village's code without dots, as letter numbers carry it (3303012001). */
 const char *village_code_digits(struct arena *a, const char *kode);

@@ -425,7 +425,7 @@ int villages_letter_submit(struct req *r)
 		if (taken < 0)
 			return reply_db_error(r);
 		if (taken > 0)
-			return reply_error(r, err.status, err.code, err.message, err.field);
+			return villages_case_error(r, &err);
 	} else {
 		if (case_prepare(&x, &village_letter_type) != 0 ||
 		    case_open(&x, &village_letter_type, &(struct case_new){ .reporter_id = r->caller.user_id }, &v.cs) != 0 ||

@@ -72,6 +72,11 @@ const struct action villages_oversee = { "villages.oversee", .anywhere = ROLE_AD
 
 /* ---- helpers shared by the service's files ------------------------------------------------ */
 
+int villages_case_error(struct req *r, const struct case_error *e)
+{
+	return reply_error(r, e->status, e->code, e->message, e->field);
+}
+
 void villages_ctx(struct req *r, struct case_ctx *x)
 {
 	case_ctx_init(x, r->app->events, r->db, r->arena, &r->caller, app_now(r->app));

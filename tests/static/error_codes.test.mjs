@@ -20,6 +20,7 @@ const FORWARDERS = [
   'src/complaints/cases.c: e->code',		// the case engine's refuse()
   'src/permits/permits.c: e->code',		// the same, for permits
   'src/inforeq/inforeq.c: e->code',		// the same, for information requests
+  'src/villages/villages.c: e->code',		// the same, for village letters
   'src/core/server.c: be.code',			// body_validate's err->code
   'src/data/catalog.c: code',			// forbidden / not_found / conflict / invalid below
 ];
