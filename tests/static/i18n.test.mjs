@@ -9,11 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
-<<<<<<< HEAD
-const SERVICES = ['admin', 'complaints', 'dashboard', 'data', 'queue', 'letters', 'survey', 'permits', 'ppid'];
-=======
-const SERVICES = ['admin', 'complaints', 'dashboard', 'data', 'queue', 'letters', 'survey', 'permits', 'villages'];
->>>>>>> ab4c79a (Village letters: the case engine's refusals through one forwarder the error-code collector knows)
+const SERVICES = ['admin', 'complaints', 'dashboard', 'data', 'queue', 'letters', 'survey', 'permits', 'ppid', 'villages'];
 
 const { core } = await import(pathToFileURL(path.join(WEB, 'js/i18n.js')));
 const dicts = { 'js/i18n.js': core };
@@ -102,12 +98,8 @@ test('every page finds the keys it uses in the dictionaries it loads', () => {
 
 test('each service page loads its own dictionary and no other service\'s', () => {
   const prefix = { 'admin/': 'admin', 'antrean/': 'queue', 'complaints/': 'complaints', 'officer/': 'complaints', 'data/': 'data',
-<<<<<<< HEAD
-    'pimpinan/': 'dashboard', 'v/': 'letters', 'survei/': 'survey', 'izin-penelitian/': 'permits', 'ppid/': 'ppid' };
-=======
-    'pimpinan/': 'dashboard', 'v/': 'letters', 'survei/': 'survey', 'izin-penelitian/': 'permits',
+    'pimpinan/': 'dashboard', 'v/': 'letters', 'survei/': 'survey', 'izin-penelitian/': 'permits', 'ppid/': 'ppid',
     'desa/': 'villages' };
->>>>>>> ab4c79a (Village letters: the case engine's refusals through one forwarder the error-code collector knows)
   for (const page of pages()) {
     const svc = Object.entries(prefix).find(([p]) => page.startsWith(p))?.[1];
     const html = fs.readFileSync(path.join(WEB, page), 'utf8');

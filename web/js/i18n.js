@@ -183,6 +183,7 @@ const id = {
   'role.unit_head': 'Kepala unit',
   'role.walidata': 'Walidata',
   'role.village_operator': 'Operator desa',
+  'role.village_head': 'Kepala desa',
   'role.admin': 'Administrator',
   'role.regent_office': 'Kantor Bupati',
 
@@ -399,6 +400,7 @@ const en = {
   'role.unit_head': 'Unit head',
   'role.walidata': 'Data steward (walidata)',
   'role.village_operator': 'Village operator',
+  'role.village_head': 'Village head',
   'role.admin': 'Administrator',
   'role.regent_office': 'Regent’s office',
 

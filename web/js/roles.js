@@ -2,10 +2,10 @@
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
-export const ROLES = ['citizen', 'officer', 'unit_head', 'walidata', 'village_operator', 'admin', 'regent_office'];
+export const ROLES = ['citizen', 'officer', 'unit_head', 'walidata', 'village_operator', 'village_head', 'admin', 'regent_office'];
 export const STAFF_ROLES = ROLES.filter((r) => r !== 'citizen');
 export const UNIT_ROLES = new Set(['officer', 'unit_head']);
-export const VILLAGE_ROLES = new Set(['village_operator']);
+export const VILLAGE_ROLES = new Set(['village_operator', 'village_head']);
 
 export function roleLabel(role) { return t(`role.${role}`); }
 

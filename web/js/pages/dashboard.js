@@ -88,6 +88,19 @@ function ppidTile(pp) {
       figure(t('dash.ppid_objections'), formatNumber(pp.objections.filed))));
 }
 
+function villagesTile(v) {
+  return tile(t('dash.villages'), '/desa/kabupaten.html',
+    h('div', { class: 'stat-row' },
+      figure(t('dash.villages_active'), `${formatNumber(v.active)} / ${formatNumber(v.villages)}`,
+        t('dash.villages_score', { n: formatNumber(Math.round(v.average_score)) })),
+      figure(t('dash.villages_budget'), formatNumber(v.budget_published)),
+      figure(t('dash.villages_news'), formatNumber(v.news_30d)),
+      figure(t('dash.villages_letters'), formatNumber(v.letters_30d), t('dash.villages_letters_year', { n: formatNumber(v.letters_year) }))),
+    h('h3', {}, t('dash.villages_by_district')),
+    bars(t('dash.villages_by_district'), v.districts.slice().sort((a, b) => b.active - a.active)
+      .map((d) => ({ label: d.nama, value: d.active }))));
+}
+
 function satisfactionTile(sv) {
   const ikm = (x) => formatNumber(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const href = `/survei/peringkat.html?period=${encodeURIComponent(sv.period)}`;
@@ -135,7 +148,7 @@ function render() {
       h('p', { class: 'lead' }, t('dash.lead')),
       h('p', { class: 'muted', id: 'dash-updated', role: 'status' }, t('dash.updated', { time: formatDateTime(d.generated_at) })))),
     h('div', { class: 'dash-grid' }, complaintsTile(d.complaints), queueTile(d.queue), permitsTile(d.permits), ppidTile(d.ppid),
-      satisfactionTile(d.satisfaction), dataTile(d.data)));
+      villagesTile(d.villages), satisfactionTile(d.satisfaction), dataTile(d.data)));
   drawMap();
 }
 

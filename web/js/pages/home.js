@@ -11,7 +11,7 @@ export const SERVICES = [
   { id: 'satudata', icon: 'chart', href: '/data/' },
   { id: 'ppid', icon: 'info', href: '/ppid/' },
   { id: 'ikm', icon: 'star', href: null },
-  { id: 'desa', icon: 'village', href: null },
+  { id: 'desa', icon: 'village', href: '/desa/' },
 ];
 
 let ctx = null;

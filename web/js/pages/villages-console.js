@@ -1,0 +1,150 @@
+// The village office's console: letter requests to check (operator) or
+// sign (head), with their files and the actions the engine allows; news;
+// the APBDes import and publication; the profile.
+import '../i18n/villages.js';
+import { h, replace, $ } from '../dom.js';
+import { get, post, patch } from '../api.js';
+import { t, errorMessage, onLangChange } from '../i18n.js';
+import { setupForm } from '../forms.js';
+import { field, flash, loading, loadFailed } from '../ui.js';
+import { initPage } from '../layout.js';
+import { formatDateTime, yearWIB } from '../format.js';
+import { sendFile, staffVillage, stateBadge, timeline } from '../villages.js';
+
+const root = $('#console');
+let ctx = null, village = null, space = null, inbox = [];
+const open = new Map();
+
+async function act(id, action, text) {
+  try {
+    open.set(id, await post(`/api/village-letters/${id}/actions/${action}`, text ? { text } : {}));
+    flash(t('desa.done'));
+    await reload();
+  } catch (err) {
+    flash(errorMessage(err), 'error');
+  }
+}
+
+function detail(d) {
+  const r = d.request;
+  const note = h('textarea', { id: `note-${r.id}`, class: 'input', rows: '2', maxlength: '4000' });
+  const needsNote = (a) => a.needs && a.needs.includes('text');
+  return h('div', { class: 'stack' },
+    h('dl', { class: 'details' },
+      h('dt', {}, t('desa.nik')), h('dd', {}, r.nik || '—'),
+      h('dt', {}, t('desa.full_name')), h('dd', {}, r.name || '—'),
+      h('dt', {}, t('desa.home_address')), h('dd', {}, r.address || '—'),
+      h('dt', {}, t('desa.purpose')), h('dd', {}, r.purpose || '—'),
+      Object.entries(r.fields).map(([k, val]) => [h('dt', {}, k), h('dd', {}, val)])),
+    h('p', {}, Object.entries(d.attachments).map(([name, a]) => [h('a', { href: a.url, class: 'btn btn-small btn-secondary' }, name), ' '])),
+    d.letter ? h('p', {}, d.letter.number, ' ', h('a', { href: d.letter.pdf }, 'PDF')) : null,
+    d.actions.length ? field({ label: t('desa.note'), control: note, optional: true }) : null,
+    h('p', { class: 'actions' }, d.actions.map((a) => [h('button', {
+      type: 'button', class: ['btn', a.action === 'approve' || a.action === 'verify' ? 'btn-primary' : 'btn-secondary'],
+      dataset: { action: a.action }, id: `act-${a.action}-${r.id}`,
+      onclick: () => (needsNote(a) && !note.value.trim() ? note.focus() : act(r.id, a.action, note.value.trim())),
+    }, t(`desa.action.${a.action}`)), ' '])),
+    timeline(d.timeline));
+}
+
+function requestsCard() {
+  return h('section', { class: 'card', id: 'requests' }, h('h2', { class: 'card-title' }, t('desa.requests')),
+    inbox.length ? h('ul', { class: 'case-list' }, inbox.map((i) => h('li', { class: 'case-card', dataset: { id: i.id } },
+      h('p', { class: 'case-meta' }, h('button', { type: 'button', class: 'link', onclick: async () => {
+        if (open.has(i.id)) open.delete(i.id); else open.set(i.id, await get(`/api/village-letters/${i.id}`));
+        render();
+      } }, i.tracking), ' ', stateBadge(i.state), ' ', formatDateTime(i.submitted_at)),
+      h('p', { class: 'case-text' }, `${i.kind} · ${i.name || ''}`),
+      open.has(i.id) ? detail(open.get(i.id)) : null))) : h('p', {}, t('desa.none')));
+}
+
+function newsForm() {
+  const form = h('form', { class: 'form card', id: 'news-form' }, h('h2', { class: 'card-title' }, t('desa.write')),
+    field({ label: t('desa.kind'), control: h('select', { name: 'kind', class: 'input' },
+      h('option', { value: 'news' }, t('desa.kind.news')), h('option', { value: 'announcement' }, t('desa.kind.announcement'))) }),
+    field({ label: t('desa.title_field'), control: h('input', { name: 'title', class: 'input', required: true, maxlength: '200' }) }),
+    field({ label: t('desa.body_field'), control: h('textarea', { name: 'body', class: 'input', rows: '6', required: true }) }),
+    field({ label: t('desa.publish_now'), control: h('input', { type: 'checkbox', name: 'published', checked: true }) }),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('desa.post'))));
+  setupForm(form, {
+    async submit(v) {
+      await post(`/api/villages/${village.kode}/posts`, v);
+      form.reset();
+      flash(t('desa.done'));
+    },
+  });
+  return form;
+}
+
+function budgetForm() {
+  const file = h('input', { type: 'file', name: 'file', id: 'budget-file', accept: '.csv,text/csv', required: true });
+  const errors = h('ul', { id: 'budget-errors', class: 'alert-list' });
+  const form = h('form', { class: 'form card', id: 'budget-form' }, h('h2', { class: 'card-title' }, t('desa.budget_import')),
+    h('p', { class: 'hint' }, t('desa.budget_hint')),
+    field({ label: t('desa.year'), control: h('input', { name: 'year', class: 'input', type: 'number', min: '2000', max: '2100', value: String(yearWIB()), required: true }) }),
+    field({ label: t('desa.file'), control: file }),
+    field({ label: t('desa.publish'), control: h('input', { type: 'checkbox', name: 'publish', checked: true }) }),
+    errors,
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('desa.import'))));
+  setupForm(form, {
+    async submit(v) {
+      replace(errors);
+      try {
+        await sendFile('POST', `/api/villages/${village.kode}/budget/${v.year}/import`, file.files[0], 'text/csv');
+      } catch (err) {
+        if (err.rows) replace(errors, err.rows.map((e) => h('li', {}, t('desa.row_error', e))));
+        throw err;
+      }
+      if (v.publish) await post(`/api/villages/${village.kode}/budget/${v.year}/publish`, { published: true });
+      flash(t('desa.done'));
+    },
+  });
+  return form;
+}
+
+function profileForm() {
+  const p = space.profile;
+  const input = (name, val, attrs = {}) => h('input', { name, class: 'input', value: val ?? '', ...attrs });
+  const form = h('form', { class: 'form card', id: 'profile-form' }, h('h2', { class: 'card-title' }, t('desa.profile')),
+    field({ label: t('desa.head'), control: input('head_name', p.head_name) }),
+    field({ label: t('desa.address'), control: input('address', p.address) }),
+    field({ label: t('desa.phone'), control: input('phone', p.phone) }),
+    field({ label: t('desa.email'), control: input('email', p.email, { type: 'email' }) }),
+    field({ label: t('desa.population'), control: input('population', p.population, { type: 'number', min: '0' }) }),
+    field({ label: t('desa.description'), control: h('textarea', { name: 'description', class: 'input', rows: '3' }, p.description || '') }),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('desa.save_profile'))));
+  setupForm(form, {
+    async submit(v) {
+      const body = {};
+      for (const [k, val] of Object.entries(v)) body[k] = val === '' ? null : k === 'population' ? Number(val) : val;
+      await patch(`/api/villages/${village.kode}/profile`, body);
+      flash(t('desa.done'));
+    },
+  });
+  return form;
+}
+
+function render() {
+  replace(root,
+    h('div', { class: 'page-head' }, h('h1', {}, `${t('desa.console')} · Desa ${space.nama}`),
+      h('p', {}, h('a', { href: `/desa/${village.kode}` }, `/desa/${village.kode}`))),
+    h('div', { class: 'stack' }, requestsCard(),
+      space.viewer.operator ? [newsForm(), budgetForm(), profileForm()] : null));
+}
+
+async function reload() {
+  inbox = (await get(`/api/villages/${village.kode}/letters`)).items;
+  render();
+}
+
+onLangChange(() => space && render());
+ctx = await initPage({ active: 'desa', auth: true });
+loading(root);
+try {
+  village = staffVillage(ctx && ctx.user);
+  if (!village) throw Object.assign(new Error('forbidden'), { code: 'forbidden' });
+  space = await get(`/api/villages/${village.kode}`);
+  await reload();
+} catch (err) {
+  loadFailed(root, errorMessage(err));
+}
