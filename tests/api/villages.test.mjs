@@ -237,3 +237,30 @@ describe('village spaces', () => {
     assert.equal(dash.json.villages.active, ov.json.summary.active);
   });
 });
+
+describe('village letter numbers at the turn of the year', () => {
+  let first, srv, p;
+  const key = letterKey();
+  after(async () => { await srv?.stop(); });
+
+  it('restart from 001 in the new year, the old year\'s numbers kept', async () => {
+    first = await startServer({ keep: true, env: { PENDOPO_LETTERS_KEY: key, PENDOPO_CLOCK: '2026-12-31T08:00:00Z' } });
+    p = await villagePeople(first);
+    const approve = async (id) => {
+      assert.equal((await act(p.operator, id, 'verify')).status, 200);
+      const r = await act(p.head, id, 'approve');
+      assert.equal(r.status, 200, r.text);
+      return r.json.letter.number;
+    };
+    const a = await submitted(p.citizen);
+    const b = await submitted(p.citizen);
+    assert.equal(await approve(a), '474.4/001/3303012001/XII/2026');
+    // Submitted in December, approved in January: numbered at approval.
+    await first.stop();
+    srv = await startServer({ db: first.db, env: { PENDOPO_LETTERS_KEY: key, PENDOPO_CLOCK: '2027-01-04T02:00:00Z' } });
+    for (const c of Object.values(p)) c.base = srv.url;
+    assert.equal(await approve(b), '474.4/001/3303012001/I/2027');
+    const c = await submitted(p.citizen);
+    assert.equal(await approve(c), '474.4/002/3303012001/I/2027');
+  });
+});
