@@ -36,8 +36,12 @@ cat <<EOT
     PPID Utama            ppid.utama@demo.pendopo.id         (Dinkominfo)
     PPID Pelaksana        ppid.dinkes@demo.pendopo.id        (Dinas Kesehatan)
     Atasan PPID           atasan.ppid@demo.pendopo.id        (Setda)
+    village operator      operator.kedungbenda@demo.pendopo.id  (Desa Kedungbenda, Kemangkon)
+    village head          kades.kedungbenda@demo.pendopo.id     (Desa Kedungbenda)
+    village operator      operator.serang@demo.pendopo.id       (Desa Serang, Karangreja)
+    village head          kades.serang@demo.pendopo.id          (Desa Serang)
   Mobile JKN (Antrol) at PKM-KEMANGKON: mobilejkn / Demo-Antrol-2026
-  Services: /complaints/  /izin-penelitian/  /antrean/  /data/  /ppid/   Admin: /admin/users.html
+  Services: /complaints/  /izin-penelitian/  /antrean/  /data/  /ppid/  /desa/   Admin: /admin/users.html
   Stop with Ctrl-C.
 
 EOT
