@@ -344,6 +344,37 @@ int regions_exists_cb(void *conn, const char *kode)
 	return regions_lookup(conn, NULL, kode, NULL, NULL) == 0;
 }
 
+int regions_lookup_app(const struct app *app, struct db_conn *c, struct arena *a, const char *kode,
+		       const char **nama, int *level)
+{
+	if (!app->regions)
+		return regions_lookup(c, a, kode, nama, level);
+	struct regions_snapshot *ix = regions_index_hold(app->regions);
+	const char *n = regions_snapshot_nama(ix, kode);
+	const char *copy = n ? arena_strdup(a, n) : NULL;
+	regions_index_drop(ix);
+	if (!n)
+		return 1;
+	if (!copy)
+		return -1;
+	if (nama)
+		*nama = copy;
+	if (level)
+		*level = region_code_level(kode);
+	return 0;
+}
+
+int regions_children_app(const struct app *app, struct db_conn *c, struct arena *a, const char *parent,
+			 struct region **out, size_t *n)
+{
+	if (!app->regions || !parent)
+		return regions_children(c, a, parent, out, n);
+	struct regions_snapshot *ix = regions_index_hold(app->regions);
+	int rc = regions_snapshot_children(ix, a, parent, out, n);
+	regions_index_drop(ix);
+	return rc;
+}
+
 int regions_children(struct db_conn *c, struct arena *a, const char *parent,
 		     struct region **out, size_t *n)
 {

@@ -42,4 +42,13 @@ int regions_exists_cb(void *conn, const char *kode);
 int regions_children(struct db_conn *c, struct arena *a, const char *parent,
 		     struct region **out, size_t *n);
 
+/* The same two answers, copied into a, from the served copy of the
+ * register (app->regions, regions_index.h) when there is one, else from
+ * SQL: for pages that read many names per request. */
+struct app;
+int regions_lookup_app(const struct app *app, struct db_conn *c, struct arena *a, const char *kode,
+		       const char **nama, int *level);
+int regions_children_app(const struct app *app, struct db_conn *c, struct arena *a, const char *parent,
+			 struct region **out, size_t *n);
+
 #endif

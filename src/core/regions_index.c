@@ -23,6 +23,7 @@
 
 #include "arena.h"
 #include "nik.h"
+#include "regions.h"
 #include "util.h"
 
 #define NONE UINT32_MAX
@@ -726,4 +727,27 @@ const char *regions_snapshot_nama(const struct regions_snapshot *s, const char *
 {
 	uint32_t p = find(s, kode);
 	return p == NONE ? NULL : s->text + s->v[p].nama;
+}
+
+int regions_snapshot_children(const struct regions_snapshot *s, struct arena *a, const char *parent,
+			      struct region **out, size_t *n)
+{
+	uint32_t p = find(s, parent);
+	*out = NULL;
+	*n = 0;
+	if (p == NONE)
+		return 0;
+	uint32_t first = s->v[p].child_first, end = s->v[p].child_end;
+	struct region *v = arena_alloc(a, (size_t)(end - first + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	for (uint32_t q = first; q < end; q++) {
+		v[q - first] = (struct region){ arena_strdup(a, kode_of(s, q)), arena_strdup(a, s->text + s->v[q].nama),
+						s->v[q].level };
+		if (!v[q - first].kode || !v[q - first].nama)
+			return -1;
+	}
+	*out = v;
+	*n = end - first;
+	return 0;
 }

@@ -56,6 +56,11 @@ int regions_snapshot_region(const struct regions_snapshot *s, struct arena *a,
 			    const char *kode, char **body, size_t *len);
 /* A region's name, or NULL when the code is not in the register. */
 const char *regions_snapshot_nama(const struct regions_snapshot *s, const char *kode);
+/* The regions directly below parent, in code order, copied into a (as
+ * regions_children answers): 0 ok (*n may be 0), -1 out of memory. */
+struct region;
+int regions_snapshot_children(const struct regions_snapshot *s, struct arena *a, const char *parent,
+			      struct region **out, size_t *n);
 
 /* What a region's JSON says of it, shared with the SQL path: "province",
  * "regency", "district" or "village"; a village's kind from its number. */

@@ -35,7 +35,7 @@ struct village {
  * filled, -1 with a 404 set. */
 int village_open(struct req *r, struct village *v);
 /* Every village of the regency, district by district, in code order. */
-int villages_all(struct db_conn *c, struct arena *a, const char *regency, struct village **out, size_t *n);
+int villages_all(struct app *app, struct db_conn *c, struct arena *a, struct village **out, size_t *n);
 /* May the caller edit village kode (its operators, admins)? */
 bool village_may_edit(const struct req *r, const char *kode);
 void villages_ctx(struct req *r, struct case_ctx *x);

@@ -59,7 +59,7 @@ static int count_into(struct db_conn *c, struct village_use *u, size_t n, const 
 static int villages_use(struct app *app, struct db_conn *c, struct arena *a, struct village_use **out, size_t *n)
 {
 	struct village *v;
-	if (villages_all(c, a, app->cfg.regency_code, &v, n) != 0)
+	if (villages_all(app, c, a, &v, n) != 0)
 		return -1;
 	struct village_use *u = arena_alloc(a, (*n + 1) * sizeof(*u));
 	if (!u)

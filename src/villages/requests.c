@@ -111,7 +111,7 @@ static json_t *request_json(struct req *r, struct case_ctx *x, const struct lett
 	json_t *j = l->case_id ? case_summary(x, &v->cs)
 			       : json_pack("{s:n, s:s, s:b}", "tracking", "state", "draft", "open", 1);
 	json_t *fields = l->fields ? json_loads(l->fields, 0, NULL) : NULL;
-	regions_lookup(r->db, r->arena, l->village, &vname, NULL);
+	regions_lookup_app(r->app, r->db, r->arena, l->village, &vname, NULL);
 	json_object_set_new(j, "id", json_integer(l->id));
 	json_object_set_new(j, "village", json_pack("{s:s, s:s?}", "kode", l->village, "nama", vname));
 	json_object_set_new(j, "kind", json_string(l->kind));

@@ -20,7 +20,7 @@ int villages_list(struct req *r)
 	struct village *v;
 	size_t n;
 	const char *district = req_query(r, "district");
-	if (villages_all(r->db, r->arena, r->app->cfg.regency_code, &v, &n) != 0)
+	if (villages_all(r->app, r->db, r->arena, &v, &n) != 0)
 		return reply_db_error(r);
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)

@@ -125,7 +125,7 @@ int village_open(struct req *r, struct village *v)
 	size_t rl = regency ? strlen(regency) : 0;
 	int level = 0;
 	int rc = kode && region_code_level(kode) == 4 && (!regency || (strncmp(kode, regency, rl) == 0 && kode[rl] == '.'))
-			 ? regions_lookup(r->db, r->arena, kode, &v->nama, &level) : 1;
+			 ? regions_lookup_app(r->app, r->db, r->arena, kode, &v->nama, &level) : 1;
 	if (rc < 0)
 		return reply_db_error(r), -1;
 	if (rc > 0 || level != 4)
@@ -133,23 +133,23 @@ int village_open(struct req *r, struct village *v)
 					"Tidak ada desa dengan kode ini di kabupaten.", "kode"), -1;
 	v->kode = kode;
 	v->district = arena_strndup(r->arena, kode, 8);
-	if (regions_lookup(r->db, r->arena, v->district, &v->district_nama, NULL) < 0)
+	if (regions_lookup_app(r->app, r->db, r->arena, v->district, &v->district_nama, NULL) < 0)
 		return reply_db_error(r), -1;
 	return 0;
 }
 
-int villages_all(struct db_conn *c, struct arena *a, const char *regency, struct village **out, size_t *n)
+int villages_all(struct app *app, struct db_conn *c, struct arena *a, struct village **out, size_t *n)
 {
 	struct region *kec;
 	size_t nkec, cap = 0;
 	*out = NULL;
 	*n = 0;
-	if (regions_children(c, a, regency, &kec, &nkec) != 0)
+	if (regions_children_app(app, c, a, app->cfg.regency_code, &kec, &nkec) != 0)
 		return -1;
 	for (size_t i = 0; i < nkec; i++) {
 		struct region *des;
 		size_t ndes;
-		if (regions_children(c, a, kec[i].kode, &des, &ndes) != 0)
+		if (regions_children_app(app, c, a, kec[i].kode, &des, &ndes) != 0)
 			return -1;
 		for (size_t k = 0; k < ndes; k++) {
 			struct village *v = ARENA_PUSH(a, *out, *n, cap);
