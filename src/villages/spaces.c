@@ -1,7 +1,6 @@
 /* spaces.c - the village's public space: the list of every village of
  * the regency, one village's page (profile, latest news, budgets
- * published, the letters it serves online) and its operators' profile
- * edits.
+ * published) and its operators' profile edits.
  */
 #include "internal.h"
 
@@ -83,10 +82,11 @@ int villages_get(struct req *r)
 		json_decref(news);
 		return reply_db_error(r);
 	}
-	return reply_json(r, 200, json_pack("{s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:{s:b, s:b}}",
+	/* The letter kinds are the same for every village: pages ask for them
+	 * once (GET /api/villages/letter-kinds), not with every village. */
+	return reply_json(r, 200, json_pack("{s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:{s:b, s:b}}",
 		"kode", v.kode, "nama", v.nama, "district", "kode", v.district, "nama", v.district_nama,
-		"profile", profile, "news", news, "budgets", budgets, "letter_kinds", village_letter_kinds_json(),
-		"viewer", "operator", (int)village_may_edit(r, v.kode), "head",
+		"profile", profile, "news", news, "budgets", budgets, "viewer", "operator", (int)village_may_edit(r, v.kode), "head",
 		(int)can(&r->caller, &villages_approve, &(struct object){ .village = v.kode })));
 }
 

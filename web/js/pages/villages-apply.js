@@ -48,8 +48,9 @@ onLangChange(() => v && render());
 await initPage({ active: 'desa', auth: true });
 loading(root);
 try {
-  v = await get(`/api/villages/${encodeURIComponent(kode || '')}`);
-  kind = v.letter_kinds.find((k) => k.code === qs.get('kind')) || v.letter_kinds[0];
+  const [space, kinds] = await Promise.all([get(`/api/villages/${encodeURIComponent(kode || '')}`), get('/api/villages/letter-kinds')]);
+  v = space;
+  kind = kinds.items.find((k) => k.code === qs.get('kind')) || kinds.items[0];
   render();
 } catch (err) {
   loadFailed(root, errorMessage(err));

@@ -12,7 +12,7 @@ import { articleBody, rupiah } from '../villages.js';
 
 const root = $('#village');
 const kode = decodeURIComponent(location.pathname.replace(/^\/desa\//, '').replace(/\/$/, ''));
-let v = null, budget = null;
+let v = null, budget = null, kinds = [];
 const opened = new Map();
 
 function profile(p) {
@@ -65,7 +65,7 @@ function render() {
       profile(v.profile),
       h('section', { class: 'card', id: 'letters' }, h('h2', { class: 'card-title' }, t('desa.letters')),
         h('p', {}, t('desa.letters_lead')),
-        h('ul', { class: 'case-list' }, v.letter_kinds.map((k) => h('li', { class: 'case-card' },
+        h('ul', { class: 'case-list' }, kinds.map((k) => h('li', { class: 'case-card' },
           h('p', {}, h('strong', {}, k.title), ' ',
             h('a', { class: 'btn btn-small btn-primary', href: `/desa/ajukan.html?kode=${kode}&kind=${k.code}` }, t('desa.apply'))))))),
       h('section', { class: 'card', id: 'news' }, h('h2', { class: 'card-title' }, t('desa.news')),
@@ -77,7 +77,7 @@ onLangChange(() => v && render());
 await initPage({ active: 'desa' });
 loading(root);
 try {
-  v = await get(`/api/villages/${encodeURIComponent(kode)}`);
+  [v, { items: kinds }] = await Promise.all([get(`/api/villages/${encodeURIComponent(kode)}`), get('/api/villages/letter-kinds')]);
   document.title = `Desa ${v.nama} · Pendopo`;
   const pub = v.budgets.find((b) => b.published);
   if (pub) budget = await get(`/api/villages/${kode}/budget/${pub.year}`);
