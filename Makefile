@@ -97,6 +97,7 @@ bench: deps
 	bench/data.sh
 	bench/permits.sh
 	bench/survey.sh
+	bench/villages.sh
 
 clean:
 	rm -rf build build-asan
