@@ -73,6 +73,8 @@ static int apikeys_create(struct req *r)
 		return reply_error(r, 400, "invalid", "name is required", "name");
 	if (!role_from_name(role))
 		return reply_error(r, 400, "invalid", "unknown role", "role");
+	if (role_from_name(role) == ROLE_VILLAGE_HEAD)
+		return reply_error(r, 400, "invalid", "a village head approves in person: no API key holds the role", "role");
 	if (unit && orgs_id_by_code(r->db, unit, &unit_id) != 0)
 		return reply_error(r, 400, "invalid", "no such organisation unit", "unit");
 	if (apikey_insert(r->db, name, role, unit_id, token, &id) != 0)
@@ -103,6 +105,10 @@ int auth_apikey_create(struct db_conn *c, const char *name, const char *role,
 	char object[48];
 	if (!role_from_name(role)) {
 		snprintf(err, errlen, "unknown role '%s'", role);
+		return -1;
+	}
+	if (role_from_name(role) == ROLE_VILLAGE_HEAD) {
+		snprintf(err, errlen, "a village head approves in person: no API key holds the role");
 		return -1;
 	}
 	if (unit && orgs_id_by_code(c, unit, &unit_id) != 0) {
