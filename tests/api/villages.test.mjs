@@ -70,6 +70,16 @@ describe('village spaces', () => {
     assertError(await p.citizen.patch(`/api/villages/${VILLAGE}/profile`, { head_name: 'X' }), 403, 'forbidden');
   });
 
+  it('grants the village head\'s role to accounts of one village only, never to an API key', async () => {
+    assertError(await p.admin.post('/api/users', { name: 'Kades', email: `kades${Date.now()}@x.id`, password: 'Rahasia-123',
+      roles: [{ role: 'village_head' }] }), 400, 'invalid', 'roles');
+    assertError(await p.admin.post('/api/users', { name: 'Kades', email: `kades${Date.now()}@x.id`, password: 'Rahasia-123',
+      roles: [{ role: 'village_head', village: '33.03.01' }] }), 400, 'invalid', 'roles');
+    assertError(await p.admin.post('/api/apikeys', { name: 'kades', role: 'village_head' }), 400, 'invalid', 'role');
+    const me = await p.head.get('/api/me');
+    assert.deepEqual(me.json.user.roles.map((g) => [g.role, g.village?.kode]), [['village_head', VILLAGE]]);
+  });
+
   it('takes a request from draft to a signed letter the citizen downloads and anyone verifies', async () => {
     let r = await p.citizen.post(`/api/villages/${VILLAGE}/letters`, request({ kind: 'usaha', fields: { nama_usaha: 'Gula Kelapa Siti' } }));
     assert.equal(r.status, 201, r.text);
