@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "files.h"
+#include "image.h"
 #include "letters.h"
 #include "log.h"
 #include "nik.h"
@@ -284,7 +285,7 @@ static bool attachment_known(const struct village_letter_kind *k, const char *na
 }
 
 /* PUT /api/village-letters/{id}/attachments/{name}: a PDF, JPEG or PNG
- * (recognised by its content; a photo's metadata stripped). */
+ * (recognised by its content; a photo decoded and encoded again, so no metadata survives). */
 int villages_letter_attachment_put(struct req *r)
 {
 	struct case_ctx x;
@@ -309,15 +310,12 @@ int villages_letter_attachment_put(struct req *r)
 	const unsigned char *data = (const unsigned char *)r->body_raw;
 	size_t len = r->body_len;
 	if (img != IMAGE_NONE) {
-		unsigned char *copy = arena_alloc(r->arena, len);
-		if (!copy)
-			return reply_error(r, 500, "internal", "out of memory", NULL);
-		memcpy(copy, r->body_raw, len);
-		long n = image_strip_metadata(img, copy, len);
-		if (n <= 0)
-			return reply_error(r, 400, "invalid", "the image file is damaged or incomplete", name);
+		unsigned char *copy;
+		const struct image_problem *bad;
+		if (image_reencode(r->arena, img, data, len, &copy, &len, &bad) != 0)
+			return bad ? reply_error_lang(r, 400, "invalid", bad->en, bad->id, name)
+				   : reply_error(r, 500, "internal", "out of memory", NULL);
 		data = copy;
-		len = (size_t)n;
 	}
 	const char *mime = pdf ? "application/pdf" : image_mime(img);
 	char sha[65], at[24];
