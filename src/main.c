@@ -25,6 +25,7 @@
 #include "core/search.h"
 #include "core/server.h"
 #include "core/util.h"
+#include "channels/channels.h"
 #include "data/data.h"
 #include "case/case.h"
 #include "complaints/complaints.h"
@@ -73,6 +74,7 @@ static const struct module *const modules[] = {
 	&permits_module,
 	&inforeq_module,
 	&villages_module,
+	&channels_module,
 	&dashboard_module,
 	/* Last: its 136 action routes need not be scanned before the
 	 * services' own (the router tries routes in this order). */
@@ -189,7 +191,12 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 		trusted_proxies_free(app.proxies);
 		return 1;
 	}
-	rc = server_run(&app, 30);
+	rc = channels_setup(cli, &app);
+	if (rc == 0 && channels_start(&app) != 0)
+		rc = 1;
+	if (rc == 0)
+		rc = server_run(&app, 30);
+	channels_stop(&app);
 	db_close(app.db);
 	letter_keys_free(app.letter_keys);
 	trusted_proxies_free(app.proxies);
@@ -321,6 +328,7 @@ static const struct cli_opt serve_opts[] = {
 	{ "--clock", "PENDOPO_CLOCK", "start the service clock at this UTC time (demos, tests)", NULL },
 	LOG_LEVEL_OPT,
 	CLI_OPTS_LETTERS,
+	CLI_OPTS_CHANNELS,
 	{ 0 },
 };
 static const struct cli_opt db_only[] = { CLI_OPT_DB, { 0 } };

@@ -50,6 +50,7 @@ struct regions_index;
 struct trusted_proxies;
 struct router;
 struct letter_keys;
+struct channels;
 
 struct app {
 	struct config cfg;
@@ -62,6 +63,7 @@ struct app {
 	struct regions_index *regions;	/* read-only copy of the register, regions.c */
 	struct trusted_proxies *proxies;	/* whose forwarded headers to believe, proxy.h; NULL: no one's */
 	struct letter_keys *letter_keys;	/* signing and verifying keys, letters.h; NULL: none */
+	struct channels *channels;	/* delivery channels and their worker (src/channels); NULL: none */
 };
 
 /* The service clock: deadlines, booking windows and auto-closing read the

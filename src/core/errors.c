@@ -88,6 +88,9 @@ const struct error_text error_texts[] = {
 	{ "survey_answered", "this survey has already been answered; thank you",
 	  "Survei untuk layanan ini sudah diisi. Terima kasih.", NULL },
 	{ "survey_code_used", "this kiosk code has already been used", "Kode kiosk ini sudah dipakai.", NULL },
+	/* channels */
+	{ "bad_signature", "the request's signature is missing or wrong", "Tanda tangan permintaan tidak ada atau salah.",
+	  NULL },
 	{ NULL, NULL, NULL, NULL }
 };
 

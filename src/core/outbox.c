@@ -1,8 +1,8 @@
 /* outbox.c - the notifications table and the signed-in user's list of it.
  *
  * Reading and marking read are the only things the web does with a notice;
- * delivery by email or message is a later channel that picks rows whose
- * delivered_at is NULL.  Marking read is the reader's own bookkeeping, so it
+ * delivery by email or message (src/channels) takes rows whose
+ * dispatched_at is NULL through outbox_take().  Marking read is the reader's own bookkeeping, so it
  * is not an audited change.
  */
 #include "outbox.h"
@@ -27,6 +27,55 @@ int outbox_notify(struct db_conn *c, const struct notice *n, const char *at)
 			 n->user_id, n->address, n->topic, n->object, n->link, data ? data : "{}", at);
 	free(data);
 	return rc == DB_DONE ? 0 : -1;
+}
+
+/* The two texts differ only in the lock: PostgreSQL instances skip the
+ * notices another instance is taking; SQLite has one writer. */
+static const char *const take_sql[] = {
+	"SELECT n.id, coalesce(n.user_id, 0), n.address, u.email, u.phone, coalesce(u.lang, 'id'), n.topic, n.object,"
+	" n.link, n.data FROM notifications n LEFT JOIN users u ON u.id = n.user_id AND u.disabled = 0"
+	" WHERE n.dispatched_at IS NULL ORDER BY n.id LIMIT ?",
+	"SELECT n.id, coalesce(n.user_id, 0), n.address, u.email, u.phone, coalesce(u.lang, 'id'), n.topic, n.object,"
+	" n.link, n.data FROM notifications n LEFT JOIN users u ON u.id = n.user_id AND u.disabled = 0"
+	" WHERE n.dispatched_at IS NULL ORDER BY n.id LIMIT ? FOR UPDATE OF n SKIP LOCKED",
+};
+
+int outbox_take(struct db_conn *c, struct arena *a, int max, const char *at, struct outbox_item **items,
+		size_t *n)
+{
+	size_t cap = 0;
+	*items = NULL;
+	*n = 0;
+	struct db_stmt *st = db_query(c, take_sql[db_conn_dialect(c)], "i", (int64_t)max);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct outbox_item *it = ARENA_PUSH(a, *items, *n, cap);
+		if (!it)
+			break;
+		*it = (struct outbox_item){
+			.id = db_col_int(st, 0), .user_id = db_col_int(st, 1),
+			.address = arena_strdup(a, db_col_text(st, 2)), .email = arena_strdup(a, db_col_text(st, 3)),
+			.phone = arena_strdup(a, db_col_text(st, 4)), .lang = arena_strdup(a, db_col_text(st, 5)),
+			.topic = arena_strdup(a, db_col_text(st, 6)), .object = arena_strdup(a, db_col_text(st, 7)),
+			.link = arena_strdup(a, db_col_text(st, 8)), .data = arena_strdup(a, db_col_text(st, 9)),
+		};
+	}
+	db_done(st);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return -1;
+	for (size_t i = 0; i < *n; i++)
+		if (db_exec(c, "UPDATE notifications SET dispatched_at = ? WHERE id = ?", "si", at, (*items)[i].id) !=
+		    DB_DONE)
+			return -1;
+	return 0;
+}
+
+int outbox_delivered(struct db_conn *c, int64_t id, const char *at)
+{
+	return db_exec(c, "UPDATE notifications SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL", "si", at,
+		       id) == DB_DONE ? 0 : -1;
 }
 
 /* GET /api/notifications?unread=true&limit=N&before=ID: newest first. */
@@ -137,6 +186,17 @@ static const struct migration outbox_migrations[] = {
 	  " created_at TEXT NOT NULL, read_at TEXT, delivered_at TEXT);"
 	  "CREATE INDEX notifications_user ON notifications (user_id, id);"
 	  "CREATE INDEX notifications_undelivered ON notifications (id) WHERE delivered_at IS NULL;" },
+	/* Taken by the delivery worker; notices written before it existed
+	 * count as taken, so turning a channel on does not send old news. */
+	{ 2, "notifications taken for delivery",
+	  "ALTER TABLE notifications ADD COLUMN dispatched_at TEXT;"
+	  "UPDATE notifications SET dispatched_at = created_at;"
+	  "DROP INDEX notifications_undelivered;"
+	  "CREATE INDEX notifications_undispatched ON notifications (id) WHERE dispatched_at IS NULL;",
+	  "ALTER TABLE notifications ADD COLUMN dispatched_at TEXT;"
+	  "UPDATE notifications SET dispatched_at = created_at;"
+	  "DROP INDEX notifications_undelivered;"
+	  "CREATE INDEX notifications_undispatched ON notifications (id) WHERE dispatched_at IS NULL;" },
 	{ 0 },
 };
 

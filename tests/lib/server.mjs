@@ -76,8 +76,16 @@ export async function startServer(opts = {}) {
     url, port, db, dir,
     cli: (args) => cli(db, args),
     stderr: () => stderr,
+    // SIGKILL: the process dies wherever it is (crash tests); the files stay.
+    async kill() {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGKILL');
+        await exited;
+      }
+    },
     async stop() {
-      if (proc.exitCode === null) {
+      if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGTERM');
         await exited;

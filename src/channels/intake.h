@@ -1,0 +1,24 @@
+/* intake.h - complaints by WhatsApp: the guided conversation (intake.c). */
+#ifndef PENDOPO_CHANNELS_INTAKE_H
+#define PENDOPO_CHANNELS_INTAKE_H
+
+#include <jansson.h>
+
+struct req;
+
+/* Who wrote: conversations key on WhatsApp's stable user_id when it is
+ * given (wa_id may be hidden behind a username), keeping wa_id too. */
+struct wa_sender {
+	const char *key;	/* user_id, else wa_id */
+	const char *user_id;	/* or NULL */
+	const char *wa_id;	/* or NULL */
+	const char *send_to;	/* whom replies go to: wa_id, else user_id */
+	const char *name;	/* profile name, or NULL */
+};
+
+/* One new inbound message m (a repeat never comes here), in the webhook's
+ * transaction: moves the sender's conversation on and queues the replies.
+ * 0, or -1 on a database error. */
+int intake_receive(struct req *r, const struct wa_sender *who, json_t *m, const char *at);
+
+#endif

@@ -1,0 +1,114 @@
+/* internal.h - what the files of src/channels share: the configuration,
+ * the worker's state, a message as a channel sends it, and the senders. */
+#ifndef PENDOPO_CHANNELS_INTERNAL_H
+#define PENDOPO_CHANNELS_INTERNAL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "db.h"
+
+struct app;
+struct outbox_item;
+
+enum smtp_tls { SMTP_STARTTLS, SMTP_TLS, SMTP_PLAIN };
+
+struct channels_config {
+	const char *smtp_host;		/* NULL: no email */
+	int smtp_port;
+	enum smtp_tls smtp_tls;
+	const char *smtp_user, *smtp_password, *smtp_from;
+	const char *wa_base_url, *wa_version;
+	const char *wa_phone_id;	/* NULL: no WhatsApp */
+	const char *wa_token, *wa_app_secret, *wa_verify_token, *wa_template;
+	int retry_s;			/* first retry delay */
+	int max_attempts;
+	int timeout_s;			/* one send */
+};
+
+struct channels {
+	struct app *app;
+	struct channels_config cfg;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t wake;
+	int running;
+	int stop;
+};
+
+/* The channels a delivery can go by; the names are stored. */
+#define CH_EMAIL "email"
+#define CH_WHATSAPP "whatsapp"
+
+static inline int channels_email_on(const struct channels *ch)
+{
+	return ch && ch->cfg.smtp_host;
+}
+
+static inline int channels_whatsapp_on(const struct channels *ch)
+{
+	return ch && ch->cfg.wa_phone_id && ch->cfg.wa_token;
+}
+
+/* One message as a channel sends it (messages.c words it). */
+struct message {
+	const char *key;		/* idempotency key: one per delivery */
+	const char *address;		/* email address, or WhatsApp recipient */
+	const char *lang;
+	const char *subject;
+	const char *text;
+	const char *html;		/* email only */
+	const char *list;		/* WhatsApp: JSON of an interactive list, or NULL */
+};
+
+/* How a send ended. */
+enum send_result {
+	SEND_OK,		/* accepted; provider id set */
+	SEND_RETRY,		/* a passing failure: try again later */
+	SEND_FAILED,		/* refused for good */
+	SEND_WINDOW_CLOSED,	/* WhatsApp: free text refused outside 24 h */
+};
+
+#define DETAIL_MAX 256
+
+/* Words a notice for a channel, in its reader's language, in a.  The
+ * WhatsApp intake's replies (topic "whatsapp.reply") carry their own text. */
+int message_compose(struct arena *a, const char *base_url, const struct outbox_item *it, const char *channel,
+		    struct message *m);
+/* The template parameter that stands for a message outside 24 h. */
+const char *message_summary(const struct message *m);
+
+enum send_result smtp_send(const struct channels *ch, struct arena *a, const struct message *m,
+			   char provider_id[DETAIL_MAX], char detail[DETAIL_MAX]);
+/* Free text (or the list), or with template set the configured template
+ * carrying message_summary(). */
+enum send_result whatsapp_send(const struct channels *ch, struct arena *a, const struct message *m, int template,
+			       char provider_id[DETAIL_MAX], char detail[DETAIL_MAX]);
+
+/* Queue one WhatsApp reply through the outbox (intake), in c's transaction. */
+int channels_reply(struct db_conn *c, struct arena *a, const char *to, const char *text, const char *list,
+		   const char *at);
+/* Wake the worker: now, or when c's transaction has committed. */
+void channels_wake(struct channels *ch);
+void channels_after_commit_wake(struct db_conn *c, struct channels *ch);
+
+/* GET/POST on the Graph API: status and body in out; -1 (detail said) when
+ * no answer came. */
+struct strbuf;
+int whatsapp_http(const struct channels *ch, struct arena *a, const char *url, const char *json_body, long *status,
+		  struct strbuf *out, char detail[DETAIL_MAX]);
+
+/* Handlers and commands (admin.c, webhook.c). */
+struct req;
+struct cli;
+int outbox_h_list(struct req *r);
+int outbox_h_show(struct req *r);
+int outbox_h_retry(struct req *r);
+int webhook_h_verify(struct req *r);
+int webhook_h_receive(struct req *r);
+int outbox_list_command(struct cli *cli, int argc, char **argv);
+int outbox_retry_command(struct cli *cli, int argc, char **argv);
+
+#endif
