@@ -3,6 +3,9 @@
 #define PENDOPO_CHANNELS_INTAKE_H
 
 #include <jansson.h>
+#include <stddef.h>
+
+#include "complaints/complaints.h"
 
 struct req;
 
@@ -16,9 +19,23 @@ struct wa_sender {
 	const char *name;	/* profile name, or NULL */
 };
 
+/* A photo the conversation needs, fetched and made ready (decoded and
+ * encoded again) before the transaction. */
+enum intake_photo_state { PHOTO_NONE, PHOTO_READY, PHOTO_UNREADABLE, PHOTO_NOT_FETCHED };
+struct intake_photo {
+	enum intake_photo_state state;
+	struct complaint_photo photo;	/* PHOTO_READY */
+};
+
+/* Before the webhook's transaction: fetch and make ready what message m
+ * will need (the photo, when m confirms a report that has one).  0; a
+ * photo that could not be had says why in its state, for the reply. */
+int intake_prefetch(struct req *r, const struct wa_sender *who, json_t *m, struct intake_photo *photo);
+
 /* One new inbound message m (a repeat never comes here), in the webhook's
  * transaction: moves the sender's conversation on and queues the replies.
  * 0, or -1 on a database error. */
-int intake_receive(struct req *r, const struct wa_sender *who, json_t *m, const char *at);
+int intake_receive(struct req *r, const struct wa_sender *who, json_t *m, const char *at,
+		   const struct intake_photo *photo);
 
 #endif

@@ -100,6 +100,12 @@ struct strbuf;
 int whatsapp_http(const struct channels *ch, struct arena *a, const char *url, const char *json_body, long *status,
 		  struct strbuf *out, char detail[DETAIL_MAX]);
 
+/* A media file of an inbound message, by the two steps of the API (its
+ * URL, then the bytes with the same token): 0 with the bytes in a, 1 when
+ * larger than max, -1 (detail said) when it could not be had. */
+int whatsapp_media(const struct channels *ch, struct arena *a, const char *media_id, size_t max, const char **bytes,
+		   size_t *len, char detail[DETAIL_MAX]);
+
 /* Handlers and commands (admin.c, webhook.c). */
 struct req;
 struct cli;

@@ -138,24 +138,69 @@ static void sender_of(struct arena *a, json_t *contacts, json_t *m, struct wa_se
 	who->name = name ? arena_strdup(a, name) : NULL;
 }
 
-static int receive_message(struct req *r, json_t *contacts, json_t *m, const char *at)
-{
-	const char *wamid = json_string_value(json_object_get(m, "id"));
+/* An inbound message and what it will need, gathered before the transaction. */
+struct inbound {
+	json_t *m;
 	struct wa_sender who;
-	sender_of(r->arena, contacts, m, &who);
-	if (!wamid || !who.key)
+	struct intake_photo photo;
+};
+
+static int receive_message(struct req *r, const struct inbound *in, const char *at)
+{
+	const char *wamid = json_string_value(json_object_get(in->m, "id"));
+	const struct wa_sender *who = &in->who;
+	if (!wamid || !who->key)
 		return 0;
 	if (db_exec(r->db, "INSERT INTO wa_inbound (wamid, wa_key, received_at) VALUES (?, ?, ?)"
-			   " ON CONFLICT (wamid) DO NOTHING", "sss", wamid, who.key, at) != DB_DONE)
+			   " ON CONFLICT (wamid) DO NOTHING", "sss", wamid, who->key, at) != DB_DONE)
 		return -1;
 	if (db_changes(r->db) == 0)
 		return 0;	/* a repeat delivery: handled the first time */
-	if (record_contact(r, &who) != 0)
+	if (record_contact(r, who) != 0)
 		return -1;
-	return intake_receive(r, &who, m, at);
+	return intake_receive(r, who, in->m, at, &in->photo);
 }
 
-/* POST: statuses and messages; 200 once stored, so WhatsApp stops resending. */
+/* The messages of the call that were not handled before, with what each
+ * needs fetched - outside the transaction, so no download holds the
+ * write lock. */
+static int gather(struct req *r, json_t *body, struct inbound **out, size_t *n)
+{
+	size_t cap = 0, i, j, k;
+	json_t *entry, *change, *m;
+	*out = NULL;
+	*n = 0;
+	json_array_foreach(json_object_get(body, "entry"), i, entry) {
+		json_array_foreach(json_object_get(entry, "changes"), j, change) {
+			const char *field = json_string_value(json_object_get(change, "field"));
+			json_t *value = json_object_get(change, "value");
+			if (!field || strcmp(field, "messages") != 0)
+				continue;
+			json_array_foreach(json_object_get(value, "messages"), k, m) {
+				const char *wamid = json_string_value(json_object_get(m, "id"));
+				int64_t seen;
+				int rc = wamid ? db_query_int(r->db, &seen, "SELECT 1 FROM wa_inbound WHERE wamid = ?", "s",
+							      wamid) : DB_ROW;
+				if (rc < 0)
+					return -1;
+				if (rc == DB_ROW)
+					continue;
+				struct inbound *in = ARENA_PUSH(r->arena, *out, *n, cap);
+				if (!in)
+					return -1;
+				in->m = m;
+				sender_of(r->arena, json_object_get(value, "contacts"), m, &in->who);
+				if (in->who.key && intake_prefetch(r, &in->who, m, &in->photo) != 0)
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* POST: statuses and messages; 200 once stored, so WhatsApp stops resending.
+ * The route runs outside the router's transaction (RF_NO_TX): photos are
+ * fetched first, then everything is stored in one transaction. */
 int webhook_h_receive(struct req *r)
 {
 	const struct channels *ch = r->app->channels;
@@ -172,28 +217,35 @@ int webhook_h_receive(struct req *r)
 	}
 	char at[24];
 	time_iso(app_now(r->app), at);
+	struct inbound *msgs;
+	size_t nmsgs;
+	if (gather(r, body, &msgs, &nmsgs) != 0 || db_tx_begin(r->db) != DB_OK) {
+		json_decref(body);
+		return reply_db_error(r);
+	}
 	int rc = 0;
 	size_t i, j, k;
 	json_t *entry, *change, *v;
 	json_array_foreach(json_object_get(body, "entry"), i, entry) {
 		json_array_foreach(json_object_get(entry, "changes"), j, change) {
 			const char *field = json_string_value(json_object_get(change, "field"));
-			json_t *value = json_object_get(change, "value");
 			if (!field || strcmp(field, "messages") != 0)
 				continue;
-			json_array_foreach(json_object_get(value, "statuses"), k, v) {
+			json_array_foreach(json_object_get(json_object_get(change, "value"), "statuses"), k, v) {
 				if (rc == 0)
 					rc = record_status(r, v, at);
 			}
-			json_array_foreach(json_object_get(value, "messages"), k, v) {
-				if (rc == 0)
-					rc = receive_message(r, json_object_get(value, "contacts"), v, at);
-			}
 		}
 	}
-	json_decref(body);
-	if (rc != 0)
+	for (i = 0; i < nmsgs && rc == 0; i++)
+		rc = receive_message(r, &msgs[i], at);
+	if (rc == 0)
+		channels_after_commit_wake(r->db, r->app->channels);
+	if (rc != 0 || db_tx_commit(r->db) != DB_OK) {
+		db_tx_rollback(r->db);
+		json_decref(body);
 		return reply_db_error(r);
-	channels_after_commit_wake(r->db, r->app->channels);
+	}
+	json_decref(body);
 	return reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }

@@ -11,6 +11,8 @@
 #define PENDOPO_COMPLAINTS_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "db.h"
 #include "module.h"
@@ -35,5 +37,56 @@ int complaints_seed(struct app *app, struct db_conn *c, long n);
  * error.  Text in a. */
 struct arena;
 json_t *complaints_overview(struct app *app, struct db_conn *c, struct arena *a);
+
+/* ---- complaints brought by a messaging channel (WhatsApp intake) ---- */
+
+struct req;
+
+/* Active categories for a picker, in the console's order: up to max, each
+ * code and name (Indonesian) in a.  Their number, or -1 on a database error. */
+struct complaint_category_choice {
+	const char *code, *name;
+};
+int complaint_categories_choose(struct db_conn *c, struct arena *a, struct complaint_category_choice *out,
+				size_t max);
+
+/* A photo made again from what was sent (decoded and encoded: no
+ * metadata, no image bombs) and kept as a file, before any transaction:
+ * the web upload and the channels make theirs here. */
+struct complaint_photo {
+	const char *sha, *mime;
+	size_t len;
+};
+/* 0 made; 1 refused, with why in English (en) and Indonesian (id); -2 the
+ * file could not be kept; -1 out of memory. */
+int complaint_photo_make(struct req *r, const void *bytes, size_t n, struct complaint_photo *p,
+			 const char **en, const char **id);
+
+/* A complaint told through a channel by someone without an account. */
+struct complaint_intake {
+	const char *channel;		/* "whatsapp" */
+	const char *category;		/* a code from complaint_categories_choose() */
+	const char *description;
+	const char *village;		/* Kemendagri code, or NULL */
+	const char *address;		/* or NULL */
+	bool has_location;
+	double lat, lon;
+	bool anonymous, confidential;
+	const char *name, *phone;	/* the sender's, phone as +62..., either NULL */
+	const struct complaint_photo *photo;	/* made by complaint_photo_make(), or NULL */
+};
+
+/* File it in r's transaction, as the web form would (routing, deadlines,
+ * notices: later notices go to the phone).  0 with the tracking number and
+ * the follow-up key in r->arena; 1 when refused, with why (English) and
+ * the field - r's reply stays unset; -1 on a database or storage error. */
+int complaint_intake_file(struct req *r, const struct complaint_intake *in, const char **tracking,
+			  const char **key, const char **why, const char **field);
+
+/* The state of a complaint for someone asking by its number ("submitted",
+ * "in_progress", "answered", "closed", "rejected"): 0 with state; 1 when
+ * there is none the asker may know of (a confidential one is told only to
+ * the phone that filed it); -1 on a database error. */
+int complaint_intake_status(struct req *r, const char *tracking, const char *phone, const char **state);
 
 #endif

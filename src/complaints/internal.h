@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "case/case.h"
+#include "complaints.h"
 #include "can.h"
 #include "http.h"
 
@@ -126,6 +127,10 @@ int complaint_submission_file(struct req *r, struct case_ctx *x, const struct su
 			      struct complaint_view *v, const char **secret);
 int complaints_submit(struct req *r);
 int complaints_photo_upload(struct req *r);
+/* The upload row of a photo made by complaint_photo_make(), in the
+ * caller's transaction (audited): the id a submission's photos name.
+ * 0, or -1 on a database error. */
+int complaint_photo_record(struct req *r, const struct complaint_photo *p, const char **token);
 int complaints_nearby(struct req *r);
 int complaints_support(struct req *r);
 /* Routing: the unit a category (and district) goes to, 0 when none. */

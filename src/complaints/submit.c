@@ -360,45 +360,77 @@ int complaints_submit(struct req *r)
 	return reply_json(r, 201, json_pack("{s:o, s:o}", "complaint", j, "follow_up", follow));
 }
 
+int complaint_photo_make(struct req *r, const void *bytes, size_t n, struct complaint_photo *p,
+			 const char **en, const char **id)
+{
+	enum image_kind kind = image_sniff(bytes, n);
+	*en = *id = NULL;
+	if (n == 0 || kind == IMAGE_NONE) {
+		*en = "the file is not a JPEG or PNG image";
+		*id = "Berkas bukan gambar JPEG atau PNG.";
+		return 1;
+	}
+	unsigned char *copy;
+	size_t len;
+	const struct image_problem *bad;
+	if (image_reencode(r->arena, kind, bytes, n, &copy, &len, &bad) != 0) {
+		if (!bad)
+			return -1;
+		*en = bad->en;
+		*id = bad->id;
+		return 1;
+	}
+	char sha[65];
+	if (files_put(r->app->cfg.data_dir, copy, len, sha) != 0) {
+		log_error("upload not stored", LOG_F("module", "complaints"), LOG_F("error", strerror(errno)));
+		return -2;
+	}
+	p->sha = arena_strdup(r->arena, sha);
+	p->mime = image_mime(kind);
+	p->len = len;
+	return 0;
+}
+
+int complaint_photo_record(struct req *r, const struct complaint_photo *p, const char **token_out)
+{
+	char token[48], hash[65], at[24];
+	token_new(token);
+	sha256_hex(token, strlen(token), hash);
+	time_iso(app_now(r->app), at);
+	json_t *d = json_pack("{s:s, s:s, s:I}", "sha256", p->sha, "mime", p->mime, "size", (json_int_t)p->len);
+	bool ok = db_exec(r->db, "INSERT INTO complaint_uploads (token_hash, sha256, mime, size, created_at) "
+				 "VALUES (?, ?, ?, ?, ?)", "sssis", hash, p->sha, p->mime, (int64_t)p->len, at) == DB_DONE &&
+		  audit_append(r->db, &r->caller, "complaint.photo_upload", arena_printf(r->arena, "file:%s", p->sha), d) == 0;
+	json_decref(d);
+	if (!ok)
+		return -1;
+	*token_out = arena_strdup(r->arena, token);
+	return 0;
+}
+
 /* POST /api/complaints/photos: one JPEG or PNG as the raw body. */
 int complaints_photo_upload(struct req *r)
 {
 	if (r->body_len > PHOTO_MAX_BYTES)
 		return reply_error(r, 413, "too_large", arena_printf(r->arena, "a photo may be at most %u MB",
 								     PHOTO_MAX_BYTES / (1024 * 1024)), "photo");
-	enum image_kind kind = image_sniff(r->body_raw, r->body_len);
-	if (r->body_len == 0 || kind == IMAGE_NONE)
-		return reply_error(r, 400, "invalid", "the file is not a JPEG or PNG image", "photo");
 	/* Made again before the transaction: decoding a large photo takes a
 	 * while, and the database's writer need not wait for it. */
-	unsigned char *copy;
-	size_t len;
-	const struct image_problem *bad;
-	if (image_reencode(r->arena, kind, (const unsigned char *)r->body_raw, r->body_len, &copy, &len, &bad) != 0)
-		return bad ? reply_error_lang(r, 400, "invalid", bad->en, bad->id, "photo")
-			   : reply_error(r, 500, "internal", "out of memory", NULL);
-
-	char sha[65], token[48], hash[65], at[24];
-	if (files_put(r->app->cfg.data_dir, copy, (size_t)len, sha) != 0) {
-		log_error("upload not stored", LOG_F("module", "complaints"), LOG_F("error", strerror(errno)));
+	struct complaint_photo p;
+	const char *en, *id, *token;
+	int rc = complaint_photo_make(r, r->body_raw, r->body_len, &p, &en, &id);
+	if (rc == 1)
+		return reply_error_lang(r, 400, "invalid", en, id, "photo");
+	if (rc == -2)
 		return reply_error(r, 500, "internal", "the photo could not be stored", NULL);
-	}
-	token_new(token);
-	sha256_hex(token, strlen(token), hash);
-	time_iso(app_now(r->app), at);
-	json_t *d = json_pack("{s:s, s:s, s:I}", "sha256", sha, "mime", image_mime(kind), "size", (json_int_t)len);
-	bool ok = db_tx_begin(r->db) == DB_OK &&
-		  db_exec(r->db, "INSERT INTO complaint_uploads (token_hash, sha256, mime, size, created_at) "
-				 "VALUES (?, ?, ?, ?, ?)", "sssis", hash, sha, image_mime(kind), (int64_t)len, at) == DB_DONE &&
-		  audit_append(r->db, &r->caller, "complaint.photo_upload", arena_printf(r->arena, "file:%s", sha), d) == 0 &&
-		  db_tx_commit(r->db) == DB_OK;
-	json_decref(d);
-	if (!ok) {
+	if (rc != 0)
+		return reply_error(r, 500, "internal", "out of memory", NULL);
+	if (db_tx_begin(r->db) != DB_OK || complaint_photo_record(r, &p, &token) != 0 || db_tx_commit(r->db) != DB_OK) {
 		db_tx_rollback(r->db);
 		return complaints_db_error(r);
 	}
-	return reply_json(r, 201, json_pack("{s:{s:s, s:s, s:I}}", "photo", "id", token, "mime", image_mime(kind),
-					    "size", (json_int_t)len));
+	return reply_json(r, 201, json_pack("{s:{s:s, s:s, s:I}}", "photo", "id", token, "mime", p.mime,
+					    "size", (json_int_t)p.len));
 }
 
 /* A strict decimal from the query string. */

@@ -53,6 +53,10 @@ const EXPECT = {
   'GET /api/users': AR, 'POST /api/users': A, 'GET /api/users/{id}': AR, 'PATCH /api/users/{id}': A,
   'GET /api/apikeys': A, 'POST /api/apikeys': A, 'DELETE /api/apikeys/{id}': A,
   'GET /api/notifications': only(...ANY), 'POST /api/notifications/read': only(...ANY),
+  // Channels: the outbox is the administrators'; WhatsApp's webhook answers
+  // only its verify token and signed calls (none configured here: 403).
+  'GET /api/outbox': A, 'GET /api/outbox/{id}': A, 'POST /api/outbox/{id}/retry': A,
+  'GET /api/whatsapp/webhook': KEYED, 'POST /api/whatsapp/webhook': KEYED,
 
   // Satu Data: a unit's staff produce its tables, walidata steward all.
   'GET /api/data/datasets': P, 'GET /api/data/datasets/{name}': P,

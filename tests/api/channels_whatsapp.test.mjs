@@ -155,3 +155,106 @@ test('the webhook refuses what is not JSON and takes other fields quietly', asyn
   const other = { object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'account_update', value: {} }] }] };
   assert.equal((await post(other)).status, 200);
 });
+
+// One citizen's chat: what they send, and the replies that come back.
+function chat(waId, userId, name) {
+  let seen = 0;
+  return {
+    async send(message, { expect = 1, repeat } = {}) {
+      graph.userWrote(waId);
+      const body = repeat || inbound(message, { waId, userId, name });
+      const r = await post(body);
+      assert.equal(r.status, 200, await r.text());
+      const got = await until(`${expect} repl${expect === 1 ? 'y' : 'ies'} to ${JSON.stringify(message)}`,
+        () => graph.to(waId).length >= seen + expect && graph.to(waId).slice(seen));
+      seen += got.length;
+      got.body = body;
+      return got;
+    },
+    quiet: () => graph.to(waId).length === seen,
+  };
+}
+const textOf = (m) => (m.type === 'interactive' ? m.interactive.body.text : m.text.body);
+const rows = (m) => m.interactive.action.sections[0].rows;
+
+test('a WhatsApp conversation files a complaint with a location and a photo; its notices come back on the chat', async () => {
+  const { png } = await import('./complaints_fixtures.mjs');
+  const wa = '6281399' + String(process.pid).padStart(6, '0').slice(-6);
+  const c = chat(wa, 'ID.budi' + process.pid, 'Budi');
+
+  let [m] = await c.send({ type: 'text', text: { body: 'Halo' } });
+  assert.equal(m.type, 'interactive');
+  assert.match(textOf(m), /^Halo Budi! Ini layanan pengaduan Matur Bupati/);
+  const cats = rows(m);
+  assert.ok(cats.length >= 1 && cats.length <= 10);
+  assert.ok(cats.every((r) => r.title.length <= 24));
+  const jalan = cats.find((r) => r.id === 'JALAN') || cats[0];
+
+  // A free-text answer that is no choice asks again.
+  [m] = await c.send({ type: 'text', text: { body: 'jalan' } });
+  assert.match(textOf(m), /^Pilih salah satu kategori/);
+  [m] = await c.send({ type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: jalan.id, title: jalan.title } } });
+  assert.match(m.text.body, /Ceritakan masalahnya/);
+  [m] = await c.send({ type: 'text', text: { body: 'Jalan desa berlubang dalam di dekat balai desa, sudah sebulan.' } });
+  assert.match(m.text.body, /Di mana lokasinya\?/);
+
+  // A village name: unknown, then one that two districts have.
+  [m] = await c.send({ type: 'text', text: { body: 'Atlantis' } });
+  assert.match(m.text.body, /tidak ditemukan/);
+  [m] = await c.send({ type: 'text', text: { body: 'karangtengah' } });
+  assert.equal(m.type, 'interactive');
+  assert.deepEqual(rows(m).map((r) => r.id).sort(), ['33.03.01.2014', '33.03.18.2009']);
+  assert.equal(rows(m).find((r) => r.id === '33.03.01.2014').description, 'Kec. Kemangkon');
+  [m] = await c.send({ type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: '33.03.01.2014', title: 'Karangtengah' } } });
+  assert.equal(m.type, 'interactive');
+  assert.deepEqual(rows(m).map((r) => r.id), ['biasa', 'anonim', 'rahasia']);
+
+  // The restart of the server between two messages loses nothing: the
+  // conversation is a row (checked by the next answer following on).
+  [m] = await c.send({ type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 'biasa', title: 'Biasa' } } });
+  assert.match(m.text.body, /Ada foto kejadiannya\?/);
+  graph.addMedia('MEDIA-' + wa, png(), 'image/png');
+  [m] = await c.send({ type: 'image', image: { id: 'MEDIA-' + wa, mime_type: 'image/png', sha256: 'x' } });
+  assert.match(m.text.body, /\*Lokasi:\* Karangtengah, Kec\. Kemangkon/);
+  assert.match(m.text.body, /\*Foto:\* ada/);
+
+  // Two messages: the complaint's own notice (to the phone it was filed
+  // with), and the intake's reply with the secret follow-up link.
+  const both = await c.send({ type: 'text', text: { body: 'ya' } }, { expect: 2 });
+  const notice = both.find((x) => x.text.body.startsWith('Pengaduan Anda sudah kami terima'));
+  const done = both.find((x) => x.text.body.startsWith('Terima kasih'));
+  assert.ok(notice && done, JSON.stringify(both));
+  const tracking = /nomor \*(MB-\d{4}-\d{6})\*/.exec(done.text.body)?.[1];
+  assert.ok(tracking, done.text.body);
+  assert.match(notice.text.body, new RegExp(`nomor ${tracking}\\.`));
+  assert.match(done.text.body, new RegExp(`/complaints/case.html\\?no=${tracking}#key=`));
+  // WhatsApp delivers the same message again: it is handled once.
+  const again = await post(both.body);
+  assert.equal(again.status, 200);
+  await sleep(1500);
+  assert.ok(c.quiet(), 'no second reply to a repeated delivery');
+
+  // The desk sees it in the console, with the place and the photo.
+  const { login } = await import('./util.mjs');
+  const { DEMO_PASSWORD } = await import('./complaints_fixtures.mjs');
+  const deskAdmin = await login(srv.url, 'admin@demo.pendopo.id', DEMO_PASSWORD);
+  const got = await deskAdmin.get(`/api/complaints/${tracking}`);
+  assert.equal(got.status, 200, got.text);
+  const cp = got.json.complaint;
+  assert.equal(cp.location.village.kode, '33.03.01.2014');
+  assert.equal(cp.category.code, jalan.id);
+  assert.deepEqual(cp.reporter, { name: 'Budi', email: null, phone: '+' + wa, account: false });
+  assert.match(cp.description, /^Jalan desa berlubang/);
+  assert.equal(cp.photos.length, 1);
+  const list = await deskAdmin.get('/api/complaints/inbox?limit=100');
+  assert.equal(list.status, 200, list.text);
+  assert.ok(JSON.stringify(list.json).includes(tracking), 'in the officers\' inbox');
+
+  // "cek" answers the state; the desk's disposition comes back on the chat.
+  [m] = await c.send({ type: 'text', text: { body: `cek ${tracking.toLowerCase()}` } });
+  assert.match(m.text.body, new RegExp(`^Pengaduan \\*${tracking}\\* sudah diterima dan sedang diverifikasi\\.`));
+  const r = await deskAdmin.post(`/api/complaints/${tracking}/actions/disposition`, { text: 'Mohon ditindaklanjuti.' });
+  assert.equal(r.status, 200, r.text);
+  const told = await until('the notice on the chat', () => graph.to(wa).find((s) => s.type === 'text' && s.text.body.includes(`Pengaduan ${tracking} sudah diverifikasi`)));
+  assert.match(told.text.body, /diteruskan ke perangkat daerah/);
+});
