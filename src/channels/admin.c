@@ -52,7 +52,7 @@ static json_t *delivery_json(struct db_stmt *st)
 static json_t *deliveries_list(struct db_conn *c, const char *state, long limit, long before)
 {
 	struct db_stmt *st = db_query(c, "SELECT " DELIVERY_COLS " FROM deliveries d JOIN notifications n"
-					 " ON n.id = d.notification_id WHERE (? IS NULL OR d.state = ?)"
+					 " ON n.id = d.notification_id WHERE (CAST(? AS TEXT) IS NULL OR d.state = ?)"
 					 " AND (? = 0 OR d.id < ?) ORDER BY d.id DESC LIMIT ?", "ssiii", state, state,
 				      (int64_t)before, (int64_t)before, (int64_t)limit);
 	if (!st)

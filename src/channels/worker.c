@@ -234,7 +234,7 @@ static int record(struct channels *ch, struct db_conn *c, const struct claimed *
 	db_exec(c, "UPDATE delivery_attempts SET finished_at = ?, outcome = ?, detail = ? WHERE id = ?", "sssi", at,
 		outcome, detail[0] ? detail : NULL, d->attempt_id);
 	db_exec(c, "UPDATE deliveries SET state = ?, next_at = ?, updated_at = ?, claimed_at = NULL,"
-		   " provider_id = coalesce(?, provider_id), last_error = ?, sent_at = CASE WHEN ? = 'sent' THEN ?"
+		   " provider_id = coalesce(CAST(? AS TEXT), provider_id), last_error = ?, sent_at = CASE WHEN CAST(? AS TEXT) = 'sent' THEN ?"
 		   " ELSE sent_at END WHERE id = ?", "sisssssi",
 		state, next, at, pid[0] ? pid : NULL, res == SEND_OK ? NULL : detail, state, at, d->id);
 	if (res == SEND_OK)

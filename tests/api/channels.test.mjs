@@ -35,7 +35,7 @@ async function until(what, fn, ms = 15000) {
 // The admin's view of the deliveries to one address.
 async function deliveriesTo(admin, address) {
   const r = await admin.get('/api/outbox?limit=200');
-  assert.equal(r.status, 200, r.text);
+  assert.equal(r.status, 200, r.text + '\n' + (admin.srv ? admin.srv.stderr().split('\n').slice(-15).join('\n') : ''));
   return r.json.items.filter((d) => d.address === address);
 }
 
@@ -121,6 +121,7 @@ test('a failing server is retried with growing delays until it takes the message
     await submit(citizen, complaint());
     await until('the third attempt', () => to(smtp, citizen.email).length === 1, 30000);
     const admin = bearerClient(srv.url, apikey(srv, 'ops', 'admin'));
+    admin.srv = srv;
     const [d] = await until('sent', async () => {
       const ds = await deliveriesTo(admin, citizen.email);
       return ds[0]?.state === 'sent' && ds;

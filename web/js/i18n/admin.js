@@ -1,4 +1,4 @@
-// i18n/admin.js — the administration pages' texts (users, organisations, holidays).
+// i18n/admin.js — the administration pages' texts (users, organisations, holidays, outbox).
 //
 // Loaded only by that service's pages: importing this module adds its
 // texts to the dictionaries of i18n.js.
@@ -100,6 +100,38 @@ export const id = {
   'holidays.deleted': '{name} dihapus.',
   'holiday_kind.national': 'Libur nasional',
   'holiday_kind.cuti_bersama': 'Cuti bersama',
+
+  'title.outbox': 'Kotak keluar · Administrasi · Pendopo',
+  'admin.outbox': 'Kotak keluar',
+  'outbox.title': 'Kotak keluar',
+  'outbox.lead': 'Pemberitahuan yang dikirim lewat email dan WhatsApp: yang menunggu, terkirim, gagal, atau tidak pasti karena server berhenti saat mengirim.',
+  'outbox.state': 'Status',
+  'outbox.all': 'Semua status',
+  'outbox.state_pending': 'Menunggu',
+  'outbox.state_sending': 'Sedang dikirim',
+  'outbox.state_sent': 'Terkirim',
+  'outbox.state_failed': 'Gagal',
+  'outbox.state_unknown': 'Tidak pasti',
+  'outbox.channel_email': 'Email',
+  'outbox.channel_whatsapp': 'WhatsApp',
+  'outbox.col_message': 'Pesan',
+  'outbox.col_to': 'Penerima',
+  'outbox.col_attempts': 'Percobaan',
+  'outbox.col_updated': 'Diperbarui',
+  'outbox.count': '{n} pesan',
+  'outbox.empty': 'Tidak ada pesan dengan status ini.',
+  'outbox.retry': 'Kirim ulang',
+  'outbox.retry_label': 'Kirim ulang pesan {id}',
+  'outbox.retried': 'Pesan {id} akan dikirim ulang.',
+  'outbox.details_title': 'Pesan {id}',
+  'outbox.attempts': 'Percobaan pengiriman',
+  'outbox.no_attempts': 'Belum ada percobaan.',
+  'outbox.statuses': 'Status dari WhatsApp',
+  'outbox.outcome_sent': 'terkirim',
+  'outbox.outcome_retry': 'gagal sementara, dicoba lagi',
+  'outbox.outcome_failed': 'gagal',
+  'outbox.outcome_interrupted': 'terputus saat server berhenti',
+  'outbox.outcome_running': 'sedang berjalan',
 };
 
 export const en = {
@@ -197,6 +229,38 @@ export const en = {
   'holidays.deleted': '{name} deleted.',
   'holiday_kind.national': 'National holiday',
   'holiday_kind.cuti_bersama': 'Collective leave (cuti bersama)',
+
+  'title.outbox': 'Outbox · Administration · Pendopo',
+  'admin.outbox': 'Outbox',
+  'outbox.title': 'Outbox',
+  'outbox.lead': 'Notices sent by email and WhatsApp: waiting, sent, failed, or unknown because the server stopped while sending.',
+  'outbox.state': 'State',
+  'outbox.all': 'All states',
+  'outbox.state_pending': 'Waiting',
+  'outbox.state_sending': 'Sending',
+  'outbox.state_sent': 'Sent',
+  'outbox.state_failed': 'Failed',
+  'outbox.state_unknown': 'Unknown',
+  'outbox.channel_email': 'Email',
+  'outbox.channel_whatsapp': 'WhatsApp',
+  'outbox.col_message': 'Message',
+  'outbox.col_to': 'Recipient',
+  'outbox.col_attempts': 'Attempts',
+  'outbox.col_updated': 'Updated',
+  'outbox.count': '{n} messages',
+  'outbox.empty': 'No messages in this state.',
+  'outbox.retry': 'Send again',
+  'outbox.retry_label': 'Send message {id} again',
+  'outbox.retried': 'Message {id} will be sent again.',
+  'outbox.details_title': 'Message {id}',
+  'outbox.attempts': 'Delivery attempts',
+  'outbox.no_attempts': 'No attempt yet.',
+  'outbox.statuses': 'Statuses from WhatsApp',
+  'outbox.outcome_sent': 'sent',
+  'outbox.outcome_retry': 'failed for now, retried',
+  'outbox.outcome_failed': 'failed',
+  'outbox.outcome_interrupted': 'cut off by a server stop',
+  'outbox.outcome_running': 'running',
 };
 
 extend({ id, en });
