@@ -25,7 +25,6 @@ export async function startGraph() {
   const media = new Map();      // id -> { bytes, mime }
   const downloads = new Map();  // token -> { id, expires }
   let seq = 0;
-  let onSend = [];
   let base;
   const server = createServer(async (req, res) => {
     const chunks = [];
@@ -65,9 +64,6 @@ export async function startGraph() {
     }
     const id = `wamid.TEST${++seq}`;
     sent.push({ ...msg, id });
-    const waiters = onSend;
-    onSend = [];
-    waiters.forEach((w) => w());
     return json(200, { messaging_product: 'whatsapp', contacts: [{ input: msg.to, wa_id: msg.to }], messages: [{ id }] });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -37,7 +37,6 @@ export function parseMessage(raw) {
 export async function startSmtp() {
   const messages = [];
   const sink = { failFor: new Map(), holding: null };
-  let onMessage = [];
   const server = createServer((sock) => {
     let buf = '';
     let inData = false;
@@ -54,9 +53,6 @@ export async function startSmtp() {
       }
       const msg = { ...env, raw, ...parseMessage(raw) };
       messages.push(msg);
-      const waiters = onMessage;
-      onMessage = [];
-      waiters.forEach((w) => w(msg));
       if (sink.holding && (!sink.holding.address || env.to.includes(sink.holding.address))) {
         const release = () => { if (!sock.destroyed) say('250 2.0.0 queued'); };
         sink.holding.held.push(release);
@@ -130,15 +126,6 @@ export async function startSmtp() {
       return new Promise((arrived) => { sink.holding = { held: [], arrived, address }; });
     },
     release() { const h = sink.holding; sink.holding = null; if (h) h.held.forEach((f) => f()); },
-    // Resolves with the next message accepted (or already there past index n).
-    waitFor(n, ms = 10000) {
-      if (messages.length > n) return Promise.resolve(messages[n]);
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no message #${n + 1} within ${ms} ms (have ${messages.length})`)), ms);
-        const check = () => { if (messages.length > n) { clearTimeout(t); resolve(messages[n]); } else onMessage.push(check); };
-        onMessage.push(check);
-      });
-    },
     close: () => new Promise((resolve) => { server.close(resolve); }),
     server,
   };
