@@ -77,7 +77,6 @@ export async function startGraph() {
     userWrote(to, when = Date.now()) { wrote.set(to, when); },
     failNext(to, n) { failFor.set(to, n); },
     addMedia(id, bytes, mime) { media.set(id, { bytes, mime }); },
-    expireDownloads() { for (const d of downloads.values()) d.expires = 0; },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
