@@ -497,9 +497,16 @@ static const struct migration inforeq_migrations[] = {
 	{ 0 },
 };
 
+/* Every unit answers the requests routed to it (its PPID Pelaksana). */
+static const struct tool inforeq_tools[] = {
+	{ "/ppid/petugas.html", "Permohonan informasi", "Information requests", &inforeq_unit_staff, NULL, 1 },
+	{ 0 },
+};
+
 const struct module inforeq_module = {
 	.name = "inforeq",
 	.routes = inforeq_routes,
+	.tools = inforeq_tools,
 	.migrations = inforeq_migrations,
 	.demo_load = inforeq_demo_load,
 	.tick = inforeq_tick,

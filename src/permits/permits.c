@@ -631,8 +631,17 @@ static const struct migration permits_migrations[] = {
 	{ 0 },
 };
 
+/* The inbox is for the offices (STAFF_READ); a village's operators see
+ * the researchers expected in their village. */
+static const struct action permits_inbox_work = { "permits.inbox", .anywhere = ROLE_ADMIN | ROLE_REGENT_OFFICE,
+						  .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD };
+static const struct action permits_expected_village = { "permits.expected_village",
+							.in_village = ROLE_VILLAGE_OPERATOR };
+
 static const struct tool permits_tools[] = {
-	{ "/izin-penelitian/petugas.html", "Izin penelitian", "Research permits", &permits_unit_staff, NULL, 1 },
+	{ "/izin-penelitian/petugas.html", "Izin penelitian", "Research permits", &permits_inbox_work, NULL, 1 },
+	{ "/izin-penelitian/peneliti.html", "Peneliti yang datang", "Researchers expected", &permits_expected_village,
+	  NULL, 1 },
 	{ 0 },
 };
 

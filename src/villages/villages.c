@@ -369,9 +369,20 @@ static const struct page_alias villages_pages[] = {
 	{ 0 },
 };
 
+/* The village console serves both the operator and the head. */
+static const struct action villages_console = { "villages.console",
+						.in_village = ROLE_VILLAGE_OPERATOR | ROLE_VILLAGE_HEAD };
+
+static const struct tool villages_tools[] = {
+	{ "/desa/operator.html", "Konsol desa", "Village console", &villages_console, NULL, 1 },
+	{ "/desa/kabupaten.html", "Desa Digital kabupaten", "Villages of the regency", &villages_oversee, NULL, 2 },
+	{ 0 },
+};
+
 const struct module villages_module = {
 	.name = "villages",
 	.routes = villages_routes,
+	.tools = villages_tools,
 	.pages = villages_pages,
 	.migrations = villages_migrations,
 	.demo_load = villages_demo_load,

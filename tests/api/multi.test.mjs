@@ -47,15 +47,25 @@ describe('several instances on one PostgreSQL', { skip: !pg && 'needs PENDOPO_TE
     } finally { sub.close(); }
   });
 
+  it('login limits are shared: failures on A lock the account from this address on B too', async () => {
+    const who = { email: 'somebody@multi.id', password: 'salah-sandi-1' };
+    for (let i = 0; i < 5; i++) assert.equal((await new Client(a.url).post('/api/auth/login', who)).status, 401);
+    const locked = await new Client(b.url).post('/api/auth/login', who);
+    assert.equal(locked.status, 429);
+    assert.equal(locked.json.error.code, 'account_locked');
+  });
+
   it('login rate limits are shared: attempts on A count on B', async () => {
-    const who = { email: 'nobody@multi.id', password: 'salah-sandi-1' };
+    // Each attempt names another account, so that the per-account lock
+    // (above) does not answer first.
+    const who = (i) => ({ email: `nobody${i}@multi.id`, password: 'salah-sandi-1' });
     // The budget is counted in calendar minutes: do not start the 21
     // attempts (about 4 s) just before a minute turns.
     const into = (Date.now() / 1000) % 60;
     if (into > 45) await new Promise((r) => setTimeout(r, (60.3 - into) * 1000));
     let last;
-    for (let i = 0; i < 11; i++) last = await new Client(a.url).post('/api/auth/login', who);
-    for (let i = 0; i < 10 && last.status !== 429; i++) last = await new Client(b.url).post('/api/auth/login', who);
+    for (let i = 0; i < 11; i++) last = await new Client(a.url).post('/api/auth/login', who(i));
+    for (let i = 11; i < 21 && last.status !== 429; i++) last = await new Client(b.url).post('/api/auth/login', who(i));
     assert.equal(last.status, 429);
     assert.equal(last.json.error.code, 'rate_limited');
   });

@@ -125,9 +125,14 @@ describe('tools offered to each role', () => {
     assert.deepEqual(await tools(await register(srv.url)), []);
     const pkm = await cliUser(srv, 'officer', ['--unit', 'PKM-KEMANGKON']);
     assert.deepEqual(await tools(pkm), ['/antrean/loket.html', '/antrean/kiosk.html', '/officer/complaints.html',
-      '/izin-penelitian/petugas.html', '/data/kelola.html']);
+      '/izin-penelitian/petugas.html', '/ppid/petugas.html', '/data/kelola.html']);
     const pupr = await cliUser(srv, 'officer', ['--unit', 'PUPR']);
-    assert.deepEqual(await tools(pupr), ['/officer/complaints.html', '/izin-penelitian/petugas.html', '/data/kelola.html']);
+    assert.deepEqual(await tools(pupr), ['/officer/complaints.html', '/izin-penelitian/petugas.html', '/ppid/petugas.html',
+      '/data/kelola.html']);
+    // A village operator: the village console and the researchers coming,
+    // not the offices' permit inbox (which would refuse them).
+    const op = await cliUser(srv, 'village_operator', ['--village', '33.03.01.2001']);
+    assert.deepEqual(await tools(op), ['/izin-penelitian/peneliti.html', '/desa/operator.html']);
     const head = await cliUser(srv, 'unit_head', ['--unit', 'PKM-KEMANGKON']);
     assert.ok((await tools(head)).includes('/antrean/atur.html'), 'a puskesmas head sets its queue up');
   });
