@@ -206,7 +206,7 @@ int villages_letter_create(struct req *r)
 	if (draft_check(r, k))
 		return 0;
 	json_t *fields = json_object_get(r->body, "fields");
-	const char *ftext = arena_json_dumps(r->arena, fields ? fields : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	const char *ftext = fields ? arena_json_dumps(r->arena, fields, JSON_COMPACT | JSON_SORT_KEYS) : "{}";
 	char now[24];
 	time_iso(app_now(r->app), now);
 	int64_t id;
