@@ -69,8 +69,10 @@ describe('auth', () => {
       ['abcddcba', /reads the same backwards/, /terbaca sama dari belakang/],
     ];
     for (const [pw, en, ind] of cases) {
-      const r = await anon.post('/api/auth/register', { name: 'Lemah', email: email('weak'), password: pw });
+      const em = email('weak');
+      const r = await anon.post('/api/auth/register', { name: 'Lemah', email: em, password: pw });
       assertError(r, 400, 'invalid', 'password');
+      assert.equal(r.headers.get('set-cookie'), null, 'no session for an account not made');
       assert.match(r.json.error.message, en, pw);
       const ri = await anon.req('POST', '/api/auth/register', { name: 'Lemah', email: email('weak'), password: pw }, id);
       assert.match(ri.json.error.message, ind, pw);

@@ -6,6 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, startServer } from '../lib/server.mjs';
 import { assertError } from './util.mjs';
 import { people, tick, complaint, submit, png, jpegWithExif, JPEG_2X2, upload, VILLAGE, VILLAGE_B, DISTRICT } from './complaints_fixtures.mjs';
@@ -332,11 +334,18 @@ test('photos: bombs, impossible sizes and bad checksums are refused before anyth
     [bigJpeg, 'image/jpeg', /too many pixels/],
     [JPEG_2X2.subarray(0, JPEG_2X2.length - 40), 'image/jpeg', /damaged/],
   ];
+  const sql = 'SELECT count(*) FROM complaint_uploads';
+  const uploads = () => (srv.db.startsWith('postgres') ? execFileSync('psql', [srv.db, '-Atc', sql]) : execFileSync('sqlite3', [srv.db, sql]))
+    .toString().trim();
+  const stored = () => (existsSync(join(srv.dir, 'data', 'files')) ? readdirSync(join(srv.dir, 'data', 'files'), { recursive: true }).length : 0);
+  const [rowsBefore, filesBefore] = [uploads(), stored()];
   for (const [bytes, type, why] of cases) {
     const r = await upload(citizen, bytes, type);
     assertError(r, 400, 'invalid', 'photo');
     assert.match(r.json.error.message, why);
   }
+  assert.equal(uploads(), rowsBefore, 'no upload row');
+  assert.equal(stored(), filesBefore, 'no file on disk');
 });
 
 test('photos: checked by content, metadata stripped, claimed once', async () => {
