@@ -15,7 +15,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "files.h"
-#include "image.h"
+#include "documents.h"
 #include "letters.h"
 #include "log.h"
 #include "orgs.h"
@@ -231,27 +231,10 @@ int inforeq_document_put(struct req *r)
 	if (r->body_len > DOC_MAX_BYTES)
 		return reply_error_lang(r, 413, "too_large", "a document may be at most 10 MB", "Dokumen paling besar 10 MB.",
 					"document");
-	bool pdf = r->body_len >= 5 && memcmp(r->body_raw, "%PDF-", 5) == 0;
-	enum image_kind img = image_sniff(r->body_raw, r->body_len);
-	if (!pdf && img == IMAGE_NONE)
-		return reply_error(r, 400, "not_pdf", "the file is not a PDF, JPEG or PNG", "document");
-	const unsigned char *data = (const unsigned char *)r->body_raw;
-	size_t len = r->body_len;
-	if (img != IMAGE_NONE) {
-		unsigned char *copy;
-		const struct image_problem *bad;
-		if (image_reencode(r->arena, img, data, len, &copy, &len, &bad) != 0)
-			return bad ? reply_error_lang(r, 400, "invalid", bad->en, bad->id, "document")
-				   : reply_error(r, 500, "internal", "out of memory", NULL);
-		data = copy;
-	}
-	const char *mime = pdf ? "application/pdf" : image_mime(img);
-	char sha[65];
-	if (files_put(r->app->cfg.data_dir, data, len, sha) != 0) {
-		log_error("document not stored", LOG_F("module", "inforeq"), LOG_F("error", strerror(errno)));
-		return reply_error(r, 503, "storage_error", NULL, NULL);
-	}
-	if (case_attach(&x, &v.cs, sha, mime, (int64_t)len, false) != 0)
+	struct stored_document doc;
+	if (document_take(r, true, "document", "inforeq", &doc))
+		return 0;
+	if (case_attach(&x, &v.cs, doc.sha, doc.mime, (int64_t)doc.len, false) != 0)
 		return reply_db_error(r);
 	json_t *docs = case_attachments(&x, &v.cs, false);
 	if (!docs)

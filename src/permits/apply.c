@@ -20,7 +20,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "files.h"
-#include "image.h"
+#include "documents.h"
 #include "log.h"
 #include "nik.h"
 #include "orgs.h"
@@ -364,27 +364,12 @@ int permits_document_put(struct req *r)
 	if (r->body_len > DOC_MAX_BYTES)
 		return reply_error_lang(r, 413, "too_large", "a document may be at most 10 MB",
 					"Dokumen paling besar 10 MB.", kind);
-	bool pdf = r->body_len >= 5 && memcmp(r->body_raw, "%PDF-", 5) == 0;
-	enum image_kind img = k->image_ok ? image_sniff(r->body_raw, r->body_len) : IMAGE_NONE;
-	if (!pdf && img == IMAGE_NONE)
-		return reply_error(r, 400, "not_pdf", k->image_ok ? "the file is not a PDF, JPEG or PNG"
-								  : "the file is not a PDF", kind);
-	const unsigned char *data = (const unsigned char *)r->body_raw;
-	size_t len = r->body_len;
-	if (img != IMAGE_NONE) {
-		unsigned char *copy;
-		const struct image_problem *bad;
-		if (image_reencode(r->arena, img, data, len, &copy, &len, &bad) != 0)
-			return bad ? reply_error_lang(r, 400, "invalid", bad->en, bad->id, kind)
-				   : reply_error(r, 500, "internal", "out of memory", NULL);
-		data = copy;
-	}
-	const char *mime = pdf ? "application/pdf" : image_mime(img);
-	char sha[65], at[24];
-	if (files_put(r->app->cfg.data_dir, data, len, sha) != 0) {
-		log_error("document not stored", LOG_F("module", "permits"), LOG_F("error", strerror(errno)));
-		return reply_error(r, 503, "storage_error", NULL, NULL);
-	}
+	struct stored_document doc;
+	if (document_take(r, k->image_ok, kind, "permits", &doc))
+		return 0;
+	const char *sha = doc.sha, *mime = doc.mime;
+	size_t len = doc.len;
+	char at[24];
 	time_iso(app_now(r->app), at);
 	if (db_exec(r->db, "DELETE FROM permit_documents WHERE permit_id = ? AND kind = ?", "is", v.p.id, kind) != DB_DONE ||
 	    db_exec(r->db, "INSERT INTO permit_documents (permit_id, kind, sha256, mime, size, uploaded_at) "

@@ -17,7 +17,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "files.h"
-#include "image.h"
+#include "documents.h"
 #include "letters.h"
 #include "log.h"
 #include "nik.h"
@@ -303,26 +303,12 @@ int villages_letter_attachment_put(struct req *r)
 				   : reply_error(r, 403, "forbidden", "only the applicant uploads files", NULL);
 	if (r->body_len > ATTACHMENT_MAX_BYTES)
 		return reply_error_lang(r, 413, "too_large", "a file may be at most 5 MB", "Berkas paling besar 5 MB.", name);
-	bool pdf = r->body_len >= 5 && memcmp(r->body_raw, "%PDF-", 5) == 0;
-	enum image_kind img = image_sniff(r->body_raw, r->body_len);
-	if (!pdf && img == IMAGE_NONE)
-		return reply_error(r, 400, "not_pdf", "the file is not a PDF, JPEG or PNG", name);
-	const unsigned char *data = (const unsigned char *)r->body_raw;
-	size_t len = r->body_len;
-	if (img != IMAGE_NONE) {
-		unsigned char *copy;
-		const struct image_problem *bad;
-		if (image_reencode(r->arena, img, data, len, &copy, &len, &bad) != 0)
-			return bad ? reply_error_lang(r, 400, "invalid", bad->en, bad->id, name)
-				   : reply_error(r, 500, "internal", "out of memory", NULL);
-		data = copy;
-	}
-	const char *mime = pdf ? "application/pdf" : image_mime(img);
-	char sha[65], at[24];
-	if (files_put(r->app->cfg.data_dir, data, len, sha) != 0) {
-		log_error("attachment not stored", LOG_F("module", "villages"), LOG_F("error", strerror(errno)));
-		return reply_error(r, 503, "storage_error", NULL, NULL);
-	}
+	struct stored_document doc;
+	if (document_take(r, true, name, "villages", &doc))
+		return 0;
+	const char *sha = doc.sha, *mime = doc.mime;
+	size_t len = doc.len;
+	char at[24];
 	time_iso(app_now(r->app), at);
 	if (db_exec(r->db, "DELETE FROM village_letter_files WHERE letter_req_id = ? AND name = ?", "is", v.l.id,
 		    name) != DB_DONE ||
