@@ -142,6 +142,26 @@ int orgs_code_name(struct db_conn *c, struct arena *a, int64_t id,
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
 }
 
+int orgs_district_office(struct db_conn *c, const char *district, int64_t *id)
+{
+	int rc = db_query_int(c, id, "SELECT id FROM org_units WHERE kind = 'district' AND region = ? "
+				     "ORDER BY id LIMIT 1", "s", district);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+}
+
+int orgs_office_district(struct db_conn *c, struct arena *a, int64_t id, const char **district)
+{
+	struct db_stmt *st = db_query(c, "SELECT region FROM org_units WHERE id = ? AND kind = 'district' "
+					 "AND region IS NOT NULL", "i", id);
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	if (rc == DB_ROW && !(*district = arena_strdup(a, db_col_text(st, 0))))
+		rc = DB_ERROR;
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+}
+
 /* ---- checks: each replies 400 and returns -1 when the value is refused --- */
 
 static int check_code(struct req *r, const char *code)

@@ -21,6 +21,12 @@ int orgs_id_by_code(struct db_conn *c, const char *code, int64_t *id);
 /* 0 found (copied to a), 1 no such unit, <0 error. */
 int orgs_code_name(struct db_conn *c, struct arena *a, int64_t id,
 		   const char **code, const char **name);
+/* The office of a district (a unit of kind district whose region is that
+ * district's code): 0 found, 1 none, <0 error. */
+int orgs_district_office(struct db_conn *c, const char *district, int64_t *id);
+/* The district a district office stands for (copied to a): 0 found, 1 the
+ * unit is no district office, <0 error. */
+int orgs_office_district(struct db_conn *c, struct arena *a, int64_t id, const char **district);
 
 /* The demo tree (rows marked demo): the regency's offices and, from the
  * region register, one district office and one health centre per district

@@ -150,11 +150,16 @@ int permits_inbox(struct req *r)
 }
 
 /* GET /api/permits/expected: researchers with a valid permit naming one of
- * the caller's units, or their village (or its district), as a location. */
+ * the caller's units, or their village (or its district), as a location;
+ * a district office's staff see every location in their district. */
 int permits_expected(struct req *r)
 {
 	int64_t u[8] = { 0 };
+	const char *d[8] = { "", "", "", "", "", "", "", "" };
 	caller_units(&r->caller, ROLE_OFFICER | ROLE_UNIT_HEAD, u, 8);
+	for (int i = 0; i < 8 && u[i]; i++)
+		if (orgs_office_district(r->db, r->arena, u[i], &d[i]) < 0)
+			return permits_db_error(r);
 	const char *village = "", *district = "";
 	for (int i = 0; i < r->caller.ngrants; i++)
 		if (r->caller.grants[i].role == ROLE_VILLAGE_OPERATOR && r->caller.grants[i].village) {
@@ -169,9 +174,10 @@ int permits_expected(struct req *r)
 	permits_ctx(r, &x);
 	json_t *items = items_of(r, &x, db_query(r->db, "SELECT " ITEM_COLUMNS " FROM permits p WHERE p.letter_id IS NOT "
 		"NULL AND p.period_until >= ? AND EXISTS (SELECT 1 FROM permit_locations l WHERE l.permit_id = p.id AND "
-		"(? = 1 OR l.unit_id IN (?, ?, ?, ?, ?, ?, ?, ?) OR (? <> '' AND l.code IN (?, ?)))) "
-		"ORDER BY p.period_from, p.id LIMIT 200", "sbiiiiiiiisss", day, (int)all, u[0], u[1], u[2], u[3], u[4],
-		u[5], u[6], u[7], village, village, district));
+		"(? = 1 OR l.unit_id IN (?, ?, ?, ?, ?, ?, ?, ?) OR (? <> '' AND l.code IN (?, ?)) OR "
+		"(l.kind = 'region' AND substr(l.code, 1, 8) IN (?, ?, ?, ?, ?, ?, ?, ?)))) "
+		"ORDER BY p.period_from, p.id LIMIT 200", "sbiiiiiiiisssssssssss", day, (int)all, u[0], u[1], u[2], u[3],
+		u[4], u[5], u[6], u[7], village, village, district, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]));
 	if (!items)
 		return permits_db_error(r);
 	return reply_json(r, 200, json_pack("{s:o}", "items", items));

@@ -414,14 +414,31 @@ static int notify_people(struct case_ctx *x, const struct case_row *cs, const st
 	return 0;
 }
 
-/* Every unit and village named as a location hears the permit was issued
- * (a district, through its villages' lists only): their staff see the
- * researcher in their expected list from then on. */
+/* Appends m[0..k) to the people gathered in *all. */
+static int gather(struct arena *a, struct staff_member **all, size_t *nall, const struct staff_member *m, size_t k)
+{
+	if (!k)
+		return 0;
+	struct staff_member *grown = arena_alloc(a, (*nall + k) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	if (*nall)
+		memcpy(grown, *all, *nall * sizeof(*grown));
+	memcpy(grown + *nall, m, k * sizeof(*grown));
+	*all = grown;
+	*nall += k;
+	return 0;
+}
+
+/* Every unit and village named as a location hears the permit was issued,
+ * and so does the office of the district each region lies in: their staff
+ * see the researcher in their expected list from then on.  Everyone is
+ * gathered first, so that a person at two of the places is told once. */
 static int notify_locations(struct case_ctx *x, const struct case_row *cs, json_t *data)
 {
 	struct {
 		int64_t unit_id;
-		const char *village;
+		const char *region;
 	} loc[LOCATIONS_MAX];
 	int n = 0;
 	struct db_stmt *st = db_query(x->c, "SELECT l.unit_id, l.code FROM permit_locations l JOIN permits p "
@@ -430,27 +447,33 @@ static int notify_locations(struct case_ctx *x, const struct case_row *cs, json_
 		return -1;
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW && n < LOCATIONS_MAX) {
-		const char *code = db_col_text(st, 1);
 		loc[n].unit_id = db_col_is_null(st, 0) ? 0 : db_col_int(st, 0);
-		loc[n].village = !loc[n].unit_id && region_code_level(code) == 4 ? arena_strdup(x->a, code) : NULL;
+		loc[n].region = loc[n].unit_id ? NULL : arena_strdup(x->a, db_col_text(st, 1));
 		n++;
 	}
 	db_done(st);
 	if (rc != DB_DONE && rc != DB_ROW)
 		return -1;
-	const char *link = "/izin-penelitian/peneliti.html";
+	struct staff_member *all = NULL, *m;
+	size_t nall = 0, k;
 	for (int i = 0; i < n; i++) {
-		struct staff_member *m = NULL;
-		size_t k = 0;
-		int got = 0;
-		if (loc[i].unit_id)
-			got = auth_unit_staff(x->c, x->a, loc[i].unit_id, ROLE_OFFICER | ROLE_UNIT_HEAD, &m, &k);
-		else if (loc[i].village)
-			got = auth_village_staff(x->c, x->a, loc[i].village, ROLE_VILLAGE_OPERATOR, &m, &k);
-		if (got != 0 || notify_people(x, cs, m, k, "permit.expected", link, data) != 0)
+		int64_t unit = loc[i].unit_id;
+		if (loc[i].region) {
+			if (region_code_level(loc[i].region) == 4 &&
+			    (auth_village_staff(x->c, x->a, loc[i].region, ROLE_VILLAGE_OPERATOR, &m, &k) != 0 ||
+			     gather(x->a, &all, &nall, m, k) != 0))
+				return -1;
+			int got = orgs_district_office(x->c, arena_strndup(x->a, loc[i].region, 8), &unit);
+			if (got < 0)
+				return -1;
+			if (got > 0)
+				unit = 0;
+		}
+		if (unit && (auth_unit_staff(x->c, x->a, unit, ROLE_OFFICER | ROLE_UNIT_HEAD, &m, &k) != 0 ||
+			     gather(x->a, &all, &nall, m, k) != 0))
 			return -1;
 	}
-	return 0;
+	return notify_people(x, cs, all, nall, "permit.expected", "/izin-penelitian/peneliti.html", data);
 }
 
 static int notify_unit(struct case_ctx *x, const struct case_row *cs, int64_t unit_id, unsigned roles,

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
-import { assertError, login } from './util.mjs';
+import { assertError, cliUser, login } from './util.mjs';
 import { letterKey, officePeople, application, draft, upload, bytes, act, PDF } from './permits_fixtures.mjs';
 import { JPEG_2X2 } from './complaints_fixtures.mjs';
 
@@ -229,6 +229,24 @@ describe('research permits', () => {
     // A unit not named is told nothing.
     const away = await p.desk.get('/api/permits/expected');
     assert.ok(!away.json.items.some((i) => i.id === id));
+  });
+
+  it("tells the office of the district a village location lies in, and no other district's", async () => {
+    const [camat, other] = await Promise.all([
+      cliUser(srv, 'officer', ['--unit', 'KEC-KEMANGKON', '--name', 'Petugas Kecamatan Kemangkon']),
+      cliUser(srv, 'officer', ['--unit', 'KEC-KALIGONDANG', '--name', 'Petugas Kecamatan Kaligondang']),
+    ]);
+    const id = await draft(p.applicant, { title: 'Tradisi bersih desa', locations: [{ region: '33.03.01.2001' }] });
+    const issued = await toIssued(id);
+    const told = (await camat.get('/api/notifications')).json.items
+      .filter((x) => x.topic === 'permit.expected' && x.object === `permit:${issued.permit.tracking}`);
+    assert.equal(told.length, 1, 'the Kemangkon district office is told once');
+    const e = await camat.get('/api/permits/expected');
+    assert.equal(e.status, 200, e.text);
+    assert.ok(e.json.items.some((i) => i.id === id), 'and expects the researcher');
+    assert.ok(!(await other.get('/api/notifications')).json.items.some((x) => x.object === `permit:${issued.permit.tracking}`),
+      'Kaligondang is not told');
+    assert.ok(!(await other.get('/api/permits/expected')).json.items.some((i) => i.id === id), 'nor expects them');
   });
 
   it('takes a final report into the public library, searchable', async () => {
