@@ -483,8 +483,10 @@ int permits_submit(struct req *r)
 			return 0;
 		if (case_open(&x, &permit_type, &(struct case_new){ .reporter_id = v.p.applicant_id }, &v.cs) != 0)
 			return permits_db_error(r);
-		if (db_exec(r->db, "UPDATE permits SET case_id = ?, submitted_at = ? WHERE id = ?", "isi", v.cs.id, at,
-			    v.p.id) != DB_DONE || case_opened(&x, &v.cs) != 0)
+		char day[11];
+		case_day_text(x.now, day);
+		if (db_exec(r->db, "UPDATE permits SET case_id = ?, submitted_at = ?, submitted_day = ? WHERE id = ?",
+			    "issi", v.cs.id, at, day, v.p.id) != DB_DONE || case_opened(&x, &v.cs) != 0)
 			return permits_db_error(r);
 	} else {
 		struct case_error err;

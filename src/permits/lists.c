@@ -351,22 +351,20 @@ int permits_stats(struct req *r)
 		from = arena_printf(r->arena, "%.4s-01-01", today);
 	if (!to)
 		to = arena_strdup(r->arena, today);
-	/* submitted_at (the first submission) is UTC text: "{to}T99" bounds the day. */
-	const char *to_next = arena_printf(r->arena, "%sT99", to);
 	struct case_ctx x;
 	struct case_stats cs;
 	permits_ctx(r, &x);
-	json_t *month = counts(r, "SELECT substr(submitted_at, 1, 7), count(*) FROM permits WHERE case_id IS NOT NULL "
-				  "AND submitted_at >= ? AND submitted_at < ? GROUP BY 1 ORDER BY 1", from, to_next);
-	json_t *inst = counts(r, "SELECT institution, count(*) FROM permits WHERE case_id IS NOT NULL AND submitted_at >= ? "
-				 "AND submitted_at < ? GROUP BY institution ORDER BY 2 DESC, 1 LIMIT 50", from, to_next);
-	json_t *status = counts(r, "SELECT status, count(*) FROM permits WHERE case_id IS NOT NULL AND submitted_at >= ? "
-				   "AND submitted_at < ? GROUP BY status ORDER BY 2 DESC, 1", from, to_next);
-	json_t *topic = counts(r, "SELECT topic, count(*) FROM permits WHERE case_id IS NOT NULL AND submitted_at >= ? "
-				  "AND submitted_at < ? GROUP BY topic ORDER BY 2 DESC, 1 LIMIT 50", from, to_next);
+	json_t *month = counts(r, "SELECT substr(submitted_day, 1, 7), count(*) FROM permits WHERE case_id IS NOT NULL "
+				  "AND submitted_day >= ? AND submitted_day <= ? GROUP BY 1 ORDER BY 1", from, to);
+	json_t *inst = counts(r, "SELECT institution, count(*) FROM permits WHERE case_id IS NOT NULL AND submitted_day >= ? "
+				 "AND submitted_day <= ? GROUP BY institution ORDER BY 2 DESC, 1 LIMIT 50", from, to);
+	json_t *status = counts(r, "SELECT status, count(*) FROM permits WHERE case_id IS NOT NULL AND submitted_day >= ? "
+				   "AND submitted_day <= ? GROUP BY status ORDER BY 2 DESC, 1", from, to);
+	json_t *topic = counts(r, "SELECT topic, count(*) FROM permits WHERE case_id IS NOT NULL AND submitted_day >= ? "
+				  "AND submitted_day <= ? GROUP BY topic ORDER BY 2 DESC, 1 LIMIT 50", from, to);
 	json_t *loc = counts(r, "SELECT l.name, count(*) FROM permit_locations l JOIN permits p ON p.id = l.permit_id "
-				"WHERE p.case_id IS NOT NULL AND p.submitted_at >= ? AND p.submitted_at < ? GROUP BY l.name "
-				"ORDER BY 2 DESC, 1 LIMIT 50", from, to_next);
+				"WHERE p.case_id IS NOT NULL AND p.submitted_day >= ? AND p.submitted_day <= ? GROUP BY l.name "
+				"ORDER BY 2 DESC, 1 LIMIT 50", from, to);
 	int rc = month && inst && status && topic && loc ? case_stats(&x, &permit_type, from, to, &cs) : -1;
 	if (rc != 0) {
 		json_decref(month);

@@ -651,6 +651,15 @@ static const struct migration permits_migrations[] = {
 	  "ALTER TABLE permit_library ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple',"
 	  " title || ' ' || institution || ' ' || abstract || ' ' || locations)) STORED;"
 	  "CREATE INDEX permit_library_search ON permit_library USING GIN (search);" },
+	/* The statistics count by the WIB day of the first submission: by the
+	 * UTC text, an application sent on the 1st before 07:00 fell in the
+	 * month before. */
+	{ 2, "permits submitted_day",
+	  "ALTER TABLE permits ADD COLUMN submitted_day TEXT;"
+	  "UPDATE permits SET submitted_day = date(submitted_at, '+7 hours') WHERE submitted_at IS NOT NULL;",
+	  "ALTER TABLE permits ADD COLUMN submitted_day TEXT;"
+	  "UPDATE permits SET submitted_day = to_char(submitted_at::timestamp + interval '7 hours', 'YYYY-MM-DD')"
+	  " WHERE submitted_at IS NOT NULL;" },
 	{ 0 },
 };
 

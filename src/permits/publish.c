@@ -21,7 +21,7 @@
 
 static const char schema[] =
 	"{\"fields\":["
-	"{\"name\":\"bulan\",\"type\":\"yearmonth\",\"title\":\"Bulan permohonan pertama kali diajukan (UTC)\","
+	"{\"name\":\"bulan\",\"type\":\"yearmonth\",\"title\":\"Bulan permohonan pertama kali diajukan (WIB)\","
 	"\"constraints\":{\"required\":true}},"
 	"{\"name\":\"status_pemohon\",\"type\":\"string\",\"title\":\"Status pemohon: s1, s2, s3, lecturer, "
 	"agency_researcher, company, ngo\",\"constraints\":{\"required\":true}},"
@@ -51,7 +51,7 @@ static json_t *monthly_rows(struct app *app, struct db_conn *c, struct arena *a)
 	struct db_sql q;
 	case_ctx_init(&x, app->events, c, a, NULL, app_now(app));
 	db_sql_init(&q, a);
-	db_sql_add(&q, "SELECT substr(p.submitted_at, 1, 7), p.status, count(*)", "");
+	db_sql_add(&q, "SELECT substr(p.submitted_day, 1, 7), p.status, count(*)", "");
 	count_where(&x, &(struct case_filter){ .status = "issued" }, &q);
 	count_where(&x, &(struct case_filter){ .status = "refused" }, &q);
 	count_where(&x, &(struct case_filter){ .answered_on_time = true }, &q);

@@ -376,3 +376,25 @@ describe('research permits: the overdue-report rule', () => {
   });
 });
 
+
+describe('research permits: statistics by the WIB day', () => {
+  let srv, p;
+  // 20:00 UTC on 31 January is 03:00 WIB on 1 February.
+  before(async () => {
+    srv = await startServer({ demo: true, env: { PENDOPO_LETTERS_KEY: letterKey(), PENDOPO_CLOCK: '2027-01-31T20:00:00Z' } });
+    p = await officePeople(srv);
+  });
+  after(async () => { await srv.stop(); });
+
+  it('counts an application sent at 03:00 WIB on 1 February in February', async () => {
+    const id = await draft(p.applicant, { period_from: '2027-02-15', period_until: '2027-04-30', intro_date: '2027-01-25' });
+    const r = await p.applicant.post(`/api/permits/${id}/submit`);
+    assert.equal(r.status, 200, r.text);
+    const s = await (await fetch(`${srv.url}/api/permits/stats?from=2027-02-01&to=2027-02-01`)).json();
+    assert.deepEqual(s.by_month, [{ key: '2027-02', count: 1 }]);
+    assert.deepEqual(s.by_institution, [{ key: 'Universitas Jenderal Soedirman', count: 1 }]);
+    const jan = await (await fetch(`${srv.url}/api/permits/stats?from=2027-01-01&to=2027-01-31`)).json();
+    assert.deepEqual(jan.by_month, [], 'not in January, as the UTC date would have it');
+    assert.deepEqual(jan.by_institution, []);
+  });
+});
