@@ -292,6 +292,11 @@ const char *letter_verification(const struct app *app, struct arena *a, const st
  * keys, l the registered letter of its issuer and number, or NULL. */
 const char *letters_verdict(const struct app *app, struct arena *a, const struct letter *l, const json_t *content,
 			    const char *signature, const char *key_id, const char *today);
+/* A letter as a service shows it beside its case: {number, status,
+ * revoked: {at, reason} | null, signature_kind, valid_until, url, token,
+ * pdf (the service's own download path), manage (may the caller revoke
+ * it), bsre (may the caller have it certified now)}.  New reference. */
+json_t *letter_json(const struct app *app, const struct caller *caller, const struct letter *l, const char *pdf);
 /* {base_url}/v/{token}, in a. */
 const char *letters_url(const struct app *app, struct arena *a, const char *token);
 

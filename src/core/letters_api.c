@@ -109,6 +109,18 @@ static int letters_verify_payload(struct req *r)
 						key_id, today_wib(r)));
 }
 
+json_t *letter_json(const struct app *app, const struct caller *caller, const struct letter *l, const char *pdf)
+{
+	int manage = letter_may_manage(caller, l);
+	int revoked = strcmp(l->status, "revoked") == 0;
+	return json_pack("{s:s, s:s, s:o, s:s, s:s?, s:s, s:s, s:s, s:b, s:b}", "number", l->number, "status", l->status,
+			 "revoked", revoked ? json_pack("{s:s?, s:s?}", "at", l->revoked_at, "reason", l->revoked_reason)
+					    : json_null(),
+			 "signature_kind", l->signature_kind, "valid_until", l->valid_until, "url", l->url, "token",
+			 l->token, "pdf", pdf, "manage", manage && !revoked,
+			 "bsre", manage && !revoked && app->cfg.bsre_url && strcmp(l->signature_kind, "bsre") != 0);
+}
+
 /* POST /api/letters/{token}/revoke {reason}: by the issuer's staff. */
 static int letters_revoke(struct req *r)
 {

@@ -294,9 +294,8 @@ int permit_reply(struct req *r, struct case_ctx *x, struct permit_view *v, int s
 			json_decref(letter);
 			letter = NULL;
 		} else {
-			letter = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s}", "number", l.number, "status", l.status,
-					   "url", l.url, "valid_until", l.valid_until, "token", l.token,
-					   "pdf", arena_printf(r->arena, "/api/permits/%" PRId64 "/letter.pdf", v->p.id));
+			letter = letter_json(r->app, &r->caller, &l,
+					     arena_printf(r->arena, "/api/permits/%" PRId64 "/letter.pdf", v->p.id));
 		}
 	}
 	if (!docs || !timeline || !clocks || !letter) {

@@ -138,8 +138,8 @@ int village_letter_reply(struct req *r, struct case_ctx *x, struct letter_view *
 		if (letter_read_id(r->app, r->db, r->arena, v->l.letter_id, &lt) != LETTERS_OK) {
 			letter = NULL;
 		} else {
-			letter = json_pack("{s:s, s:s, s:s, s:s}", "number", lt.number, "status", lt.status, "url", lt.url,
-					   "pdf", arena_printf(r->arena, "/api/village-letters/%" PRId64 "/letter.pdf", v->l.id));
+			letter = letter_json(r->app, &r->caller, &lt,
+					     arena_printf(r->arena, "/api/village-letters/%" PRId64 "/letter.pdf", v->l.id));
 		}
 	}
 	if (!files || !timeline || !letter) {

@@ -113,6 +113,19 @@ describe('research permits', () => {
     assert.equal(v.json.status, 'valid');
     // Someone else's session may not fetch the letter.
     assertError(await p.other.get(letter.pdf), 404, 'not_found');
+
+    // The head may revoke it (no BSrE here), the applicant may not; once
+    // revoked, the applicant's view says so with the reason.
+    assert.deepEqual([letter.manage, letter.bsre, letter.signature_kind, letter.revoked], [true, false, 'ed25519', null]);
+    const mine = (await p.applicant.get(`/api/permits/${id}`)).json.letter;
+    assert.deepEqual([mine.manage, mine.bsre], [false, false]);
+    assertError(await p.applicant.post(`/api/letters/${letter.token}/revoke`, { reason: 'Saya batal.' }), 403, 'forbidden');
+    const rv = await p.head.post(`/api/letters/${letter.token}/revoke`, { reason: 'Penelitian dibatalkan.' });
+    assert.equal(rv.status, 200, rv.text);
+    const after = (await p.applicant.get(`/api/permits/${id}`)).json.letter;
+    assert.equal(after.status, 'revoked');
+    assert.equal(after.revoked.reason, 'Penelitian dibatalkan.');
+    assert.equal((await p.head.get(`/api/permits/${id}`)).json.letter.manage, false, 'nothing left to revoke');
   });
 
   it('returns an incomplete application, takes it back fixed, and restarts the clock', async () => {

@@ -181,4 +181,24 @@ test('apply with documents → returned → resubmitted → issued → the PDF\'
   await anyone.page.getByText('Surat sah').waitFor();
   await anyone.page.screenshot({ path: join(SHOTS, 'permits-verified.png'), fullPage: true });
   assert.deepEqual(anyone.problems, []);
+
+  // The head revokes it from the console, with a reason and a confirmation;
+  // the same QR then says revoked, with the reason.
+  const head = await open();
+  await login(head.page, 'kepala@example.id');
+  await head.page.goto(`/izin-penelitian/petugas.html?id=${id}`);
+  await head.page.locator('#letter-revoke').click();
+  await head.page.getByLabel('Alasan pencabutan').fill('   ');
+  await head.page.locator('#revoke-form').getByRole('button', { name: 'Cabut surat' }).click();
+  await head.page.getByText('Tuliskan alasan pencabutan.').waitFor();
+  await head.page.getByLabel('Alasan pencabutan').fill('Peneliti membatalkan penelitian.');
+  await head.page.locator('#revoke-form').getByRole('button', { name: 'Cabut surat' }).click();
+  await head.page.locator('dialog').getByRole('button', { name: 'Cabut surat' }).last().click();
+  await head.page.locator('#letter-revoked').getByText('Peneliti membatalkan penelitian.').waitFor();
+  assert.equal(await head.page.locator('#letter-revoke').count(), 0, 'a revoked letter offers no second revocation');
+  assert.deepEqual(head.problems, []);
+  await head.context.close();
+  await anyone.page.reload();
+  await anyone.page.getByText('Surat telah dicabut').waitFor();
+  await anyone.page.getByText('Peneliti membatalkan penelitian.').waitFor();
 });

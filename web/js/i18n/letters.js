@@ -1,7 +1,8 @@
-// i18n/letters.js — the texts of the letters' public verification page (/v/{token}).
+// i18n/letters.js — the texts of the letters' public verification page
+// (/v/{token}) and of the letter card the services show beside a case
+// (web/js/letters.js).
 //
-// Loaded only by that page: importing this module adds its texts to the
-// dictionaries of i18n.js.
+// Importing this module adds its texts to the dictionaries of i18n.js.
 
 import { extend } from '../i18n.js';
 
@@ -41,6 +42,22 @@ export const id = {
   'letters.payload': 'Berkas verifikasi (JSON)',
   'letters.check': 'Periksa',
   'letters.payload_invalid': 'Isi yang ditempelkan bukan JSON yang sah.',
+  'letters.download': 'Unduh surat (PDF)',
+  'letters.verify_page': 'Halaman verifikasi',
+  'letters.revoke': 'Cabut surat',
+  'letters.revoke_title': 'Cabut surat {number}',
+  'letters.revoke_reason': 'Alasan pencabutan',
+  'letters.revoke_hint': 'Alasan ini ditampilkan kepada siapa pun yang memeriksa surat.',
+  'letters.revoke_reason_missing': 'Tuliskan alasan pencabutan.',
+  'letters.revoke_confirm': 'Surat {number} akan dicabut dan tidak berlaku lagi. Pencabutan tidak dapat dibatalkan.',
+  'letters.revoked_done': 'Surat telah dicabut.',
+  'letters.bsre_title': 'Tanda tangan elektronik tersertifikasi (BSrE)',
+  'letters.bsre_hint': 'NIK dan passphrase Anda dikirim langsung ke BSrE untuk menandatangani PDF ini dan tidak disimpan.',
+  'letters.bsre_nik': 'NIK penanda tangan',
+  'letters.bsre_nik_invalid': 'NIK terdiri dari 16 angka.',
+  'letters.bsre_passphrase': 'Passphrase BSrE',
+  'letters.bsre_sign': 'Tanda tangani dengan BSrE',
+  'letters.bsre_done': 'Surat telah ditandatangani dengan sertifikat BSrE.',
 };
 
 export const en = {
@@ -79,6 +96,22 @@ export const en = {
   'letters.payload': 'Verification file (JSON)',
   'letters.check': 'Check',
   'letters.payload_invalid': 'What was pasted is not valid JSON.',
+  'letters.download': 'Download the letter (PDF)',
+  'letters.verify_page': 'Verification page',
+  'letters.revoke': 'Revoke the letter',
+  'letters.revoke_title': 'Revoke letter {number}',
+  'letters.revoke_reason': 'Reason for revoking',
+  'letters.revoke_hint': 'Everyone who checks the letter sees this reason.',
+  'letters.revoke_reason_missing': 'Write the reason for revoking.',
+  'letters.revoke_confirm': 'Letter {number} will be revoked and no longer be in force. A revocation cannot be undone.',
+  'letters.revoked_done': 'The letter is revoked.',
+  'letters.bsre_title': 'Certified electronic signature (BSrE)',
+  'letters.bsre_hint': 'Your NIK and passphrase go straight to BSrE to sign this PDF and are not stored.',
+  'letters.bsre_nik': 'Signer\'s NIK',
+  'letters.bsre_nik_invalid': 'A NIK is 16 digits.',
+  'letters.bsre_passphrase': 'BSrE passphrase',
+  'letters.bsre_sign': 'Sign with BSrE',
+  'letters.bsre_done': 'The letter is signed with a BSrE certificate.',
 };
 
 extend({ id, en });

@@ -9,6 +9,7 @@ import { setupForm } from '../forms.js';
 import { field, flash, loading, loadFailed } from '../ui.js';
 import { initPage } from '../layout.js';
 import { stateBadge, dueLine, timeline, periodText, uploadDocument } from '../permits.js';
+import { letterCard } from '../letters.js';
 
 const root = $('#permit');
 const id = Number(new URLSearchParams(location.search).get('id')) || null;
@@ -46,18 +47,18 @@ function render() {
     h('div', { class: 'stack' },
       editable ? h('p', {}, h('a', { class: 'btn btn-primary', id: 'edit', href: `/izin-penelitian/ajukan.html?id=${p.id}` }, t('permits.edit'))) : null,
       p.refusal_reason ? h('section', { class: 'card', id: 'refusal' }, h('h2', { class: 'card-title' }, t('permits.refusal')), h('p', {}, p.refusal_reason)) : null,
-      data.letter ? h('section', { class: 'card', id: 'letter' },
-        h('h2', { class: 'card-title' }, t('permits.letter')),
-        h('p', {}, data.letter.number),
-        h('p', { class: 'actions' },
-          h('a', { class: 'btn btn-primary', id: 'letter-pdf', href: data.letter.pdf, download: '' }, t('permits.download_letter')), ' ',
-          h('a', { class: 'btn btn-secondary', href: data.letter.url }, t('permits.verify_letter')))) : null,
+      data.letter ? letterCard(data.letter, { title: t('permits.letter'), onChange: reload }) : null,
       p.state === 'issued' && !p.report ? reportForm() : null,
       h('section', { class: 'card' }, h('dl', { class: 'details' },
         h('dt', {}, t('permits.institution')), h('dd', {}, p.institution || '—'),
         h('dt', {}, t('permits.period')), h('dd', {}, periodText(p)),
         h('dt', {}, t('permits.locations')), h('dd', {}, p.locations.map((l) => l.name).join('; ') || '—'))),
       h('section', { class: 'card', id: 'timeline' }, h('h2', { class: 'card-title' }, t('permits.timeline')), timeline(data.timeline))));
+}
+
+async function reload() {
+  data = await get(`/api/permits/${id}`);
+  render();
 }
 
 async function list() {
@@ -75,8 +76,7 @@ await initPage({ active: 'permits', auth: true });
 loading(root);
 try {
   if (id) {
-    data = await get(`/api/permits/${id}`);
-    render();
+    await reload();
   } else {
     await list();
   }

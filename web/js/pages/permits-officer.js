@@ -10,6 +10,7 @@ import { setupForm } from '../forms.js';
 import { field, flash, loading, loadFailed } from '../ui.js';
 import { initPage } from '../layout.js';
 import { DOCS, stateBadge, dueLine, timeline, periodText } from '../permits.js';
+import { letterCard } from '../letters.js';
 
 const root = $('#console');
 const id = Number(new URLSearchParams(location.search).get('id')) || null;
@@ -51,7 +52,7 @@ function render() {
     h('div', { class: 'case-grid' },
       h('div', { class: 'stack' },
         data.actions.map(actionForm),
-        data.letter ? h('p', {}, h('a', { href: data.letter.url }, data.letter.number)) : null,
+        data.letter ? letterCard(data.letter, { title: t('permits.letter'), onChange: reload }) : null,
         h('section', { class: 'card', id: 'timeline' }, h('h3', { class: 'card-title' }, t('permits.timeline')), timeline(data.timeline))),
       h('div', { class: 'stack' },
         h('section', { class: 'card' }, h('dl', { class: 'details' },
@@ -67,6 +68,11 @@ function render() {
           h('ul', {}, DOCS.map((k) => h('li', {}, data.documents[k]
             ? h('a', { href: data.documents[k].url, target: '_blank', rel: 'noopener' }, t(`permits.doc.${k}`))
             : `${t(`permits.doc.${k}`)}: ${t('permits.doc_missing')}`)))))));
+}
+
+async function reload() {
+  data = await get(`/api/permits/${id}`);
+  render();
 }
 
 let page = 1;
@@ -96,8 +102,7 @@ await initPage({ active: 'permits', auth: true });
 loading(root);
 try {
   if (id) {
-    data = await get(`/api/permits/${id}`);
-    render();
+    await reload();
   } else {
     await list();
   }

@@ -8,6 +8,7 @@ import { flash, loading, loadFailed } from '../ui.js';
 import { initPage } from '../layout.js';
 import { formatDateTime } from '../format.js';
 import { stateBadge, timeline } from '../villages.js';
+import { letterCard } from '../letters.js';
 
 const root = $('#mine');
 const qs = new URLSearchParams(location.search);
@@ -22,16 +23,16 @@ function render() {
       h('h1', { class: 'tracking-title', id: 'tracking' }, r.tracking || t('desa.state.draft')),
       h('p', { class: 'lead' }, `${r.kind} · Desa ${r.village.nama}`)),
     h('div', { class: 'stack' },
-      data.letter ? h('section', { class: 'card', id: 'letter' },
-        h('h2', { class: 'card-title' }, t('desa.letter')),
-        h('p', { id: 'letter-number' }, data.letter.number),
-        h('p', { class: 'actions' },
-          h('a', { class: 'btn btn-primary', id: 'letter-pdf', href: data.letter.pdf, download: '' }, t('desa.download')), ' ',
-          h('a', { class: 'btn btn-secondary', href: data.letter.url }, t('desa.verify')))) : null,
+      data.letter ? letterCard(data.letter, { title: t('desa.letter'), onChange: reload }) : null,
       r.state === 'incomplete' ? h('p', {}, h('button', { type: 'button', class: 'btn btn-primary', id: 'resend', onclick: async () => {
         try { data = await post(`/api/village-letters/${id}/actions/resubmit`, {}); render(); } catch (err) { flash(errorMessage(err), 'error'); }
       } }, t('desa.resend'))) : null,
       h('section', { class: 'card', id: 'timeline' }, h('h2', { class: 'card-title' }, t('desa.timeline')), timeline(data.timeline))));
+}
+
+async function reload() {
+  data = await get(`/api/village-letters/${id}`);
+  render();
 }
 
 async function list() {
@@ -48,8 +49,7 @@ await initPage({ active: 'desa', auth: true });
 loading(root);
 try {
   if (id) {
-    data = await get(`/api/village-letters/${id}`);
-    render();
+    await reload();
     if (qs.get('sent')) flash(t('desa.sent'));
   } else {
     await list();
