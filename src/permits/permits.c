@@ -664,6 +664,8 @@ static const struct migration permits_migrations[] = {
 
 /* The inbox is for the offices (STAFF_READ); a village's operators see
  * the researchers expected in their village. */
+/* The settings route is the administrator's (ROLE_ADMIN in its row). */
+static const struct action permits_configure = { "permits.configure", .anywhere = ROLE_ADMIN };
 static const struct action permits_inbox_work = { "permits.inbox", .anywhere = ROLE_ADMIN | ROLE_REGENT_OFFICE,
 						  .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD };
 static const struct action permits_expected_village = { "permits.expected_village",
@@ -673,6 +675,7 @@ static const struct tool permits_tools[] = {
 	{ "/izin-penelitian/petugas.html", "Izin penelitian", "Research permits", &permits_inbox_work, NULL, 1 },
 	{ "/izin-penelitian/peneliti.html", "Peneliti yang datang", "Researchers expected", &permits_expected_village,
 	  NULL, 1 },
+	{ "/izin-penelitian/pengaturan.html", "Pengaturan Si-Intan", "Si-Intan settings", &permits_configure, NULL, 3 },
 	{ 0 },
 };
 

@@ -141,10 +141,11 @@ describe('tools offered to each role', () => {
     const regent = await cliUser(srv, 'regent_office');
     const r = await tools(regent);
     assert.equal(r[0], '/pimpinan/');
-    assert.ok(!r.includes('/admin/users.html') && !r.includes('/antrean/loket.html'));
+    assert.ok(!r.includes('/admin/users.html') && !r.includes('/antrean/loket.html') && !r.includes('/izin-penelitian/pengaturan.html'));
     const admin = await tools(await cliUser(srv, 'admin'));
     assert.equal(admin[0], '/pimpinan/');
-    for (const p of ['/admin/users.html', '/admin/orgs.html', '/officer/complaints-admin.html', '/antrean/atur.html'])
+    for (const p of ['/admin/users.html', '/admin/orgs.html', '/officer/complaints-admin.html', '/antrean/atur.html',
+      '/izin-penelitian/pengaturan.html'])
       assert.ok(admin.includes(p), p);
     const labels = (await (await cliUser(srv, 'admin')).get('/api/me')).json.tools.find((t) => t.path === '/admin/users.html').label;
     assert.deepEqual(labels, { id: 'Pengguna', en: 'Users' });

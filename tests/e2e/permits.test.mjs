@@ -202,3 +202,34 @@ test('apply with documents → returned → resubmitted → issued → the PDF\'
   await anyone.page.getByText('Surat telah dicabut').waitFor();
   await anyone.page.getByText('Peneliti membatalkan penelitian.').waitFor();
 });
+
+// An administrator changes the service time and the letter's Dasar lines
+// on the settings page; a broken number format is refused on its field.
+test('an administrator sets Si-Intan up on its settings page', async () => {
+  const { context, page, problems } = await open({ width: 390, height: 844 });
+  await page.goto('/login.html');
+  await page.getByLabel('Email atau nomor HP').fill('admin@demo.pendopo.id');
+  await page.getByLabel('Kata sandi', { exact: true }).fill('Demo-Pendopo-2026');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await page.goto('/izin-penelitian/pengaturan.html');
+  await page.getByLabel('Hari kerja untuk tahap Pemeriksaan berkas').fill('3');
+  await page.getByLabel('Dasar').fill('Peraturan Menteri Dalam Negeri Nomor 7 Tahun 2014\nPeraturan Bupati Purbalingga Nomor 12 Tahun 2026');
+  await page.getByLabel('Format nomor surat').fill('000.9.2/{nomor}/Kesbangpol');
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  await page.locator('#settings-form .form-alert').waitFor({ state: 'visible' });
+  // The refusal is the expected 400 (the browser logs it too), and it changed nothing.
+  problems.splice(0, problems.length, ...problems.filter((p) => !/400/.test(p)));
+  const before = await (await context.request.get('/api/permits/settings')).json();
+  assert.equal(before.days.submitted, 1, 'the refused form changed nothing');
+  assert.ok(before.dasar.length !== 2, 'nor the Dasar lines');
+  await page.getByLabel('Format nomor surat').fill('000.9.2/{seq:3}/Kesbangpol/{year}');
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  await page.getByText('Pengaturan tersimpan.').waitFor();
+  await page.reload();
+  assert.equal(await page.getByLabel('Hari kerja untuk tahap Pemeriksaan berkas').inputValue(), '3');
+  assert.equal(await page.getByLabel('Dasar').inputValue(),
+    'Peraturan Menteri Dalam Negeri Nomor 7 Tahun 2014\nPeraturan Bupati Purbalingga Nomor 12 Tahun 2026');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
