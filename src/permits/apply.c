@@ -338,6 +338,26 @@ int permits_update(struct req *r)
 	return permit_reply(r, &x, &v, 200);
 }
 
+/* Whether the caller may put the document kind on the application now:
+ * 0, or -1 with the reply set. */
+static int document_allowed(struct req *r, struct case_ctx *x, struct permit_view *v, const char *kind)
+{
+	if (permit_view_open(r, x, v))
+		return -1;
+	if (!permit_doc_kind(kind))
+		return reply_error(r, 404, "not_found", "documents are proposal, intro_letter, id_card, statement "
+				   "and report", NULL), -1;
+	if (!v->applicant)
+		return reply_error(r, 403, "forbidden", "only the applicant uploads documents", NULL), -1;
+	if (!editable(v, kind))
+		return reply_error_lang(r, 409, "conflict", strcmp(kind, "report") == 0
+					? "the report comes once the permit is issued, and only once"
+					: "the application is with the offices now",
+					strcmp(kind, "report") == 0 ? "Laporan diunggah setelah izin terbit, satu kali."
+								    : "Permohonan sedang diproses petugas.", NULL), -1;
+	return 0;
+}
+
 /* PUT /api/permits/{id}/documents/{kind}: the file as the body.  A PDF
  * is recognised by its signature, never by a name or a header; the KTP
  * may be a photo (its metadata stripped). */
@@ -346,42 +366,42 @@ int permits_document_put(struct req *r)
 	struct case_ctx x;
 	struct permit_view v;
 	permits_ctx(r, &x);
-	if (permit_view_open(r, &x, &v))
-		return 0;
 	const char *kind = req_param(r, "kind");
-	const struct permit_doc_kind *k = permit_doc_kind(kind);
-	if (!k)
-		return reply_error(r, 404, "not_found", "documents are proposal, intro_letter, id_card, statement "
-				   "and report", NULL);
-	if (!v.applicant)
-		return reply_error(r, 403, "forbidden", "only the applicant uploads documents", NULL);
-	if (!editable(&v, kind))
-		return reply_error_lang(r, 409, "conflict", strcmp(kind, "report") == 0
-					? "the report comes once the permit is issued, and only once"
-					: "the application is with the offices now",
-					strcmp(kind, "report") == 0 ? "Laporan diunggah setelah izin terbit, satu kali."
-								    : "Permohonan sedang diproses petugas.", NULL);
+	if (document_allowed(r, &x, &v, kind))
+		return 0;
 	if (r->body_len > DOC_MAX_BYTES)
 		return reply_error_lang(r, 413, "too_large", "a document may be at most 10 MB",
 					"Dokumen paling besar 10 MB.", kind);
+	/* Checked and stored before the transaction: making a KTP photo again
+	 * takes a while, and the database's writer need not wait for it.  The
+	 * checks above are asked again inside, where they hold. */
 	struct stored_document doc;
-	if (document_take(r, k->image_ok, kind, "permits", &doc))
+	if (document_take(r, permit_doc_kind(kind)->image_ok, kind, "permits", &doc))
 		return 0;
-	const char *sha = doc.sha, *mime = doc.mime;
-	size_t len = doc.len;
+	if (db_tx_begin(r->db) != DB_OK)
+		return permits_db_error(r);
+	if (document_allowed(r, &x, &v, kind)) {
+		db_tx_rollback(r->db);
+		return 0;
+	}
 	char at[24];
 	time_iso(app_now(r->app), at);
-	if (db_exec(r->db, "DELETE FROM permit_documents WHERE permit_id = ? AND kind = ?", "is", v.p.id, kind) != DB_DONE ||
-	    db_exec(r->db, "INSERT INTO permit_documents (permit_id, kind, sha256, mime, size, uploaded_at) "
-			   "VALUES (?, ?, ?, ?, ?, ?)", "isssis", v.p.id, kind, sha, mime, (int64_t)len, at) != DB_DONE)
-		return permits_db_error(r);
-	json_t *d = json_pack("{s:s, s:s, s:s, s:I}", "kind", kind, "sha256", sha, "mime", mime, "size", (json_int_t)len);
-	int rc = audit_append(r->db, &r->caller, "permit.document", arena_printf(r->arena, "permit:%" PRId64, v.p.id), d);
+	json_t *d = json_pack("{s:s, s:s, s:s, s:I}", "kind", kind, "sha256", doc.sha, "mime", doc.mime,
+			      "size", (json_int_t)doc.len);
+	int ok = db_exec(r->db, "DELETE FROM permit_documents WHERE permit_id = ? AND kind = ?", "is", v.p.id, kind) ==
+			 DB_DONE &&
+		 db_exec(r->db, "INSERT INTO permit_documents (permit_id, kind, sha256, mime, size, uploaded_at) "
+				"VALUES (?, ?, ?, ?, ?, ?)", "isssis", v.p.id, kind, doc.sha, doc.mime, (int64_t)doc.len,
+			 at) == DB_DONE &&
+		 audit_append(r->db, &r->caller, "permit.document", arena_printf(r->arena, "permit:%" PRId64, v.p.id),
+			      d) == 0;
 	json_decref(d);
-	if (rc != 0)
+	if (!ok)
+		db_tx_rollback(r->db);
+	if (!ok || db_tx_commit(r->db) != DB_OK)
 		return permits_db_error(r);
-	return reply_json(r, 201, json_pack("{s:{s:s, s:s, s:I}}", "document", "kind", kind, "mime", mime, "size",
-					    (json_int_t)len));
+	return reply_json(r, 201, json_pack("{s:{s:s, s:s, s:I}}", "document", "kind", kind, "mime", doc.mime, "size",
+					    (json_int_t)doc.len));
 }
 
 /* GET /api/permits/{id}/documents/{kind}: for the applicant and the staff

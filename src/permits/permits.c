@@ -602,7 +602,7 @@ static const struct route permits_routes[] = {
 	{ "GET", "/api/permits/{id}", permits_get, ROLE_ANY_USER, NULL, 0 },
 	{ "PATCH", "/api/permits/{id}", permits_update, ROLE_ANY_USER, draft_fields, 0 },
 	{ "PUT", "/api/permits/{id}/documents/{kind}", permits_document_put, ROLE_ANY_USER, NULL,
-	  RF_RAW_BODY | RF_UPLOAD },
+	  RF_RAW_BODY | RF_UPLOAD | RF_NO_TX },
 	{ "GET", "/api/permits/{id}/documents/{kind}", permits_document_get, ROLE_ANY_USER, NULL, 0 },
 	{ "POST", "/api/permits/{id}/submit", permits_submit, ROLE_ANY_USER, NULL, 0 },
 	{ "POST", "/api/permits/{id}/actions/{action}", permits_action, ROLE_ANY_USER, action_fields, 0 },
