@@ -1147,6 +1147,7 @@ static int case_holidays_changed(struct app *app, struct db_conn *c)
 }
 
 const struct module case_module = {
+	.file_used = case_sha_in_use,
 	.name = "case",
 	.migrations = case_migrations,
 	.tick = case_module_tick,

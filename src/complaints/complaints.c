@@ -26,6 +26,7 @@
 #include "auth.h"
 #include "cli.h"
 #include "events.h"
+#include "documents.h"
 #include "files.h"
 #include "orgs.h"
 #include "outbox.h"
@@ -431,16 +432,14 @@ static void uploads_collect(struct app *app)
 		db_done(st);
 		if (!id || db_tx_begin(c) != DB_OK)
 			break;
-		int64_t others = 0;
-		int ok = db_exec(c, "DELETE FROM complaint_uploads WHERE id = ? AND case_id IS NULL", "i", id) == DB_DONE &&
-			 db_query_int(c, &others, "SELECT count(*) FROM complaint_uploads WHERE sha256 = ?", "s", sha) == DB_ROW;
-		int used = ok ? case_sha_in_use(c, sha) : -1;
-		if (!ok || used < 0 || db_tx_commit(c) != DB_OK) {
+		int ok = db_exec(c, "DELETE FROM complaint_uploads WHERE id = ? AND case_id IS NULL", "i", id) == DB_DONE;
+		/* The same bytes may still be pending, or stored by any service. */
+		int unused = ok ? document_unused(app, c, sha) : -1;
+		if (unused < 0 || db_tx_commit(c) != DB_OK) {
 			db_tx_rollback(c);
 			break;
 		}
-		/* The same bytes may still be pending or attached elsewhere. */
-		if (!others && !used && files_remove(app->cfg.data_dir, sha) != 0)
+		if (unused && files_remove(app->cfg.data_dir, sha) != 0)
 			log_warn("unused upload not removed", LOG_F("module", "complaints"), LOG_F("sha256", sha));
 	}
 	db_release(app->db, c);
@@ -710,7 +709,15 @@ static const struct tool complaints_tools[] = {
 	{ 0 },
 };
 
+static int complaints_file_used(struct db_conn *c, const char *sha)
+{
+	int64_t n;
+	int rc = db_query_int(c, &n, "SELECT count(*) FROM complaint_uploads WHERE sha256 = ?", "s", sha);
+	return rc == DB_ROW ? n > 0 : -1;
+}
+
 const struct module complaints_module = {
+	.file_used = complaints_file_used,
 	.name = "complaints",
 	.routes = complaints_routes,
 	.tools = complaints_tools,

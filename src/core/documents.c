@@ -35,3 +35,13 @@ int document_take(struct req *r, bool images, const char *field, const char *mod
 	out->len = len;
 	return 0;
 }
+
+int document_unused(const struct app *app, struct db_conn *c, const char *sha)
+{
+	for (size_t i = 0; i < app->nmodules; i++) {
+		int used = app->modules[i]->file_used ? app->modules[i]->file_used(c, sha) : 0;
+		if (used != 0)
+			return used < 0 ? -1 : 0;
+	}
+	return 1;
+}

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct app;
+struct db_conn;
 struct req;
 
 struct stored_document {
@@ -22,5 +24,10 @@ struct stored_document {
  * image), 503 when the disk refused.  field names the document in errors,
  * module the service in the log. */
 int document_take(struct req *r, bool images, const char *field, const char *module, struct stored_document *out);
+
+/* 1 when no module's rows name the stored file sha, so it may be removed
+ * (after the caller's commit); 0 when one does; -1 on error.  Ask inside the
+ * transaction that dropped the caller's own reference. */
+int document_unused(const struct app *app, struct db_conn *c, const char *sha);
 
 #endif

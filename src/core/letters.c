@@ -433,7 +433,15 @@ static const struct page_alias letters_pages[] = {
 	{ 0 },
 };
 
+static int letters_file_used(struct db_conn *c, const char *sha)
+{
+	int64_t n;
+	int rc = db_query_int(c, &n, "SELECT count(*) FROM letters WHERE bsre_pdf_sha = ?", "s", sha);
+	return rc == DB_ROW ? n > 0 : -1;
+}
+
 const struct module letters_module = {
+	.file_used = letters_file_used,
 	.name = "letters",
 	.routes = letters_routes,
 	.pages = letters_pages,

@@ -177,6 +177,10 @@ struct module {
 	/* Called inside the transaction that changed the holidays, so work
 	 * derived from working days (open deadlines) moves with it. */
 	int (*holidays_changed)(struct app *app, struct db_conn *c);
+	/* Does a row of this module name the stored file sha (files.h)?  1
+	 * yes, 0 no, -1 error.  Files are shared by content across services:
+	 * one is removed only when no module uses it (document_unused()). */
+	int (*file_used)(struct db_conn *c, const char *sha);
 };
 
 #endif

@@ -503,7 +503,15 @@ static const struct tool inforeq_tools[] = {
 	{ 0 },
 };
 
+static int inforeq_file_used(struct db_conn *c, const char *sha)
+{
+	int64_t n;
+	int rc = db_query_int(c, &n, "SELECT count(*) FROM inforeq_dip WHERE document_sha = ?", "s", sha);
+	return rc == DB_ROW ? n > 0 : -1;
+}
+
 const struct module inforeq_module = {
+	.file_used = inforeq_file_used,
 	.name = "inforeq",
 	.routes = inforeq_routes,
 	.tools = inforeq_tools,

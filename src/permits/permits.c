@@ -679,7 +679,17 @@ static const struct tool permits_tools[] = {
 	{ 0 },
 };
 
+static int permits_file_used(struct db_conn *c, const char *sha)
+{
+	int64_t n;
+	int rc = db_query_int(c, &n, "SELECT (SELECT count(*) FROM permit_documents WHERE sha256 = ?) + "
+					"(SELECT count(*) FROM permits WHERE report_sha = ?) + "
+					"(SELECT count(*) FROM permit_library WHERE report_sha = ?)", "sss", sha, sha, sha);
+	return rc == DB_ROW ? n > 0 : -1;
+}
+
 const struct module permits_module = {
+	.file_used = permits_file_used,
 	.name = "permits",
 	.routes = permits_routes,
 	.tools = permits_tools,

@@ -379,7 +379,15 @@ static const struct tool villages_tools[] = {
 	{ 0 },
 };
 
+static int villages_file_used(struct db_conn *c, const char *sha)
+{
+	int64_t n;
+	int rc = db_query_int(c, &n, "SELECT count(*) FROM village_letter_files WHERE sha256 = ?", "s", sha);
+	return rc == DB_ROW ? n > 0 : -1;
+}
+
 const struct module villages_module = {
+	.file_used = villages_file_used,
 	.name = "villages",
 	.routes = villages_routes,
 	.tools = villages_tools,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { assertError, cliUser, login } from './util.mjs';
 import { letterKey, officePeople, application, draft, upload, bytes, act, PDF } from './permits_fixtures.mjs';
-import { JPEG_2X2 } from './complaints_fixtures.mjs';
+import { JPEG_2X2, png } from './complaints_fixtures.mjs';
 
 // Files under the data folder (content-addressed uploads).
 function storedFiles(dir) {
@@ -409,5 +409,39 @@ describe('research permits: statistics by the WIB day', () => {
     const jan = await (await fetch(`${srv.url}/api/permits/stats?from=2027-01-01&to=2027-01-31`)).json();
     assert.deepEqual(jan.by_month, [], 'not in January, as the UTC date would have it');
     assert.deepEqual(jan.by_institution, []);
+  });
+});
+
+describe('research permits: files shared by content with other services', () => {
+  let srv, p;
+  before(async () => {
+    srv = await startServer({ demo: true, env: { PENDOPO_LETTERS_KEY: letterKey() } });
+    p = await officePeople(srv);
+  });
+  after(async () => { await srv.stop(); });
+
+  // Photos are made again by one encoder, so the same picture sent as a KTP
+  // and as a complaint photo is one stored file.
+  it('keeps a KTP photo when a never-attached complaint photo of the same bytes is collected', async () => {
+    const id = (await p.applicant.post('/api/permits', application())).json.permit.id;
+    assert.equal((await upload(p.applicant, id, 'id_card', JPEG_2X2, 'image/jpeg')).status, 201);
+    const ktp = await bytes(p.applicant, `/api/permits/${id}/documents/id_card`);
+    assert.equal(ktp.status, 200);
+    const photo = await fetch(`${srv.url}/api/complaints/photos`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: JPEG_2X2 });
+    assert.equal(photo.status, 201, await photo.text());
+    const before = storedFiles(srv.dir).length;
+    // Two days on, the complaint side collects its unattached upload.
+    const later = new Date(Date.now() + 2 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z');
+    srv.cli(['tick', '--clock', later, '--data-dir', join(srv.dir, 'data')]);
+    const again = await bytes(p.applicant, `/api/permits/${id}/documents/id_card`);
+    assert.equal(again.status, 200, 'the KTP is still there');
+    assert.deepEqual(again.body, ktp.body);
+    assert.equal(storedFiles(srv.dir).length, before, 'no file was removed');
+    // A photo nobody else stored is collected.
+    const own = await fetch(`${srv.url}/api/complaints/photos`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png() });
+    assert.equal(own.status, 201);
+    assert.equal(storedFiles(srv.dir).length, before + 1);
+    srv.cli(['tick', '--clock', new Date(Date.now() + 4 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z'), '--data-dir', join(srv.dir, 'data')]);
+    assert.equal(storedFiles(srv.dir).length, before, 'the unattached photo is gone');
   });
 });
