@@ -33,6 +33,7 @@ struct permit_doc_kind {
 	bool required;		/* needed before submitting */
 };
 extern const struct permit_doc_kind permit_doc_kinds[];
+#define PERMIT_DOCS_MAX 5	/* the kinds in permit_doc_kinds */
 const struct permit_doc_kind *permit_doc_kind(const char *kind);
 
 /* One application's own fields (permits row). */

@@ -18,8 +18,11 @@
 
 #include "app.h"
 #include "arena.h"
+#include "audit.h"
 #include "auth.h"
+#include "documents.h"
 #include "events.h"
+#include "files.h"
 #include "letters.h"
 #include "log.h"
 #include "nik.h"
@@ -524,11 +527,67 @@ int permits_notify(struct case_ctx *x, const struct case_row *cs, const char *to
 
 /* ---- periodic work ------------------------------------------------------------------------------- */
 
+/* A draft nobody touched for DRAFT_KEEP_DAYS goes, with its documents: an
+ * abandoned application must not keep a KTP forever.  A stored file is
+ * removed only when no service names it any more. */
+#define DRAFT_KEEP_DAYS 90
+
+static int draft_collect_one(struct app *app, struct db_conn *c, struct arena *a, int64_t id)
+{
+	char *shas[PERMIT_DOCS_MAX];
+	int n = 0, unused[PERMIT_DOCS_MAX];
+	struct db_stmt *st = db_query(c, "SELECT sha256 FROM permit_documents WHERE permit_id = ?", "i", id);
+	if (!st)
+		return -1;
+	while (n < PERMIT_DOCS_MAX && db_step(st) == DB_ROW)
+		shas[n++] = arena_strdup(a, db_col_text(st, 0));
+	db_done(st);
+	json_t *d = json_pack("{s:I, s:i}", "permit", (json_int_t)id, "documents", n);
+	int ok = db_exec(c, "DELETE FROM permit_documents WHERE permit_id = ?", "i", id) == DB_DONE &&
+		 db_exec(c, "DELETE FROM permit_locations WHERE permit_id = ?", "i", id) == DB_DONE &&
+		 db_exec(c, "DELETE FROM permits WHERE id = ? AND case_id IS NULL", "i", id) == DB_DONE &&
+		 audit_append(c, NULL, "permit.draft_collect", arena_printf(a, "permit:%" PRId64, id), d) == 0;
+	json_decref(d);
+	for (int i = 0; ok && i < n; i++)
+		ok = (unused[i] = document_unused(app, c, shas[i])) >= 0;
+	if (!ok) {
+		db_tx_rollback(c);
+		return -1;
+	}
+	if (db_tx_commit(c) != DB_OK)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (unused[i] && files_remove(app->cfg.data_dir, shas[i]) != 0)
+			log_warn("abandoned draft's document not removed", LOG_F("module", "permits"), LOG_F("sha256", shas[i]));
+	return 0;
+}
+
+static void drafts_collect(struct app *app)
+{
+	struct db_conn *c = db_acquire(app->db);
+	struct arena *a = arena_new(4096);
+	char cutoff[24];
+	time_iso(app_now(app) - (time_t)DRAFT_KEEP_DAYS * 86400, cutoff);
+	long n = 0;
+	for (; a && n < 50; n++) {
+		int64_t id;
+		if (db_query_int(c, &id, "SELECT id FROM permits WHERE case_id IS NULL AND updated_at < ? ORDER BY id LIMIT 1",
+				 "s", cutoff) != DB_ROW || db_tx_begin(c) != DB_OK || draft_collect_one(app, c, a, id) != 0)
+			break;
+	}
+	if (n > 0)
+		log_info("abandoned permit drafts removed", LOG_F("module", "permits"), LOG_F("count", n));
+	arena_free(a);
+	db_release(app->db, c);
+}
+
 static void permits_tick(struct app *app)
 {
 	long n = case_tick(app, &permit_type);
 	if (n > 0)
 		log_info("permit applications escalated", LOG_F("module", "permits"), LOG_F("count", n));
+	if (app->cfg.data_dir)
+		drafts_collect(app);
 	permits_stats_publish(app);
 }
 

@@ -444,4 +444,19 @@ describe('research permits: files shared by content with other services', () => 
     srv.cli(['tick', '--clock', new Date(Date.now() + 4 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z'), '--data-dir', join(srv.dir, 'data')]);
     assert.equal(storedFiles(srv.dir).length, before, 'the unattached photo is gone');
   });
+
+  it('removes a draft untouched for 90 days with its documents, keeping files a submitted application names', async () => {
+    const abandoned = await draft(p.applicant);
+    const kept = await draft(p.other);
+    assert.equal((await p.other.post(`/api/permits/${kept}/submit`)).status, 200);
+    const before = storedFiles(srv.dir).length;
+    srv.cli(['tick', '--clock', new Date(Date.now() + 91 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z'),
+      '--data-dir', join(srv.dir, 'data')]);
+    assertError(await p.applicant.get(`/api/permits/${abandoned}`), 404, 'not_found');
+    assert.equal((await p.applicant.get('/api/permits/mine')).json.items.length, 0, 'both drafts of hers are gone');
+    assert.equal((await p.other.get(`/api/permits/${kept}`)).status, 200, 'a submitted application stays');
+    assert.equal((await bytes(p.other, `/api/permits/${kept}/documents/proposal`)).status, 200, 'with its files');
+    // Only the earlier draft's KTP photo was nobody else's.
+    assert.equal(storedFiles(srv.dir).length, before - 1);
+  });
 });
