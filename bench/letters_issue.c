@@ -24,6 +24,7 @@
 #include "arena.h"
 #include "db.h"
 #include "letters.h"
+#include "util.h"
 
 struct shared {
 	struct app *app;
@@ -107,6 +108,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench-letters DB KEY DATA_DIR LETTER.json THREADS SECONDS [PDF]\n");
 		return 2;
 	}
+	malloc_tune();	/* as `pendopo` does */
 	int threads = atoi(argv[5]);
 	double seconds = atof(argv[6]);
 	char err[512];

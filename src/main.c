@@ -364,6 +364,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	malloc_tune();
 	/* Commands without --log-level log at PENDOPO_LOG_LEVEL too. */
 	const char *level_name = getenv("PENDOPO_LOG_LEVEL");
 	enum log_level level;

@@ -23,4 +23,7 @@ void sha256_hex(const void *data, size_t len, char out[65]);
  * exists afterwards, -1 with errno. */
 int mkdir_all(const char *dir, mode_t mode);
 
+/* The allocator's settings for a server process (call once, first). */
+void malloc_tune(void);
+
 #endif
