@@ -80,6 +80,8 @@ struct req {
 
 const char *req_param(const struct req *r, const char *name);
 const char *req_query(const struct req *r, const char *name);
+/* Every query argument in order: fn(ctx, name, value) (value NULL for "?a"). */
+void req_query_each(const struct req *r, void (*fn)(void *ctx, const char *name, const char *value), void *ctx);
 /* The path as logs may show it: the route's pattern when the path holds a
  * secret (RF_SECRET_PATH), else the path. */
 const char *req_log_path(const struct req *r);

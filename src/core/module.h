@@ -70,7 +70,8 @@ struct field {
 				 * CSRF token */
 #define RF_OPEN_BODY 16u	/* a JSON object whose members the handler
 				 * reads itself (a protocol's parameters):
-				 * decoded, but members are not checked */
+				 * decoded, but members are not checked; an
+				 * HTML form's fields arrive as its texts */
 #define RF_SECRET_PATH 32u	/* the path holds a secret (a booking code
 				 * that cancels, a card number, a link's
 				 * token): the access log shows the pattern */

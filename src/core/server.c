@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "encoding.h"
 #include "events.h"
+#include "form.h"
 #include "http.h"
 #include "metrics.h"
 #include "proxy.h"
@@ -77,6 +78,25 @@ const char *req_param(const struct req *r, const char *name)
 const char *req_query(const struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct query_each {
+	void (*fn)(void *ctx, const char *name, const char *value);
+	void *ctx;
+};
+
+static enum MHD_Result query_each_one(void *cls, enum MHD_ValueKind kind, const char *name, const char *value)
+{
+	struct query_each *q = cls;
+	(void)kind;
+	q->fn(q->ctx, name, value);
+	return MHD_YES;
+}
+
+void req_query_each(const struct req *r, void (*fn)(void *ctx, const char *name, const char *value), void *ctx)
+{
+	struct query_each q = { fn, ctx };
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_each_one, &q);
 }
 
 const char *req_header(const struct req *r, const char *name)
@@ -711,6 +731,29 @@ static int json_media_type(const char *type)
 	       (n > 5 && strncasecmp(type + n - 5, "+json", 5) == 0);
 }
 
+static int form_media_type(const char *type)
+{
+	return type && strcspn(type, "; \t") == 33 && strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0;
+}
+
+/* A protocol's parameters posted as an HTML form does (CKAN clients may):
+ * a JSON object of the fields' texts, the first of repeated names; NULL
+ * with *why set when the form does not decode. */
+static json_t *form_object(struct req *r, const char *buf, size_t len, const char **why)
+{
+	struct form f;
+	enum form_error err = form_parse(r->arena, buf, len, &f);
+	if (err != FORM_OK) {
+		*why = form_error_message(err);
+		return NULL;
+	}
+	json_t *o = json_object();
+	for (size_t i = 0; i < f.n; i++)
+		if (!json_object_get(o, f.fields[i].name))
+			json_object_set_new(o, f.fields[i].name, json_string(f.fields[i].value));
+	return o;
+}
+
 /* The router's own refusals, in the envelope of the route's protocol when
  * it speaks one (a CKAN client expects CKAN's Authorization Error);
  * pesan is the Indonesian text, when there is one. */
@@ -765,7 +808,15 @@ static int run_handler(struct server *srv, struct conn_state *cs)
 			return 0;
 		}
 		json_error_t jerr;
-		json_t *body = json_loadb(cs->body.buf, cs->body.len, JSON_REJECT_DUPLICATES, &jerr);
+		const char *why = NULL;
+		json_t *body = (route->flags & RF_OPEN_BODY) && form_media_type(req_header(r, "Content-Type"))
+				       ? form_object(r, cs->body.buf, cs->body.len, &why)
+				       : json_loadb(cs->body.buf, cs->body.len, JSON_REJECT_DUPLICATES, &jerr);
+		if (why) {
+			refuse(r, 400, "invalid", arena_printf(r->arena, "request body is not a valid form: %s", why),
+			       NULL, NULL);
+			return 0;
+		}
 		if (!json_is_object(body)) {
 			json_decref(body);
 			refuse(r, 400, "invalid_json",

@@ -368,6 +368,18 @@ int catalog_dataset_save(struct req *r, const struct dataset_in *in, int64_t *id
 	if (!data_caller_in(r, org_id) && !data_is_walidata(r))
 		return catalog_refuse(r, ckan, 403, NULL, "only the producing agency's staff and the walidata "
 				      "may change this dataset");
+	/* Moving a dataset to another agency: the caller must be entitled to
+	 * both, or it would give away (or take) what is not theirs. */
+	int64_t new_org = org_id;
+	if (!creating && in->org) {
+		new_org = data_unit_id(r->db, in->org);
+		if (!new_org)
+			return catalog_refuse(r, ckan, 400, ckan ? "owner_org" : "org",
+					      "the producing agency is not a unit of the organisation register");
+		if (new_org != org_id && !data_caller_in(r, new_org) && !data_is_walidata(r))
+			return catalog_refuse(r, ckan, 403, NULL, "only staff of both agencies and the walidata "
+					      "may move a dataset to another agency");
+	}
 	const char *title = KEEP(in->title, old.title);
 	if (!line_ok(title))
 		return catalog_refuse(r, ckan, 400, "title", "title must be one line of text, not blank");
@@ -415,12 +427,16 @@ int catalog_dataset_save(struct req *r, const struct dataset_in *in, int64_t *id
 		rc = db_exec(r->db, "UPDATE data_datasets SET title = ?, notes = ?, license_id = ?, frequency = ?, "
 				    "release_schedule = ?, contact_name = ?, contact_email = ?, concept = ?, definition = ?, "
 				    "unit = ?, region_level = ?, period_start = ?, period_end = ?, url = ?, version = ?, "
-				    "priority = ?, private = ?, modified_at = ? WHERE id = ?",
-			     "sssssssssssssssbbsi", title, KEEP(in->notes, old.notes), license,
+				    "priority = ?, private = ?, modified_at = ?, org_id = ? WHERE id = ?",
+			     "sssssssssssssssbbsii", title, KEEP(in->notes, old.notes), license,
 			     KEEP(in->frequency, old.frequency), KEEP(in->release_schedule, old.release_schedule),
 			     KEEP(in->contact_name, old.contact_name), email, KEEP(in->concept, old.concept),
 			     KEEP(in->definition, old.definition), KEEP(in->unit, old.unit), level, ps, pe,
-			     KEEP(in->url, old.url), KEEP(in->version, old.version), priority, private_, now, *id);
+			     KEEP(in->url, old.url), KEEP(in->version, old.version), priority, private_, now, new_org, *id);
+		/* Published observations carry their producer for the conflict scan. */
+		if (rc == DB_DONE && new_org != org_id)
+			rc = db_exec(r->db, "UPDATE data_obs SET org_id = ? WHERE resource_id IN "
+					    "(SELECT id FROM data_resources WHERE dataset_id = ?)", "ii", new_org, *id);
 		if (rc == DB_DONE)
 			rc = DB_ROW;
 	}

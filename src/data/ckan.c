@@ -50,7 +50,11 @@ int ckan_ok(struct req *r, json_t *result)
 
 int ckan_error(struct req *r, int status, const char *type, const char *message, const char *field)
 {
-	json_t *err = json_pack("{s:s, s:s}", "__type", type, "message", message);
+	/* A Validation Error is only its type and the field lists: clients
+	 * join every other key into the text they show. */
+	bool validation = field && strcmp(type, "Validation Error") == 0;
+	json_t *err = validation ? json_pack("{s:s}", "__type", type)
+				 : json_pack("{s:s, s:s}", "__type", type, "message", message);
 	if (field)
 		json_object_set_new(err, field, json_pack("[s]", message));
 	return reply_json(r, status, json_pack("{s:s, s:b, s:o}", "help", help_url(r), "success", 0, "error", err));
@@ -96,13 +100,16 @@ static json_t *post_params(const struct req *r)
 json_t *ckan_param(struct req *r, const char *name)
 {
 	json_t *body = post_params(r);
+	const char *q;
 	if (body) {
 		json_t *v = json_object_get(body, name);
-		return v ? json_incref(v) : NULL;
-	}
-	const char *q = req_query(r, name);
-	if (!q)
+		/* a form's field, or a JSON body giving a list as its text */
+		if (!json_is_string(v))
+			return v ? json_incref(v) : NULL;
+		q = json_string_value(v);
+	} else if (!(q = req_query(r, name))) {
 		return NULL;
+	}
 	json_t *v = json_loads(q, JSON_DECODE_ANY, NULL);
 	if (v && (json_is_array(v) || json_is_object(v)))
 		return v;
@@ -151,6 +158,52 @@ bool ckan_param_bool(struct req *r, const char *name, bool def)
 	return strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0 || strcasecmp(s, "yes") == 0;
 }
 
+/* ---- help_show ----------------------------------------------------------------------- */
+
+/* What each offered action does: help_show's answer, which every reply's
+ * "help" link points to (CKAN gives the function's docstring). */
+static const struct {
+	const char *action, *text;
+} action_help[] = {
+	{ "status_show", "Return a dictionary with information about the site's configuration." },
+	{ "package_list", "Return a list of the names of the site's public datasets.\n\n"
+			  ":param limit: (optional) :param offset: (optional)" },
+	{ "current_package_list_with_resources", "Return a list of the site's public datasets and their resources, "
+						 "most recently modified first.\n\n:param limit: (optional) :param offset: (optional)" },
+	{ "package_show", "Return the metadata of a dataset and its resources.\n\n:param id: the id or name of the dataset" },
+	{ "package_search", "Search for datasets with Solr query syntax (q, fq), facets (facet.field, facet.limit, "
+			    "facet.mincount), sort, rows (at most 1000) and start." },
+	{ "resource_show", "Return the metadata of a resource.\n\n:param id: the id of the resource" },
+	{ "organization_list", "Return a list of the names of the organizations.\n\n:param sort: name or title or "
+			       "package_count, asc or desc :param all_fields: :param limit: :param offset:" },
+	{ "organization_show", "Return the details of an organization.\n\n:param id: :param include_datasets:" },
+	{ "group_list", "Return a list of the names of the groups.\n\n:param sort: name or title or package_count, "
+			"asc or desc :param all_fields: :param limit: :param offset:" },
+	{ "group_show", "Return the details of a group.\n\n:param id: :param include_datasets:" },
+	{ "tag_list", "Return a list of the site's tags.\n\n:param query: :param all_fields:" },
+	{ "datastore_search", "Search a DataStore resource.\n\n:param resource_id: :param filters: :param q: text or "
+			      "a dict of field: text :param full_text: :param plain: :param distinct: :param limit: "
+			      ":param offset: :param fields: :param sort: :param include_total: :param records_format: "
+			      "objects, lists, csv or tsv" },
+	{ "help_show", "Return the help string for a particular API action.\n\n:param name: the action's name" },
+	{ "package_create", "Create a new dataset.\n\n:param name: :param owner_org: and the dataset's fields" },
+	{ "package_update", "Update a dataset: the fields not given are cleared (resources stay).\n\n:param id:" },
+	{ "package_patch", "Patch a dataset: only the fields given change.\n\n:param id:" },
+	{ "resource_create", "Append a new resource to a dataset.\n\n:param package_id: :param name: :param url: "
+			     ":param schema: a Table Schema makes it a DataStore table" },
+};
+
+int ckan_help_show(struct req *r)
+{
+	const char *name = ckan_param_str(r, "name");
+	if (!name || !*name)
+		return ckan_missing(r, "name");
+	for (size_t i = 0; i < sizeof(action_help) / sizeof(action_help[0]); i++)
+		if (strcmp(action_help[i].action, name) == 0)
+			return ckan_ok(r, json_string(action_help[i].text));
+	return ckan_error(r, 404, "Not Found Error", arena_printf(r->arena, "Action function not found: %s", name), NULL);
+}
+
 /* ---- dispatch ------------------------------------------------------------------------ */
 
 static int ckan_unknown_action(struct req *r);
@@ -180,6 +233,8 @@ static const struct route ckan_actions[] = {
 	READ("tag_list", ckan_tag_list),
 	READ("resource_show", ckan_resource_show),
 	READ("datastore_search", ckan_datastore_search),
+	READ("current_package_list_with_resources", ckan_current_package_list),
+	READ("help_show", ckan_help_show),
 	WRITE("package_create", ckan_package_create),
 	WRITE("package_update", ckan_package_update),
 	WRITE("package_patch", ckan_package_update),
@@ -248,7 +303,7 @@ static const struct protocol ckan_protocol = {
 	.refuse = ckan_refuse,
 	.error_schema = "{\"type\": \"object\", \"required\": [\"success\", \"error\"], \"properties\": {"
 			"\"help\": {\"type\": \"string\"}, \"success\": {\"const\": false}, \"error\": {"
-			"\"type\": \"object\", \"required\": [\"__type\", \"message\"], \"properties\": {"
+			"\"type\": \"object\", \"required\": [\"__type\"], \"properties\": {"
 			"\"__type\": {\"type\": \"string\"}, \"message\": {\"type\": \"string\"}},"
 			" \"additionalProperties\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}}}}",
 	.media_type = "application/json",

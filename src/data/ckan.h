@@ -36,6 +36,7 @@ int ckan_status_show(struct req *r);
 int ckan_package_list(struct req *r);
 int ckan_package_show(struct req *r);
 int ckan_resource_show(struct req *r);
+int ckan_current_package_list(struct req *r);	/* current_package_list_with_resources */
 int ckan_organization_list(struct req *r);
 int ckan_organization_show(struct req *r);
 int ckan_group_list(struct req *r);
@@ -49,5 +50,9 @@ int ckan_resource_create(struct req *r);
 
 int ckan_package_search(struct req *r);
 int ckan_datastore_search(struct req *r);
+
+/* ---- ckan.c ---------------------------------------------------------------------------- */
+
+int ckan_help_show(struct req *r);
 
 #endif

@@ -220,10 +220,64 @@ static int org_counts(struct req *r, int64_t **ids, int64_t **counts, size_t *n)
 	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* organization_list's and group_list's sort: "title asc" (CKAN's
+ * default), by name, title or package_count ("packages"), asc or desc. */
+struct list_sort {
+	const char *key;
+	bool desc;
+};
+
+static int list_cmp(const void *pa, const void *pb, void *ctx)
 {
-	return strcmp(json_string_value(json_object_get(*(json_t *const *)a, "name")),
-		      json_string_value(json_object_get(*(json_t *const *)b, "name")));
+	const json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	const struct list_sort *k = ctx;
+	int c;
+	if (strcmp(k->key, "package_count") == 0) {
+		json_int_t x = json_integer_value(json_object_get(a, k->key)), y = json_integer_value(json_object_get(b, k->key));
+		c = x < y ? -1 : x > y;
+	} else {
+		c = strcasecmp(json_string_value(json_object_get(a, k->key)), json_string_value(json_object_get(b, k->key)));
+	}
+	if (!c)
+		c = strcmp(json_string_value(json_object_get(a, "name")), json_string_value(json_object_get(b, "name")));
+	return k->desc ? -c : c;
+}
+
+static int parse_list_sort(struct req *r, struct list_sort *k)
+{
+	const char *s = ckan_param_str(r, "sort");
+	k->key = "title";
+	k->desc = false;
+	if (!s || !*s)
+		return 0;
+	size_t len = strcspn(s, " ");
+	const char *dir = s + len + strspn(s + len, " ");
+	static const char *const keys[][2] = { { "name", "name" }, { "title", "title" },
+					       { "package_count", "package_count" }, { "packages", "package_count" } };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strlen(keys[i][0]) == len && strncmp(s, keys[i][0], len) == 0 &&
+		    (!*dir || strcasecmp(dir, "asc") == 0 || strcasecmp(dir, "desc") == 0)) {
+			k->key = keys[i][1];
+			k->desc = strcasecmp(dir, "desc") == 0;
+			return 0;
+		}
+	ckan_error(r, 409, "Validation Error", arena_printf(r->arena, "Cannot sort by field `%s`", s), "sort");
+	return 1;
+}
+
+/* Sort the dicts, answer the page of them: names, or the dicts with
+ * all_fields.  Takes the dicts. */
+static int list_reply(struct req *r, json_t **v, size_t n, const struct list_sort *k, long limit, long offset)
+{
+	bool all = ckan_param_bool(r, "all_fields", false);
+	qsort_r(v, n, sizeof(*v), list_cmp, (void *)k);
+	json_t *out = json_array();
+	for (size_t i = 0; i < n; i++) {
+		if ((long)i >= offset && (long)i < offset + limit)
+			json_array_append(out, all ? v[i] : json_object_get(v[i], "name"));
+		json_decref(v[i]);
+	}
+	return ckan_ok(r, out);
 }
 
 int ckan_organization_list(struct req *r)
@@ -231,8 +285,9 @@ int ckan_organization_list(struct req *r)
 	int64_t *ids, *counts;
 	size_t n;
 	long limit, offset;
-	bool all = ckan_param_bool(r, "all_fields", false);
-	if (ckan_param_int(r, "limit", 1000, 0, 1000, &limit) || ckan_param_int(r, "offset", 0, 0, 1000000, &offset))
+	struct list_sort k;
+	if (ckan_param_int(r, "limit", 1000, 0, 1000, &limit) || ckan_param_int(r, "offset", 0, 0, 1000000, &offset) ||
+	    parse_list_sort(r, &k))
 		return 0;
 	if (org_counts(r, &ids, &counts, &n))
 		return reply_db_error(r);
@@ -241,14 +296,41 @@ int ckan_organization_list(struct req *r)
 		return reply_db_error(r);
 	for (size_t i = 0; i < n; i++)
 		v[i] = org_dict(r, ids[i], counts[i]);
-	qsort(v, n, sizeof(*v), cmp_str);
-	json_t *out = json_array();
-	for (size_t i = 0; i < n; i++) {
-		if ((long)i >= offset && (long)i < offset + limit)
-			json_array_append(out, all ? v[i] : json_object_get(v[i], "name"));
-		json_decref(v[i]);
-	}
-	return ckan_ok(r, out);
+	return list_reply(r, v, n, &k, limit, offset);
+}
+
+/* The public datasets that satisfy keep(d, ctx) as package dicts, in
+ * catalogue order, at most 1000; NULL on a database error. */
+static json_t *packages_where(struct req *r, bool (*keep)(const struct dataset *d, const void *ctx), const void *ctx)
+{
+	struct dataset *all;
+	size_t n;
+	if (catalog_datasets_all(r, &all, &n))
+		return NULL;
+	json_t *pk = json_array();
+	for (size_t i = 0; i < n && json_array_size(pk) < 1000; i++)
+		if (!all[i].private_ && keep(&all[i], ctx))
+			json_array_append_new(pk, ckan_package_dict(r, &all[i]));
+	return pk;
+}
+
+struct id_set {
+	const int64_t *ids;
+	size_t n;
+};
+
+static bool in_set(const struct dataset *d, const void *ctx)
+{
+	const struct id_set *set = ctx;
+	for (size_t i = 0; i < set->n; i++)
+		if (set->ids[i] == d->id)
+			return true;
+	return false;
+}
+
+static bool of_org(const struct dataset *d, const void *ctx)
+{
+	return d->org_id == *(const int64_t *)ctx;
 }
 
 int ckan_organization_show(struct req *r)
@@ -267,13 +349,11 @@ int ckan_organization_show(struct req *r)
 		return reply_db_error(r);
 	json_t *o = org_dict(r, org, count);
 	if (ckan_param_bool(r, "include_datasets", false)) {
-		struct dataset *all;
-		size_t n;
-		json_t *pk = json_array();
-		if (catalog_datasets_all(r, &all, &n) == 0)
-			for (size_t i = 0; i < n && json_array_size(pk) < 1000; i++)
-				if (all[i].org_id == org && !all[i].private_)
-					json_array_append_new(pk, ckan_package_dict(r, &all[i]));
+		json_t *pk = packages_where(r, of_org, &org);
+		if (!pk) {
+			json_decref(o);
+			return reply_db_error(r);
+		}
 		json_object_set_new(o, "packages", pk);
 	}
 	return ckan_ok(r, o);
@@ -293,19 +373,32 @@ static json_t *group_dict(struct db_stmt *st)
 
 int ckan_group_list(struct req *r)
 {
-	bool all = ckan_param_bool(r, "all_fields", false);
 	long limit, offset;
-	if (ckan_param_int(r, "limit", 1000, 0, 1000, &limit) || ckan_param_int(r, "offset", 0, 0, 1000000, &offset))
+	struct list_sort k;
+	if (ckan_param_int(r, "limit", 1000, 0, 1000, &limit) || ckan_param_int(r, "offset", 0, 0, 1000000, &offset) ||
+	    parse_list_sort(r, &k))
 		return 0;
-	struct db_stmt *st = db_query(r->db, GROUP_SELECT "ORDER BY g.name LIMIT ? OFFSET ?", "ii",
-				      (int64_t)limit, (int64_t)offset);
+	struct db_stmt *st = db_query(r->db, GROUP_SELECT "ORDER BY g.name", "");
 	if (!st)
 		return reply_db_error(r);
-	json_t *out = json_array();
-	while (db_step(st) == DB_ROW)
-		json_array_append_new(out, all ? group_dict(st) : json_string(db_col_text(st, 0)));
+	json_t **v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		json_t **slot = ARENA_PUSH(r->arena, v, n, cap);
+		if (!slot) {
+			rc = DB_ERROR;
+			break;
+		}
+		*slot = group_dict(st);
+	}
 	db_done(st);
-	return ckan_ok(r, out);
+	if (rc != DB_DONE) {
+		for (size_t i = 0; i < n; i++)
+			json_decref(v[i]);
+		return reply_db_error(r);
+	}
+	return list_reply(r, v, n, &k, limit, offset);
 }
 
 int ckan_group_show(struct req *r)
@@ -318,7 +411,59 @@ int ckan_group_show(struct req *r)
 		return reply_db_error(r);
 	json_t *g = db_step(st) == DB_ROW ? group_dict(st) : NULL;
 	db_done(st);
-	return g ? ckan_ok(r, g) : ckan_not_found(r, "Group");
+	if (!g)
+		return ckan_not_found(r, "Group");
+	if (ckan_param_bool(r, "include_datasets", false)) {
+		int64_t *ids = NULL;
+		size_t n = 0, cap = 0;
+		int rc = DB_ERROR;
+		st = db_query(r->db, "SELECT dg.dataset_id FROM data_dataset_groups dg JOIN data_groups g "
+				     "ON g.id = dg.group_id WHERE g.name = ?", "s", id);
+		while (st && (rc = db_step(st)) == DB_ROW) {
+			int64_t *slot = ARENA_PUSH(r->arena, ids, n, cap);
+			if (!slot)
+				break;
+			*slot = db_col_int(st, 0);
+		}
+		db_done(st);
+		struct id_set set = { ids, n };
+		json_t *pk = st && rc == DB_DONE ? packages_where(r, in_set, &set) : NULL;
+		if (!pk) {
+			json_decref(g);
+			return reply_db_error(r);
+		}
+		json_object_set_new(g, "packages", pk);
+	}
+	return ckan_ok(r, g);
+}
+
+static int by_modified_desc(const void *pa, const void *pb)
+{
+	const struct dataset *a = pa, *b = pb;
+	int c = strcmp(b->modified_at, a->modified_at);
+	return c ? c : strcmp(a->uid, b->uid);
+}
+
+/* current_package_list_with_resources: the public datasets with their
+ * resources, most recently modified first. */
+int ckan_current_package_list(struct req *r)
+{
+	long limit, offset;
+	if (ckan_param_int(r, "limit", 1000000, 0, 1000000, &limit) || ckan_param_int(r, "offset", 0, 0, 100000000, &offset))
+		return 0;
+	struct dataset *all;
+	size_t n;
+	if (catalog_datasets_all(r, &all, &n))
+		return reply_db_error(r);
+	size_t pub = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!all[i].private_)
+			all[pub++] = all[i];
+	qsort(all, pub, sizeof(*all), by_modified_desc);
+	json_t *out = json_array();
+	for (size_t i = (size_t)offset; i < pub && i < (size_t)(offset + limit); i++)
+		json_array_append_new(out, ckan_package_dict(r, &all[i]));
+	return ckan_ok(r, out);
 }
 
 int ckan_tag_list(struct req *r)
@@ -373,6 +518,30 @@ static json_t *names_of(json_t *list)
 			json_array_append_new(out, json_string(name));
 	}
 	return out;
+}
+
+/* package_update replaces: what it leaves out is cleared ("" clears a
+ * text; the catalogue keeps only what is NULL). */
+static void clear_absent(struct dataset_in *in, json_t **tags, json_t **groups, const char *name)
+{
+	const char **texts[] = { &in->notes, &in->url, &in->version, &in->contact_name, &in->contact_email,
+				 &in->frequency, &in->release_schedule, &in->concept, &in->definition, &in->unit,
+				 &in->region_level, &in->period_start, &in->period_end };
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (!*texts[i])
+			*texts[i] = "";
+	if (!in->title)
+		in->title = name;	/* CKAN shows the name for a dataset without a title */
+	if (!in->license_id)
+		in->license_id = "notspecified";
+	if (in->priority < 0)
+		in->priority = 0;
+	if (in->private_ < 0)
+		in->private_ = 0;
+	if (!*tags)
+		in->tags = *tags = json_array();
+	if (!*groups)
+		in->groups = *groups = json_array();
 }
 
 static void package_in(struct req *r, struct dataset_in *in, json_t **tags, json_t **groups)
@@ -437,24 +606,34 @@ static int resource_from(struct req *r, int64_t dataset_id, json_t *rj)
 	return rc;
 }
 
-/* package_create, and package_update/package_patch (update): the members
- * given replace those stored, the others stay. */
-static int package_save(struct req *r, bool update)
+/* package_create, package_update (replace: the members left out are
+ * cleared) and package_patch (merge: the members left out stay).  A
+ * dataset's resources are resource_create's: an update leaves them. */
+static int package_save(struct req *r, bool update, bool replace)
 {
 	struct dataset_in in;
 	json_t *tags, *groups;
 	int64_t id = 0, org;
-	struct dataset d;
+	struct dataset d = { 0 };
 	if (!json_is_string(json_object_get(r->body, update ? "id" : "name")))
 		return ckan_missing(r, update ? "id" : "name");
 	if (update) {
 		int rc = catalog_dataset_find(r, json_string_value(json_object_get(r->body, "id")), &id, &org);
+		if (rc == 0 && (rc = catalog_dataset_load(r, id, &d)) > 0)
+			rc = -1;
 		if (rc)
 			return rc < 0 ? reply_db_error(r) : ckan_not_found(r, "Dataset");
+		/* A name is a dataset's address; a rename is not offered, and
+		 * is refused rather than ignored. */
+		const char *name = json_string_value(json_object_get(r->body, "name"));
+		if (name && strcmp(name, d.name) != 0)
+			return ckan_error(r, 409, "Validation Error", "A dataset cannot be renamed here", "name");
 	} else if (!json_is_string(json_object_get(r->body, "owner_org"))) {
 		return ckan_missing(r, "owner_org");
 	}
 	package_in(r, &in, &tags, &groups);
+	if (replace)
+		clear_absent(&in, &tags, &groups, d.name);
 	int rc = catalog_dataset_save(r, &in, &id, true);
 	json_t *resources = json_object_get(r->body, "resources");
 	size_t i;
@@ -497,11 +676,11 @@ int ckan_resource_create(struct req *r)
 
 int ckan_package_create(struct req *r)
 {
-	return package_save(r, false);
+	return package_save(r, false, false);
 }
 
 int ckan_package_update(struct req *r)
 {
-	return package_save(r, true);
+	return package_save(r, true, strcmp(ckan_action_name(r), "package_update") == 0);
 }
 

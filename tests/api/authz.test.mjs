@@ -228,7 +228,8 @@ const EXPECT = {
 // key-guarded route; the write actions CKAN has and Pendopo does not offer
 // are refused to everyone.
 const CKAN_READS = ['status_show', 'package_list', 'package_show', 'package_search', 'organization_list',
-  'organization_show', 'group_list', 'group_show', 'tag_list', 'resource_show', 'datastore_search'];
+  'organization_show', 'group_list', 'group_show', 'tag_list', 'resource_show', 'datastore_search',
+  'current_package_list_with_resources', 'help_show'];
 const CKAN_WRITES = ['package_create', 'package_update', 'package_patch', 'resource_create'];
 const CKAN_NOT_OFFERED = ['package_delete', 'dataset_purge', 'package_owner_org_update', 'package_collaborator_create',
   'package_collaborator_delete', 'resource_update', 'resource_patch', 'resource_delete', 'resource_view_create',
