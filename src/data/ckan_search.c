@@ -8,6 +8,7 @@
  */
 #include "ckan.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "app.h"
 #include "arena.h"
 #include "lucene.h"
+#include "strbuf.h"
 
 #define SEARCH_ROWS_MAX 1000
 #define DATASTORE_LIMIT_MAX 32000
@@ -512,6 +514,179 @@ static int ds_cmp(const void *pa, const void *pb, void *ctx)
 	return k->desc ? -c : c;
 }
 
+/* q as text (anywhere in the row) or as a dict of field: text, and
+ * full_text; plain=false (PostgreSQL's query syntax) is refused, not
+ * read as plain text.  1 when a reply was set. */
+static int ds_text_query(struct req *r, const struct tschema *s, struct row_filter *f)
+{
+	if (!ckan_param_bool(r, "plain", true))
+		return ckan_error(r, 409, "Validation Error", "Only plain text queries are offered (plain=false is not)",
+				  "plain"), 1;
+	const char *full = ckan_param_str(r, "full_text");
+	f->full_text = full && *full ? full : NULL;
+	json_t *q = ckan_param(r, "q");
+	if (!q)
+		return 0;
+	const char *key;
+	json_t *v;
+	char buf[64];
+	int bad = 0;
+	if (json_is_object(q)) {
+		json_object_foreach(q, key, v) {
+			int fi = tschema_field(s, key);
+			if (fi < 0 || json_is_object(v) || json_is_array(v)) {
+				bad = ckan_error(r, 409, "Validation Error", arena_printf(r->arena, fi < 0
+						 ? "field \"%s\" not in resource" : "the text for \"%s\" must be a string", key),
+						 "q") + 1;
+				break;
+			}
+			const char *text = arena_strdup(r->arena, cell_text(v, buf, sizeof(buf)));
+			if (text && *text && f->ntexts < TSCHEMA_MAX_FIELDS) {
+				f->text_field[f->ntexts] = fi;
+				f->texts[f->ntexts++] = text;
+			}
+		}
+	} else if (json_is_string(q) && *json_string_value(q)) {
+		f->q = arena_strdup(r->arena, json_string_value(q));
+	} else if (!json_is_string(q)) {
+		bad = ckan_error(r, 409, "Validation Error", "q must be text or a dict of field: text", "q") + 1;
+	}
+	json_decref(q);
+	return bad ? 1 : 0;
+}
+
+enum records_format { RF_OBJECTS, RF_LISTS, RF_CSV, RF_TSV };
+static const char *const records_format_names[] = { "objects", "lists", "csv", "tsv" };
+
+static int ds_records_format(struct req *r, enum records_format *rf)
+{
+	const char *s = ckan_param_str(r, "records_format");
+	*rf = RF_OBJECTS;
+	if (!s || !*s)
+		return 0;
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, records_format_names[i]) == 0)
+			return *rf = (enum records_format)i, 0;
+	return ckan_error(r, 409, "Validation Error", "records_format must be objects, lists, csv or tsv",
+			  "records_format"), 1;
+}
+
+/* The records as records_format wants them: a list of objects or of
+ * lists, or one text of CSV or TSV lines (no header: "fields" names the
+ * columns), as CKAN gives them. */
+struct ds_out {
+	enum records_format rf;
+	json_t *list;
+	struct strbuf text;
+};
+
+static void ds_out_init(struct ds_out *o, struct req *r, enum records_format rf)
+{
+	o->rf = rf;
+	o->list = rf == RF_OBJECTS || rf == RF_LISTS ? json_array() : NULL;
+	strbuf_init(&o->text, r->arena, 0);
+}
+
+/* A TSV cell: CSV's quoting, with the tab as the separator to quote. */
+static void add_tsv(struct strbuf *sb, const char *s)
+{
+	if (!strpbrk(s, "\t\"\r\n")) {
+		strbuf_addstr(sb, s);
+		return;
+	}
+	strbuf_addch(sb, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			strbuf_addch(sb, '"');
+		strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '"');
+}
+
+static void ds_out_row(struct ds_out *o, const struct tschema *s, const bool *show, int64_t id, json_t *cells)
+{
+	json_t *rec = o->rf == RF_OBJECTS ? json_object() : o->rf == RF_LISTS ? json_array() : NULL;
+	char buf[64];
+	bool first = true;
+	for (int k = -1; k < s->nfields; k++) {
+		if (!show[k < 0 ? s->nfields : k])
+			continue;
+		json_t *v = k < 0 ? json_integer(id) : json_incref(json_array_get(cells, (size_t)k));
+		if (o->rf == RF_OBJECTS) {
+			json_object_set(rec, k < 0 ? "_id" : s->fields[k].name, v ? v : json_null());
+		} else if (o->rf == RF_LISTS) {
+			json_array_append(rec, v ? v : json_null());
+		} else {
+			if (!first)
+				strbuf_addch(&o->text, o->rf == RF_CSV ? ',' : '\t');
+			const char *t = v && !json_is_null(v) ? cell_text(v, buf, sizeof(buf)) : "";
+			if (o->rf == RF_CSV)
+				strbuf_add_csv(&o->text, t, false);
+			else
+				add_tsv(&o->text, t);
+		}
+		json_decref(v);
+		first = false;
+	}
+	if (rec)
+		json_array_append_new(o->list, rec);
+	else
+		strbuf_addch(&o->text, '\n');
+}
+
+/* The records (a new reference), NULL when out of memory. */
+static json_t *ds_out_end(struct ds_out *o)
+{
+	if (o->list)
+		return o->list;
+	return o->text.failed ? NULL : json_stringn(o->text.len ? o->text.buf : "", o->text.len);
+}
+
+/* _links.start: this search's address with every argument it was given
+ * but offset, so that next and prev page through the same search. */
+static void link_arg(struct strbuf *sb, const char *name, const char *value)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *parts[2] = { name, value ? value : "" };
+	if (strcmp(name, "offset") == 0)
+		return;
+	strbuf_addch(sb, strchr(sb->buf, '?') ? '&' : '?');
+	for (int p = 0; p < 2; p++) {
+		if (p)
+			strbuf_addch(sb, '=');
+		for (const unsigned char *c = (const unsigned char *)parts[p]; *c; c++)
+			if (isalnum(*c) || strchr("-._~", *c))
+				strbuf_addch(sb, (char)*c);
+			else
+				strbuf_addf(sb, "%%%c%c", hex[*c >> 4], hex[*c & 15]);
+	}
+}
+
+static void link_query_arg(void *ctx, const char *name, const char *value)
+{
+	link_arg(ctx, name, value);
+}
+
+static const char *ds_link_start(struct req *r)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, r->arena, 256);
+	strbuf_addstr(&sb, "/api/3/action/datastore_search");
+	if (r->body && strcmp(r->method, "POST") == 0) {
+		const char *key;
+		json_t *v;
+		char buf[64];
+		json_object_foreach(r->body, key, v) {
+			char *dumped = json_is_object(v) || json_is_array(v) ? json_dumps(v, JSON_COMPACT) : NULL;
+			link_arg(&sb, key, dumped ? dumped : cell_text(v, buf, sizeof(buf)));
+			free(dumped);
+		}
+	} else {
+		req_query_each(r, link_query_arg, &sb);
+	}
+	return sb.failed ? "/api/3/action/datastore_search" : sb.buf;
+}
+
 int ckan_datastore_search(struct req *r)
 {
 	const char *rid = ckan_param_str(r, "resource_id");
@@ -545,6 +720,10 @@ int ckan_datastore_search(struct req *r)
 	int pf = res.period_field ? tschema_field(&s, res.period_field) : -1;
 	json_object_foreach(filters, key, v) {
 		int fi = tschema_field(&s, key);
+		if (strcmp(key, "_id") == 0) {
+			f.ids = v;
+			continue;
+		}
 		if (fi < 0) {
 			const char *msg = arena_printf(r->arena, "field \"%s\" not in resource", key);
 			json_decref(filters);
@@ -560,8 +739,15 @@ int ckan_datastore_search(struct req *r)
 			f.values[f.nconds++] = v;
 		}
 	}
-	const char *q = ckan_param_str(r, "q");
-	f.q = q && *q ? q : NULL;
+	if (ds_text_query(r, &s, &f)) {
+		json_decref(filters);
+		return 0;
+	}
+	enum records_format rf;
+	if (ds_records_format(r, &rf)) {
+		json_decref(filters);
+		return 0;
+	}
 
 	/* fields: a list or "a,b" */
 	bool show[TSCHEMA_MAX_FIELDS + 1];
@@ -629,26 +815,22 @@ int ckan_datastore_search(struct req *r)
 		struct ds_sort k = { sfield, sdesc };
 		qsort_r(c.v, c.n, sizeof(*c.v), ds_cmp, &k);
 	}
-	json_t *records = json_array();
+	struct ds_out out_rec;
+	ds_out_init(&out_rec, r, rf);
 	size_t from = custom ? (size_t)offset : 0, to = custom ? (size_t)(offset + limit) : c.n;
-	for (size_t i = 0; rc == 0 && i < c.n; i++) {
-		if (i >= from && i < to) {
-			json_t *rec = json_pack("{s:I}", "_id", (json_int_t)c.v[i].id);
-			for (int k = 0; k < s.nfields; k++)
-				if (show[k])
-					json_object_set(rec, s.fields[k].name, json_array_get(c.v[i].cells, (size_t)k));
-			if (!show[s.nfields])
-				json_object_del(rec, "_id");
-			json_array_append_new(records, rec);
-		}
-	}
+	for (size_t i = 0; rc == 0 && i < c.n; i++)
+		if (i >= from && i < to)
+			ds_out_row(&out_rec, &s, show, c.v[i].id, c.v[i].cells);
 	for (size_t i = 0; i < c.n; i++)
 		json_decref(c.v[i].cells);
+	json_t *records = ds_out_end(&out_rec);
 	if (rc) {
 		json_decref(records);
 		return rc < 0 ? reply_db_error(r)
 			      : ckan_error(r, 409, "Validation Error", "too many rows to sort: add filters", "sort");
 	}
+	if (!records)
+		return reply_db_error(r);
 	json_t *flist = json_array();
 	if (show[s.nfields])
 		json_array_append_new(flist, json_pack("{s:s, s:s}", "id", "_id", "type", "int"));
@@ -656,13 +838,16 @@ int ckan_datastore_search(struct req *r)
 		if (show[k])
 			json_array_append_new(flist, json_pack("{s:s, s:s}", "id", s.fields[k].name,
 							       "type", tschema_ckan_type(s.fields[k].type)));
-	const char *base = arena_printf(r->arena, "/api/3/action/datastore_search?resource_id=%s", res.uid);
-	json_t *out = json_pack("{s:s, s:o, s:o, s:I, s:I, s:b, s:s, s:{s:s, s:s}}", "resource_id", res.uid,
+	const char *start = ds_link_start(r), *sep = strchr(start, '?') ? "&" : "?";
+	json_t *links = json_pack("{s:s, s:s}", "start", start,
+				  "next", arena_printf(r->arena, "%s%soffset=%ld", start, sep, offset + limit));
+	if (offset > 0)
+		json_object_set_new(links, "prev", json_string(arena_printf(r->arena, "%s%soffset=%ld", start, sep,
+									     offset > limit ? offset - limit : 0)));
+	json_t *out = json_pack("{s:s, s:o, s:o, s:I, s:I, s:b, s:s, s:o}", "resource_id", res.uid,
 				"fields", flist, "records", records, "limit", (json_int_t)limit, "offset", (json_int_t)offset,
-				"include_total", include_total, "records_format", "objects", "_links", "start", base,
-				"next", arena_printf(r->arena, "%s&offset=%ld", base, offset + limit));
+				"include_total", include_total, "records_format", records_format_names[rf], "_links", links);
 	if (include_total)
 		json_object_set_new(out, "total", json_integer(total));
 	return ckan_ok(r, out);
 }
-

@@ -261,6 +261,7 @@ struct hier_key {
 struct batch_row {
 	size_t rkey, region, period, cells;	/* offsets into text */
 	int64_t id;
+	int64_t rnum;				/* the row's number in its resource (CKAN's _id) */
 };
 
 struct batch_obs {
@@ -291,6 +292,7 @@ struct import {
 	const char *uid;
 	struct tschema schema;
 	int64_t org_id;
+	int64_t last_rnum;			/* the resource's last row number; -1 until read */
 	int version, period_field;
 	struct mapping *maps;
 	int nmaps;
@@ -354,6 +356,7 @@ static int load_table(struct import *im)
 	const char *pf = db_col_is_null(st, 2) ? NULL : arena_strdup(im->a, db_col_text(st, 2));
 	im->version = (int)db_col_int(st, 3) + 1;
 	im->org_id = db_col_int(st, 4);
+	im->last_rnum = -1;
 	im->uid = arena_strdup(im->a, db_col_text(st, 5));
 	db_done(st);
 	if (!table) {
@@ -564,8 +567,8 @@ static int hier_add(struct import *im, const struct mapping *m, const char *regi
  * at a cost that grows with the database (a third of a million-row
  * import).  A failed import is rolled back whole, so OR FAIL, which needs
  * no such journal, is enough; PostgreSQL has neither. */
-#define INSERT_ROWS(verb) verb " INTO data_rows (id, resource_id, from_v, rkey, region, period, cells) VALUES "
-#define ROW_VALUES "(?, ?, ?, ?, ?, ?, ?)"
+#define INSERT_ROWS(verb) verb " INTO data_rows (id, resource_id, from_v, rkey, region, period, cells, rnum) VALUES "
+#define ROW_VALUES "(?, ?, ?, ?, ?, ?, ?, ?)"
 #define INSERT_OBS(verb) verb " INTO data_obs (indicator_id, resource_id, org_id, row_id, region, period, " \
 	"value, from_v) VALUES "
 #define OBS_VALUES "(?, ?, ?, ?, ?, ?, ?, ?)"
@@ -611,6 +614,7 @@ static void row_values(const struct import *im, int i, struct db_value *v)
 	v[4] = (struct db_value){ .type = 's', .s = batch_str(b, r->region) };
 	v[5] = (struct db_value){ .type = 's', .s = batch_str(b, r->period) };
 	v[6] = (struct db_value){ .type = 's', .s = batch_str(b, r->cells) };
+	v[7] = (struct db_value){ .type = 'i', .i = r->rnum };
 }
 
 /* The parameters of observation i of the chunk. */
@@ -656,6 +660,20 @@ static int insert_items(struct import *im, const char *const sql[2], int nparams
 static int batch_ids(struct import *im)
 {
 	struct batch *b = &im->batch;
+	/* Row numbers go on from the resource's newest row (by id, the
+	 * index's order), so that a changed row gets a new one, as a row
+	 * inserted into CKAN's DataStore does. */
+	if (im->last_rnum < 0) {
+		struct db_stmt *st = db_query(im->c, "SELECT rnum FROM data_rows WHERE resource_id = ? "
+						     "ORDER BY id DESC LIMIT 1", "i", im->rq->resource_id);
+		int rc = st ? db_step(st) : DB_ERROR;
+		im->last_rnum = rc == DB_ROW ? db_col_int(st, 0) : 0;
+		db_done(st);
+		if (rc != DB_ROW && rc != DB_DONE)
+			return db_fail(im, "numbering rows");
+	}
+	for (int k = 0; k < b->nrows; k++)
+		b->rows[k].rnum = ++im->last_rnum;
 	if (db_conn_dialect(im->c) == DB_SQLITE) {
 		int64_t top;
 		if (db_query_int(im->c, &top, "SELECT coalesce(max(id), 0) FROM data_rows", "") != DB_ROW)
@@ -680,7 +698,7 @@ static int batch_flush(struct import *im)
 
 	if (b->nrows == 0)
 		return 0;
-	if (batch_ids(im) || insert_items(im, insert_rows[d], 7, b->nrows, row_values, "storing rows") ||
+	if (batch_ids(im) || insert_items(im, insert_rows[d], 8, b->nrows, row_values, "storing rows") ||
 	    insert_items(im, insert_obs[d], 8, b->nobs, obs_values, "storing observations"))
 		return -1;
 	b->nrows = b->nobs = 0;

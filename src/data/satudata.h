@@ -207,10 +207,16 @@ struct row_filter {
 	int nconds;
 	int field[TSCHEMA_MAX_FIELDS];
 	json_t *values[TSCHEMA_MAX_FIELDS];	/* a scalar or a list of scalars */
-	const char *q;
+	json_t *ids;			/* row numbers (_id): a scalar or a list, or NULL */
+	const char *q, *full_text;	/* text somewhere in the row */
+	int ntexts;			/* text in one field each (CKAN's q as a dict) */
+	int text_field[TSCHEMA_MAX_FIELDS];
+	const char *texts[TSCHEMA_MAX_FIELDS];
 };
-/* fn gets the rows from offset on, limit of them (cells is borrowed);
- * *total counts every match.  0 ok, -1 on a database error. */
+/* fn gets the rows from offset on, limit of them (cells is borrowed), and
+ * each row's number in its resource (CKAN's _id: 1 for the first row
+ * ever stored, never reused); *total counts every match.  0 ok, -1 on a
+ * database error. */
 int rows_scan(struct req *r, int64_t resource_id, int64_t version, const struct tschema *s,
 	      const struct row_filter *f, long offset, long limit,
 	      int (*fn)(void *ctx, int64_t id, json_t *cells), void *ctx, long *total);

@@ -111,25 +111,37 @@ const char *cell_text(const json_t *v, char *buf, size_t len)
 	return buf;
 }
 
-static bool row_matches(const struct row_filter *f, const json_t *cells, const char *raw)
+/* want is v or a list holding it. */
+static bool value_in(const char *have, const json_t *want)
 {
-	char a[64], b[64];
-	for (int i = 0; i < f->nconds; i++) {
-		const char *have = cell_text(json_array_get(cells, (size_t)f->field[i]), a, sizeof(a));
-		const json_t *want = f->values[i];
-		bool any = false;
-		if (json_is_array(want)) {
-			size_t k;
-			const json_t *w;
-			json_array_foreach((json_t *)want, k, w)
-				any |= strcmp(have, cell_text(w, b, sizeof(b))) == 0;
-		} else {
-			any = strcmp(have, cell_text(want, b, sizeof(b))) == 0;
-		}
-		if (!any)
+	char b[64];
+	if (!json_is_array(want))
+		return strcmp(have, cell_text(want, b, sizeof(b))) == 0;
+	size_t k;
+	const json_t *w;
+	json_array_foreach((json_t *)want, k, w)
+		if (strcmp(have, cell_text(w, b, sizeof(b))) == 0)
+			return true;
+	return false;
+}
+
+static bool row_matches(const struct row_filter *f, int64_t rnum, const json_t *cells, const char *raw)
+{
+	char a[64];
+	for (int i = 0; i < f->nconds; i++)
+		if (!value_in(cell_text(json_array_get(cells, (size_t)f->field[i]), a, sizeof(a)), f->values[i]))
+			return false;
+	if (f->ids) {
+		snprintf(a, sizeof(a), "%lld", (long long)rnum);
+		if (!value_in(a, f->ids))
 			return false;
 	}
-	return !f->q || strcasestr(raw, f->q) != NULL;
+	for (int i = 0; i < f->ntexts; i++) {
+		const char *have = cell_text(json_array_get(cells, (size_t)f->text_field[i]), a, sizeof(a));
+		if (!strcasestr(have, f->texts[i]))
+			return false;
+	}
+	return (!f->q || strcasestr(raw, f->q)) && (!f->full_text || strcasestr(raw, f->full_text));
 }
 
 /* The four texts for the indexed filters: constant SQL, chosen here. */
@@ -148,15 +160,15 @@ static struct db_stmt *rows_query(struct req *r, int64_t rid, int64_t v, const s
 		return db_query(r->db, "SELECT count(*) " ROWS_WHERE, "iii", rid, v, v);
 	}
 	if (f->region && f->period)
-		return db_query(r->db, "SELECT id, cells " ROWS_WHERE "AND region = ? AND period = ? ORDER BY id "
+		return db_query(r->db, "SELECT rnum, cells " ROWS_WHERE "AND region = ? AND period = ? ORDER BY id "
 				"LIMIT ? OFFSET ?", "iiissii", rid, v, v, f->region, f->period, (int64_t)limit, (int64_t)offset);
 	if (f->region)
-		return db_query(r->db, "SELECT id, cells " ROWS_WHERE "AND region = ? ORDER BY id LIMIT ? OFFSET ?",
+		return db_query(r->db, "SELECT rnum, cells " ROWS_WHERE "AND region = ? ORDER BY id LIMIT ? OFFSET ?",
 				"iiisii", rid, v, v, f->region, (int64_t)limit, (int64_t)offset);
 	if (f->period)
-		return db_query(r->db, "SELECT id, cells " ROWS_WHERE "AND period = ? ORDER BY id LIMIT ? OFFSET ?",
+		return db_query(r->db, "SELECT rnum, cells " ROWS_WHERE "AND period = ? ORDER BY id LIMIT ? OFFSET ?",
 				"iiisii", rid, v, v, f->period, (int64_t)limit, (int64_t)offset);
-	return db_query(r->db, "SELECT id, cells " ROWS_WHERE "ORDER BY id LIMIT ? OFFSET ?", "iiiii",
+	return db_query(r->db, "SELECT rnum, cells " ROWS_WHERE "ORDER BY id LIMIT ? OFFSET ?", "iiiii",
 			rid, v, v, (int64_t)limit, (int64_t)offset);
 #undef ROWS_WHERE
 }
@@ -166,7 +178,7 @@ int rows_scan(struct req *r, int64_t resource_id, int64_t version, const struct 
 	      int (*fn)(void *ctx, int64_t id, json_t *cells), void *ctx, long *total)
 {
 	(void)s;
-	bool in_c = f->nconds > 0 || f->q;
+	bool in_c = f->nconds > 0 || f->ids || f->ntexts > 0 || f->q || f->full_text;
 	*total = 0;
 	if (version <= 0)
 		return 0;
@@ -195,7 +207,7 @@ int rows_scan(struct req *r, int64_t resource_id, int64_t version, const struct 
 			rc = DB_ERROR;
 			break;
 		}
-		if (in_c && !row_matches(f, cells, raw)) {
+		if (in_c && !row_matches(f, db_col_int(st, 0), cells, raw)) {
 			json_decref(cells);
 			continue;
 		}
