@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app.h"
 #include "arena.h"
@@ -591,14 +592,44 @@ static int attr_bool(const struct form *fm, const char *code, int *out)
 	return 0;
 }
 
-/* POST /open311/v2/requests.{fmt}, application/x-www-form-urlencoded. */
+/* The photo sent as the multipart part "media", made again and kept as
+ * an upload the submission claims; 1 when a reply was set. */
+static int o311_media(struct req *r, enum fmt f, const struct form *fm, struct submission *s)
+{
+	const struct form_file *media = form_file_get(fm, "media");
+	struct complaint_photo p;
+	const char *en, *id, *token;
+	if (!media)
+		return 0;
+	if (media->len > PHOTO_MAX_BYTES)
+		return o311_error(r, f, 413, arena_printf(r->arena, "media may be at most %u MB",
+							  PHOTO_MAX_BYTES / (1024 * 1024))), 1;
+	int rc = complaint_photo_make(r, media->data, media->len, &p, &en, &id);
+	if (rc == 1)
+		return o311_error(r, f, 400, arena_printf(r->arena, "media: %s", en)), 1;
+	if (rc != 0)
+		return o311_error(r, f, 500, "the photo could not be stored"), 1;
+	if (complaint_photo_record(r, &p, &token) != 0)
+		return complaints_db_error(r), 1;
+	s->photos = json_pack("[s]", token);
+	return 0;
+}
+
+/* POST /open311/v2/requests.{fmt}: application/x-www-form-urlencoded, or
+ * multipart/form-data with a photo as the part "media". */
 static int o311_post(struct req *r)
 {
 	enum fmt f = param_format(r);
 	if (!f)
 		return bad_format(r);
 	struct form fm;
-	enum form_error fe = form_parse(r->arena, r->body_raw ? r->body_raw : "", r->body_len, &fm);
+	const char *ctype = req_header(r, "Content-Type");
+	bool multipart = ctype && strncasecmp(ctype, "multipart/form-data", 19) == 0;
+	enum form_error fe = multipart ? form_parse_multipart(r->arena, ctype, r->body_raw ? r->body_raw : "", r->body_len, &fm)
+				       : form_parse(r->arena, r->body_raw ? r->body_raw : "", r->body_len, &fm);
+	/* Only a photo may take the route's upload limit. */
+	if (!multipart && r->body_len > r->app->cfg.body_limit)
+		return o311_error(r, f, 413, "the request is too large");
 	if (fe != FORM_OK)
 		return o311_error(r, f, 400, form_error_message(fe));
 	const char *key = form_get(&fm, "api_key");
@@ -662,18 +693,25 @@ static int o311_post(struct req *r)
 
 	struct case_ctx x;
 	struct complaint_view v;
+	struct filing filing;
 	const char *secret;
 	char token[48];
 	token_new(token);
 	token[24] = '\0';
 	s.token = token;
 	complaints_ctx(r, &x);
-	if (complaint_submission_file(r, &x, &s, &v, &secret) != 0) {
+	/* The photo is made only for a request that will be filed. */
+	rc = complaint_submission_check(r, &s, &filing);
+	if (rc == 0 && o311_media(r, f, &fm, &s))
+		return 0;
+	if (rc != 0 || complaint_submission_write(r, &x, &s, &filing, &v, &secret) != 0) {
+		json_decref(s.photos);
 		/* Turn the JSON refusal into the GeoReport shape, same status. */
 		json_t *e = json_object_get(r->reply, "error");
 		const char *msg = json_string_value(json_object_get(e, "message"));
 		return o311_error(r, f, r->status, msg ? msg : "the request was refused");
 	}
+	json_decref(s.photos);
 	json_decref(v.photos);
 	return reply_o311(r, f, 201, "service_requests",
 			  json_pack("[{s:s, s:s, s:s, s:n}]", "service_request_id", v.cs.tracking, "token", token,
@@ -685,7 +723,7 @@ static const struct route open311_routes[] = {
 	{ "GET", "/open311/v2/services.{fmt}", o311_services, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/open311/v2/services/{file}", o311_service_definition, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/open311/v2/requests.{fmt}", o311_requests, ROLE_PUBLIC, NULL, 0 },
-	{ "POST", "/open311/v2/requests.{fmt}", o311_post, ROLE_PUBLIC, NULL, RF_RAW_BODY },
+	{ "POST", "/open311/v2/requests.{fmt}", o311_post, ROLE_PUBLIC, NULL, RF_RAW_BODY | RF_UPLOAD },
 	{ "GET", "/open311/v2/requests/{file}", o311_request, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/open311/v2/tokens/{file}", o311_token, ROLE_PUBLIC, NULL, 0 },
 	{ 0 },

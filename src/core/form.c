@@ -1,10 +1,12 @@
-/* form.c - application/x-www-form-urlencoded decoding (see form.h). */
+/* form.c - application/x-www-form-urlencoded and multipart/form-data
+ * decoding (see form.h). */
 #include "form.h"
 #include "arena.h"
 #include "validate.h"
 
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 static int hex_value(char ch)
 {
@@ -47,8 +49,7 @@ static enum form_error decode(struct arena *a, const char *s, size_t n, const ch
 
 enum form_error form_parse(struct arena *a, const char *body, size_t len, struct form *out)
 {
-	out->fields = NULL;
-	out->n = 0;
+	memset(out, 0, sizeof(*out));
 	/* Each pair takes at least one byte and a separator: a bound on the
 	 * count before anything is decoded. */
 	size_t pairs = 1;
@@ -84,6 +85,120 @@ enum form_error form_parse(struct arena *a, const char *body, size_t len, struct
 	return FORM_OK;
 }
 
+/* ---- multipart/form-data ------------------------------------------------ */
+
+/* The value of parameter key (boundary, name, filename) in a header's
+ * text, quoted or not; NULL when absent. */
+static const char *header_param(struct arena *a, const char *h, size_t n, const char *key)
+{
+	size_t klen = strlen(key);
+	for (size_t i = 0; i + klen + 1 < n; i++) {
+		if ((i > 0 && h[i - 1] != ';' && h[i - 1] != ' ' && h[i - 1] != '\t') ||
+		    strncasecmp(h + i, key, klen) != 0 || h[i + klen] != '=')
+			continue;
+		const char *v = h + i + klen + 1, *end = h + n;
+		if (*v == '"') {
+			const char *q = memchr(v + 1, '"', (size_t)(end - v - 1));
+			return q ? arena_strndup(a, v + 1, (size_t)(q - v - 1)) : NULL;
+		}
+		size_t vlen = 0;
+		while (v + vlen < end && v[vlen] != ';' && v[vlen] != ' ' && v[vlen] != '\t' && v[vlen] != '\r')
+			vlen++;
+		return arena_strndup(a, v, vlen);
+	}
+	return NULL;
+}
+
+/* A text part's value: no NUL, valid UTF-8. */
+static enum form_error text_value(struct arena *a, const char *s, size_t n, const char **out)
+{
+	if (memchr(s, '\0', n))
+		return FORM_NUL;
+	char *d = arena_strndup(a, s, n);
+	if (!d)
+		return FORM_NO_MEMORY;
+	if (!utf8_valid(d))
+		return FORM_BAD_UTF8;
+	*out = d;
+	return FORM_OK;
+}
+
+enum form_error form_parse_multipart(struct arena *a, const char *content_type, const char *body, size_t len,
+				     struct form *out)
+{
+	memset(out, 0, sizeof(*out));
+	const char *b = content_type ? header_param(a, content_type, strlen(content_type), "boundary") : NULL;
+	size_t blen = b ? strlen(b) : 0;
+	if (!b || blen == 0 || blen > 70)
+		return FORM_BAD_MULTIPART;
+	/* "\r\n--boundary" ends every part; the first needs no CRLF before it. */
+	char *delim = arena_printf(a, "\r\n--%s", b);
+	out->fields = arena_alloc(a, FORM_MAX_FIELDS * sizeof(*out->fields));
+	out->files = arena_alloc(a, FORM_MAX_FIELDS * sizeof(*out->files));
+	if (!delim || !out->fields || !out->files)
+		return FORM_NO_MEMORY;
+	size_t dlen = blen + 4;
+	const char *p, *end = body + len;
+	if (len >= dlen - 2 && memcmp(body, delim + 2, dlen - 2) == 0)
+		p = body + dlen - 2;
+	else if ((p = memmem(body, len, delim, dlen)) != NULL)
+		p += dlen;
+	else
+		return FORM_BAD_MULTIPART;
+	for (;;) {
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			return FORM_OK;		/* the closing delimiter */
+		if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
+			return FORM_BAD_MULTIPART;
+		p += 2;
+		const char *hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
+		if (!hend && end - p >= 2 && p[0] == '\r' && p[1] == '\n')
+			hend = p - 2;		/* a part without headers */
+		if (!hend)
+			return FORM_BAD_MULTIPART;
+		const char *name = NULL, *filename = NULL, *type = NULL;
+		for (const char *h = p; h < hend;) {
+			const char *eol = memmem(h, (size_t)(hend - h), "\r\n", 2);
+			size_t hl = eol ? (size_t)(eol - h) : (size_t)(hend - h);
+			if (hl > 20 && strncasecmp(h, "Content-Disposition:", 20) == 0) {
+				name = header_param(a, h + 20, hl - 20, "name");
+				filename = header_param(a, h + 20, hl - 20, "filename");
+			} else if (hl > 13 && strncasecmp(h, "Content-Type:", 13) == 0) {
+				size_t skip = strspn(h + 13, " \t");
+				type = arena_strndup(a, h + 13 + skip, hl - 13 - skip);
+			}
+			h += hl + 2;
+		}
+		const char *data = hend + 4;
+		const char *next = data <= end ? memmem(data, (size_t)(end - data), delim, dlen) : NULL;
+		if (!next || !name)
+			return FORM_BAD_MULTIPART;
+		if (out->n + out->nfiles == FORM_MAX_FIELDS)
+			return FORM_TOO_MANY;
+		enum form_error e = text_value(a, name, strlen(name), &name);
+		if (e != FORM_OK)
+			return e;
+		if (filename) {
+			out->files[out->nfiles++] = (struct form_file){ name, filename, type, data, (size_t)(next - data) };
+		} else {
+			struct form_field *f = &out->fields[out->n];
+			f->name = name;
+			if ((e = text_value(a, data, (size_t)(next - data), &f->value)) != FORM_OK)
+				return e;
+			out->n++;
+		}
+		p = next + dlen;
+	}
+}
+
+const struct form_file *form_file_get(const struct form *f, const char *name)
+{
+	for (size_t i = 0; i < f->nfiles; i++)
+		if (strcmp(f->files[i].name, name) == 0)
+			return &f->files[i];
+	return NULL;
+}
+
 const char *form_error_message(enum form_error err)
 {
 	switch (err) {
@@ -93,6 +208,7 @@ const char *form_error_message(enum form_error err)
 	case FORM_BAD_UTF8: return "the form body is not valid UTF-8";
 	case FORM_TOO_MANY: return "the form body has too many fields";
 	case FORM_NO_MEMORY: return "out of memory";
+	case FORM_BAD_MULTIPART: return "the multipart body is not framed by the boundary its Content-Type names";
 	}
 	return "malformed form body";
 }

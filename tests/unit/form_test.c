@@ -1,4 +1,5 @@
-/* form_test.c - application/x-www-form-urlencoded decoding (src/core/form.c). */
+/* form_test.c - application/x-www-form-urlencoded and multipart/form-data
+ * decoding (src/core/form.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -135,6 +136,56 @@ static void test_messages(void **state)
 	assert_true(strlen(form_error_message(FORM_NUL)) > 0);
 }
 
+static enum form_error multipart(void **state, const char *type, const char *body, size_t len, struct form *f)
+{
+	return form_parse_multipart(*state, type, body, len, f);
+}
+
+static void test_multipart_fields_and_file(void **state)
+{
+	static const char body[] = "preamble\r\n--b0undary\r\n"
+				   "Content-Disposition: form-data; name=\"service_code\"\r\n\r\nJALAN\r\n"
+				   "--b0undary\r\ncontent-disposition: form-data; name=\"description\"\r\n\r\n"
+				   "Jalan rusak\r\n--b0und ditengah\r\n"
+				   "--b0undary\r\nContent-Disposition: form-data; name=\"media\"; filename=\"f.png\"\r\n"
+				   "Content-Type: image/png\r\n\r\n\x89PNG\0\r\nxy\r\n--b0undary--\r\n";
+	struct form f;
+	assert_int_equal(multipart(state, "multipart/form-data; boundary=\"b0undary\"", body, sizeof(body) - 1, &f),
+			 FORM_OK);
+	assert_int_equal(f.n, 2);
+	assert_string_equal(form_get(&f, "service_code"), "JALAN");
+	/* what only starts like the delimiter is content */
+	assert_string_equal(form_get(&f, "description"), "Jalan rusak\r\n--b0und ditengah");
+	assert_int_equal(f.nfiles, 1);
+	const struct form_file *m = form_file_get(&f, "media");
+	assert_non_null(m);
+	assert_string_equal(m->filename, "f.png");
+	assert_string_equal(m->type, "image/png");
+	assert_int_equal(m->len, 9);
+	assert_memory_equal(m->data, "\x89PNG\0\r\nxy", 9);
+	assert_null(form_file_get(&f, "description"));
+}
+
+static void test_multipart_refusals(void **state)
+{
+	struct form f;
+	static const char ok[] = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b--";
+	assert_int_equal(multipart(state, "multipart/form-data; boundary=b", ok, sizeof(ok) - 1, &f), FORM_OK);
+	assert_int_equal(multipart(state, "multipart/form-data", ok, sizeof(ok) - 1, &f), FORM_BAD_MULTIPART);
+	assert_int_equal(multipart(state, "multipart/form-data; boundary=c", ok, sizeof(ok) - 1, &f), FORM_BAD_MULTIPART);
+	/* cut short: no closing delimiter after the part */
+	assert_int_equal(multipart(state, "multipart/form-data; boundary=b", ok, 40, &f), FORM_BAD_MULTIPART);
+	static const char noname[] = "--b\r\nContent-Disposition: form-data\r\n\r\n1\r\n--b--";
+	assert_int_equal(multipart(state, "multipart/form-data; boundary=b", noname, sizeof(noname) - 1, &f),
+			 FORM_BAD_MULTIPART);
+	static const char nul[] = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\0002\r\n--b--";
+	assert_int_equal(multipart(state, "multipart/form-data; boundary=b", nul, sizeof(nul) - 1, &f), FORM_NUL);
+	static const char utf[] = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\xc3\x28\r\n--b--";
+	assert_int_equal(multipart(state, "multipart/form-data; boundary=b", utf, sizeof(utf) - 1, &f), FORM_BAD_UTF8);
+	assert_string_equal(form_error_message(FORM_BAD_MULTIPART),
+			    "the multipart body is not framed by the boundary its Content-Type names");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +200,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_nul_terminated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multipart_fields_and_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multipart_refusals, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
