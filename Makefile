@@ -1,6 +1,6 @@
 # Pendopo.  `make run` sets up and serves; `make test` runs every test.
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libqrencode zlib libcurl pwquality libjpeg libpng libcmark
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libqrencode zlib libcurl pwquality libjpeg libpng libcmark libbrotlienc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -Isrc/core $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm -lpthread

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   gcc make pkg-config sqlite3
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libpq-dev
-  libcmocka-dev libcmark-dev libqrencode-dev libhpdf-dev zlib1g-dev libcurl4-openssl-dev fonts-dejavu-core
+  libcmocka-dev libcmark-dev libqrencode-dev libhpdf-dev zlib1g-dev libbrotli-dev libcurl4-openssl-dev fonts-dejavu-core
   libpwquality-dev cracklib-runtime libjpeg62-turbo-dev libpng-dev
   poppler-utils zbar-tools
   postgresql chromium wrk

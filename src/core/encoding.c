@@ -1,5 +1,5 @@
-/* encoding.c - gzip (zlib), ETag comparison and the static files' gzip
- * cache.  See encoding.h.
+/* encoding.c - gzip (zlib), ETag comparison and the static files' cache
+ * of their gzip and brotli.  See encoding.h.
  */
 #include "encoding.h"
 
@@ -10,17 +10,19 @@
 #include <strings.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <brotli/encode.h>
 #include <sodium.h>
 
 #include "arena.h"
 
-bool encoding_accepts_gzip(const char *ae)
+static bool accepts(const char *ae, const char *coding)
 {
+	size_t clen = strlen(coding);
 	for (const char *p = ae; p && *p;) {
 		while (*p == ' ' || *p == ',')
 			p++;
 		size_t n = strcspn(p, ",;");
-		bool gzip = (n == 4 && strncasecmp(p, "gzip", 4) == 0) || (n == 1 && *p == '*');
+		bool gzip = (n == clen && strncasecmp(p, coding, clen) == 0) || (n == 1 && *p == '*');
 		p += n;
 		double q = 1;
 		if (*p == ';') {
@@ -34,6 +36,16 @@ bool encoding_accepts_gzip(const char *ae)
 			return q > 0;
 	}
 	return false;
+}
+
+bool encoding_accepts_gzip(const char *ae)
+{
+	return accepts(ae, "gzip");
+}
+
+bool encoding_accepts_br(const char *ae)
+{
+	return accepts(ae, "br");
 }
 
 int encoding_gzip(struct arena *a, const void *in, size_t len, int level, void **out, size_t *out_len)
@@ -90,8 +102,8 @@ struct gzip_entry {
 	char *rel;
 	uint64_t size;
 	int64_t mtime_ns;
-	void *gz;
-	size_t len;
+	void *gz, *br;
+	size_t len, br_len;
 	struct gzip_entry *next;
 };
 
@@ -116,10 +128,29 @@ void gzip_cache_free(struct gzip_cache *c)
 		next = e->next;
 		free(e->rel);
 		free(e->gz);
+		free(e->br);
 		free(e);
 	}
 	pthread_mutex_destroy(&c->lock);
 	free(c);
+}
+
+/* Quality 9: the best, 11, took 11 s for Leaflet's 450 KB on a loaded
+ * machine, under the cache's lock; 9 took 2.7 s there and is still 12 %
+ * smaller than gzip -9 (98 KB against 111 KB; 11 gave 90 KB). */
+#define BROTLI_STATIC_QUALITY 9
+
+/* in as brotli, in malloc'd memory; NULL on failure. */
+static void *brotli_best(const void *in, size_t len, size_t *out_len)
+{
+	size_t cap = BrotliEncoderMaxCompressedSize(len);
+	uint8_t *out = cap ? malloc(cap) : NULL;
+	*out_len = cap;
+	if (out && BrotliEncoderCompress(BROTLI_STATIC_QUALITY, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, len, in, out_len,
+					 out))
+		return out;
+	free(out);
+	return NULL;
 }
 
 /* The whole file at fd, compressed at the best level (made once). */
@@ -137,9 +168,10 @@ static struct gzip_entry *entry_make(int fd, const char *rel, uint64_t size, int
 		got += (size_t)n;
 	}
 	if (!e || !raw || got != size || encoding_gzip(a, raw, size, 9, &gz, &e->len) != 0 ||
-	    !(e->gz = malloc(e->len)) || !(e->rel = strdup(rel))) {
+	    !(e->gz = malloc(e->len)) || !(e->br = brotli_best(raw, size, &e->br_len)) || !(e->rel = strdup(rel))) {
 		if (e) {
 			free(e->gz);
+			free(e->br);
 			free(e);
 		}
 		arena_free(a);
@@ -153,7 +185,7 @@ static struct gzip_entry *entry_make(int fd, const char *rel, uint64_t size, int
 }
 
 const void *gzip_cache_get(struct gzip_cache *c, int fd, const char *rel, uint64_t size, int64_t mtime_ns,
-			   size_t *len)
+			   bool brotli, size_t *len)
 {
 	pthread_mutex_lock(&c->lock);
 	struct gzip_entry *e = c->head;
@@ -169,6 +201,6 @@ const void *gzip_cache_get(struct gzip_cache *c, int fd, const char *rel, uint64
 	pthread_mutex_unlock(&c->lock);
 	if (!e)
 		return NULL;
-	*len = e->len;
-	return e->gz;
+	*len = brotli ? e->br_len : e->len;
+	return brotli ? e->br : e->gz;
 }

@@ -4,7 +4,8 @@
  *
  * The static front end's compressed files are kept in a cache made once
  * per file version (path, size, modification time), since the same few
- * hundred kilobytes are asked for by every visitor.
+ * hundred kilobytes are asked for by every visitor: gzip, and brotli,
+ * which only pays when made once (answers made per request stay gzip).
  */
 #ifndef PENDOPO_ENCODING_H
 #define PENDOPO_ENCODING_H
@@ -20,6 +21,8 @@ struct arena;
 
 /* Whether Accept-Encoding allows gzip (an explicit q=0 refuses it). */
 bool encoding_accepts_gzip(const char *accept_encoding);
+/* The same for brotli ("br"). */
+bool encoding_accepts_br(const char *accept_encoding);
 
 /* gzip of in at level (1-9), in a.  0, or -1 (out of memory). */
 int encoding_gzip(struct arena *a, const void *in, size_t len, int level, void **out, size_t *out_len);
@@ -34,10 +37,10 @@ const char *encoding_body_etag(struct arena *a, const void *body, size_t len);
 struct gzip_cache;
 struct gzip_cache *gzip_cache_new(void);
 void gzip_cache_free(struct gzip_cache *c);
-/* The gzip of the file open at fd (rel, size, mtime_ns: its version),
- * made on first use.  NULL when it cannot be made; the bytes live as long
- * as the cache. */
+/* The gzip (or with brotli, the brotli) of the file open at fd (rel, size,
+ * mtime_ns: its version), both made on first use.  NULL when it cannot be
+ * made; the bytes live as long as the cache. */
 const void *gzip_cache_get(struct gzip_cache *c, int fd, const char *rel, uint64_t size, int64_t mtime_ns,
-			   size_t *len);
+			   bool brotli, size_t *len);
 
 #endif

@@ -527,11 +527,12 @@ static enum MHD_Result send_file(struct server *srv, struct MHD_Connection *conn
 	const char *type = mime_type(rel);
 	int html = strncmp(type, "text/html", 9) == 0;
 	int64_t mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
-	bool gzip = (uint64_t)st->st_size >= GZIP_MIN_BYTES && compressible(type) &&
-		    encoding_accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding"));
+	const char *ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding");
+	bool big = (uint64_t)st->st_size >= GZIP_MIN_BYTES && compressible(type);
+	bool br = big && encoding_accepts_br(ae), gzip = big && !br && encoding_accepts_gzip(ae);
 	char etag[64], modified[64];
 	snprintf(etag, sizeof(etag), "\"%llx-%llx%s\"", (unsigned long long)st->st_size, (unsigned long long)mtime_ns,
-		 gzip ? "-gz" : "");
+		 br ? "-br" : gzip ? "-gz" : "");
 	struct tm tm;
 	strftime(modified, sizeof(modified), "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&st->st_mtim.tv_sec, &tm));
 	const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
@@ -543,7 +544,8 @@ static enum MHD_Result send_file(struct server *srv, struct MHD_Connection *conn
 	if (fresh) {
 		close(fd);
 		resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-	} else if (gzip && (gz = gzip_cache_get(srv->gzip, fd, rel, (uint64_t)st->st_size, mtime_ns, &gz_len))) {
+	} else if ((br || gzip) &&
+		   (gz = gzip_cache_get(srv->gzip, fd, rel, (uint64_t)st->st_size, mtime_ns, br, &gz_len))) {
 		close(fd);
 		resp = MHD_create_response_from_buffer(gz_len, (void *)gz, MHD_RESPMEM_PERSISTENT);
 	} else {
@@ -562,7 +564,7 @@ static enum MHD_Result send_file(struct server *srv, struct MHD_Connection *conn
 	if (compressible(type))
 		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 	if (gz && !fresh)
-		MHD_add_response_header(resp, "Content-Encoding", "gzip");
+		MHD_add_response_header(resp, "Content-Encoding", br ? "br" : "gzip");
 	add_common_headers(resp, html);
 	enum MHD_Result ret = MHD_queue_response(conn, fresh ? 304u : (unsigned)status, resp);
 	MHD_destroy_response(resp);

@@ -3,7 +3,7 @@
 import { test, before, after, describe } from 'node:test';
 import http from 'node:http';
 import net from 'node:net';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,7 +148,7 @@ describe('ops', () => {
     assert.equal((await rawRequest(srv.port, 'GET /healthz HTTP/1.0\r\n\r\n')).status, 200);
   });
 
-  test('static files: gzip for a client that takes it, validators, 304 for what the client holds', async () => {
+  test('static files: brotli or gzip for a client that takes it, validators, 304 for what the client holds', async () => {
     const url = srv.url + '/js/big.js';
     const plain = await getRaw(url);
     assert.equal(plain.status, 200);
@@ -157,8 +157,18 @@ describe('ops', () => {
     assert.match(plain.headers.etag, /^"[0-9a-f]+-[0-9a-f]+"$/);
     assert.ok(plain.headers['last-modified']);
     assert.equal(plain.headers['cache-control'], 'no-cache');
-    const gz = await getRaw(url, { 'accept-encoding': 'gzip, deflate, br' });
+    // Brotli first: made once per file version at its best level.
+    const br = await getRaw(url, { 'accept-encoding': 'gzip, deflate, br' });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.equal(br.headers.vary, 'Accept-Encoding');
+    assert.equal(brotliDecompressSync(br.body).toString(), BIG);
+    assert.notEqual(br.headers.etag, plain.headers.etag);
+    assert.equal((await getRaw(url, { 'accept-encoding': 'br', 'if-none-match': br.headers.etag })).status, 304);
+    assert.equal((await getRaw(url, { 'accept-encoding': 'gzip, br;q=0' })).headers['content-encoding'], 'gzip');
+    const gz = await getRaw(url, { 'accept-encoding': 'gzip, deflate' });
     assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.ok(br.body.length < gz.body.length, `brotli ${br.body.length} bytes, gzip ${gz.body.length}`);
+    assert.notEqual(gz.headers.etag, br.headers.etag);
     assert.equal(gz.headers.vary, 'Accept-Encoding');
     assert.ok(gz.body.length < BIG.length / 3, `${gz.body.length} bytes of ${BIG.length}`);
     assert.equal(gunzipSync(gz.body).toString(), BIG);
