@@ -627,9 +627,6 @@ static int o311_post(struct req *r)
 	bool multipart = ctype && strncasecmp(ctype, "multipart/form-data", 19) == 0;
 	enum form_error fe = multipart ? form_parse_multipart(r->arena, ctype, r->body_raw ? r->body_raw : "", r->body_len, &fm)
 				       : form_parse(r->arena, r->body_raw ? r->body_raw : "", r->body_len, &fm);
-	/* Only a photo may take the route's upload limit. */
-	if (!multipart && r->body_len > r->app->cfg.body_limit)
-		return o311_error(r, f, 413, "the request is too large");
 	if (fe != FORM_OK)
 		return o311_error(r, f, 400, form_error_message(fe));
 	const char *key = form_get(&fm, "api_key");
@@ -723,7 +720,9 @@ static const struct route open311_routes[] = {
 	{ "GET", "/open311/v2/services.{fmt}", o311_services, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/open311/v2/services/{file}", o311_service_definition, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/open311/v2/requests.{fmt}", o311_requests, ROLE_PUBLIC, NULL, 0 },
-	{ "POST", "/open311/v2/requests.{fmt}", o311_post, ROLE_PUBLIC, NULL, RF_RAW_BODY | RF_UPLOAD },
+	/* A photo sent along keeps to --body-limit-kb too: the route refuses
+	 * a large body before reading it, as every protocol route does. */
+	{ "POST", "/open311/v2/requests.{fmt}", o311_post, ROLE_PUBLIC, NULL, RF_RAW_BODY },
 	{ "GET", "/open311/v2/requests/{file}", o311_request, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/open311/v2/tokens/{file}", o311_token, ROLE_PUBLIC, NULL, 0 },
 	{ 0 },
