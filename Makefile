@@ -15,8 +15,13 @@ LIB_SRC  := $(filter-out src/main.c,$(SRC))
 OBJ      := $(LIB_SRC:%.c=build/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build-asan/%.o)
 UNIT     := $(sort $(wildcard tests/unit/*_test.c))
+FUZZ_CC  ?= clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
+FUZZ     := $(sort $(patsubst fuzz/%.c,build-fuzz/fuzz_%,$(wildcard fuzz/*.c)))
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps run test unit static api api-pg e2e asan bench clean
+.PHONY: all deps run test unit static api api-pg e2e asan fuzz fuzz-smoke bench clean
 all: build/pendopo
 
 build/%.o: %.c $(wildcard src/*/*.h)
@@ -25,6 +30,16 @@ build/%.o: %.c $(wildcard src/*/*.h)
 build-asan/%.o: %.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
+
+# libFuzzer targets: the library built by clang with coverage counters and
+# the sanitizers, each target linked with libFuzzer's main.
+build-fuzz/%.o: %.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+build-fuzz/libpendopo.a: $(FUZZ_OBJ)
+	ar rcs $@ $^
+build-fuzz/fuzz_%: fuzz/%.c fuzz/fuzz.h fuzz/modules.h build-fuzz/libpendopo.a
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Isrc/core $< build-fuzz/libpendopo.a $(LDLIBS) -o $@
 
 build/libpendopo.a: $(OBJ)
 	ar rcs $@ $^
@@ -80,6 +95,7 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory static
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory api
 	@$(MAKE) --no-print-directory api-pg
 	@$(MAKE) --no-print-directory e2e
@@ -88,6 +104,15 @@ test: deps
 
 # Foundation first, then each service's own benchmark; every one ends its
 # figures with BENCH lines.
+# Every fuzz target on its corpus, FUZZ_SECONDS each; prints executions and
+# crashes per target and fails on a crash (its input in build-fuzz/crashes/).
+fuzz: $(FUZZ)
+	fuzz/run.sh $(FUZZ_SECONDS) $^
+
+# The same for a few seconds a target, inside make test.
+fuzz-smoke: $(FUZZ)
+	fuzz/run.sh 2 $^
+
 bench: deps
 	@$(MAKE) --no-print-directory all build/libpendopo.a build/libpendopo.a
 	bench/run.sh
@@ -100,4 +125,4 @@ bench: deps
 	bench/villages.sh
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

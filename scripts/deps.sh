@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  gcc make pkg-config sqlite3
+  gcc clang make pkg-config sqlite3 valgrind
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libpq-dev
   libcmocka-dev libcmark-dev libqrencode-dev libhpdf-dev zlib1g-dev libbrotli-dev libcurl4-openssl-dev fonts-dejavu-core
   libpwquality-dev cracklib-runtime libjpeg62-turbo-dev libpng-dev
