@@ -823,7 +823,11 @@ static int run_handler(struct server *srv, struct conn_state *cs)
 			json_decref(body);
 			refuse(r, 400, "invalid_json",
 			       body ? "request body must be a JSON object"
-				    : arena_printf(r->arena, "request body is not valid JSON: %s", jerr.text),
+				    /* jansson quotes the bytes near the fault,
+				     * which need not be UTF-8: then only where. */
+				    : utf8_valid(jerr.text)
+					    ? arena_printf(r->arena, "request body is not valid JSON: %s", jerr.text)
+					    : arena_printf(r->arena, "request body is not valid JSON at byte %d", jerr.position),
 			       NULL, NULL);
 			return 0;
 		}
@@ -905,13 +909,18 @@ static void run_route(struct server *srv, struct conn_state *cs)
  * %00 becomes a byte that is never UTF-8: decoded to a NUL it would end
  * the path early ("/index.html%00.png" served index.html), and as it is it
  * fails the text check below like any other bad byte. */
+size_t address_unescape(char *s)
+{
+	for (char *p = s; (p = strstr(p, "%00")); p += 3)
+		p[1] = p[2] = 'f';
+	return MHD_http_unescape(s);
+}
+
 static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
 {
 	(void)cls;
 	(void)conn;
-	for (char *p = s; (p = strstr(p, "%00")); p += 3)
-		p[1] = p[2] = 'f';
-	return MHD_http_unescape(s);
+	return address_unescape(s);
 }
 
 struct text_check {

@@ -133,7 +133,8 @@ static struct lq_node *parse_range(struct parser *p, const char *field)
 		lo++;
 	while (*hi == ' ')
 		hi++;
-	size_t lo_n = (size_t)(to - lo), hi_n = (size_t)(end - hi);
+	/* "[ TO TO b]": the spaces skipped run past the first " TO ". */
+	size_t lo_n = lo < to ? (size_t)(to - lo) : 0, hi_n = (size_t)(end - hi);
 	while (hi_n && hi[hi_n - 1] == ' ')
 		hi_n--;
 	if (!lo_n || !hi_n)

@@ -40,6 +40,16 @@ describe('hostile input', () => {
     assert.equal((await get('/api/regions?q=%C3%A9')).status, 200);
   });
 
+  it('answers a JSON body broken near bytes that are not UTF-8 with a 400 that is JSON', async () => {
+    // Found by fuzz/json_body.c: jansson's message quotes the bytes near
+    // the fault, and quoted into the error they made it a 500.
+    const body = Buffer.concat([Buffer.from('{"email]i\\'), Buffer.from([0xda, 0x98, 0xd2, 0x8c]), Buffer.from('"}')]);
+    const res = await fetch(srv.url + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const text = await res.text();
+    assert.equal(res.status, 400, text);
+    assert.equal(JSON.parse(text).error.code, 'invalid_json');
+  });
+
   it('refuses a NUL in a path or query rather than reading up to it', async () => {
     for (const path of ['/index.html%00.png', '/api/orgs%00/x', '/api/regions?q=a%00b']) {
       const r = await get(path);

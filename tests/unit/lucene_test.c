@@ -137,6 +137,9 @@ static void refused_with_a_reason(void **state)
 	refuses("metadata_modified:[2026 TO]", "[A TO B]");
 	refuses("metadata_modified:[2026]", "[A TO B]");
 	refuses("a\\", "backslash");
+	/* Found by fuzz/lucene.c: the skipped spaces ran past the " TO ",
+	 * and the lower end's length came out as (size_t)-1. */
+	refuses("{ TO TO a TO b}", "both ends");
 	char deep[200] = "";
 	for (int i = 0; i < 40; i++)
 		strcat(deep, "(");
