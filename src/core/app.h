@@ -23,6 +23,8 @@ struct config {
 	int conn_limit;			/* PENDOPO_CONN_LIMIT */
 	int per_ip_limit;		/* PENDOPO_PER_IP_LIMIT */
 	int timeout_s;			/* PENDOPO_TIMEOUT */
+	int header_timeout_s;		/* PENDOPO_HEADER_TIMEOUT */
+	int body_min_rate;		/* PENDOPO_BODY_MIN_RATE, bytes a second */
 	size_t body_limit;		/* JSON bodies, 1 MiB */
 	size_t upload_limit;		/* uploads, PENDOPO_UPLOAD_LIMIT */
 	int login_max_failures;		/* per account and address, before a lock */

@@ -5,6 +5,7 @@
 #include "server.h"
 #include "log.h"
 #include "audit.h"
+#include "conn_watch.h"
 #include "errors.h"
 #include "auth.h"
 #include "encoding.h"
@@ -41,6 +42,7 @@ struct server {
 	struct MHD_Daemon *mhd;
 	int web_fd;		/* directory of the static front end, or -1 */
 	struct gzip_cache *gzip;	/* the front end's files, compressed */
+	struct conn_watch *watch;	/* cuts off clients that trickle */
 };
 
 struct conn_state {
@@ -977,6 +979,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->path = arena_strdup(r->arena, url);
 		r->status = 500;
 		client_ip(r, conn);
+		conn_watch_headers_done(conn);
 		/* No route runs for it, so its body is read and dropped. */
 		if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
 		    !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)) {
@@ -1025,6 +1028,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (*upload_data_size > 0) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
+		conn_watch_body(conn, n);
 		if (cs->too_large || cs->matched != 1)
 			return MHD_YES;
 		/* A body over the limit is dropped (one without a length,
@@ -1040,6 +1044,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 
 	struct req *r = &cs->req;
+	conn_watch_answering(conn);
 	if (cs->answered)
 		return MHD_YES;
 	if (cs->too_large) {
@@ -1115,7 +1120,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct server *srv = cls;
 	struct conn_state *cs = *con_cls;
-	(void)conn;
+	conn_watch_request_done(conn);
 	if (!cs)
 		return;
 	struct req *r = &cs->req;
@@ -1209,6 +1214,9 @@ int server_run(struct app *app, int tick_s)
 	srv.gzip = gzip_cache_new();
 	if (!srv.gzip)
 		goto out;
+	srv.watch = conn_watch_new(app->cfg.header_timeout_s, app->cfg.body_min_rate);
+	if (!srv.watch)
+		goto out;
 	srv.web_fd = open(app->cfg.web_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (srv.web_fd < 0)
 		log_warn("web directory not found; serving the API only", LOG_F("web_dir", app->cfg.web_dir));
@@ -1246,6 +1254,7 @@ int server_run(struct app *app, int tick_s)
 				   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.timeout_s,
 				   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
 				   MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
+				   MHD_OPTION_NOTIFY_CONNECTION, conn_watch_notify, srv.watch,
 				   MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 				   pool ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, pool,
 				   MHD_OPTION_END);
@@ -1276,6 +1285,7 @@ out:
 	if (srv.web_fd >= 0)
 		close(srv.web_fd);
 	gzip_cache_free(srv.gzip);
+	conn_watch_free(srv.watch);
 	metrics_free(app->metrics);
 	app->metrics = NULL;
 	app->router = NULL;
