@@ -242,16 +242,23 @@ static bool compressible(const char *type)
 	       strstr(type, "javascript") || strncmp(type, "image/svg", 9) == 0;
 }
 
-static void add_common_headers(struct MHD_Response *resp, int html)
+/* On every answer.  A page may load only this server's scripts, styles
+ * and images (and the map's tiles), inline code included in "none"; an
+ * answer that is no page (JSON, a file) may load nothing at all if opened
+ * as one, save a PDF, which the browser's viewer shows as a plugin that
+ * such a policy would block.  Nothing may be framed by another site. */
+static void add_common_headers(struct MHD_Response *resp, const char *type)
 {
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	if (html) {
-		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-		MHD_add_response_header(resp, "Content-Security-Policy",
-					"default-src 'self'; img-src 'self' data: blob: https://tile.openstreetmap.org; "
-					"object-src 'none'; base-uri 'self'; frame-ancestors 'none'");
-	}
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	const char *csp = "default-src 'none'; frame-ancestors 'none'";
+	if (strncmp(type, "text/html", 9) == 0)
+		csp = "default-src 'self'; img-src 'self' data: blob: https://tile.openstreetmap.org; "
+		      "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+	else if (strcmp(type, "application/pdf") == 0)
+		csp = "frame-ancestors 'none'";
+	MHD_add_response_header(resp, "Content-Security-Policy", csp);
 }
 
 /* An event stream: the reader blocks its connection's thread until an
@@ -318,7 +325,7 @@ static enum MHD_Result send_sse(struct MHD_Connection *conn, struct req *r)
 	MHD_add_response_header(resp, "Content-Type", "text/event-stream; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
-	add_common_headers(resp, 0);
+	add_common_headers(resp, "text/event-stream");
 	enum MHD_Result ret = MHD_queue_response(conn, 200, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -457,7 +464,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state
 	if (gzip)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	add_cors_headers(resp, cors_origin(r->app, conn, r->route));
-	add_common_headers(resp, 0);
+	add_common_headers(resp, type);
 	for (int i = 0; i < r->nhdrs; i++)
 		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
@@ -527,7 +534,6 @@ static enum MHD_Result send_file(struct server *srv, struct MHD_Connection *conn
 				 const char *rel, int status)
 {
 	const char *type = mime_type(rel);
-	int html = strncmp(type, "text/html", 9) == 0;
 	int64_t mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 	const char *ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding");
 	bool big = (uint64_t)st->st_size >= GZIP_MIN_BYTES && compressible(type);
@@ -567,7 +573,7 @@ static enum MHD_Result send_file(struct server *srv, struct MHD_Connection *conn
 		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 	if (gz && !fresh)
 		MHD_add_response_header(resp, "Content-Encoding", br ? "br" : "gzip");
-	add_common_headers(resp, html);
+	add_common_headers(resp, type);
 	enum MHD_Result ret = MHD_queue_response(conn, fresh ? 304u : (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -615,7 +621,7 @@ static enum MHD_Result send_options(struct server *srv, struct MHD_Connection *c
 			MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
 		}
 	}
-	add_common_headers(resp, 0);
+	add_common_headers(resp, "");
 	r->status = 204;
 	enum MHD_Result ret = MHD_queue_response(conn, 204, resp);
 	MHD_destroy_response(resp);
