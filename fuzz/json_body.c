@@ -1,8 +1,8 @@
 /* json_body.c - fuzz target: a JSON request body, decoded as the server
  * decodes it and checked against every route's declared fields.  Beyond
- * not crashing, whatever an error would quote (the decoder's message, the
- * validator's in both languages) must be UTF-8, or the error reply could
- * not be JSON. */
+ * not crashing, whatever an error would quote (the decoder's problem, the
+ * validator's message in both languages) must be UTF-8, or the error reply
+ * could not be JSON. */
 #include "fuzz.h"
 #include "modules.h"
 #include "router.h"
@@ -13,8 +13,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_error_t jerr;
 	json_t *body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &jerr);
 	if (!body) {
-		if (!utf8_valid(jerr.text))
+		struct arena *a = arena_new(512);
+		if (!a || !utf8_valid(json_problem(a, &jerr)))
 			abort();
+		arena_free(a);
 		return 0;
 	}
 	/* Every route and protocol action, as the router sees them; built

@@ -831,11 +831,7 @@ static int run_handler(struct server *srv, struct conn_state *cs)
 			json_decref(body);
 			refuse(r, 400, "invalid_json",
 			       body ? "request body must be a JSON object"
-				    /* jansson quotes the bytes near the fault,
-				     * which need not be UTF-8: then only where. */
-				    : utf8_valid(jerr.text)
-					    ? arena_printf(r->arena, "request body is not valid JSON: %s", jerr.text)
-					    : arena_printf(r->arena, "request body is not valid JSON at byte %d", jerr.position),
+				    : json_problem(r->arena, &jerr),
 			       NULL, NULL);
 			return 0;
 		}

@@ -2,6 +2,7 @@
  * member is unknown, missing, of the wrong type or too long; the refusal is
  * worded in English and Indonesian. */
 #include "validate.h"
+#include "arena.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -145,4 +146,11 @@ int body_validate(json_t *body, const struct field *fields, struct body_error *e
 		}
 	}
 	return 0;
+}
+
+const char *json_problem(struct arena *a, const json_error_t *jerr)
+{
+	if (utf8_valid(jerr->text))
+		return arena_printf(a, "request body is not valid JSON: %s", jerr->text);
+	return arena_printf(a, "request body is not valid JSON at byte %d", jerr->position);
 }

@@ -16,6 +16,13 @@ struct body_error {
 /* 0 when body (an object) satisfies fields; otherwise -1 and err filled. */
 int body_validate(json_t *body, const struct field *fields, struct body_error *err);
 
+struct arena;
+
+/* What is wrong with a body jansson could not decode, for the error
+ * message: jansson quotes the bytes near the fault, which need not be
+ * UTF-8, and then only where is said.  In a. */
+const char *json_problem(struct arena *a, const json_error_t *jerr);
+
 /* Length in Unicode code points of valid UTF-8 (jansson guarantees validity). */
 size_t utf8_length(const char *s);
 
