@@ -137,6 +137,8 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	    cli_int(cli, "--timeout", 1, 3600, &cfg->timeout_s) ||
 	    cli_int(cli, "--header-timeout", 1, 3600, &cfg->header_timeout_s) ||
 	    cli_int(cli, "--body-min-rate", 1, 1 << 30, &cfg->body_min_rate) ||
+	    cli_int(cli, "--submit-per-hour", 1, 1000000, &cfg->submit_per_hour) ||
+	    cli_int(cli, "--submit-per-hour-address", 1, 1000000, &cfg->submit_per_hour_address) ||
 	    cli_int(cli, "--body-limit-kb", 1, 65536, &body_kb) ||
 	    cli_int(cli, "--upload-limit-mb", 1, 1024, &upload_mb) ||
 	    cli_int(cli, "--login-failures", 1, 100, &cfg->login_max_failures) ||
@@ -322,6 +324,10 @@ static const struct cli_opt serve_opts[] = {
 	  "seconds a client has to send a request's headers, however it trickles them (and the body's grace)", "30" },
 	{ "--body-min-rate", "PENDOPO_BODY_MIN_RATE", "slowest request body accepted after that grace, bytes a second",
 	  "1024" },
+	{ "--submit-per-hour", "PENDOPO_SUBMIT_PER_HOUR",
+	  "submissions (complaints, applications, requests, letters, survey answers) per account and service an hour", "20" },
+	{ "--submit-per-hour-address", "PENDOPO_SUBMIT_PER_HOUR_ADDRESS",
+	  "the same per client address (registrations too); higher, as a village or a carrier's NAT shares one", "60" },
 	{ "--body-limit-kb", "PENDOPO_BODY_LIMIT_KB", "largest request body of a route that takes no file, KiB", "1024" },
 	{ "--upload-limit-mb", "PENDOPO_UPLOAD_LIMIT_MB", "largest body of a route that takes a file, MiB", "25" },
 	{ "--login-failures", "PENDOPO_LOGIN_FAILURES", "failed logins to one account from one address before that address is locked out of it", "5" },

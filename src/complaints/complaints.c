@@ -565,7 +565,7 @@ static const struct field template_patch_fields[] = {
 /* Literal paths come before /api/complaints/{no}: the first match wins. */
 static const struct route complaints_routes[] = {
 	{ "GET", "/api/complaints", complaints_list, ROLE_PUBLIC, NULL, 0 },
-	{ "POST", "/api/complaints", complaints_submit, ROLE_PUBLIC, submit_fields, RF_NO_TX },
+	{ "POST", "/api/complaints", complaints_submit, ROLE_PUBLIC, submit_fields, RF_NO_TX | RF_SUBMIT },
 	{ "POST", "/api/complaints/photos", complaints_photo_upload, ROLE_PUBLIC, NULL, RF_RAW_BODY | RF_UPLOAD | RF_NO_TX },
 	{ "GET", "/api/complaints/map", complaints_map, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/api/complaints/stats", complaints_stats, ROLE_PUBLIC, NULL, 0 },

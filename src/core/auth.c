@@ -453,7 +453,7 @@ static int auth_logout(struct req *r)
 /* ---- tables -------------------------------------------------------------- */
 
 static const struct route auth_routes[] = {
-	{ "POST", "/api/auth/register", auth_register, ROLE_PUBLIC, register_fields, RF_NO_TX },
+	{ "POST", "/api/auth/register", auth_register, ROLE_PUBLIC, register_fields, RF_NO_TX | RF_SUBMIT },
 	{ "POST", "/api/auth/login", auth_login, ROLE_PUBLIC, login_fields, RF_NO_TX },
 	{ "POST", "/api/auth/logout", auth_logout, ROLE_ANY_USER, NULL, 0 },
 	{ 0 },

@@ -75,6 +75,10 @@ struct field {
 #define RF_SECRET_PATH 32u	/* the path holds a secret (a booking code
 				 * that cancels, a card number, a link's
 				 * token): the access log shows the pattern */
+#define RF_SUBMIT 64u		/* a citizen's submission (a complaint, an
+				 * application, a request, an answer, an
+				 * account): counted per address and per
+				 * account, refused 429 past the hourly limits */
 
 struct req;
 

@@ -778,6 +778,33 @@ static int refuse(struct req *r, int status, const char *code, const char *messa
 /* Who asks, may they, is the body right, then the handler in its
  * transaction.  Returns nonzero when the database connection was lost
  * before anything could have been stored (a retry is safe). */
+/* A submission past its hourly limits, per address and per account, each
+ * per route so that a flood of one service leaves the others open; counted
+ * once the body is well-formed, so a form corrected after a 400 costs
+ * nothing.  An API key (an Open311 or partner application filing for many
+ * citizens) answers for its own use.  Answered here when limited: 1. */
+static int submit_limited(struct req *r)
+{
+	const struct config *cfg = &r->app->cfg;
+	if (r->caller.apikey_id)
+		return 0;
+	int wait = auth_rate_hit(r, arena_printf(r->arena, "submit:%s:%s", r->route->pattern, r->client_ip),
+				 cfg->submit_per_hour_address, 3600);
+	if (wait == 0 && r->caller.user_id)
+		wait = auth_rate_hit(r, arena_printf(r->arena, "submit:%s:user:%lld", r->route->pattern,
+						     (long long)r->caller.user_id),
+				     cfg->submit_per_hour, 3600);
+	if (wait < 0)
+		return reply_db_error(r), 1;
+	if (wait == 0)
+		return 0;
+	reply_header(r, "Retry-After", arena_printf(r->arena, "%d", wait));
+	reply_error_lang(r, 429, "rate_limited",
+			 arena_printf(r->arena, "too many submissions; try again in %d minutes", (wait + 59) / 60),
+			 arena_printf(r->arena, "Terlalu banyak pengajuan; coba lagi dalam %d menit.", (wait + 59) / 60), NULL);
+	return 1;
+}
+
 static int run_handler(struct server *srv, struct conn_state *cs)
 {
 	struct req *r = &cs->req;
@@ -842,6 +869,9 @@ static int run_handler(struct server *srv, struct conn_state *cs)
 			return 0;
 		}
 	}
+
+	if ((route->flags & RF_SUBMIT) && submit_limited(r))
+		return 0;
 
 	int tx = changes(r) && !(route->flags & RF_NO_TX);
 	if (tx && db_tx_begin(r->db) != DB_OK) {

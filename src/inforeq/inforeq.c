@@ -447,7 +447,7 @@ static const struct field dip_fields[] = {
 
 /* Literal paths come before /api/inforeq/{no}: the first match wins. */
 static const struct route inforeq_routes[] = {
-	{ "POST", "/api/inforeq", inforeq_submit, ROLE_PUBLIC, submit_fields, 0 },
+	{ "POST", "/api/inforeq", inforeq_submit, ROLE_PUBLIC, submit_fields, RF_SUBMIT },
 	{ "GET", "/api/inforeq/mine", inforeq_mine, ROLE_ANY_USER, NULL, 0 },
 	{ "GET", "/api/inforeq/inbox", inforeq_inbox, STAFF_READ, NULL, 0 },
 	{ "GET", "/api/inforeq/register", inforeq_register, ROLE_PUBLIC, NULL, 0 },

@@ -648,7 +648,7 @@ static const struct field settings_fields[] = {
 
 /* Literal paths come before /api/permits/{id}: the first match wins. */
 static const struct route permits_routes[] = {
-	{ "POST", "/api/permits", permits_create, ROLE_ANY_USER, draft_fields, 0 },
+	{ "POST", "/api/permits", permits_create, ROLE_ANY_USER, draft_fields, RF_SUBMIT },
 	{ "GET", "/api/permits/mine", permits_mine, ROLE_ANY_USER, NULL, 0 },
 	{ "GET", "/api/permits/inbox", permits_inbox, STAFF_READ, NULL, 0 },
 	{ "GET", "/api/permits/expected", permits_expected, STAFF_READ | ROLE_VILLAGE_OPERATOR, NULL, 0 },

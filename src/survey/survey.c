@@ -291,7 +291,7 @@ static const struct field wording_fields[] = {
 
 static const struct route survey_routes[] = {
 	{ "GET", "/api/survey/links/{token}", survey_link_get, ROLE_PUBLIC, NULL, RF_SECRET_PATH },
-	{ "POST", "/api/survey/links/{token}", survey_link_submit, ROLE_PUBLIC, link_fields, RF_SECRET_PATH },
+	{ "POST", "/api/survey/links/{token}", survey_link_submit, ROLE_PUBLIC, link_fields, RF_SECRET_PATH | RF_SUBMIT },
 	{ "GET", "/api/survey/kiosk/{unit}", survey_kiosk_get, ROLE_PUBLIC, NULL, 0 },
 	{ "POST", "/api/survey/kiosk/{unit}", survey_kiosk_submit, ROLE_PUBLIC, kiosk_fields, 0 },
 	{ "GET", "/api/survey/ranking", survey_ranking, ROLE_PUBLIC, NULL, 0 },

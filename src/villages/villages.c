@@ -310,7 +310,7 @@ static const struct route villages_routes[] = {
 	{ "GET", "/api/villages/{kode}/budget/{year}/csv", villages_budget_csv, ROLE_PUBLIC, NULL, 0 },
 	{ "POST", "/api/villages/{kode}/budget/{year}/publish", villages_budget_publish,
 	  ROLE_VILLAGE_OPERATOR | ROLE_ADMIN, publish_fields, 0 },
-	{ "POST", "/api/villages/{kode}/letters", villages_letter_create, ROLE_ANY_USER, letter_fields, 0 },
+	{ "POST", "/api/villages/{kode}/letters", villages_letter_create, ROLE_ANY_USER, letter_fields, RF_SUBMIT },
 	{ "GET", "/api/villages/{kode}/letters", villages_letters_inbox, VILLAGE_STAFF, NULL, 0 },
 	{ "GET", "/api/village-letters/mine", villages_letters_mine, ROLE_ANY_USER, NULL, 0 },
 	{ "GET", "/api/village-letters/{id}", villages_letter_get, ROLE_ANY_USER, NULL, 0 },
