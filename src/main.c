@@ -155,6 +155,7 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	cfg->upload_limit = (size_t)upload_mb * 1024 * 1024;
 	cfg->trusted_proxies = cli_opt(cli, "--trusted-proxies");
 	cfg->cors_origins = cli_opt(cli, "--cors-origins");
+	cfg->run_as = cli_opt(cli, "--user");
 	char proxy_err[256];
 	if (trusted_proxies_new(cfg->trusted_proxies, &app.proxies, proxy_err, sizeof(proxy_err)) != PROXY_OK) {
 		fprintf(stderr, "pendopo serve: --trusted-proxies: %s\n", proxy_err);
@@ -324,6 +325,7 @@ static const struct cli_opt serve_opts[] = {
 	  "seconds a client has to send a request's headers, however it trickles them (and the body's grace)", "30" },
 	{ "--body-min-rate", "PENDOPO_BODY_MIN_RATE", "slowest request body accepted after that grace, bytes a second",
 	  "1024" },
+	{ "--user", "PENDOPO_USER", "started as root: the unprivileged user to become once the port is bound", NULL },
 	{ "--submit-per-hour", "PENDOPO_SUBMIT_PER_HOUR",
 	  "submissions (complaints, applications, requests, letters, survey answers) per account and service an hour", "20" },
 	{ "--submit-per-hour-address", "PENDOPO_SUBMIT_PER_HOUR_ADDRESS",

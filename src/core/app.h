@@ -27,6 +27,7 @@ struct config {
 	int body_min_rate;		/* PENDOPO_BODY_MIN_RATE, bytes a second */
 	int submit_per_hour;		/* PENDOPO_SUBMIT_PER_HOUR, per account and route */
 	int submit_per_hour_address;	/* PENDOPO_SUBMIT_PER_HOUR_ADDRESS, per address and route */
+	const char *run_as;		/* PENDOPO_USER: whom to become after binding */
 	size_t body_limit;		/* JSON bodies, 1 MiB */
 	size_t upload_limit;		/* uploads, PENDOPO_UPLOAD_LIMIT */
 	int login_max_failures;		/* per account and address, before a lock */

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "audit.h"
 #include "conn_watch.h"
+#include "privilege.h"
 #include "errors.h"
 #include "auth.h"
 #include "encoding.h"
@@ -1293,6 +1294,17 @@ int server_run(struct app *app, int tick_s)
 	if (!srv.mhd) {
 		log_error("cannot listen", LOG_F("listen", app->cfg.listen), LOG_F("error", strerror(errno)));
 		goto out;
+	}
+	/* The port is bound (a low one needs root): nothing after runs as root. */
+	if (app->cfg.run_as) {
+		char why[160];
+		if (privilege_drop(app->cfg.run_as, why, sizeof(why)) != 0) {
+			log_error("not serving: cannot drop privileges", LOG_F("user", app->cfg.run_as), LOG_F("error", why));
+			MHD_stop_daemon(srv.mhd);
+			goto out;
+		}
+	} else if (geteuid() == 0) {
+		log_warn("serving as root: give --user to run as an unprivileged user once the port is bound");
 	}
 	log_info("serving", LOG_F("listen", app->cfg.listen), LOG_F("threads", pool ? "pool" : "per connection"),
 		 LOG_F("db", db_url(app->db)));

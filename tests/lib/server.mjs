@@ -73,7 +73,7 @@ export async function startServer(opts = {}) {
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    url, port, db, dir,
+    url, port, db, dir, pid: proc.pid,
     cli: (args) => cli(db, args),
     stderr: () => stderr,
     // SIGKILL: the process dies wherever it is (crash tests); the files stay.
