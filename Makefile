@@ -21,7 +21,7 @@ FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
 FUZZ     := $(sort $(patsubst fuzz/%.c,build-fuzz/fuzz_%,$(wildcard fuzz/*.c)))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps run test unit static api api-pg e2e asan fuzz fuzz-smoke bench clean
+.PHONY: all deps run test unit static api api-pg e2e asan valgrind fuzz fuzz-smoke bench clean
 all: build/pendopo
 
 build/%.o: %.c $(wildcard src/*/*.h)
@@ -104,6 +104,12 @@ test: deps
 
 # Foundation first, then each service's own benchmark; every one ends its
 # figures with BENCH lines.
+# The unit tests once under valgrind's memcheck (the build without
+# sanitizers): any memory error or definite leak fails.
+valgrind: $(UNIT:tests/unit/%.c=build/tests/%)
+	@for t in $^; do echo "== $$t"; valgrind -q --error-exitcode=1 --leak-check=full \
+		--errors-for-leak-kinds=definite --show-leak-kinds=definite $$t >/dev/null || exit 1; done
+
 # Every fuzz target on its corpus, FUZZ_SECONDS each; prints executions and
 # crashes per target and fails on a crash (its input in build-fuzz/crashes/).
 fuzz: $(FUZZ)
