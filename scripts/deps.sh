@@ -32,9 +32,14 @@ if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# The maps' Leaflet is served from web/vendor/ (same origin, so the pages'
-# CSP default-src 'self' holds), copied from the npm package.
+# The maps' Leaflet and the charts' Chart.js are served from web/vendor/
+# (same origin, so the pages' CSP default-src 'self' holds), copied from the
+# npm packages; pages ask for them with ?v=VERSION (web/js/vendor.js).
 if [ ! -f web/vendor/leaflet/leaflet.js ] || [ node_modules/leaflet/dist/leaflet.js -nt web/vendor/leaflet/leaflet.js ]; then
   mkdir -p web/vendor/leaflet
   cp -R node_modules/leaflet/dist/. web/vendor/leaflet/
+fi
+if [ ! -f web/vendor/chart.js/chart.umd.min.js ] || [ node_modules/chart.js/dist/chart.umd.min.js -nt web/vendor/chart.js/chart.umd.min.js ]; then
+  mkdir -p web/vendor/chart.js
+  cp node_modules/chart.js/dist/chart.umd.min.js web/vendor/chart.js/
 fi

@@ -566,8 +566,11 @@ static enum MHD_Result send_file(struct server *srv, struct MHD_Connection *conn
 		return MHD_NO;
 	MHD_add_response_header(resp, "Content-Type", type);
 	/* Pages and modules change with every deploy and carry no hash in their
-	 * names, so browsers revalidate them: a 304 costs a few bytes. */
-	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	 * names, so browsers revalidate them: a 304 costs a few bytes.  A file
+	 * asked for with ?v= (a vendored library at its version) never changes
+	 * under that address, so it is kept without asking again. */
+	bool versioned = status == 200 && MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "v");
+	MHD_add_response_header(resp, "Cache-Control", versioned ? "public, max-age=31536000, immutable" : "no-cache");
 	MHD_add_response_header(resp, "ETag", etag);
 	MHD_add_response_header(resp, "Last-Modified", modified);
 	if (compressible(type))

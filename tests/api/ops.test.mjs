@@ -182,6 +182,17 @@ describe('ops', () => {
     assert.equal(small.headers['content-encoding'], undefined, 'too small to be worth it');
   });
 
+  test('static files asked for at a version (?v=) are kept a year without asking again', async () => {
+    const versioned = await getRaw(srv.url + '/js/big.js?v=1.9.4', { 'accept-encoding': 'gzip' });
+    assert.equal(versioned.status, 200);
+    assert.equal(versioned.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal(gunzipSync(versioned.body).toString(), BIG);
+    assert.equal((await getRaw(srv.url + '/js/big.js?w=1')).headers['cache-control'], 'no-cache');
+    const missing = await getRaw(srv.url + '/js/missing.js?v=1');
+    assert.equal(missing.status, 404);
+    assert.doesNotMatch(missing.headers['cache-control'], /max-age/, 'a missing file may come later');
+  });
+
   test('public reads: gzip, an ETag and 304; everything else stays no-store', async () => {
     const url = srv.url + '/api/openapi.json';
     const first = await getRaw(url, { 'accept-encoding': 'gzip' });

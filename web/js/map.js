@@ -1,5 +1,5 @@
-// map.js — maps with Leaflet, served from /vendor/leaflet (scripts/deps.sh
-// copies it from npm), tiles from OpenStreetMap.
+// map.js — maps with Leaflet (loaded by vendor.js only when a page draws a
+// map), tiles from OpenStreetMap.
 //
 // A page stays usable without a map: when Leaflet cannot load, or tiles do
 // not arrive (no network), markers still draw on a plain background and
@@ -8,16 +8,10 @@
 
 import { h } from './dom.js';
 import { t } from './i18n.js';
+import { loadLeaflet } from './vendor.js';
 
 export const PURBALINGGA = [-7.388, 109.364];
 const TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
-let leaflet = null;
-
-async function loadLeaflet() {
-  if (!leaflet) leaflet = import('/vendor/leaflet/leaflet-src.esm.js').catch(() => null);
-  return leaflet;
-}
-
 // createMap(el, { center, zoom, onPick(lat, lng) }) → an object with
 // setPin(lat, lng), points(items, onOpen), fit(), or null without Leaflet
 // (el then says so).

@@ -143,12 +143,16 @@ $('#locate').addEventListener('click', () => {
 });
 onLangChange(() => { fillCategories(); count(); });
 
+// Everything the form needs is asked for at once: on a slow link each
+// request waited for in turn costs a round trip before the form is usable.
+const categories = loadCategories().catch(() => []);
+const districtList = loadDistricts().catch(() => []);
 const ctx = await initPage({ active: 'complaints' });
 $('#contact').hidden = !!(ctx && ctx.user) || !!(await loadMe().catch(() => null));
-[cats] = await Promise.all([loadCategories().catch(() => [])]);
+cats = await categories;
 fillCategories();
 count();
-const districts = await loadDistricts().catch(() => []);
+const districts = await districtList;
 options($('#district'), [['', t('common.choose')], ...districts.map((d) => [d.kode, d.nama])]);
 options($('#village'), [['', t('common.choose')]]);
 map = await createMap($('#pick-map'), { onPick: pin, zoom: 12, label: t('complaints.location') });
