@@ -132,11 +132,17 @@ test('producer uploads, sees the conflict; walidata resolves and publishes; the 
   await v.page.goto('/data/');
   await v.page.getByRole('link', { name: 'Penduduk per Kecamatan 2025' }).click();
   await v.page.waitForURL(/dataset\.html\?name=penduduk-kecamatan-2025/);
-  const row = v.page.locator('table tbody tr', { hasText: target.nama });
+  // :visible: the chart's own data table waits folded under "Tabel data".
+  const row = v.page.locator('table tbody tr:visible', { hasText: target.nama });
   await row.waitFor();
   const want = official.find((r) => r[0] === target.kode)[2];
   assert.match(await row.textContent(), new RegExp(want.toLocaleString('id-ID').replace(/\./g, '\\.')));
-  assert.ok(await v.page.locator('svg.chart rect.chart-bar').count() >= districts.length);
+  const bars = await (await v.page.waitForFunction(() => {
+    const c = document.querySelector('.chart-canvas canvas');
+    const chart = c && window.Chart && window.Chart.getChart(c);
+    return chart && chart.data.datasets[0].data.length;
+  })).jsonValue();
+  assert.ok(bars >= districts.length, `${bars} bars`);
   assert.equal(await v.page.getByRole('link', { name: 'Unduh CSV' }).count(), 1);
   await v.page.goto(`/data/indicator.html?code=PDDK-JUMLAH`);
   const irow = v.page.locator('table tbody tr', { hasText: target.nama }).first();
@@ -144,7 +150,7 @@ test('producer uploads, sees the conflict; walidata resolves and publishes; the 
   const text = await irow.textContent();
   assert.match(text, new RegExp(want.toLocaleString('id-ID').replace(/\./g, '\\.')));
   assert.match(text, /Dinas Kesehatan/);
-  assert.ok(await v.page.locator('svg.chart').count() >= 1);
+  await v.page.waitForFunction(() => [...document.querySelectorAll('.chart-canvas canvas')].some((c) => window.Chart && window.Chart.getChart(c)));
   assert.deepEqual(v.problems, []);
   await v.context.close();
 });

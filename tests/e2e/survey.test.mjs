@@ -99,7 +99,13 @@ test('a citizen whose complaint was closed answers the survey; the unit page sho
   assert.equal(await page.locator('#survey-ikm').innerText(), '86,11');
   assert.equal(await page.locator('#survey-grade').innerText(), 'B · Baik');
   assert.match(await page.locator('main').innerText(), /Sampel sudah representatif/);
-  assert.ok(await page.locator('svg.chart').count() >= 1, 'the elements are drawn as bars');
+  // The nine elements drawn as bars by Chart.js, one answer each: 4,4,3,4,3,4,4,2,3.
+  const bars = await (await page.waitForFunction(() => {
+    const c = document.querySelector('.chart-canvas canvas');
+    const chart = c && window.Chart && window.Chart.getChart(c);
+    return chart && chart.data.datasets[0].data;
+  })).jsonValue();
+  assert.deepEqual(bars, [4, 4, 3, 4, 3, 4, 4, 2, 3], 'the elements are drawn as bars');
   await page.screenshot({ path: join(SHOTS, 'survey-unit.png'), fullPage: true });
 
   // The ranking lists the unit.

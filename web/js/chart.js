@@ -1,68 +1,126 @@
-// chart.js — small SVG charts (bars by region, a line over time) drawn
-// with DOM calls only: labels are text nodes, colours come from the
-// stylesheet's classes, so nothing here needs inline styles or scripts.
-import { formatNumber } from './format.js';
+// chart.js — bar and line charts drawn by Chart.js (loaded by vendor.js
+// only on pages that draw one), each beside a table of the same numbers.
+//
+// Chart.js, not uPlot: these are category charts (agencies, villages,
+// months) whose long labels must wrap and stay readable on a 360 px phone;
+// Chart.js draws horizontal bars, wraps multi-line labels and resizes by
+// itself, where uPlot is made for dense time series on a time axis.
+//
+// The canvas is a picture named by its title; the numbers are in a table
+// under a disclosure ("Tabel data"), which screen readers reach and which
+// never makes the page scroll sideways.
+import { h } from './dom.js';
+import { t } from './i18n.js';
+import { formatNumber, formatMonth } from './format.js';
+import { loadChartJs } from './vendor.js';
 
-const NS = 'http://www.w3.org/2000/svg';
+const BAR_ROW_PX = 34;
+const LINE_HEIGHT_PX = 240;
+const LABEL_WRAP = 22;
 
-function el(tag, attrs = {}, text = null) {
-  const e = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== null) e.textContent = text;
-  return e;
+// Long labels broken into lines of about LABEL_WRAP characters.
+function wrap(label) {
+  const lines = [];
+  for (const word of String(label).split(/\s+/)) {
+    const last = lines[lines.length - 1];
+    if (last && last.length + word.length < LABEL_WRAP) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.length > 1 ? lines : String(label);
 }
 
-function frame(title, width, height) {
-  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': title, preserveAspectRatio: 'xMidYMid meet' });
-  svg.appendChild(el('title', {}, title));
-  return svg;
+function cssVar(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
-function niceMax(v) {
-  if (!(v > 0)) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
+function dataTable(title, rows, unit) {
+  return h('details', { class: 'chart-data' },
+    h('summary', {}, t('chart.table')),
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': title },
+      h('table', { class: 'table' },
+        h('caption', { class: 'visually-hidden' }, title),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('chart.label')), h('th', { scope: 'col', class: 'num' }, unit || t('chart.value')))),
+        h('tbody', {}, rows.map((r) => h('tr', {}, h('th', { scope: 'row' }, r.label), h('td', { class: 'num' }, formatNumber(r.value))))))));
 }
+
+async function draw(canvas, config) {
+  const Chart = await loadChartJs();
+  if (!Chart || !canvas.isConnected) {
+    if (!Chart) canvas.replaceWith(h('p', { class: 'muted' }, t('chart.unavailable')));
+    return;
+  }
+  // A page that draws again (a filter, the language) leaves old canvases.
+  for (const c of Object.values(Chart.instances)) if (!c.canvas.isConnected) c.destroy();
+  Chart.defaults.font.size = 13;
+  Chart.defaults.color = cssVar('--text');
+  new Chart(canvas, config);
+}
+
+// Draws once the canvas is in the page (callers build the DOM first).
+function chartBox({ title, rows, unit, table, height, config }) {
+  const canvas = h('canvas', { role: 'img', 'aria-label': title });
+  const box = h('div', { class: 'chart-canvas' }, canvas);
+  box.style.height = `${height}px`;   // CSSOM, which the CSP allows
+  requestAnimationFrame(() => draw(canvas, config));
+  return h('div', { class: 'chart-wrap' }, box, table ? dataTable(title, rows, unit) : null);
+}
+
+const tooltipLabel = (unit) => (ctx) => ` ${formatNumber(ctx.parsed[ctx.chart.options.indexAxis === 'y' ? 'x' : 'y'])} ${unit}`.trimEnd();
 
 // Horizontal bars, one per item {label, value, mark?}; mark highlights one.
-export function barChart({ title, items, unit = '' }) {
-  const row = 22, left = 150, right = 90, width = 640;
-  const height = Math.max(1, items.length) * row + 8;
-  const svg = frame(title, width, height);
-  const max = niceMax(Math.max(0, ...items.map((i) => i.value)));
-  items.forEach((it, n) => {
-    const y = 4 + n * row;
-    const w = Math.max(1, ((width - left - right) * Math.max(0, it.value)) / max);
-    const label = it.label.length > 22 ? `${it.label.slice(0, 21)}…` : it.label;
-    svg.appendChild(el('text', { x: left - 8, y: y + 15, class: 'chart-label', 'text-anchor': 'end' }, label));
-    const bar = el('rect', { x: left, y: y + 3, width: w, height: row - 6, rx: 3, class: it.mark ? 'chart-bar chart-bar-mark' : 'chart-bar' });
-    bar.appendChild(el('title', {}, `${it.label}: ${formatNumber(it.value)} ${unit}`.trim()));
-    svg.appendChild(bar);
-    svg.appendChild(el('text', { x: left + w + 6, y: y + 15, class: 'chart-value' }, formatNumber(it.value)));
+// table: false when the page shows the same numbers in a table of its own.
+export function barChart({ title, items, unit = '', table = true }) {
+  const green = cssVar('--green-800');
+  const gold = cssVar('--gold-400');
+  return chartBox({
+    title, unit, table, rows: items, height: Math.max(1, items.length) * BAR_ROW_PX + 40,
+    config: {
+      type: 'bar',
+      data: {
+        labels: items.map((i) => wrap(i.label)),
+        datasets: [{ label: title, data: items.map((i) => i.value), backgroundColor: items.map((i) => (i.mark ? gold : green)), maxBarThickness: 24 }],
+      },
+      options: {
+        indexAxis: 'y', responsive: true, maintainAspectRatio: false, animation: false,
+        plugins: { legend: { display: false }, tooltip: { callbacks: { label: tooltipLabel(unit) } } },
+        scales: { x: { beginAtZero: true, ticks: { maxTicksLimit: 5, callback: (v) => formatNumber(v) } }, y: { ticks: { autoSkip: false } } },
+      },
+    },
   });
-  return svg;
+}
+
+// Columns over time, points {label, value}; "YYYY-MM" labels become month
+// names ("Des 2026").
+export function columnChart({ title, points, unit = '', table = true }) {
+  const rows = points.map((p) => ({ label: formatMonth(p.label), value: p.value }));
+  return chartBox({
+    title, unit, table, rows, height: LINE_HEIGHT_PX,
+    config: {
+      type: 'bar',
+      data: { labels: points.map((p) => formatMonth(p.label, { short: true })), datasets: [{ label: title, data: points.map((p) => p.value), backgroundColor: cssVar('--green-800'), maxBarThickness: 48 }] },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        plugins: { legend: { display: false }, tooltip: { callbacks: { label: tooltipLabel(unit) } } },
+        scales: { y: { beginAtZero: true, ticks: { maxTicksLimit: 5, precision: 0, callback: (v) => formatNumber(v) } }, x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } } },
+      },
+    },
+  });
 }
 
 // A line over ordered points {label, value}.
-export function lineChart({ title, points, unit = '' }) {
-  const width = 640, height = 240, pad = { l: 70, r: 16, t: 12, b: 36 };
-  const svg = frame(title, width, height);
-  const max = niceMax(Math.max(0, ...points.map((p) => p.value)));
-  const iw = width - pad.l - pad.r, ih = height - pad.t - pad.b;
-  const x = (i) => pad.l + (points.length > 1 ? (iw * i) / (points.length - 1) : iw / 2);
-  const y = (v) => pad.t + ih - (ih * Math.max(0, v)) / max;
-  for (const f of [0, 0.5, 1]) {
-    svg.appendChild(el('line', { x1: pad.l, x2: width - pad.r, y1: y(max * f), y2: y(max * f), class: 'chart-grid' }));
-    svg.appendChild(el('text', { x: pad.l - 6, y: y(max * f) + 4, class: 'chart-label', 'text-anchor': 'end' }, formatNumber(max * f)));
-  }
-  if (points.length > 1) svg.appendChild(el('polyline', { points: points.map((p, i) => `${x(i)},${y(p.value)}`).join(' '), class: 'chart-line' }));
-  const every = Math.max(1, Math.ceil(points.length / 8));
-  points.forEach((p, i) => {
-    const dot = el('circle', { cx: x(i), cy: y(p.value), r: 4, class: 'chart-dot' });
-    dot.appendChild(el('title', {}, `${p.label}: ${formatNumber(p.value)} ${unit}`.trim()));
-    svg.appendChild(dot);
-    if (i % every === 0) svg.appendChild(el('text', { x: x(i), y: height - 12, class: 'chart-label', 'text-anchor': 'middle' }, p.label));
+export function lineChart({ title, points, unit = '', table = true }) {
+  const rows = points.map((p) => ({ label: formatMonth(p.label), value: p.value }));
+  const green = cssVar('--green-800');
+  return chartBox({
+    title, unit, table, rows, height: LINE_HEIGHT_PX,
+    config: {
+      type: 'line',
+      data: { labels: points.map((p) => formatMonth(p.label, { short: true })), datasets: [{ label: title, data: points.map((p) => p.value), borderColor: green, backgroundColor: green, borderWidth: 2.5, pointRadius: 4 }] },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        plugins: { legend: { display: false }, tooltip: { callbacks: { label: tooltipLabel(unit) } } },
+        scales: { y: { beginAtZero: true, ticks: { maxTicksLimit: 5, callback: (v) => formatNumber(v) } }, x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } } },
+      },
+    },
   });
-  return svg;
 }

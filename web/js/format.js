@@ -47,6 +47,15 @@ export function formatDate(value, opts = {}) {
   }).format(d);
 }
 
+// A month "YYYY-MM" as "Desember 2026" (opts.short: "Des 2026"); any other
+// period ("2026", "2026-S1") as it is.
+export function formatMonth(period, opts = {}) {
+  const m = /^(\d{4})-(\d{2})$/.exec(String(period ?? ''));
+  if (!m) return String(period ?? '');
+  return fmt('date', { month: opts.short ? 'short' : 'long', year: 'numeric' })
+    .format(new Date(Date.UTC(+m[1], +m[2] - 1, 15, 5)));
+}
+
 // "28 Nov 2026 01.30 WIB"
 export function formatDateTime(value) {
   const d = toDate(value);

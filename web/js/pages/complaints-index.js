@@ -9,7 +9,7 @@ import { loading, loadFailed } from '../ui.js';
 import { initPage } from '../layout.js';
 import { loadDistricts } from '../admin.js';
 import { createMap } from '../map.js';
-import { statChart } from '../complaints-charts.js';
+import { barChart, columnChart } from '../chart.js';
 import { STATES, stateBadge, kindLabel, catName, loadCategories } from '../complaints.js';
 
 const PAGE = 20;
@@ -66,6 +66,10 @@ async function loadMap() {
   }
 }
 
+function statFigure(title, chart) {
+  return h('figure', { class: 'stat-figure' }, h('figcaption', { class: 'stat-title' }, title), chart);
+}
+
 async function loadStats() {
   const years = [];
   for (let y = yearWIB(); y >= yearWIB() - 4; y--) years.push([y, String(y)]);
@@ -85,10 +89,10 @@ async function loadStats() {
       h('div', { class: 'stat-card' }, h('p', { class: 'stat-value' }, pct), h('p', { class: 'stat-label' }, t('complaints.stat_on_time'))),
       h('div', { class: 'stat-card' }, h('p', { class: 'stat-value' }, share(s.settled_in_time_share)), h('p', { class: 'stat-label' }, t('complaints.stat_settled'))));
     replace(charts,
-      statChart({ title: t('complaints.by_month'), items: s.by_month.map((m) => ({ label: m.month.slice(5), value: m.count })) }),
-      statChart({ title: t('complaints.by_category'), horizontal: true, items: s.by_category.map((c) => ({ label: c.name, value: c.count })) }),
-      statChart({ title: t('complaints.by_district'), horizontal: true, items: s.by_district.map((d) => ({ label: d.name || d.kode, value: d.count })) }),
-      statChart({ title: t('complaints.by_unit'), horizontal: true, items: s.by_unit.slice(0, 15).map((u) => ({ label: u.name, value: u.count })) }));
+      statFigure(t('complaints.by_month'), columnChart({ title: t('complaints.by_month'), points: s.by_month.map((m) => ({ label: m.month, value: m.count })) })),
+      statFigure(t('complaints.by_category'), barChart({ title: t('complaints.by_category'), items: s.by_category.map((c) => ({ label: c.name, value: c.count })) })),
+      statFigure(t('complaints.by_district'), barChart({ title: t('complaints.by_district'), items: s.by_district.map((d) => ({ label: d.name || d.kode, value: d.count })) })),
+      statFigure(t('complaints.by_unit'), barChart({ title: t('complaints.by_unit'), items: s.by_unit.slice(0, 15).map((u) => ({ label: u.name, value: u.count })) })));
   } catch (e) {
     loadFailed(charts, t('common.load_failed', { message: errorMessage(e) }));
   }

@@ -48,14 +48,14 @@ function render() {
       !by ? h('p', { class: 'loading' }, t('common.loading'))
         : by.items.length ? [
           by.total ? h('p', { class: 'big-figure' }, t('data.total_of', { name: by.total.region.nama || by.total.region.kode }), ' ', h('strong', {}, num(by.total.value, unit))) : null,
-          h('figure', { class: 'chart-box' }, barChart({ title: t('data.by_region'), unit, items: by.items.map((x) => ({ label: x.region.nama || x.region.kode, value: x.value })) })),
+          h('figure', { class: 'chart-box' }, barChart({ title: t('data.by_region'), unit, table: false, items: by.items.map((x) => ({ label: x.region.nama || x.region.kode, value: x.value })) })),
           valuesTable(by.items, unit, t('data.region'))]
           : h('p', { class: 'muted' }, t('data.no_values'))),
     h('section', { class: 'section', 'aria-labelledby': 'over-time' },
       h('h2', { id: 'over-time', class: 'section-title' }, t('data.over_time')),
       !series ? h('p', { class: 'loading' }, t('common.loading'))
         : series.items.length ? [
-          h('figure', { class: 'chart-box' }, lineChart({ title: t('data.over_time'), unit, points: series.items.map((x) => ({ label: x.period, value: x.value })) })),
+          h('figure', { class: 'chart-box' }, lineChart({ title: t('data.over_time'), unit, table: false, points: series.items.map((x) => ({ label: x.period, value: x.value })) })),
           valuesTable(series.items, unit, t('data.period'))]
           : h('p', { class: 'muted' }, t('data.no_values'))));
 }

@@ -66,7 +66,7 @@ function elements(r) {
   const name = (e) => (getLang() === 'en' ? e.name_en : e.name);
   return h('section', { class: 'section' },
     h('h2', {}, t('survey.elements')),
-    h('figure', { class: 'chart-figure' }, barChart({ title: t('survey.elements'),
+    h('figure', { class: 'chart-figure' }, barChart({ title: t('survey.elements'), table: false,
       items: r.elements.map((e) => ({ label: name(e), value: e.nrr ?? 0, mark: weak.has(e.key) })) })),
     h('table', { class: 'table' }, h('tbody', {}, r.elements.map((e) =>
       h('tr', {}, h('th', { scope: 'row' }, name(e)), h('td', {}, nrrText(e.nrr)))))),

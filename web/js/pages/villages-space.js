@@ -48,10 +48,10 @@ function budgetCard() {
     h('h3', {}, t('desa.budget_chart')),
     barChart({ title: `${t('desa.amount_budget')} (Rp)`, items: groups.map((g) => ({ label: g.name, value: g.budget })) }),
     barChart({ title: `${t('desa.amount_realised')} (Rp)`, items: groups.map((g) => ({ label: g.name, value: g.realised, mark: true })) }),
-    h('table', { class: 'table' },
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('desa.budget', { year: b.year }) }, h('table', { class: 'table' },
       h('thead', {}, h('tr', {}, h('th', {}, t('desa.account')), h('th', {}, ''), h('th', {}, t('desa.amount_budget')), h('th', {}, t('desa.amount_realised')))),
       h('tbody', {}, b.lines.map((l) => h('tr', {}, h('td', {}, l.account), h('td', {}, l.name), h('td', { class: 'num' }, rupiah(l.budget)),
-        h('td', { class: 'num' }, rupiah(l.realised)))))),
+        h('td', { class: 'num' }, rupiah(l.realised))))))),
     h('p', {}, h('a', { class: 'btn btn-secondary', href: `/api/villages/${kode}/budget/${b.year}/csv` }, t('desa.budget_csv'))));
 }
 
