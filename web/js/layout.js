@@ -42,9 +42,10 @@ function buildChrome() {
   els.skip = h('a', { class: 'skip-link', href: '#main' });
   els.brandName = h('span', { class: 'brand-name' });
   els.brandSub = h('span', { class: 'brand-sub' });
+  els.brandHome = h('span', { class: 'visually-hidden' });
   els.brand = h('a', { class: 'brand', href: '/' },
     h('img', { class: 'brand-logo', src: '/img/logo.svg', alt: '', width: '40', height: '40' }),
-    h('span', { class: 'brand-text' }, els.brandName, els.brandSub));
+    h('span', { class: 'brand-text' }, els.brandName, els.brandSub, els.brandHome));
   els.langBtn = h('button', { type: 'button', class: 'lang-switch', onclick: () => setLang(getLang() === 'id' ? 'en' : 'id') });
   els.navList = h('ul', { class: 'nav-list' });
   els.auth = h('div', { class: 'nav-auth' });
@@ -69,14 +70,15 @@ function renderChrome() {
   els.skip.textContent = t('skip');
   els.brandName.textContent = siteName();
   els.brandSub.textContent = regencyName();
-  els.brand.setAttribute('aria-label', `${siteName()} — ${regencyName()}, ${t('nav.home')}`);
+  // Named by what it shows and then where it leads (WCAG 2.5.3, label in name).
+  els.brandHome.textContent = `, ${t('nav.home')}`;
 
   // The switch names the other language, in that language.
   const other = lang === 'id' ? 'en' : 'id';
-  els.langBtn.replaceChildren(icon('globe'), h('span', { class: 'lang-code' }, other.toUpperCase()));
+  // The name starts with the visible "EN"/"ID" (WCAG 2.5.3, label in name).
+  els.langBtn.replaceChildren(icon('globe'), h('span', { class: 'lang-code' }, other.toUpperCase()),
+    h('span', { class: 'visually-hidden' }, other === 'en' ? ': switch to English' : ': ganti ke Bahasa Indonesia'));
   els.langBtn.setAttribute('lang', other);
-  // The name holds the visible "EN"/"ID" too (WCAG 2.5.3, label in name).
-  els.langBtn.setAttribute('aria-label', other === 'en' ? 'Switch to English (EN)' : 'Ganti ke Bahasa Indonesia (ID)');
   els.langBtn.setAttribute('title', other === 'en' ? 'English' : 'Bahasa Indonesia');
 
   els.nav.setAttribute('aria-label', t('nav.label'));

@@ -25,6 +25,8 @@ export async function createMap(el, { center = PURBALINGGA, zoom = 11, onPick = 
   el.setAttribute('role', 'region');
   if (label) el.setAttribute('aria-label', label);
   const map = L.map(el, { center, zoom, scrollWheelZoom: false });
+  // Leaflet's own credit is a link set inside running text; OpenStreetMap's stays.
+  map.attributionControl.setPrefix(false);
   L.tileLayer(TILES, { maxZoom: 19, attribution: '© OpenStreetMap' }).addTo(map);
   let pin = null;
   const layer = L.layerGroup().addTo(map);
