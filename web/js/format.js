@@ -35,16 +35,14 @@ export function toDate(value) {
 
 function valid(d) { return d instanceof Date && !Number.isNaN(d.getTime()); }
 
-// "28 November 2026"; opts.weekday adds the day name; opts.short uses "28 Nov 2026"
+// Every date a person reads: "Selasa, 8 Desember 2026" (in WIB, so a
+// timestamp late in the UTC day is the next day); opts.short is "8 Des 2026"
+// for a column of dates in a dense table.
 export function formatDate(value, opts = {}) {
   const d = toDate(value);
   if (!valid(d)) return String(value ?? '');
-  return fmt('date', {
-    day: 'numeric',
-    month: opts.short ? 'short' : 'long',
-    year: 'numeric',
-    ...(opts.weekday ? { weekday: 'long' } : {}),
-  }).format(d);
+  return fmt('date', opts.short ? { day: 'numeric', month: 'short', year: 'numeric' }
+    : { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(d);
 }
 
 // A month "YYYY-MM" as "Desember 2026" (opts.short: "Des 2026"); any other

@@ -106,7 +106,10 @@ function validityMessage(el) {
   if (v.tooShort) return t('validation.min_length', { n: el.minLength });
   if (v.tooLong) return t('validation.max_length', { n: el.maxLength });
   if (v.patternMismatch) return el.dataset.patternMessage ? t(el.dataset.patternMessage) : t('validation.pattern');
-  return el.validationMessage || t('validation.pattern');
+  // Never the browser's own message: it comes in the browser's language.
+  if (v.rangeUnderflow) return t('validation.min', { n: el.min });
+  if (v.rangeOverflow) return t('validation.max', { n: el.max });
+  return t('validation.pattern');
 }
 
 function clientErrors(form) {

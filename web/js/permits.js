@@ -15,7 +15,7 @@ export function stateBadge(state, overdue = false) {
 }
 
 export function dueLine(p) {
-  return p.due ? `${t('permits.due')}: ${formatDate(p.due, { weekday: true })}` : '';
+  return p.due ? `${t('permits.due')}: ${formatDate(p.due)}` : '';
 }
 
 // PUT the file as it is; the server recognises a PDF by its bytes.

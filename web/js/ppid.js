@@ -23,7 +23,7 @@ export async function agencies() {
 export function clocks(d) {
   const rows = ['answer_due', 'objection_by', 'objection_answer_due', 'commission_by']
     .filter((k) => d[k])
-    .map((k) => [h('dt', {}, t(`ppid.clock.${k}`)), h('dd', { dataset: { clock: k } }, formatDate(d[k], { weekday: true }))]);
+    .map((k) => [h('dt', {}, t(`ppid.clock.${k}`)), h('dd', { dataset: { clock: k } }, formatDate(d[k]))]);
   return h('dl', { class: 'details', id: 'clocks' }, ...rows.flat());
 }
 

@@ -92,7 +92,7 @@ function render() {
       h('th', { scope: 'col' }, t('holidays.kind')),
       h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('common.actions'))))),
     h('tbody', {}, items.map((d) => h('tr', { dataset: { date: d.date } },
-      h('td', { 'data-label': t('holidays.date') }, h('time', { datetime: d.date }, formatDate(d.date, { weekday: true }))),
+      h('td', { 'data-label': t('holidays.date') }, h('time', { datetime: d.date }, formatDate(d.date))),
       h('th', { scope: 'row', 'data-label': t('holidays.name') }, d.name),
       h('td', { 'data-label': t('holidays.kind') },
         h('span', { class: ['badge', d.kind === 'cuti_bersama' ? 'badge-cuti' : 'badge-national'] }, kindLabel(d.kind))),

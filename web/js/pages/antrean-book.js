@@ -61,7 +61,7 @@ function renderDays() {
     const input = h('input', { type: 'radio', name: 'date', id, value: d.date, disabled: !!note, checked: state.date === d.date,
       onchange: () => { state.date = d.date; state.session = null; renderSessions(); } });
     return h('div', { class: ['choice', note && 'is-disabled'] }, input,
-      h('label', { for: id }, h('span', { class: 'choice-main' }, formatDate(d.date, { weekday: true })),
+      h('label', { for: id }, h('span', { class: 'choice-main' }, formatDate(d.date)),
         note ? h('span', { class: 'choice-note' }, note) : null));
   }));
 }

@@ -9,6 +9,7 @@ import { get, post, patch, del, request, seg } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';
 import { flash, field, loading, confirmDialog, modal } from '../ui.js';
 import { setupForm } from '../forms.js';
+import { formatDate } from '../format.js';
 import { initPage } from '../layout.js';
 import { staffFacility, staffNav, noFacility, canManage, pageTitle } from '../antrean.js';
 
@@ -260,9 +261,9 @@ function closuresSection() {
     h('p', { class: 'hint' }, t('antrean.setup.closures_hint')),
     f.closures.length
       ? h('ul', { class: 'setup-list', id: 'closures-list' }, f.closures.map((c) => h('li', {},
-        h('strong', {}, c.date), ` ${name(c.service)}: ${c.reason} `,
+        h('strong', {}, formatDate(c.date)), ` ${name(c.service)}: ${c.reason} `,
         h('button', { type: 'button', class: 'btn btn-danger-quiet btn-small',
-          onclick: () => remove(`/closures/${c.id}`, t('antrean.setup.reopen_confirm', { date: c.date }), t('antrean.setup.reopened'),
+          onclick: () => remove(`/closures/${c.id}`, t('antrean.setup.reopen_confirm', { date: formatDate(c.date) }), t('antrean.setup.reopened'),
             t('antrean.setup.reopen')) },
         t('antrean.setup.reopen')))))
       : h('p', { class: 'hint' }, t('antrean.setup.no_closures')),

@@ -49,7 +49,7 @@ function render() {
     h('p', { class: 'ticket-progress', id: 'ticket-progress' }, progress),
     b.line && b.line.called ? h('p', { class: 'ticket-now' }, t('antrean.now_serving', { label: b.line.called })) : null,
     h('dl', { class: 'details ticket-details' },
-      row('antrean.date', formatDate(b.date, { weekday: true })),
+      row('antrean.date', formatDate(b.date)),
       row('antrean.session', `${b.session.hours} WIB`),
       row('antrean.doctor', b.session.doctor && b.session.doctor.name),
       row('antrean.booked_time', `${b.booked_time} WIB`),

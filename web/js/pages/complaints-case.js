@@ -109,7 +109,7 @@ function render() {
       h('div', { class: 'stack' },
         h('section', { class: 'card' }, h('dl', { class: 'details' },
           h('dt', {}, t('case.unit')), h('dd', {}, c.unit ? c.unit.name : '—'),
-          h('dt', {}, t('case.due')), h('dd', {}, c.due ? formatDate(c.due, { weekday: true }) : '—'),
+          h('dt', {}, t('case.due')), h('dd', {}, c.due ? formatDate(c.due) : '—'),
           h('dt', {}, t('case.filed')), h('dd', {}, formatDateTime(c.created_at)),
           h('dt', {}, t('complaints.location')), h('dd', {}, [loc.address, loc.village && loc.village.nama, loc.district && loc.district.nama].filter(Boolean).join(', ') || '—'),
           h('dt', {}, t('case.supporters')), h('dd', {}, formatNumber(c.supporters)),

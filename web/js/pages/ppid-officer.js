@@ -18,7 +18,7 @@ async function load() {
       h('p', { class: 'case-meta' }, h('a', { href: `/ppid/permohonan.html?no=${encodeURIComponent(i.tracking)}` }, i.tracking), ' ',
         stateBadge(i.state, i.overdue), ' · ', i.agency.name || ''),
       h('p', { class: 'case-text' }, i.information),
-      i.due ? h('p', { class: 'hint' }, t('ppid.clock.answer_due'), ': ', formatDate(i.due, { weekday: true })) : null))
+      i.due ? h('p', { class: 'hint' }, t('ppid.clock.answer_due'), ': ', formatDate(i.due)) : null))
       : h('li', {}, t('ppid.none')));
   } catch (e) {
     loadFailed(list, t('common.load_failed', { message: errorMessage(e) }));
