@@ -225,3 +225,15 @@ test('settings page: a new category reaches the citizen form; a new complaint re
   assert.deepEqual(desk.problems, []);
   for (const c of [admin, citizen, desk]) await c.context.close();
 });
+
+test('"use my location" refused: the page says so and takes the person to the village picker', async () => {
+  const visitor = await open({ width: 390, height: 844 });
+  const { page } = visitor;
+  await page.goto('/complaints/new.html');
+  await page.getByLabel('Kategori').locator('option:nth-child(2)').waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Gunakan lokasi saya' }).click();   // no permission granted: denied
+  await page.getByRole('status').filter({ hasText: 'Izin lokasi ditolak' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'district');
+  assert.deepEqual(visitor.problems, []);
+  await visitor.context.close();
+});

@@ -90,7 +90,7 @@ function done(d) {
     h('h2', {}, t('complaints.done_title')),
     h('p', {}, t('complaints.done_number')),
     h('p', { class: 'tracking-big', id: 'tracking-number' }, c.tracking),
-    h('p', {}, t('complaints.done_due', { date: formatDate(c.due, { weekday: true }) })),
+    h('p', {}, t('complaints.done_due', { date: formatDate(c.due) })),
     link ? [h('p', { class: 'alert alert-warn' }, t('complaints.done_secret')),
       h('p', {}, h('a', { href: link, id: 'secret-link', class: 'secret-link' }, `${location.origin}${link}`))] : null,
     h('p', {}, h('a', { class: 'btn btn-primary', href: link || `/complaints/case.html?no=${encodeURIComponent(c.tracking)}` }, t('complaints.follow'))));
@@ -137,9 +137,17 @@ for (const id of ['#lat', '#long']) $(id).addEventListener('change', () => {
   if (map && Number.isFinite(lat) && Number.isFinite(lng)) map.setPin(lat, lng);
   suggestNearby();
 });
+// Without a position (refused, or none to be had) the person is told why
+// and taken to the village picker, the other way to say where.
+function locateFailed(key) {
+  $('#locate-status').textContent = t(key);
+  $('#district').focus();
+}
 $('#locate').addEventListener('click', () => {
-  if (!navigator.geolocation) return;
-  navigator.geolocation.getCurrentPosition((p) => { pin(p.coords.latitude, p.coords.longitude); if (map) map.setPin(p.coords.latitude, p.coords.longitude); });
+  $('#locate-status').textContent = '';
+  if (!navigator.geolocation) return locateFailed('complaints.locate_failed');
+  navigator.geolocation.getCurrentPosition((p) => { pin(p.coords.latitude, p.coords.longitude); if (map) map.setPin(p.coords.latitude, p.coords.longitude); },
+    (e) => locateFailed(e.code === e.PERMISSION_DENIED ? 'complaints.locate_denied' : 'complaints.locate_failed'));
 });
 onLangChange(() => { fillCategories(); count(); });
 
