@@ -26,7 +26,7 @@ const PAGES = [
   ['admin@demo.pendopo.id', ['/admin/users.html', '/admin/orgs.html', '/admin/holidays.html', '/admin/outbox.html',
     '/officer/complaints.html', '/officer/complaints-admin.html', '/data/kelola.html', '/data/conflicts.html',
     '/data/review.html', '/data/upload.html', '/antrean/atur.html', '/antrean/statistik.html',
-    '/izin-penelitian/petugas.html', '/ppid/petugas.html']],
+    '/izin-penelitian/petugas.html', '/izin-penelitian/pengaturan.html', '/ppid/petugas.html']],
   ['pimpinan@demo.pendopo.id', ['/pimpinan/']],
   ['petugas.kemangkon@demo.pendopo.id', ['/antrean/loket.html', '/antrean/kiosk.html']],
 ];
