@@ -356,7 +356,7 @@ static int on_confirm(struct turn *u, const struct said *s, const struct intake_
 		.lat = json_number_value(lat), .lon = json_number_value(lon),
 		.anonymous = privacy && strcmp(privacy, "anonim") == 0,
 		.confidential = privacy && strcmp(privacy, "rahasia") == 0,
-		.name = u->who->name, .phone = u->who->wa_id ? arena_printf(u->r->arena, "+%s", u->who->wa_id) : NULL,
+		.name = u->who->name, .phone = u->who->phone,
 		.photo = data_str(&u->t, "photo") ? &photo->photo : NULL,
 	};
 	const char *tracking, *key, *why, *field;
@@ -403,8 +403,7 @@ static int on_check(struct turn *u, const char *tracking)
 	char *no = lower(u->r->arena, tracking);
 	for (char *p = no; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
-	int rc = complaint_intake_status(u->r, no, u->who->wa_id ? arena_printf(u->r->arena, "+%s", u->who->wa_id) : NULL,
-					 &state);
+	int rc = complaint_intake_status(u->r, no, u->who->phone, &state);
 	if (rc < 0)
 		return -1;
 	if (rc > 0)

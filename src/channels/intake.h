@@ -15,6 +15,7 @@ struct wa_sender {
 	const char *key;	/* user_id, else wa_id */
 	const char *user_id;	/* or NULL */
 	const char *wa_id;	/* or NULL */
+	const char *phone;	/* wa_id in E.164 (phone.h), or NULL */
 	const char *send_to;	/* whom replies go to: wa_id, else user_id */
 	const char *name;	/* profile name, or NULL */
 };

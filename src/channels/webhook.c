@@ -19,6 +19,7 @@
 #include "http.h"
 #include "intake.h"
 #include "log.h"
+#include "phone.h"
 #include "util.h"
 
 static int same_secret(const char *a, const char *b)
@@ -132,6 +133,7 @@ static void sender_of(struct arena *a, json_t *contacts, json_t *m, struct wa_se
 		wa_id = from;
 	who->user_id = user_id ? arena_strdup(a, user_id) : NULL;
 	who->wa_id = wa_id ? arena_strdup(a, wa_id) : NULL;
+	who->phone = phone_from_wa_id(a, wa_id);
 	who->key = who->user_id ? who->user_id : who->wa_id ? who->wa_id : from ? arena_strdup(a, from) : NULL;
 	who->send_to = who->wa_id ? who->wa_id : who->key;
 	const char *name = json_string_value(json_object_get(json_object_get(c, "profile"), "name"));

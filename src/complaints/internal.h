@@ -111,6 +111,7 @@ struct filing {
 	const char *category_name, *category_name_en;
 	const char *village_name;
 	const char *district;
+	const char *phone;		/* the reporter's, in E.164 */
 	int64_t route;			/* suggested OPD, 0: none */
 };
 /* Check a submission, reading only.  0 with f filled; -1 when a 4xx/5xx

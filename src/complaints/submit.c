@@ -22,6 +22,7 @@
 #include "files.h"
 #include "image.h"
 #include "nik.h"
+#include "phone.h"
 #include "regions.h"
 #include "util.h"
 #include "validate.h"
@@ -60,18 +61,6 @@ static bool email_ok(const char *s)
 		if ((unsigned char)*s <= ' ' || *s == 0x7f)
 			return false;
 	return at[1] != '.' && s[-1] != '.';
-}
-
-static bool phone_ok(const char *s)
-{
-	int digits = 0;
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digits++;
-		else if (*s != ' ' && *s != '+' && *s != '-')
-			return false;
-	}
-	return digits >= 8 && digits <= 15;
 }
 
 /* The village must be a real village of this deployment's regency; *name
@@ -182,9 +171,10 @@ int complaint_submission_check(struct req *r, const struct submission *s, struct
 		return refuse(r, "name", "name must be one line of text", "Nama harus satu baris teks.");
 	if (s->email && !email_ok(s->email))
 		return refuse(r, "email", "email is not a valid address", "Alamat email tidak valid.");
-	if (s->phone && !phone_ok(s->phone))
-		return refuse(r, "phone", "phone must hold 8 to 15 digits (spaces, + and - allowed)",
-			      "Nomor HP harus 8 sampai 15 digit (spasi, + dan - boleh).");
+	f->phone = s->phone ? phone_e164(r->arena, s->phone) : NULL;
+	if (s->phone && !f->phone)
+		return refuse(r, "phone", "phone must be a number such as 0812 3456 7890, or + with the country code",
+			      "Nomor HP harus berupa nomor seperti 0812 3456 7890, atau + dengan kode negara.");
 	if (s->media_url && (strlen(s->media_url) > 2000 ||
 			     (strncmp(s->media_url, "https://", 8) != 0 && strncmp(s->media_url, "http://", 7) != 0) ||
 			     !complaint_text_ok(s->media_url, false) || strchr(s->media_url, ' ')))
@@ -220,7 +210,7 @@ int complaint_submission_write(struct req *r, struct case_ctx *x, const struct s
 	*secret = NULL;
 	v->photos = NULL;
 	/* Identity: an account speaks for itself; otherwise what was given. */
-	const char *name = s->name, *email = s->email, *phone = s->phone;
+	const char *name = s->name, *email = s->email, *phone = f->phone;
 	if (r->caller.user_id) {
 		name = r->caller.name;
 		email = r->caller.email;

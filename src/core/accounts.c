@@ -4,6 +4,7 @@
  */
 #include "accounts.h"
 #include "orgs.h"
+#include "phone.h"
 #include "regions.h"
 #include "util.h"
 #include "validate.h"
@@ -45,37 +46,6 @@ char *account_email_norm(struct arena *a, const char *in)
 		*p = (char)tolower((unsigned char)*p);
 	}
 	return e;
-}
-
-/* Indonesian mobile numbers in the international form +62...; "0812..." and
- * "62812..." are the same number written the local way. */
-char *account_phone_norm(struct arena *a, const char *in)
-{
-	char digits[32];
-	size_t n = 0;
-	if (!in)
-		return NULL;
-	for (const char *p = in; *p; p++) {
-		if (isdigit((unsigned char)*p)) {
-			if (n + 1 >= sizeof(digits))
-				return NULL;
-			digits[n++] = *p;
-		} else if (!strchr(" -().+", *p) || (*p == '+' && p != in)) {
-			return NULL;
-		}
-	}
-	digits[n] = '\0';
-	const char *rest = digits;
-	if (digits[0] == '0')
-		rest = digits + 1;
-	else if (strncmp(digits, "62", 2) == 0)
-		rest = digits + 2;
-	else if (in[0] != '+')
-		return NULL;
-	size_t len = strlen(rest);
-	if (len < 8 || len > 13)
-		return NULL;
-	return rest == digits ? arena_printf(a, "+%s", digits) : arena_printf(a, "+62%s", rest);
 }
 
 static const struct password_problem too_short = {
@@ -226,8 +196,8 @@ int account_contact_fields(struct req *r, const char **name, const char **email,
 	*phone = NULL;
 	if (e && *e && !(*email = account_email_norm(r->arena, e)))
 		return reply_error(r, 400, "invalid", "email is not a valid address", "email"), 1;
-	if (p && *p && !(*phone = account_phone_norm(r->arena, p)))
-		return reply_error(r, 400, "invalid", "phone must be an Indonesian number such as 0812 3456 7890", "phone"), 1;
+	if (p && *p && !(*phone = phone_e164(r->arena, p)))
+		return reply_error(r, 400, "invalid", "phone must be a number such as 0812 3456 7890, or + with the country code", "phone"), 1;
 	if (need_one && !*email && !*phone)
 		return reply_error(r, 400, "invalid", "give an email address or a phone number", "email"), 1;
 	return 0;

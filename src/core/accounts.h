@@ -16,8 +16,6 @@ struct arena;
 char *account_trimmed(struct arena *a, const char *s);
 /* Lower-cased, or NULL when it does not look like an address. */
 char *account_email_norm(struct arena *a, const char *in);
-/* +62…, or NULL when it is not an Indonesian number. */
-char *account_phone_norm(struct arena *a, const char *in);
 /* Why a password is refused, in English and Indonesian, or NULL: fewer
  * than 8 or more than 128 characters, or easy to guess by libpwquality's
  * checks (cracklib's dictionary and patterns, palindromes, the user's own

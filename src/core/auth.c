@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "can.h"
 #include "log.h"
+#include "phone.h"
 #include "util.h"
 #include "validate.h"
 
@@ -372,7 +373,7 @@ static int auth_login(struct req *r)
 {
 	const char *ident = body_str(r, "email"), *pw = body_str(r, "password");
 	const char *email = strchr(ident, '@') ? account_email_norm(r->arena, ident) : NULL;
-	const char *phone = email ? NULL : account_phone_norm(r->arena, ident);
+	const char *phone = email ? NULL : phone_e164(r->arena, ident);
 	const char *pair = arena_printf(r->arena, "login:%.254s|%s", email ? email : phone ? phone : ident, r->client_ip);
 	int max = r->app->cfg.login_max_failures, window = r->app->cfg.lockout_minutes * 60;
 	int64_t id = 0;

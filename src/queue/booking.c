@@ -14,6 +14,7 @@
 #include "app.h"
 #include "auth.h"
 #include "pdf.h"
+#include "phone.h"
 
 /* The booking of {code} in the path (typed in any case); on failure the
  * reply is set and -1 returned. */
@@ -92,6 +93,21 @@ static int book_in_tx(struct req *r, const struct book_in *in, struct visit *v)
 	return 0;
 }
 
+/* The patient's phone in E.164, NULL when not given; 1 with a 400 reply
+ * when it is no number. */
+static int phone_taken(struct req *r, const char **phone)
+{
+	if (!*phone || !**phone) {
+		*phone = NULL;
+		return 0;
+	}
+	if (!(*phone = phone_e164(r->arena, *phone)))
+		return reply_error_lang(r, 400, "invalid", "phone must be a number such as 0812 3456 7890, or + with the "
+					"country code", "Nomor HP harus berupa nomor seperti 0812 3456 7890, atau + dengan "
+					"kode negara.", "phone"), 1;
+	return 0;
+}
+
 /* POST /api/queue/bookings {facility, service, date, session?, nik, card?,
  * phone?, complaint?}.  The checks read outside the write transaction;
  * only taking the number holds the database's writer (see
@@ -120,8 +136,8 @@ int queue_booking_create(struct req *r)
 	};
 	if (in.card && !*in.card)
 		in.card = NULL;
-	if (in.phone && !*in.phone)
-		in.phone = NULL;
+	if (phone_taken(r, &in.phone))
+		return 0;
 	if (queue_visit_check(r->db, r->arena, &in, &plan, &fail) != 0)
 		return queue_reply_fail(r, &fail);
 	if (db_tx_begin(r->db) != DB_OK)
@@ -251,8 +267,8 @@ int queue_walkin_create(struct req *r)
 		in.nik = NULL;
 	if (in.card && !*in.card)
 		in.card = NULL;
-	if (in.phone && !*in.phone)
-		in.phone = NULL;
+	if (phone_taken(r, &in.phone))
+		return 0;
 	if (book_in_tx(r, &in, &v) != 0)
 		return 0;
 	return reply_visit(r, 201, &f, &v, true, NULL);
