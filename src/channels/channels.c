@@ -1,6 +1,6 @@
 /* channels.c - the channels module: its options, routes, commands and
- * tables.  The work is in worker.c (delivery), smtp.c and whatsapp.c
- * (senders), webhook.c and intake.c (WhatsApp inbound), admin.c (the
+ * tables.  The work is in worker.c (delivery), smtp.c, whatsapp.c and
+ * sms.c (senders), webhook.c and intake.c (WhatsApp inbound), admin.c (the
  * outbox's admin page and `pendopo outbox`).
  */
 #include "channels.h"
@@ -14,6 +14,7 @@
 #include "app.h"
 #include "cli.h"
 #include "log.h"
+#include "outbox.h"
 
 /* An option given empty counts as unset. */
 static const char *opt(const struct cli *cli, const char *name)
@@ -40,6 +41,12 @@ int channels_setup(const struct cli *cli, struct app *app)
 	cfg->wa_app_secret = opt(cli, "--wa-app-secret");
 	cfg->wa_verify_token = opt(cli, "--wa-verify-token");
 	cfg->wa_template = opt(cli, "--wa-template");
+	cfg->sms_url = opt(cli, "--sms-url");
+	cfg->sms_body = opt(cli, "--sms-body");
+	cfg->sms_user = opt(cli, "--sms-user");
+	cfg->sms_password = opt(cli, "--sms-password");
+	cfg->sms_token = opt(cli, "--sms-token");
+	const char *sms_method = opt(cli, "--sms-method");
 	int bad = cli_int(cli, "--smtp-port", 1, 65535, &cfg->smtp_port) ||
 		  cli_int(cli, "--outbox-retry-seconds", 1, 86400, &cfg->retry_s) ||
 		  cli_int(cli, "--outbox-max-attempts", 1, 100, &cfg->max_attempts) ||
@@ -52,13 +59,26 @@ int channels_setup(const struct cli *cli, struct app *app)
 		fprintf(stderr, "pendopo %s: WhatsApp needs both --wa-phone-id and --wa-token\n", cli->cmd->name);
 		bad = 1;
 	}
+	if (!bad && sms_method && strcmp(sms_method, "GET") != 0 && strcmp(sms_method, "POST") != 0) {
+		fprintf(stderr, "pendopo %s: --sms-method must be GET or POST\n", cli->cmd->name);
+		bad = 1;
+	}
+	if (!bad && cfg->sms_url && strncmp(cfg->sms_url, "http://", 7) != 0 &&
+	    strncmp(cfg->sms_url, "https://", 8) != 0) {
+		fprintf(stderr, "pendopo %s: --sms-url must be an http or https URL\n", cli->cmd->name);
+		bad = 1;
+	}
 	if (bad) {
 		free(ch);
 		return 2;
 	}
+	cfg->sms_post = !sms_method || strcmp(sms_method, "POST") == 0;
+	if (!cfg->sms_body)
+		cfg->sms_body = "";
 	cfg->smtp_tls = !tls || strcmp(tls, "starttls") == 0 ? SMTP_STARTTLS : strcmp(tls, "tls") == 0 ? SMTP_TLS
 												   : SMTP_PLAIN;
-	if ((channels_email_on(ch) || channels_whatsapp_on(ch)) && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if ((channels_email_on(ch) || channels_whatsapp_on(ch) || channels_sms_on(ch)) &&
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "pendopo %s: libcurl failed to initialise\n", cli->cmd->name);
 		free(ch);
 		return 1;
@@ -67,6 +87,7 @@ int channels_setup(const struct cli *cli, struct app *app)
 		log_warn("WhatsApp is on without --wa-app-secret: the webhook refuses every call, so no statuses and "
 			 "no complaints by WhatsApp arrive");
 	ch->app = app;
+	app->code_channels = (channels_whatsapp_on(ch) ? NOTICE_WHATSAPP : 0) | (channels_sms_on(ch) ? NOTICE_SMS : 0);
 	pthread_mutex_init(&ch->mu, NULL);
 	pthread_cond_init(&ch->wake, NULL);
 	app->channels = ch;
@@ -130,6 +151,35 @@ static const struct migration channels_migrations[] = {
 	  " updated_at INTEGER NOT NULL);",
 	  "CREATE TABLE wa_conversations (wa_key TEXT PRIMARY KEY, step TEXT NOT NULL, data TEXT NOT NULL,"
 	  " updated_at BIGINT NOT NULL);" },
+	{ 3, "SMS deliveries",
+	  /* SQLite cannot change a CHECK in place, and dropping deliveries
+	   * would cascade to its attempts: all three tables move. */
+	  "CREATE TABLE deliveries_2 (id INTEGER PRIMARY KEY, notification_id INTEGER NOT NULL REFERENCES notifications (id)"
+	  " ON DELETE CASCADE, channel TEXT NOT NULL CHECK (channel IN ('email', 'whatsapp', 'sms')), address TEXT NOT NULL,"
+	  " lang TEXT NOT NULL, idem_key TEXT NOT NULL UNIQUE, subject TEXT, body TEXT NOT NULL, html TEXT, list TEXT,"
+	  " state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'unknown')),"
+	  " attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, claimed_at INTEGER, provider_id TEXT,"
+	  " provider_status TEXT, last_error TEXT, created_at TEXT NOT NULL, sent_at TEXT, updated_at TEXT NOT NULL,"
+	  " UNIQUE (notification_id, channel));"
+	  "INSERT INTO deliveries_2 SELECT * FROM deliveries;"
+	  "CREATE TABLE delivery_attempts_2 (id INTEGER PRIMARY KEY, delivery_id INTEGER NOT NULL REFERENCES deliveries_2 (id)"
+	  " ON DELETE CASCADE, attempt INTEGER NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, outcome TEXT,"
+	  " detail TEXT);"
+	  "INSERT INTO delivery_attempts_2 SELECT * FROM delivery_attempts;"
+	  "CREATE TABLE delivery_statuses_2 (id INTEGER PRIMARY KEY, delivery_id INTEGER NOT NULL REFERENCES deliveries_2 (id)"
+	  " ON DELETE CASCADE, status TEXT NOT NULL, at TEXT NOT NULL, detail TEXT, UNIQUE (delivery_id, status));"
+	  "INSERT INTO delivery_statuses_2 SELECT * FROM delivery_statuses;"
+	  "DROP TABLE delivery_statuses; DROP TABLE delivery_attempts; DROP TABLE deliveries;"
+	  "ALTER TABLE deliveries_2 RENAME TO deliveries;"
+	  "ALTER TABLE delivery_attempts_2 RENAME TO delivery_attempts;"
+	  "ALTER TABLE delivery_statuses_2 RENAME TO delivery_statuses;"
+	  "CREATE INDEX deliveries_due ON deliveries (next_at) WHERE state = 'pending';"
+	  "CREATE INDEX deliveries_sending ON deliveries (claimed_at) WHERE state = 'sending';"
+	  "CREATE INDEX deliveries_state ON deliveries (state, id);"
+	  "CREATE INDEX deliveries_provider ON deliveries (provider_id) WHERE provider_id IS NOT NULL;"
+	  "CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, attempt);",
+	  "ALTER TABLE deliveries DROP CONSTRAINT deliveries_channel_check;"
+	  "ALTER TABLE deliveries ADD CONSTRAINT deliveries_channel_check CHECK (channel IN ('email', 'whatsapp', 'sms'));" },
 	{ 0 },
 };
 
@@ -138,4 +188,5 @@ const struct module channels_module = {
 	.routes = channels_routes,
 	.commands = channels_commands,
 	.migrations = channels_migrations,
+	.metrics = channels_metrics,
 };

@@ -34,6 +34,14 @@ extern const struct module channels_module;
 	{ "--wa-verify-token", "PENDOPO_WA_VERIFY_TOKEN", "token of the webhook verification handshake", NULL }, \
 	{ "--wa-template", "PENDOPO_WA_TEMPLATE",                                                               \
 	  "approved template (one body parameter) sent outside the 24-hour window", "pemberitahuan_layanan" },  \
+	{ "--sms-url", "PENDOPO_SMS_URL",                                                                       \
+	  "SMS gateway URL; {to} (E.164) and {text} are filled in, URL-escaped; unset: no SMS", NULL },         \
+	{ "--sms-method", "PENDOPO_SMS_METHOD", "GET or POST", "POST" },                                        \
+	{ "--sms-body", "PENDOPO_SMS_BODY",                                                                     \
+	  "POST body template: a form, or JSON when it starts with {", "to={to}&text={text}" },                 \
+	{ "--sms-user", "PENDOPO_SMS_USER", "SMS gateway login (HTTP basic)", NULL },                          \
+	{ "--sms-password", "PENDOPO_SMS_PASSWORD", "SMS gateway password", NULL },                            \
+	{ "--sms-token", "PENDOPO_SMS_TOKEN", "SMS gateway bearer token", NULL },                               \
 	{ "--outbox-retry-seconds", "PENDOPO_OUTBOX_RETRY_SECONDS", "first retry delay; doubles each attempt", "30" }, \
 	{ "--outbox-max-attempts", "PENDOPO_OUTBOX_MAX_ATTEMPTS", "attempts before a message is failed", "8" },  \
 	{ "--outbox-timeout", "PENDOPO_OUTBOX_TIMEOUT", "seconds one send may take", "30" }

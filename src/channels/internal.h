@@ -23,6 +23,10 @@ struct channels_config {
 	const char *wa_base_url, *wa_version;
 	const char *wa_phone_id;	/* NULL: no WhatsApp */
 	const char *wa_token, *wa_app_secret, *wa_verify_token, *wa_template;
+	const char *sms_url;		/* template with {to} {text}; NULL: no SMS */
+	const char *sms_body;		/* POST body template */
+	int sms_post;			/* else GET */
+	const char *sms_user, *sms_password, *sms_token;
 	int retry_s;			/* first retry delay */
 	int max_attempts;
 	int timeout_s;			/* one send */
@@ -41,6 +45,7 @@ struct channels {
 /* The channels a delivery can go by; the names are stored. */
 #define CH_EMAIL "email"
 #define CH_WHATSAPP "whatsapp"
+#define CH_SMS "sms"
 
 static inline int channels_email_on(const struct channels *ch)
 {
@@ -52,10 +57,15 @@ static inline int channels_whatsapp_on(const struct channels *ch)
 	return ch && ch->cfg.wa_phone_id && ch->cfg.wa_token;
 }
 
+static inline int channels_sms_on(const struct channels *ch)
+{
+	return ch && ch->cfg.sms_url;
+}
+
 /* One message as a channel sends it (messages.c words it). */
 struct message {
 	const char *key;		/* idempotency key: one per delivery */
-	const char *address;		/* email address, or WhatsApp recipient */
+	const char *address;		/* email address, WhatsApp recipient, or E.164 number (SMS) */
 	const char *lang;
 	const char *subject;
 	const char *text;
@@ -87,6 +97,10 @@ enum send_result smtp_send(const struct channels *ch, struct arena *a, const str
 enum send_result whatsapp_send(const struct channels *ch, struct arena *a, const struct message *m, int template,
 			       char provider_id[DETAIL_MAX], char detail[DETAIL_MAX]);
 
+/* One SMS through the configured HTTP gateway (sms.c). */
+enum send_result sms_send(const struct channels *ch, struct arena *a, const struct message *m,
+			  char provider_id[DETAIL_MAX], char detail[DETAIL_MAX]);
+
 /* Queue one WhatsApp reply through the outbox (intake), in c's transaction. */
 int channels_reply(struct db_conn *c, struct arena *a, const char *to, const char *text, const char *list,
 		   const char *at);
@@ -96,7 +110,6 @@ void channels_after_commit_wake(struct db_conn *c, struct channels *ch);
 
 /* GET/POST on the Graph API: status and body in out; -1 (detail said) when
  * no answer came. */
-struct strbuf;
 int whatsapp_http(const struct channels *ch, struct arena *a, const char *url, const char *json_body, long *status,
 		  struct strbuf *out, char detail[DETAIL_MAX]);
 
@@ -105,6 +118,10 @@ int whatsapp_http(const struct channels *ch, struct arena *a, const char *url, c
  * larger than max, -1 (detail said) when it could not be had. */
 int whatsapp_media(const struct channels *ch, struct arena *a, const char *media_id, size_t max, const char **bytes,
 		   size_t *len, char detail[DETAIL_MAX]);
+
+/* The outbox's lines of /metrics (metrics.c). */
+struct strbuf;
+int channels_metrics(struct app *app, struct db_conn *c, struct strbuf *out);
 
 /* Handlers and commands (admin.c, webhook.c). */
 struct req;

@@ -1,4 +1,4 @@
-/* messages.c - the wording of notices by email and WhatsApp: per service
+/* messages.c - the wording of notices by email, WhatsApp and SMS: per service
  * and event, in Indonesian, or English for a reader who chose it.
  *
  * A notice carries facts (topic, object, link), never prose, so the words
@@ -78,12 +78,32 @@ static int reply_compose(struct arena *a, const struct outbox_item *it, struct m
 	return m->text ? 0 : -1;
 }
 
+/* A one-time code: the subject carries it too, since outside WhatsApp's
+ * 24 hours the template sends the subject alone. */
+static int code_compose(struct arena *a, const struct outbox_item *it, struct message *m)
+{
+	json_t *d = json_loads(it->data, 0, NULL);
+	const char *code = json_string_value(json_object_get(d, "code"));
+	int en = strcmp(m->lang, "en") == 0;
+	if (code) {
+		m->subject = arena_printf(a, en ? "Pendopo login code: %s" : "Kode masuk Pendopo: %s", code);
+		m->text = arena_printf(a, en ? "%s is your Pendopo login code. It is valid for 5 minutes. Never give it "
+					       "to anyone, including our staff."
+					     : "%s adalah kode masuk Pendopo Anda. Berlaku 5 menit. Jangan berikan kode "
+					       "ini kepada siapa pun, termasuk petugas kami.", code);
+	}
+	json_decref(d);
+	return code ? 0 : -1;
+}
+
 int message_compose(struct arena *a, const char *base_url, const struct outbox_item *it, const char *channel,
 		    struct message *m)
 {
 	m->lang = it->lang && strcmp(it->lang, "en") == 0 ? "en" : "id";
 	if (strcmp(it->topic, "whatsapp.reply") == 0)
 		return reply_compose(a, it, m);
+	if (strcmp(it->topic, OUTBOX_TOPIC_CODE) == 0)
+		return code_compose(a, it, m);
 	const struct wording *w = wording_for(it->topic);
 	int en = strcmp(m->lang, "en") == 0;
 	const char *colon = strchr(it->object, ':');
@@ -92,7 +112,7 @@ int message_compose(struct arena *a, const char *base_url, const struct outbox_i
 	const char *url = it->link ? arena_printf(a, "%s%s", base_url ? base_url : "", it->link) : NULL;
 	const char *open = en ? "Open" : "Buka";
 	m->subject = arena_printf(a, en ? w->en_subject : w->id_subject, ref);
-	if (strcmp(channel, CH_WHATSAPP) == 0) {
+	if (strcmp(channel, CH_WHATSAPP) == 0 || strcmp(channel, CH_SMS) == 0) {
 		m->text = url ? arena_printf(a, "%s\n%s: %s", line, open, url) : line;
 		return 0;
 	}

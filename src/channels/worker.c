@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -89,6 +90,29 @@ static const char *whatsapp_to(struct arena *a, const char *phone)
 	return arena_strdup(a, phone + 1);
 }
 
+/* The channels a notice goes by (NOTICE_* bits), of those configured: the
+ * intake's replies by WhatsApp alone, a one-time code by the one channel
+ * asked for, a user's notices as the user chose, and a notice to a bare
+ * address by email or WhatsApp - by SMS only where WhatsApp is off. */
+static unsigned channels_for(const struct channels *ch, const struct outbox_item *it)
+{
+	unsigned on = (channels_email_on(ch) ? NOTICE_EMAIL : 0) | (channels_whatsapp_on(ch) ? NOTICE_WHATSAPP : 0) |
+		      (channels_sms_on(ch) ? NOTICE_SMS : 0);
+	if (strcmp(it->topic, "whatsapp.reply") == 0)
+		return on & NOTICE_WHATSAPP;
+	if (strcmp(it->topic, OUTBOX_TOPIC_CODE) == 0) {
+		json_t *d = json_loads(it->data, 0, NULL);
+		const char *by = json_string_value(json_object_get(d, "channel"));
+		unsigned want = by && strcmp(by, CH_SMS) == 0 ? NOTICE_SMS : by && strcmp(by, CH_WHATSAPP) == 0
+			? NOTICE_WHATSAPP : 0;
+		json_decref(d);
+		return on & want;
+	}
+	if (it->user_id)
+		return on & it->channels;
+	return on & (NOTICE_EMAIL | NOTICE_WHATSAPP | (on & NOTICE_WHATSAPP ? 0 : NOTICE_SMS));
+}
+
 static int add_delivery(struct channels *ch, struct db_conn *c, struct arena *a, const struct outbox_item *it,
 			const char *channel, const char *address, const char *at)
 {
@@ -117,13 +141,16 @@ static int fan_out(struct channels *ch, struct db_conn *c, struct arena *a)
 	int rc = outbox_take(c, a, TAKE_BATCH, at, &items, &n);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct outbox_item *it = &items[i];
-		int reply = strcmp(it->topic, "whatsapp.reply") == 0;
+		unsigned by = channels_for(ch, it);
 		const char *email = it->email ? it->email : it->address && strchr(it->address, '@') ? it->address : NULL;
-		const char *wa = whatsapp_to(a, it->phone ? it->phone : it->address);
-		if (channels_email_on(ch) && email && !reply)
+		const char *phone = it->phone ? it->phone : it->address;
+		const char *wa = whatsapp_to(a, phone);
+		if ((by & NOTICE_EMAIL) && email)
 			rc = add_delivery(ch, c, a, it, CH_EMAIL, email, at);
-		if (rc == 0 && channels_whatsapp_on(ch) && wa)
+		if (rc == 0 && (by & NOTICE_WHATSAPP) && wa)
 			rc = add_delivery(ch, c, a, it, CH_WHATSAPP, wa, at);
+		if (rc == 0 && (by & NOTICE_SMS) && phone && phone[0] == '+')
+			rc = add_delivery(ch, c, a, it, CH_SMS, phone, at);
 	}
 	if (rc != 0) {
 		log_error("outbox: notices not taken", LOG_F("error", db_errmsg(c)));
@@ -138,6 +165,7 @@ static int fan_out(struct channels *ch, struct db_conn *c, struct arena *a)
 struct claimed {
 	int64_t id, notification_id, attempt_id;
 	int attempts;
+	int code;		/* a one-time code: its words are forgotten once it is done */
 	const char *channel;
 	struct message m;
 };
@@ -168,7 +196,8 @@ static int claim(struct channels *ch, struct db_conn *c, struct arena *a, struct
 	struct db_stmt *st = db_query(c, "UPDATE deliveries SET state = 'sending', attempts = attempts + 1,"
 					 " claimed_at = ?, updated_at = ? WHERE id = ? AND state = 'pending'"
 					 " RETURNING attempts, channel, address, lang, idem_key, subject, body, html, list,"
-					 " notification_id", "isi", (int64_t)now, at, id);
+					 " notification_id, (SELECT topic FROM notifications n WHERE n.id = notification_id)",
+				      "isi", (int64_t)now, at, id);
 	if (!st || db_step(st) != DB_ROW) {
 		if (st)
 			db_done(st);
@@ -176,7 +205,8 @@ static int claim(struct channels *ch, struct db_conn *c, struct arena *a, struct
 		return -1;
 	}
 	*d = (struct claimed){ .id = id, .attempts = (int)db_col_int(st, 0),
-		.channel = arena_strdup(a, db_col_text(st, 1)), .notification_id = db_col_int(st, 9) };
+		.channel = arena_strdup(a, db_col_text(st, 1)), .notification_id = db_col_int(st, 9),
+		.code = db_col_text(st, 10) && strcmp(db_col_text(st, 10), OUTBOX_TOPIC_CODE) == 0 };
 	d->m = (struct message){ .address = arena_strdup(a, db_col_text(st, 2)),
 		.lang = arena_strdup(a, db_col_text(st, 3)), .key = arena_strdup(a, db_col_text(st, 4)),
 		.subject = arena_strdup(a, db_col_text(st, 5)), .text = arena_strdup(a, db_col_text(st, 6)),
@@ -209,6 +239,11 @@ static enum send_result send_one(struct channels *ch, struct db_conn *c, struct 
 			return snprintf(detail, DETAIL_MAX, "email is not configured"), SEND_RETRY;
 		return smtp_send(ch, a, &d->m, pid, detail);
 	}
+	if (strcmp(d->channel, CH_SMS) == 0) {
+		if (!channels_sms_on(ch))
+			return snprintf(detail, DETAIL_MAX, "SMS is not configured"), SEND_RETRY;
+		return sms_send(ch, a, &d->m, pid, detail);
+	}
 	if (!channels_whatsapp_on(ch))
 		return snprintf(detail, DETAIL_MAX, "WhatsApp is not configured"), SEND_RETRY;
 	if (window_open(ch, c, d->m.address)) {
@@ -239,6 +274,10 @@ static int record(struct channels *ch, struct db_conn *c, const struct claimed *
 		state, next, at, pid[0] ? pid : NULL, res == SEND_OK ? NULL : detail, state, at, d->id);
 	if (res == SEND_OK)
 		outbox_delivered(c, d->notification_id, at);
+	if (d->code && strcmp(state, "pending") != 0) {
+		db_exec(c, "UPDATE deliveries SET body = '-', subject = NULL WHERE id = ?", "i", d->id);
+		outbox_forget(c, d->notification_id);
+	}
 	if (db_tx_commit(c) != DB_OK)
 		return -1;
 	if (res == SEND_OK)
@@ -326,8 +365,8 @@ int channels_start(struct app *app)
 	struct channels *ch = app->channels;
 	if (!ch)
 		return 0;
-	if (!channels_email_on(ch) && !channels_whatsapp_on(ch)) {
-		log_info("outbox: no delivery channel configured (--smtp-host, --wa-phone-id): the delivery worker is "
+	if (!channels_email_on(ch) && !channels_whatsapp_on(ch) && !channels_sms_on(ch)) {
+		log_info("outbox: no delivery channel configured (--smtp-host, --wa-phone-id, --sms-url): the delivery worker is "
 			 "idle and notices wait in the outbox");
 		return 0;
 	}
@@ -337,7 +376,7 @@ int channels_start(struct app *app)
 	}
 	ch->running = 1;
 	log_info("outbox: delivery worker started", LOG_F("email", channels_email_on(ch) ? "on" : "off"),
-		 LOG_F("whatsapp", channels_whatsapp_on(ch) ? "on" : "off"));
+		 LOG_F("whatsapp", channels_whatsapp_on(ch) ? "on" : "off"), LOG_F("sms", channels_sms_on(ch) ? "on" : "off"));
 	return 0;
 }
 

@@ -4,6 +4,7 @@
  */
 #include "accounts.h"
 #include "orgs.h"
+#include "outbox.h"
 #include "phone.h"
 #include "regions.h"
 #include "util.h"
@@ -163,6 +164,13 @@ int account_json(struct db_conn *c, struct arena *a, int64_t id, json_t **out)
 						       "unit", unit, "village", village));
 	}
 	json_object_set_new(u, "roles", roles);
+	unsigned ch;
+	if (outbox_channels_get(c, id, &ch) != 0) {
+		json_decref(u);
+		return -1;
+	}
+	json_object_set_new(u, "channels", json_pack("{s:b, s:b, s:b, s:b}", "in_app", 1, "email", !!(ch & NOTICE_EMAIL),
+						     "whatsapp", !!(ch & NOTICE_WHATSAPP), "sms", !!(ch & NOTICE_SMS)));
 	*out = u;
 	return 0;
 }

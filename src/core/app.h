@@ -69,6 +69,7 @@ struct app {
 	struct trusted_proxies *proxies;	/* whose forwarded headers to believe, proxy.h; NULL: no one's */
 	struct letter_keys *letter_keys;	/* signing and verifying keys, letters.h; NULL: none */
 	struct channels *channels;	/* delivery channels and their worker (src/channels); NULL: none */
+	unsigned code_channels;		/* which of them carry login codes: NOTICE_WHATSAPP, NOTICE_SMS (outbox.h) */
 };
 
 /* The service clock: deadlines, booking windows and auto-closing read the

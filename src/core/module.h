@@ -17,6 +17,7 @@
 struct req;
 struct action;
 struct app;
+struct strbuf;
 struct db_conn;
 
 typedef int (*handler_fn)(struct req *r);
@@ -186,6 +187,9 @@ struct module {
 	 * yes, 0 no, -1 error.  Files are shared by content across services:
 	 * one is removed only when no module uses it (document_unused()). */
 	int (*file_used)(struct db_conn *c, const char *sha);
+	/* Lines of its own for /metrics (Prometheus text), read from c;
+	 * 0, or -1 on a database error. */
+	int (*metrics)(struct app *app, struct db_conn *c, struct strbuf *out);
 };
 
 #endif

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "http.h"
 #include "metrics.h"
+#include "strbuf.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -37,7 +38,15 @@ static int metrics_get(struct req *r)
 	char *text = metrics_render(r->app->metrics, r->arena, &len);
 	if (!text)
 		return reply_error(r, 500, "internal", "out of memory", NULL);
-	return reply_text(r, 200, "text/plain; version=0.0.4", text, len);
+	struct strbuf sb;
+	strbuf_init(&sb, r->arena, len + 2048);
+	strbuf_add(&sb, text, len);
+	for (size_t i = 0; i < r->app->nmodules; i++)
+		if (r->app->modules[i]->metrics && r->app->modules[i]->metrics(r->app, r->db, &sb) != 0)
+			return reply_db_error(r);
+	if (sb.failed)
+		return reply_error(r, 500, "internal", "out of memory", NULL);
+	return reply_text(r, 200, "text/plain; version=0.0.4", sb.buf, sb.len);
 }
 
 /* `pendopo backup DEST` */

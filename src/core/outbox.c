@@ -33,10 +33,14 @@ int outbox_notify(struct db_conn *c, const struct notice *n, const char *at)
  * notices another instance is taking; SQLite has one writer. */
 static const char *const take_sql[] = {
 	"SELECT n.id, coalesce(n.user_id, 0), n.address, u.email, u.phone, coalesce(u.lang, 'id'), n.topic, n.object,"
-	" n.link, n.data FROM notifications n LEFT JOIN users u ON u.id = n.user_id AND u.disabled = 0"
+	" n.link, n.data, CASE WHEN u.id IS NULL THEN 0 ELSE coalesce(p.channels, ?) END"
+	" FROM notifications n LEFT JOIN users u ON u.id = n.user_id AND u.disabled = 0"
+	" LEFT JOIN notice_channels p ON p.user_id = u.id"
 	" WHERE n.dispatched_at IS NULL ORDER BY n.id LIMIT ?",
 	"SELECT n.id, coalesce(n.user_id, 0), n.address, u.email, u.phone, coalesce(u.lang, 'id'), n.topic, n.object,"
-	" n.link, n.data FROM notifications n LEFT JOIN users u ON u.id = n.user_id AND u.disabled = 0"
+	" n.link, n.data, CASE WHEN u.id IS NULL THEN 0 ELSE coalesce(p.channels, ?) END"
+	" FROM notifications n LEFT JOIN users u ON u.id = n.user_id AND u.disabled = 0"
+	" LEFT JOIN notice_channels p ON p.user_id = u.id"
 	" WHERE n.dispatched_at IS NULL ORDER BY n.id LIMIT ? FOR UPDATE OF n SKIP LOCKED",
 };
 
@@ -46,7 +50,7 @@ int outbox_take(struct db_conn *c, struct arena *a, int max, const char *at, str
 	size_t cap = 0;
 	*items = NULL;
 	*n = 0;
-	struct db_stmt *st = db_query(c, take_sql[db_conn_dialect(c)], "i", (int64_t)max);
+	struct db_stmt *st = db_query(c, take_sql[db_conn_dialect(c)], "ii", (int64_t)NOTICE_DEFAULT, (int64_t)max);
 	if (!st)
 		return -1;
 	int rc;
@@ -60,6 +64,7 @@ int outbox_take(struct db_conn *c, struct arena *a, int max, const char *at, str
 			.phone = arena_strdup(a, db_col_text(st, 4)), .lang = arena_strdup(a, db_col_text(st, 5)),
 			.topic = arena_strdup(a, db_col_text(st, 6)), .object = arena_strdup(a, db_col_text(st, 7)),
 			.link = arena_strdup(a, db_col_text(st, 8)), .data = arena_strdup(a, db_col_text(st, 9)),
+			.channels = (unsigned)db_col_int(st, 10),
 		};
 	}
 	db_done(st);
@@ -70,6 +75,28 @@ int outbox_take(struct db_conn *c, struct arena *a, int max, const char *at, str
 		    DB_DONE)
 			return -1;
 	return 0;
+}
+
+int outbox_channels_get(struct db_conn *c, int64_t user_id, unsigned *channels)
+{
+	int64_t v = NOTICE_DEFAULT;
+	int rc = db_query_int(c, &v, "SELECT channels FROM notice_channels WHERE user_id = ?", "i", user_id);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return -1;
+	*channels = (unsigned)v;
+	return 0;
+}
+
+int outbox_channels_set(struct db_conn *c, int64_t user_id, unsigned channels, const char *at)
+{
+	return db_exec(c, "INSERT INTO notice_channels (user_id, channels, updated_at) VALUES (?, ?, ?)"
+			  " ON CONFLICT (user_id) DO UPDATE SET channels = excluded.channels, updated_at = excluded.updated_at",
+		       "iis", user_id, (int64_t)channels, at) == DB_DONE ? 0 : -1;
+}
+
+int outbox_forget(struct db_conn *c, int64_t id)
+{
+	return db_exec(c, "UPDATE notifications SET data = '{}' WHERE id = ?", "i", id) == DB_DONE ? 0 : -1;
 }
 
 int outbox_delivered(struct db_conn *c, int64_t id, const char *at)
@@ -197,6 +224,12 @@ static const struct migration outbox_migrations[] = {
 	  "UPDATE notifications SET dispatched_at = created_at;"
 	  "DROP INDEX notifications_undelivered;"
 	  "CREATE INDEX notifications_undispatched ON notifications (id) WHERE dispatched_at IS NULL;" },
+	/* NOTICE_* bits; no row is NOTICE_DEFAULT. */
+	{ 3, "the channels each user takes notices by",
+	  "CREATE TABLE notice_channels (user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
+	  " channels INTEGER NOT NULL CHECK (channels BETWEEN 0 AND 7), updated_at TEXT NOT NULL);",
+	  "CREATE TABLE notice_channels (user_id BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
+	  " channels INTEGER NOT NULL CHECK (channels BETWEEN 0 AND 7), updated_at TEXT NOT NULL);" },
 	{ 0 },
 };
 

@@ -29,10 +29,27 @@ struct notice {
 	json_t *data;		/* not stolen; may be NULL */
 };
 
+/* The topic of a one-time login code (phone_login.c): data {code,
+ * channel}, sent by that channel alone. */
+#define OUTBOX_TOPIC_CODE "auth.code"
+
 /* Queue a notice inside the caller's transaction; at is the service time
  * (ISO-8601 UTC).  0 ok, -1 on a database error; a notice with neither a
  * user nor an address is dropped and counts as ok. */
 int outbox_notify(struct db_conn *c, const struct notice *n, const char *at);
+
+/* The channels besides the app (which always shows a user's notices) that
+ * a user takes notices by; chosen in the profile.  Without a choice:
+ * email and WhatsApp, since SMS costs the regency per message. */
+#define NOTICE_EMAIL 1u
+#define NOTICE_WHATSAPP 2u
+#define NOTICE_SMS 4u
+#define NOTICE_DEFAULT (NOTICE_EMAIL | NOTICE_WHATSAPP)
+
+/* A user's choice (NOTICE_* bits).  0 ok, -1 on a database error. */
+int outbox_channels_get(struct db_conn *c, int64_t user_id, unsigned *channels);
+/* Inside the caller's transaction.  0 ok, -1 on a database error. */
+int outbox_channels_set(struct db_conn *c, int64_t user_id, unsigned channels, const char *at);
 
 /* A notice taken for delivery, with what its channels need to know of its
  * recipient (an account's contacts and language, or the bare address). */
@@ -43,6 +60,7 @@ struct outbox_item {
 	const char *email;	/* the account's, or NULL */
 	const char *phone;	/* the account's (+62...), or NULL */
 	const char *lang;	/* "id" or "en" */
+	unsigned channels;	/* the user's NOTICE_* choice; 0 without an account */
 	const char *topic;
 	const char *object;
 	const char *link;
@@ -55,6 +73,9 @@ struct outbox_item {
  * 0 ok, -1 on a database error. */
 int outbox_take(struct db_conn *c, struct arena *a, int max, const char *at, struct outbox_item **items,
 		size_t *n);
+/* A notice whose facts must not outlive their use (a one-time code): its
+ * data emptied once the code went out or failed for good. */
+int outbox_forget(struct db_conn *c, int64_t id);
 /* The notice reached its reader through a channel (first time counts). */
 int outbox_delivered(struct db_conn *c, int64_t id, const char *at);
 

@@ -6,6 +6,7 @@
 #include "app.h"
 #include "audit.h"
 #include "can.h"
+#include "outbox.h"
 #include "util.h"
 #include "validate.h"
 
@@ -49,8 +50,35 @@ static const struct field me_fields[] = {
 	{ "email", FT_STRING, FF_NULLABLE, 254 },
 	{ "phone", FT_STRING, FF_NULLABLE, 32 },
 	{ "lang", FT_STRING, 0, 2 },
+	{ "channels", FT_OBJECT, 0, 0 },
 	{ 0 },
 };
+
+/* {in_app?, email?, whatsapp?, sms?}: each true or false, in_app only
+ * true; the ones left out keep their choice.  1 when a reply was set. */
+static int channels_choice(struct req *r, unsigned *channels)
+{
+	static const struct { const char *name; unsigned bit; } known[] = {
+		{ "email", NOTICE_EMAIL }, { "whatsapp", NOTICE_WHATSAPP }, { "sms", NOTICE_SMS }, { "in_app", 0 },
+	};
+	json_t *o = json_object_get(r->body, "channels"), *v;
+	const char *key;
+	if (outbox_channels_get(r->db, r->caller.user_id, channels) != 0)
+		return reply_db_error(r), 1;
+	json_object_foreach(o, key, v) {
+		size_t i = 0;
+		while (i < sizeof(known) / sizeof(known[0]) && strcmp(known[i].name, key) != 0)
+			i++;
+		if (i == sizeof(known) / sizeof(known[0]) || !json_is_boolean(v))
+			return reply_error(r, 400, "invalid", "channels holds in_app, email, whatsapp and sms, each true or "
+					   "false", "channels"), 1;
+		if (!known[i].bit && !json_is_true(v))
+			return reply_error_lang(r, 400, "invalid", "notices in the app cannot be turned off",
+						"Pemberitahuan di aplikasi tidak dapat dimatikan.", "channels"), 1;
+		*channels = json_is_true(v) ? *channels | known[i].bit : *channels & ~known[i].bit;
+	}
+	return 0;
+}
 
 static int me_patch(struct req *r)
 {
@@ -60,9 +88,17 @@ static int me_patch(struct req *r)
 	 * rather than while other writers wait. */
 	if (db_tx_begin(r->db) != DB_OK)
 		return reply_db_error(r);
-	if (account_profile_update(r, r->caller.user_id)) {
+	unsigned channels = 0;
+	char now[24];
+	time_iso(app_now(r->app), now);
+	if (account_profile_update(r, r->caller.user_id) ||
+	    (body_has(r, "channels") && channels_choice(r, &channels))) {
 		db_tx_rollback(r->db);
 		return 0;
+	}
+	if (body_has(r, "channels") && outbox_channels_set(r->db, r->caller.user_id, channels, now) != 0) {
+		db_tx_rollback(r->db);
+		return reply_db_error(r);
 	}
 	json_t *d = account_changed_fields(r);
 	int rc = audit_append(r->db, &r->caller, "user.update", arena_printf(r->arena, "user:%" PRId64, r->caller.user_id), d);
