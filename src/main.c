@@ -65,6 +65,7 @@ static const struct module *const modules[] = {
 	&letters_module,
 	&data_module,
 	&outbox_module,
+	&phone_login_module,
 	&survey_module,
 	&queue_module,
 	&antrol_module,

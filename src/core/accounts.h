@@ -41,6 +41,9 @@ int account_insert(struct req *r, const char *name, const char *email, const cha
 		   const char *hash, int64_t *id);
 /* Apply name/email/phone/lang from the body to user id.  1 when replied. */
 int account_profile_update(struct req *r, int64_t id);
+/* A session for user_id inside the caller's transaction, its cookie set
+ * on the reply; csrf_out receives the new CSRF token.  0 or -1. */
+int account_session_create(struct req *r, int64_t user_id, char csrf_out[48]);
 /* The body's members without passwords, for the audit row. */
 json_t *account_changed_fields(struct req *r);
 

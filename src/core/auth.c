@@ -236,8 +236,7 @@ static void set_session_cookie(struct req *r, const char *token, int max_age)
 				  token, max_age, r->secure ? "; Secure" : ""));
 }
 
-/* Inside the caller's transaction.  csrf_out receives the new CSRF token. */
-static int session_create(struct req *r, int64_t user_id, char csrf_out[48])
+int account_session_create(struct req *r, int64_t user_id, char csrf_out[48])
 {
 	char token[48], hash[65], now[24];
 	token_new(token);
@@ -345,7 +344,7 @@ static int auth_register(struct req *r)
 		goto fail;
 	r->caller.user_id = id;
 	if (db_exec(r->db, "INSERT INTO user_roles (user_id, role) VALUES (?, 'citizen')", "i", id) != DB_DONE ||
-	    session_create(r, id, csrf) != 0 ||
+	    account_session_create(r, id, csrf) != 0 ||
 	    audit_append(r->db, &r->caller, "user.register", arena_printf(r->arena, "user:%" PRId64, id), NULL) != 0 ||
 	    db_tx_commit(r->db) != DB_OK) {
 		r->nhdrs = 0;	/* no session cookie for an account that was not stored */
@@ -430,7 +429,7 @@ static int auth_login(struct req *r)
 		return reply_db_error(r);
 	r->caller.user_id = id;
 	if (auth_rate_clear(r, pair) != 0 ||
-	    session_create(r, id, csrf) != 0 ||
+	    account_session_create(r, id, csrf) != 0 ||
 	    audit_append(r->db, &r->caller, "auth.login", arena_printf(r->arena, "user:%" PRId64, id), NULL) != 0 ||
 	    db_tx_commit(r->db) != DB_OK) {
 		db_tx_rollback(r->db);

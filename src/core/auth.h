@@ -17,6 +17,7 @@ extern const struct module auth_module;	/* register, login, logout */
 extern const struct module profile_module;	/* /api/me */
 extern const struct module users_module;	/* /api/users, demo accounts */
 extern const struct module apikeys_module;	/* /api/apikeys */
+extern const struct module phone_login_module;	/* one-time codes by WhatsApp or SMS */
 
 /* Fill r->caller from the session cookie or the Bearer token.  0 on success
  * (the caller may be anonymous); -1 when a reply was set (bad token). */

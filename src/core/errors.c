@@ -32,6 +32,10 @@ const struct error_text error_texts[] = {
 	{ "account_locked", "too many failed logins to this account from your address; try again later",
 	  "Terlalu banyak percobaan masuk yang gagal ke akun ini dari alamat Anda; coba lagi nanti.", NULL },
 	{ "rate_limited", "too many attempts; try again later", "Terlalu banyak percobaan; coba lagi nanti.", NULL },
+	{ "invalid_code", "wrong or expired code; check it or ask for a new one",
+	  "Kode salah atau sudah kedaluwarsa; periksa kembali atau minta kode baru.", NULL },
+	{ "channel_unavailable", "codes cannot be sent by WhatsApp or SMS here",
+	  "Kode tidak dapat dikirim lewat WhatsApp atau SMS saat ini.", NULL },
 	/* storage */
 	{ "busy", "the server is busy; nothing was saved, please retry",
 	  "Server sedang sibuk; tidak ada yang tersimpan, silakan coba lagi.", NULL },

@@ -49,6 +49,7 @@ const EXPECT = {
   'GET /api/holidays': P, 'POST /api/holidays': A, 'PATCH /api/holidays/{date}': A, 'DELETE /api/holidays/{date}': A,
   'GET /api/calendar/due': P,
   'POST /api/auth/register': P, 'POST /api/auth/login': P, 'POST /api/auth/logout': only(...ANY),
+  'POST /api/auth/phone/code': P, 'POST /api/auth/phone/verify': P,
   'GET /api/me': only(...ANY), 'PATCH /api/me': only(...ANY), 'POST /api/me/password': only(...ANY),
   'GET /api/users': AR, 'POST /api/users': A, 'GET /api/users/{id}': AR, 'PATCH /api/users/{id}': A,
   'GET /api/apikeys': A, 'POST /api/apikeys': A, 'DELETE /api/apikeys/{id}': A,
