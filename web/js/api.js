@@ -21,7 +21,7 @@ export class ApiError extends Error {
 
 const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Writes that do not need (and cannot yet have) a token.
-const NO_CSRF = new Set(['/api/auth/login', '/api/auth/register']);
+const NO_CSRF = new Set(['/api/auth/login', '/api/auth/register', '/api/auth/phone/code', '/api/auth/phone/verify']);
 
 let csrfToken = null;
 let mePromise = null;
@@ -126,6 +126,17 @@ function setMe(user) { mePromise = Promise.resolve(user); return user; }
 // Logged in, the user as GET /api/me gives them (with their tools).
 export async function login(identifier, password) {
   await post('/api/auth/login', { email: identifier, password });
+  return loadMe(true);
+}
+
+// A one-time code by WhatsApp or SMS: {phone (E.164), channel, expires_in}.
+export function phoneCode(phone, channel) {
+  return post('/api/auth/phone/code', { phone, channel });
+}
+
+// Logged in (or registered, with name) by the code: the user with tools.
+export async function phoneVerify(phone, code, name) {
+  await post('/api/auth/phone/verify', name ? { phone, code, name } : { phone, code });
   return loadMe(true);
 }
 

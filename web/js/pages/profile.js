@@ -1,4 +1,5 @@
-// Profile: see and edit name, email, phone, language; change the password.
+// Profile: see and edit name, email, phone, language and the channels
+// notices go by; change the password.
 import { h, $, replace } from '../dom.js';
 import { patch, post } from '../api.js';
 import { t, setLang, onLangChange } from '../i18n.js';
@@ -11,6 +12,8 @@ import { roleChips } from '../roles.js';
 let user = null;
 const form = $('#profile-form');
 const pwForm = $('#password-form');
+const channelsForm = $('#channels-form');
+const CHANNELS = ['email', 'whatsapp', 'sms'];
 
 function renderDetails() {
   if (!user) return;
@@ -30,7 +33,19 @@ function fill() {
   form.elements.phone.value = user.phone || '';
   form.elements.lang.value = user.lang === 'en' ? 'en' : 'id';
   $('#p-username').value = user.email || user.phone || '';
+  for (const c of CHANNELS) channelsForm.elements[c].checked = !!(user.channels && user.channels[c]);
 }
+
+setupForm(channelsForm, {
+  async submit(v) {
+    const channels = {};
+    for (const c of CHANNELS) channels[c] = v[c];
+    user = (await patch('/api/me', { channels })).user;
+    setCurrentUser(user);
+    fill();
+    flash(t('profile.channels_saved'));
+  },
+});
 
 setupForm(form, {
   validate(v) {
