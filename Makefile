@@ -129,6 +129,7 @@ bench: deps
 	bench/permits.sh
 	bench/survey.sh
 	bench/villages.sh
+	bench/channels.sh
 
 clean:
 	rm -rf build build-asan build-fuzz
