@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { startGraph, sign, inbound, statuses, WA_TOKEN, WA_PHONE_ID, WA_SECRET, WA_VERIFY, WA_VERSION } from '../lib/graph.mjs';
+import { startSmtp, SMTP_USER, SMTP_PASSWORD } from '../lib/smtp.mjs';
 import { apikey, bearerClient, register, assertError, email } from './util.mjs';
 import { complaint, submit } from './complaints_fixtures.mjs';
 
@@ -21,10 +22,13 @@ async function until(what, fn, ms = 15000) {
   }
 }
 
-let graph, srv, admin;
+let graph, smtp, srv, admin;
 before(async () => {
   graph = await startGraph();
+  smtp = await startSmtp();
   srv = await startServer({ demo: true, env: {
+    PENDOPO_SMTP_HOST: '127.0.0.1', PENDOPO_SMTP_PORT: String(smtp.port), PENDOPO_SMTP_TLS: 'none',
+    PENDOPO_SMTP_USER: SMTP_USER, PENDOPO_SMTP_PASSWORD: SMTP_PASSWORD,
     PENDOPO_WA_BASE_URL: graph.url, PENDOPO_WA_VERSION: WA_VERSION, PENDOPO_WA_PHONE_ID: WA_PHONE_ID,
     PENDOPO_WA_TOKEN: WA_TOKEN, PENDOPO_WA_APP_SECRET: WA_SECRET, PENDOPO_WA_VERIFY_TOKEN: WA_VERIFY,
     PENDOPO_WA_TEMPLATE: 'pemberitahuan_layanan', PENDOPO_OUTBOX_RETRY_SECONDS: '1', PENDOPO_OUTBOX_TIMEOUT: '2',
@@ -34,6 +38,7 @@ before(async () => {
 after(async () => {
   await srv.stop();
   await graph.close();
+  await smtp.close();
 });
 
 function post(body, signature) {
@@ -257,4 +262,22 @@ test('a WhatsApp conversation files a complaint with a location and a photo; its
   assert.equal(r.status, 200, r.text);
   const told = await until('the notice on the chat', () => graph.to(wa).find((s) => s.type === 'text' && s.text.body.includes(`Pengaduan ${tracking} sudah diverifikasi`)));
   assert.match(told.text.body, /diteruskan ke perangkat daerah/);
+});
+
+test('a status change of a complaint reaches its citizen by WhatsApp and by email', async () => {
+  const c = await citizenWithPhone();
+  const tracking = (await submit(c, complaint())).complaint.tracking;
+  const { login } = await import('./util.mjs');
+  const { DEMO_PASSWORD } = await import('./complaints_fixtures.mjs');
+  const desk = await login(srv.url, 'admin@demo.pendopo.id', DEMO_PASSWORD);
+  const r = await desk.post(`/api/complaints/${tracking}/actions/disposition`, { text: 'Mohon ditindaklanjuti.' });
+  assert.equal(r.status, 200, r.text);
+  const subject = `Pengaduan ${tracking} diteruskan ke perangkat daerah`;
+  const wa = await until('the WhatsApp template', () => graph.to(c.wa).find((s) => s.template?.components[0].parameters[0].text === subject));
+  assert.equal(wa.type, 'template', 'outside the 24 hours');
+  const mail = await until('the email', () => smtp.messages.find((m) => m.to.includes(c.email) && m.subject === subject));
+  assert.match(mail.text, new RegExp(`Pengaduan ${tracking} sudah diverifikasi dan diteruskan`));
+  await sleep(1000);
+  assert.equal(graph.to(c.wa).filter((s) => s.template?.components[0].parameters[0].text === subject).length, 1, 'once');
+  assert.equal(smtp.messages.filter((m) => m.to.includes(c.email) && m.subject === subject).length, 1, 'once');
 });
