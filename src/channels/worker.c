@@ -376,7 +376,8 @@ int channels_start(struct app *app)
 	}
 	ch->running = 1;
 	log_info("outbox: delivery worker started", LOG_F("email", channels_email_on(ch) ? "on" : "off"),
-		 LOG_F("whatsapp", channels_whatsapp_on(ch) ? "on" : "off"), LOG_F("sms", channels_sms_on(ch) ? "on" : "off"));
+		 LOG_F("whatsapp", channels_whatsapp_on(ch) ? "on" : "off"),
+		 LOG_F("sms", channels_sms_on(ch) ? "on" : "off"));
 	return 0;
 }
 

@@ -205,7 +205,8 @@ int account_contact_fields(struct req *r, const char **name, const char **email,
 	if (e && *e && !(*email = account_email_norm(r->arena, e)))
 		return reply_error(r, 400, "invalid", "email is not a valid address", "email"), 1;
 	if (p && *p && !(*phone = phone_e164(r->arena, p)))
-		return reply_error(r, 400, "invalid", "phone must be a number such as 0812 3456 7890, or + with the country code", "phone"), 1;
+		return reply_error(r, 400, "invalid", "phone must be a number such as 0812 3456 7890, or + with the "
+				   "country code", "phone"), 1;
 	if (need_one && !*email && !*phone)
 		return reply_error(r, 400, "invalid", "give an email address or a phone number", "email"), 1;
 	return 0;

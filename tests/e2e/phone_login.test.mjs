@@ -1,5 +1,6 @@
 // Login by phone in a real browser, on a phone-sized screen: a number with
-// no account asks for an SMS code on the login page, types it, is asked
+// no account, come from the register page, asks for an SMS code on the
+// login page, types it, is asked
 // for a name and lands logged in; on the profile page the citizen then
 // chooses SMS instead of email for notices, and the next notice comes by
 // SMS alone.
@@ -48,8 +49,10 @@ test('a new number registers by SMS code and then takes notices by SMS', { timeo
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto('/login.html');
-  await page.getByText('Masuk dengan nomor HP').click();
+  // From the register page's link, which opens the login page's phone part.
+  await page.goto('/register.html');
+  await page.getByRole('link', { name: 'Daftar dengan nomor HP saja, tanpa kata sandi' }).click();
+  await page.waitForURL(/\/login\.html#nomor-hp$/);
   await page.getByLabel('Nomor HP', { exact: true }).fill(PHONE.local);
   await page.getByLabel('SMS').check();
   await page.getByRole('button', { name: 'Kirim kode' }).click();

@@ -171,6 +171,7 @@ const id = {
   'register.password_hint': 'Minimal 8 karakter, bukan kata umum atau pola seperti 12345678.',
   'register.password2': 'Ulangi kata sandi',
   'register.submit': 'Daftar',
+  'register.by_phone': 'Daftar dengan nomor HP saja, tanpa kata sandi',
   'register.have_account': 'Sudah punya akun?',
   'register.login_link': 'Masuk',
 
@@ -417,6 +418,7 @@ const en = {
   'register.password_hint': 'At least 8 characters, not a common word or a pattern like 12345678.',
   'register.password2': 'Repeat the password',
   'register.submit': 'Register',
+  'register.by_phone': 'Register with just your phone number, no password',
   'register.have_account': 'Already have an account?',
   'register.login_link': 'Log in',
 

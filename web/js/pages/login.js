@@ -47,6 +47,11 @@ setupForm(phoneForm, {
     }
   },
 });
+// The register page's "by phone" link opens this part.
+if (location.hash === '#nomor-hp') {
+  $('#phone-login').open = true;
+  $('#phone-number').focus();
+}
 $('#phone-resend').addEventListener('click', () => {
   codeInput.disabled = true;
   phoneForm.requestSubmit();
