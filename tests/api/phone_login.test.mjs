@@ -62,7 +62,9 @@ test('a new number registers by SMS code: the name is asked for, the code works 
   assert.deepEqual(r.json, { phone: phone.e164, channel: 'sms', expires_in: 300 });
   const code = await smsCode(phone.e164);
   // The code is stored hashed, never as itself.
-  const rows = execFileSync('sqlite3', [srv.db, `SELECT salt || ' ' || code_hash FROM phone_codes WHERE phone = '${phone.e164}'`]).toString();
+  const sql = `SELECT salt || ' ' || code_hash FROM phone_codes WHERE phone = '${phone.e164}'`;
+  const rows = execFileSync(srv.db.startsWith('postgres') ? 'psql' : 'sqlite3',
+    srv.db.startsWith('postgres') ? [srv.db, '-Atc', sql] : [srv.db, sql]).toString();
   assert.match(rows, /^[0-9a-f]{32} [0-9a-f]{64}\n$/);
   assert.ok(!rows.includes(code));
 
