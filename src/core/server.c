@@ -251,7 +251,9 @@ static bool compressible(const char *type)
 static void add_common_headers(struct MHD_Response *resp, const char *type)
 {
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	/* A handler may ask for a stricter policy (a download by token). */
+	if (!MHD_get_response_header(resp, "Referrer-Policy"))
+		MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	const char *csp = "default-src 'none'; frame-ancestors 'none'";
 	if (strncmp(type, "text/html", 9) == 0)
@@ -465,9 +467,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state
 	if (gzip)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	add_cors_headers(resp, cors_origin(r->app, conn, r->route));
-	add_common_headers(resp, type);
 	for (int i = 0; i < r->nhdrs; i++)
 		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
+	add_common_headers(resp, type);
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
