@@ -67,11 +67,11 @@ json_t *inforeq_deadlines(struct req *r, struct case_ctx *x, const struct infore
 	const char *commission_from = q->obj_decided_day ? q->obj_decided_day
 				      : obj_due && strcmp(k.today, obj_due) > 0 ? obj_due : NULL;
 	bool may = !q->obj_filed_day && from && by && strcmp(k.today, by) <= 0;
-	return json_pack("{s:s?, s:b, s:s?, s:b, s:s?, s:s?, s:b, s:s?, s:s?, s:s}", "answer_due", answer_due,
+	return json_pack("{s:s?, s:b, s:s?, s:b, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s}", "answer_due", answer_due,
 			 "extended", q->extension_reason != NULL, "answered", q->answered_day, "answered_late",
 			 (int)(q->answered_late || unanswered_past_due(v, &k, answer_due)), "objection_from", from,
 			 "objection_by", by, "objection_may", (int)may, "objection_answer_due", obj_due,
-			 "commission_by", add(r, &k, commission_from, COMMISSION_DAYS), "today", k.today);
+			 "commission_from", commission_from, "commission_by", add(r, &k, commission_from, COMMISSION_DAYS), "today", k.today);
 }
 
 const char *inforeq_detected_grounds(struct req *r, struct case_ctx *x, const struct inforeq_view *v)

@@ -1,7 +1,7 @@
 /* flow.c - the PPID's side of one request: re-routing by the PPID Utama,
  * the one extension, the answer (grant, grant in part, refuse on an
  * article 17 ground with its consequence test) with its documents and
- * the written notice (core/letters.h); the notice's PDF.
+ * the written notice (core/letters.h).
  */
 #include "internal.h"
 
@@ -14,10 +14,8 @@
 #include "app.h"
 #include "arena.h"
 #include "audit.h"
-#include "files.h"
 #include "documents.h"
 #include "letters.h"
-#include "log.h"
 #include "orgs.h"
 #include "util.h"
 
@@ -88,22 +86,37 @@ static int issue_notice(struct req *r, struct inforeq_view *v, const char *kind,
 	};
 	/* Signed (and so shown on the public verification page): the request
 	 * and the decision, never the requester's identity beyond a name. */
-	json_t *holder = json_pack("{s:s}", "name", v->q.name);
 	json_t *fields = json_pack("{s:s, s:s, s:s?}", "tracking", v->cs.tracking, "decision", kind, "ground", ground);
+	int64_t id;
+	int rc = inforeq_letter_issue(r, v, v->cs.unit_id, "inforeq_notice",
+				      "Pemberitahuan tertulis permohonan informasi publik", &layout, fields, &id);
+	json_decref(fields);
+	if (rc != 0)
+		return -1;
+	if (db_exec(r->db, "UPDATE inforeq_requests SET letter_id = ? WHERE id = ?", "ii", id, v->q.id) != DB_DONE)
+		return reply_db_error(r), -1;
+	return 0;
+}
+
+int inforeq_letter_issue(struct req *r, const struct inforeq_view *v, int64_t unit_id, const char *kind,
+			 const char *subject, const struct letter_layout *layout, json_t *fields, int64_t *letter_id)
+{
+	const char *code, *name;
+	if (orgs_code_name(r->db, r->arena, unit_id, &code, &name) != 0)
+		return reply_db_error(r), -1;
+	json_t *holder = json_pack("{s:s}", "name", v->q.name);
 	struct letter_request lq = {
-		.kind = "inforeq_notice", .format = INFOREQ_NUMBER_FORMAT, .issuer = code, .unit_id = v->cs.unit_id,
-		.unit_label = code, .issuer_name = name, .subject = "Pemberitahuan tertulis permohonan informasi publik",
-		.holder = holder, .holder_user_id = v->cs.reporter_id, .fields = fields, .layout = &layout,
+		.kind = kind, .format = INFOREQ_NUMBER_FORMAT, .sequence = "inforeq_notice", .issuer = code, .unit_id = unit_id,
+		.unit_label = code, .issuer_name = name, .subject = subject, .holder = holder,
+		.holder_user_id = v->cs.reporter_id, .fields = fields, .layout = layout,
 	};
 	struct letter l;
 	const char *why = NULL;
-	int rc = letter_issue(r->app, r->db, a, &lq, &l, &why);
+	int rc = letter_issue(r->app, r->db, r->arena, &lq, &l, &why);
 	json_decref(holder);
-	json_decref(fields);
 	if (rc != LETTERS_OK)
 		return letters_reply_error(r, rc, why), -1;
-	if (db_exec(r->db, "UPDATE inforeq_requests SET letter_id = ? WHERE id = ?", "ii", l.id, v->q.id) != DB_DONE)
-		return reply_db_error(r), -1;
+	*letter_id = l.id;
 	return 0;
 }
 
@@ -240,55 +253,4 @@ int inforeq_document_put(struct req *r)
 	if (!docs)
 		return reply_db_error(r);
 	return reply_json(r, 201, json_pack("{s:o}", "documents", docs));
-}
-
-/* GET /api/inforeq/{no}/documents/{n}: for the requester and the staff. */
-int inforeq_document_get(struct req *r)
-{
-	struct case_ctx x;
-	struct inforeq_view v;
-	inforeq_ctx(r, &x);
-	if (inforeq_view_open(r, &x, &v))
-		return 0;
-	char *end;
-	long n = strtol(req_param(r, "n"), &end, 10);
-	const char *sha, *mime;
-	int rc = *end || n < 1 || n > 1000 ? 1 : case_attachment(&x, &v.cs, (int)n, false, &sha, &mime);
-	if (rc < 0)
-		return reply_db_error(r);
-	if (rc > 0)
-		return reply_error(r, 404, "not_found", "this request has no such document", NULL);
-	char *data;
-	size_t len;
-	if (files_get(r->app->cfg.data_dir, r->arena, sha, &data, &len) != 0) {
-		log_error("document unreadable", LOG_F("module", "inforeq"), LOG_F("sha256", sha));
-		return reply_error(r, 500, "internal", "the document could not be read", NULL);
-	}
-	reply_header(r, "Cache-Control", "private, max-age=3600");
-	return reply_text(r, 200, mime, data, len);
-}
-
-/* GET /api/inforeq/{no}/notice.pdf */
-int inforeq_notice_pdf(struct req *r)
-{
-	struct case_ctx x;
-	struct inforeq_view v;
-	inforeq_ctx(r, &x);
-	if (inforeq_view_open(r, &x, &v))
-		return 0;
-	if (!v.q.letter_id)
-		return reply_error(r, 404, "not_found", "the request has not been answered yet", NULL);
-	struct letter l;
-	int rc = letter_read_id(r->app, r->db, r->arena, v.q.letter_id, &l);
-	if (rc != LETTERS_OK)
-		return letters_reply_error(r, rc, NULL);
-	unsigned char *pdf;
-	size_t len;
-	rc = letter_pdf(r->app, &l, r->arena, &pdf, &len);
-	if (rc != LETTERS_OK)
-		return letters_reply_error(r, rc, NULL);
-	reply_header(r, "Content-Disposition", arena_printf(r->arena, "attachment; filename=\"pemberitahuan-%s.pdf\"",
-							    v.cs.tracking));
-	reply_header(r, "Cache-Control", "private, no-store");
-	return reply_text(r, 200, "application/pdf", (const char *)pdf, len);
 }

@@ -81,12 +81,13 @@ const struct case_type inforeq_type = {
 	.initial = "received",
 	.states = inforeq_states,
 	.transitions = inforeq_transitions,
-	.desk_unit = "DINKOMINFO",
+	.desk_unit = INFOREQ_UTAMA_DEFAULT,
 	.notify = inforeq_notify,
 };
 
 const struct action inforeq_oversee = { "inforeq.oversee", .anywhere = ROLE_ADMIN | ROLE_REGENT_OFFICE };
 const struct action inforeq_atasan = { "inforeq.atasan", .in_unit = ROLE_UNIT_HEAD };
+const struct action inforeq_configure = { "inforeq.configure", .anywhere = ROLE_ADMIN };
 const struct action inforeq_unit_staff = { "inforeq.unit_staff", .anywhere = ROLE_ADMIN,
 					   .in_unit = ROLE_OFFICER | ROLE_UNIT_HEAD };
 
@@ -169,8 +170,10 @@ int inforeq_unit_of(struct req *r, const char *code, int64_t *id)
 	"SELECT q.id, q.agency_id, q.requester_kind, q.name, q.nik, q.deed_number, q.address, q.phone, q.email," \
 	" q.information, q.purpose, q.obtain, q.delivery, q.answer, q.answer_text, q.ground, q.consequence_test," \
 	" q.answered_day, q.answered_late, q.extension_reason, q.letter_id, q.received_day, o.grounds, o.statement," \
-	" o.filed_day, o.decision, o.decision_text, o.decided_day " \
-	"FROM inforeq_requests q LEFT JOIN inforeq_objections o ON o.request_id = q.id WHERE q.case_id = ?"
+	" o.filed_day, o.decision, o.decision_text, o.decided_day, o.letter_id, d.filed_day, d.registration_number," \
+	" d.filed_late, d.outcome, d.outcome_day, d.outcome_text FROM inforeq_requests q" \
+	" LEFT JOIN inforeq_objections o ON o.request_id = q.id LEFT JOIN inforeq_disputes d ON d.request_id = q.id" \
+	" WHERE q.case_id = ?"
 
 int inforeq_load(struct req *r, int64_t case_id, struct inforeq *out)
 {
@@ -210,6 +213,13 @@ int inforeq_load(struct req *r, int64_t case_id, struct inforeq *out)
 		out->obj_decision = S(25);
 		out->obj_decision_text = S(26);
 		out->obj_decided_day = S(27);
+		out->obj_letter_id = db_col_is_null(st, 28) ? 0 : db_col_int(st, 28);
+		out->dsp_filed_day = S(29);
+		out->dsp_number = S(30);
+		out->dsp_filed_late = !db_col_is_null(st, 31) && db_col_int(st, 31) != 0;
+		out->dsp_outcome = S(32);
+		out->dsp_outcome_day = S(33);
+		out->dsp_outcome_text = S(34);
 #undef S
 	}
 	db_done(st);
@@ -276,8 +286,21 @@ static json_t *request_json(struct case_ctx *x, const struct inforeq_view *v)
 	return j;
 }
 
-static json_t *objection_json(const struct inforeq *q)
+/* A letter of the request for its page: number, verification and where
+ * the PDF is; json null when there is none, NULL on a database error. */
+static json_t *request_letter(struct req *r, int64_t id, const char *pdf)
 {
+	struct letter l;
+	if (!id)
+		return json_null();
+	if (letter_read_id(r->app, r->db, r->arena, id, &l) != LETTERS_OK)
+		return NULL;
+	return json_pack("{s:s, s:s, s:s}", "number", l.number, "verify_url", l.url, "pdf", pdf);
+}
+
+static json_t *objection_json(struct req *r, const struct inforeq_view *v)
+{
+	const struct inforeq *q = &v->q;
 	if (!q->obj_filed_day)
 		return json_null();
 	json_t *gs = json_array();
@@ -287,9 +310,15 @@ static json_t *objection_json(const struct inforeq *q)
 			json_array_append_new(gs, json_pack("{s:s, s:s?}", "ground", letter, "name",
 							    inforeq_objection_ground(letter)));
 		}
-	return json_pack("{s:o, s:s?, s:s, s:s?, s:s?, s:s?}", "grounds", gs, "statement", q->obj_statement,
+	json_t *letter = request_letter(r, q->obj_letter_id, arena_printf(r->arena, "/api/inforeq/%s/objection.pdf",
+									  v->cs.tracking));
+	if (!letter) {
+		json_decref(gs);
+		return NULL;
+	}
+	return json_pack("{s:o, s:s?, s:s, s:s?, s:s?, s:s?, s:o}", "grounds", gs, "statement", q->obj_statement,
 			 "filed_day", q->obj_filed_day, "decision", q->obj_decision, "decision_text", q->obj_decision_text,
-			 "decided_day", q->obj_decided_day);
+			 "decided_day", q->obj_decided_day, "letter", letter);
 }
 
 int inforeq_reply(struct req *r, struct case_ctx *x, struct inforeq_view *v, int status)
@@ -299,16 +328,11 @@ int inforeq_reply(struct req *r, struct case_ctx *x, struct inforeq_view *v, int
 	json_t *clocks = case_clocks(x, &v->cs);
 	json_t *docs = case_attachments(x, &v->cs, false);
 	json_t *deadlines = inforeq_deadlines(r, x, v);
-	json_t *notice = json_null();
-	if (v->q.letter_id) {
-		struct letter l;
-		if (letter_read_id(r->app, r->db, r->arena, v->q.letter_id, &l) != LETTERS_OK)
-			notice = NULL;
-		else
-			notice = json_pack("{s:s, s:s, s:s}", "number", l.number, "verify_url", l.url, "pdf",
-					   arena_printf(r->arena, "/api/inforeq/%s/notice.pdf", v->cs.tracking));
-	}
-	if (!req || !timeline || !clocks || !docs || !deadlines || !notice) {
+	json_t *notice = request_letter(r, v->q.letter_id, arena_printf(r->arena, "/api/inforeq/%s/notice.pdf",
+									  v->cs.tracking));
+	json_t *objection = objection_json(r, v);
+	if (!req || !timeline || !clocks || !docs || !deadlines || !notice || !objection) {
+		json_decref(objection);
 		json_decref(req);
 		json_decref(timeline);
 		json_decref(clocks);
@@ -329,9 +353,10 @@ int inforeq_reply(struct req *r, struct case_ctx *x, struct inforeq_view *v, int
 		if ((!may_object && strcmp(a, "object") == 0) || (!atasan && strcmp(a, "decide_objection") == 0))
 			json_array_remove(actions, i);
 	}
-	return reply_json(r, status, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "request", req,
+	return reply_json(r, status, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "request", req,
 		"timeline", timeline, "clocks", clocks, "deadlines", deadlines, "actions", actions, "documents", docs,
-		"objection", objection_json(&v->q), "notice", notice, "viewer", v->staff ? "staff" : "requester"));
+		"objection", objection, "notice", notice, "dispute", inforeq_dispute_json(&v->q), "viewer",
+		v->staff ? "staff" : "requester"));
 }
 
 /* ---- notifications ------------------------------------------------------------------------------ */
@@ -398,6 +423,7 @@ static void inforeq_tick(struct app *app)
 	if (n > 0)
 		log_info("information requests escalated", LOG_F("module", "inforeq"), LOG_F("count", n));
 	inforeq_report_publish(app);
+	inforeq_links_prune(app);
 }
 
 /* ---- tables and routes ------------------------------------------------------------------------------ */
@@ -428,6 +454,31 @@ static const struct field action_fields[] = {
 	{ 0 },
 };
 
+static const struct field link_fields[] = {
+	{ "what", FT_STRING, FF_REQUIRED, 20 },
+	{ "n", FT_INT, 0, 0 },
+	{ 0 },
+};
+
+static const struct field dispute_fields[] = {
+	{ "filed_day", FT_STRING, FF_REQUIRED, 10 },
+	{ "registration_number", FT_STRING, FF_REQUIRED, 100 },
+	{ 0 },
+};
+
+static const struct field outcome_fields[] = {
+	{ "outcome", FT_STRING, FF_REQUIRED, 24 },
+	{ "day", FT_STRING, FF_REQUIRED, 10 },
+	{ "text", FT_STRING, FF_NULLABLE, TEXT_MAX },
+	{ 0 },
+};
+
+static const struct field settings_fields[] = {
+	{ "utama_unit", FT_STRING, 0, 32 },
+	{ "atasan_unit", FT_STRING, 0, 32 },
+	{ 0 },
+};
+
 static const struct field dip_fields[] = {
 	{ "agency", FT_STRING, FF_REQUIRED, 32 },
 	{ "number", FT_STRING, FF_REQUIRED, 50 },
@@ -453,6 +504,9 @@ static const struct route inforeq_routes[] = {
 	{ "GET", "/api/inforeq/register", inforeq_register, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/api/inforeq/register/{no}", inforeq_register_entry, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/api/inforeq/report", inforeq_report, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/inforeq/settings", inforeq_settings_get, STAFF_READ, NULL, 0 },
+	{ "PATCH", "/api/inforeq/settings", inforeq_settings_patch, ROLE_ADMIN, settings_fields, 0 },
+	{ "GET", "/api/inforeq/files/{token}", inforeq_file_get, ROLE_PUBLIC, NULL, RF_SECRET_PATH },
 	{ "GET", "/api/inforeq/dip", inforeq_dip_list, ROLE_PUBLIC, NULL, 0 },
 	{ "POST", "/api/inforeq/dip", inforeq_dip_create, STAFF_RW, dip_fields, 0 },
 	{ "PUT", "/api/inforeq/dip/{id}/document", inforeq_dip_document_put, STAFF_RW, NULL, RF_RAW_BODY | RF_UPLOAD },
@@ -462,6 +516,10 @@ static const struct route inforeq_routes[] = {
 	{ "PUT", "/api/inforeq/{no}/documents", inforeq_document_put, STAFF_RW, NULL, RF_RAW_BODY | RF_UPLOAD },
 	{ "GET", "/api/inforeq/{no}/documents/{n}", inforeq_document_get, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/api/inforeq/{no}/notice.pdf", inforeq_notice_pdf, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/inforeq/{no}/objection.pdf", inforeq_objection_pdf, ROLE_PUBLIC, NULL, 0 },
+	{ "POST", "/api/inforeq/{no}/links", inforeq_link_create, ROLE_PUBLIC, link_fields, 0 },
+	{ "POST", "/api/inforeq/{no}/dispute", inforeq_dispute_file, ROLE_PUBLIC, dispute_fields, 0 },
+	{ "POST", "/api/inforeq/{no}/dispute/outcome", inforeq_dispute_outcome, STAFF_RW, outcome_fields, 0 },
 	{ 0 },
 };
 
@@ -487,6 +545,22 @@ static const struct route inforeq_routes[] = {
 	" category TEXT NOT NULL CHECK (category IN ('berkala', 'serta_merta', 'setiap_saat'))," \
 	" document_sha TEXT, document_mime TEXT, created_at TEXT NOT NULL, UNIQUE (agency_id, number));"
 
+/* Version 2: the settings, download links, the Atasan's letter and the
+ * dispute at the Information Commission. */
+#define INFOREQ_TABLES_2(BIGINT) \
+	"CREATE TABLE inforeq_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);" \
+	"CREATE TABLE inforeq_links (token_hash TEXT PRIMARY KEY, case_id " BIGINT " NOT NULL REFERENCES cases (id)," \
+	" what TEXT NOT NULL CHECK (what IN ('document', 'notice', 'objection_letter')), n INTEGER NOT NULL," \
+	" expires_at TEXT NOT NULL);" \
+	"CREATE INDEX inforeq_links_expiry ON inforeq_links (expires_at);" \
+	"ALTER TABLE inforeq_objections ADD COLUMN letter_id " BIGINT " REFERENCES letters (id);" \
+	"CREATE TABLE inforeq_disputes (request_id " BIGINT " PRIMARY KEY REFERENCES inforeq_requests (id)," \
+	" filed_day TEXT NOT NULL, registration_number TEXT NOT NULL, filed_late INTEGER NOT NULL DEFAULT 0," \
+	" outcome TEXT CHECK (outcome IN ('mediation_failed', 'mediation_agreed', 'adjudication_granted'," \
+	" 'adjudication_granted_in_part', 'adjudication_rejected', 'dismissed', 'withdrawn'))," \
+	" outcome_day TEXT, outcome_text TEXT, created_at TEXT NOT NULL," \
+	" CHECK (outcome IS NULL OR outcome_day IS NOT NULL));"
+
 /* The ground and the consequence test of a refusal are the law's
  * (art. 17, art. 19): the CHECK keeps a refusal without them out even if
  * code is wrong. */
@@ -494,12 +568,14 @@ static const struct migration inforeq_migrations[] = {
 	{ 1, "inforeq",
 	  INFOREQ_TABLES("INTEGER PRIMARY KEY", "INTEGER"),
 	  INFOREQ_TABLES("BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BIGINT") },
+	{ 2, "inforeq settings, links, disputes", INFOREQ_TABLES_2("INTEGER"), INFOREQ_TABLES_2("BIGINT") },
 	{ 0 },
 };
 
 /* Every unit answers the requests routed to it (its PPID Pelaksana). */
 static const struct tool inforeq_tools[] = {
 	{ "/ppid/petugas.html", "Permohonan informasi", "Information requests", &inforeq_unit_staff, NULL, 1 },
+	{ "/ppid/atur.html", "Pengaturan PPID", "PPID settings", &inforeq_configure, NULL, 3 },
 	{ 0 },
 };
 

@@ -18,13 +18,17 @@ extern const struct action inforeq_oversee;
 /* The Atasan PPID is the head of its unit: officers there prepare, the
  * head answers an objection. */
 extern const struct action inforeq_atasan;
+/* Admins set the PPID structure. */
+extern const struct action inforeq_configure;
 /* A PPID Pelaksana keeps its agency's public information list. */
 extern const struct action inforeq_unit_staff;
 
-/* The regency's PPID structure (Perbup on PPID): the PPID Utama sits in
- * Dinkominfo (the case type's desk, re-routes), the Atasan PPID is the
- * Sekretaris Daerah (answers objections). */
-#define INFOREQ_ATASAN_UNIT "SETDA"
+/* The regency's PPID structure (Perbup on PPID) is a setting
+ * (settings.c): the PPID Utama (the case type's desk, re-routes) defaults
+ * to Dinkominfo, the Atasan PPID (answers objections) to the Sekretariat
+ * Daerah. */
+#define INFOREQ_UTAMA_DEFAULT "DINKOMINFO"
+#define INFOREQ_ATASAN_DEFAULT "SETDA"
 #define INFOREQ_NUMBER_FORMAT "000.5/{seq:3}/PPID-{unit}/{year}"
 
 #define TEXT_MAX 4000
@@ -51,6 +55,10 @@ struct inforeq {
 	/* the objection, if filed */
 	const char *obj_grounds, *obj_statement, *obj_filed_day;
 	const char *obj_decision, *obj_decision_text, *obj_decided_day;
+	int64_t obj_letter_id;	/* the Atasan's written answer, 0: none */
+	/* the dispute at the Information Commission, if recorded */
+	const char *dsp_filed_day, *dsp_number, *dsp_outcome, *dsp_outcome_day, *dsp_outcome_text;
+	bool dsp_filed_late;
 };
 
 /* Who is looking at a request. */
@@ -81,11 +89,41 @@ int inforeq_unit_of(struct req *r, const char *code, int64_t *id);
 /* ---- deadlines.c ------------------------------------------------------------------------------ */
 /* Every clock of a request, computed from today's holidays:
  * {answer_due, extended, answered, answered_late, objection_from,
- * objection_by, objection_may, objection_answer_due, commission_by}. */
+ * objection_by, objection_may, objection_answer_due, commission_from, commission_by, today}. */
 json_t *inforeq_deadlines(struct req *r, struct case_ctx *x, const struct inforeq_view *v);
 /* The article 35 ground the system sees itself: "c" (not answered in
  * time), "g" (answered late), or ""; NULL on a database error. */
 const char *inforeq_detected_grounds(struct req *r, struct case_ctx *x, const struct inforeq_view *v);
+
+struct letter_layout;
+/* A PPID letter (the written notice, the Atasan's answer) numbered in the
+ * unit's one PPID register, signed, for the requester: 0 with *letter_id,
+ * or -1 with a reply set. */
+int inforeq_letter_issue(struct req *r, const struct inforeq_view *v, int64_t unit_id, const char *kind,
+			 const char *subject, const struct letter_layout *layout, json_t *fields, int64_t *letter_id);
+
+/* ---- links.c ---------------------------------------------------------------------------------- */
+int inforeq_document_get(struct req *r);
+int inforeq_notice_pdf(struct req *r);
+int inforeq_objection_pdf(struct req *r);
+int inforeq_link_create(struct req *r);
+int inforeq_file_get(struct req *r);
+/* Expired download links out, from the tick. */
+void inforeq_links_prune(struct app *app);
+
+/* ---- settings.c ------------------------------------------------------------------------------- */
+/* The Atasan PPID's unit code (the setting, or SETDA): 0, -1 on a database
+ * error. */
+int inforeq_atasan_code(struct req *r, const char **code);
+int inforeq_settings_get(struct req *r);
+int inforeq_settings_patch(struct req *r);
+
+/* ---- dispute.c -------------------------------------------------------------------------------- */
+/* POST /api/inforeq/{no}/dispute and .../dispute/outcome. */
+int inforeq_dispute_file(struct req *r);
+int inforeq_dispute_outcome(struct req *r);
+/* The dispute for the request page and the register, or json null. */
+json_t *inforeq_dispute_json(const struct inforeq *q);
 
 /* ---- request.c -------------------------------------------------------------------------------- */
 int inforeq_submit(struct req *r);
@@ -94,8 +132,6 @@ int inforeq_submit(struct req *r);
 int inforeq_get(struct req *r);
 int inforeq_action(struct req *r);
 int inforeq_document_put(struct req *r);
-int inforeq_document_get(struct req *r);
-int inforeq_notice_pdf(struct req *r);
 
 /* ---- objection.c ------------------------------------------------------------------------------ */
 /* POST .../actions/object and .../actions/decide_objection, from flow.c. */
@@ -115,9 +151,24 @@ int inforeq_dip_document_put(struct req *r);
 int inforeq_dip_document_get(struct req *r);
 
 /* ---- report.c --------------------------------------------------------------------------------- */
+/* One agency's (or the regency's) figures of a year. */
+struct inforeq_figures {
+	int64_t agency_id;
+	int64_t received, granted, granted_in_part, refused, answered, on_time, days_sum;
+	int64_t by_ground[10];
+	int64_t objections, upheld, rejected;
+	int64_t disputes, dsp_mediated, dsp_granted, dsp_rejected, dsp_ended;
+};
 int inforeq_report(struct req *r);
 /* The annual figures into Satu Data when this hour's refresh is unclaimed. */
 void inforeq_report_publish(struct app *app);
+
+/* ---- report_pdf.c ------------------------------------------------------------------------------- */
+/* The printable annual report (Perki 1/2010 art. 12) of the year's
+ * figures f[0..n) by agency and their total; of one agency when
+ * agency_id is not 0. */
+int inforeq_report_pdf(struct req *r, struct case_ctx *x, int year, int64_t agency_id,
+		       const struct inforeq_figures *f, size_t n, const struct inforeq_figures *total);
 
 /* ---- demo.c ----------------------------------------------------------------------------------- */
 int inforeq_demo_load(struct app *app, struct db_conn *c);

@@ -1,6 +1,7 @@
 /* lists.c - lists of requests: the requester's own, the PPID's inbox, and
  * the public register (every request, searchable, with what was asked,
- * the outcome, the ground of a refusal and the time taken - never who
+ * the outcome, the ground of a refusal, the time taken, the objection and
+ * the dispute at the Information Commission - never who
  * asked: no name, NIK, deed number, address, phone, email or purpose).
  */
 #include "internal.h"
@@ -21,13 +22,15 @@
 
 /* What one list row shows; identity never among it. */
 #define ITEM_COLUMNS "q.case_id, q.agency_id, q.information, q.answer, q.ground, q.received_day, q.answered_day," \
-		     " o.filed_day, o.decision"
-#define ITEM_FROM " FROM inforeq_requests q LEFT JOIN inforeq_objections o ON o.request_id = q.id WHERE "
+		     " o.filed_day, o.decision, d.filed_day, d.registration_number, d.outcome, d.outcome_day"
+#define ITEM_FROM " FROM inforeq_requests q LEFT JOIN inforeq_objections o ON o.request_id = q.id" \
+		  " LEFT JOIN inforeq_disputes d ON d.request_id = q.id WHERE "
 
 /* One row of ITEM_COLUMNS, copied out of its statement. */
 struct item {
 	int64_t case_id, agency_id;
 	const char *information, *answer, *ground, *received, *answered, *filed, *decision;
+	const char *dsp_filed, *dsp_number, *dsp_outcome, *dsp_outcome_day;
 };
 
 static json_t *item_json(struct case_ctx *x, const struct holidays *h, unsigned policy, const struct item *it,
@@ -51,6 +54,9 @@ static json_t *item_json(struct case_ctx *x, const struct holidays *h, unsigned 
 	json_object_set_new(j, "working_days_taken", days);
 	json_object_set_new(j, "objection", it->filed ? json_pack("{s:s, s:s?}", "filed_day", it->filed, "decision",
 								   it->decision) : json_null());
+	json_object_set_new(j, "dispute", it->dsp_filed ? json_pack("{s:s, s:s, s:s?, s:s?}", "filed_day", it->dsp_filed,
+		"registration_number", it->dsp_number, "outcome", it->dsp_outcome, "outcome_day", it->dsp_outcome_day)
+		: json_null());
 	return j;
 }
 
@@ -75,7 +81,8 @@ static json_t *items_of(struct req *r, struct case_ctx *x, struct db_stmt *st, c
 #define S(i) (db_col_is_null(st, i) ? NULL : arena_strdup(r->arena, db_col_text(st, i)))
 		*it = (struct item){ .case_id = db_col_int(st, 0), .agency_id = db_col_int(st, 1), .information = S(2),
 				     .answer = S(3), .ground = S(4), .received = S(5), .answered = S(6), .filed = S(7),
-				     .decision = S(8) };
+				     .decision = S(8), .dsp_filed = S(9), .dsp_number = S(10), .dsp_outcome = S(11),
+				     .dsp_outcome_day = S(12) };
 #undef S
 		*id = it->case_id;
 	}

@@ -1,6 +1,7 @@
 /* objection.c - the requester's objection (keberatan, UU 14/2008 art.
  * 35-36) to the Atasan PPID, and the Atasan's answer.
  *
+ * The Atasan's answer is a numbered, signed letter (core/letters.h).
  * An objection is filed within 30 working days of the answer, or of the
  * day the answer was due and did not come; it names article 35 grounds
  * a-g.  The system adds the grounds it sees itself - not answered (c),
@@ -11,6 +12,8 @@
 #include <string.h>
 
 #include "arena.h"
+#include "letters.h"
+#include "orgs.h"
 #include "strbuf.h"
 
 static int object_refused(struct req *r, int status, const char *message, const char *pesan, const char *field)
@@ -91,7 +94,12 @@ int inforeq_object(struct req *r, struct case_ctx *x, struct inforeq_view *v)
 				      "Pilih sekurang-kurangnya satu alasan keberatan.", "grounds");
 	}
 	struct case_input in = { .text = statement, .data = json_pack("{s:o}", "grounds", list) };
-	if (inforeq_unit_of(r, INFOREQ_ATASAN_UNIT, &in.unit_id) != 0) {
+	const char *atasan;
+	if (inforeq_atasan_code(r, &atasan) != 0) {
+		json_decref(in.data);
+		return reply_db_error(r);
+	}
+	if (inforeq_unit_of(r, atasan, &in.unit_id) != 0) {
 		json_decref(in.data);
 		return 0;
 	}
@@ -113,6 +121,66 @@ int inforeq_object(struct req *r, struct case_ctx *x, struct inforeq_view *v)
 		return reply_db_error(r);
 	v->roles = case_roles(x, &v->cs, v->requester);
 	return inforeq_reply(r, x, v, 200);
+}
+
+/* The Atasan PPID's written answer (tanggapan atas keberatan, UU 14/2008
+ * art. 36(2)), numbered in its unit's PPID register, telling the
+ * requester of the 14 working days to take it to the Information
+ * Commission.  0, or -1 with a reply set. */
+static int issue_answer_letter(struct req *r, struct inforeq_view *v, const char *decision, const char *text,
+			       const char *commission_by)
+{
+	struct arena *a = r->arena;
+	const char *code, *name;
+	if (orgs_code_name(r->db, a, v->cs.unit_id, &code, &name) != 0)
+		return reply_db_error(r), -1;
+	struct strbuf gs;
+	strbuf_init(&gs, a, 64);
+	for (const char *g = v->q.obj_grounds; g && *g; g++)
+		if (*g != ',') {
+			char letter[2] = { *g, '\0' };
+			strbuf_addf(&gs, "%s%s. %s", gs.len ? "; " : "", letter, inforeq_objection_ground(letter));
+		}
+	const struct letter_pair pairs[] = {
+		{ "Nomor pendaftaran", v->cs.tracking },
+		{ "Nama pemohon", v->q.name },
+		{ "Informasi yang dimohon", v->q.information },
+		{ "Tanggal keberatan", v->q.obj_filed_day },
+		{ "Alasan keberatan", gs.buf },
+	};
+	bool upheld = strcmp(decision, "upheld") == 0;
+	const struct letter_block blocks[] = {
+		{ LETTER_PARAGRAPH, NULL, "Menanggapi keberatan atas permohonan informasi publik:", NULL, NULL, 0 },
+		{ LETTER_PAIRS, NULL, NULL, pairs, NULL, sizeof(pairs) / sizeof(pairs[0]) },
+		{ LETTER_PARAGRAPH, "Dengan ini Atasan PPID memutuskan:", arena_printf(a, "%s %s", upheld
+			? "Keberatan DITERIMA; PPID Pelaksana wajib memberikan informasi yang dimohon."
+			: "Keberatan DITOLAK.", text), NULL, NULL, 0 },
+		{ LETTER_PARAGRAPH, NULL, arena_printf(a, "Apabila Saudara tidak puas dengan tanggapan ini, Saudara dapat "
+			"mengajukan permohonan penyelesaian sengketa informasi kepada Komisi Informasi paling lambat "
+			"14 (empat belas) hari kerja sejak tanggapan ini diterima, yaitu sampai dengan %s (Pasal 37 "
+			"ayat (2) UU 14/2008).", commission_by ? commission_by : "-"), NULL, NULL, 0 },
+	};
+	const char *const copies[] = { "PPID Utama Kabupaten Purbalingga", "PPID Pelaksana yang bersangkutan" };
+	struct letter_layout layout = {
+		.office = name, .title = "TANGGAPAN ATAS KEBERATAN", .place = "Purbalingga",
+		.sifat = "Biasa", .lampiran = "-", .hal = "Tanggapan atas keberatan permohonan informasi publik",
+		.blocks = blocks, .nblocks = sizeof(blocks) / sizeof(blocks[0]),
+		.signer_title = "ATASAN PPID", .signer_name = r->caller.name,
+		.copies = copies, .ncopies = 2,
+	};
+	/* Signed and public on the verification page: the decision, never
+	 * the requester beyond a name. */
+	json_t *fields = json_pack("{s:s, s:s, s:s}", "tracking", v->cs.tracking, "objection", decision, "grounds",
+				   v->q.obj_grounds);
+	int64_t id;
+	int rc = inforeq_letter_issue(r, v, v->cs.unit_id, "inforeq_objection_answer",
+				      "Tanggapan atas keberatan permohonan informasi publik", &layout, fields, &id);
+	json_decref(fields);
+	if (rc != 0)
+		return -1;
+	if (db_exec(r->db, "UPDATE inforeq_objections SET letter_id = ? WHERE request_id = ?", "ii", id, v->q.id) != DB_DONE)
+		return reply_db_error(r), -1;
+	return 0;
 }
 
 int inforeq_decide_objection(struct req *r, struct case_ctx *x, struct inforeq_view *v)
@@ -141,6 +209,15 @@ int inforeq_decide_objection(struct req *r, struct case_ctx *x, struct inforeq_v
 		return reply_db_error(r);
 	if (taken > 0)
 		return inforeq_case_error(r, &err);
+	if (inforeq_load(r, v->cs.id, &v->q) != 0)
+		return reply_db_error(r);
+	json_t *d = inforeq_deadlines(r, x, v);
+	if (!d)
+		return reply_db_error(r);
+	int rc = issue_answer_letter(r, v, decision, text, json_string_value(json_object_get(d, "commission_by")));
+	json_decref(d);
+	if (rc != 0)
+		return 0;
 	if (inforeq_load(r, v->cs.id, &v->q) != 0)
 		return reply_db_error(r);
 	v->roles = case_roles(x, &v->cs, v->requester);

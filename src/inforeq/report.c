@@ -1,11 +1,10 @@
 /* report.c - the annual PPID report's figures (specs §10): requests
  * received, granted in full, in part, refused (by article 17 ground),
  * the average working days to answer, answers on time, objections and
- * their outcome - per agency and regency-wide, as JSON or CSV; the same
- * figures for the Regent's dashboard and, refreshed hourly, in Satu Data.
- *
- * Disputes at the Information Commission happen outside this system and
- * are not counted here.
+ * their outcome, disputes at the Information Commission and theirs - per
+ * agency and regency-wide, as JSON, CSV or a printable PDF (report_pdf.c);
+ * the same figures for the Regent's dashboard and, refreshed hourly, in
+ * Satu Data.
  */
 #include "inforeq.h"
 #include "internal.h"
@@ -27,14 +26,7 @@
 #define PUBLISH_ID "inforeq.annual"
 #define PUBLISH_INTERVAL_S 3600
 
-struct figures {
-	int64_t agency_id;
-	int64_t received, granted, granted_in_part, refused, answered, on_time, days_sum;
-	int64_t by_ground[10];
-	int64_t objections, upheld, rejected;
-};
-
-static void count_row(struct figures *f, struct db_stmt *st, const struct holidays *h, unsigned policy)
+static void count_row(struct inforeq_figures *f, struct db_stmt *st, const struct holidays *h, unsigned policy)
 {
 	const char *answer = db_col_is_null(st, 1) ? NULL : db_col_text(st, 1);
 	f->received++;
@@ -57,11 +49,19 @@ static void count_row(struct figures *f, struct db_stmt *st, const struct holida
 		f->upheld += strcmp(d, "upheld") == 0;
 		f->rejected += strcmp(d, "rejected") == 0;
 	}
+	if (!db_col_is_null(st, 8)) {
+		const char *o = db_col_is_null(st, 9) ? "mediation_failed" : db_col_text(st, 9);
+		f->disputes++;
+		f->dsp_mediated += strcmp(o, "mediation_agreed") == 0;
+		f->dsp_granted += strncmp(o, "adjudication_granted", 20) == 0;
+		f->dsp_rejected += strcmp(o, "adjudication_rejected") == 0;
+		f->dsp_ended += strcmp(o, "dismissed") == 0 || strcmp(o, "withdrawn") == 0;
+	}
 }
 
 /* The year's figures by agency (out, *n, in a) and in total.  0, -1. */
 static int figures_load(struct db_conn *c, struct arena *a, struct case_ctx *x, int year, int64_t agency,
-			struct figures **out, size_t *n, struct figures *total)
+			struct inforeq_figures **out, size_t *n, struct inforeq_figures *total)
 {
 	struct holidays h;
 	struct case_config cfg;
@@ -71,8 +71,9 @@ static int figures_load(struct db_conn *c, struct arena *a, struct case_ctx *x, 
 	snprintf(from, sizeof(from), "%04d-01-01", year);
 	snprintf(to, sizeof(to), "%04d-12-31", year);
 	struct db_stmt *st = db_query(c, "SELECT q.agency_id, q.answer, q.ground, q.received_day, q.answered_late,"
-					 " q.answered_day, o.filed_day, o.decision FROM inforeq_requests q"
+					 " q.answered_day, o.filed_day, o.decision, d.filed_day, d.outcome FROM inforeq_requests q"
 					 " LEFT JOIN inforeq_objections o ON o.request_id = q.id"
+					 " LEFT JOIN inforeq_disputes d ON d.request_id = q.id"
 					 " WHERE q.received_day >= ? AND q.received_day <= ? AND (? = 0 OR q.agency_id = ?)"
 					 " ORDER BY q.agency_id", "ssii", from, to, agency, agency);
 	if (!st)
@@ -85,7 +86,7 @@ static int figures_load(struct db_conn *c, struct arena *a, struct case_ctx *x, 
 	while ((rc = db_step(st)) == DB_ROW) {
 		int64_t id = db_col_int(st, 0);
 		if (!*n || (*out)[*n - 1].agency_id != id) {
-			struct figures *f = ARENA_PUSH(a, *out, *n, cap);
+			struct inforeq_figures *f = ARENA_PUSH(a, *out, *n, cap);
 			if (!f) {
 				rc = DB_ERROR;
 				break;
@@ -100,7 +101,7 @@ static int figures_load(struct db_conn *c, struct arena *a, struct case_ctx *x, 
 	return rc == DB_DONE ? 0 : -1;
 }
 
-static json_t *figures_json(const struct figures *f)
+static json_t *figures_json(const struct inforeq_figures *f)
 {
 	json_t *grounds = json_object();
 	for (int i = 0; i < 10; i++)
@@ -108,7 +109,9 @@ static json_t *figures_json(const struct figures *f)
 			char letter[2] = { (char)('a' + i), '\0' };
 			json_object_set_new(grounds, letter, json_integer(f->by_ground[i]));
 		}
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:o, s:{s:I, s:I, s:I, s:I}}",
+	int64_t settled = f->dsp_mediated + f->dsp_granted + f->dsp_rejected + f->dsp_ended;
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:o, s:{s:I, s:I, s:I, s:I},"
+			 " s:{s:I, s:I, s:I, s:I, s:I, s:I}}",
 		"received", (json_int_t)f->received, "answered", (json_int_t)f->answered, "granted", (json_int_t)f->granted,
 		"granted_in_part", (json_int_t)f->granted_in_part, "refused", (json_int_t)f->refused,
 		"refused_by_ground", grounds, "average_working_days",
@@ -116,20 +119,24 @@ static json_t *figures_json(const struct figures *f)
 		"answered_on_time", (json_int_t)f->on_time,
 		"on_time_share", f->answered ? json_real((double)f->on_time / (double)f->answered) : json_null(),
 		"objections", "filed", (json_int_t)f->objections, "upheld", (json_int_t)f->upheld,
-		"rejected", (json_int_t)f->rejected, "pending", (json_int_t)(f->objections - f->upheld - f->rejected));
+		"rejected", (json_int_t)f->rejected, "pending", (json_int_t)(f->objections - f->upheld - f->rejected),
+		"disputes", "filed", (json_int_t)f->disputes, "mediation_agreed", (json_int_t)f->dsp_mediated,
+		"adjudication_granted", (json_int_t)f->dsp_granted, "adjudication_rejected", (json_int_t)f->dsp_rejected,
+		"dismissed_or_withdrawn", (json_int_t)f->dsp_ended, "pending", (json_int_t)(f->disputes - settled));
 }
 
-static void csv_row(struct strbuf *sb, const char *code, const char *name, const struct figures *f)
+static void csv_row(struct strbuf *sb, const char *code, const char *name, const struct inforeq_figures *f)
 {
 	strbuf_add_csv(sb, code, true);
 	strbuf_addch(sb, ',');
 	strbuf_add_csv(sb, name, true);
 	strbuf_addf(sb, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%.1f,%" PRId64 ",%" PRId64
-		    ",%" PRId64 "\r\n", f->received, f->granted, f->granted_in_part, f->refused, f->answered,
-		    f->answered ? (double)f->days_sum / (double)f->answered : 0.0, f->objections, f->upheld, f->rejected);
+		    ",%" PRId64 ",%" PRId64 "\r\n", f->received, f->granted, f->granted_in_part, f->refused, f->answered,
+		    f->answered ? (double)f->days_sum / (double)f->answered : 0.0, f->objections, f->upheld, f->rejected,
+		    f->disputes);
 }
 
-/* GET /api/inforeq/report?year=&agency=&format=csv */
+/* GET /api/inforeq/report?year=&agency=&format=json|csv|pdf */
 int inforeq_report(struct req *r)
 {
 	struct case_ctx x;
@@ -140,8 +147,8 @@ int inforeq_report(struct req *r)
 	if (req_query_int(r, "year", atoi(today), 2000, 9999, &year) != 0)
 		return 0;
 	const char *agency = req_query(r, "agency"), *format = req_query(r, "format");
-	if (format && *format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
-		return reply_error(r, 400, "invalid", "format is json or csv", "format");
+	if (format && *format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 && strcmp(format, "pdf") != 0)
+		return reply_error(r, 400, "invalid", "format is json, csv or pdf", "format");
 	int64_t agency_id = 0;
 	if (agency && *agency) {
 		int rc = orgs_id_by_code(r->db, agency, &agency_id);
@@ -150,15 +157,17 @@ int inforeq_report(struct req *r)
 		if (rc > 0)
 			return reply_error(r, 400, "invalid", "agency: no agency has this code", "agency");
 	}
-	struct figures *f, total;
+	struct inforeq_figures *f, total;
 	size_t n;
 	if (figures_load(r->db, r->arena, &x, (int)year, agency_id, &f, &n, &total) != 0)
 		return reply_db_error(r);
+	if (format && strcmp(format, "pdf") == 0)
+		return inforeq_report_pdf(r, &x, (int)year, agency_id, f, n, &total);
 	bool csv = format && strcmp(format, "csv") == 0;
 	struct strbuf sb;
 	strbuf_init(&sb, r->arena, 512);
 	strbuf_addstr(&sb, "kode,badan_publik,diterima,dikabulkan,dikabulkan_sebagian,ditolak,dijawab,"
-			   "rata_hari_kerja,keberatan,keberatan_diterima,keberatan_ditolak\r\n");
+			   "rata_hari_kerja,keberatan,keberatan_diterima,keberatan_ditolak,sengketa\r\n");
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const char *code = NULL, *name = NULL;
@@ -188,7 +197,7 @@ json_t *inforeq_overview(struct app *app, struct db_conn *c, struct arena *a)
 	struct case_ctx x;
 	char today[11];
 	int64_t open = 0, overdue = 0;
-	struct figures *f, total;
+	struct inforeq_figures *f, total;
 	size_t n;
 	case_ctx_init(&x, app->events, c, a, NULL, app_now(app));
 	case_day_text(x.now, today);
@@ -233,7 +242,7 @@ static json_t *annual_rows(struct app *app, struct db_conn *c, struct arena *a)
 		return NULL;
 	json_t *rows = json_array();
 	for (int year = first ? (int)first : atoi(today) + 1; year <= atoi(today); year++) {
-		struct figures *f, total;
+		struct inforeq_figures *f, total;
 		size_t n;
 		if (figures_load(c, a, &x, year, 0, &f, &n, &total) != 0) {
 			json_decref(rows);

@@ -171,6 +171,9 @@ const EXPECT = {
   'GET /api/inforeq/{no}': P, 'POST /api/inforeq/{no}/actions/{action}': P,
   'PUT /api/inforeq/{no}/documents': only('officer', 'unit_head', 'admin'), 'GET /api/inforeq/{no}/documents/{n}': P,
   'GET /api/inforeq/{no}/notice.pdf': P,
+  'GET /api/inforeq/settings': only('officer', 'unit_head', 'admin', 'regent_office'), 'PATCH /api/inforeq/settings': A,
+  'GET /api/inforeq/files/{token}': P, 'GET /api/inforeq/{no}/objection.pdf': P, 'POST /api/inforeq/{no}/links': P,
+  'POST /api/inforeq/{no}/dispute': P, 'POST /api/inforeq/{no}/dispute/outcome': only('officer', 'unit_head', 'admin'),
   // Open311 GeoReport v2: public, writes behind an api_key (open311.test.mjs).
   'GET /open311/v2/discovery.{fmt}': P, 'GET /open311/v2/services.{fmt}': P, 'GET /open311/v2/services/{file}': P,
   'GET /open311/v2/requests.{fmt}': P, 'POST /open311/v2/requests.{fmt}': KEYED, 'GET /open311/v2/requests/{file}': P,

@@ -9,6 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { Client, startServer } from '../lib/server.mjs';
 import { assertError, cliUser, login, register } from './util.mjs';
 import { letterKey, PDF } from './permits_fixtures.mjs';
@@ -294,4 +295,193 @@ test('not answered in time: the system detects it; an objection after 30 working
   const refused = await act(new Client(later.url), no2, 'object', { grounds: ['g'] }, k2);
   assertError(refused, 409, 'conflict');
   assert.match(refused.json.error.message, /30 working days to object ended on 2026-10-19/);
+});
+
+const pdftext = (buf) => execFileSync('pdftotext', ['-layout', '-', '-'], { input: buf, encoding: 'utf8' });
+
+// Files open through short-lived links, so a requester without an account
+// (whose key travels in a header) can download them from the page.
+const link = (c, no, body, h) => c.post(`/api/inforeq/${no}/links`, body, h);
+
+test('a requester without an account downloads the answer documents through a short-lived link', async () => {
+  if (later) await later.stop();
+  later = null;
+  const anon = new Client(srv.url);
+  const r = await anon.post('/api/inforeq', request({ information: 'Jadwal posyandu 2026' }));
+  const no = r.json.request.tracking;
+  const key = { 'x-case-key': r.json.follow_up.key };
+  const doc = Buffer.concat([PDF, Buffer.from('% jadwal posyandu\n')]);
+  assert.equal((await uploadDoc(p.ppid, no, doc)).status, 201);
+  assert.equal((await act(p.ppid, no, 'grant', { text: 'Terlampir.' })).status, 200);
+
+  assertError(await link(anon, no, { what: 'document', n: 1 }), 404, 'not_found');
+  assertError(await link(p.other, no, { what: 'document', n: 1 }), 404, 'not_found');
+  assertError(await link(anon, no, { what: 'document' }, key), 400, 'invalid', 'n');
+  assertError(await link(anon, no, { what: 'document', n: 2 }, key), 400, 'invalid', 'n');
+  assertError(await link(anon, no, { what: 'notice', n: 1 }, key), 400, 'invalid', 'n');
+  assertError(await link(anon, no, { what: 'photo' }, key), 400, 'invalid', 'what');
+  assertError(await link(anon, no, { what: 'objection_letter' }, key), 409, 'conflict', 'what');
+
+  const made = await link(anon, no, { what: 'document', n: 1 }, key);
+  assert.equal(made.status, 201, made.text);
+  assert.match(made.json.url, /^\/api\/inforeq\/files\/[A-Za-z0-9_-]{43}$/);
+  assert.ok(!made.json.url.includes(r.json.follow_up.key), 'the case key never goes into a URL');
+  // Ten minutes on the service clock, which started at 02:00Z.
+  assert.match(made.json.expires_at, /^2026-08-15T02:1\d:\d\dZ$/);
+  const got = await fetch(srv.url + made.json.url);   // no cookie, no key
+  assert.equal(got.status, 200);
+  assert.deepEqual(Buffer.from(await got.arrayBuffer()), doc);
+  assert.equal(got.headers.get('content-type'), 'application/pdf');
+  assert.equal(got.headers.get('cache-control'), 'private, no-store');
+  assert.equal(got.headers.get('referrer-policy'), 'no-referrer');
+  assert.match(got.headers.get('content-disposition'), /^attachment; filename="dokumen-PPID-2026-\d{6}-1\.pdf"$/);
+  const notice = await link(anon, no, { what: 'notice' }, key);
+  const pdf = await fetch(srv.url + notice.json.url);
+  assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+  assert.equal((await fetch(`${srv.url}/api/inforeq/files/${'A'.repeat(43)}`)).status, 404);
+  // Staff and account holders get links the same way.
+  assert.equal((await link(p.ppid, no, { what: 'document', n: 1 })).status, 201);
+
+  // A day later the link is dead; a fresh one works, and the access log
+  // shows the route's pattern, never the token.
+  later = await startServer({ db: srv.db, env: { PENDOPO_LETTERS_KEY: letterKey(), PENDOPO_CLOCK: '2026-08-16T02:00:00Z',
+    PENDOPO_ACCESS_LOG: '1', PENDOPO_DATA_DIR: `${srv.dir}/data` } });
+  assertError(await new Client(later.url).get(made.json.url), 404, 'not_found');
+  const fresh = await link(new Client(later.url), no, { what: 'document', n: 1 }, key);
+  assert.equal((await fetch(later.url + fresh.json.url)).status, 200);
+  await new Promise((res) => setTimeout(res, 200));   // the log line is written on completion
+  const token = fresh.json.url.split('/').pop();
+  assert.ok(!later.stderr().includes(token), 'the access log holds the token');
+  assert.match(later.stderr(), /path=\/api\/inforeq\/files\/\{token\}/);
+  await later.stop();
+  later = null;
+});
+
+test('the Atasan answers with a numbered letter; the requester goes to the Commission; its outcome is public', async () => {
+  const anon = new Client(srv.url);
+  const r = await anon.post('/api/inforeq', request({ information: 'Daftar aset tanah dinas' }));
+  const no = r.json.request.tracking;
+  const key = { 'x-case-key': r.json.follow_up.key };
+  const dispute = { filed_day: '2026-08-15', registration_number: '012/VIII/KI-JATENG-PS/2026' };
+  assert.equal((await act(p.ppid, no, 'refuse', { ground: 'i', consequence_test: 'Memo internal yang dirahasiakan.' })).status, 200);
+  assertError(await anon.post(`/api/inforeq/${no}/dispute`, dispute, key), 409, 'conflict');
+  assert.equal((await act(anon, no, 'object', { grounds: ['a'] }, key)).status, 200);
+  assertError(await anon.post(`/api/inforeq/${no}/dispute`, dispute, key), 409, 'conflict');
+
+  const done = await act(p.atasan, no, 'decide_objection', { decision: 'rejected', text: 'Dokumen itu memo internal.' });
+  assert.equal(done.status, 200, done.text);
+  const letter = done.json.objection.letter;
+  assert.match(letter.number, /^000\.5\/\d{3}\/PPID-SETDA\/2026$/);
+  assert.equal(letter.pdf, `/api/inforeq/${no}/objection.pdf`);
+  const token = letter.verify_url.split('/').pop();
+  const verified = await anon.get(`/api/letters/verify/${token}`);
+  assert.equal(verified.status, 200, verified.text);
+  assert.equal(verified.json.status, 'valid');
+  assert.equal(verified.json.payload.content.number, letter.number);
+  assert.equal(verified.json.payload.content.fields.objection, 'rejected');
+  assert.ok(!verified.text.includes(NIK), 'the public verification shows no identity number');
+  const mine = await anon.get(`/api/inforeq/${no}`, key);
+  assert.equal(mine.json.deadlines.commission_from, '2026-08-15');
+  assert.equal(mine.json.deadlines.commission_by, '2026-09-08');
+  const got = await link(anon, no, { what: 'objection_letter' }, key);
+  const pdf = await fetch(srv.url + got.json.url);
+  assert.equal(pdf.status, 200);
+  const text = pdftext(Buffer.from(await pdf.arrayBuffer()));
+  assert.match(text, /TANGGAPAN ATAS KEBERATAN/);
+  assert.match(text, /Keberatan DITOLAK/);
+  assert.match(text, /Komisi Informasi/);
+  assert.match(text, /8 September 2026|2026-09-08/);
+
+  // The requester records the dispute; the Commission's register number.
+  assertError(await p.ppid.post(`/api/inforeq/${no}/dispute`, dispute), 403, 'forbidden');
+  assertError(await anon.post(`/api/inforeq/${no}/dispute`, { ...dispute, filed_day: '2026-08-14' }, key), 400, 'invalid', 'filed_day');
+  assertError(await anon.post(`/api/inforeq/${no}/dispute`, { ...dispute, filed_day: '2026-08-20' }, key), 400, 'invalid', 'filed_day');
+  assertError(await anon.post(`/api/inforeq/${no}/dispute`, { ...dispute, filed_day: '15-08-2026' }, key), 400, 'invalid', 'filed_day');
+  assertError(await anon.post(`/api/inforeq/${no}/dispute`, { ...dispute, registration_number: ' ' }, key), 400, 'invalid', 'registration_number');
+  assert.equal((await anon.post(`/api/inforeq/${no}/dispute/outcome`, { outcome: 'withdrawn', day: '2026-08-15' }, key)).status, 401);
+  assert.equal((await anon.get(`/api/inforeq/${no}`, key)).json.dispute, null, 'the refusals stored nothing');
+  const filed = await anon.post(`/api/inforeq/${no}/dispute`, dispute, key);
+  assert.equal(filed.status, 201, filed.text);
+  assert.deepEqual(filed.json.dispute, { ...dispute, filed_late: false, outcome: null, outcome_day: null, outcome_text: null });
+  assertError(await anon.post(`/api/inforeq/${no}/dispute`, dispute, key), 409, 'conflict');
+
+  // Staff record mediation, then the adjudication.
+  const outcome = (c, body) => c.post(`/api/inforeq/${no}/dispute/outcome`, body);
+  assertError(await outcome(p.citizen, { outcome: 'withdrawn', day: '2026-08-15' }), 403, 'forbidden');
+  assertError(await outcome(p.ppid, { outcome: 'maybe', day: '2026-08-15' }), 400, 'invalid', 'outcome');
+  assertError(await outcome(p.ppid, { outcome: 'mediation_failed', day: '2026-08-14' }), 400, 'invalid', 'day');
+  let o = await outcome(p.ppid, { outcome: 'mediation_failed', day: '2026-08-15' });
+  assert.equal(o.status, 200, o.text);
+  o = await outcome(p.atasan, { outcome: 'adjudication_granted', day: '2026-08-15', text: 'Majelis memerintahkan informasi dibuka.' });
+  assert.equal(o.status, 200, o.text);
+  assert.equal(o.json.dispute.outcome, 'adjudication_granted');
+  assertError(await outcome(p.ppid, { outcome: 'withdrawn', day: '2026-08-15' }), 409, 'conflict');
+  const seen = await anon.get(`/api/inforeq/${no}`, key);
+  assert.equal(seen.json.dispute.outcome_text, 'Majelis memerintahkan informasi dibuka.');
+
+  // The register and the report show it.
+  const entry = await anon.get(`/api/inforeq/register/${no}`);
+  assert.deepEqual(entry.json.request.dispute, { filed_day: '2026-08-15', registration_number: dispute.registration_number,
+    outcome: 'adjudication_granted', outcome_day: '2026-08-15' });
+  assert.deepEqual(entry.json.timeline.map((e) => e.kind).slice(-3), ['commission_filed', 'commission_outcome', 'commission_outcome']);
+  assert.ok(!entry.text.includes('Majelis memerintahkan'), 'the officer\'s summary is the requester\'s');
+  assert.ok(!entry.text.includes(NIK) && !entry.text.includes('Sari Pemohon'));
+  const report = await anon.get('/api/inforeq/report?year=2026');
+  assert.deepEqual(report.json.total.disputes, { filed: 1, mediation_agreed: 0, adjudication_granted: 1,
+    adjudication_rejected: 0, dismissed_or_withdrawn: 0, pending: 0 });
+  const csv = await (await fetch(`${srv.url}/api/inforeq/report?year=2026&format=csv`)).text();
+  assert.match(csv, /^kode,badan_publik,.*,keberatan_ditolak,sengketa\r\n/);
+  assert.match(csv, /\r\n,Jumlah,[\d.,]+,1\r\n$/, 'the total\'s last column counts the dispute');
+});
+
+test('the annual report prints as a PDF with the figures of the JSON', async () => {
+  const anon = new Client(srv.url);
+  assertError(await anon.get('/api/inforeq/report?year=2026&format=xml'), 400, 'invalid', 'format');
+  const json = (await anon.get('/api/inforeq/report?year=2026')).json;
+  const res = await fetch(`${srv.url}/api/inforeq/report?year=2026&format=pdf`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/pdf');
+  const text = pdftext(Buffer.from(await res.arrayBuffer()));
+  assert.match(text, /LAPORAN LAYANAN INFORMASI PUBLIK/);
+  assert.match(text, /Tahun 2026/);
+  for (const heading of ['Rincian pelayanan informasi publik', 'Alasan penolakan', 'Keberatan', 'Komisi Informasi'])
+    assert.ok(text.includes(heading), heading);
+  const figure = (label) => Number(new RegExp(`${label}\\s+(\\d+)`).exec(text)?.[1]);
+  assert.equal(figure('Permohonan informasi publik diterima'), json.total.received);
+  assert.equal(figure('Ditolak'), json.total.refused);
+  assert.equal(figure('Keberatan diajukan'), json.total.objections.filed);
+  assert.equal(figure('Permohonan penyelesaian sengketa'), 1);
+  assert.match(text, /Huruf h, mengungkap rahasia pribadi: \d+ permohonan/);
+  assert.match(text, /Dinas Kesehatan/);
+  const one = pdftext(Buffer.from(await (await fetch(`${srv.url}/api/inforeq/report?year=2026&agency=SETDA&format=pdf`)).arrayBuffer()));
+  assert.match(one, /Sekretariat Daerah/);
+});
+
+test('the PPID Utama and the Atasan PPID are settings, DINKOMINFO and SETDA by default', async () => {
+  const { admin, ppid, utama } = p;
+  const s = await ppid.get('/api/inforeq/settings');
+  assert.equal(s.status, 200, s.text);
+  assert.equal(s.json.utama_unit.code, 'DINKOMINFO');
+  assert.equal(s.json.atasan_unit.code, 'SETDA');
+  assertError(await ppid.patch('/api/inforeq/settings', { atasan_unit: 'KESBANGPOL' }), 403, 'forbidden');
+  assertError(await admin.patch('/api/inforeq/settings', { atasan_unit: 'NOPE' }), 400, 'invalid', 'atasan_unit');
+  assertError(await admin.patch('/api/inforeq/settings', { utama_unit: 'NOPE', atasan_unit: 'KESBANGPOL' }), 400, 'invalid', 'utama_unit');
+  assert.equal((await admin.get('/api/inforeq/settings')).json.atasan_unit.code, 'SETDA', 'a refusal changes nothing');
+  const set = await admin.patch('/api/inforeq/settings', { utama_unit: 'SETDA', atasan_unit: 'KESBANGPOL' });
+  assert.equal(set.status, 200, set.text);
+  assert.equal(set.json.utama_unit.code, 'SETDA');
+  assert.equal(set.json.atasan_unit.code, 'KESBANGPOL');
+
+  // The new PPID Utama may re-route, the old one no longer sees the
+  // request; an objection goes to the new Atasan.
+  const r = await p.citizen.post('/api/inforeq', request({ information: 'Izin usaha 2025' }));
+  const no = r.json.request.tracking;
+  assertError(await act(utama, no, 'reroute', { unit: 'PUPR' }), 404, 'not_found', null);
+  assert.ok((await p.setda.get(`/api/inforeq/${no}`)).json.actions.some((a) => a.action === 'reroute'));
+  assert.equal((await act(ppid, no, 'refuse', { ground: 'b', consequence_test: 'Rahasia dagang pemohon izin.' })).status, 200);
+  const obj = await act(p.citizen, no, 'object', { grounds: ['a'] });
+  assert.equal(obj.status, 200, obj.text);
+  assert.equal(obj.json.request.unit.code, 'KESBANGPOL');
+  const back = await admin.patch('/api/inforeq/settings', { utama_unit: 'DINKOMINFO', atasan_unit: 'SETDA' });
+  assert.equal(back.status, 200, back.text);
 });
