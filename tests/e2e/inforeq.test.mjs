@@ -3,7 +3,10 @@
 // reason, then grants in part with a document, citing an article 17
 // ground and the consequence test, and the written notice is a PDF; the
 // citizen objects; the Atasan PPID answers; the public register shows
-// the whole path without the citizen.
+// the whole path without the citizen.  A requester without an account
+// downloads the answer document and both letters from the page, and
+// records the dispute at the Information Commission; the PPID records its
+// outcome.
 //
 //   node --test tests/e2e/inforeq.test.mjs
 import { test, before, after } from 'node:test';
@@ -12,7 +15,7 @@ import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startServer } from '../lib/server.mjs';
+import { Client, startServer } from '../lib/server.mjs';
 import { letterKey, PDF } from '../api/permits_fixtures.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -128,7 +131,7 @@ test('request → extension → partial answer with a document and notice PDF �
   // The citizen sees the answer, its notice and document, and objects.
   await page.reload();
   await page.locator('#answer').getByText('Dikabulkan sebagian').waitFor();
-  await page.locator('#documents').getByRole('link', { name: 'Dokumen 1' }).waitFor();
+  await page.locator('#documents').getByRole('button', { name: 'Dokumen 1' }).waitFor();
   await page.locator('#notice-pdf').waitFor();
   const obj = page.locator('#act-object');
   await obj.getByLabel('a. Permohonan ditolak berdasarkan alasan pengecualian Pasal 17').check();
@@ -157,4 +160,83 @@ test('request → extension → partial answer with a document and notice PDF �
   const entry = await (await fetch(`${srv.url}/api/inforeq/register/${no}`)).json();
   assert.deepEqual(entry.timeline.map((e) => e.kind), ['submitted', 'extend', 'grant_part', 'object', 'decide_objection']);
   assert.deepEqual(anyone.problems, []);
+});
+
+// Staff steps that are not this test's subject go through the API.
+async function staff(email) {
+  const c = new Client(srv.url);
+  const r = await c.post('/api/auth/login', { email, password: PASSWORD });
+  assert.equal(r.status, 200, r.text);
+  return c;
+}
+
+test('without an account: the answer document and the letters download from the page; the dispute is recorded', async () => {
+  const { context, page, problems } = await open({ width: 390, height: 844 });
+  await page.goto('/ppid/ajukan.html');
+  await page.getByLabel('Badan publik yang dituju').selectOption('DINKES');
+  await page.getByLabel('Nama').fill('Budi Tanpa Akun');
+  await page.getByLabel('NIK').fill(NIK);
+  await page.getByLabel('Alamat').fill('Jl. Kenanga 3, Bukateja');
+  await page.getByLabel('Nomor telepon').fill('081299990000');
+  await page.locator('input[name=email]').fill('budi@example.id');
+  await page.getByLabel('Rincian informasi yang dibutuhkan').fill('Jadwal posyandu balita 2026');
+  await page.getByLabel('Tujuan penggunaan informasi').fill('Mengatur jadwal keluarga');
+  await page.getByRole('button', { name: 'Kirim permohonan' }).click();
+  const no = /PPID-\d{4}-\d{6}/.exec(await page.locator('#receipt').textContent())[0];
+  // The receipt's link is on the public address (PENDOPO_BASE_URL): follow it here.
+  const link = new URL(await page.locator('#open-request').getAttribute('href'));
+  assert.match(link.hash, /^#key=/, 'the key stays in the fragment, which is never sent');
+  await page.goto(link.pathname + link.search + link.hash);
+  await page.locator('#tracking').getByText(no).waitFor();
+
+  const ppid = await staff('ppid@example.id');
+  const doc = Buffer.concat([PDF, Buffer.from('% jadwal posyandu\n')]);
+  const up = await fetch(`${srv.url}/api/inforeq/${no}/documents`, { method: 'PUT', body: doc,
+    headers: { 'content-type': 'application/pdf', cookie: ppid.cookie, 'x-csrf-token': ppid.csrf } });
+  assert.equal(up.status, 201);
+  assert.equal((await ppid.post(`/api/inforeq/${no}/actions/grant_part`, { ground: 'h', text: 'Sebagian terlampir.',
+    consequence_test: 'Nama balita adalah rahasia pribadi.' })).status, 200);
+
+  await page.reload();
+  const save = async (locator, name) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), locator.click()]);
+    const file = join(srv.dir, name);
+    await download.saveAs(file);
+    return readFileSync(file);
+  };
+  assert.deepEqual(await save(page.locator('#documents').getByRole('button', { name: 'Dokumen 1' }), 'doc-1.pdf'), doc);
+  assert.equal((await save(page.locator('#notice-pdf'), 'notice-anon.pdf')).subarray(0, 5).toString(), '%PDF-');
+
+  const obj = page.locator('#act-object');
+  await obj.getByLabel('a. Permohonan ditolak berdasarkan alasan pengecualian Pasal 17').check();
+  await obj.getByRole('button', { name: 'Kirim' }).click();
+  await page.locator('#objection').waitFor();
+  const atasan = await staff('atasan@example.id');
+  assert.equal((await atasan.post(`/api/inforeq/${no}/actions/decide_objection`, { decision: 'rejected',
+    text: 'Nama balita tetap dikecualikan.' })).status, 200);
+  await page.reload();
+  assert.equal((await save(page.locator('#objection-pdf'), 'objection-anon.pdf')).subarray(0, 5).toString(), '%PDF-');
+
+  const today = await page.locator('#act-dispute input[name=filed_day]').getAttribute('max');
+  const form = page.locator('#act-dispute');
+  await form.getByLabel('Tanggal pengajuan').fill(today);
+  await form.getByLabel('Nomor registrasi sengketa').fill('021/XII/KI-JATENG-PS/2026');
+  await form.getByRole('button', { name: 'Kirim' }).click();
+  await page.locator('#dispute').getByText('021/XII/KI-JATENG-PS/2026').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'ppid-dispute-phone.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+
+  const officer = await staffStep('ppid@example.id', no, 'outcome', async (f) => {
+    await f.getByLabel('Hasil', { exact: true }).selectOption('mediation_agreed');
+    await f.getByLabel('Tanggal hasil').fill(today);
+  });
+  await officer.page.locator('#dispute-outcome').getByText('Selesai dengan mediasi').waitFor();
+  await officer.context.close();
+
+  const anyone = await open();
+  await anyone.page.goto('/ppid/');
+  await anyone.page.locator(`[data-tracking="${no}"] [data-dispute]`).getByText('Selesai dengan mediasi').waitFor();
+  assert.deepEqual(anyone.problems, []);
+  await anyone.context.close();
 });

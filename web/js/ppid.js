@@ -27,10 +27,14 @@ export function clocks(d) {
   return h('dl', { class: 'details', id: 'clocks' }, ...rows.flat());
 }
 
+// The service's own events (dispute.c), named rather than shown as codes.
+const EVENTS = new Set(['commission_filed', 'commission_outcome']);
+
 export function timeline(events) {
   return h('ol', { class: 'timeline' }, events.map((e) => h('li', { class: 'timeline-item' },
     h('p', { class: 'timeline-meta' }, formatDateTime(e.at), ' · ',
-      e.to && e.to !== e.from ? t(`ppid.state.${e.to}`) : e.kind, e.actor_name ? ` · ${e.actor_name}` : ''),
+      e.to && e.to !== e.from ? t(`ppid.state.${e.to}`) : EVENTS.has(e.kind) ? t(`ppid.event.${e.kind}`) : e.kind,
+      e.actor_name ? ` · ${e.actor_name}` : ''),
     e.text ? h('p', { class: 'timeline-text' }, e.text) : null)));
 }
 

@@ -1,8 +1,11 @@
 // PPID: one request (?no=, the secret key after #key= for a requester
 // without an account) as its requester and the PPID see it - state, every
 // deadline, the answer with its notice and documents, the objection, the
-// history - and what the viewer may do next.  Without ?no=: the caller's
-// own requests.
+// history, the dispute at the Information Commission - and what the viewer
+// may do next.  Without ?no=: the caller's own requests.
+//
+// Files open through short-lived download links asked for with the key
+// header, so the key never goes into a URL (a plain link cannot carry it).
 import '../i18n/ppid.js';
 import { h, replace, options, $ } from '../dom.js';
 import { caseRequest, get } from '../api.js';
@@ -22,6 +25,66 @@ let data = null;
 let units = [];
 
 const path = (rest = '') => `/api/inforeq/${encodeURIComponent(no)}${rest}`;
+const OUTCOMES = ['mediation_failed', 'mediation_agreed', 'adjudication_granted', 'adjudication_granted_in_part',
+  'adjudication_rejected', 'dismissed', 'withdrawn'];
+
+// A button that fetches a one-file link and follows it (the file comes as
+// an attachment, so the page stays).
+function fileButton(label, body, attrs = {}) {
+  return h('button', { type: 'button', class: 'btn btn-secondary', ...attrs, onclick: async () => {
+    try {
+      const link = await caseRequest('POST', path('/links'), body, key);
+      location.assign(link.url);
+    } catch (e) {
+      flash(errorMessage(e), 'error');
+    }
+  } }, label);
+}
+
+function letterCard(id, title, letter, what, buttonId, label) {
+  return h('section', { class: 'card', id }, h('h2', { class: 'card-title' }, title),
+    h('p', {}, letter.number),
+    h('p', { class: 'actions' }, fileButton(label, { what }, { id: buttonId, class: 'btn btn-primary' }), ' ',
+      h('a', { class: 'btn btn-secondary', href: letter.verify_url }, t('ppid.verify'))));
+}
+
+function disputeCard(dsp) {
+  return h('section', { class: 'card', id: 'dispute' }, h('h2', { class: 'card-title' }, t('ppid.dispute')),
+    h('p', {}, t('ppid.dispute_filed', { day: formatDate(dsp.filed_day), number: dsp.registration_number }),
+      dsp.filed_late ? h('span', { class: 'badge badge-overdue' }, ` ${t('ppid.dispute_late')}`) : null),
+    dsp.outcome ? h('p', { id: 'dispute-outcome' }, h('strong', {}, t(`ppid.outcome.${dsp.outcome}`)), ' · ',
+      formatDate(dsp.outcome_day), dsp.outcome_text ? ` — ${dsp.outcome_text}` : '') : null);
+}
+
+function simpleForm(id, title, lead, controls, submit) {
+  const form = h('form', { class: 'form card', id }, h('h2', { class: 'card-title' }, title),
+    lead ? h('p', { class: 'hint' }, lead) : null, ...controls,
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('ppid.act.send'))));
+  setupForm(form, { async submit(v) {
+    const body = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== ''));
+    data = await caseRequest('POST', path(submit), body, key);
+    flash(t('ppid.done'));
+    render();
+  } });
+  return form;
+}
+
+// The requester records taking it to the Commission, once the law lets them.
+function disputeForm(d) {
+  return simpleForm('act-dispute', t('ppid.dispute_record'), t('ppid.dispute_lead', { by: formatDate(d.commission_by) }), [
+    field({ label: t('ppid.dispute_day'), control: h('input', { type: 'date', name: 'filed_day', required: true, min: d.commission_from, max: d.today }) }),
+    field({ label: t('ppid.dispute_number'), control: h('input', { type: 'text', name: 'registration_number', required: true, maxlength: '100' }) }),
+  ], '/dispute');
+}
+
+function outcomeForm(dsp) {
+  return simpleForm('act-outcome', t('ppid.outcome_record'), null, [
+    field({ label: t('ppid.outcome'), control: options(h('select', { name: 'outcome', required: true }),
+      OUTCOMES.filter((o) => o !== dsp.outcome).map((o) => [o, t(`ppid.outcome.${o}`)]), '') }),
+    field({ label: t('ppid.outcome_day'), control: h('input', { type: 'date', name: 'day', required: true }) }),
+    field({ label: t('ppid.outcome_text'), control: h('textarea', { name: 'text', rows: '2' }), optional: true }),
+  ], '/dispute/outcome');
+}
 
 function actionForm(a) {
   const controls = [];
@@ -82,7 +145,7 @@ function uploadForm() {
 
 function render() {
   if (!data) return;
-  const q = data.request, d = data.deadlines, ans = q.answer, obj = data.objection;
+  const q = data.request, d = data.deadlines, ans = q.answer, obj = data.objection, dsp = data.dispute;
   const open = q.state === 'received' || q.state === 'extended';
   const staffAnswers = data.viewer === 'staff' && data.actions.some((a) => a.action === 'grant');
   replace(root,
@@ -97,21 +160,23 @@ function render() {
         ans.text ? h('p', {}, ans.text) : null,
         ans.ground ? h('p', {}, h('strong', {}, t('ppid.ground', { letter: ans.ground })), ' — ', ans.ground_name) : null,
         ans.consequence_test ? h('p', {}, h('strong', {}, t('ppid.consequence_test')), ': ', ans.consequence_test) : null) : null,
-      data.notice ? h('section', { class: 'card', id: 'notice' }, h('h2', { class: 'card-title' }, t('ppid.notice')),
-        h('p', {}, data.notice.number),
-        h('p', { class: 'actions' }, h('a', { class: 'btn btn-primary', id: 'notice-pdf', href: data.notice.pdf, download: '' }, t('ppid.download_notice')), ' ',
-          h('a', { class: 'btn btn-secondary', href: data.notice.verify_url }, t('ppid.verify')))) : null,
+      data.notice ? letterCard('notice', t('ppid.notice'), data.notice, 'notice', 'notice-pdf', t('ppid.download_notice')) : null,
       data.documents.length ? h('section', { class: 'card', id: 'documents' }, h('h2', { class: 'card-title' }, t('ppid.documents')),
-        h('ul', {}, data.documents.map((x) => h('li', {}, h('a', { href: path(`/documents/${x.n}`) }, t('ppid.document_n', { n: x.n })))))) : null,
+        h('ul', { class: 'actions' }, data.documents.map((x) => h('li', {},
+          fileButton(t('ppid.document_n', { n: x.n }), { what: 'document', n: x.n }, { 'data-document': String(x.n) }))))) : null,
       obj ? h('section', { class: 'card', id: 'objection' }, h('h2', { class: 'card-title' }, t('ppid.objection'), ' · ', formatDate(obj.filed_day)),
         h('ul', {}, obj.grounds.map((g) => h('li', {}, t(`ppid.ground.${g.ground}`)))),
         obj.statement ? h('p', {}, obj.statement) : null,
         obj.decision ? h('p', { id: 'objection-decision' }, h('strong', {}, t(`ppid.decision.${obj.decision}`)), ': ', obj.decision_text) : null) : null,
+      obj && obj.letter ? letterCard('objection-letter', t('ppid.objection_letter'), obj.letter, 'objection_letter', 'objection-pdf', t('ppid.download_objection_letter')) : null,
+      dsp ? disputeCard(dsp) : null,
       data.viewer === 'staff' ? h('section', { class: 'card' }, h('h2', { class: 'card-title' }, t('ppid.requester')),
         h('p', {}, `${q.requester.name} · ${q.requester.nik || q.requester.deed_number || ''}`),
         h('p', {}, [q.requester.address, q.requester.phone, q.requester.email].filter(Boolean).join(' · ')),
         h('p', { class: 'hint' }, q.purpose)) : null,
       staffAnswers && open ? uploadForm() : null,
+      data.viewer === 'requester' && d.commission_from && !dsp ? disputeForm(d) : null,
+      data.viewer === 'staff' && dsp && (!dsp.outcome || dsp.outcome === 'mediation_failed') ? outcomeForm(dsp) : null,
       ...data.actions.map(actionForm),
       h('section', { class: 'card', id: 'timeline' }, h('h2', { class: 'card-title' }, t('ppid.timeline')), timeline(data.timeline))));
 }

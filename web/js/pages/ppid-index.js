@@ -20,7 +20,10 @@ async function search(q) {
       h('p', { class: 'case-text' }, i.information),
       h('p', { class: 'hint' }, formatDate(i.received_day),
         i.working_days_taken !== null ? ` · ${t('ppid.days_taken', { days: i.working_days_taken })}` : '',
-        i.ground ? ` · ${t('ppid.ground', { letter: i.ground.letter })}` : ''))) : h('li', {}, t('ppid.none')));
+        i.ground ? ` · ${t('ppid.ground', { letter: i.ground.letter })}` : ''),
+      i.dispute ? h('p', { class: 'hint', dataset: { dispute: i.dispute.registration_number } }, t('ppid.dispute'), ': ',
+        i.dispute.registration_number, ' · ', i.dispute.outcome ? t(`ppid.outcome.${i.dispute.outcome}`) : t('ppid.dispute_open')) : null))
+      : h('li', {}, t('ppid.none')));
   } catch (e) {
     loadFailed(list, t('common.load_failed', { message: errorMessage(e) }));
   }
@@ -32,7 +35,8 @@ function renderReport() {
   replace($('#report'), t('ppid.report', { year: report.year }), ': ',
     t('ppid.report_line', { received: x.received, granted: x.granted, part: x.granted_in_part, refused: x.refused,
       objections: x.objections.filed }), ' · ',
-    h('a', { href: `/api/inforeq/report?year=${report.year}&format=csv` }, t('ppid.report_csv')));
+    h('a', { href: `/api/inforeq/report?year=${report.year}&format=csv` }, t('ppid.report_csv')), ' · ',
+    h('a', { href: `/api/inforeq/report?year=${report.year}&format=pdf`, id: 'report-pdf' }, t('ppid.report_pdf')));
 }
 
 $('#register-form').addEventListener('submit', (e) => {
