@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "calendar.h"
+#include "events.h"
 #include "util.h"
 
 /* What the Commission may end with; mediation_failed is a step on the way
@@ -54,8 +55,15 @@ json_t *inforeq_dispute_json(const struct inforeq *q)
 			 q->dsp_outcome_day, "outcome_text", q->dsp_outcome_text);
 }
 
-static int after_change(struct req *r, struct case_ctx *x, struct inforeq_view *v, int status)
+/* The step on the request's public topic (the register page follows it),
+ * then the request as its page shows it. */
+static int after_change(struct req *r, struct case_ctx *x, struct inforeq_view *v, const char *what, int status)
 {
+	json_t *payload = json_pack("{s:s, s:s, s:s}", "ref", v->cs.tracking, "state", v->cs.state, "action", what);
+	int rc = events_publish(x->events, x->c, arena_printf(r->arena, "public/inforeq/%s", v->cs.tracking), payload);
+	json_decref(payload);
+	if (rc != 0)
+		return reply_db_error(r);
 	if (inforeq_load(r, v->cs.id, &v->q) != 0)
 		return reply_db_error(r);
 	return inforeq_reply(r, x, v, status);
@@ -104,7 +112,7 @@ int inforeq_dispute_file(struct req *r)
 	json_decref(data);
 	if (rc != 0)
 		return reply_db_error(r);
-	return after_change(r, &x, &v, 201);
+	return after_change(r, &x, &v, "commission_filed", 201);
 }
 
 /* POST /api/inforeq/{no}/dispute/outcome {outcome, day, text?}: by staff
@@ -147,5 +155,5 @@ int inforeq_dispute_outcome(struct req *r)
 	json_decref(data);
 	if (rc != 0)
 		return reply_db_error(r);
-	return after_change(r, &x, &v, 200);
+	return after_change(r, &x, &v, "commission_outcome", 200);
 }

@@ -151,7 +151,9 @@ test('request → extension → partial answer with a document and notice PDF �
   await atasan.context.close();
 
   // The public register: the whole path, nobody's identity.
-  const anyone = await open();
+  await anyone.page.locator('#dispute').getByText('Selesai dengan mediasi').waitFor();
+  const shown = await anyone.page.locator('#entry').textContent();
+  for (const secret of [NIK, 'Budi Tanpa Akun', 'Kenanga', '081299990000']) assert.ok(!shown.includes(secret), secret);
   await anyone.page.goto('/ppid/');
   const item = anyone.page.locator(`[data-tracking="${no}"]`);
   await item.getByText('Keberatan dijawab').waitFor();
@@ -227,6 +229,10 @@ test('without an account: the answer document and the letters download from the 
   assert.deepEqual(problems, []);
   await context.close();
 
+  // Anyone follows the request in the register; the outcome arrives live.
+  const anyone = await open();
+  await anyone.page.goto(`/ppid/lacak.html?no=${no}`);
+  await anyone.page.locator('#dispute').getByText('masih berjalan').waitFor();
   const officer = await staffStep('ppid@example.id', no, 'outcome', async (f) => {
     await f.getByLabel('Hasil', { exact: true }).selectOption('mediation_agreed');
     await f.getByLabel('Tanggal hasil').fill(today);
@@ -234,7 +240,9 @@ test('without an account: the answer document and the letters download from the 
   await officer.page.locator('#dispute-outcome').getByText('Selesai dengan mediasi').waitFor();
   await officer.context.close();
 
-  const anyone = await open();
+  await anyone.page.locator('#dispute').getByText('Selesai dengan mediasi').waitFor();
+  const shown = await anyone.page.locator('#entry').textContent();
+  for (const secret of [NIK, 'Budi Tanpa Akun', 'Kenanga', '081299990000']) assert.ok(!shown.includes(secret), secret);
   await anyone.page.goto('/ppid/');
   await anyone.page.locator(`[data-tracking="${no}"] [data-dispute]`).getByText('Selesai dengan mediasi').waitFor();
   assert.deepEqual(anyone.problems, []);

@@ -136,6 +136,8 @@ export const id = {
   'ppid.utama_unit': 'Unit PPID Utama',
   'ppid.atasan_unit': 'Unit Atasan PPID',
   'ppid.save': 'Simpan',
+  'ppid.follow_received': 'Diterima {day}',
+  'ppid.follow_live': 'Halaman ini diperbarui sendiri setiap kali permohonan bergerak.',
 };
 
 export const en = {
@@ -269,6 +271,8 @@ export const en = {
   'ppid.utama_unit': 'PPID Utama unit',
   'ppid.atasan_unit': 'Atasan PPID unit',
   'ppid.save': 'Save',
+  'ppid.follow_received': 'Received {day}',
+  'ppid.follow_live': 'This page updates itself whenever the request moves.',
 };
 
 extend({ id, en });

@@ -16,7 +16,8 @@ async function search(q) {
   try {
     const d = await get('/api/inforeq/register', { q });
     replace(list, d.items.length ? d.items.map((i) => h('li', { class: 'case-card', dataset: { tracking: i.tracking } },
-      h('p', { class: 'case-meta' }, i.tracking, ' ', stateBadge(i.state, i.overdue), ' · ', i.agency.name || ''),
+      h('p', { class: 'case-meta' }, h('a', { href: `/ppid/lacak.html?no=${encodeURIComponent(i.tracking)}` }, i.tracking), ' ',
+        stateBadge(i.state, i.overdue), ' · ', i.agency.name || ''),
       h('p', { class: 'case-text' }, i.information),
       h('p', { class: 'hint' }, formatDate(i.received_day),
         i.working_days_taken !== null ? ` · ${t('ppid.days_taken', { days: i.working_days_taken })}` : '',
