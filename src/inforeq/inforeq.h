@@ -6,10 +6,12 @@
  * granting, granting in part or refusing on an article 17 ground, with a
  * written notice (core/letters.h).  The requester may object (keberatan)
  * to the Atasan PPID within 30 working days on the article 35 grounds; the
- * Atasan answers within 30; the Information Commission comes after.  The
- * public register shows every request without its requester; each agency
- * keeps its public information list (DIP); the annual PPID report's
- * figures go to Satu Data.
+ * Atasan answers within 30, with a letter; the requester may then take
+ * it to the Information Commission, and the dispute and its outcome are
+ * recorded.  The PPID Utama and Atasan units are settings.  The public
+ * register shows every request without its requester; each agency keeps
+ * its public information list (DIP); the annual PPID report (JSON, CSV,
+ * PDF) goes to Satu Data.
  */
 #ifndef PENDOPO_INFOREQ_H
 #define PENDOPO_INFOREQ_H
