@@ -148,7 +148,8 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	    cli_int(cli, "--session-days", 1, 365, &cfg->session_days) ||
 	    cli_int(cli, "--access-log", 0, 1, &cfg->access_log) ||
 	    cli_int(cli, "--group-commit", 0, 1, &group_commit) ||
-	    cli_int(cli, "--regions-index", 0, 1, &cfg->regions_index))
+	    cli_int(cli, "--regions-index", 0, 1, &cfg->regions_index) ||
+	    cli_int(cli, "--audit-seal-ms", 0, 60000, &cfg->audit_seal_ms))
 		return 2;
 	if (cli_clock(cli, &cfg->clock_offset) || log_level_opt(cli))
 		return 2;
@@ -200,8 +201,10 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	rc = channels_setup(cli, &app);
 	if (rc == 0 && channels_start(&app) != 0)
 		rc = 1;
+	struct audit_sealer *sealer = rc == 0 ? audit_sealer_start(app.db, cfg->audit_seal_ms) : NULL;
 	if (rc == 0)
 		rc = server_run(&app, 30);
+	audit_sealer_free(sealer);
 	channels_stop(&app);
 	db_close(app.db);
 	letter_keys_free(app.letter_keys);
@@ -340,6 +343,8 @@ static const struct cli_opt serve_opts[] = {
 	{ "--access-log", "PENDOPO_ACCESS_LOG", "1 writes one line per request to stderr", "1" },
 	{ "--group-commit", "PENDOPO_GROUP_COMMIT", "1: concurrent SQLite commits share one fsync; 0: one fsync each", "1" },
 	{ "--regions-index", "PENDOPO_REGIONS_INDEX", "1: region reads from an in-memory copy; 0: from SQL", "1" },
+	{ "--audit-seal-ms", "PENDOPO_AUDIT_SEAL_MS",
+	  "PostgreSQL: how often the audit rows are chained, ms; 0 = only by the 30 s tick", "250" },
 	{ "--clock", "PENDOPO_CLOCK", "start the service clock at this UTC time (demos, tests)", NULL },
 	LOG_LEVEL_OPT,
 	CLI_OPTS_LETTERS,

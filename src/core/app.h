@@ -37,6 +37,7 @@ struct config {
 	int access_log;			/* PENDOPO_ACCESS_LOG: 0 silences it */
 	long clock_offset;		/* PENDOPO_CLOCK: seconds added to the real clock */
 	int regions_index;		/* PENDOPO_REGIONS_INDEX: 0 answers regions from SQL */
+	int audit_seal_ms;		/* PENDOPO_AUDIT_SEAL_MS: PostgreSQL sealer's interval; 0 = tick only */
 	const char *trusted_proxies;	/* PENDOPO_TRUSTED_PROXIES, as given; NULL trusts no one */
 	const char *cors_origins;	/* PENDOPO_CORS_ORIGINS: "*" or a comma list; NULL: none */
 	/* Letters (letters.h): the letterhead, fonts and BSrE; the keys

@@ -4,11 +4,13 @@
  */
 #include "ops.h"
 #include "app.h"
+#include "audit.h"
 #include "cli.h"
 #include "http.h"
 #include "metrics.h"
 #include "strbuf.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -38,15 +40,26 @@ static int metrics_get(struct req *r)
 	char *text = metrics_render(r->app->metrics, r->arena, &len);
 	if (!text)
 		return reply_error(r, 500, "internal", "out of memory", NULL);
-	struct strbuf sb;
-	strbuf_init(&sb, r->arena, len + 2048);
-	strbuf_add(&sb, text, len);
+	/* The audit rows committed but not chained yet (PostgreSQL's sealer). */
+	int64_t unsealed;
+	double oldest;
+	if (audit_unsealed(r->db, &unsealed, &oldest) != 0)
+		return reply_db_error(r);
+	struct strbuf o;
+	strbuf_init(&o, r->arena, len + 2048);
+	strbuf_add(&o, text, len);
+	strbuf_addf(&o, "# HELP pendopo_audit_unsealed_rows Audit rows committed but not chained yet.\n"
+			"# TYPE pendopo_audit_unsealed_rows gauge\n"
+			"pendopo_audit_unsealed_rows %" PRId64 "\n"
+			"# HELP pendopo_audit_unsealed_oldest_seconds Age of the oldest audit row not chained yet.\n"
+			"# TYPE pendopo_audit_unsealed_oldest_seconds gauge\n"
+			"pendopo_audit_unsealed_oldest_seconds %.3f\n", unsealed, oldest);
 	for (size_t i = 0; i < r->app->nmodules; i++)
-		if (r->app->modules[i]->metrics && r->app->modules[i]->metrics(r->app, r->db, &sb) != 0)
+		if (r->app->modules[i]->metrics && r->app->modules[i]->metrics(r->app, r->db, &o) != 0)
 			return reply_db_error(r);
-	if (sb.failed)
+	if (o.failed)
 		return reply_error(r, 500, "internal", "out of memory", NULL);
-	return reply_text(r, 200, "text/plain; version=0.0.4", sb.buf, sb.len);
+	return reply_text(r, 200, "text/plain; version=0.0.4", o.buf, o.len);
 }
 
 /* `pendopo backup DEST` */

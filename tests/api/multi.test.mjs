@@ -47,6 +47,33 @@ describe('several instances on one PostgreSQL', { skip: !pg && 'needs PENDOPO_TE
     } finally { sub.close(); }
   });
 
+  it('audit rows written through A and B are sealed into one chain that verifies', async () => {
+    const onA = new Client(a.url);
+    await onA.post('/api/auth/login', { email: 'admin@multi.id', password: 'Rahasia-Admin-1' });
+    const onB = new Client(b.url);
+    onB.cookie = onA.cookie;
+    onB.csrf = onA.csrf;
+    // Writes on both instances at once: neither waits for the other's chain.
+    const writes = await Promise.all([0, 1, 2, 3, 4, 5].map((i) =>
+      (i % 2 ? onB : onA).post('/api/orgs', { code: `MULTI-AUDIT-${i}`, name: `Unit ${i}`, kind: 'other' })));
+    assert.deepEqual(writes.map((w) => w.status), [201, 201, 201, 201, 201, 201]);
+    // Each instance's sealer runs every 250 ms; one of them chains the rows.
+    const unsealed = async () => Number((await new Client(a.url).get('/metrics')).text
+      .match(/^pendopo_audit_unsealed_rows (\d+)$/m)[1]);
+    let left = await unsealed();
+    for (let i = 0; i < 40 && left > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = await unsealed();
+    }
+    assert.equal(left, 0);
+    assert.match((await new Client(b.url).get('/metrics')).text, /^pendopo_audit_unsealed_oldest_seconds 0\.000$/m);
+    const out = a.cli(['audit', 'verify']);
+    assert.match(out, /audit trail intact/);
+    assert.doesNotMatch(out, /unsealed/);
+    const trail = (await onB.get('/api/audit?limit=50')).json.items.filter((x) => x.object.startsWith('org:MULTI-AUDIT'));
+    assert.equal(trail.length, 6);
+  });
+
   it('login limits are shared: failures on A lock the account from this address on B too', async () => {
     const who = { email: 'somebody@multi.id', password: 'salah-sandi-1' };
     for (let i = 0; i < 5; i++) assert.equal((await new Client(a.url).post('/api/auth/login', who)).status, 401);
