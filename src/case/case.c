@@ -554,14 +554,29 @@ int case_take(struct case_ctx *x, struct case_row *cs, const char *action, unsig
 
 /* ---- opening ------------------------------------------------------------------------ */
 
-/* The next tracking number of the type for year: a counter row updated in
- * the caller's transaction, so a number is never given twice. */
+/* The next tracking number of the type for year, from a counter row
+ * updated in the caller's transaction, so a number is never given twice.
+ * SQLite's one writer takes turns anyway: one row, numbers without gaps.
+ * On PostgreSQL one row would make every new case of the cluster wait for
+ * the one before it to commit: there each connection counts in the row of
+ * its slot (its server process), slot s giving s + 1, s + 1 + SLOTS, ...,
+ * so concurrent cases lock different rows.  Tracking numbers may have
+ * gaps (letter numbers may not, and keep one row: letters_number.c). */
+#define TRACKING_SLOTS "16"
+static const char *const next_tracking_sql[] = {
+	[DB_SQLITE] = "INSERT INTO case_sequences (type, year, next) VALUES (?, ?, 2) "
+		      "ON CONFLICT (type, year) DO UPDATE SET next = case_sequences.next + 1 "
+		      "RETURNING next - 1",
+	[DB_POSTGRES] = "INSERT INTO case_tracking_slots (type, year, slot, next) "
+			"VALUES (?, ?, pg_backend_pid() % " TRACKING_SLOTS ", 2) "
+			"ON CONFLICT (type, year, slot) DO UPDATE SET next = case_tracking_slots.next + 1 "
+			"RETURNING (next - 2) * " TRACKING_SLOTS " + slot + 1",
+};
+
 static int next_tracking(struct case_ctx *x, const struct case_type *t, int year, const char **out)
 {
 	int64_t n;
-	if (db_query_int(x->c, &n, "INSERT INTO case_sequences (type, year, next) VALUES (?, ?, 2) "
-				   "ON CONFLICT (type, year) DO UPDATE SET next = case_sequences.next + 1 "
-				   "RETURNING next - 1", "si", t->code, (int64_t)year) != DB_ROW)
+	if (db_query_int(x->c, &n, next_tracking_sql[db_conn_dialect(x->c)], "si", t->code, (int64_t)year) != DB_ROW)
 		return -1;
 	*out = arena_printf(x->a, "%s-%04d-%06" PRId64, t->prefix, year, n);
 	return *out ? 0 : -1;
@@ -1136,6 +1151,15 @@ static const struct migration case_migrations[] = {
 	{ 3, "cases by opening time (case_stats), most urgent first (case_list_end), open ones",
 	  "CREATE INDEX cases_created ON cases (type, created_at);" CASES_URGENT,
 	  "CREATE INDEX cases_created ON cases (type, created_at);" CASES_URGENT },
+	/* PostgreSQL's tracking numbers by slot (next_tracking); every slot
+	 * of a year already counting starts above the numbers given. */
+	{ 4, "tracking numbers counted in slots (PostgreSQL)",
+	  "",
+	  "CREATE TABLE case_tracking_slots (type TEXT NOT NULL, year INTEGER NOT NULL, slot INTEGER NOT NULL,"
+	  " next BIGINT NOT NULL, PRIMARY KEY (type, year, slot));"
+	  "INSERT INTO case_tracking_slots (type, year, slot, next)"
+	  " SELECT q.type, q.year, s.slot, (q.next - 1) / " TRACKING_SLOTS " + 3"
+	  " FROM case_sequences q CROSS JOIN generate_series(0, " TRACKING_SLOTS " - 1) AS s(slot);" },
 	{ 0 },
 };
 
