@@ -109,8 +109,9 @@ start_server() { # [VAR=VALUE...] -> SRV_PID SRV_URL; serves $DB
 # Register a user on the server at SRV_URL and log in -> COOKIE, CSRF and
 # WRITE_ENV, the wrk.lua settings for the PATCH /api/me write.  The session
 # lives in the database, so it serves every server later started on it.
-login_session() {
-	local email=bench$$@x.id pass=Bench-Rahasia-123 login code
+# TAG tells several users of one run apart.
+login_session() { # [TAG]
+	local email=bench$$${1:+-$1}@x.id pass=Bench-Rahasia-123 login code
 	curl -sf -o /dev/null -H 'Content-Type: application/json' \
 		-d "{\"name\":\"Bench\",\"email\":\"$email\",\"password\":\"$pass\"}" "$SRV_URL/api/auth/register" ||
 		die "register failed"

@@ -3,7 +3,8 @@
 -- BENCH_MODE=book: every request books one number in the same session,
 -- each with a NIK of its own (BENCH_FACILITY, BENCH_SERVICE, BENCH_DATE,
 -- BENCH_SESSION).  A thread stops at its first "quota full" answer; done()
--- prints
+-- prints (BENCH_TID_BASE shifts the threads' NIK birth years, so that
+-- later runs book other patients)
 --   QWRK ok=N full=F other=O seconds=S rate=R p50_ms=.. p99_ms=.. max_ms=..
 -- where S runs from the first request to the last successful booking of
 -- any thread, so R is bookings per second while the quota lasted.
@@ -29,7 +30,7 @@ local serial = 0
 
 function setup(thread)
   serial = serial + 1
-  thread:set("tid", serial)
+  thread:set("tid", serial + tonumber(os.getenv("BENCH_TID_BASE") or "0"))
   table.insert(threads, thread)
 end
 

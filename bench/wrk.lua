@@ -2,7 +2,9 @@
 --
 -- GET by default.  With BENCH_METHOD=PATCH (and BENCH_PATH, BENCH_COOKIE,
 -- BENCH_CSRF) every request is a JSON write with a fresh body, so the server
--- cannot skip it as a no-op.  done() prints one machine-readable line:
+-- cannot skip it as a no-op.  BENCH_SESSIONS ("cookie|csrf cookie|csrf ...")
+-- instead of BENCH_COOKIE/BENCH_CSRF spreads the writes over several users
+-- in turn, so that they do not all queue on one user's row.  done() prints one machine-readable line:
 --   WRK requests=N duration_s=S rps=R ok_rps=R2 non2xx=K errors=E p50_ms=.. p99_ms=.. max_ms=..
 local method = os.getenv("BENCH_METHOD") or "GET"
 local path = os.getenv("BENCH_PATH")
@@ -14,9 +16,17 @@ if method ~= "GET" then
   local headers = { ["Content-Type"] = "application/json" }
   if cookie and cookie ~= "" then headers["Cookie"] = cookie end
   if csrf and csrf ~= "" then headers["X-CSRF-Token"] = csrf end
+  local sessions = {}
+  for c, t in string.gmatch(os.getenv("BENCH_SESSIONS") or "", "([^|%s]+)|([^|%s]+)") do
+    table.insert(sessions, { c, t })
+  end
   local tid = tostring(math.random(1, 1000000))
   request = function()
     counter = counter + 1
+    if #sessions > 0 then
+      local s = sessions[1 + counter % #sessions]
+      headers["Cookie"], headers["X-CSRF-Token"] = s[1], s[2]
+    end
     local body = '{"name":"Bench ' .. tid .. '-' .. counter .. '"}'
     return wrk.format(method, path, headers, body)
   end
