@@ -11,6 +11,7 @@
 #include "core/auth.h"
 #include "core/cli.h"
 #include "core/events.h"
+#include "core/files.h"
 #include "core/holidays.h"
 #include "core/letters.h"
 #include "core/log.h"
@@ -54,6 +55,7 @@ static const struct module *const modules[] = {
 	&openapi_module,
 	&events_module,
 	&audit_module,
+	&files_module,
 	&search_module,
 	&regions_module,
 	&orgs_module,

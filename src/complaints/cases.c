@@ -402,7 +402,7 @@ int complaints_photo_get(struct req *r)
 		return reply_error(r, 404, "not_found", "this complaint has no such photo", NULL);
 	char *data;
 	size_t len;
-	rc = files_get(r->app->cfg.data_dir, r->arena, sha, &data, &len);
+	rc = files_get(r->app, r->db, r->arena, sha, &data, &len);
 	if (rc != 0) {
 		log_error(rc > 0 ? "photo missing from the data folder" : "photo unreadable", LOG_F("module", "complaints"),
 			  LOG_F("sha256", sha), LOG_F("tracking", v.cs.tracking));

@@ -439,7 +439,7 @@ static void uploads_collect(struct app *app)
 			db_tx_rollback(c);
 			break;
 		}
-		if (unused && files_remove(app->cfg.data_dir, sha) != 0)
+		if (unused && files_remove(app, c, sha) != 0)
 			log_warn("unused upload not removed", LOG_F("module", "complaints"), LOG_F("sha256", sha));
 	}
 	db_release(app->db, c);

@@ -371,7 +371,7 @@ int complaint_photo_make(struct req *r, const void *bytes, size_t n, struct comp
 		return 1;
 	}
 	char sha[65];
-	if (files_put(r->app->cfg.data_dir, copy, len, sha) != 0) {
+	if (files_put(r->app, r->db, copy, len, sha) != 0) {
 		log_error("upload not stored", LOG_F("module", "complaints"), LOG_F("error", strerror(errno)));
 		return -2;
 	}

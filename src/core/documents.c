@@ -27,7 +27,7 @@ int document_take(struct req *r, bool images, const char *field, const char *mod
 				    : reply_error(r, 500, "internal", "out of memory", NULL)), -1;
 		data = copy;
 	}
-	if (files_put(r->app->cfg.data_dir, data, len, out->sha) != 0) {
+	if (files_put(r->app, r->db, data, len, out->sha) != 0) {
 		log_error("document not stored", LOG_F("module", module), LOG_F("error", strerror(errno)));
 		return reply_error(r, 503, "storage_error", NULL, NULL), -1;
 	}

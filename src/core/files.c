@@ -1,7 +1,13 @@
-/* files.c - content-addressed file storage (see files.h). */
+/* files.c - content-addressed file storage (see files.h): a folder on
+ * SQLite, the database on PostgreSQL. */
 #include "files.h"
+#include "app.h"
 #include "arena.h"
+#include "db.h"
 #include "util.h"
+
+#include <sodium.h>
+#include <stdlib.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,10 +45,9 @@ static int fsync_dir(const char *dir)
 	return rc;
 }
 
-int files_put(const char *data_dir, const void *data, size_t len, char sha_out[65])
+static int dir_put(const char *data_dir, const void *data, size_t len, const char *sha_out)
 {
 	char dir[4096], path[4096], tmp[4200];
-	sha256_hex(data, len, sha_out);
 	if (snprintf(dir, sizeof(dir), "%s/files", data_dir) >= (int)sizeof(dir) ||
 	    file_path(path, sizeof(path), data_dir, sha_out) != 0)
 		return errno = ENAMETOOLONG, -1;
@@ -91,10 +96,10 @@ fail:;
 	return -1;
 }
 
-int files_get(const char *data_dir, struct arena *a, const char *sha, char **data, size_t *len)
+static int dir_get(const char *data_dir, struct arena *a, const char *sha, char **data, size_t *len)
 {
 	char path[4096];
-	if (!files_sha_valid(sha) || file_path(path, sizeof(path), data_dir, sha) != 0)
+	if (file_path(path, sizeof(path), data_dir, sha) != 0)
 		return 1;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -122,10 +127,142 @@ fail:
 	return -1;
 }
 
-int files_remove(const char *data_dir, const char *sha)
+static int dir_remove(const char *data_dir, const char *sha)
 {
 	char path[4096];
-	if (!files_sha_valid(sha) || file_path(path, sizeof(path), data_dir, sha) != 0)
+	if (file_path(path, sizeof(path), data_dir, sha) != 0)
 		return -1;
 	return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
 }
+
+/* ---- PostgreSQL: files in the database ------------------------------------------ */
+
+/* Rows of at most this many bytes, so no single value grows with the file. */
+#define CHUNK (256 * 1024)
+
+/* Bytes travel as base64 text: the one way every statement binds values. */
+static int db_put(struct db_conn *c, const void *data, size_t len, const char *sha)
+{
+	int64_t there = 0;
+	int rc = db_query_int(c, &there, "SELECT count(*) FROM files WHERE sha256 = ?", "s", sha);
+	if (rc != DB_ROW || there)
+		return rc == DB_ROW ? 0 : -1;	/* the same content is already stored */
+	int own = !db_in_tx(c);
+	if (own && db_tx_begin(c) != DB_OK)
+		return -1;
+	char at[24];
+	time_iso_now(at);
+	int64_t chunks = (int64_t)((len + CHUNK - 1) / CHUNK);
+	rc = db_exec(c, "INSERT INTO files (sha256, size, chunks, created_at) VALUES (?, ?, ?, ?) "
+			"ON CONFLICT (sha256) DO NOTHING", "siis", sha, (int64_t)len, chunks, at);
+	/* A concurrent upload of the same bytes stored them first: done. */
+	int inserted = rc == DB_DONE && db_changes(c) == 1;
+	size_t b64max = sodium_base64_encoded_len(CHUNK, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = inserted ? malloc(b64max) : NULL;
+	if (inserted && !b64)
+		rc = DB_ERROR;
+	for (int64_t n = 0; inserted && rc == DB_DONE && n < chunks; n++) {
+		size_t off = (size_t)n * CHUNK, part = len - off < CHUNK ? len - off : CHUNK;
+		sodium_bin2base64(b64, b64max, (const unsigned char *)data + off, part, sodium_base64_VARIANT_ORIGINAL);
+		rc = db_exec(c, "INSERT INTO file_chunks (sha256, n, data) VALUES (?, ?, decode(?, 'base64'))", "sis",
+			     sha, n, b64);
+	}
+	free(b64);
+	if (!own)
+		return rc == DB_DONE ? 0 : -1;
+	if (rc != DB_DONE) {
+		db_tx_rollback(c);
+		return -1;
+	}
+	return db_tx_commit(c) == DB_OK ? 0 : -1;
+}
+
+static int db_get(struct db_conn *c, struct arena *a, const char *sha, char **data, size_t *len)
+{
+	int64_t size = 0;
+	int rc = db_query_int(c, &size, "SELECT size FROM files WHERE sha256 = ?", "s", sha);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? 1 : -1;
+	char *buf = arena_alloc(a, (size_t)size + 1);
+	struct db_stmt *st = buf ? db_query(c, "SELECT encode(data, 'base64') FROM file_chunks WHERE sha256 = ? "
+					       "ORDER BY n", "s", sha) : NULL;
+	if (!st)
+		return -1;
+	size_t got = 0;
+	while ((rc = db_step(st)) == DB_ROW) {
+		size_t n = 0;
+		const char *b64 = db_col_text(st, 0);
+		/* encode() breaks its lines every 76 characters. */
+		if (sodium_base642bin((unsigned char *)buf + got, (size_t)size - got, b64, strlen(b64), "\n", &n,
+				      NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+			rc = DB_ERROR;
+			break;
+		}
+		got += n;
+	}
+	db_done(st);
+	if (rc != DB_DONE || got != (size_t)size)
+		return -1;
+	buf[got] = '\0';
+	*data = buf;
+	*len = got;
+	return 0;
+}
+
+/* ---- the interface ------------------------------------------------------------------ */
+
+int files_put(struct app *app, struct db_conn *c, const void *data, size_t len, char sha_out[65])
+{
+	sha256_hex(data, len, sha_out);
+	if (db_dialect(app->db) != DB_POSTGRES)
+		return dir_put(app->cfg.data_dir, data, len, sha_out);
+	struct db_conn *own = c ? NULL : db_acquire(app->db);
+	int rc = db_put(c ? c : own, data, len, sha_out);
+	if (own)
+		db_release(app->db, own);
+	if (rc != 0)
+		errno = EIO;
+	return rc;
+}
+
+int files_get(struct app *app, struct db_conn *c, struct arena *a, const char *sha, char **data, size_t *len)
+{
+	if (!files_sha_valid(sha))
+		return 1;
+	if (db_dialect(app->db) != DB_POSTGRES)
+		return dir_get(app->cfg.data_dir, a, sha, data, len);
+	struct db_conn *own = c ? NULL : db_acquire(app->db);
+	int rc = db_get(c ? c : own, a, sha, data, len);
+	if (own)
+		db_release(app->db, own);
+	return rc;
+}
+
+int files_remove(struct app *app, struct db_conn *c, const char *sha)
+{
+	if (!files_sha_valid(sha))
+		return -1;
+	if (db_dialect(app->db) != DB_POSTGRES)
+		return dir_remove(app->cfg.data_dir, sha);
+	struct db_conn *own = c ? NULL : db_acquire(app->db);
+	int rc = db_exec(c ? c : own, "DELETE FROM files WHERE sha256 = ?", "s", sha);
+	if (own)
+		db_release(app->db, own);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+static const struct migration files_migrations[] = {
+	/* SQLite keeps files in the data folder. */
+	{ 1, "files in the database (PostgreSQL)",
+	  "",
+	  "CREATE TABLE files (sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, chunks INTEGER NOT NULL,"
+	  " created_at TEXT NOT NULL);"
+	  "CREATE TABLE file_chunks (sha256 TEXT NOT NULL REFERENCES files (sha256) ON DELETE CASCADE,"
+	  " n INTEGER NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (sha256, n));" },
+	{ 0 },
+};
+
+const struct module files_module = {
+	.name = "files",
+	.migrations = files_migrations,
+};

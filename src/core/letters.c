@@ -303,7 +303,7 @@ int letter_pdf(struct app *app, const struct letter *l, struct arena *a, unsigne
 {
 	if (l->bsre_pdf_sha) {
 		char *data = NULL;
-		int rc = files_get(app->cfg.data_dir, a, l->bsre_pdf_sha, &data, len);
+		int rc = files_get(app, NULL, a, l->bsre_pdf_sha, &data, len);
 		*pdf = (unsigned char *)data;
 		return rc == 0 ? LETTERS_OK : rc > 0 ? LETTERS_NOT_FOUND : LETTERS_STORAGE;
 	}

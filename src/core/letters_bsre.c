@@ -121,7 +121,7 @@ int letter_bsre_sign(struct app *app, struct db_conn *c, struct arena *a, const 
 		return LETTERS_BSRE;
 	}
 	char sha[65];
-	if (files_put(app->cfg.data_dir, reply.buf, reply.len, sha) != 0) {
+	if (files_put(app, c, reply.buf, reply.len, sha) != 0) {
 		*why = "the signed PDF could not be stored";
 		return LETTERS_STORAGE;
 	}

@@ -153,7 +153,7 @@ int inforeq_dip_document_put(struct req *r)
 	if (r->body_len < 5 || memcmp(r->body_raw, "%PDF-", 5) != 0)
 		return reply_error(r, 400, "not_pdf", "the file is not a PDF", "document");
 	char sha[65];
-	if (files_put(r->app->cfg.data_dir, r->body_raw, r->body_len, sha) != 0) {
+	if (files_put(r->app, r->db, r->body_raw, r->body_len, sha) != 0) {
 		log_error("document not stored", LOG_F("module", "inforeq"), LOG_F("error", strerror(errno)));
 		return reply_error(r, 503, "storage_error", NULL, NULL);
 	}
@@ -188,7 +188,7 @@ int inforeq_dip_document_get(struct req *r)
 		return reply_error(r, 404, "not_found", "this entry has no public document", NULL);
 	char *data;
 	size_t len;
-	if (files_get(r->app->cfg.data_dir, r->arena, sha, &data, &len) != 0)
+	if (files_get(r->app, r->db, r->arena, sha, &data, &len) != 0)
 		return reply_error(r, 500, "internal", "the document could not be read", NULL);
 	reply_header(r, "Cache-Control", "public, max-age=3600");
 	return reply_text(r, 200, mime, data, len);

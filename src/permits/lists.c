@@ -300,7 +300,7 @@ int permits_library_report(struct req *r)
 		return reply_error(r, 404, "not_found", "no published report has this number", NULL);
 	char *data;
 	size_t len;
-	if (files_get(r->app->cfg.data_dir, r->arena, sha, &data, &len) != 0) {
+	if (files_get(r->app, r->db, r->arena, sha, &data, &len) != 0) {
 		log_error("report unreadable", LOG_F("module", "permits"), LOG_F("sha256", sha));
 		return reply_error(r, 500, "internal", "the report could not be read", NULL);
 	}

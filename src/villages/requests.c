@@ -341,7 +341,7 @@ int villages_letter_attachment_get(struct req *r)
 		return reply_error(r, 404, "not_found", "no such file on this request", NULL);
 	char *data;
 	size_t len;
-	if (files_get(r->app->cfg.data_dir, r->arena, sha, &data, &len) != 0)
+	if (files_get(r->app, r->db, r->arena, sha, &data, &len) != 0)
 		return reply_error(r, 503, "storage_error", NULL, NULL);
 	reply_header(r, "Cache-Control", "private, no-store");
 	return reply_text(r, 200, mime, data, len);

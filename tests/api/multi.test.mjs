@@ -1,19 +1,22 @@
 // Two `pendopo serve` processes on one PostgreSQL database, as behind a load
 // balancer: a session made on one is valid on the other, a change made
-// through one is read through the other, and a live event raised on one
-// reaches a subscriber on the other.  Runs in the PostgreSQL pass of
+// through one is read through the other, a live event raised on one
+// reaches a subscriber on the other, and a photo uploaded to one is served
+// by the other (files live in the database, not on a shared disk).  Runs in the PostgreSQL pass of
 // `make test` (PENDOPO_TEST_PG); SQLite has a single process by design.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../lib/server.mjs';
 import { openEvents } from '../lib/sse.mjs';
+import { png, upload, complaint, submit } from './complaints_fixtures.mjs';
 
 const pg = !!process.env.PENDOPO_TEST_PG;
 
 describe('several instances on one PostgreSQL', { skip: !pg && 'needs PENDOPO_TEST_PG (the PostgreSQL pass)' }, () => {
   let a, b;
   before(async () => {
-    a = await startServer({ regions: false });
+    // The region register and demo data: complaints need villages and categories.
+    a = await startServer({ demo: true });
     b = await startServer({ db: a.db });
     a.cli(['user', 'add', '--email', 'admin@multi.id', '--password', 'Rahasia-Admin-1', '--role', 'admin']);
   });
@@ -72,6 +75,20 @@ describe('several instances on one PostgreSQL', { skip: !pg && 'needs PENDOPO_TE
     assert.doesNotMatch(out, /unsealed/);
     const trail = (await onB.get('/api/audit?limit=50')).json.items.filter((x) => x.object.startsWith('org:MULTI-AUDIT'));
     assert.equal(trail.length, 6);
+  });
+
+  it('a photo uploaded through A is served by B, each instance with its own data folder', async () => {
+    const citizen = new Client(a.url);
+    const up = await upload(citizen, png('Author\0multi'));
+    assert.equal(up.status, 201, up.text);
+    const made = await submit(new Client(b.url), complaint({ photos: [up.json.photo.id] }));
+    const img = await fetch(b.url + made.complaint.photos[0].url);
+    assert.equal(img.status, 200);
+    assert.equal(img.headers.get('content-type'), 'image/png');
+    const fromB = Buffer.from(await img.arrayBuffer());
+    assert.equal(fromB.subarray(1, 4).toString(), 'PNG');
+    const fromA = Buffer.from(await (await fetch(a.url + made.complaint.photos[0].url)).arrayBuffer());
+    assert.ok(fromA.equals(fromB));
   });
 
   it('login limits are shared: failures on A lock the account from this address on B too', async () => {
