@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { deflateSync, crc32 } from 'node:zlib';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { cliUser, login, register } from './util.mjs';
 
 export const DEMO_PASSWORD = 'Demo-Pendopo-2026';
@@ -35,6 +36,15 @@ export const complaint = (extra = {}) => ({
   kind: 'complaint', category: 'JALAN', description: 'Jalan berlubang besar di depan pasar, sudah dua minggu.',
   lat: -7.3901, long: 109.3602, village: VILLAGE, ...extra,
 });
+
+// Tracking numbers drawn so far, from the counters themselves: one row per
+// year on SQLite, numbers interleaved over 16 rows (with gaps between
+// connections) on PostgreSQL, so consecutive numbers prove nothing there.
+export function numbersDrawn(srv) {
+  const pg = srv.db.startsWith('postgres');
+  const sql = `SELECT sum(next) FROM ${pg ? 'case_tracking_slots' : 'case_sequences'}`;
+  return Number((pg ? execFileSync('psql', [srv.db, '-Atc', sql]) : execFileSync('sqlite3', [srv.db, sql])).toString().trim());
+}
 
 export async function submit(client, body) {
   const r = await client.post('/api/complaints', body);
