@@ -80,8 +80,8 @@ api: all
 
 # The API suite again on a throwaway PostgreSQL server, with the unit tests
 # that have a PostgreSQL half (they skip it when PENDOPO_TEST_PG is unset).
-api-pg: all build/tests/search_test build/tests/db_test build/tests/letters_test
-	scripts/with-postgres.sh sh -c 'build/tests/search_test && build/tests/db_test && build/tests/letters_test && node --test --test-concurrency=2 tests/api/'
+api-pg: all build/tests/search_test build/tests/db_test build/tests/letters_test build/tests/audit_test
+	scripts/with-postgres.sh sh -c 'build/tests/search_test && build/tests/db_test && build/tests/letters_test && build/tests/audit_test && node --test --test-concurrency=2 tests/api/'
 
 e2e: all
 	node --test --test-concurrency=1 tests/e2e/
