@@ -40,7 +40,7 @@ static int send_document(struct req *r, struct case_ctx *x, const struct case_ro
 		return reply_error(r, 404, "not_found", "this request has no such document", NULL);
 	char *data;
 	size_t len;
-	if (files_get(r->app->cfg.data_dir, r->arena, sha, &data, &len) != 0) {
+	if (files_get(r->app, r->db, r->arena, sha, &data, &len) != 0) {
 		log_error("document unreadable", LOG_F("module", "inforeq"), LOG_F("sha256", sha));
 		return reply_error(r, 500, "internal", "the document could not be read", NULL);
 	}

@@ -557,7 +557,7 @@ static int draft_collect_one(struct app *app, struct db_conn *c, struct arena *a
 	if (db_tx_commit(c) != DB_OK)
 		return -1;
 	for (int i = 0; i < n; i++)
-		if (unused[i] && files_remove(app->cfg.data_dir, shas[i]) != 0)
+		if (unused[i] && files_remove(app, c, shas[i]) != 0)
 			log_warn("abandoned draft's document not removed", LOG_F("module", "permits"), LOG_F("sha256", shas[i]));
 	return 0;
 }
