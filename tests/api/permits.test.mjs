@@ -11,11 +11,13 @@ import { assertError, cliUser, login } from './util.mjs';
 import { letterKey, officePeople, application, draft, upload, bytes, act, PDF } from './permits_fixtures.mjs';
 import { JPEG_2X2, png } from './complaints_fixtures.mjs';
 
-// Files under the data folder (content-addressed uploads).
-function storedFiles(dir) {
-  const root = join(dir, 'data', 'files');
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true }).filter((f) => /[0-9a-f]{64}$/.test(f));
+// Stored files (content-addressed uploads): rows in the database on
+// PostgreSQL, files under the data folder on SQLite.
+function storedCount(srv) {
+  if (srv.db.startsWith('postgres')) return Number(execFileSync('psql', [srv.db, '-Atc', 'SELECT count(*) FROM files']).toString().trim());
+  const root = join(srv.dir, 'data', 'files');
+  if (!existsSync(root)) return 0;
+  return readdirSync(root, { recursive: true }).filter((f) => /[0-9a-f]{64}$/.test(f)).length;
 }
 
 describe('research permits', () => {
@@ -190,10 +192,10 @@ describe('research permits', () => {
   it('refuses a proposal that is not a PDF, storing nothing', async () => {
     const r = await p.applicant.post('/api/permits', application());
     const id = r.json.permit.id;
-    const before = storedFiles(srv.dir).length;
+    const before = storedCount(srv);
     const fake = Buffer.from('PK\u0003\u0004 a Word document pretending to be a proposal');
     assertError(await upload(p.applicant, id, 'proposal', fake), 400, 'not_pdf', 'proposal');
-    assert.equal(storedFiles(srv.dir).length, before, 'no file written');
+    assert.equal(storedCount(srv), before, 'no file written');
     const got = await p.applicant.get(`/api/permits/${id}`);
     assert.deepEqual(got.json.documents, {}, 'no document recorded');
     // The KTP may be a photo, the proposal may not.
@@ -431,27 +433,27 @@ describe('research permits: files shared by content with other services', () => 
     assert.equal(ktp.status, 200);
     const photo = await fetch(`${srv.url}/api/complaints/photos`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: JPEG_2X2 });
     assert.equal(photo.status, 201, await photo.text());
-    const before = storedFiles(srv.dir).length;
+    const before = storedCount(srv);
     // Two days on, the complaint side collects its unattached upload.
     const later = new Date(Date.now() + 2 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z');
     srv.cli(['tick', '--clock', later, '--data-dir', join(srv.dir, 'data')]);
     const again = await bytes(p.applicant, `/api/permits/${id}/documents/id_card`);
     assert.equal(again.status, 200, 'the KTP is still there');
     assert.deepEqual(again.body, ktp.body);
-    assert.equal(storedFiles(srv.dir).length, before, 'no file was removed');
+    assert.equal(storedCount(srv), before, 'no file was removed');
     // A photo nobody else stored is collected.
     const own = await fetch(`${srv.url}/api/complaints/photos`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png() });
     assert.equal(own.status, 201);
-    assert.equal(storedFiles(srv.dir).length, before + 1);
+    assert.equal(storedCount(srv), before + 1);
     srv.cli(['tick', '--clock', new Date(Date.now() + 4 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z'), '--data-dir', join(srv.dir, 'data')]);
-    assert.equal(storedFiles(srv.dir).length, before, 'the unattached photo is gone');
+    assert.equal(storedCount(srv), before, 'the unattached photo is gone');
   });
 
   it('removes a draft untouched for 90 days with its documents, keeping files a submitted application names', async () => {
     const abandoned = await draft(p.applicant);
     const kept = await draft(p.other);
     assert.equal((await p.other.post(`/api/permits/${kept}/submit`)).status, 200);
-    const before = storedFiles(srv.dir).length;
+    const before = storedCount(srv);
     srv.cli(['tick', '--clock', new Date(Date.now() + 91 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z'),
       '--data-dir', join(srv.dir, 'data')]);
     assertError(await p.applicant.get(`/api/permits/${abandoned}`), 404, 'not_found');
@@ -459,6 +461,6 @@ describe('research permits: files shared by content with other services', () => 
     assert.equal((await p.other.get(`/api/permits/${kept}`)).status, 200, 'a submitted application stays');
     assert.equal((await bytes(p.other, `/api/permits/${kept}/documents/proposal`)).status, 200, 'with its files');
     // Only the earlier draft's KTP photo was nobody else's.
-    assert.equal(storedFiles(srv.dir).length, before - 1);
+    assert.equal(storedCount(srv), before - 1);
   });
 });
