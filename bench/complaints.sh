@@ -105,7 +105,7 @@ echo "LAT name=complaints_seed rows=$N db_mb=$(du -m "$DB" | cut -f1)"
 
 PORT=$(free_port)
 URL=http://127.0.0.1:$PORT
-PENDOPO_ACCESS_LOG=0 PENDOPO_DATA_DIR="$WORK/data" "$BIN" serve --listen "127.0.0.1:$PORT" --db "$DB" 2>>"$WORK/serve.log" &
+PENDOPO_ACCESS_LOG=0 PENDOPO_SUBMIT_PER_HOUR=1000000 PENDOPO_SUBMIT_PER_HOUR_ADDRESS=1000000 PENDOPO_DATA_DIR="$WORK/data" "$BIN" serve --listen "127.0.0.1:$PORT" --db "$DB" 2>>"$WORK/serve.log" &
 SRV_PID=$!
 for _ in $(seq 150); do curl -sf -o /dev/null --max-time 1 "$URL/healthz" && break; sleep 0.1; done
 curl -sf -o /dev/null "$URL/healthz" || { tail -5 "$WORK/serve.log" >&2; die "pendopo serve did not start"; }

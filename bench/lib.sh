@@ -98,7 +98,7 @@ start_hello() { # MODE
 start_server() { # [VAR=VALUE...] -> SRV_PID SRV_URL; serves $DB
 	local port
 	port=$(free_port)
-	env PENDOPO_ACCESS_LOG=0 PENDOPO_DATA_DIR="$WORK/data" "$@" \
+	env PENDOPO_ACCESS_LOG=0 PENDOPO_SUBMIT_PER_HOUR=1000000 PENDOPO_SUBMIT_PER_HOUR_ADDRESS=1000000 PENDOPO_DATA_DIR="$WORK/data" "$@" \
 	    "$BIN" serve --listen "127.0.0.1:$port" --db "$DB" 2>>"$WORK/serve.log" &
 	SRV_PID=$!
 	PIDS+=("$SRV_PID")

@@ -17,7 +17,8 @@ const YEAR = new Date(Date.now() + 7 * 3600000).getUTCFullYear();
 describe('village spaces', () => {
   let srv, p;
   before(async () => {
-    srv = await startServer({ demo: true, env: { PENDOPO_LETTERS_KEY: letterKey() } });
+    // 100 parallel letter requests from one account: above the abuse limits.
+    srv = await startServer({ demo: true, env: { PENDOPO_LETTERS_KEY: letterKey(), PENDOPO_SUBMIT_PER_HOUR: '1000', PENDOPO_SUBMIT_PER_HOUR_ADDRESS: '1000' } });
     p = await villagePeople(srv);
     p.admin = await login(srv.url, 'admin@demo.pendopo.id', 'Demo-Pendopo-2026');
     p.regent = await login(srv.url, 'pimpinan@demo.pendopo.id', 'Demo-Pendopo-2026');
