@@ -8,6 +8,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/events.h"
+#include "core/files.h"
 #include "core/holidays.h"
 #include "core/letters.h"
 #include "core/openapi.h"
@@ -32,6 +33,7 @@ static const struct module *const fuzz_modules[] = {
 	&openapi_module,
 	&events_module,
 	&audit_module,
+	&files_module,
 	&search_module,
 	&regions_module,
 	&orgs_module,
@@ -43,6 +45,7 @@ static const struct module *const fuzz_modules[] = {
 	&letters_module,
 	&data_module,
 	&outbox_module,
+	&phone_login_module,
 	&survey_module,
 	&queue_module,
 	&antrol_module,
