@@ -99,8 +99,13 @@ int body_validate(json_t *body, const struct field *fields, struct body_error *e
 		if (!f || !f->name) {
 			err->code = "unknown_field";
 			err->field = key;
-			snprintf(err->message, sizeof(err->message), "unknown field '%.60s'", key);
-			snprintf(err->pesan, sizeof(err->pesan), "Isian “%.60s” tidak dikenal.", key);
+			/* Quoted up to 60 bytes, never cutting a character in two:
+			 * the message goes into JSON. */
+			int n = (int)strnlen(key, 60);
+			while (n > 0 && key[n] && ((unsigned char)key[n] & 0xc0) == 0x80)
+				n--;
+			snprintf(err->message, sizeof(err->message), "unknown field '%.*s'", n, key);
+			snprintf(err->pesan, sizeof(err->pesan), "Isian “%.*s” tidak dikenal.", n, key);
 			return -1;
 		}
 		if (json_is_null(v)) {

@@ -44,6 +44,11 @@ static void test_unknown_field(void **state)
 	assert_int_equal(check("{\"name\":\"Ani\",\"role\":\"admin\"}", &e), -1);
 	assert_string_equal(e.code, "unknown_field");
 	assert_string_equal(e.field, "role");
+	/* A long unknown name is quoted whole characters only (the fuzzer's
+	 * find: 57 ASCII bytes, then two-byte characters across byte 60). */
+	assert_int_equal(check("{\"kBt||||||||||2|||||||<||||||||||||||||||||||||||||exdkwoy\xde\x94\xde\x94\":\"0\"}", &e), -1);
+	assert_true(utf8_valid(e.message));
+	assert_true(utf8_valid(e.pesan));
 }
 
 static void test_wrong_types(void **state)
