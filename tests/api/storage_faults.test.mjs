@@ -210,7 +210,8 @@ async function fullDisk(t, groupCommit) {
     cli(db, ['demo', 'load']);
     srv = await startServer({
       db,
-      env: { PENDOPO_GROUP_COMMIT: groupCommit ? '1' : '0', PENDOPO_AUTH_PER_MINUTE: '100000' },
+      env: { PENDOPO_GROUP_COMMIT: groupCommit ? '1' : '0', PENDOPO_AUTH_PER_MINUTE: '100000',
+        PENDOPO_SUBMIT_PER_HOUR: '1000000', PENDOPO_SUBMIT_PER_HOUR_ADDRESS: '1000000' },
     });
     const base = srv.url;
 
@@ -397,7 +398,8 @@ async function pgRestart(t, how) {
   const db = cluster.createDatabase(dbname, 'pendopo_template');
   let srv = null;
   try {
-    srv = await startServer({ db, env: { PENDOPO_AUTH_PER_MINUTE: '100000', PENDOPO_DB_POOL: '8' } });
+    srv = await startServer({ db, env: { PENDOPO_AUTH_PER_MINUTE: '100000', PENDOPO_DB_POOL: '8',
+      PENDOPO_SUBMIT_PER_HOUR: '1000000', PENDOPO_SUBMIT_PER_HOUR_ADDRESS: '1000000' } });
     const base = srv.url;
 
     const users = [];
