@@ -21,7 +21,9 @@ static inline struct db *testdb_pg_pool(const char *prefix, int pool, struct db 
 		skip();
 	*admin = db_open(server, 1, err, sizeof(err));
 	assert_non_null(*admin);
-	snprintf(name, sizeof(name), "%s_%ld_%d", prefix, (long)time(NULL), (int)getpid());
+	/* Two tests of one file can start within the same second. */
+	static int serial;
+	snprintf(name, sizeof(name), "%s_%ld_%d_%d", prefix, (long)time(NULL), (int)getpid(), serial++);
 	snprintf(create, sizeof(create), "CREATE DATABASE %s", name);
 	struct db_conn *c = db_acquire(*admin);
 	assert_int_equal(db_exec_script(c, create), DB_OK);
