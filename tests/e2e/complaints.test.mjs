@@ -84,7 +84,8 @@ test('file with photo and pin → disposition → answer → rating → public w
   await page.getByLabel('Kategori').selectOption('JALAN');
   await page.getByLabel('Uraian').fill('Jalan di depan SD Negeri 2 Kedungbenda berlubang besar dan tergenang saat hujan.');
   // The pin: a tap on the map (works without tiles) fills latitude and longitude.
-  const map = page.locator('#pick-map');
+  // The map library loads after the form: tap once the map is drawn.
+  const map = page.locator('#pick-map.leaflet-container');
   await map.scrollIntoViewIfNeeded();
   await map.click({ position: { x: 120, y: 100 } });
   await assert.doesNotReject(page.waitForFunction(() => document.querySelector('#lat').value !== ''));
