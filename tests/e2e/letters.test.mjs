@@ -68,7 +68,7 @@ test('the URL in the QR opens a page that says valid, in Indonesian and English'
   assert.match(body, new RegExp(letter.number.replace(/\./g, '\\.')));
   assert.match(body, /Siti Nur’aini/);
   assert.match(body, /Tanda tangan elektronik Ed25519/);
-  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await page.getByRole('button', { name: /switch to English/i }).click();
   await page.locator('#status', { hasText: 'Valid letter' }).waitFor();
   assert.deepEqual(problems, []);
   await context.close();
