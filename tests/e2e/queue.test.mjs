@@ -189,7 +189,7 @@ test('the unit head adds a session and a closure; booking for the closed day sho
   await cf.locator('[name="date"]').fill('2026-12-02');
   await cf.locator('[name="reason"]').fill('Pelatihan petugas');
   await u.locator('#closure-add').click();
-  await u.locator('#closures-list li', { hasText: /2026-12-02.*Pelatihan petugas/ }).waitFor();
+  await u.locator('#closures-list li', { hasText: /2 Desember 2026.*Pelatihan petugas/ }).waitFor();
 
   // A patient choosing that day sees why it cannot be booked.
   const patient = await open({ width: 390, height: 844 });
