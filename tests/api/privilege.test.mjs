@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BIN, Client, ROOT, cli, startServer } from '../lib/server.mjs';
 import { email, PASSWORD } from './util.mjs';
 
@@ -65,7 +65,7 @@ it('the systemd unit in docs/deploy.md passes systemd-analyze verify', (t) => {
   const tmp = mkdtempSync(join(tmpdir(), 'pendopo-unit-'));
   try {
     const file = join(tmp, 'pendopo.service');
-    writeFileSync(file, unit.replaceAll('/opt/pendopo/bin/pendopo', BIN));
+    writeFileSync(file, unit.replaceAll('/opt/pendopo/bin/pendopo', resolve(BIN)));
     const r = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
     const problems = (r.stderr + r.stdout).split('\n').filter((l) => l.trim() && !/Failed to (connect|open|create)|not booted|bus|Unknown username|pendopo\.service: .*user/i.test(l));
     assert.deepEqual(problems, [], `systemd-analyze verify: ${r.stderr}`);
