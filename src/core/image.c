@@ -114,6 +114,18 @@ static void jpeg_fail_message(j_common_ptr c, int level)
 		((struct jpeg_fail *)c->err)->warnings++;
 }
 
+/* Each scan of a progressive JPEG passes over every coefficient of the
+ * image, and a few bytes make a scan: a 60 KB file of 5,000 scans over 50
+ * megapixels would hold a worker for minutes.  Encoders write about ten;
+ * libjpeg-turbo's own tools stop at 500, a bound we keep well under. */
+#define JPEG_MAX_SCANS 200
+
+static void jpeg_scan_limit(j_common_ptr c)
+{
+	if (c->is_decompressor && ((j_decompress_ptr)c)->input_scan_number > JPEG_MAX_SCANS)
+		jpeg_fail_exit(c);
+}
+
 static int jpeg_reencode(struct arena *a, const unsigned char *in, size_t len, unsigned char **out,
 			 size_t *out_len, const struct image_problem **why)
 {
@@ -138,7 +150,9 @@ static int jpeg_reencode(struct arena *a, const unsigned char *in, size_t len, u
 	fc.mgr.emit_message = jpeg_fail_message;
 	fc.warnings = 0;
 	fc.jump = &jump;
+	struct jpeg_progress_mgr progress = { .progress_monitor = jpeg_scan_limit };
 	jpeg_create_decompress(&d);
+	d.progress = &progress;
 	if (setjmp(jump))
 		goto done;
 	jpeg_mem_src(&d, in, (unsigned long)len);
@@ -211,6 +225,23 @@ done:
 
 /* ---- PNG -------------------------------------------------------------------- */
 
+/* Every chunk lies whole inside the file, up to IEND.  libpng allocates a
+ * chunk by the length its header claims before reading it, so 60 bytes
+ * claiming a 2 GB text chunk took 2 GB (found by fuzz/image.c). */
+static bool png_chunks_fit(const unsigned char *p, size_t len)
+{
+	size_t at = 8;
+	while (at <= len && len - at >= 12) {
+		uint32_t n = get32(p + at, false);
+		if (n > len - at - 12)
+			return false;
+		if (memcmp(p + at + 4, "IEND", 4) == 0)
+			return true;
+		at += 12 + (size_t)n;
+	}
+	return false;
+}
+
 static int png_reencode(struct arena *a, const unsigned char *in, size_t len, unsigned char **out,
 			size_t *out_len, const struct image_problem **why)
 {
@@ -218,7 +249,7 @@ static int png_reencode(struct arena *a, const unsigned char *in, size_t len, un
 	memset(&img, 0, sizeof(img));
 	img.version = PNG_IMAGE_VERSION;
 	*why = &damaged;
-	if (!png_image_begin_read_from_memory(&img, in, len))
+	if (!png_chunks_fit(in, len) || !png_image_begin_read_from_memory(&img, in, len))
 		return -1;
 	if (too_many(img.width, img.height, IMAGE_MAX_PNG_PIXELS)) {
 		png_image_free(&img);
