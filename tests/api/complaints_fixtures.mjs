@@ -40,9 +40,11 @@ export const complaint = (extra = {}) => ({
 // Tracking numbers drawn so far, from the counters themselves: one row per
 // year on SQLite, numbers interleaved over 16 rows (with gaps between
 // connections) on PostgreSQL, so consecutive numbers prove nothing there.
+// A row is born holding next = 2 after drawing one number, so each row
+// counts next - 1 (a connection's first draw in a new slot adds one row).
 export function numbersDrawn(srv) {
   const pg = srv.db.startsWith('postgres');
-  const sql = `SELECT sum(next) FROM ${pg ? 'case_tracking_slots' : 'case_sequences'}`;
+  const sql = `SELECT sum(next - 1) FROM ${pg ? 'case_tracking_slots' : 'case_sequences'}`;
   return Number((pg ? execFileSync('psql', [srv.db, '-Atc', sql]) : execFileSync('sqlite3', [srv.db, sql])).toString().trim());
 }
 
