@@ -114,6 +114,43 @@ static void jpeg_fail_message(j_common_ptr c, int level)
 		((struct jpeg_fail *)c->err)->warnings++;
 }
 
+/* The encoder's output, in a buffer this file owns.  libjpeg's own memory
+ * destination frees its first buffer when it grows and hands the new one
+ * back only when the image is finished, so a decode failing halfway left
+ * the caller holding a pointer already freed (found by fuzz/image.c). */
+struct jpeg_out {
+	struct jpeg_destination_mgr mgr;
+	unsigned char *buf;
+	size_t cap;
+	bool no_memory;
+};
+
+static boolean jpeg_out_grow(j_compress_ptr c)
+{
+	struct jpeg_out *o = (struct jpeg_out *)c->dest;
+	size_t cap = o->cap ? o->cap * 2 : 65536;
+	unsigned char *b = realloc(o->buf, cap);
+	if (!b) {
+		o->no_memory = true;
+		jpeg_fail_exit((j_common_ptr)c);
+	}
+	o->mgr.next_output_byte = b + o->cap;
+	o->mgr.free_in_buffer = cap - o->cap;
+	o->buf = b;
+	o->cap = cap;
+	return TRUE;
+}
+
+static void jpeg_out_start(j_compress_ptr c)
+{
+	jpeg_out_grow(c);
+}
+
+static void jpeg_out_end(j_compress_ptr c)
+{
+	(void)c;
+}
+
 /* Each scan of a progressive JPEG passes over every coefficient of the
  * image, and a few bytes make a scan: a 60 KB file of 5,000 scans over 50
  * megapixels would hold a worker for minutes.  Encoders write about ten;
@@ -133,8 +170,9 @@ static int jpeg_reencode(struct arena *a, const unsigned char *in, size_t len, u
 	struct jpeg_compress_struct c;
 	struct jpeg_fail fd, fc;
 	jmp_buf jump;
-	unsigned char *volatile mem = NULL;
-	unsigned long mem_len = 0;
+	struct jpeg_out dest = { .mgr = { .init_destination = jpeg_out_start,
+					  .empty_output_buffer = jpeg_out_grow,
+					  .term_destination = jpeg_out_end } };
 	JSAMPLE *volatile row = NULL;
 	volatile bool compressing = false;
 	volatile int rc = -1;
@@ -174,7 +212,7 @@ static int jpeg_reencode(struct arena *a, const unsigned char *in, size_t len, u
 
 	jpeg_create_compress(&c);
 	compressing = true;
-	jpeg_mem_dest(&c, (unsigned char **)&mem, &mem_len);
+	c.dest = &dest.mgr;
 	c.image_width = d.output_width;
 	c.image_height = d.output_height;
 	c.input_components = d.output_components;
@@ -205,13 +243,14 @@ static int jpeg_reencode(struct arena *a, const unsigned char *in, size_t len, u
 	 * shows grey where the photo was: refused rather than kept so. */
 	if (fd.warnings)
 		goto done;
-	*out = arena_alloc(a, mem_len);
+	size_t n = dest.cap - dest.mgr.free_in_buffer;
+	*out = arena_alloc(a, n);
 	if (!*out) {
 		*why = NULL;
 		goto done;
 	}
-	memcpy(*out, mem, mem_len);
-	*out_len = mem_len;
+	memcpy(*out, dest.buf, n);
+	*out_len = n;
 	*why = NULL;
 	rc = 0;
 done:
@@ -219,7 +258,9 @@ done:
 	if (compressing)
 		jpeg_destroy_compress(&c);
 	jpeg_destroy_decompress(&d);
-	free(mem);
+	if (dest.no_memory)
+		*why = NULL;
+	free(dest.buf);
 	return rc;
 }
 
