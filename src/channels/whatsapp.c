@@ -117,37 +117,56 @@ enum send_result whatsapp_send(const struct channels *ch, struct arena *a, const
 	return r;
 }
 
-int whatsapp_media(const struct channels *ch, struct arena *a, const char *media_id, size_t max, const char **bytes,
-		   size_t *len, char detail[DETAIL_MAX])
+/* The media's download URL, its size in *size; 0, or -1 with detail. */
+static int media_url(const struct channels *ch, struct arena *a, const char *media_id, const char **where,
+		     json_int_t *size, char detail[DETAIL_MAX])
 {
 	long status = 0;
-	struct strbuf meta, body;
+	struct strbuf meta;
 	strbuf_init(&meta, a, 512);
 	const char *url = arena_printf(a, "%s/%s/%s", ch->cfg.wa_base_url, ch->cfg.wa_version, media_id);
 	if (whatsapp_http(ch, a, url, NULL, &status, &meta, detail) != 0)
 		return -1;
 	json_t *j = json_loads(meta.buf, 0, NULL);
-	const char *where = json_string_value(json_object_get(j, "url"));
-	json_int_t size = json_integer_value(json_object_get(j, "file_size"));
-	where = where && status == 200 ? arena_strdup(a, where) : NULL;
+	const char *u = json_string_value(json_object_get(j, "url"));
+	*size = json_integer_value(json_object_get(j, "file_size"));
+	*where = u && status == 200 ? arena_strdup(a, u) : NULL;
 	json_decref(j);
-	if (!where) {
+	if (!*where) {
 		snprintf(detail, DETAIL_MAX, "media %s: the API answered %ld without a URL", media_id, status);
 		return -1;
 	}
-	if (size < 0 || (size_t)size > max) {
-		snprintf(detail, DETAIL_MAX, "media %s is larger than %zu bytes", media_id, max);
-		return 1;
-	}
-	/* The URL lasts about five minutes, so it is fetched at once. */
-	strbuf_init(&body, a, (size_t)size + 1);
-	if (whatsapp_http(ch, a, where, NULL, &status, &body, detail) != 0)
-		return -1;
-	if (status != 200 || body.len > max) {
-		snprintf(detail, DETAIL_MAX, "media %s: download answered %ld", media_id, status);
-		return -1;
-	}
-	*bytes = body.buf;
-	*len = body.len;
 	return 0;
+}
+
+int whatsapp_media(const struct channels *ch, struct arena *a, const char *media_id, size_t max, const char **bytes,
+		   size_t *len, char detail[DETAIL_MAX])
+{
+	/* A download URL lasts about five minutes and is fetched at once; one
+	 * that has lapsed all the same (a slow queue, a clock apart) answers
+	 * 404, and a fresh URL for the same media is asked for once. */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		const char *where;
+		json_int_t size;
+		long status = 0;
+		struct strbuf body;
+		if (media_url(ch, a, media_id, &where, &size, detail) != 0)
+			return -1;
+		if (size < 0 || (size_t)size > max) {
+			snprintf(detail, DETAIL_MAX, "media %s is larger than %zu bytes", media_id, max);
+			return 1;
+		}
+		strbuf_init(&body, a, (size_t)size + 1);
+		if (whatsapp_http(ch, a, where, NULL, &status, &body, detail) != 0)
+			return -1;
+		if (status == 200 && body.len <= max) {
+			*bytes = body.buf;
+			*len = body.len;
+			return 0;
+		}
+		snprintf(detail, DETAIL_MAX, "media %s: download answered %ld", media_id, status);
+		if (status != 404)
+			break;
+	}
+	return -1;
 }

@@ -224,7 +224,9 @@ test('a WhatsApp conversation files a complaint with a location and a photo; its
   assert.match(m.text.body, /\*Foto:\* ada/);
 
   // Two messages: the complaint's own notice (to the phone it was filed
-  // with), and the intake's reply with the secret follow-up link.
+  // with), and the intake's reply with the secret follow-up link.  The
+  // photo's first download URL has lapsed: a fresh one is asked for.
+  graph.lapseNextUrl('MEDIA-' + wa);
   const both = await c.send({ type: 'text', text: { body: 'ya' } }, { expect: 2 });
   const notice = both.find((x) => x.text.body.startsWith('Pengaduan Anda sudah kami terima'));
   const done = both.find((x) => x.text.body.startsWith('Terima kasih'));

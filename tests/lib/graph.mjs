@@ -24,6 +24,7 @@ export async function startGraph() {
   const failFor = new Map();    // to -> sends to refuse with 500
   const media = new Map();      // id -> { bytes, mime }
   const downloads = new Map();  // token -> { id, expires }
+  const lapse = new Set();      // ids whose next download URL has already expired
   let seq = 0;
   let base;
   const server = createServer(async (req, res) => {
@@ -47,7 +48,7 @@ export async function startGraph() {
       const m = media.get(parts[1]);
       if (!m) return error(404, 100, 'Unknown media');
       const t = randomBytes(8).toString('hex');
-      downloads.set(t, { id: parts[1], expires: Date.now() + 5 * 60 * 1000 });
+      downloads.set(t, { id: parts[1], expires: lapse.delete(parts[1]) ? 0 : Date.now() + 5 * 60 * 1000 });
       return json(200, { messaging_product: 'whatsapp', url: `${base}/media-download/?t=${t}`, mime_type: m.mime,
         sha256: createHash('sha256').update(m.bytes).digest('hex'), file_size: m.bytes.length, id: parts[1] });
     }
@@ -77,6 +78,8 @@ export async function startGraph() {
     userWrote(to, when = Date.now()) { wrote.set(to, when); },
     failNext(to, n) { failFor.set(to, n); },
     addMedia(id, bytes, mime) { media.set(id, { bytes, mime }); },
+    // The next download URL given for this media has lapsed before use.
+    lapseNextUrl(id) { lapse.add(id); },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
