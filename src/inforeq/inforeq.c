@@ -286,8 +286,8 @@ static json_t *request_json(struct case_ctx *x, const struct inforeq_view *v)
 	return j;
 }
 
-/* A letter of the request for its page: number, verification and where
- * the PDF is; json null when there is none, NULL on a database error. */
+/* A letter of the request for its page, as every service shows one
+ * (letter_json); json null when there is none, NULL on a database error. */
 static json_t *request_letter(struct req *r, int64_t id, const char *pdf)
 {
 	struct letter l;
@@ -295,7 +295,7 @@ static json_t *request_letter(struct req *r, int64_t id, const char *pdf)
 		return json_null();
 	if (letter_read_id(r->app, r->db, r->arena, id, &l) != LETTERS_OK)
 		return NULL;
-	return json_pack("{s:s, s:s, s:s}", "number", l.number, "verify_url", l.url, "pdf", pdf);
+	return letter_json(r->app, &r->caller, &l, pdf);
 }
 
 static json_t *objection_json(struct req *r, const struct inforeq_view *v)

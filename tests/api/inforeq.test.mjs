@@ -374,7 +374,9 @@ test('the Atasan answers with a numbered letter; the requester goes to the Commi
   const letter = done.json.objection.letter;
   assert.match(letter.number, /^000\.5\/\d{3}\/PPID-SETDA\/2026$/);
   assert.equal(letter.pdf, `/api/inforeq/${no}/objection.pdf`);
-  const token = letter.verify_url.split('/').pop();
+  // The shared letter shape: the Atasan's office may revoke it, the requester not.
+  assert.deepEqual([letter.status, letter.revoked, letter.manage], ['issued', null, true]);
+  const token = letter.url.split('/').pop();
   const verified = await anon.get(`/api/letters/verify/${token}`);
   assert.equal(verified.status, 200, verified.text);
   assert.equal(verified.json.status, 'valid');
@@ -382,6 +384,7 @@ test('the Atasan answers with a numbered letter; the requester goes to the Commi
   assert.equal(verified.json.payload.content.fields.objection, 'rejected');
   assert.ok(!verified.text.includes(NIK), 'the public verification shows no identity number');
   const mine = await anon.get(`/api/inforeq/${no}`, key);
+  assert.equal(mine.json.objection.letter.manage, false);
   assert.equal(mine.json.deadlines.commission_from, '2026-08-15');
   assert.equal(mine.json.deadlines.commission_by, '2026-09-08');
   const got = await link(anon, no, { what: 'objection_letter' }, key);

@@ -215,7 +215,7 @@ test('without an account: the answer document and the letters download from the 
   assert.equal((await atasan.post(`/api/inforeq/${no}/actions/decide_objection`, { decision: 'rejected',
     text: 'Nama balita tetap dikecualikan.' })).status, 200);
   await page.reload();
-  assert.equal((await save(page.locator('#objection-pdf'), 'objection-anon.pdf')).subarray(0, 5).toString(), '%PDF-');
+  assert.equal((await save(page.locator('#objection-letter-pdf'), 'objection-anon.pdf')).subarray(0, 5).toString(), '%PDF-');
 
   const today = await page.locator('#act-dispute input[name=filed_day]').getAttribute('max');
   const form = page.locator('#act-dispute');

@@ -49,24 +49,28 @@ function bsreDialog(letter, onChange) {
 }
 
 // The card; title names the letter's kind, onChange reloads the page's data
-// after a revocation or a certification.
-export function letterCard(letter, { title, onChange }) {
+// after a revocation or a certification.  id names the card and begins its
+// controls' ids (a page may show two letters); download(attrs) makes the
+// PDF's control where a plain link cannot fetch it (PPID's requester without
+// an account asks for a one-time link with the case key).
+export function letterCard(letter, { title, onChange, id = 'letter', download }) {
   const revoked = letter.status === 'revoked';
-  return h('section', { class: 'card', id: 'letter' },
+  const pdfAttrs = { class: 'btn btn-primary', id: `${id}-pdf` };
+  return h('section', { class: 'card', id },
     h('h2', { class: 'card-title' }, title),
-    h('p', { id: 'letter-number' }, letter.number),
+    h('p', { id: `${id}-number` }, letter.number),
     revoked
-      ? h('div', { class: 'alert alert-error', id: 'letter-revoked', role: 'status' },
+      ? h('div', { class: 'alert alert-error', id: `${id}-revoked`, role: 'status' },
         h('p', {}, t('letters.status.revoked')),
         h('p', {}, t('letters.revoked_detail', { date: formatDateTime(letter.revoked.at), reason: letter.revoked.reason || '—' })))
       : null,
     h('p', { class: 'hint' }, t(`letters.signature.${letter.signature_kind}`)),
     h('p', { class: 'actions' },
-      h('a', { class: 'btn btn-primary', id: 'letter-pdf', href: letter.pdf, download: '' }, t('letters.download')), ' ',
-      h('a', { class: 'btn btn-secondary', id: 'letter-verify', href: letter.url }, t('letters.verify_page'))),
+      download ? download(pdfAttrs) : h('a', { ...pdfAttrs, href: letter.pdf, download: '' }, t('letters.download')), ' ',
+      h('a', { class: 'btn btn-secondary', id: `${id}-verify`, href: letter.url }, t('letters.verify_page'))),
     letter.manage || letter.bsre
       ? h('p', { class: 'actions' },
-        letter.bsre ? h('button', { type: 'button', class: 'btn btn-secondary', id: 'letter-bsre', onclick: () => bsreDialog(letter, onChange) }, t('letters.bsre_sign')) : null, ' ',
-        letter.manage ? h('button', { type: 'button', class: 'btn btn-danger', id: 'letter-revoke', onclick: () => revokeDialog(letter, onChange) }, t('letters.revoke')) : null)
+        letter.bsre ? h('button', { type: 'button', class: 'btn btn-secondary', id: `${id}-bsre`, onclick: () => bsreDialog(letter, onChange) }, t('letters.bsre_sign')) : null, ' ',
+        letter.manage ? h('button', { type: 'button', class: 'btn btn-danger', id: `${id}-revoke`, onclick: () => revokeDialog(letter, onChange) }, t('letters.revoke')) : null)
       : null);
 }

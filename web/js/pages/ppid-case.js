@@ -15,6 +15,7 @@ import { field, flash, loading, loadFailed } from '../ui.js';
 import { initPage } from '../layout.js';
 import { formatDate } from '../format.js';
 import { stateBadge, clocks, timeline, uploadDocument, agencies } from '../ppid.js';
+import { letterCard } from '../letters.js';
 
 const root = $('#case');
 const no = new URLSearchParams(location.search).get('no');
@@ -41,11 +42,14 @@ function fileButton(label, body, attrs = {}) {
   } }, label);
 }
 
-function letterCard(id, title, letter, what, buttonId, label) {
-  return h('section', { class: 'card', id }, h('h2', { class: 'card-title' }, title),
-    h('p', {}, letter.number),
-    h('p', { class: 'actions' }, fileButton(label, { what }, { id: buttonId, class: 'btn btn-primary' }), ' ',
-      h('a', { class: 'btn btn-secondary', href: letter.verify_url }, t('ppid.verify'))));
+async function reload() {
+  data = await caseRequest('GET', path(), undefined, key);
+  render();
+}
+
+// A letter of the request in the shared card, its PDF through a link.
+function requestLetter(id, title, letter, what, label) {
+  return letterCard(letter, { id, title, onChange: reload, download: (attrs) => fileButton(label, { what }, attrs) });
 }
 
 function disputeCard(dsp) {
@@ -160,7 +164,7 @@ function render() {
         ans.text ? h('p', {}, ans.text) : null,
         ans.ground ? h('p', {}, h('strong', {}, t('ppid.ground', { letter: ans.ground })), ' — ', ans.ground_name) : null,
         ans.consequence_test ? h('p', {}, h('strong', {}, t('ppid.consequence_test')), ': ', ans.consequence_test) : null) : null,
-      data.notice ? letterCard('notice', t('ppid.notice'), data.notice, 'notice', 'notice-pdf', t('ppid.download_notice')) : null,
+      data.notice ? requestLetter('notice', t('ppid.notice'), data.notice, 'notice', t('ppid.download_notice')) : null,
       data.documents.length ? h('section', { class: 'card', id: 'documents' }, h('h2', { class: 'card-title' }, t('ppid.documents')),
         h('ul', { class: 'actions' }, data.documents.map((x) => h('li', {},
           fileButton(t('ppid.document_n', { n: x.n }), { what: 'document', n: x.n }, { 'data-document': String(x.n) }))))) : null,
@@ -168,7 +172,7 @@ function render() {
         h('ul', {}, obj.grounds.map((g) => h('li', {}, t(`ppid.ground.${g.ground}`)))),
         obj.statement ? h('p', {}, obj.statement) : null,
         obj.decision ? h('p', { id: 'objection-decision' }, h('strong', {}, t(`ppid.decision.${obj.decision}`)), ': ', obj.decision_text) : null) : null,
-      obj && obj.letter ? letterCard('objection-letter', t('ppid.objection_letter'), obj.letter, 'objection_letter', 'objection-pdf', t('ppid.download_objection_letter')) : null,
+      obj && obj.letter ? requestLetter('objection-letter', t('ppid.objection_letter'), obj.letter, 'objection_letter', t('ppid.download_objection_letter')) : null,
       dsp ? disputeCard(dsp) : null,
       data.viewer === 'staff' ? h('section', { class: 'card' }, h('h2', { class: 'card-title' }, t('ppid.requester')),
         h('p', {}, `${q.requester.name} · ${q.requester.nik || q.requester.deed_number || ''}`),
