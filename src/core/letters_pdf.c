@@ -234,7 +234,7 @@ static void signature(struct pen *p, struct arena *a, const struct letter_layout
 		wrap(p, a, p->bold, BODY, x, PAGE_W - MARGIN_R - x, lay->signer_title);
 		y = p->y;
 	}
-	if (pdf_draw_qr(p->page, l->qr, MARGIN_L, top - QR_SIDE - 4, QR_SIDE) != 0)
+	if (pdf_draw_qr(p->pdf, p->page, l->qr, MARGIN_L, top - QR_SIDE - 4, QR_SIDE) != 0)
 		p->failed = 1;
 	y -= 3 * LEAD;
 	text_at(p, p->bold, BODY, x, y, lay->signer_name);

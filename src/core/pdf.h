@@ -16,8 +16,9 @@ struct arena;
 char *qr_svg(struct arena *a, const char *text, size_t *len);
 
 /* Draws the QR of text, quiet zone included, as a side x side square
- * whose lower-left corner is (x, y).  0, or -1 when text does not fit. */
-int pdf_draw_qr(HPDF_Page page, const char *text, float x, float y, float side);
+ * whose lower-left corner is (x, y), an image of pdf.  0, or -1 when text
+ * does not fit or out of memory. */
+int pdf_draw_qr(HPDF_Doc pdf, HPDF_Page page, const char *text, float x, float y, float side);
 
 /* utf8 in WinAnsiEncoding (Windows-1252), the encoding of the standard
  * fonts (Helvetica), in a.  A character it lacks, or a malformed sequence,

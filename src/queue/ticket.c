@@ -68,7 +68,7 @@ unsigned char *queue_ticket_pdf(struct arena *a, const struct ticket_text *t, si
 	snprintf(line, sizeof(line), "Perkiraan dilayani / Estimated: %s", t->estimate);
 	text_centered(page, regular, 9, h - 155, w, line);
 	float side = 130;
-	if (pdf_draw_qr(page, t->url, (w - side) / 2, h - 175 - side, side) != 0)
+	if (pdf_draw_qr(pdf, page, t->url, (w - side) / 2, h - 175 - side, side) != 0)
 		goto done;
 	snprintf(line, sizeof(line), "Kode booking: %s", t->code);
 	text_centered(page, bold, 11, h - 190 - side, w, line);
