@@ -21,7 +21,7 @@ FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
 FUZZ     := $(sort $(patsubst fuzz/%.c,build-fuzz/fuzz_%,$(wildcard fuzz/*.c)))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps run test unit static api api-pg e2e asan valgrind fuzz fuzz-smoke bench clean
+.PHONY: all deps run test test-lane-a test-lane-b unit static api api-pg e2e asan valgrind fuzz fuzz-smoke bench clean
 all: build/pendopo
 
 build/%.o: %.c $(wildcard src/*/*.h)
@@ -91,16 +91,30 @@ asan: build-asan/pendopo $(UNIT:tests/unit/%.c=build-asan/tests/%)
 	PENDOPO_BIN=build-asan/pendopo ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		node --test --test-concurrency=2 tests/api/
 
+# Everything is built first, two compilers at a time; then the suites run
+# in two lanes side by side, each pairing a browser or sanitizer suite
+# (CPU-bound) with an API suite (mostly waiting on fsync and test clocks):
+# SQLite's API suite then the sanitizers', beside the browser then
+# PostgreSQL's API suite.  Test servers take free ports and temporary
+# directories, so the lanes share nothing; each lane's output is printed
+# whole when it ends (-O).
+TEST_BUILD := all $(UNIT:tests/unit/%.c=build/tests/%) build-asan/pendopo \
+	$(UNIT:tests/unit/%.c=build-asan/tests/%) $(FUZZ)
+
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j2 $(TEST_BUILD)
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory static
 	@$(MAKE) --no-print-directory fuzz-smoke
-	@$(MAKE) --no-print-directory api
-	@$(MAKE) --no-print-directory api-pg
-	@$(MAKE) --no-print-directory e2e
-	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory -j2 -O test-lane-a test-lane-b
 	@echo "make test: all suites passed"
+
+test-lane-a:
+	@$(MAKE) --no-print-directory api
+	@$(MAKE) --no-print-directory asan
+test-lane-b:
+	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory api-pg
 
 # Foundation first, then each service's own benchmark; every one ends its
 # figures with BENCH lines.
