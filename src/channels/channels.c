@@ -41,6 +41,7 @@ int channels_setup(const struct cli *cli, struct app *app)
 	cfg->wa_app_secret = opt(cli, "--wa-app-secret");
 	cfg->wa_verify_token = opt(cli, "--wa-verify-token");
 	cfg->wa_template = opt(cli, "--wa-template");
+	cfg->wa_auth_template = opt(cli, "--wa-auth-template");
 	cfg->sms_url = opt(cli, "--sms-url");
 	cfg->sms_body = opt(cli, "--sms-body");
 	cfg->sms_user = opt(cli, "--sms-user");
@@ -180,6 +181,9 @@ static const struct migration channels_migrations[] = {
 	  "CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, attempt);",
 	  "ALTER TABLE deliveries DROP CONSTRAINT deliveries_channel_check;"
 	  "ALTER TABLE deliveries ADD CONSTRAINT deliveries_channel_check CHECK (channel IN ('email', 'whatsapp', 'sms'));" },
+	{ 4, "the one-time code a delivery carries (WhatsApp's authentication template), forgotten once done",
+	  "ALTER TABLE deliveries ADD COLUMN code TEXT;",
+	  "ALTER TABLE deliveries ADD COLUMN code TEXT;" },
 	{ 0 },
 };
 

@@ -34,6 +34,8 @@ extern const struct module channels_module;
 	{ "--wa-verify-token", "PENDOPO_WA_VERIFY_TOKEN", "token of the webhook verification handshake", NULL }, \
 	{ "--wa-template", "PENDOPO_WA_TEMPLATE",                                                               \
 	  "approved template (one body parameter) sent outside the 24-hour window", "pemberitahuan_layanan" },  \
+	{ "--wa-auth-template", "PENDOPO_WA_AUTH_TEMPLATE",                                                     \
+	  "approved authentication template (copy-code button) for one-time codes; unset: --wa-template", NULL }, \
 	{ "--sms-url", "PENDOPO_SMS_URL",                                                                       \
 	  "SMS gateway URL; {to} (E.164) and {text} are filled in, URL-escaped; unset: no SMS", NULL },         \
 	{ "--sms-method", "PENDOPO_SMS_METHOD", "GET or POST", "POST" },                                        \

@@ -23,6 +23,7 @@ struct channels_config {
 	const char *wa_base_url, *wa_version;
 	const char *wa_phone_id;	/* NULL: no WhatsApp */
 	const char *wa_token, *wa_app_secret, *wa_verify_token, *wa_template;
+	const char *wa_auth_template;	/* one-time codes, or NULL: wa_template */
 	const char *sms_url;		/* template with {to} {text}; NULL: no SMS */
 	const char *sms_body;		/* POST body template */
 	int sms_post;			/* else GET */
@@ -71,6 +72,7 @@ struct message {
 	const char *text;
 	const char *html;		/* email only */
 	const char *list;		/* WhatsApp: JSON of an interactive list, or NULL */
+	const char *code;		/* a one-time code the message carries, or NULL */
 };
 
 /* How a send ended. */

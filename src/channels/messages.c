@@ -86,6 +86,7 @@ static int code_compose(struct arena *a, const struct outbox_item *it, struct me
 	const char *code = json_string_value(json_object_get(d, "code"));
 	int en = strcmp(m->lang, "en") == 0;
 	if (code) {
+		m->code = arena_strdup(a, code);
 		m->subject = arena_printf(a, en ? "Pendopo login code: %s" : "Kode masuk Pendopo: %s", code);
 		m->text = arena_printf(a, en ? "%s is your Pendopo login code. It is valid for 5 minutes. Never give it "
 					       "to anyone, including our staff."

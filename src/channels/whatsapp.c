@@ -66,7 +66,15 @@ static json_t *message_body(const struct channels *ch, const struct message *m, 
 	if (m->key)
 		json_object_set_new(b, "biz_opaque_callback_data", json_string(m->key));
 	json_t *list = !template && m->list ? json_loads(m->list, 0, NULL) : NULL;
-	if (template) {
+	if (template && m->code && ch->cfg.wa_auth_template) {
+		/* WhatsApp's authentication templates: the code in the body and
+		 * again as the copy-code button's parameter. */
+		json_object_set_new(b, "type", json_string("template"));
+		json_object_set_new(b, "template", json_pack("{s:s, s:{s:s}, s:[{s:s, s:[{s:s, s:s}]}, {s:s, s:s, s:s, s:[{s:s, s:s}]}]}",
+			"name", ch->cfg.wa_auth_template, "language", "code", m->lang,
+			"components", "type", "body", "parameters", "type", "text", "text", m->code,
+			"type", "button", "sub_type", "url", "index", "0", "parameters", "type", "text", "text", m->code));
+	} else if (template) {
 		json_object_set_new(b, "type", json_string("template"));
 		json_object_set_new(b, "template", json_pack("{s:s, s:{s:s}, s:[{s:s, s:[{s:s, s:s}]}]}",
 			"name", ch->cfg.wa_template, "language", "code", m->lang,

@@ -120,11 +120,11 @@ static int add_delivery(struct channels *ch, struct db_conn *c, struct arena *a,
 	if (message_compose(a, ch->app->cfg.base_url, it, channel, &m) != 0)
 		return -1;
 	return db_exec(c, "INSERT INTO deliveries (notification_id, channel, address, lang, idem_key, subject, body,"
-			  " html, list, state, attempts, next_at, created_at, updated_at)"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
-		       "issssssssiss", it->id, channel, address, m.lang,
+			  " html, list, code, state, attempts, next_at, created_at, updated_at)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
+		       "isssssssssiss", it->id, channel, address, m.lang,
 		       arena_printf(a, "pendopo-%" PRId64 "-%s", it->id, channel), m.subject, m.text, m.html,
-		       m.list, (int64_t)app_now(ch->app), at, at) == DB_DONE ? 0 : -1;
+		       m.list, m.code, (int64_t)app_now(ch->app), at, at) == DB_DONE ? 0 : -1;
 }
 
 static int fan_out(struct channels *ch, struct db_conn *c, struct arena *a)
@@ -196,7 +196,7 @@ static int claim(struct channels *ch, struct db_conn *c, struct arena *a, struct
 	struct db_stmt *st = db_query(c, "UPDATE deliveries SET state = 'sending', attempts = attempts + 1,"
 					 " claimed_at = ?, updated_at = ? WHERE id = ? AND state = 'pending'"
 					 " RETURNING attempts, channel, address, lang, idem_key, subject, body, html, list,"
-					 " notification_id, (SELECT topic FROM notifications n WHERE n.id = notification_id)",
+					 " notification_id, (SELECT topic FROM notifications n WHERE n.id = notification_id), code",
 				      "isi", (int64_t)now, at, id);
 	if (!st || db_step(st) != DB_ROW) {
 		if (st)
@@ -210,7 +210,8 @@ static int claim(struct channels *ch, struct db_conn *c, struct arena *a, struct
 	d->m = (struct message){ .address = arena_strdup(a, db_col_text(st, 2)),
 		.lang = arena_strdup(a, db_col_text(st, 3)), .key = arena_strdup(a, db_col_text(st, 4)),
 		.subject = arena_strdup(a, db_col_text(st, 5)), .text = arena_strdup(a, db_col_text(st, 6)),
-		.html = arena_strdup(a, db_col_text(st, 7)), .list = arena_strdup(a, db_col_text(st, 8)) };
+		.html = arena_strdup(a, db_col_text(st, 7)), .list = arena_strdup(a, db_col_text(st, 8)),
+		.code = arena_strdup(a, db_col_text(st, 11)) };
 	db_done(st);
 	/* Attempts are numbered over the delivery's life, across retries by hand. */
 	if (db_query_int(c, &d->attempt_id, "INSERT INTO delivery_attempts (delivery_id, attempt, started_at)"
@@ -246,6 +247,10 @@ static enum send_result send_one(struct channels *ch, struct db_conn *c, struct 
 	}
 	if (!channels_whatsapp_on(ch))
 		return snprintf(detail, DETAIL_MAX, "WhatsApp is not configured"), SEND_RETRY;
+	/* A code goes as the authentication template even inside the 24
+	 * hours: WhatsApp's rules send one-time codes in no other message. */
+	if (d->m.code && ch->cfg.wa_auth_template)
+		return whatsapp_send(ch, a, &d->m, 1, pid, detail);
 	if (window_open(ch, c, d->m.address)) {
 		enum send_result res = whatsapp_send(ch, a, &d->m, 0, pid, detail);
 		if (res != SEND_WINDOW_CLOSED)
@@ -275,7 +280,7 @@ static int record(struct channels *ch, struct db_conn *c, const struct claimed *
 	if (res == SEND_OK)
 		outbox_delivered(c, d->notification_id, at);
 	if (d->code && strcmp(state, "pending") != 0) {
-		db_exec(c, "UPDATE deliveries SET body = '-', subject = NULL WHERE id = ?", "i", d->id);
+		db_exec(c, "UPDATE deliveries SET body = '-', subject = NULL, code = NULL WHERE id = ?", "i", d->id);
 		outbox_forget(c, d->notification_id);
 	}
 	if (db_tx_commit(c) != DB_OK)

@@ -36,7 +36,7 @@ before(async () => {
   env = {
     ...smsEnv(sms, { PENDOPO_SMS_BODY: '{"to":"{to}","text":"{text}"}' }),
     PENDOPO_WA_BASE_URL: graph.url, PENDOPO_WA_VERSION: WA_VERSION, PENDOPO_WA_PHONE_ID: WA_PHONE_ID,
-    PENDOPO_WA_TOKEN: WA_TOKEN, PENDOPO_WA_APP_SECRET: WA_SECRET,
+    PENDOPO_WA_TOKEN: WA_TOKEN, PENDOPO_WA_APP_SECRET: WA_SECRET, PENDOPO_WA_AUTH_TEMPLATE: 'kode_masuk',
   };
   srv = await startServer({ demo: true, keep: true, env });
 });
@@ -88,17 +88,28 @@ test('a new number registers by SMS code: the name is asked for, the code works 
   assert.equal(full.body, '-');
 });
 
-test('an account logs in by a WhatsApp code, sent as the template outside the 24 hours', async () => {
+test('an account logs in by a WhatsApp code, sent as the authentication template even inside the 24 hours', async () => {
   const phone = number();
   const c = await register(srv.url, { name: 'Agus' });
   assert.equal((await c.patch('/api/me', { phone: phone.e164 })).status, 200);
+  graph.userWrote(phone.wa);
   const fresh = new Client(srv.url);
   const r = await fresh.post('/api/auth/phone/code', { phone: phone.local });
   assert.equal(r.status, 202, r.text);
   assert.equal(r.json.channel, 'whatsapp', 'WhatsApp first when both are on');
   const [m] = await until('the WhatsApp message', () => graph.to(phone.wa).length && graph.to(phone.wa));
+  // WhatsApp's authentication template: the code in the body and again
+  // as the copy-code button's parameter, nothing else.
   assert.equal(m.type, 'template');
-  const code = /Kode masuk Pendopo: (\d{6})/.exec(m.template.components[0].parameters[0].text)[1];
+  assert.deepEqual([m.template.name, m.template.language.code], ['kode_masuk', 'id']);
+  const [body, button] = m.template.components;
+  const code = body.parameters[0].text;
+  assert.match(code, /^\d{6}$/);
+  assert.deepEqual(button, { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: code }] });
+  // The code is forgotten by the outbox once sent.
+  const sql = "SELECT count(*) FROM deliveries WHERE code IS NOT NULL AND state <> 'pending'";
+  const pg = srv.db.startsWith('postgres');
+  await until('the code forgotten', () => execFileSync(pg ? 'psql' : 'sqlite3', pg ? [srv.db, '-Atc', sql] : [srv.db, sql]).toString().trim() === '0');
   await sleep(1000);
   assert.equal(sms.to(phone.e164).length, 0, 'by the one channel asked for');
   const v = await fresh.post('/api/auth/phone/verify', { phone: phone.e164, code, name: 'Ignored' });
