@@ -18,6 +18,7 @@
 #define PENDOPO_CASE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 #include <jansson.h>
@@ -87,6 +88,8 @@ struct case_type {
 	const struct case_state *states;		/* ends with name NULL */
 	const struct case_transition *transitions;	/* ends with action NULL */
 	const char *desk_unit;	/* default desk unit code (setting desk_unit) */
+	const char *notice_object;	/* "complaint": notices' objects read
+					 * "complaint:MB-2026-000123" */
 	int settle_days;	/* calendar days from opening to settle the
 				 * case whatever its states (a law's overall
 				 * limit); 0: none */
@@ -95,6 +98,19 @@ struct case_type {
 	 * "<code>.assigned", "<code>.message").  0 ok, -1 error. */
 	int (*notify)(struct case_ctx *x, const struct case_row *cs, const char *topic, json_t *data);
 };
+
+/* Notices about a case, in its transaction, through the outbox: to one
+ * person (an account, or an address of someone without one; neither:
+ * nothing), to people (each once however many roles they hold), or to the
+ * staff of a unit holding one of roles (unit 0: nobody).  0, or -1 on a
+ * database error. */
+struct staff_member;
+int case_notify_user(struct case_ctx *x, const struct case_row *cs, int64_t user_id, const char *address,
+		     const char *topic, const char *link, json_t *data);
+int case_notify_people(struct case_ctx *x, const struct case_row *cs, const struct staff_member *m, size_t n,
+		       const char *topic, const char *link, json_t *data);
+int case_notify_unit(struct case_ctx *x, const struct case_row *cs, int64_t unit_id, unsigned roles,
+		     const char *topic, const char *link, json_t *data);
 
 /* Settings of a type, stored in case_settings and editable by admins:
  * days.<state> (working days), desk_unit (a unit code), cuti_bersama_off

@@ -29,7 +29,6 @@
 #include "documents.h"
 #include "files.h"
 #include "orgs.h"
-#include "outbox.h"
 #include "regions.h"
 #include "survey/survey.h"
 #include "util.h"
@@ -74,6 +73,7 @@ static const struct case_transition complaint_transitions[] = {
 
 const struct case_type complaint_type = {
 	.code = "complaint",
+	.notice_object = "complaint",
 	.prefix = "MB",
 	.initial = "submitted",
 	.states = complaint_states,
@@ -250,37 +250,6 @@ int complaint_view_open(struct req *r, struct case_ctx *x, const char *tracking,
 
 /* ---- notifications ----------------------------------------------------------------------- */
 
-static int notify_user(struct case_ctx *x, const struct case_row *cs, int64_t user_id, const char *address,
-		       const char *topic, const char *link, json_t *data)
-{
-	struct notice n = { .user_id = user_id, .address = address, .topic = topic,
-			    .object = arena_printf(x->a, "complaint:%s", cs->tracking), .link = link, .data = data };
-	char at[24];
-	time_iso(x->now, at);
-	return outbox_notify(x->c, &n, at);
-}
-
-static int notify_unit(struct case_ctx *x, const struct case_row *cs, int64_t unit_id, unsigned roles,
-		       const char *topic, json_t *data)
-{
-	struct staff_member *m;
-	size_t n;
-	if (!unit_id)
-		return 0;
-	if (auth_unit_staff(x->c, x->a, unit_id, roles, &m, &n) != 0)
-		return -1;
-	const char *link = arena_printf(x->a, "/officer/complaints.html?no=%s", cs->tracking);
-	for (size_t i = 0; i < n; i++) {
-		/* One notice per person, even with two roles in the unit. */
-		bool seen = false;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = m[k].id == m[i].id;
-		if (!seen && notify_user(x, cs, m[i].id, NULL, topic, link, data) != 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* The reporter: their account, and/or the contact they left. */
 static int notify_reporter(struct case_ctx *x, const struct case_row *cs, const char *topic, json_t *data)
 {
@@ -294,8 +263,8 @@ static int notify_reporter(struct case_ctx *x, const struct case_row *cs, const 
 			address = arena_strdup(x->a, db_col_text(st, 0));
 		db_done(st);
 	}
-	return notify_user(x, cs, cs->reporter_id, address, topic,
-			   arena_printf(x->a, "/complaints/case.html?no=%s", cs->tracking), data);
+	return case_notify_user(x, cs, cs->reporter_id, address, topic,
+				arena_printf(x->a, "/complaints/case.html?no=%s", cs->tracking), data);
 }
 
 /* ---- live events -------------------------------------------------------------------------- */
@@ -364,6 +333,7 @@ int complaints_notify(struct case_ctx *x, const struct case_row *cs, const char 
 	json_object_set_new(d, "tracking", json_string(cs->tracking));
 	const char *what = strchr(topic, '.') ? strchr(topic, '.') + 1 : topic;
 	const unsigned staff = ROLE_OFFICER | ROLE_UNIT_HEAD;
+	const char *console = arena_printf(x->a, "/officer/complaints.html?no=%s", cs->tracking);
 	if (complaints_publish(x, cs, what, d) != 0) {
 		json_decref(d);
 		return -1;
@@ -372,12 +342,12 @@ int complaints_notify(struct case_ctx *x, const struct case_row *cs, const char 
 	if (strcmp(what, "submitted") == 0) {
 		rc = notify_reporter(x, cs, topic, d);
 		if (rc == 0)
-			rc = notify_unit(x, cs, cs->unit_id, staff, topic, d);
+			rc = case_notify_unit(x, cs, cs->unit_id, staff, topic, console, d);
 	} else if (strcmp(what, "dispositioned") == 0 || strcmp(what, "forwarded") == 0 ||
 		   strcmp(what, "reopened") == 0) {
 		rc = notify_reporter(x, cs, topic, d);
 		if (rc == 0)
-			rc = notify_unit(x, cs, cs->unit_id, staff, topic, d);
+			rc = case_notify_unit(x, cs, cs->unit_id, staff, topic, console, d);
 	} else if (strcmp(what, "rejected") == 0 || strcmp(what, "answered") == 0) {
 		rc = notify_reporter(x, cs, topic, d);
 	} else if (strcmp(what, "closed") == 0) {
@@ -390,19 +360,17 @@ int complaints_notify(struct case_ctx *x, const struct case_row *cs, const char 
 				.user_id = cs->reporter_id, .now = x->now });
 	} else if (strcmp(what, "overdue") == 0) {
 		/* Escalation: the unit's head hears of work past its due date. */
-		rc = notify_unit(x, cs, cs->unit_id, ROLE_UNIT_HEAD, topic, d);
+		rc = case_notify_unit(x, cs, cs->unit_id, ROLE_UNIT_HEAD, topic, console, d);
 	} else if (strcmp(what, "assigned") == 0) {
 		json_t *who = json_object_get(d, "assignee");
 		if (json_integer_value(who) > 0)
-			rc = notify_user(x, cs, json_integer_value(who), NULL, topic,
-					 arena_printf(x->a, "/officer/complaints.html?no=%s", cs->tracking), d);
+			rc = case_notify_user(x, cs, json_integer_value(who), NULL, topic, console, d);
 	} else if (strcmp(what, "message") == 0) {
 		const char *actor = json_string_value(json_object_get(d, "actor"));
 		const char *vis = json_string_value(json_object_get(d, "visibility"));
 		if (actor && strcmp(actor, "reporter") == 0)
-			rc = cs->assignee_id ? notify_user(x, cs, cs->assignee_id, NULL, topic,
-							   arena_printf(x->a, "/officer/complaints.html?no=%s", cs->tracking), d)
-					     : notify_unit(x, cs, cs->unit_id, staff, topic, d);
+			rc = cs->assignee_id ? case_notify_user(x, cs, cs->assignee_id, NULL, topic, console, d)
+					     : case_notify_unit(x, cs, cs->unit_id, staff, topic, console, d);
 		else if (vis && strcmp(vis, "public") == 0)
 			rc = notify_reporter(x, cs, topic, d);
 	}

@@ -23,7 +23,6 @@
 #include "letters.h"
 #include "log.h"
 #include "orgs.h"
-#include "outbox.h"
 #include "survey/survey.h"
 #include "util.h"
 
@@ -77,6 +76,7 @@ static const struct case_transition inforeq_transitions[] = {
 
 const struct case_type inforeq_type = {
 	.code = "info_request",
+	.notice_object = "inforeq",
 	.prefix = "PPID",
 	.initial = "received",
 	.states = inforeq_states,
@@ -361,33 +361,6 @@ int inforeq_reply(struct req *r, struct case_ctx *x, struct inforeq_view *v, int
 
 /* ---- notifications ------------------------------------------------------------------------------ */
 
-static int notify_user(struct case_ctx *x, const struct case_row *cs, int64_t user_id, const char *topic,
-		       const char *link, json_t *data)
-{
-	if (!user_id)
-		return 0;
-	struct notice n = { .user_id = user_id, .topic = topic, .object = arena_printf(x->a, "inforeq:%s", cs->tracking),
-			    .link = link, .data = data };
-	char at[24];
-	time_iso(x->now, at);
-	return outbox_notify(x->c, &n, at);
-}
-
-static int notify_unit(struct case_ctx *x, const struct case_row *cs, int64_t unit_id, const char *topic,
-		       const char *link, json_t *data)
-{
-	struct staff_member *m;
-	size_t n;
-	if (!unit_id)
-		return 0;
-	if (auth_unit_staff(x->c, x->a, unit_id, ROLE_OFFICER | ROLE_UNIT_HEAD, &m, &n) != 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (notify_user(x, cs, m[i].id, topic, link, data) != 0)
-			return -1;
-	return 0;
-}
-
 /* The requester hears of every step; the unit holding the request hears
  * of what it must answer; the public register's followers of any change. */
 int inforeq_notify(struct case_ctx *x, const struct case_row *cs, const char *topic, json_t *data)
@@ -402,7 +375,7 @@ int inforeq_notify(struct case_ctx *x, const struct case_row *cs, const char *to
 		rc = events_publish(x->events, x->c, arena_printf(x->a, "user/%" PRId64, cs->reporter_id), payload);
 	json_decref(payload);
 	if (rc == 0 && strcmp(what, "overdue") != 0)
-		rc = notify_user(x, cs, cs->reporter_id, topic, page, d);
+		rc = case_notify_user(x, cs, cs->reporter_id, NULL, topic, page, d);
 	/* An answer finishes the service: the survey asks how it went. */
 	if (rc == 0 && strcmp(what, "answered") == 0)
 		rc = survey_offer(x->c, &(struct survey_txn){ .unit_id = cs->unit_id, .source = "inforeq",
@@ -410,7 +383,7 @@ int inforeq_notify(struct case_ctx *x, const struct case_row *cs, const char *to
 			.user_id = cs->reporter_id, .now = x->now });
 	if (rc == 0 && (strcmp(what, "submitted") == 0 || strcmp(what, "rerouted") == 0 ||
 			strcmp(what, "objected") == 0 || strcmp(what, "overdue") == 0))
-		rc = notify_unit(x, cs, cs->unit_id, topic, page, d);
+		rc = case_notify_unit(x, cs, cs->unit_id, ROLE_OFFICER | ROLE_UNIT_HEAD, topic, page, d);
 	json_decref(d);
 	return rc;
 }

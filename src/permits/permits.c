@@ -27,7 +27,6 @@
 #include "log.h"
 #include "nik.h"
 #include "orgs.h"
-#include "outbox.h"
 #include "util.h"
 
 /* ---- the case type ------------------------------------------------------------------------ */
@@ -62,6 +61,7 @@ static const struct case_transition permit_transitions[] = {
 
 const struct case_type permit_type = {
 	.code = "research_permit",
+	.notice_object = "permit",
 	.prefix = "IP",
 	.initial = "submitted",
 	.states = permit_states,
@@ -393,29 +393,6 @@ void permits_settings_release(struct permit_settings *s)
 
 /* ---- notifications ------------------------------------------------------------------------------ */
 
-static int notify_user(struct case_ctx *x, const struct case_row *cs, int64_t user_id, const char *topic,
-		       const char *link, json_t *data)
-{
-	struct notice n = { .user_id = user_id, .topic = topic, .object = arena_printf(x->a, "permit:%s", cs->tracking),
-			    .link = link, .data = data };
-	char at[24];
-	time_iso(x->now, at);
-	return outbox_notify(x->c, &n, at);
-}
-
-static int notify_people(struct case_ctx *x, const struct case_row *cs, const struct staff_member *m, size_t n,
-			 const char *topic, const char *link, json_t *data)
-{
-	for (size_t i = 0; i < n; i++) {
-		bool seen = false;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = m[k].id == m[i].id;
-		if (!seen && notify_user(x, cs, m[i].id, topic, link, data) != 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* Appends m[0..k) to the people gathered in *all. */
 static int gather(struct arena *a, struct staff_member **all, size_t *nall, const struct staff_member *m, size_t k)
 {
@@ -475,19 +452,7 @@ static int notify_locations(struct case_ctx *x, const struct case_row *cs, json_
 			     gather(x->a, &all, &nall, m, k) != 0))
 			return -1;
 	}
-	return notify_people(x, cs, all, nall, "permit.expected", "/izin-penelitian/peneliti.html", data);
-}
-
-static int notify_unit(struct case_ctx *x, const struct case_row *cs, int64_t unit_id, unsigned roles,
-		       const char *topic, const char *link, json_t *data)
-{
-	struct staff_member *m;
-	size_t n;
-	if (!unit_id)
-		return 0;
-	if (auth_unit_staff(x->c, x->a, unit_id, roles, &m, &n) != 0)
-		return -1;
-	return notify_people(x, cs, m, n, topic, link, data);
+	return case_notify_people(x, cs, all, nall, "permit.expected", "/izin-penelitian/peneliti.html", data);
 }
 
 int permits_notify(struct case_ctx *x, const struct case_row *cs, const char *topic, json_t *data)
@@ -505,21 +470,21 @@ int permits_notify(struct case_ctx *x, const struct case_row *cs, const char *to
 		json_decref(payload);
 	}
 	if (rc == 0 && (strcmp(what, "submitted") == 0 || strcmp(what, "resubmitted") == 0)) {
-		rc = notify_user(x, cs, cs->reporter_id, topic, mine, d);
+		rc = case_notify_user(x, cs, cs->reporter_id, NULL, topic, mine, d);
 		if (rc == 0)
-			rc = notify_unit(x, cs, cs->unit_id, staff, topic, console, d);
+			rc = case_notify_unit(x, cs, cs->unit_id, staff, topic, console, d);
 	} else if (rc == 0 && strcmp(what, "accepted") == 0) {
-		rc = notify_unit(x, cs, cs->unit_id, staff, topic, console, d);
+		rc = case_notify_unit(x, cs, cs->unit_id, staff, topic, console, d);
 	} else if (rc == 0 && strcmp(what, "recommended") == 0) {
-		rc = notify_unit(x, cs, cs->unit_id, ROLE_UNIT_HEAD, topic, console, d);
+		rc = case_notify_unit(x, cs, cs->unit_id, ROLE_UNIT_HEAD, topic, console, d);
 	} else if (rc == 0 && (strcmp(what, "returned") == 0 || strcmp(what, "refused") == 0)) {
-		rc = notify_user(x, cs, cs->reporter_id, topic, mine, d);
+		rc = case_notify_user(x, cs, cs->reporter_id, NULL, topic, mine, d);
 	} else if (rc == 0 && strcmp(what, "issued") == 0) {
-		rc = notify_user(x, cs, cs->reporter_id, topic, mine, d);
+		rc = case_notify_user(x, cs, cs->reporter_id, NULL, topic, mine, d);
 		if (rc == 0)
 			rc = notify_locations(x, cs, d);
 	} else if (rc == 0 && strcmp(what, "overdue") == 0) {
-		rc = notify_unit(x, cs, cs->unit_id, ROLE_UNIT_HEAD, topic, console, d);
+		rc = case_notify_unit(x, cs, cs->unit_id, ROLE_UNIT_HEAD, topic, console, d);
 	}
 	json_decref(d);
 	return rc;

@@ -21,7 +21,6 @@
 #include "events.h"
 #include "log.h"
 #include "nik.h"
-#include "outbox.h"
 #include "regions.h"
 #include "util.h"
 
@@ -57,6 +56,7 @@ static const struct case_transition letter_transitions[] = {
 
 const struct case_type village_letter_type = {
 	.code = "village_letter",
+	.notice_object = "village_letter",
 	.prefix = "SD",
 	.initial = "checking",
 	.states = letter_states,
@@ -174,16 +174,6 @@ static int village_of_case(struct case_ctx *x, int64_t case_id, const char **vil
 	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
 }
 
-static int notify_user(struct case_ctx *x, const struct case_row *cs, int64_t user_id, const char *topic,
-		       const char *link, json_t *data)
-{
-	struct notice n = { .user_id = user_id, .topic = topic,
-			    .object = arena_printf(x->a, "village_letter:%s", cs->tracking), .link = link, .data = data };
-	char at[24];
-	time_iso(x->now, at);
-	return outbox_notify(x->c, &n, at);
-}
-
 static int notify_village(struct case_ctx *x, const struct case_row *cs, unsigned roles, const char *topic,
 			  json_t *data)
 {
@@ -196,10 +186,7 @@ static int notify_village(struct case_ctx *x, const struct case_row *cs, unsigne
 		return 0;
 	if (auth_village_staff(x->c, x->a, village, roles, &m, &n) != 0)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (notify_user(x, cs, m[i].id, topic, "/desa/operator.html", data) != 0)
-			return -1;
-	return 0;
+	return case_notify_people(x, cs, m, n, topic, "/desa/operator.html", data);
 }
 
 int villages_notify(struct case_ctx *x, const struct case_row *cs, const char *topic, json_t *data)
@@ -221,7 +208,7 @@ int villages_notify(struct case_ctx *x, const struct case_row *cs, const char *t
 		rc = notify_village(x, cs, ROLE_VILLAGE_HEAD, topic, d);
 	else if (rc == 0 && (strcmp(what, "returned") == 0 || strcmp(what, "ready") == 0 ||
 			     strcmp(what, "cancelled") == 0))
-		rc = notify_user(x, cs, cs->reporter_id, topic, mine, d);
+		rc = case_notify_user(x, cs, cs->reporter_id, NULL, topic, mine, d);
 	json_decref(d);
 	return rc;
 }
