@@ -1094,6 +1094,8 @@ long case_tick(struct app *app, const struct case_type *t)
 		} while (n == TICK_BATCH);
 	}
 	db_release(app->db, c);
+	if (changed > 0)
+		log_info("cases closed or escalated", LOG_F("type", t->code), LOG_F("count", changed));
 	return changed;
 }
 

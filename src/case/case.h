@@ -358,7 +358,8 @@ long case_deadlines_recompute(struct db_conn *c);
 /* Periodic work for one type, idempotent and safe on several instances:
  * re-derive deadlines if the holidays changed, take on_expiry transitions
  * whose clock ran out, escalate other overdue clocks once.  Each case in
- * its own transaction.  Returns the number of cases changed, or -1. */
+ * its own transaction, and a log line when any changed.  Returns the
+ * number of cases changed. */
 long case_tick(struct app *app, const struct case_type *t);
 
 #endif

@@ -415,9 +415,7 @@ static void uploads_collect(struct app *app)
 
 static void complaints_tick(struct app *app)
 {
-	long n = case_tick(app, &complaint_type);
-	if (n > 0)
-		log_info("cases closed or escalated", LOG_F("module", "complaints"), LOG_F("count", n));
+	case_tick(app, &complaint_type);
 	if (app->cfg.data_dir)
 		uploads_collect(app);
 	complaints_stats_publish(app);

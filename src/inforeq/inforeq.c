@@ -21,7 +21,6 @@
 #include "auth.h"
 #include "events.h"
 #include "letters.h"
-#include "log.h"
 #include "orgs.h"
 #include "survey/survey.h"
 #include "util.h"
@@ -392,9 +391,7 @@ int inforeq_notify(struct case_ctx *x, const struct case_row *cs, const char *to
 
 static void inforeq_tick(struct app *app)
 {
-	long n = case_tick(app, &inforeq_type);
-	if (n > 0)
-		log_info("information requests escalated", LOG_F("module", "inforeq"), LOG_F("count", n));
+	case_tick(app, &inforeq_type);
 	inforeq_report_publish(app);
 	inforeq_links_prune(app);
 }

@@ -548,9 +548,7 @@ static void drafts_collect(struct app *app)
 
 static void permits_tick(struct app *app)
 {
-	long n = case_tick(app, &permit_type);
-	if (n > 0)
-		log_info("permit applications escalated", LOG_F("module", "permits"), LOG_F("count", n));
+	case_tick(app, &permit_type);
 	if (app->cfg.data_dir)
 		drafts_collect(app);
 	permits_stats_publish(app);

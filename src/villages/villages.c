@@ -19,7 +19,6 @@
 #include "arena.h"
 #include "auth.h"
 #include "events.h"
-#include "log.h"
 #include "nik.h"
 #include "regions.h"
 #include "util.h"
@@ -217,9 +216,7 @@ int villages_notify(struct case_ctx *x, const struct case_row *cs, const char *t
 
 static void villages_tick(struct app *app)
 {
-	long n = case_tick(app, &village_letter_type);
-	if (n > 0)
-		log_info("village letter requests escalated", LOG_F("module", "villages"), LOG_F("count", n));
+	case_tick(app, &village_letter_type);
 	villages_budget_publish_data(app);
 }
 
