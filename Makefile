@@ -24,21 +24,21 @@ FUZZ_SECONDS ?= 60
 .PHONY: all deps run test test-lane-a test-lane-b unit static api api-pg e2e asan valgrind fuzz fuzz-smoke bench clean
 all: build/pendopo
 
-build/%.o: %.c $(wildcard src/*/*.h)
+build/%.o: %.c $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
-build-asan/%.o: %.c $(wildcard src/*/*.h)
+build-asan/%.o: %.c $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
 
 # libFuzzer targets: the library built by clang with coverage counters and
 # the sanitizers, each target linked with libFuzzer's main.
-build-fuzz/%.o: %.c $(wildcard src/*/*.h)
+build-fuzz/%.o: %.c $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
 build-fuzz/libpendopo.a: $(FUZZ_OBJ)
 	ar rcs $@ $^
-build-fuzz/fuzz_%: fuzz/%.c fuzz/fuzz.h fuzz/modules.h build-fuzz/libpendopo.a
+build-fuzz/fuzz_%: fuzz/%.c fuzz/fuzz.h src/modules.h build-fuzz/libpendopo.a
 	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Isrc/core $< build-fuzz/libpendopo.a $(LDLIBS) -o $@
 
 build/libpendopo.a: $(OBJ)

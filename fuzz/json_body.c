@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Every route and protocol action, as the router sees them; built
 	 * once, like the server's. */
 	static struct router *rt;
-	if (!rt && !(rt = router_new(fuzz_modules, FUZZ_NMODULES)))
+	if (!rt && !(rt = router_new(pendopo_modules, PENDOPO_NMODULES)))
 		abort();
 	if (json_is_object(body))
 		for (size_t i = 0; i < router_count(rt); i++) {

@@ -14,7 +14,7 @@ static const char *const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct router *rt;
-	if (!rt && !(rt = router_new(fuzz_modules, FUZZ_NMODULES)))
+	if (!rt && !(rt = router_new(pendopo_modules, PENDOPO_NMODULES)))
 		abort();
 	if (size < 1)
 		return 0;

@@ -1,4 +1,4 @@
-/* main.c - the pendopo program: the module list, and the commands that
+/* main.c - the pendopo program: its modules (modules.h), and the commands that
  * belong to no module because they walk all of them (serve, migrate,
  * demo load, tick, routes).  Every other command is declared by the module
  * that owns it; `pendopo --help` lists them all (core/cli.c).
@@ -7,35 +7,14 @@
  * works with no configuration at all: a SQLite database under var/.
  */
 #include "core/app.h"
-#include "core/audit.h"
-#include "core/auth.h"
 #include "core/cli.h"
-#include "core/events.h"
-#include "core/files.h"
-#include "core/holidays.h"
-#include "core/letters.h"
 #include "core/log.h"
 #include "core/migrate.h"
-#include "core/openapi.h"
-#include "core/ops.h"
-#include "core/orgs.h"
-#include "core/outbox.h"
+#include "modules.h"
 #include "core/proxy.h"
-#include "core/regions.h"
 #include "core/router.h"
-#include "core/search.h"
 #include "core/server.h"
 #include "core/util.h"
-#include "channels/channels.h"
-#include "data/data.h"
-#include "case/case.h"
-#include "complaints/complaints.h"
-#include "permits/permits.h"
-#include "inforeq/inforeq.h"
-#include "villages/villages.h"
-#include "queue/queue.h"
-#include "dashboard/dashboard.h"
-#include "survey/survey.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -48,42 +27,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Migrations run in this order, so a module may refer to the tables of the
- * modules above it. */
-static const struct module *const modules[] = {
-	&ops_module,
-	&openapi_module,
-	&events_module,
-	&audit_module,
-	&files_module,
-	&search_module,
-	&regions_module,
-	&orgs_module,
-	&holidays_module,
-	&auth_module,
-	&profile_module,
-	&users_module,
-	&apikeys_module,
-	&letters_module,
-	&data_module,
-	&outbox_module,
-	&phone_login_module,
-	&survey_module,
-	&queue_module,
-	&antrol_module,
-	&case_module,
-	&complaints_module,
-	&open311_module,
-	&permits_module,
-	&inforeq_module,
-	&villages_module,
-	&channels_module,
-	&dashboard_module,
-	/* Last: its 136 action routes need not be scanned before the
-	 * services' own (the router tries routes in this order). */
-	&ckan_module,
-};
-#define NMODULES (sizeof(modules) / sizeof(modules[0]))
 
 /* --log-level (or PENDOPO_LOG_LEVEL): error, warn, info or debug. */
 static int log_level_opt(struct cli *cli)
@@ -120,7 +63,7 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	(void)argv;
 	if (argc != 0)
 		return cli_usage(cli);
-	struct app app = { .modules = modules, .nmodules = NMODULES };
+	struct app app = { .modules = pendopo_modules, .nmodules = PENDOPO_NMODULES };
 	struct config *cfg = &app.cfg;
 	int upload_mb, body_kb, group_commit;
 	char webbuf[PATH_MAX];
@@ -222,7 +165,7 @@ static int migrate_command(struct cli *cli, int argc, char **argv)
 	struct db *db = cli_db(cli, 1);
 	if (!db)
 		return 1;
-	int rc = migrate_run(db, modules, NMODULES, stdout);
+	int rc = migrate_run(db, pendopo_modules, PENDOPO_NMODULES, stdout);
 	if (rc == 0)
 		printf("database is up to date\n");
 	db_close(db);
@@ -240,15 +183,15 @@ static int demo_load_command(struct cli *cli, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct db_conn *c = db_acquire(app.db);
-	for (size_t i = 0; i < NMODULES && rc == 0; i++) {
-		if (!modules[i]->demo_load)
+	for (size_t i = 0; i < PENDOPO_NMODULES && rc == 0; i++) {
+		if (!pendopo_modules[i]->demo_load)
 			continue;
-		if (db_tx_begin(c) != DB_OK || modules[i]->demo_load(&app, c) != 0 || db_tx_commit(c) != DB_OK) {
-			fprintf(stderr, "pendopo demo load: %s failed: %s\n", modules[i]->name, db_errmsg(c));
+		if (db_tx_begin(c) != DB_OK || pendopo_modules[i]->demo_load(&app, c) != 0 || db_tx_commit(c) != DB_OK) {
+			fprintf(stderr, "pendopo demo load: %s failed: %s\n", pendopo_modules[i]->name, db_errmsg(c));
 			db_tx_rollback(c);
 			rc = 1;
 		} else {
-			printf("demo data loaded: %s\n", modules[i]->name);
+			printf("demo data loaded: %s\n", pendopo_modules[i]->name);
 		}
 	}
 	db_release(app.db, c);
@@ -269,9 +212,9 @@ static int tick_command(struct cli *cli, int argc, char **argv)
 	int rc = cli_app(cli, &app, 2);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < NMODULES; i++)
-		if (modules[i]->tick)
-			modules[i]->tick(&app);
+	for (size_t i = 0; i < PENDOPO_NMODULES; i++)
+		if (pendopo_modules[i]->tick)
+			pendopo_modules[i]->tick(&app);
 	db_close(app.db);
 	return 0;
 }
@@ -283,7 +226,7 @@ static int routes_command(struct cli *cli, int argc, char **argv)
 	(void)argv;
 	if (argc != 0)
 		return cli_usage(cli);
-	struct router *rt = router_new(modules, NMODULES);
+	struct router *rt = router_new(pendopo_modules, PENDOPO_NMODULES);
 	if (!rt)
 		return 1;
 	for (size_t i = 0; i < router_count(rt); i++) {
@@ -397,5 +340,5 @@ int main(int argc, char **argv)
 		}
 		log_set_level(level);
 	}
-	return cli_main(commands, modules, NMODULES, argc, argv);
+	return cli_main(commands, pendopo_modules, PENDOPO_NMODULES, argc, argv);
 }

@@ -1,9 +1,8 @@
-/* modules.h - the module list of src/main.c, for the targets that walk
- * every route (router, JSON bodies).  main.c keeps its list static; a
- * module missing here is only a module not fuzzed, and
- * tests/static/fuzz.test.mjs fails on that. */
-#ifndef PENDOPO_FUZZ_MODULES_H
-#define PENDOPO_FUZZ_MODULES_H
+/* modules.h - every module of pendopo, in one list for the program
+ * (main.c) and the fuzz targets that walk every route (fuzz/).
+ */
+#ifndef PENDOPO_MODULES_H
+#define PENDOPO_MODULES_H
 
 #include "core/audit.h"
 #include "core/auth.h"
@@ -28,7 +27,9 @@
 #include "dashboard/dashboard.h"
 #include "survey/survey.h"
 
-static const struct module *const fuzz_modules[] = {
+/* Migrations run in this order, so a module may refer to the tables of the
+ * modules above it. */
+static const struct module *const pendopo_modules[] = {
 	&ops_module,
 	&openapi_module,
 	&events_module,
@@ -57,8 +58,10 @@ static const struct module *const fuzz_modules[] = {
 	&villages_module,
 	&channels_module,
 	&dashboard_module,
+	/* Last: its 136 action routes need not be scanned before the
+	 * services' own (the router tries routes in this order). */
 	&ckan_module,
 };
-#define FUZZ_NMODULES (sizeof(fuzz_modules) / sizeof(fuzz_modules[0]))
+#define PENDOPO_NMODULES (sizeof(pendopo_modules) / sizeof(pendopo_modules[0]))
 
 #endif
