@@ -5,10 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { startSmtp, SMTP_USER, SMTP_PASSWORD } from '../lib/smtp.mjs';
-import { apikey, bearerClient, register, assertError } from './util.mjs';
+import { apikey, bearerClient, register, assertError, sleep, until } from './util.mjs';
 import { complaint, submit } from './complaints_fixtures.mjs';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function smtpEnv(smtp, extra = {}) {
   return {
@@ -21,16 +19,6 @@ function smtpEnv(smtp, extra = {}) {
 
 // The messages the sink accepted for one address.
 const to = (smtp, address) => smtp.messages.filter((m) => m.to.includes(address));
-
-async function until(what, fn, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
-    await sleep(100);
-  }
-}
 
 // The admin's view of the deliveries to one address.
 async function deliveriesTo(admin, address) {

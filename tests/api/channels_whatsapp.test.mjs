@@ -7,20 +7,8 @@ import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { startGraph, sign, inbound, statuses, WA_TOKEN, WA_PHONE_ID, WA_SECRET, WA_VERIFY, WA_VERSION } from '../lib/graph.mjs';
 import { startSmtp, SMTP_USER, SMTP_PASSWORD } from '../lib/smtp.mjs';
-import { apikey, bearerClient, register, assertError, email } from './util.mjs';
+import { apikey, bearerClient, register, assertError, email, sleep, until } from './util.mjs';
 import { complaint, submit } from './complaints_fixtures.mjs';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what, fn, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
-    await sleep(100);
-  }
-}
 
 let graph, smtp, srv, admin;
 before(async () => {

@@ -9,19 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { startServer, Client } from '../lib/server.mjs';
 import { startSms, smsEnv } from '../lib/sms.mjs';
 import { startGraph, WA_TOKEN, WA_PHONE_ID, WA_SECRET, WA_VERSION } from '../lib/graph.mjs';
-import { apikey, bearerClient, register, assertError } from './util.mjs';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what, fn, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
-    await sleep(100);
-  }
-}
+import { apikey, bearerClient, register, assertError, sleep, until } from './util.mjs';
 
 let sms, graph, srv, env;
 let serial = 0;

@@ -134,3 +134,16 @@ export function sizedRequest(url, method, path, body, headers = {}) {
     req.end(body);
   });
 }
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// fn's first truthy answer, asked every 100 ms; throws after ms.
+export async function until(what, fn, ms = 15000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
+    await sleep(100);
+  }
+}
