@@ -132,15 +132,7 @@ static void data_set(struct talk *t, const char *k, const char *v)
 
 /* ---- reading a message ---------------------------------------------------------------------- */
 
-struct said {
-	const char *type;
-	const char *text;	/* text body (trimmed), or an image's caption */
-	const char *choice;	/* a list or button reply's id */
-	json_t *location;
-	const char *image;	/* media id */
-};
-
-static void said_read(struct arena *a, json_t *m, struct said *s)
+void intake_said_read(struct arena *a, json_t *m, struct said *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->type = json_string_value(json_object_get(m, "type"));
@@ -420,7 +412,7 @@ int intake_prefetch(struct req *r, const struct wa_sender *who, json_t *m, struc
 	struct talk t;
 	const struct channels *ch = r->app->channels;
 	memset(photo, 0, sizeof(*photo));
-	said_read(r->arena, m, &s);
+	intake_said_read(r->arena, m, &s);
 	if (!word_is(s.text, "ya") || !channels_whatsapp_on(ch) || talk_load(r, who->key, &t) != 0)
 		return 0;
 	const char *media = t.step && strcmp(t.step, "confirm") == 0 ? data_str(&t, "photo") : NULL;
@@ -446,7 +438,7 @@ int intake_receive(struct req *r, const struct wa_sender *who, json_t *m, const 
 {
 	struct turn u = { .r = r, .who = who, .at = at };
 	struct said s;
-	said_read(r->arena, m, &s);
+	intake_said_read(r->arena, m, &s);
 	if (talk_load(r, who->key, &u.t) != 0)
 		return -1;
 	const char *step = u.t.step;

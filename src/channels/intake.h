@@ -20,6 +20,24 @@ struct wa_sender {
 	const char *name;	/* profile name, or NULL */
 };
 
+/* What a message says, read from WhatsApp's message object m: strings
+ * point into m or a; a text is trimmed of spaces at both ends. */
+struct arena;
+struct said {
+	const char *type;	/* "" when absent */
+	const char *text;	/* text body, or NULL */
+	const char *choice;	/* a list or button reply's id */
+	json_t *location;
+	const char *image;	/* media id */
+};
+void intake_said_read(struct arena *a, json_t *m, struct said *s);
+
+/* The sender of message m among a change's contacts (webhook.c). */
+void webhook_sender_of(struct arena *a, json_t *contacts, json_t *m, struct wa_sender *who);
+/* 1 when header ("sha256=" and 64 hex digits) carries the HMAC-SHA256 of
+ * body[0..len) under secret, compared in constant time (webhook.c). */
+int webhook_signature_good(const char *secret, const char *header, const char *body, size_t len);
+
 /* A photo the conversation needs, fetched and made ready (decoded and
  * encoded again) before the transaction. */
 enum intake_photo_state { PHOTO_NONE, PHOTO_READY, PHOTO_UNREADABLE, PHOTO_NOT_FETCHED };

@@ -41,8 +41,7 @@ int webhook_h_verify(struct req *r)
 	return reply_text(r, 200, "text/plain; charset=utf-8", text, strlen(text));
 }
 
-/* 1 when the header carries the HMAC of the raw body under the secret. */
-static int signature_good(const char *secret, const char *header, const char *body, size_t len)
+int webhook_signature_good(const char *secret, const char *header, const char *body, size_t len)
 {
 	static const char prefix[] = "sha256=";
 	unsigned char want[crypto_auth_hmacsha256_BYTES], got[crypto_auth_hmacsha256_BYTES];
@@ -116,8 +115,7 @@ static int record_contact(struct req *r, const struct wa_sender *who)
 		       (int64_t)app_now(r->app)) == DB_DONE ? 0 : -1;
 }
 
-/* The sender of message m among the change's contacts. */
-static void sender_of(struct arena *a, json_t *contacts, json_t *m, struct wa_sender *who)
+void webhook_sender_of(struct arena *a, json_t *contacts, json_t *m, struct wa_sender *who)
 {
 	const char *from = json_string_value(json_object_get(m, "from"));
 	json_t *c = NULL, *v;
@@ -191,7 +189,7 @@ static int gather(struct req *r, json_t *body, struct inbound **out, size_t *n)
 				if (!in)
 					return -1;
 				in->m = m;
-				sender_of(r->arena, json_object_get(value, "contacts"), m, &in->who);
+				webhook_sender_of(r->arena, json_object_get(value, "contacts"), m, &in->who);
 				if (in->who.key && intake_prefetch(r, &in->who, m, &in->photo) != 0)
 					return -1;
 			}
@@ -208,7 +206,7 @@ int webhook_h_receive(struct req *r)
 	const struct channels *ch = r->app->channels;
 	if (!ch || !ch->cfg.wa_app_secret)
 		return reply_error(r, 403, "forbidden", "this deployment takes no WhatsApp webhook (no app secret)", NULL);
-	if (!signature_good(ch->cfg.wa_app_secret, req_header(r, "X-Hub-Signature-256"), r->body_raw ? r->body_raw : "",
+	if (!webhook_signature_good(ch->cfg.wa_app_secret, req_header(r, "X-Hub-Signature-256"), r->body_raw ? r->body_raw : "",
 			    r->body_len))
 		return reply_error(r, 401, "bad_signature", "X-Hub-Signature-256 is missing or wrong", NULL);
 	json_error_t jerr;
