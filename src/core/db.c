@@ -961,3 +961,26 @@ const char *db_errmsg(struct db_conn *c)
 {
 	return on(c)->err;
 }
+
+int db_dump(struct db *db, const char *path, char *err, size_t errlen)
+{
+	struct db_conn *c = db_acquire(db);
+	int rc = c->be->dump(c, path);
+	if (rc != DB_OK)
+		snprintf(err, errlen, "%s", c->err);
+	db_release(db, c);
+	return rc;
+}
+
+/* On a one_writer backend the load is a write: it goes to the writer,
+ * whose later transactions then see it. */
+int db_load(struct db *db, const char *path, char *err, size_t errlen)
+{
+	struct db_conn *c = db->writer ? db->writer : db_acquire(db);
+	int rc = c->be->load(c, path);
+	if (rc != DB_OK)
+		snprintf(err, errlen, "%s", c->err);
+	if (!db->writer)
+		db_release(db, c);
+	return rc;
+}

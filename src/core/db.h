@@ -178,6 +178,16 @@ int db_can_notify(const struct db *db);
 
 const char *db_errmsg(struct db_conn *c);
 
+/* Backup and restore of the whole database (`pendopo backup/restore`).
+ * db_dump writes a consistent copy into a new file at path while others
+ * keep reading and writing: SQLite's online backup API (a database file
+ * that needs no log beside it), PostgreSQL's pg_dump in custom format.
+ * db_load fills this database, which must hold no table yet, from such a
+ * file in one transaction, so a load cut short leaves it empty: SQLite's
+ * backup API, PostgreSQL's pg_restore.  DB_OK, or the failure with why. */
+int db_dump(struct db *db, const char *path, char *err, size_t errlen);
+int db_load(struct db *db, const char *path, char *err, size_t errlen);
+
 /* Group commit: commits no longer fsync one by one; a committer waits for
  * one fsync that covers its commit and every commit made meanwhile, so
  * concurrent writers share the disk's sync rate.  A commit still returns

@@ -50,6 +50,10 @@ struct db_backend {
 	 * new one to the same database.  NULL where it cannot be lost. */
 	int (*alive)(struct db_conn *c);
 	int (*reconnect)(struct db_conn *c);
+	/* db_dump / db_load on one connection (the writer on one_writer
+	 * backends, for a load); failures described in c->err. */
+	int (*dump)(struct db_conn *c, const char *path);
+	int (*load)(struct db_conn *c, const char *path);
 	const char *begin_sql;		/* a write transaction */
 	const char *read_begin_sql;	/* a read snapshot; NULL: statements suffice */
 	int one_writer;			/* the database admits one writer at a time */

@@ -14,10 +14,15 @@
  * statement.
  */
 #include "db_backend.h"
+#include "arena.h"
 #include "log.h"
+#include "strbuf.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <signal.h>
+#include <sodium.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -25,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 
 #define CACHE_SLOTS 128
 #define MAX_PARAMS 256
@@ -602,6 +609,117 @@ static void pg_listen_stop(void *arg)
 	free(l);
 }
 
+/* pg_dump and pg_restore run as children on c's own settings (PQconninfo:
+ * what the URL and the environment gave it), the password passed in
+ * PGPASSWORD rather than on a command line every local user can read.  A
+ * child dies with us (PR_SET_PDEATHSIG): a killed backup leaves no pg_dump
+ * writing on. */
+static int pg_tool(struct pg_conn *c, const char *tool, const char *const *args)
+{
+	struct db_conn *base = &c->base;
+	struct arena *a = arena_new(4096);
+	PQconninfoOption *opts = PQconninfo(c->pg);
+	struct strbuf info;
+	strbuf_init(&info, a, 256);
+	strbuf_addstr(&info, "--dbname=");
+	char *pw = NULL;
+	for (PQconninfoOption *o = opts; a && o && o->keyword; o++) {
+		if (!o->val || !*o->val)
+			continue;
+		if (strcmp(o->keyword, "password") == 0) {
+			pw = arena_printf(a, "PGPASSWORD=%s", o->val);
+			continue;
+		}
+		strbuf_addf(&info, "%s='", o->keyword);
+		for (const char *p = o->val; *p; p++) {
+			if (*p == '\\' || *p == '\'')
+				strbuf_addch(&info, '\\');
+			strbuf_addch(&info, *p);
+		}
+		strbuf_addstr(&info, "' ");
+	}
+	extern char **environ;
+	size_t nenv = 0;
+	while (environ[nenv])
+		nenv++;
+	char **envp = a ? arena_alloc(a, (nenv + 2) * sizeof(*envp)) : NULL;
+	const char *argv[16];
+	size_t argc = 0;
+	argv[argc++] = tool;
+	for (; *args && argc < 14; args++)
+		argv[argc++] = *args;
+	argv[argc++] = info.buf;
+	argv[argc] = NULL;
+	int rc = DB_ERROR;
+	if (!opts || !envp || info.failed) {
+		snprintf(base->err, sizeof(base->err), "out of memory");
+		goto out;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < nenv; i++)
+		if (strncmp(environ[i], "PGPASSWORD=", 11) != 0)
+			envp[n++] = environ[i];
+	if (pw)
+		envp[n++] = pw;
+	envp[n] = NULL;
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(base->err, sizeof(base->err), "%s: %s", tool, strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		execvpe(tool, (char *const *)argv, envp);
+		_exit(127);
+	}
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		rc = DB_OK;
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		snprintf(base->err, sizeof(base->err), "%s could not be run (is it installed? Debian: postgresql-client)",
+			 tool);
+	else
+		snprintf(base->err, sizeof(base->err), "%s failed (%s %d; its message is above)", tool,
+			 WIFEXITED(status) ? "exit status" : "signal",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+out:
+	if (pw)
+		sodium_memzero(pw, strlen(pw));
+	PQconninfoFree(opts);
+	arena_free(a);
+	return base->err_rc = rc;
+}
+
+static int pg_dump_to(struct db_conn *base, const char *path)
+{
+	const char *args[] = { "--format=custom", "--file", path, NULL };
+	return pg_tool((struct pg_conn *)base, "pg_dump", args);
+}
+
+/* pg_restore in one transaction that stops at the first error; owners and
+ * grants are the restoring role's, as the target may have other roles. */
+static int pg_load(struct db_conn *base, const char *path)
+{
+	struct pg_conn *c = (struct pg_conn *)base;
+	PGresult *res = PQexec(c->pg, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()");
+	int ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+	long tables = ok ? strtol(PQgetvalue(res, 0, 0), NULL, 10) : -1;
+	if (!ok)
+		one_line(base->err, sizeof(base->err), PQerrorMessage(c->pg));
+	else if (tables > 0)
+		snprintf(base->err, sizeof(base->err), "the database is not empty (%ld tables)", tables);
+	PQclear(res);
+	if (tables != 0)
+		return base->err_rc = DB_ERROR;
+	const char *args[] = { "--single-transaction", "--exit-on-error", "--no-owner", "--no-privileges", path, NULL };
+	return pg_tool(c, "pg_restore", args);
+}
+
 const struct db_backend db_pg_backend = {
 	.dialect = DB_POSTGRES,
 	.connect = pg_connect,
@@ -626,6 +744,8 @@ const struct db_backend db_pg_backend = {
 	.listen_stop = pg_listen_stop,
 	.alive = pg_alive,
 	.reconnect = pg_reconnect,
+	.dump = pg_dump_to,
+	.load = pg_load,
 	/* Read committed: counters are guarded by conditional UPDATEs and
 	 * uniqueness by indexes, which stay correct at this level; the
 	 * audit chain locks its head row (audit.c). */

@@ -293,11 +293,9 @@ static int sq_step(struct db_stmt *st)
 	return map_rc(SQC(st), sqlite3_step(SQ(st)));
 }
 
-/* VACUUM INTO (the backup) counts as a write to SQLite but changes only
- * the copy it writes, and may not run inside a transaction. */
 static bool sq_writes(struct db_stmt *st)
 {
-	return !sqlite3_stmt_readonly(SQ(st)) && strncmp(((struct sq_stmt *)st)->sql, "VACUUM INTO", 11) != 0;
+	return !sqlite3_stmt_readonly(SQ(st));
 }
 
 static int64_t sq_col_int(struct db_stmt *st, int i) { return sqlite3_column_int64(SQ(st), i); }
@@ -319,6 +317,79 @@ static int sq_exec_script(struct db_conn *base, const char *sql)
 		return base->err_rc = classify(rc);
 	}
 	return DB_OK;
+}
+
+/* The online backup API in one step: the copy is the database as of one
+ * read snapshot, taken without blocking writers (WAL).  The copy leaves
+ * WAL mode, so it is one self-contained file that opens read-only (no
+ * -wal or -shm beside it); the copy's commit is fsync'd (FULL). */
+static int sq_dump(struct db_conn *base, const char *path)
+{
+	struct sq_conn *c = (struct sq_conn *)base;
+	sqlite3 *dst = NULL;
+	int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(dst, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_backup *b = sqlite3_backup_init(dst, "main", c->db, "main");
+		if (!b) {
+			rc = sqlite3_errcode(dst);
+		} else {
+			sqlite3_backup_step(b, -1);
+			rc = sqlite3_backup_finish(b);
+		}
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(base->err, sizeof(base->err), "%s: %s", path, dst ? sqlite3_errmsg(dst) : "cannot open");
+		base->err_rc = classify(rc);
+	}
+	sqlite3_close(dst);
+	return rc == SQLITE_OK ? DB_OK : base->err_rc;
+}
+
+/* The copy goes into this connection's database in one write transaction
+ * (the backup API's), so a load cut short leaves it as it was: empty. */
+static int sq_load(struct db_conn *base, const char *path)
+{
+	struct sq_conn *c = (struct sq_conn *)base;
+	sqlite3_stmt *st = NULL;
+	int tables = -1;
+	if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		tables = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (tables < 0) {
+		snprintf(base->err, sizeof(base->err), "%s", sqlite3_errmsg(c->db));
+		return base->err_rc = DB_ERROR;
+	}
+	if (tables > 0) {
+		snprintf(base->err, sizeof(base->err), "the database is not empty (%d tables)", tables);
+		return base->err_rc = DB_ERROR;
+	}
+	sqlite3 *src = NULL;
+	int rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL);
+	const char *why = NULL;
+	if (rc == SQLITE_OK) {
+		sqlite3_backup *b = sqlite3_backup_init(c->db, "main", src, "main");
+		if (!b) {
+			rc = sqlite3_errcode(c->db);
+			why = sqlite3_errmsg(c->db);
+		} else {
+			sqlite3_backup_step(b, -1);
+			rc = sqlite3_backup_finish(b);
+			why = sqlite3_errmsg(c->db);
+		}
+	} else {
+		why = src ? sqlite3_errmsg(src) : "cannot open";
+	}
+	if (rc != SQLITE_OK) {
+		snprintf(base->err, sizeof(base->err), "%s: %s", path, why);
+		base->err_rc = classify(rc);
+	}
+	sqlite3_close(src);
+	return rc == SQLITE_OK ? DB_OK : base->err_rc;
 }
 
 const struct db_backend db_sqlite_backend = {
@@ -343,6 +414,8 @@ const struct db_backend db_sqlite_backend = {
 	.exec_script = sq_exec_script,
 	.sync = sq_sync,
 	.defer_sync = sq_defer_sync,
+	.dump = sq_dump,
+	.load = sq_load,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.read_begin_sql = "BEGIN",
 	.one_writer = 1,

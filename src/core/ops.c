@@ -1,18 +1,17 @@
 /* ops.c - what operators and their monitoring use: /healthz for load
- * balancers, /metrics for Prometheus, `pendopo backup` for a consistent
- * copy of a served SQLite database.
+ * balancers, /metrics for Prometheus, `pendopo backup` and `restore`
+ * (backup.c).
  */
 #include "ops.h"
 #include "app.h"
 #include "audit.h"
+#include "backup.h"
 #include "cli.h"
 #include "http.h"
 #include "metrics.h"
 #include "strbuf.h"
 
 #include <inttypes.h>
-#include <stdio.h>
-#include <unistd.h>
 
 /* For load balancers and monitoring: 503 when the database cannot be
  * reached (probed at most once a second), and whether writes are being
@@ -64,47 +63,21 @@ static int metrics_get(struct req *r)
 	return reply_text(r, 200, "text/plain; version=0.0.4", o.buf, o.len);
 }
 
-/* `pendopo backup DEST` */
-static int backup_command(struct cli *cli, int argc, char **argv)
-{
-	if (argc != 1)
-		return cli_usage(cli);
-	struct db *db = cli_db(cli, 1);
-	if (!db)
-		return 1;
-	int rc = 1;
-	if (db_dialect(db) != DB_SQLITE) {
-		fprintf(stderr, "pendopo backup: PostgreSQL databases are backed up with pg_dump "
-				"or a streaming replica (see docs/deploy.md)\n");
-	} else if (access(argv[0], F_OK) == 0) {
-		fprintf(stderr, "pendopo backup: %s exists; give a new file name\n", argv[0]);
-	} else {
-		/* VACUUM INTO writes a consistent, compacted copy while the
-		 * server keeps running: readers and writers are not blocked. */
-		struct db_conn *c = db_acquire(db);
-		if (db_exec(c, "VACUUM INTO ?", "s", argv[0]) == DB_DONE) {
-			printf("backup written to %s\n", argv[0]);
-			rc = 0;
-		} else {
-			fprintf(stderr, "pendopo backup: %s\n", db_errmsg(c));
-		}
-		db_release(db, c);
-	}
-	db_close(db);
-	return rc;
-}
-
 static const struct route ops_routes[] = {
 	{ "GET", "/healthz", healthz, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/metrics", metrics_get, ROLE_PUBLIC, NULL, 0 },
 	{ 0 },
 };
 
-static const struct cli_opt db_only[] = { CLI_OPT_DB, { 0 } };
+static const struct cli_opt backup_opts[] = { CLI_OPT_DB, CLI_OPT_DATA_DIR, { 0 } };
 
 static const struct command ops_commands[] = {
-	{ "backup", "backup DEST [--db URL]", "Write a consistent copy of a SQLite database to DEST while serving.",
-	  db_only, backup_command },
+	{ "backup", "backup DEST [--db URL] [--data-dir DIR]",
+	  "Write the database and its stored files to the new folder DEST while serving (see docs/deploy.md).",
+	  backup_opts, backup_command },
+	{ "restore", "restore SRC [--db URL] [--data-dir DIR]",
+	  "Fill an empty database (and the data folder) from the backup folder SRC.",
+	  backup_opts, restore_command },
 	{ 0 },
 };
 

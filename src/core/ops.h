@@ -4,6 +4,6 @@
 
 #include "module.h"
 
-extern const struct module ops_module;	/* /healthz, /metrics, `pendopo backup` */
+extern const struct module ops_module;	/* /healthz, /metrics, `pendopo backup`, `restore` */
 
 #endif

@@ -16,7 +16,7 @@ describe('command line', () => {
   after(async () => { await srv.stop(); });
 
   it('every command answers --help with its usage', () => {
-    for (const cmd of ['serve', 'migrate', 'import', 'user', 'apikey', 'demo', 'backup', 'audit']) {
+    for (const cmd of ['serve', 'migrate', 'import', 'user', 'apikey', 'demo', 'backup', 'restore', 'audit']) {
       const r = run([cmd, '--help']);
       assert.equal(r.status, 0, `${cmd} --help: ${r.stderr}`);
       assert.match(r.stdout, new RegExp(`^usage: pendopo ${cmd}`), cmd);
@@ -52,14 +52,14 @@ describe('command line', () => {
     assert.match(run(['user', 'add', '--email', 'X@y.id', '--password', 'Rahasia-123', '--db', srv.db]).stderr, /already registered/);
   });
 
-  it('backup writes a consistent copy while serving, and refuses to overwrite', { skip: !!process.env.PENDOPO_TEST_PG && 'SQLite only (PostgreSQL uses pg_dump)' }, () => {
-    const dest = join(srv.dir, 'copy.db');
+  it('backup writes a consistent copy while serving, and refuses to overwrite', { skip: !!process.env.PENDOPO_TEST_PG && 'SQLite only (backup.test covers PostgreSQL)' }, () => {
+    const dest = join(srv.dir, 'copy');
     assert.match(srv.cli(['backup', dest]), /backup written/);
-    assert.ok(existsSync(dest));
-    const users = execFileSync('sqlite3', [dest, 'SELECT email FROM users']).toString();
+    assert.ok(existsSync(join(dest, 'pendopo.db')));
+    const users = execFileSync('sqlite3', [join(dest, 'pendopo.db'), 'SELECT email FROM users']).toString();
     assert.match(users, /x@y\.id/);
     assert.notEqual(run(['backup', dest, '--db', srv.db]).status, 0);
-    const verify = run(['audit', 'verify', '--db', dest]);
+    const verify = run(['audit', 'verify', '--db', join(dest, 'pendopo.db')]);
     assert.equal(verify.status, 0, verify.stdout + verify.stderr);
   });
 });
