@@ -8,8 +8,10 @@
 //    complaint 404) run together, with the shared group commit and with
 //    PENDOPO_GROUP_COMMIT=0.  Every filing answered 2xx must be stored, under
 //    its own tracking number, no tracking number handed out twice, failures
-//    answered 503 storage_full/storage_error (never 2xx, never 500), and once
-//    the filler is gone filings succeed again without a restart.
+//    answered 503 storage_full/storage_error (never 2xx, never 500), reads
+//    (a citizen's own complaint, the public list, regions) answered 200
+//    throughout, and once the filler is gone filings succeed again without a
+//    restart; SQLite's integrity check and `pendopo audit verify` pass.
 // 2. PostgreSQL restarted under load (PostgreSQL pass): on a private cluster
 //    of its own (the shared one serves other tests), `pg_ctl restart -m fast`
 //    and a kill -9 of the postmaster followed by a start.  While it is down:
@@ -250,10 +252,23 @@ async function fullDisk(t, groupCommit) {
       }
     };
 
+    // Reads go on while writes fail: a citizen's own complaint, the public
+    // list, the region register.
+    const reads = [];
+    const readWorker = async (i) => {
+      const j = i % citizens.length;
+      const paths = [`/api/complaints/${own[j]}`, '/api/complaints?limit=5', '/api/regions/33.03.01'];
+      for (let k = 0; running; k++) {
+        const r = await send(base, k % 3 ? null : citizens[j], 'GET', paths[k % 3]);
+        reads.push(r);
+      }
+    };
+
     const started = Date.now();
     const workers = [];
     for (let i = 0; i < 16; i++) workers.push(filingWorker(i));
     for (let i = 0; i < 9; i++) workers.push(refusedWorker(i));
+    for (let i = 0; i < 3; i++) workers.push(readWorker(i));
     await sleep(300);
     // Down to 1.5 MB free, then 128 KB less every 100 ms until full; held
     // full, then eight times a little room given back and taken again, so
@@ -314,6 +329,7 @@ async function fullDisk(t, groupCommit) {
       `  filings: ${histogram(filings)}`,
       `  filings after the disk was full: ${fullAt ? histogram(filings.filter((r) => r.t0 >= fullAt)) : '-'}`,
       `  refused writes: ${histogram(refused)}`,
+      `  reads while the disk was full: ${fullAt ? histogram(reads.filter((r) => r.t0 >= fullAt)) : '-'}`,
       `  after freeing space: ${histogram(recovery)}`,
       `  complaints stored: ${stored.size}`,
     ].join('\n');
@@ -357,6 +373,22 @@ async function fullDisk(t, groupCommit) {
     }
     // (d) recovery.
     if (!recovered) problems.push(`(d) no filing succeeded within 10 s after the filler was removed: ${histogram(recovery)}`);
+    // (e) reads never failed, full disk or not.
+    const readsFull = fullAt ? reads.filter((r) => r.t0 >= fullAt) : [];
+    if (fullAt && !readsFull.length) problems.push('(e) no read was made while the disk was full (scenario did not run)');
+    const readsBad = reads.filter((r) => r.status !== 200);
+    if (readsBad.length) {
+      problems.push(`(e) ${readsBad.length} of ${reads.length} reads failed: ${histogram(readsBad)}; e.g. ` +
+        `${readsBad[0].method} ${readsBad[0].path} ${readsBad[0].status} ${readsBad[0].text.slice(0, 120)}`);
+    }
+    // (f) the database came through whole: SQLite's integrity check, the audit chain.
+    const integrity = execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, 'PRAGMA integrity_check'], { encoding: 'utf8' }).trim();
+    if (integrity !== 'ok') problems.push(`(f) integrity_check: ${integrity.slice(0, 200)}`);
+    try {
+      execFileSync(BIN, ['audit', 'verify', '--db', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      problems.push(`(f) audit verify failed: ${(e.stdout || '') + (e.stderr || '')}`.slice(0, 300));
+    }
     verdict(`full disk, group commit ${groupCommit ? 'on' : 'off'}`, summary, problems);
   } finally {
     if (filler) filler.remove();
