@@ -399,10 +399,10 @@ async function fullDisk(t, groupCommit) {
 }
 
 test('SQLite, full disk while filings and refused writes share commits: no 2xx for what is not stored',
-  { skip: sqliteSkip(), timeout: 60000 }, (t) => fullDisk(t, true));
+  { skip: sqliteSkip(), timeout: 90000 }, (t) => fullDisk(t, true));
 
 test('SQLite, full disk with one fsync per commit (PENDOPO_GROUP_COMMIT=0): no 2xx for what is not stored',
-  { skip: sqliteSkip(), timeout: 60000 }, (t) => fullDisk(t, false));
+  { skip: sqliteSkip(), timeout: 90000 }, (t) => fullDisk(t, false));
 
 // ---------------------------------------------------------------------------------------------
 // 2. PostgreSQL restarted under load
