@@ -23,6 +23,10 @@ extern const struct action villages_oversee;
 #define TEXT_MAX 4000
 #define POST_MAX 20000
 #define ATTACHMENT_MAX_BYTES (5u * 1024 * 1024)
+/* A village's gallery: how many photos, how large each upload. */
+#define GALLERY_MAX 30
+#define GALLERY_PHOTO_MAX_BYTES (8u * 1024 * 1024)
+#define CAPTION_MAX 300
 
 /* A village of this regency, as the register names it. */
 struct village {
@@ -76,6 +80,15 @@ int villages_budget_csv(struct req *r);
 int villages_budget_publish(struct req *r);
 /* [{year, published}] of the village's budgets, newest first. */
 json_t *villages_budget_years(struct req *r, const char *kode, bool published_only);
+
+/* ---- gallery.c ----------------------------------------------------------------- */
+/* [{id, caption, mime, size, created_at, url}] of the village's photos, newest first. */
+json_t *villages_photos_json(struct req *r, const char *kode);
+int villages_photos_list(struct req *r);
+int villages_photo_add(struct req *r);
+int villages_photo_get(struct req *r);
+int villages_photo_patch(struct req *r);
+int villages_photo_delete(struct req *r);
 
 /* ---- kinds.c ------------------------------------------------------------------- */
 struct letter_field {

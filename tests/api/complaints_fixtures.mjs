@@ -57,7 +57,8 @@ export async function submit(client, body) {
 
 // A 2×2 PNG with a tEXt chunk that must not survive the upload; opts.size
 // claims other dimensions in the header (a decompression bomb's, or
-// impossible ones), opts.badCrc spoils the image data's checksum.
+// impossible ones), opts.badCrc spoils the image data's checksum, opts.red
+// sets the first pixel's red (pictures that differ once made again).
 export function png(text = 'Author\0Siti di rumah jalan Melati 3', opts = {}) {
   const chunk = (type, data) => {
     const len = Buffer.alloc(4);
@@ -72,7 +73,7 @@ export function png(text = 'Author\0Siti di rumah jalan Melati 3', opts = {}) {
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
   ihdr[8] = 8; ihdr[9] = 2;          // 8-bit RGB
-  const raw = Buffer.from([0, 200, 30, 30, 30, 200, 30, 0, 30, 30, 200, 240, 240, 240]);
+  const raw = Buffer.from([0, opts.red ?? 200, 30, 30, 30, 200, 30, 0, 30, 30, 200, 240, 240, 240]);
   const idat = chunk('IDAT', deflateSync(raw));
   if (opts.badCrc) idat[idat.length - 1] ^= 0xff;
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),

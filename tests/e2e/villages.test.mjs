@@ -1,5 +1,5 @@
-// Desa Digital in a real browser: a village operator publishes news and
-// the year's APBDes (CSV); a citizen on a phone requests a letter with her
+// Desa Digital in a real browser: a village operator publishes news, the
+// year's APBDes (CSV) and a gallery photo; a citizen on a phone requests a letter with her
 // KTP and KK from the village's page; the operator verifies it, the
 // village head approves it; she downloads the PDF, and the URL in its QR
 // (decoded with zbarimg) opens a page that says the letter is valid.
@@ -15,6 +15,7 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../lib/server.mjs';
 import { letterKey } from '../api/permits_fixtures.mjs';
 import { PDF } from '../api/villages_fixtures.mjs';
+import { JPEG_2X2 } from '../api/complaints_fixtures.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SHOTS = join(HERE, 'shots');
@@ -88,7 +89,8 @@ async function act(email, tracking, label) {
 test('operator publishes news and budget; a citizen requests a letter; the head approves; the PDF\'s QR verifies', async () => {
   const dir = join(srv.dir, 'upload');
   mkdirSync(dir, { recursive: true });
-  const ktp = join(dir, 'ktp.pdf'), kk = join(dir, 'kk.pdf'), csv = join(dir, 'apbdes.csv');
+  const ktp = join(dir, 'ktp.pdf'), kk = join(dir, 'kk.pdf'), csv = join(dir, 'apbdes.csv'), photo = join(dir, 'balai.jpg');
+  writeFileSync(photo, JPEG_2X2);
   writeFileSync(ktp, Buffer.concat([PDF, Buffer.from('% ktp\n')]));
   writeFileSync(kk, Buffer.concat([PDF, Buffer.from('% kk\n')]));
   writeFileSync(csv, 'akun,uraian,anggaran,realisasi\n4.2,Dana Desa,1000000000,800000000\n5.2,,600000000,450000000\n5.1,,300000000,250000000\n');
@@ -104,6 +106,12 @@ test('operator publishes news and budget; a citizen requests a letter; the head 
   await office.page.getByLabel('Berkas CSV').setInputFiles(csv);
   await office.page.getByRole('button', { name: 'Impor' }).click();
   await office.page.getByText('Tersimpan.').first().waitFor();
+  // and puts a captioned photo in the village's gallery.
+  const photoForm = office.page.locator('#photo-form');
+  await photoForm.getByLabel('Foto (JPEG atau PNG').setInputFiles(photo);
+  await photoForm.getByLabel('Keterangan foto').fill('Balai Desa Bokol');
+  await photoForm.getByRole('button', { name: 'Unggah foto' }).click();
+  await office.page.locator('#gallery h2', { hasText: '1 dari 30' }).waitFor();
   assert.deepEqual(office.problems, []);
   await office.context.close();
 
@@ -117,6 +125,8 @@ test('operator publishes news and budget; a citizen requests a letter; the head 
   await page.waitForURL(`**/desa/${VILLAGE}`);
   await page.getByText('Musyawarah desa').waitFor();
   await page.getByText(`APBDes ${YEAR}`).waitFor();
+  await page.locator('#gallery figcaption', { hasText: 'Balai Desa Bokol' }).waitFor();
+  assert.ok(await page.locator('#gallery img').evaluate((img) => img.complete && img.naturalWidth === 2), 'the photo shows');
   await page.getByRole('button', { name: 'Baca selengkapnya' }).click();
   await page.locator('#news strong', { hasText: 'RKPDes' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'villages-space-phone.png'), fullPage: true });

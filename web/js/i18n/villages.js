@@ -95,6 +95,15 @@ export const id = {
   'desa.yes': 'Ya',
   'desa.no': 'Tidak',
   'desa.save_profile': 'Simpan profil',
+  'desa.gallery': 'Galeri foto',
+  'desa.gallery_none': 'Belum ada foto.',
+  'desa.gallery_manage': 'Galeri foto ({n} dari {max})',
+  'desa.photo_file': 'Foto (JPEG atau PNG, paling besar 8 MB)',
+  'desa.caption': 'Keterangan foto',
+  'desa.photo_add': 'Unggah foto',
+  'desa.photo_save': 'Simpan keterangan',
+  'desa.photo_remove': 'Hapus foto',
+  'desa.photo_remove_confirm': 'Hapus foto ini dari galeri?',
 };
 
 export const en = {
@@ -187,6 +196,15 @@ export const en = {
   'desa.yes': 'Yes',
   'desa.no': 'No',
   'desa.save_profile': 'Save profile',
+  'desa.gallery': 'Photo gallery',
+  'desa.gallery_none': 'No photos yet.',
+  'desa.gallery_manage': 'Photo gallery ({n} of {max})',
+  'desa.photo_file': 'Photo (JPEG or PNG, at most 8 MB)',
+  'desa.caption': 'Caption',
+  'desa.photo_add': 'Upload photo',
+  'desa.photo_save': 'Save caption',
+  'desa.photo_remove': 'Remove photo',
+  'desa.photo_remove_confirm': 'Remove this photo from the gallery?',
 };
 
 extend({ id, en });

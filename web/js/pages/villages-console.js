@@ -1,18 +1,18 @@
 // The village office's console: letter requests to check (operator) or
 // sign (head), with their files and the actions the engine allows; news;
-// the APBDes import and publication; the profile.
+// the photo gallery; the APBDes import and publication; the profile.
 import '../i18n/villages.js';
 import { h, replace, $ } from '../dom.js';
-import { get, post, patch } from '../api.js';
+import { get, post, patch, del } from '../api.js';
 import { t, errorMessage, onLangChange } from '../i18n.js';
 import { setupForm } from '../forms.js';
-import { field, flash, loading, loadFailed } from '../ui.js';
+import { confirmDialog, field, flash, loading, loadFailed } from '../ui.js';
 import { initPage } from '../layout.js';
 import { formatDateTime, yearWIB } from '../format.js';
 import { sendFile, staffVillage, stateBadge, timeline } from '../villages.js';
 
 const root = $('#console');
-let ctx = null, village = null, space = null, inbox = [];
+let ctx = null, village = null, space = null, inbox = [], photos = [], photosMax = 0;
 const open = new Map();
 
 async function act(id, action, text) {
@@ -102,6 +102,51 @@ function budgetForm() {
   return form;
 }
 
+function galleryCard() {
+  const file = h('input', { type: 'file', name: 'file', id: 'photo-file', accept: 'image/jpeg,image/png', required: true });
+  const form = h('form', { class: 'form', id: 'photo-form' },
+    field({ label: t('desa.photo_file'), control: file }),
+    field({ label: t('desa.caption'), control: h('input', { name: 'caption', class: 'input', maxlength: '300' }), optional: true }),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('desa.photo_add'))));
+  setupForm(form, {
+    async submit(v) {
+      const q = v.caption ? `?caption=${encodeURIComponent(v.caption)}` : '';
+      await sendFile('POST', `/api/villages/${village.kode}/photos${q}`, file.files[0]);
+      form.reset();
+      flash(t('desa.done'));
+      await reloadPhotos();
+    },
+  });
+  const item = (ph) => {
+    const caption = h('input', { class: 'input', id: `caption-${ph.id}`, value: ph.caption || '', maxlength: '300' });
+    return h('li', { dataset: { id: ph.id } }, h('figure', {}, h('img', { src: ph.url, alt: ph.caption || t('desa.gallery'), loading: 'lazy' })),
+      field({ label: t('desa.caption'), control: caption, optional: true }),
+      h('p', { class: 'actions' },
+        h('button', { type: 'button', class: 'btn btn-small btn-secondary', onclick: () => photoAction(() =>
+          patch(`/api/villages/${village.kode}/photos/${ph.id}`, { caption: caption.value.trim() || null })) }, t('desa.photo_save')), ' ',
+        h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: async () => (await confirmDialog({ message: t('desa.photo_remove_confirm') })) &&
+          photoAction(() => del(`/api/villages/${village.kode}/photos/${ph.id}`)) }, t('desa.photo_remove'))));
+  };
+  return h('section', { class: 'card', id: 'gallery' },
+    h('h2', { class: 'card-title' }, t('desa.gallery_manage', { n: photos.length, max: photosMax })),
+    form, photos.length ? h('ul', { class: 'gallery' }, photos.map(item)) : h('p', {}, t('desa.gallery_none')));
+}
+
+async function photoAction(call) {
+  try {
+    await call();
+    flash(t('desa.done'));
+    await reloadPhotos();
+  } catch (err) {
+    flash(errorMessage(err), 'error');
+  }
+}
+
+async function reloadPhotos() {
+  ({ items: photos, max: photosMax } = await get(`/api/villages/${village.kode}/photos`));
+  render();
+}
+
 function profileForm() {
   const p = space.profile;
   const input = (name, val, attrs = {}) => h('input', { name, class: 'input', value: val ?? '', ...attrs });
@@ -129,7 +174,7 @@ function render() {
     h('div', { class: 'page-head' }, h('h1', {}, `${t('desa.console')} · Desa ${space.nama}`),
       h('p', {}, h('a', { href: `/desa/${village.kode}` }, `/desa/${village.kode}`))),
     h('div', { class: 'stack' }, requestsCard(),
-      space.viewer.operator ? [newsForm(), budgetForm(), profileForm()] : null));
+      space.viewer.operator ? [newsForm(), galleryCard(), budgetForm(), profileForm()] : null));
 }
 
 async function reload() {
@@ -144,6 +189,7 @@ try {
   village = staffVillage(ctx && ctx.user);
   if (!village) throw Object.assign(new Error('forbidden'), { code: 'forbidden' });
   space = await get(`/api/villages/${village.kode}`);
+  if (space.viewer.operator) ({ items: photos, max: photosMax } = await get(`/api/villages/${village.kode}/photos`));
   await reload();
 } catch (err) {
   loadFailed(root, errorMessage(err));

@@ -1,5 +1,5 @@
-// A village's page, /desa/{kode}: its profile, news, the published budget
-// with a chart, and the letters one may request online.
+// A village's page, /desa/{kode}: its profile, news, photo gallery, the
+// published budget with a chart, and the letters one may request online.
 import '../i18n/villages.js';
 import { h, replace, $ } from '../dom.js';
 import { get } from '../api.js';
@@ -36,6 +36,13 @@ function newsItem(n) {
     } }, t('desa.read_more')));
 }
 
+function galleryCard(photos) {
+  return h('section', { class: 'card', id: 'gallery' }, h('h2', { class: 'card-title' }, t('desa.gallery')),
+    photos.length ? h('ul', { class: 'gallery' }, photos.map((ph) => h('li', {}, h('figure', {},
+      h('img', { src: ph.url, alt: ph.caption || t('desa.gallery'), loading: 'lazy', decoding: 'async' }),
+      ph.caption ? h('figcaption', {}, ph.caption) : null)))) : h('p', {}, t('desa.gallery_none')));
+}
+
 function budgetCard() {
   if (!budget) return h('section', { class: 'card', id: 'budget' }, h('h2', { class: 'card-title' }, t('desa.budget', { year: '' })), h('p', {}, t('desa.budget_none')));
   const b = budget.budget;
@@ -70,6 +77,7 @@ function render() {
             h('a', { class: 'btn btn-small btn-primary', href: `/desa/ajukan.html?kode=${kode}&kind=${k.code}` }, t('desa.apply'))))))),
       h('section', { class: 'card', id: 'news' }, h('h2', { class: 'card-title' }, t('desa.news')),
         v.news.length ? h('ul', { class: 'case-list' }, v.news.map(newsItem)) : h('p', {}, t('desa.news_none'))),
+      galleryCard(v.photos),
       budgetCard()));
 }
 

@@ -1,0 +1,115 @@
+// Desa Digital, the village's own space beyond news and budget: the photo
+// gallery (limits, photos made again, captions, removal that keeps files
+// other services still use).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, Client } from '../lib/server.mjs';
+import { assertError } from './util.mjs';
+import { JPEG_2X2, jpegWithExif, png } from './complaints_fixtures.mjs';
+import { VILLAGE, OTHER, villagePeople, request, upload, postRaw, bytes } from './villages_fixtures.mjs';
+
+const sha = (b) => createHash('sha256').update(b).digest('hex');
+
+describe('village space', () => {
+  let srv, p;
+  const anon = () => new Client(srv.url);
+  before(async () => {
+    srv = await startServer();
+    p = await villagePeople(srv);
+  });
+  after(async () => { await srv.stop(); });
+
+  it('keeps a gallery the village\'s operators manage: photos made again, captions, on the village page', async () => {
+    const add = (client, body, caption, kode = VILLAGE, type = 'image/jpeg') => postRaw(client,
+      `/api/villages/${kode}/photos${caption ? `?caption=${encodeURIComponent(caption)}` : ''}`, body, type);
+    let r = await add(p.operator, jpegWithExif('OWNER-Kedungbenda-GPS'), 'Balai desa Kedungbenda');
+    assert.equal(r.status, 201, r.text);
+    const photo = r.json.photo;
+    assert.equal(photo.caption, 'Balai desa Kedungbenda');
+    assert.equal(photo.mime, 'image/jpeg');
+    const img = await bytes(anon(), photo.url);
+    assert.equal(img.status, 200);
+    assert.equal(img.headers.get('content-type'), 'image/jpeg');
+    assert.equal(img.body[0], 0xff);
+    assert.ok(!img.body.includes('OWNER-Kedungbenda-GPS'), 'the EXIF owner did not survive');
+
+    // Nobody but this village's operators adds, captions or removes.
+    assertError(await add(p.otherOperator, JPEG_2X2, null), 403, 'forbidden');
+    assertError(await add(p.head, JPEG_2X2, null), 403, 'forbidden');
+    assertError(await add(p.citizen, JPEG_2X2, null), 403, 'forbidden');
+    assertError(await add(anon(), JPEG_2X2, null), 401, 'unauthenticated');
+    assertError(await p.otherOperator.patch(`/api/villages/${VILLAGE}/photos/${photo.id}`, { caption: 'X' }), 403, 'forbidden');
+    assertError(await p.otherOperator.del(`/api/villages/${VILLAGE}/photos/${photo.id}`), 403, 'forbidden');
+    // A photo is never looked up through another village.
+    assertError(await anon().get(`/api/villages/${OTHER}/photos/${photo.id}`), 404, 'not_found');
+    assertError(await p.otherOperator.del(`/api/villages/${OTHER}/photos/${photo.id}`), 404, 'not_found');
+
+    // Bad files and captions change nothing.
+    assertError(await add(p.operator, Buffer.from('%PDF-1.4 not a photo'), null), 400, 'invalid', 'photo');
+    assertError(await add(p.operator, png(undefined, { badCrc: true }), null, VILLAGE, 'image/png'), 400, 'invalid', 'photo');
+    assertError(await add(p.operator, JPEG_2X2, 'x'.repeat(301)), 400, 'invalid', 'caption');
+    assertError(await add(p.operator, JPEG_2X2, 'baris\nbaru'), 400, 'invalid', 'caption');
+    assertError(await add(p.operator, Buffer.concat([JPEG_2X2, Buffer.alloc(8 * 1024 * 1024)]), null), 413, 'too_large', 'photo');
+    assertError(await p.operator.patch(`/api/villages/${VILLAGE}/photos/${photo.id}`, { caption: 'a\u0007b' }), 400, 'invalid', 'caption');
+    assertError(await p.operator.patch(`/api/villages/${VILLAGE}/photos/999999`, { caption: 'X' }), 404, 'not_found');
+    assertError(await p.operator.patch(`/api/villages/${VILLAGE}/photos/${photo.id}`, {}), 400, 'invalid', 'caption');
+    let list = await anon().get(`/api/villages/${VILLAGE}/photos`);
+    assert.equal(list.json.items.length, 1);
+    assert.equal(list.json.max, 30);
+
+    r = await p.operator.patch(`/api/villages/${VILLAGE}/photos/${photo.id}`, { caption: 'Balai desa setelah dicat' });
+    assert.equal(r.status, 200, r.text);
+    const page = await anon().get(`/api/villages/${VILLAGE}`);
+    assert.deepEqual(page.json.photos.map((x) => [x.id, x.caption, x.url]), [[photo.id, 'Balai desa setelah dicat', photo.url]]);
+    r = await p.operator.patch(`/api/villages/${VILLAGE}/photos/${photo.id}`, { caption: null });
+    assert.equal(r.json.photo.caption, null);
+    const untouched = await anon().get(`/api/villages/${OTHER}`);
+    assert.deepEqual(untouched.json.photos, []);
+  });
+
+  it('holds at most 30 photos a village; the 31st is refused until one is removed', async () => {
+    const kode = '33.03.01.2003';
+    const op = await (await import('./util.mjs')).cliUser(srv, 'village_operator', ['--village', kode]);
+    const url = `/api/villages/${kode}/photos`;
+    const results = [];
+    for (let i = 0; i < 30; i++) results.push(await postRaw(op, `${url}?caption=Foto%20${i + 1}`, png(`n\0${i}`), 'image/png'));
+    assert.deepEqual(results.map((r) => r.status), Array(30).fill(201));
+    assertError(await postRaw(op, url, JPEG_2X2, 'image/jpeg'), 409, 'conflict', 'photo');
+    assert.equal((await anon().get(url)).json.items.length, 30);
+    const first = results[0].json.photo;
+    assert.equal((await op.del(`${url}/${first.id}`)).status, 200);
+    assertError(await anon().get(`${url}/${first.id}`), 404, 'not_found');
+    assertError(await op.del(`${url}/${first.id}`), 404, 'not_found');
+    assert.equal((await postRaw(op, url, JPEG_2X2, 'image/jpeg')).status, 201);
+  });
+
+  it('removes a photo\'s file only when no service still names it', async () => {
+    const url = `/api/villages/${VILLAGE}/photos`;
+    // The same picture as the gallery photo and as a citizen's KTP: one stored file.
+    const picture = png('Comment\0bersama');
+    const shared = (await postRaw(p.operator, url, picture, 'image/png')).json.photo;
+    const draft = await p.citizen.post(`/api/villages/${VILLAGE}/letters`, request());
+    assert.equal(draft.status, 201, draft.text);
+    const ktp = `/api/village-letters/${draft.json.request.id}/attachments/ktp`;
+    assert.equal((await upload(p.citizen, ktp, picture, 'image/png')).status, 201);
+    const stored = (await bytes(anon(), shared.url)).body;
+    const file = join(srv.dir, 'data', 'files', sha(stored).slice(0, 2), sha(stored));
+    const onDisk = existsSync(file);	// SQLite keeps files in the data folder; PostgreSQL in the database
+    assert.equal((await p.operator.del(`${url}/${shared.id}`)).status, 200);
+    const kept = await bytes(p.citizen, ktp);
+    assert.equal(kept.status, 200, 'the KTP made from the same picture is still there');
+    assert.equal(sha(kept.body), sha(stored));
+    if (onDisk) assert.ok(existsSync(file));
+
+    // A photo nobody else uses goes with its file.
+    const alone = (await postRaw(p.operator, url, png('Comment\0sendiri', { red: 17 }), 'image/png')).json.photo;
+    const own = (await bytes(anon(), alone.url)).body;
+    const ownFile = join(srv.dir, 'data', 'files', sha(own).slice(0, 2), sha(own));
+    const ownOnDisk = existsSync(ownFile);
+    assert.equal((await p.operator.del(`${url}/${alone.id}`)).status, 200);
+    if (ownOnDisk) assert.ok(!existsSync(ownFile), 'the unused file was removed');
+  });
+});
