@@ -3,8 +3,11 @@
  * when and where made, format, retention, and its category - berkala
  * (published periodically), serta merta (at once) or setiap saat
  * (available at any time).  The list is public; a document is uploaded
- * to an entry only when it is public information.
+ * to an entry only when it is public information.  Villages keep theirs
+ * (Perki 1/2018) in the same register, through inforeq.h: the village
+ * service checks who may edit, this file what an entry holds.
  */
+#include "inforeq.h"
 #include "internal.h"
 
 #include <errno.h>
@@ -30,10 +33,11 @@ static bool category_ok(const char *c)
 	return false;
 }
 
-/* GET /api/inforeq/dip?agency=&category=&q= */
+/* GET /api/inforeq/dip?agency=&village=&category=&q= */
 int inforeq_dip_list(struct req *r)
 {
 	const char *agency = req_query(r, "agency"), *category = req_query(r, "category"), *text = req_query(r, "q");
+	const char *village = req_query(r, "village");
 	if (category && *category && !category_ok(category))
 		return reply_error(r, 400, "invalid", "category is berkala, serta_merta or setiap_saat", "category");
 	if (text && strlen(text) > 200)
@@ -49,9 +53,11 @@ int inforeq_dip_list(struct req *r)
 	struct db_sql q;
 	db_sql_init(&q, r->arena);
 	db_sql_add(&q, "SELECT id, agency_id, number, summary, holding_unit, responsible, made_when, made_where, format,"
-		       " retention, category, document_sha IS NOT NULL FROM inforeq_dip WHERE 1 = 1", "");
+		       " retention, category, document_sha IS NOT NULL, village, title FROM inforeq_dip WHERE 1 = 1", "");
 	if (agency_id)
 		db_sql_add(&q, " AND agency_id = ?", "i", agency_id);
+	if (village && *village)
+		db_sql_add(&q, " AND village = ?", "s", village);
 	if (category && *category)
 		db_sql_add(&q, " AND category = ?", "s", category);
 	if (text && *text)
@@ -67,12 +73,15 @@ int inforeq_dip_list(struct req *r)
 	while ((rc = db_step(st)) == DB_ROW) {
 		const char *code = NULL, *name = NULL;
 		int64_t id = db_col_int(st, 0);
-		if (case_unit(&x, db_col_int(st, 1), &code, &name) < 0) {
+		if (!db_col_is_null(st, 1) && case_unit(&x, db_col_int(st, 1), &code, &name) < 0) {
 			rc = DB_ERROR;
 			break;
 		}
-		json_array_append_new(items, json_pack("{s:I, s:{s:s?, s:s?}, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?}",
-			"id", (json_int_t)id, "agency", "code", code, "name", name, "number", db_col_text(st, 2),
+		json_array_append_new(items, json_pack("{s:I, s:{s:s?, s:s?}, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+						       " s:s, s:s?}",
+			"id", (json_int_t)id, "agency", "code", code, "name", name, "village",
+			db_col_is_null(st, 12) ? NULL : db_col_text(st, 12), "title",
+			db_col_is_null(st, 13) ? NULL : db_col_text(st, 13), "number", db_col_text(st, 2),
 			"summary", db_col_text(st, 3), "holding_unit", db_col_text(st, 4), "responsible", db_col_text(st, 5),
 			"made_when", db_col_text(st, 6), "made_where", db_col_text(st, 7), "format", db_col_text(st, 8),
 			"retention", db_col_text(st, 9), "category", db_col_text(st, 10), "document",
@@ -192,4 +201,87 @@ int inforeq_dip_document_get(struct req *r)
 		return reply_error(r, 500, "internal", "the document could not be read", NULL);
 	reply_header(r, "Cache-Control", "public, max-age=3600");
 	return reply_text(r, 200, mime, data, len);
+}
+
+/* ---- a village's list (inforeq.h) ------------------------------------------------------------- */
+
+#define VILLAGE_DIP_SELECT \
+	"SELECT id, number, title, summary, holding_unit, responsible, made_when, made_where, format, retention," \
+	" category, created_at, updated_at FROM inforeq_dip"
+
+json_t *inforeq_village_dip(struct db_conn *c, const char *village)
+{
+	struct db_stmt *st = db_query(c, VILLAGE_DIP_SELECT " WHERE village = ? ORDER BY number, id", "s", village);
+	if (!st)
+		return NULL;
+	json_t *items = json_array();
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?}",
+			"id", (json_int_t)db_col_int(st, 0), "number", db_col_text(st, 1), "title",
+			db_col_is_null(st, 2) ? NULL : db_col_text(st, 2), "summary", db_col_text(st, 3), "holding_unit",
+			db_col_text(st, 4), "responsible", db_col_text(st, 5), "made_when", db_col_text(st, 6), "made_where",
+			db_col_text(st, 7), "format", db_col_text(st, 8), "retention", db_col_text(st, 9), "category",
+			db_col_text(st, 10), "created_at", db_col_text(st, 11), "updated_at",
+			db_col_is_null(st, 12) ? NULL : db_col_text(st, 12)));
+	db_done(st);
+	if (rc != DB_DONE) {
+		json_decref(items);
+		return NULL;
+	}
+	return items;
+}
+
+int inforeq_village_dip_save(struct db_conn *c, const char *village, int64_t id, const struct dip_entry *e,
+			     const char *at, int64_t *id_out, const char **field)
+{
+	const struct {
+		const char *name, *value;
+	} texts[] = {
+		{ "number", e->number }, { "title", e->title }, { "summary", e->summary },
+		{ "holding_unit", e->holding_unit }, { "responsible", e->responsible }, { "made_when", e->made_when },
+		{ "made_where", e->made_where }, { "format", e->format }, { "retention", e->retention },
+	};
+	*field = NULL;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (!inforeq_text_ok(texts[i].value, strcmp(texts[i].name, "summary") == 0)) {
+			*field = texts[i].name;
+			return DIP_INVALID;
+		}
+	if (!category_ok(e->category)) {
+		*field = "category";
+		return DIP_INVALID;
+	}
+	int64_t seen;
+	int rc = db_query_int(c, &seen, "SELECT count(*) FROM inforeq_dip WHERE village = ? AND number = ? AND id <> ?", "ssi",
+			      village, e->number, id);
+	if (rc != DB_ROW)
+		return DIP_ERROR;
+	if (seen) {
+		*field = "number";
+		return DIP_TAKEN;
+	}
+	if (id == 0) {
+		rc = db_query_int(c, id_out, "INSERT INTO inforeq_dip (village, number, title, summary, holding_unit, responsible,"
+					     " made_when, made_where, format, retention, category, created_at)"
+					     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", "ssssssssssss", village,
+				  e->number, e->title, e->summary, e->holding_unit, e->responsible, e->made_when,
+				  e->made_where, e->format, e->retention, e->category, at);
+		return rc == DB_ROW ? DIP_OK : DIP_ERROR;
+	}
+	if (db_exec(c, "UPDATE inforeq_dip SET number = ?, title = ?, summary = ?, holding_unit = ?, responsible = ?,"
+		       " made_when = ?, made_where = ?, format = ?, retention = ?, category = ?, updated_at = ?"
+		       " WHERE id = ? AND village = ?", "sssssssssssis", e->number, e->title, e->summary, e->holding_unit,
+		    e->responsible, e->made_when, e->made_where, e->format, e->retention, e->category, at, id,
+		    village) != DB_DONE)
+		return DIP_ERROR;
+	*id_out = id;
+	return db_changes(c) ? DIP_OK : DIP_NOT_FOUND;
+}
+
+int inforeq_village_dip_remove(struct db_conn *c, const char *village, int64_t id)
+{
+	if (db_exec(c, "DELETE FROM inforeq_dip WHERE id = ? AND village = ?", "is", id, village) != DB_DONE)
+		return DIP_ERROR;
+	return db_changes(c) ? DIP_OK : DIP_NOT_FOUND;
 }

@@ -16,6 +16,7 @@
 #ifndef PENDOPO_INFOREQ_H
 #define PENDOPO_INFOREQ_H
 
+#include <stdint.h>
 #include <jansson.h>
 
 #include "module.h"
@@ -30,5 +31,27 @@ struct db_conn;
  * refused, on_time_share, open, overdue, objections}; NULL on a database
  * error.  The same figures as GET /api/inforeq/report for the year. */
 json_t *inforeq_overview(struct app *app, struct db_conn *c, struct arena *a);
+
+/* A village's public information list (Daftar Informasi Publik, Perki
+ * 1/2018), kept in the same register as the agencies' lists, so GET
+ * /api/inforeq/dip?village= shows it too.  The caller decides who may
+ * change it; these check what an entry holds. */
+struct dip_entry {
+	const char *number, *title, *summary, *holding_unit, *responsible;
+	const char *made_when, *made_where, *format, *retention;
+	const char *category;		/* berkala, serta_merta, setiap_saat */
+};
+enum { DIP_OK = 0, DIP_INVALID = 1, DIP_TAKEN = 2, DIP_NOT_FOUND = 3, DIP_ERROR = -1 };
+/* [{id, number, title, summary, holding_unit, responsible, made_when,
+ * made_where, format, retention, category, created_at, updated_at}] in
+ * number order; NULL on a database error. */
+json_t *inforeq_village_dip(struct db_conn *c, const char *village);
+/* Adds (id 0) or replaces entry id of the village's list, at time at:
+ * DIP_OK with *id_out; DIP_INVALID or DIP_TAKEN (the number is used) with
+ * *field naming the member; DIP_NOT_FOUND; DIP_ERROR (database). */
+int inforeq_village_dip_save(struct db_conn *c, const char *village, int64_t id, const struct dip_entry *e,
+			     const char *at, int64_t *id_out, const char **field);
+/* DIP_OK, DIP_NOT_FOUND or DIP_ERROR. */
+int inforeq_village_dip_remove(struct db_conn *c, const char *village, int64_t id);
 
 #endif

@@ -90,6 +90,14 @@ int villages_photo_get(struct req *r);
 int villages_photo_patch(struct req *r);
 int villages_photo_delete(struct req *r);
 
+/* ---- information.c -------------------------------------------------------------- */
+/* The village's public information list (its DIP), as GET .../information gives it. */
+json_t *villages_information_json(struct req *r, const char *kode);
+int villages_information_list(struct req *r);
+int villages_information_create(struct req *r);
+int villages_information_put(struct req *r);
+int villages_information_delete(struct req *r);
+
 /* ---- kinds.c ------------------------------------------------------------------- */
 struct letter_field {
 	const char *name, *label;

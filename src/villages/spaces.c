@@ -1,6 +1,6 @@
 /* spaces.c - the village's public space: the list of every village of
  * the regency, one village's page (profile, latest news, photos, budgets
- * published) and its operators' profile edits.
+ * published, its public information list) and its operators' profile edits.
  */
 #include "internal.h"
 
@@ -78,17 +78,19 @@ int villages_get(struct req *r)
 	json_t *news = profile ? villages_posts_latest(r, v.kode, 5) : NULL;
 	json_t *budgets = news ? villages_budget_years(r, v.kode, !staff) : NULL;
 	json_t *photos = budgets ? villages_photos_json(r, v.kode) : NULL;
-	if (!photos) {
+	json_t *information = photos ? villages_information_json(r, v.kode) : NULL;
+	if (!information) {
 		json_decref(profile);
 		json_decref(news);
 		json_decref(budgets);
+		json_decref(photos);
 		return reply_db_error(r);
 	}
 	/* The letter kinds are the same for every village: pages ask for them
 	 * once (GET /api/villages/letter-kinds), not with every village. */
-	return reply_json(r, 200, json_pack("{s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:{s:b, s:b}}",
+	return reply_json(r, 200, json_pack("{s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:{s:b, s:b}}",
 		"kode", v.kode, "nama", v.nama, "district", "kode", v.district, "nama", v.district_nama,
-		"profile", profile, "news", news, "budgets", budgets, "photos", photos, "viewer", "operator", (int)village_may_edit(r, v.kode), "head",
+		"profile", profile, "news", news, "budgets", budgets, "photos", photos, "information", information, "viewer", "operator", (int)village_may_edit(r, v.kode), "head",
 		(int)can(&r->caller, &villages_approve, &(struct object){ .village = v.kode })));
 }
 

@@ -269,6 +269,20 @@ static const struct field photo_fields[] = {
 	{ 0 },
 };
 
+static const struct field information_fields[] = {
+	{ "number", FT_STRING, FF_REQUIRED, 50 },
+	{ "title", FT_STRING, FF_REQUIRED, 200 },
+	{ "summary", FT_STRING, FF_REQUIRED, 1000 },
+	{ "holding_unit", FT_STRING, FF_NULLABLE, 200 },
+	{ "responsible", FT_STRING, FF_REQUIRED, 200 },
+	{ "made_when", FT_STRING, FF_REQUIRED, 50 },
+	{ "made_where", FT_STRING, FF_NULLABLE, 200 },
+	{ "format", FT_STRING, FF_REQUIRED, 50 },
+	{ "retention", FT_STRING, FF_REQUIRED, 100 },
+	{ "category", FT_STRING, FF_REQUIRED, 12 },
+	{ 0 },
+};
+
 static const struct field action_fields[] = {
 	{ "text", FT_STRING, FF_NULLABLE, TEXT_MAX },
 	{ 0 },
@@ -299,6 +313,13 @@ static const struct route villages_routes[] = {
 	  photo_fields, 0 },
 	{ "DELETE", "/api/villages/{kode}/photos/{id}", villages_photo_delete, ROLE_VILLAGE_OPERATOR | ROLE_ADMIN, NULL,
 	  RF_NO_TX },
+	{ "GET", "/api/villages/{kode}/information", villages_information_list, ROLE_PUBLIC, NULL, 0 },
+	{ "POST", "/api/villages/{kode}/information", villages_information_create, ROLE_VILLAGE_OPERATOR | ROLE_ADMIN,
+	  information_fields, 0 },
+	{ "PUT", "/api/villages/{kode}/information/{id}", villages_information_put, ROLE_VILLAGE_OPERATOR | ROLE_ADMIN,
+	  information_fields, 0 },
+	{ "DELETE", "/api/villages/{kode}/information/{id}", villages_information_delete,
+	  ROLE_VILLAGE_OPERATOR | ROLE_ADMIN, NULL, 0 },
 	{ "GET", "/api/villages/{kode}/budget/{year}", villages_budget_get, ROLE_PUBLIC, NULL, 0 },
 	{ "PUT", "/api/villages/{kode}/budget/{year}", villages_budget_put, ROLE_VILLAGE_OPERATOR | ROLE_ADMIN,
 	  budget_fields, 0 },

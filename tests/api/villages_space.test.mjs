@@ -1,6 +1,7 @@
 // Desa Digital, the village's own space beyond news and budget: the photo
 // gallery (limits, photos made again, captions, removal that keeps files
-// other services still use).
+// other services still use); the public information list kept in the PPID
+// service's register.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -111,5 +112,56 @@ describe('village space', () => {
     const ownOnDisk = existsSync(ownFile);
     assert.equal((await p.operator.del(`${url}/${alone.id}`)).status, 200);
     if (ownOnDisk) assert.ok(!existsSync(ownFile), 'the unused file was removed');
+  });
+
+  it('keeps the village\'s public information list in the PPID register, edited by its operators', async () => {
+    const url = `/api/villages/${VILLAGE}/information`;
+    const entry = { number: '1', title: 'APBDes', summary: 'Anggaran pendapatan dan belanja desa tahun berjalan',
+      responsible: 'Sekretaris Desa', made_when: 'Januari setiap tahun', format: 'Cetak dan elektronik',
+      retention: '10 tahun', category: 'berkala' };
+    let r = await p.operator.post(url, entry);
+    assert.equal(r.status, 201, r.text);
+    const made = r.json.entry;
+    assert.equal(made.holding_unit, 'Pemerintah Desa Kedungbenda');
+    assert.equal(made.made_where, 'Desa Kedungbenda');
+    assert.equal(made.title, 'APBDes');
+
+    // Only this village's operators, and a whole, valid entry.
+    assertError(await p.otherOperator.post(url, { ...entry, number: '2' }), 403, 'forbidden');
+    assertError(await p.head.post(url, { ...entry, number: '2' }), 403, 'forbidden');
+    assertError(await p.citizen.post(url, { ...entry, number: '2' }), 403, 'forbidden');
+    assertError(await anon().post(url, { ...entry, number: '2' }), 401, 'unauthenticated');
+    assertError(await p.operator.post(url, entry), 409, 'conflict', 'number');
+    assertError(await p.operator.post(url, { ...entry, number: '2', category: 'kadang' }), 400, 'invalid', 'category');
+    assertError(await p.operator.post(url, { ...entry, number: '2', title: ' ' }), 400, 'invalid', 'title');
+    const { title, ...untitled } = entry;
+    assert.ok(title);
+    assertError(await p.operator.post(url, { ...untitled, number: '2' }), 400, 'invalid', 'title');
+    assertError(await p.operator.post(url, { ...entry, number: '2', agency: 'DINKES' }), 400, 'unknown_field', 'agency');
+    assertError(await p.otherOperator.put(`${url}/${made.id}`, entry), 403, 'forbidden');
+    assertError(await p.otherOperator.put(`/api/villages/${OTHER}/information/${made.id}`, entry), 404, 'not_found');
+    assertError(await p.otherOperator.del(`/api/villages/${OTHER}/information/${made.id}`), 404, 'not_found');
+
+    r = await p.operator.post(url, { ...entry, number: '2', title: 'Profil desa', category: 'setiap_saat',
+      summary: 'Sejarah, wilayah dan perangkat desa', holding_unit: 'Kasi Pemerintahan', made_where: 'Balai desa' });
+    assert.equal(r.status, 201, r.text);
+    const second = r.json.entry;
+    assertError(await p.operator.put(`${url}/${second.id}`, { ...entry, number: '1' }), 409, 'conflict', 'number');
+    r = await p.operator.put(`${url}/${made.id}`, { ...entry, retention: 'Permanen' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.entry.retention, 'Permanen');
+
+    // On the village's page, and in the PPID's public register beside the agencies'.
+    const page = await anon().get(`/api/villages/${VILLAGE}`);
+    assert.deepEqual(page.json.information.map((e) => [e.number, e.title, e.category, e.retention]),
+      [['1', 'APBDes', 'berkala', 'Permanen'], ['2', 'Profil desa', 'setiap_saat', '10 tahun']]);
+    const register = await anon().get(`/api/inforeq/dip?village=${VILLAGE}`);
+    assert.deepEqual(register.json.items.map((e) => [e.village, e.number, e.title, e.agency.code]),
+      [[VILLAGE, '1', 'APBDes', null], [VILLAGE, '2', 'Profil desa', null]]);
+    assert.deepEqual((await anon().get(`/api/villages/${OTHER}/information`)).json.items, []);
+
+    assert.equal((await p.operator.del(`${url}/${second.id}`)).status, 200);
+    assertError(await p.operator.del(`${url}/${second.id}`), 404, 'not_found');
+    assert.deepEqual((await anon().get(url)).json.items.map((e) => e.number), ['1']);
   });
 });

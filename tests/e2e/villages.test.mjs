@@ -1,5 +1,6 @@
 // Desa Digital in a real browser: a village operator publishes news, the
-// year's APBDes (CSV) and a gallery photo; a citizen on a phone requests a letter with her
+// year's APBDes (CSV), a gallery photo and an entry of the village's
+// public information list; a citizen on a phone requests a letter with her
 // KTP and KK from the village's page; the operator verifies it, the
 // village head approves it; she downloads the PDF, and the URL in its QR
 // (decoded with zbarimg) opens a page that says the letter is valid.
@@ -99,7 +100,7 @@ test('operator publishes news and budget; a citizen requests a letter; the head 
   const office = await open();
   await login(office.page, 'operator@bokol.id', office.problems);
   await office.page.goto('/desa/operator.html');
-  await office.page.getByLabel('Judul').fill('Musyawarah desa');
+  await office.page.getByLabel('Judul', { exact: true }).fill('Musyawarah desa');
   await office.page.getByLabel('Isi (Markdown)').fill('Musyawarah **RKPDes** di balai desa, Kamis pukul 09.00.');
   await office.page.getByRole('button', { name: 'Simpan', exact: true }).click();
   await office.page.getByText('Tersimpan.').waitFor();
@@ -112,6 +113,18 @@ test('operator publishes news and budget; a citizen requests a letter; the head 
   await photoForm.getByLabel('Keterangan foto').fill('Balai Desa Bokol');
   await photoForm.getByRole('button', { name: 'Unggah foto' }).click();
   await office.page.locator('#gallery h2', { hasText: '1 dari 30' }).waitFor();
+  // and lists a public information entry (Perki 1/2018).
+  const dip = office.page.locator('#dip-form');
+  await dip.getByLabel('No.').fill('1');
+  await dip.getByLabel('Judul informasi').fill('Peraturan Desa Bokol');
+  await dip.getByLabel('Ringkasan isi informasi').fill('Peraturan desa yang berlaku dan lampirannya');
+  await dip.getByLabel('Penanggung jawab').fill('Sekretaris Desa');
+  await dip.getByLabel('Waktu pembuatan').fill('Setiap penetapan');
+  await dip.getByLabel('Bentuk informasi').fill('Cetak');
+  await dip.getByLabel('Jangka waktu penyimpanan').fill('Permanen');
+  await dip.getByLabel('Jenis informasi').selectOption('setiap_saat');
+  await dip.getByRole('button', { name: 'Tambah ke daftar' }).click();
+  await office.page.locator('#information li', { hasText: 'Peraturan Desa Bokol' }).waitFor();
   assert.deepEqual(office.problems, []);
   await office.context.close();
 
@@ -126,6 +139,8 @@ test('operator publishes news and budget; a citizen requests a letter; the head 
   await page.getByText('Musyawarah desa').waitFor();
   await page.getByText(`APBDes ${YEAR}`).waitFor();
   await page.locator('#gallery figcaption', { hasText: 'Balai Desa Bokol' }).waitFor();
+  await page.locator('#information td', { hasText: 'Peraturan Desa Bokol' }).waitFor();
+  await page.locator('#information td', { hasText: 'Setiap saat' }).waitFor();
   assert.ok(await page.locator('#gallery img').evaluate((img) => img.complete && img.naturalWidth === 2), 'the photo shows');
   await page.getByRole('button', { name: 'Baca selengkapnya' }).click();
   await page.locator('#news strong', { hasText: 'RKPDes' }).waitFor();

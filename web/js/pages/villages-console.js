@@ -1,9 +1,10 @@
 // The village office's console: letter requests to check (operator) or
 // sign (head), with their files and the actions the engine allows; news;
-// the photo gallery; the APBDes import and publication; the profile.
+// the photo gallery; the APBDes import and publication; the public
+// information list; the profile.
 import '../i18n/villages.js';
 import { h, replace, $ } from '../dom.js';
-import { get, post, patch, del } from '../api.js';
+import { get, post, patch, del, request } from '../api.js';
 import { t, errorMessage, onLangChange } from '../i18n.js';
 import { setupForm } from '../forms.js';
 import { confirmDialog, field, flash, loading, loadFailed } from '../ui.js';
@@ -12,7 +13,7 @@ import { formatDateTime, yearWIB } from '../format.js';
 import { sendFile, staffVillage, stateBadge, timeline } from '../villages.js';
 
 const root = $('#console');
-let ctx = null, village = null, space = null, inbox = [], photos = [], photosMax = 0;
+let ctx = null, village = null, space = null, inbox = [], photos = [], photosMax = 0, information = [], dipEditing = null;
 const open = new Map();
 
 async function act(id, action, text) {
@@ -122,21 +123,22 @@ function galleryCard() {
     return h('li', { dataset: { id: ph.id } }, h('figure', {}, h('img', { src: ph.url, alt: ph.caption || t('desa.gallery'), loading: 'lazy' })),
       field({ label: t('desa.caption'), control: caption, optional: true }),
       h('p', { class: 'actions' },
-        h('button', { type: 'button', class: 'btn btn-small btn-secondary', onclick: () => photoAction(() =>
-          patch(`/api/villages/${village.kode}/photos/${ph.id}`, { caption: caption.value.trim() || null })) }, t('desa.photo_save')), ' ',
+        h('button', { type: 'button', class: 'btn btn-small btn-secondary', onclick: () => change(() =>
+          patch(`/api/villages/${village.kode}/photos/${ph.id}`, { caption: caption.value.trim() || null }), reloadPhotos) }, t('desa.photo_save')), ' ',
         h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: async () => (await confirmDialog({ message: t('desa.photo_remove_confirm') })) &&
-          photoAction(() => del(`/api/villages/${village.kode}/photos/${ph.id}`)) }, t('desa.photo_remove'))));
+          change(() => del(`/api/villages/${village.kode}/photos/${ph.id}`), reloadPhotos) }, t('desa.photo_remove'))));
   };
   return h('section', { class: 'card', id: 'gallery' },
     h('h2', { class: 'card-title' }, t('desa.gallery_manage', { n: photos.length, max: photosMax })),
     form, photos.length ? h('ul', { class: 'gallery' }, photos.map(item)) : h('p', {}, t('desa.gallery_none')));
 }
 
-async function photoAction(call) {
+// A change from a list's button, then the list again.
+async function change(call, reload) {
   try {
     await call();
     flash(t('desa.done'));
-    await reloadPhotos();
+    await reload();
   } catch (err) {
     flash(errorMessage(err), 'error');
   }
@@ -144,6 +146,47 @@ async function photoAction(call) {
 
 async function reloadPhotos() {
   ({ items: photos, max: photosMax } = await get(`/api/villages/${village.kode}/photos`));
+  render();
+}
+
+const DIP_FIELDS = ['number', 'title', 'summary', 'holding_unit', 'responsible', 'made_when', 'made_where', 'format', 'retention'];
+const DIP_OPTIONAL = new Set(['holding_unit', 'made_where']);
+
+function informationCard() {
+  const editing = information.find((e) => e.id === dipEditing) || null;
+  const input = (name) => name === 'summary'
+    ? h('textarea', { name, class: 'input', rows: '2', maxlength: '1000', required: true }, editing ? editing[name] : '')
+    : h('input', { name, class: 'input', value: editing ? editing[name] ?? '' : '', required: !DIP_OPTIONAL.has(name) });
+  const form = h('form', { class: 'form', id: 'dip-form' },
+    DIP_FIELDS.map((name) => field({ label: t(`desa.dip.${name}`), control: input(name), optional: DIP_OPTIONAL.has(name) })),
+    field({ label: t('desa.dip.category'), control: h('select', { name: 'category', class: 'input' },
+      ['berkala', 'serta_merta', 'setiap_saat'].map((c) => h('option', { value: c, selected: editing && editing.category === c }, t(`desa.dip.cat.${c}`)))) }),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t(editing ? 'desa.dip.save' : 'desa.dip.add'))));
+  setupForm(form, {
+    async submit(v) {
+      const body = { ...v };
+      for (const k of DIP_OPTIONAL) if (!body[k]) body[k] = null;
+      if (editing) await request('PUT', `/api/villages/${village.kode}/information/${editing.id}`, body);
+      else await post(`/api/villages/${village.kode}/information`, body);
+      dipEditing = null;
+      flash(t('desa.done'));
+      await reloadInformation();
+    },
+  });
+  return h('section', { class: 'card', id: 'information' }, h('h2', { class: 'card-title' }, t('desa.dip')),
+    information.length ? h('ul', { class: 'case-list' }, information.map((e) => h('li', { class: 'case-card', dataset: { id: e.id } },
+      h('p', {}, h('strong', {}, `${e.number}. ${e.title}`), ' · ', t(`desa.dip.cat.${e.category}`)),
+      h('p', { class: 'case-text' }, e.summary),
+      h('p', { class: 'actions' },
+        h('button', { type: 'button', class: 'btn btn-small btn-secondary', onclick: () => { dipEditing = e.id; render(); } }, t('desa.dip.edit')), ' ',
+        h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: async () => (await confirmDialog({ message: t('desa.dip.remove_confirm') })) &&
+          change(() => del(`/api/villages/${village.kode}/information/${e.id}`), reloadInformation) }, t('desa.dip.remove'))))))
+      : h('p', {}, t('desa.dip_none')),
+    form);
+}
+
+async function reloadInformation() {
+  information = (await get(`/api/villages/${village.kode}/information`)).items;
   render();
 }
 
@@ -174,7 +217,7 @@ function render() {
     h('div', { class: 'page-head' }, h('h1', {}, `${t('desa.console')} · Desa ${space.nama}`),
       h('p', {}, h('a', { href: `/desa/${village.kode}` }, `/desa/${village.kode}`))),
     h('div', { class: 'stack' }, requestsCard(),
-      space.viewer.operator ? [newsForm(), galleryCard(), budgetForm(), profileForm()] : null));
+      space.viewer.operator ? [newsForm(), galleryCard(), budgetForm(), informationCard(), profileForm()] : null));
 }
 
 async function reload() {
@@ -190,6 +233,7 @@ try {
   if (!village) throw Object.assign(new Error('forbidden'), { code: 'forbidden' });
   space = await get(`/api/villages/${village.kode}`);
   if (space.viewer.operator) ({ items: photos, max: photosMax } = await get(`/api/villages/${village.kode}/photos`));
+  information = space.information;
   await reload();
 } catch (err) {
   loadFailed(root, errorMessage(err));

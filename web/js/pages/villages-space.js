@@ -1,5 +1,6 @@
 // A village's page, /desa/{kode}: its profile, news, photo gallery, the
-// published budget with a chart, and the letters one may request online.
+// published budget with a chart, its public information list, and the
+// letters one may request online.
 import '../i18n/villages.js';
 import { h, replace, $ } from '../dom.js';
 import { get } from '../api.js';
@@ -43,6 +44,16 @@ function galleryCard(photos) {
       ph.caption ? h('figcaption', {}, ph.caption) : null)))) : h('p', {}, t('desa.gallery_none')));
 }
 
+function informationCard(items) {
+  const cols = ['number', 'title', 'summary', 'holding_unit', 'responsible', 'made_when', 'format', 'retention', 'category'];
+  return h('section', { class: 'card', id: 'information' }, h('h2', { class: 'card-title' }, t('desa.dip')),
+    h('p', { class: 'hint' }, t('desa.dip_lead')),
+    items.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('desa.dip') }, h('table', { class: 'table' },
+      h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, t(`desa.dip.${c}`))))),
+      h('tbody', {}, items.map((e) => h('tr', {}, cols.map((c) => h('td', {},
+        c === 'category' ? t(`desa.dip.cat.${e.category}`) : e[c] ?? '—'))))))) : h('p', {}, t('desa.dip_none')));
+}
+
 function budgetCard() {
   if (!budget) return h('section', { class: 'card', id: 'budget' }, h('h2', { class: 'card-title' }, t('desa.budget', { year: '' })), h('p', {}, t('desa.budget_none')));
   const b = budget.budget;
@@ -78,7 +89,8 @@ function render() {
       h('section', { class: 'card', id: 'news' }, h('h2', { class: 'card-title' }, t('desa.news')),
         v.news.length ? h('ul', { class: 'case-list' }, v.news.map(newsItem)) : h('p', {}, t('desa.news_none'))),
       galleryCard(v.photos),
-      budgetCard()));
+      budgetCard(),
+      informationCard(v.information)));
 }
 
 onLangChange(() => v && render());
