@@ -50,7 +50,12 @@ static int issue_letter(struct req *r, struct case_ctx *x, struct letter_view *v
 {
 	struct arena *a = r->arena;
 	const struct village_letter *l = &v->l;
-	const struct village_letter_kind *k = village_letter_kind(l->kind);
+	struct village_letter_kind kind, *k = &kind;
+	bool retired;
+	int kind_found = village_kind_find(r, l->village, l->kind, k, &retired);
+	if (kind_found != 0)
+		return (kind_found < 0 ? reply_db_error(r) : reply_error(r, 409, "conflict", "the request's letter kind is gone",
+								   "kind")), -1;
 	const char *vname = NULL, *dname = NULL, *head_address = NULL;
 	char district[9];
 	snprintf(district, sizeof(district), "%.8s", l->village);

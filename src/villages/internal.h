@@ -114,6 +114,25 @@ extern const struct village_letter_kind village_letter_kinds[];
 const struct village_letter_kind *village_letter_kind(const char *code);
 json_t *village_letter_kinds_json(void);
 int villages_letter_kinds(struct req *r);
+/* A template a village's own kind starts from: a standard kind or one of
+ * the others kinds.c holds; NULL when none has code. */
+const struct village_letter_kind *village_letter_template(const char *code);
+int villages_letter_templates(struct req *r);
+/* The kind code as village offers it, standard or its own: 0 with *out
+ * (in r's arena) and *retired; 1 when the village has none such; -1 on a
+ * database error. */
+int village_kind_find(struct req *r, const char *village, const char *code, struct village_letter_kind *out,
+		      bool *retired);
+/* The standard kinds, then the village's own (retired ones too when
+ * with_retired), each with village, template, retired, requests; NULL on
+ * a database error. */
+json_t *village_kinds_json(struct req *r, const char *village, bool with_retired);
+
+/* ---- kind_edit.c --------------------------------------------------------------- */
+int villages_kinds_list(struct req *r);
+int villages_kind_add(struct req *r);
+int villages_kind_patch(struct req *r);
+int villages_kind_delete(struct req *r);
 
 /* ---- requests.c ---------------------------------------------------------------- */
 struct village_letter {

@@ -194,15 +194,33 @@ static const char *str_or_null(const char *s)
 	return s && *s ? s : NULL;
 }
 
+/* The kind of request l as its village offers it (retired or not: a
+ * request under way goes on); 0, or -1 with a reply set. */
+static int letter_kind(struct req *r, const struct village_letter *l, struct village_letter_kind *k)
+{
+	bool retired;
+	int rc = village_kind_find(r, l->village, l->kind, k, &retired);
+	if (rc < 0)
+		return reply_db_error(r), -1;
+	if (rc > 0)
+		return reply_error(r, 409, "conflict", "the request's letter kind is gone", "kind"), -1;
+	return 0;
+}
+
 /* POST /api/villages/{kode}/letters {kind, nik?, name?, address?, purpose?, fields?}: a draft. */
 int villages_letter_create(struct req *r)
 {
 	struct village v;
 	if (village_open(r, &v))
 		return 0;
-	const struct village_letter_kind *k = village_letter_kind(body_str(r, "kind"));
-	if (!k)
-		return reply_error(r, 400, "invalid", "kind must be one of GET /api/villages/letter-kinds", "kind");
+	struct village_letter_kind kind, *k = &kind;
+	bool retired;
+	int found = village_kind_find(r, v.kode, body_str(r, "kind"), k, &retired);
+	if (found < 0)
+		return reply_db_error(r);
+	if (found > 0 || retired)
+		return reply_error(r, 400, "invalid", "kind must be one of the village's GET /api/villages/{kode}/letter-kinds",
+				   "kind");
 	if (draft_check(r, k))
 		return 0;
 	json_t *fields = json_object_get(r->body, "fields");
@@ -253,7 +271,8 @@ int villages_letter_update(struct req *r)
 	const char *kind = body_str(r, "kind");
 	if (kind && strcmp(kind, v.l.kind) != 0)
 		return reply_error(r, 400, "invalid", "the kind of a request cannot change: start a new one", "kind");
-	if (draft_check(r, village_letter_kind(v.l.kind)))
+	struct village_letter_kind k;
+	if (letter_kind(r, &v.l, &k) || draft_check(r, &k))
 		return 0;
 	json_t *fields = v.l.fields ? json_loads(v.l.fields, 0, NULL) : json_object();
 	json_object_update(fields, json_object_get(r->body, "fields"));
@@ -294,7 +313,9 @@ int villages_letter_attachment_put(struct req *r)
 	if (village_letter_view_open(r, &x, &v))
 		return 0;
 	const char *name = req_param(r, "name");
-	const struct village_letter_kind *k = village_letter_kind(v.l.kind);
+	struct village_letter_kind kind, *k = &kind;
+	if (letter_kind(r, &v.l, k))
+		return 0;
 	if (!attachment_known(k, name))
 		return reply_error(r, 404, "not_found", arena_printf(r->arena, "a %s letter takes no file %s", k->code, name),
 				   NULL);
@@ -349,10 +370,11 @@ int villages_letter_attachment_get(struct req *r)
 
 /* What a request still lacks before the office can check it: the field
  * to name, or NULL when complete. */
-static const char *missing(struct req *r, const struct letter_view *v, const char **label)
+static const char *missing(struct req *r, const struct letter_view *v, const struct village_letter_kind *kind,
+			   const char **label)
 {
 	const struct village_letter *l = &v->l;
-	const struct village_letter_kind *k = village_letter_kind(l->kind);
+	const struct village_letter_kind *k = kind;
 	*label = NULL;
 	if (!l->nik || nik_check(l->nik, regions_exists_cb, r->db, NULL) != NIK_OK)
 		return "nik";
@@ -395,7 +417,10 @@ int villages_letter_submit(struct req *r)
 	if (!editable(&v))
 		return v.applicant ? refuse_locked(r)
 				   : reply_error(r, 403, "forbidden", "only the applicant submits a request", NULL);
-	const char *label, *field = missing(r, &v, &label);
+	struct village_letter_kind k;
+	if (letter_kind(r, &v.l, &k))
+		return 0;
+	const char *label, *field = missing(r, &v, &k, &label);
 	if (field)
 		return reply_error_lang(r, 400, "incomplete",
 			arena_printf(r->arena, "the request is not complete: %s%s%s", field, label ? " " : "", label ? label : ""),

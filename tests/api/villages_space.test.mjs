@@ -1,7 +1,7 @@
 // Desa Digital, the village's own space beyond news and budget: the photo
 // gallery (limits, photos made again, captions, removal that keeps files
 // other services still use); the public information list kept in the PPID
-// service's register.
+// service's register; letter kinds a village adds from templates.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
 import { assertError } from './util.mjs';
 import { JPEG_2X2, jpegWithExif, png } from './complaints_fixtures.mjs';
-import { VILLAGE, OTHER, villagePeople, request, upload, postRaw, bytes } from './villages_fixtures.mjs';
+import { letterKey } from './permits_fixtures.mjs';
+import { VILLAGE, OTHER, PDF, villagePeople, request, upload, postRaw, bytes, act } from './villages_fixtures.mjs';
 
 const sha = (b) => createHash('sha256').update(b).digest('hex');
 
@@ -18,7 +19,7 @@ describe('village space', () => {
   let srv, p;
   const anon = () => new Client(srv.url);
   before(async () => {
-    srv = await startServer();
+    srv = await startServer({ env: { PENDOPO_LETTERS_KEY: letterKey() } });
     p = await villagePeople(srv);
   });
   after(async () => { await srv.stop(); });
@@ -163,5 +164,75 @@ describe('village space', () => {
     assert.equal((await p.operator.del(`${url}/${second.id}`)).status, 200);
     assertError(await p.operator.del(`${url}/${second.id}`), 404, 'not_found');
     assert.deepEqual((await anon().get(url)).json.items.map((e) => e.number), ['1']);
+  });
+
+  it('lets an operator add letter kinds from templates, edit them, and retire (not delete) one requests use', async () => {
+    const kinds = `/api/villages/${VILLAGE}/letter-kinds`;
+    const templates = (await anon().get('/api/villages/letter-templates')).json.items;
+    const single = templates.find((t) => t.code === 'belum_menikah');
+    assert.equal(single.title, 'SURAT KETERANGAN BELUM MENIKAH');
+    assert.ok(templates.find((t) => t.code === 'domisili'), 'the standard kinds are templates too');
+
+    const kind = { template: 'belum_menikah', code: 'belum_kawin', fields: [{ name: 'status_perkawinan', label: 'Status perkawinan' },
+      { name: 'pekerjaan', label: 'Pekerjaan' }], attachments: ['ktp'] };
+    assertError(await p.otherOperator.post(kinds, kind), 403, 'forbidden');
+    assertError(await p.head.post(kinds, kind), 403, 'forbidden');
+    assertError(await p.operator.post(kinds, { ...kind, template: 'tidak_ada' }), 400, 'invalid', 'template');
+    assertError(await p.operator.post(kinds, { ...kind, code: 'Belum Kawin' }), 400, 'invalid', 'code');
+    assertError(await p.operator.post(kinds, { ...kind, code: 'domisili' }), 409, 'conflict', 'code');
+    assertError(await p.operator.post(kinds, { ...kind, fields: [{ name: 'a b', label: 'X' }] }), 400, 'invalid', 'fields');
+    assertError(await p.operator.post(kinds, { ...kind, fields: [{ name: 'ab', label: 'X' }, { name: 'ab', label: 'Y' }] }), 400, 'invalid', 'fields');
+    assertError(await p.operator.post(kinds, { ...kind, attachments: ['ktp', 'ktp'] }), 400, 'invalid', 'attachments');
+    let r = await p.operator.post(kinds, kind);
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.kind.title, 'SURAT KETERANGAN BELUM MENIKAH');
+    assert.equal(r.json.kind.classification, '474.2');
+    assert.deepEqual(r.json.kind.attachments, ['ktp']);
+    assertError(await p.operator.post(kinds, kind), 409, 'conflict', 'code');
+    assert.equal((await p.operator.post(kinds, { template: 'umum', code: 'coba' })).status, 201);
+
+    // The village offers it; its neighbour does not.
+    const offered = (await anon().get(kinds)).json.items.map((k) => k.code);
+    assert.deepEqual(offered, ['domisili', 'usaha', 'tidak_mampu', 'pengantar_skck', 'kelahiran', 'kematian', 'belum_kawin', 'coba']);
+    assert.ok(!(await anon().get(`/api/villages/${OTHER}/letter-kinds`)).json.items.some((k) => k.code === 'belum_kawin'));
+    assertError(await p.citizen.post(`/api/villages/${OTHER}/letters`, request({ kind: 'belum_kawin' })), 400, 'invalid', 'kind');
+
+    // Edited before anyone asks: the title and a field.
+    r = await p.operator.patch(`${kinds}/belum_kawin`, { title: 'SURAT KETERANGAN BELUM PERNAH KAWIN',
+      fields: [{ name: 'status_perkawinan', label: 'Status perkawinan' }] });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.kind.fields.map((f) => f.name), ['status_perkawinan']);
+    assertError(await p.operator.patch(`${kinds}/domisili`, { title: 'X' }), 409, 'conflict', 'code');
+    assertError(await p.otherOperator.patch(`${kinds}/belum_kawin`, { title: 'X' }), 403, 'forbidden');
+    assertError(await p.operator.patch(`${kinds}/tidak_ada`, { title: 'X' }), 404, 'not_found');
+
+    // A citizen asks for it with its own field and file; the letter carries its title.
+    r = await p.citizen.post(`/api/villages/${VILLAGE}/letters`, request({ kind: 'belum_kawin', fields: { pekerjaan: 'Petani' } }));
+    assertError(r, 400, 'invalid', 'fields');
+    r = await p.citizen.post(`/api/villages/${VILLAGE}/letters`, request({ kind: 'belum_kawin', fields: { status_perkawinan: 'Belum kawin' } }));
+    assert.equal(r.status, 201, r.text);
+    const id = r.json.request.id;
+    assertError(await upload(p.citizen, `/api/village-letters/${id}/attachments/kk`, PDF), 404, 'not_found');
+    assert.equal((await upload(p.citizen, `/api/village-letters/${id}/attachments/ktp`, PDF)).status, 201);
+    r = await p.citizen.post(`/api/village-letters/${id}/submit`);
+    assert.equal(r.status, 200, r.text);
+
+    // Used now: never deleted, only retired - new requests are refused, this one goes on.
+    assertError(await p.operator.del(`${kinds}/belum_kawin`), 409, 'conflict', 'code');
+    r = await p.operator.patch(`${kinds}/belum_kawin`, { retired: true });
+    assert.equal(r.json.kind.retired, true);
+    assert.ok(!(await anon().get(kinds)).json.items.some((k) => k.code === 'belum_kawin'), 'the public no longer sees it');
+    assert.ok((await p.operator.get(kinds)).json.items.find((k) => k.code === 'belum_kawin').retired, 'its operators do');
+    assertError(await p.citizen.post(`/api/villages/${VILLAGE}/letters`, request({ kind: 'belum_kawin' })), 400, 'invalid', 'kind');
+    assert.equal((await act(p.operator, id, 'verify')).status, 200);
+    r = await act(p.head, id, 'approve');
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.json.letter.number, /^474\.2\/001\/3303012001\//);
+    const verified = await anon().get(`/api/letters/verify/${r.json.letter.token}`);
+    assert.match(verified.text, /SURAT KETERANGAN BELUM PERNAH KAWIN/, verified.text);
+
+    // A kind nobody used may go.
+    assert.equal((await p.operator.del(`${kinds}/coba`)).status, 200);
+    assertError(await p.operator.del(`${kinds}/coba`), 404, 'not_found');
   });
 });

@@ -1,6 +1,6 @@
 // Desa Digital in a real browser: a village operator publishes news, the
-// year's APBDes (CSV), a gallery photo and an entry of the village's
-// public information list; a citizen on a phone requests a letter with her
+// year's APBDes (CSV), a gallery photo, an entry of the village's public
+// information list and a letter kind from a template; a citizen on a phone requests a letter with her
 // KTP and KK from the village's page; the operator verifies it, the
 // village head approves it; she downloads the PDF, and the URL in its QR
 // (decoded with zbarimg) opens a page that says the letter is valid.
@@ -125,6 +125,12 @@ test('operator publishes news and budget; a citizen requests a letter; the head 
   await dip.getByLabel('Jenis informasi').selectOption('setiap_saat');
   await dip.getByRole('button', { name: 'Tambah ke daftar' }).click();
   await office.page.locator('#information li', { hasText: 'Peraturan Desa Bokol' }).waitFor();
+  // and adds a letter kind from a template.
+  const kindForm = office.page.locator('#kind-form');
+  await kindForm.getByLabel('Templat').selectOption('belum_menikah');
+  await kindForm.getByLabel('Kode').fill('belum_menikah');
+  await kindForm.getByRole('button', { name: 'Tambah jenis surat' }).click();
+  await office.page.locator('#kinds li', { hasText: 'SURAT KETERANGAN BELUM MENIKAH' }).waitFor();
   assert.deepEqual(office.problems, []);
   await office.context.close();
 
@@ -141,6 +147,7 @@ test('operator publishes news and budget; a citizen requests a letter; the head 
   await page.locator('#gallery figcaption', { hasText: 'Balai Desa Bokol' }).waitFor();
   await page.locator('#information td', { hasText: 'Peraturan Desa Bokol' }).waitFor();
   await page.locator('#information td', { hasText: 'Setiap saat' }).waitFor();
+  await page.locator('#letters li', { hasText: 'SURAT KETERANGAN BELUM MENIKAH' }).getByRole('link', { name: 'Ajukan' }).waitFor();
   assert.ok(await page.locator('#gallery img').evaluate((img) => img.complete && img.naturalWidth === 2), 'the photo shows');
   await page.getByRole('button', { name: 'Baca selengkapnya' }).click();
   await page.locator('#news strong', { hasText: 'RKPDes' }).waitFor();

@@ -125,6 +125,21 @@ export const id = {
   'desa.dip.edit': 'Ubah',
   'desa.dip.remove': 'Hapus',
   'desa.dip.remove_confirm': 'Hapus entri ini dari daftar informasi publik?',
+  'desa.kinds': 'Jenis surat desa',
+  'desa.kinds_lead': 'Selain enam jenis surat baku, desa dapat menambah jenis surat dari templat.',
+  'desa.kinds_none': 'Desa belum menambah jenis surat.',
+  'desa.kind_template': 'Templat',
+  'desa.kind_code': 'Kode (huruf kecil, angka, _)',
+  'desa.kind_title': 'Judul surat',
+  'desa.kind_add': 'Tambah jenis surat',
+  'desa.kind_fields': 'Isian (satu per baris: nama | label)',
+  'desa.kind_save': 'Simpan isian',
+  'desa.kind_retire': 'Nonaktifkan',
+  'desa.kind_offer': 'Aktifkan lagi',
+  'desa.kind_delete': 'Hapus',
+  'desa.kind_retired': 'Nonaktif',
+  'desa.kind_requests': '{n} permohonan',
+  'desa.kind_delete_confirm': 'Hapus jenis surat ini?',
 };
 
 export const en = {
@@ -247,6 +262,21 @@ export const en = {
   'desa.dip.edit': 'Edit',
   'desa.dip.remove': 'Remove',
   'desa.dip.remove_confirm': 'Remove this entry from the public information list?',
+  'desa.kinds': 'The village\'s letter kinds',
+  'desa.kinds_lead': 'Besides the six standard letters, a village may add kinds from templates.',
+  'desa.kinds_none': 'The village has added no letter kinds.',
+  'desa.kind_template': 'Template',
+  'desa.kind_code': 'Code (lower-case letters, digits, _)',
+  'desa.kind_title': 'Letter title',
+  'desa.kind_add': 'Add letter kind',
+  'desa.kind_fields': 'Fields (one a line: name | label)',
+  'desa.kind_save': 'Save fields',
+  'desa.kind_retire': 'Retire',
+  'desa.kind_offer': 'Offer again',
+  'desa.kind_delete': 'Delete',
+  'desa.kind_retired': 'Retired',
+  'desa.kind_requests': '{n} requests',
+  'desa.kind_delete_confirm': 'Delete this letter kind?',
 };
 
 extend({ id, en });

@@ -14,6 +14,13 @@ const qs = new URLSearchParams(location.search);
 const kode = qs.get('kode');
 let v = null, kind = null;
 
+// A village's own kind may ask for a file the dictionary has no name for.
+function fileLabel(a) {
+  const key = `desa.attachment.${a}`;
+  const label = t(key);
+  return label === key ? a : label;
+}
+
 function render() {
   const files = {};
   const input = (name, attrs = {}) => h('input', { name, class: 'input', required: true, ...attrs });
@@ -26,7 +33,7 @@ function render() {
     field({ label: t('desa.purpose'), control: input('purpose', { maxlength: '500' }) }),
     kind.attachments.map((a) => {
       files[a] = h('input', { type: 'file', name: `file_${a}`, id: `file-${a}`, accept: 'application/pdf,image/jpeg,image/png', required: true });
-      return field({ label: t(`desa.attachment.${a}`), control: files[a] });
+      return field({ label: fileLabel(a), control: files[a] });
     }),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('desa.send'))));
   setupForm(form, {
@@ -48,7 +55,7 @@ onLangChange(() => v && render());
 await initPage({ active: 'desa', auth: true });
 loading(root);
 try {
-  const [space, kinds] = await Promise.all([get(`/api/villages/${encodeURIComponent(kode || '')}`), get('/api/villages/letter-kinds')]);
+  const [space, kinds] = await Promise.all([get(`/api/villages/${encodeURIComponent(kode || '')}`), get(`/api/villages/${encodeURIComponent(kode || '')}/letter-kinds`)]);
   v = space;
   kind = kinds.items.find((k) => k.code === qs.get('kind')) || kinds.items[0];
   render();

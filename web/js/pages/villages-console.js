@@ -1,7 +1,7 @@
 // The village office's console: letter requests to check (operator) or
 // sign (head), with their files and the actions the engine allows; news;
 // the photo gallery; the APBDes import and publication; the public
-// information list; the profile.
+// information list; the village's own letter kinds; the profile.
 import '../i18n/villages.js';
 import { h, replace, $ } from '../dom.js';
 import { get, post, patch, del, request } from '../api.js';
@@ -13,7 +13,7 @@ import { formatDateTime, yearWIB } from '../format.js';
 import { sendFile, staffVillage, stateBadge, timeline } from '../villages.js';
 
 const root = $('#console');
-let ctx = null, village = null, space = null, inbox = [], photos = [], photosMax = 0, information = [], dipEditing = null;
+let ctx = null, village = null, space = null, inbox = [], photos = [], photosMax = 0, information = [], dipEditing = null, kinds = [], templates = [];
 const open = new Map();
 
 async function act(id, action, text) {
@@ -190,6 +190,47 @@ async function reloadInformation() {
   render();
 }
 
+function kindsCard() {
+  const own = kinds.filter((k) => k.village);
+  const form = h('form', { class: 'form', id: 'kind-form' },
+    field({ label: t('desa.kind_template'), control: h('select', { name: 'template', class: 'input' },
+      templates.map((tp) => h('option', { value: tp.code }, tp.title))) }),
+    field({ label: t('desa.kind_code'), control: h('input', { name: 'code', class: 'input', required: true, maxlength: '32', pattern: '[a-z][a-z0-9_]{1,31}' }) }),
+    field({ label: t('desa.kind_title'), control: h('input', { name: 'title', class: 'input', maxlength: '200' }), optional: true }),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('desa.kind_add'))));
+  setupForm(form, {
+    async submit(v) {
+      await post(`/api/villages/${village.kode}/letter-kinds`, { template: v.template, code: v.code, ...(v.title ? { title: v.title } : {}) });
+      flash(t('desa.done'));
+      await reloadKinds();
+    },
+  });
+  const path = (k) => `/api/villages/${village.kode}/letter-kinds/${k.code}`;
+  const item = (k) => {
+    const lines = h('textarea', { class: 'input', id: `kind-fields-${k.code}`, rows: '3' }, k.fields.map((f) => `${f.name} | ${f.label}`).join('\n'));
+    const fields = () => lines.value.split('\n').map((l) => l.trim()).filter(Boolean)
+      .map((l) => { const [name, ...label] = l.split('|'); return { name: name.trim(), label: label.join('|').trim() }; });
+    return h('li', { class: 'case-card', dataset: { code: k.code } },
+      h('p', {}, h('strong', {}, k.title), ` · ${k.code} · `, t('desa.kind_requests', { n: k.requests }),
+        k.retired ? [' ', h('span', { class: 'badge' }, t('desa.kind_retired'))] : null),
+      field({ label: t('desa.kind_fields'), control: lines }),
+      h('p', { class: 'actions' },
+        h('button', { type: 'button', class: 'btn btn-small btn-secondary', onclick: () => change(() => patch(path(k), { fields: fields() }), reloadKinds) }, t('desa.kind_save')), ' ',
+        h('button', { type: 'button', class: 'btn btn-small btn-secondary', onclick: () => change(() => patch(path(k), { retired: !k.retired }), reloadKinds) },
+          t(k.retired ? 'desa.kind_offer' : 'desa.kind_retire')), ' ',
+        k.requests ? null : h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: async () => (await confirmDialog({ message: t('desa.kind_delete_confirm') })) &&
+          change(() => del(path(k)), reloadKinds) }, t('desa.kind_delete'))));
+  };
+  return h('section', { class: 'card', id: 'kinds' }, h('h2', { class: 'card-title' }, t('desa.kinds')),
+    h('p', { class: 'hint' }, t('desa.kinds_lead')),
+    own.length ? h('ul', { class: 'case-list' }, own.map(item)) : h('p', {}, t('desa.kinds_none')), form);
+}
+
+async function reloadKinds() {
+  kinds = (await get(`/api/villages/${village.kode}/letter-kinds`)).items;
+  render();
+}
+
 function profileForm() {
   const p = space.profile;
   const input = (name, val, attrs = {}) => h('input', { name, class: 'input', value: val ?? '', ...attrs });
@@ -217,7 +258,7 @@ function render() {
     h('div', { class: 'page-head' }, h('h1', {}, `${t('desa.console')} · Desa ${space.nama}`),
       h('p', {}, h('a', { href: `/desa/${village.kode}` }, `/desa/${village.kode}`))),
     h('div', { class: 'stack' }, requestsCard(),
-      space.viewer.operator ? [newsForm(), galleryCard(), budgetForm(), informationCard(), profileForm()] : null));
+      space.viewer.operator ? [newsForm(), galleryCard(), budgetForm(), informationCard(), kindsCard(), profileForm()] : null));
 }
 
 async function reload() {
@@ -234,6 +275,10 @@ try {
   space = await get(`/api/villages/${village.kode}`);
   if (space.viewer.operator) ({ items: photos, max: photosMax } = await get(`/api/villages/${village.kode}/photos`));
   information = space.information;
+  if (space.viewer.operator) {
+    [{ items: kinds }, { items: templates }] = await Promise.all([get(`/api/villages/${village.kode}/letter-kinds`),
+      get('/api/villages/letter-templates')]);
+  }
   await reload();
 } catch (err) {
   loadFailed(root, errorMessage(err));

@@ -97,7 +97,7 @@ onLangChange(() => v && render());
 await initPage({ active: 'desa' });
 loading(root);
 try {
-  [v, { items: kinds }] = await Promise.all([get(`/api/villages/${encodeURIComponent(kode)}`), get('/api/villages/letter-kinds')]);
+  [v, { items: kinds }] = await Promise.all([get(`/api/villages/${encodeURIComponent(kode)}`), get(`/api/villages/${encodeURIComponent(kode)}/letter-kinds`)]);
   document.title = `Desa ${v.nama} · Pendopo`;
   const pub = v.budgets.find((b) => b.published);
   if (pub) budget = await get(`/api/villages/${kode}/budget/${pub.year}`);
