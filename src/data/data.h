@@ -62,4 +62,19 @@ int data_publish_table(struct app *app, struct db_conn *c, const struct data_pub
 struct arena;
 json_t *data_overview(struct app *app, struct db_conn *c, struct arena *a);
 
+/* ---- official figures (indicators.c) ------------------------------------------- */
+/* An indicator's official figure for one region and period, as GET
+ * /api/data/indicators/{code}/values gives it. */
+struct data_figure {
+	double value;
+	const char *period;
+	const char *dataset, *dataset_title;	/* where it was published */
+	const char *basis;	/* designated, resolved, unresolved, only_source */
+};
+/* The official figure of the indicator with this code for region, in the
+ * latest period that has a published one: 0 with *out (texts in a), 1
+ * when there is none (or no such indicator), -1 on a database error. */
+int data_official_latest(struct db_conn *c, struct arena *a, const char *indicator, const char *region,
+			 struct data_figure *out);
+
 #endif

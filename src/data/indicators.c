@@ -8,6 +8,7 @@
  * the only figure there is.  Other agencies' figures are shown beside it
  * as alternatives with their source.
  */
+#include "data.h"
 #include "satudata.h"
 
 #include <ctype.h>
@@ -229,7 +230,7 @@ struct figure {
 		       "JOIN data_datasets d ON d.id = r.dataset_id WHERE o.indicator_id = ? AND d.private = 0 " \
 		       "AND o.from_v <= r.pub_version AND (o.to_v IS NULL OR o.to_v > r.pub_version) "
 
-static int figures_read(struct req *r, struct db_stmt *st, struct figure **out, size_t *n)
+static int figures_read(struct arena *a, struct db_stmt *st, struct figure **out, size_t *n)
 {
 	size_t cap = 0;
 	int rc;
@@ -238,16 +239,16 @@ static int figures_read(struct req *r, struct db_stmt *st, struct figure **out, 
 	if (!st)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW && *n < 20000) {
-		struct figure *slot = ARENA_PUSH(r->arena, *out, *n, cap);
+		struct figure *slot = ARENA_PUSH(a, *out, *n, cap);
 		if (!slot) {
 			rc = DB_ERROR;
 			break;
 		}
-		*slot = (struct figure){ arena_strdup(r->arena, db_col_text(st, 0)),
-						  arena_strdup(r->arena, db_col_text(st, 1)),
-						  arena_strdup(r->arena, db_col_text(st, 4)),
-						  arena_strdup(r->arena, db_col_text(st, 5)),
-						  arena_strdup(r->arena, db_col_text(st, 6)), db_col_double(st, 2),
+		*slot = (struct figure){ arena_strdup(a, db_col_text(st, 0)),
+						  arena_strdup(a, db_col_text(st, 1)),
+						  arena_strdup(a, db_col_text(st, 4)),
+						  arena_strdup(a, db_col_text(st, 5)),
+						  arena_strdup(a, db_col_text(st, 6)), db_col_double(st, 2),
 						  db_col_int(st, 3), db_col_int(st, 7) };
 	}
 	db_done(st);
@@ -261,20 +262,21 @@ static json_t *source_json(struct req *r, const struct figure *f)
 			 "dataset_title", f->dtitle, "resource", f->uid, "version", (json_int_t)f->version);
 }
 
-/* One key's figures (g[0..n)) -> {region, period, value, source, ...}. */
-static json_t *official(struct req *r, int64_t indicator, int64_t producer, const struct figure *g, size_t n)
+/* Which of one key's figures (g[0..n), n > 0) is official, and why. */
+static size_t official_pick(struct db_conn *c, int64_t indicator, int64_t producer, const struct figure *g, size_t n,
+			    const char **how)
 {
 	size_t pick = n;
-	const char *how = "designated";
+	*how = "designated";
 	for (size_t i = 0; i < n && pick == n; i++)
 		if (g[i].org == producer)
 			pick = i;
 	if (pick == n && n > 1) {
 		/* A conflict the walidata settled names the official side. */
-		struct db_stmt *st = db_query(r->db, "SELECT CASE WHEN official_side = 'a' THEN org_a ELSE org_b END "
-						     "FROM data_conflicts WHERE kind = 'agency' AND status = 'resolved' "
-						     "AND indicator_id = ? AND region = ? AND period = ? "
-						     "ORDER BY resolved_at DESC LIMIT 1", "iss", indicator, g[0].region, g[0].period);
+		struct db_stmt *st = db_query(c, "SELECT CASE WHEN official_side = 'a' THEN org_a ELSE org_b END "
+						 "FROM data_conflicts WHERE kind = 'agency' AND status = 'resolved' "
+						 "AND indicator_id = ? AND region = ? AND period = ? "
+						 "ORDER BY resolved_at DESC LIMIT 1", "iss", indicator, g[0].region, g[0].period);
 		int64_t org = 0;
 		if (st && db_step(st) == DB_ROW)
 			org = db_col_int(st, 0);
@@ -282,12 +284,20 @@ static json_t *official(struct req *r, int64_t indicator, int64_t producer, cons
 		for (size_t i = 0; i < n && pick == n; i++)
 			if (g[i].org == org)
 				pick = i;
-		how = "resolved";
+		*how = "resolved";
 	}
 	if (pick == n) {
 		pick = 0;
-		how = n > 1 ? "unresolved" : "only_source";
+		*how = n > 1 ? "unresolved" : "only_source";
 	}
+	return pick;
+}
+
+/* One key's figures (g[0..n)) -> {region, period, value, source, ...}. */
+static json_t *official(struct req *r, int64_t indicator, int64_t producer, const struct figure *g, size_t n)
+{
+	const char *how;
+	size_t pick = official_pick(r->db, indicator, producer, g, n, &how);
 	const char *nama = NULL;
 	int level = 0;
 	regions_lookup(r->db, r->arena, g[pick].region, &nama, &level);
@@ -331,7 +341,7 @@ int h_indicator_values(struct req *r)
 	struct figure *f;
 	size_t n;
 	if (region) {
-		if (figures_read(r, db_query(r->db, FIGURES_SELECT "AND o.region = ? ORDER BY o.period, o.region, o.org_id",
+		if (figures_read(r->arena, db_query(r->db, FIGURES_SELECT "AND o.region = ? ORDER BY o.period, o.region, o.org_id",
 					     "is", id, region), &f, &n))
 			return json_decref(ind), reply_db_error(r);
 		return reply_json(r, 200, json_pack("{s:o, s:s, s:o}", "indicator", ind, "region", region,
@@ -357,7 +367,7 @@ int h_indicator_values(struct req *r)
 	json_t *total = json_null(), *items = json_array();
 	if (period) {
 		/* '.' then '/': the codes that start with "parent." */
-		if (figures_read(r, db_query(r->db, FIGURES_SELECT "AND o.period = ? AND o.region > ? AND o.region < ? "
+		if (figures_read(r->arena, db_query(r->db, FIGURES_SELECT "AND o.period = ? AND o.region > ? AND o.region < ? "
 						    "ORDER BY o.region, o.period, o.org_id", "isss", id, period,
 					     arena_printf(r->arena, "%s.", parent), arena_printf(r->arena, "%s/", parent)),
 				 &f, &n)) {
@@ -367,10 +377,43 @@ int h_indicator_values(struct req *r)
 		}
 		json_decref(items);
 		items = group_officials(r, id, producer, f, n, plevel + 1);
-		if (figures_read(r, db_query(r->db, FIGURES_SELECT "AND o.region = ? AND o.period = ? ORDER BY o.org_id",
+		if (figures_read(r->arena, db_query(r->db, FIGURES_SELECT "AND o.region = ? AND o.period = ? ORDER BY o.org_id",
 					     "iss", id, parent, period), &f, &n) == 0 && n > 0)
 			total = official(r, id, producer, f, n);
 	}
 	return reply_json(r, 200, json_pack("{s:o, s:s, s:s?, s:o, s:o}", "indicator", ind, "parent", parent,
 					    "period", period, "total", total, "items", items));
+}
+
+int data_official_latest(struct db_conn *c, struct arena *a, const char *indicator, const char *region,
+			 struct data_figure *out)
+{
+	int64_t id = 0, producer = 0;
+	struct db_stmt *st = db_query(c, "SELECT id, producer_org_id FROM data_indicators WHERE code = ?", "s", indicator);
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		id = db_col_int(st, 0);
+		producer = db_col_int(st, 1);
+	}
+	db_done(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? 1 : -1;
+	/* The latest period first; its figures side by side. */
+	struct figure *f;
+	size_t n;
+	if (figures_read(a, db_query(c, FIGURES_SELECT "AND o.region = ? ORDER BY o.period DESC, o.org_id", "is", id,
+				      region), &f, &n) != 0)
+		return -1;
+	if (n == 0)
+		return 1;
+	size_t k = 1;
+	while (k < n && strcmp(f[k].period, f[0].period) == 0)
+		k++;
+	const char *how;
+	const struct figure *g = &f[official_pick(c, id, producer, f, k, &how)];
+	*out = (struct data_figure){ .value = g->value, .period = g->period, .dataset = g->dname,
+				     .dataset_title = g->dtitle, .basis = how };
+	return 0;
 }

@@ -1,6 +1,7 @@
 /* spaces.c - the village's public space: the list of every village of
  * the regency, one village's page (profile, latest news, photos, budgets
- * published, its public information list) and its operators' profile edits.
+ * published, its public information list, area and population from Satu
+ * Data when it has them) and its operators' profile edits.
  */
 #include "internal.h"
 
@@ -11,6 +12,7 @@
 #include "app.h"
 #include "arena.h"
 #include "audit.h"
+#include "data/data.h"
 #include "util.h"
 
 /* GET /api/villages[?district=33.03.01]: every village, district by district. */
@@ -67,6 +69,25 @@ static json_t *profile_json(struct req *r, const char *kode)
 	return p;
 }
 
+/* The Satu Data indicators a village's profile shows, as the data forum's
+ * registry names them (src/data/demo.c registers both). */
+#define POPULATION_INDICATOR "PDDK-JUMLAH"
+#define AREA_INDICATOR "LUAS-WILAYAH"
+
+/* A profile figure: Satu Data's official one for the village when it has
+ * one, else what the village's operators entered (own), else null. */
+static json_t *figure_json(struct req *r, const char *indicator, const char *kode, json_t *own, int *rc)
+{
+	struct data_figure f;
+	*rc = data_official_latest(r->db, r->arena, indicator, kode, &f);
+	if (*rc == 0)
+		return json_pack("{s:f, s:s, s:s, s:s, s:s, s:s}", "value", f.value, "source", "satu_data", "period", f.period,
+				 "dataset", f.dataset, "dataset_title", f.dataset_title, "basis", f.basis);
+	if (*rc < 0 || !json_is_number(own))
+		return json_null();
+	return json_pack("{s:O, s:s}", "value", own, "source", "village");
+}
+
 /* GET /api/villages/{kode}: the village's page. */
 int villages_get(struct req *r)
 {
@@ -79,18 +100,25 @@ int villages_get(struct req *r)
 	json_t *budgets = news ? villages_budget_years(r, v.kode, !staff) : NULL;
 	json_t *photos = budgets ? villages_photos_json(r, v.kode) : NULL;
 	json_t *information = photos ? villages_information_json(r, v.kode) : NULL;
-	if (!information) {
+	int prc = 0, arc = 0;
+	json_t *figures = information ? json_pack("{s:o, s:o}",
+		"population", figure_json(r, POPULATION_INDICATOR, v.kode, json_object_get(profile, "population"), &prc),
+		"area_km2", figure_json(r, AREA_INDICATOR, v.kode, json_object_get(profile, "area_km2"), &arc)) : NULL;
+	if (!figures || prc < 0 || arc < 0) {
+		json_decref(figures);
+		json_decref(information);
 		json_decref(profile);
 		json_decref(news);
 		json_decref(budgets);
 		json_decref(photos);
 		return reply_db_error(r);
 	}
-	/* The letter kinds are the same for every village: pages ask for them
-	 * once (GET /api/villages/letter-kinds), not with every village. */
-	return reply_json(r, 200, json_pack("{s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:{s:b, s:b}}",
+	/* The village's letter kinds are GET /api/villages/{kode}/letter-kinds,
+	 * which the pages that offer them ask beside this. */
+	return reply_json(r, 200, json_pack("{s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:b, s:b}}",
 		"kode", v.kode, "nama", v.nama, "district", "kode", v.district, "nama", v.district_nama,
-		"profile", profile, "news", news, "budgets", budgets, "photos", photos, "information", information, "viewer", "operator", (int)village_may_edit(r, v.kode), "head",
+		"profile", profile, "figures", figures, "news", news, "budgets", budgets, "photos", photos, "information",
+		information, "viewer", "operator", (int)village_may_edit(r, v.kode), "head",
 		(int)can(&r->caller, &villages_approve, &(struct object){ .village = v.kode })));
 }
 

@@ -1,14 +1,15 @@
 // Desa Digital, the village's own space beyond news and budget: the photo
 // gallery (limits, photos made again, captions, removal that keeps files
 // other services still use); the public information list kept in the PPID
-// service's register; letter kinds a village adds from templates.
+// service's register; letter kinds a village adds from templates; area and
+// population from Satu Data on the profile.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
-import { assertError } from './util.mjs';
+import { assertError, cliUser } from './util.mjs';
 import { JPEG_2X2, jpegWithExif, png } from './complaints_fixtures.mjs';
 import { letterKey } from './permits_fixtures.mjs';
 import { VILLAGE, OTHER, PDF, villagePeople, request, upload, postRaw, bytes, act } from './villages_fixtures.mjs';
@@ -19,7 +20,7 @@ describe('village space', () => {
   let srv, p;
   const anon = () => new Client(srv.url);
   before(async () => {
-    srv = await startServer({ env: { PENDOPO_LETTERS_KEY: letterKey() } });
+    srv = await startServer({ demo: true, env: { PENDOPO_LETTERS_KEY: letterKey() } });
     p = await villagePeople(srv);
   });
   after(async () => { await srv.stop(); });
@@ -74,7 +75,7 @@ describe('village space', () => {
 
   it('holds at most 30 photos a village; the 31st is refused until one is removed', async () => {
     const kode = '33.03.01.2003';
-    const op = await (await import('./util.mjs')).cliUser(srv, 'village_operator', ['--village', kode]);
+    const op = await cliUser(srv, 'village_operator', ['--village', kode]);
     const url = `/api/villages/${kode}/photos`;
     const results = [];
     for (let i = 0; i < 30; i++) results.push(await postRaw(op, `${url}?caption=Foto%20${i + 1}`, png(`n\0${i}`), 'image/png'));
@@ -234,5 +235,44 @@ describe('village space', () => {
     // A kind nobody used may go.
     assert.equal((await p.operator.del(`${kinds}/coba`)).status, 200);
     assertError(await p.operator.del(`${kinds}/coba`), 404, 'not_found');
+  });
+
+  it('shows Satu Data\'s official population and area on the profile when it has them, else the village\'s own', async () => {
+    const before = (await anon().get(`/api/villages/${VILLAGE}`)).json;
+    assert.equal(before.figures.population.source, 'village', 'the demo profile gives a population');
+    assert.equal(before.figures.population.value, before.profile.population);
+    const bare = (await anon().get(`/api/villages/33.03.01.2004`)).json;
+    assert.deepEqual([bare.figures.population, bare.figures.area_km2], [null, null]);
+
+    // Disdukcapil (the designated producer of PDDK-JUMLAH) and PUPR (of LUAS-WILAYAH) publish village figures.
+    const walidata = await cliUser(srv, 'walidata');
+    const publish = async (unit, name, indicator, type, rows) => {
+      const officer = await cliUser(srv, 'officer', ['--unit', unit]);
+      let r = await officer.post('/api/data/datasets', { name, title: `Data ${name}`, org: unit });
+      assert.equal(r.status, 201, r.text);
+      r = await officer.post(`/api/data/datasets/${name}/resources`, { name: 'Per desa', period_field: 'periode',
+        schema: { fields: [{ name: 'kode_wilayah', type: 'string' }, { name: 'periode', type: 'string' }, { name: 'nilai', type }],
+          primaryKey: ['kode_wilayah', 'periode'],
+          foreignKeys: [{ fields: 'kode_wilayah', reference: { resource: 'wilayah', fields: 'kode' } }] }, mappings: [{ field: 'nilai', indicator }] });
+      assert.equal(r.status, 201, r.text);
+      const rid = r.json.resource.id;
+      r = await officer.req('POST', `/api/data/resources/${rid}/import?note=uji`,
+        ['kode_wilayah,periode,nilai', ...rows.map((x) => x.join(','))].join('\n') + '\n', { 'content-type': 'text/csv' });
+      assert.equal(r.status, 201, r.text);
+      const review = await walidata.post(`/api/data/resources/${rid}/versions/1/review`, { decision: 'approve' });
+      assert.ok([200, 409].includes(review.status), review.text);
+    };
+    await publish('DISDUKCAPIL', 'penduduk-desa-uji', 'PDDK-JUMLAH', 'integer', [[VILLAGE, '2024', 5012], [VILLAGE, '2025', 5104]]);
+    await publish('PUPR', 'luas-desa-uji', 'LUAS-WILAYAH', 'number', [[VILLAGE, '2025', 4.37]]);
+
+    const after = (await anon().get(`/api/villages/${VILLAGE}`)).json;
+    assert.deepEqual(after.figures.population, { value: 5104, source: 'satu_data', period: '2025', dataset: 'penduduk-desa-uji',
+      dataset_title: 'Data penduduk-desa-uji', basis: 'designated' });
+    assert.equal(after.figures.area_km2.value, 4.37);
+    assert.equal(after.figures.area_km2.source, 'satu_data');
+    // The village's own entry stays as it was, for when Satu Data has nothing.
+    assert.equal(after.profile.population, before.profile.population);
+    const neighbour = (await anon().get(`/api/villages/33.03.01.2004`)).json;
+    assert.deepEqual([neighbour.figures.population, neighbour.figures.area_km2], [null, null]);
   });
 });

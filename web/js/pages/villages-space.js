@@ -16,13 +16,21 @@ const kode = decodeURIComponent(location.pathname.replace(/^\/desa\//, '').repla
 let v = null, budget = null, kinds = [];
 const opened = new Map();
 
-function profile(p) {
-  const row = (k, val) => (val == null || val === '' ? null : [h('dt', {}, t(k)), h('dd', {}, String(val))]);
+// Population and area: Satu Data's official figure when it has one (with
+// its period and dataset), else what the village entered.
+function figure(f, unit) {
+  if (!f) return null;
+  const value = `${formatNumber(f.value)}${unit}`;
+  return f.source === 'satu_data' ? [value, ' ', h('small', { class: 'hint' }, t('desa.from_data', { period: f.period, dataset: f.dataset_title }))] : value;
+}
+
+function profile(p, figures) {
+  const row = (k, val) => (val == null || val === '' ? null : [h('dt', {}, t(k)), h('dd', {}, typeof val === 'object' ? val : String(val))]);
   return h('section', { class: 'card', id: 'profile' }, h('h2', { class: 'card-title' }, t('desa.profile')),
     p.description ? h('p', {}, p.description) : null,
     h('dl', { class: 'details' }, row('desa.head', p.head_name), row('desa.address', p.address), row('desa.phone', p.phone),
-      row('desa.email', p.email), row('desa.population', p.population != null ? formatNumber(p.population) : null),
-      row('desa.area', p.area_km2 != null ? formatNumber(p.area_km2) : null)));
+      row('desa.email', p.email), row('desa.population', figure(figures.population, '')),
+      row('desa.area', figure(figures.area_km2, ''))));
 }
 
 function newsItem(n) {
@@ -80,7 +88,7 @@ function render() {
       h('p', { class: 'lead' }, t('desa.district', { name: v.district.nama })),
       v.viewer.operator || v.viewer.head ? h('p', {}, h('a', { class: 'btn btn-primary', href: '/desa/operator.html' }, t('desa.console'))) : null)),
     h('div', { class: 'stack' },
-      profile(v.profile),
+      profile(v.profile, v.figures),
       h('section', { class: 'card', id: 'letters' }, h('h2', { class: 'card-title' }, t('desa.letters')),
         h('p', {}, t('desa.letters_lead')),
         h('ul', { class: 'case-list' }, kinds.map((k) => h('li', { class: 'case-card' },
