@@ -143,6 +143,7 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 		trusted_proxies_free(app.proxies);
 		return 1;
 	}
+	app.village_pages = village_pages_new();
 	rc = channels_setup(cli, &app);
 	if (rc == 0 && channels_start(&app) != 0)
 		rc = 1;
@@ -151,6 +152,7 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 		rc = server_run(&app, 30);
 	audit_sealer_free(sealer);
 	channels_stop(&app);
+	village_pages_free(app.village_pages);
 	db_close(app.db);
 	letter_keys_free(app.letter_keys);
 	trusted_proxies_free(app.proxies);

@@ -57,6 +57,7 @@ struct trusted_proxies;
 struct router;
 struct letter_keys;
 struct channels;
+struct village_pages;
 
 struct app {
 	struct config cfg;
@@ -70,6 +71,7 @@ struct app {
 	struct trusted_proxies *proxies;	/* whose forwarded headers to believe, proxy.h; NULL: no one's */
 	struct letter_keys *letter_keys;	/* signing and verifying keys, letters.h; NULL: none */
 	struct channels *channels;	/* delivery channels and their worker (src/channels); NULL: none */
+	struct village_pages *village_pages;	/* public village pages kept ready (src/villages); NULL: none */
 	unsigned code_channels;		/* which of them carry login codes: NOTICE_WHATSAPP, NOTICE_SMS (outbox.h) */
 };
 

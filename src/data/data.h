@@ -9,6 +9,7 @@
 #ifndef PENDOPO_DATA_H
 #define PENDOPO_DATA_H
 
+#include <stdint.h>
 #include <jansson.h>
 
 #include "module.h"
@@ -76,5 +77,9 @@ struct data_figure {
  * when there is none (or no such indicator), -1 on a database error. */
 int data_official_latest(struct db_conn *c, struct arena *a, const char *indicator, const char *region,
 			 struct data_figure *out);
+/* A number that changes whenever an official figure may have: a version
+ * published or withdrawn, a table added, a conflict settled.  For services
+ * that keep pages made with data_official_latest().  0, or -1 on error. */
+int data_figures_stamp(struct db_conn *c, int64_t *stamp);
 
 #endif

@@ -417,3 +417,10 @@ int data_official_latest(struct db_conn *c, struct arena *a, const char *indicat
 				     .dataset_title = g->dtitle, .basis = how };
 	return 0;
 }
+
+int data_figures_stamp(struct db_conn *c, int64_t *stamp)
+{
+	return db_query_int(c, stamp, "SELECT (SELECT coalesce(sum(pub_version), 0) * 1000003 + count(*) FROM data_resources)"
+				      " + (SELECT count(*) FROM data_conflicts WHERE status = 'resolved') * 7919", "") == DB_ROW
+		       ? 0 : -1;
+}

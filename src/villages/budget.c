@@ -151,6 +151,8 @@ static int budget_store(struct req *r, const char *kode, int year, const struct 
 	json_t *d = json_pack("{s:s, s:i, s:I, s:s}", "village", kode, "year", year, "lines", (json_int_t)n, "by", how);
 	int rc = audit_append(r->db, &r->caller, "village.budget", arena_printf(r->arena, "village:%s", kode), d);
 	json_decref(d);
+	if (rc == 0)
+		rc = villages_page_changed(r, kode);
 	return rc != 0 ? (reply_db_error(r), -1) : 0;
 }
 
@@ -405,6 +407,8 @@ int villages_budget_publish(struct req *r)
 	json_t *d = json_pack("{s:s, s:i, s:b}", "village", v.kode, "year", year, "published", (int)pub);
 	int rc = audit_append(r->db, &r->caller, "village.budget_publish", arena_printf(r->arena, "village:%s", v.kode), d);
 	json_decref(d);
+	if (rc == 0)
+		rc = villages_page_changed(r, v.kode);
 	if (rc != 0)
 		return reply_db_error(r);
 	return villages_budget_get(r);

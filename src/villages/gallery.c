@@ -139,7 +139,8 @@ int villages_photo_add(struct req *r)
 					    " created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", "sssissi", v.kode, sha,
 				image_mime(kind), (int64_t)len, caption && *caption ? caption : NULL, now,
 				r->caller.user_id) == DB_ROW &&
-	     audit_append(r->db, &r->caller, "village.photo_add", arena_printf(r->arena, "village_photo:%" PRId64, id), d) == 0;
+	     audit_append(r->db, &r->caller, "village.photo_add", arena_printf(r->arena, "village_photo:%" PRId64, id), d) == 0 &&
+	     villages_page_changed(r, v.kode) == 0;
 	json_decref(d);
 	if (!ok || db_tx_commit(r->db) != DB_OK) {
 		db_tx_rollback(r->db);
@@ -203,7 +204,7 @@ int villages_photo_patch(struct req *r)
 	if (db_changes(r->db) == 0)
 		return reply_error(r, 404, "not_found", "this village's gallery has no such photo", NULL);
 	if (audit_append(r->db, &r->caller, "village.photo_caption", arena_printf(r->arena, "village_photo:%" PRId64, id),
-			 r->body) != 0)
+			 r->body) != 0 || villages_page_changed(r, v.kode) != 0)
 		return reply_db_error(r);
 	struct db_stmt *st = db_query(r->db, "SELECT id, caption, mime, size, created_at FROM village_photos WHERE id = ?",
 				      "i", id);
@@ -244,7 +245,7 @@ int villages_photo_delete(struct req *r)
 		  db_exec(r->db, "DELETE FROM village_photos WHERE id = ?", "i", id) == DB_DONE &&
 		  audit_append(r->db, &r->caller, "village.photo_remove", arena_printf(r->arena, "village_photo:%" PRId64, id),
 			       NULL) == 0 &&
-		  (unused = document_unused(r->app, r->db, sha)) >= 0;
+		  villages_page_changed(r, v.kode) == 0 && (unused = document_unused(r->app, r->db, sha)) >= 0;
 	if (!ok || db_tx_commit(r->db) != DB_OK) {
 		db_tx_rollback(r->db);
 		return reply_db_error(r);

@@ -89,7 +89,7 @@ static int entry_save(struct req *r, int64_t id)
 		return reply_error_lang(r, 400, "invalid", arena_printf(r->arena, "%s is required as readable text", field),
 					arena_printf(r->arena, "Isian %s wajib diisi.", field), field);
 	if (audit_append(r->db, &r->caller, id ? "village.information_edit" : "village.information",
-			 arena_printf(r->arena, "village:%s", v.kode), r->body) != 0)
+			 arena_printf(r->arena, "village:%s", v.kode), r->body) != 0 || villages_page_changed(r, v.kode) != 0)
 		return reply_db_error(r);
 	json_t *items = villages_information_json(r, v.kode);
 	json_t *entry = NULL;
@@ -134,7 +134,7 @@ int villages_information_delete(struct req *r)
 	if (rc == DIP_NOT_FOUND)
 		return not_found(r);
 	if (audit_append(r->db, &r->caller, "village.information_remove",
-			 arena_printf(r->arena, "village:%s", v.kode), NULL) != 0)
+			 arena_printf(r->arena, "village:%s", v.kode), NULL) != 0 || villages_page_changed(r, v.kode) != 0)
 		return reply_db_error(r);
 	return reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }

@@ -57,6 +57,21 @@ int villages_list(struct req *r);
 int villages_get(struct req *r);
 int villages_profile_patch(struct req *r);
 
+/* ---- page_cache.c --------------------------------------------------------------- */
+/* Marks the public page of kode changed, in the caller's transaction: every
+ * write that changes what GET /api/villages/{kode} shows calls it.  0 or -1. */
+int villages_page_changed(struct req *r, const char *kode);
+/* What a kept page must match: the village's version (0: never changed)
+ * and Satu Data's stamp, as the caller's snapshot sees them. */
+struct page_version {
+	int64_t village, data;
+};
+int villages_page_version(struct req *r, const char *kode, struct page_version *pv);
+/* The kept page of kode at pv, copied into a, or NULL; and keeping one. */
+const char *village_page_get(struct app *app, struct arena *a, const char *kode, const struct page_version *pv,
+			     size_t *len);
+void village_page_put(struct app *app, const char *kode, const struct page_version *pv, const char *json, size_t len);
+
 /* ---- markdown.c ---------------------------------------------------------------- */
 /* Markdown rendered to HTML that is safe to put in a page: raw HTML is
  * dropped and javascript:/vbscript:/file:/data: links are emptied (cmark's

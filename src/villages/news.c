@@ -151,6 +151,8 @@ int villages_post_create(struct req *r)
 	json_t *d = json_pack("{s:s, s:s, s:b}", "village", v.kode, "title", body_str(r, "title"), "published", (int)pub);
 	int rc = audit_append(r->db, &r->caller, "village.post", arena_printf(r->arena, "village_post:%" PRId64, id), d);
 	json_decref(d);
+	if (rc == 0)
+		rc = villages_page_changed(r, v.kode);
 	if (rc != 0)
 		return reply_db_error(r);
 	return post_reply(r, id, v.kode, true, 201);
@@ -183,7 +185,7 @@ int villages_post_patch(struct req *r)
 	if (db_changes(r->db) == 0)
 		return reply_error(r, 404, "not_found", "this village has no such post", NULL);
 	if (audit_append(r->db, &r->caller, "village.post_edit", arena_printf(r->arena, "village_post:%" PRId64, id),
-			 NULL) != 0)
+			 NULL) != 0 || villages_page_changed(r, v.kode) != 0)
 		return reply_db_error(r);
 	return post_reply(r, id, v.kode, true, 200);
 }
@@ -202,7 +204,7 @@ int villages_post_delete(struct req *r)
 	if (db_changes(r->db) == 0)
 		return reply_error(r, 404, "not_found", "this village has no such post", NULL);
 	if (audit_append(r->db, &r->caller, "village.post_delete", arena_printf(r->arena, "village_post:%" PRId64, id),
-			 NULL) != 0)
+			 NULL) != 0 || villages_page_changed(r, v.kode) != 0)
 		return reply_db_error(r);
 	return reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }

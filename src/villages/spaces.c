@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "data/data.h"
+#include "strbuf.h"
 #include "util.h"
 
 /* GET /api/villages[?district=33.03.01]: every village, district by district. */
@@ -88,22 +89,19 @@ static json_t *figure_json(struct req *r, const char *indicator, const char *kod
 	return json_pack("{s:O, s:s}", "value", own, "source", "village");
 }
 
-/* GET /api/villages/{kode}: the village's page. */
-int villages_get(struct req *r)
+/* The village's page as this caller sees it (staff: drafts' budgets and
+ * their tools); NULL on a database error. */
+static json_t *page_json(struct req *r, const struct village *v, bool staff)
 {
-	struct village v;
-	if (village_open(r, &v))
-		return 0;
-	bool staff = village_may_edit(r, v.kode) || can(&r->caller, &villages_approve, &(struct object){ .village = v.kode });
-	json_t *profile = profile_json(r, v.kode);
-	json_t *news = profile ? villages_posts_latest(r, v.kode, 5) : NULL;
-	json_t *budgets = news ? villages_budget_years(r, v.kode, !staff) : NULL;
-	json_t *photos = budgets ? villages_photos_json(r, v.kode) : NULL;
-	json_t *information = photos ? villages_information_json(r, v.kode) : NULL;
+	json_t *profile = profile_json(r, v->kode);
+	json_t *news = profile ? villages_posts_latest(r, v->kode, 5) : NULL;
+	json_t *budgets = news ? villages_budget_years(r, v->kode, !staff) : NULL;
+	json_t *photos = budgets ? villages_photos_json(r, v->kode) : NULL;
+	json_t *information = photos ? villages_information_json(r, v->kode) : NULL;
 	int prc = 0, arc = 0;
 	json_t *figures = information ? json_pack("{s:o, s:o}",
-		"population", figure_json(r, POPULATION_INDICATOR, v.kode, json_object_get(profile, "population"), &prc),
-		"area_km2", figure_json(r, AREA_INDICATOR, v.kode, json_object_get(profile, "area_km2"), &arc)) : NULL;
+		"population", figure_json(r, POPULATION_INDICATOR, v->kode, json_object_get(profile, "population"), &prc),
+		"area_km2", figure_json(r, AREA_INDICATOR, v->kode, json_object_get(profile, "area_km2"), &arc)) : NULL;
 	if (!figures || prc < 0 || arc < 0) {
 		json_decref(figures);
 		json_decref(information);
@@ -111,15 +109,48 @@ int villages_get(struct req *r)
 		json_decref(news);
 		json_decref(budgets);
 		json_decref(photos);
-		return reply_db_error(r);
+		return NULL;
 	}
 	/* The village's letter kinds are GET /api/villages/{kode}/letter-kinds,
 	 * which the pages that offer them ask beside this. */
-	return reply_json(r, 200, json_pack("{s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:b, s:b}}",
-		"kode", v.kode, "nama", v.nama, "district", "kode", v.district, "nama", v.district_nama,
+	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:b, s:b}}",
+		"kode", v->kode, "nama", v->nama, "district", "kode", v->district, "nama", v->district_nama,
 		"profile", profile, "figures", figures, "news", news, "budgets", budgets, "photos", photos, "information",
-		information, "viewer", "operator", (int)village_may_edit(r, v.kode), "head",
-		(int)can(&r->caller, &villages_approve, &(struct object){ .village = v.kode })));
+		information, "viewer", "operator", (int)village_may_edit(r, v->kode), "head",
+		(int)can(&r->caller, &villages_approve, &(struct object){ .village = v->kode }));
+}
+
+/* GET /api/villages/{kode}: the village's page; everyone but its staff
+ * gets the same one, kept ready (page_cache.c). */
+int villages_get(struct req *r)
+{
+	struct village v;
+	if (village_open(r, &v))
+		return 0;
+	bool staff = village_may_edit(r, v.kode) || can(&r->caller, &villages_approve, &(struct object){ .village = v.kode });
+	if (staff || !r->app->village_pages) {
+		json_t *page = page_json(r, &v, staff);
+		return page ? reply_json(r, 200, page) : reply_db_error(r);
+	}
+	/* The version and the page are read in the request's one snapshot. */
+	struct page_version pv;
+	size_t len;
+	if (villages_page_version(r, v.kode, &pv) != 0)
+		return reply_db_error(r);
+	const char *text = village_page_get(r->app, r->arena, v.kode, &pv, &len);
+	if (!text) {
+		json_t *page = page_json(r, &v, false);
+		if (!page)
+			return reply_db_error(r);
+		/* As the server writes every JSON answer. */
+		text = arena_json_dumps(r->arena, page, JSON_COMPACT | JSON_REAL_PRECISION(15));
+		json_decref(page);
+		if (!text)
+			return reply_error(r, 500, "internal", "out of memory", NULL);
+		len = strlen(text);
+		village_page_put(r->app, v.kode, &pv, text, len);
+	}
+	return reply_text(r, 200, "application/json; charset=utf-8", text, len);
 }
 
 static bool coordinate_ok(const json_t *j, double lo, double hi)
@@ -192,7 +223,8 @@ int villages_profile_patch(struct req *r)
 	}
 	if (db_exec(r->db, "UPDATE village_profiles SET updated_at = ?, updated_by = ? WHERE village = ?", "sis", now,
 		    r->caller.user_id, v.kode) != DB_DONE ||
-	    audit_append(r->db, &r->caller, "village.profile", arena_printf(r->arena, "village:%s", v.kode), b) != 0)
+	    audit_append(r->db, &r->caller, "village.profile", arena_printf(r->arena, "village:%s", v.kode), b) != 0 ||
+	    villages_page_changed(r, v.kode) != 0)
 		return reply_db_error(r);
 	json_t *p = profile_json(r, v.kode);
 	if (!p)

@@ -2,7 +2,8 @@
 // gallery (limits, photos made again, captions, removal that keeps files
 // other services still use); the public information list kept in the PPID
 // service's register; letter kinds a village adds from templates; area and
-// population from Satu Data on the profile.
+// population from Satu Data on the profile; the public page, kept ready,
+// follows every write at once.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -274,5 +275,49 @@ describe('village space', () => {
     assert.equal(after.profile.population, before.profile.population);
     const neighbour = (await anon().get(`/api/villages/33.03.01.2004`)).json;
     assert.deepEqual([neighbour.figures.population, neighbour.figures.area_km2], [null, null]);
+  });
+
+  it('answers the public page from memory yet shows each of the village\'s writes at once', async () => {
+    const kode = '33.03.01.2005';
+    const op = await cliUser(srv, 'village_operator', ['--village', kode]);
+    const page = async () => (await anon().get(`/api/villages/${kode}`)).json;
+    const first = await page();
+    assert.deepEqual(await page(), first, 'the same page twice');
+    assert.equal(first.viewer.operator, false);
+    // Its operator gets it built for them: their tools and unpublished years.
+    assert.equal((await op.get(`/api/villages/${kode}`)).json.viewer.operator, true);
+    assert.equal((await page()).viewer.operator, false, 'the operator\'s page is not kept for the public');
+
+    assert.equal((await op.patch(`/api/villages/${kode}/profile`, { head_name: 'Kades Baru', population: 3100 })).status, 200);
+    let p1 = await page();
+    assert.equal(p1.profile.head_name, 'Kades Baru');
+    assert.deepEqual(p1.figures.population, { value: 3100, source: 'village' });
+    const post = await op.post(`/api/villages/${kode}/posts`, { kind: 'news', title: 'Kerja bakti', body: 'Minggu pagi.' });
+    assert.equal(post.status, 201);
+    assert.deepEqual((await page()).news.map((n) => n.title), ['Kerja bakti']);
+    assert.equal((await op.patch(`/api/villages/${kode}/posts/${post.json.post.id}`, { title: 'Kerja bakti RT 02' })).status, 200);
+    assert.deepEqual((await page()).news.map((n) => n.title), ['Kerja bakti RT 02']);
+    assert.equal((await op.del(`/api/villages/${kode}/posts/${post.json.post.id}`)).status, 200);
+    assert.deepEqual((await page()).news, []);
+    const year = new Date(Date.now() + 7 * 3600000).getUTCFullYear();
+    assert.equal((await op.put(`/api/villages/${kode}/budget/${year}`, { lines: [{ account: '4.2', budget: 1000 }] })).status, 200);
+    assert.deepEqual((await page()).budgets, [], 'not published yet');
+    assert.equal((await op.post(`/api/villages/${kode}/budget/${year}/publish`, { published: true })).status, 200);
+    assert.deepEqual((await page()).budgets.map((b) => [b.year, b.published]), [[year, true]]);
+    const photo = (await postRaw(op, `/api/villages/${kode}/photos`, JPEG_2X2, 'image/jpeg')).json.photo;
+    assert.deepEqual((await page()).photos.map((x) => [x.id, x.caption]), [[photo.id, null]]);
+    assert.equal((await op.patch(`/api/villages/${kode}/photos/${photo.id}`, { caption: 'Posyandu' })).status, 200);
+    assert.equal((await page()).photos[0].caption, 'Posyandu');
+    assert.equal((await op.del(`/api/villages/${kode}/photos/${photo.id}`)).status, 200);
+    assert.deepEqual((await page()).photos, []);
+    const entry = await op.post(`/api/villages/${kode}/information`, { number: '1', title: 'RPJMDes', summary: 'Rencana',
+      responsible: 'Sekdes', made_when: '2025', format: 'Cetak', retention: 'Permanen', category: 'berkala' });
+    assert.equal(entry.status, 201);
+    assert.deepEqual((await page()).information.map((e) => e.title), ['RPJMDes']);
+    assert.equal((await op.del(`/api/villages/${kode}/information/${entry.json.entry.id}`)).status, 200);
+    assert.deepEqual((await page()).information, []);
+    // A refused write changes nothing, the kept page included.
+    assertError(await op.patch(`/api/villages/${kode}/profile`, { lat: 99 }), 400, 'invalid', 'lat');
+    assert.equal((await page()).profile.head_name, 'Kades Baru');
   });
 });
