@@ -75,6 +75,10 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	if (!cfg->web_dir)
 		cfg->web_dir = default_web_dir(webbuf, sizeof(webbuf));
 	cfg->regency_code = cli_opt(cli, "--regency");
+	if (geo_box_parse(cli_opt(cli, "--regency-bounds"), &cfg->regency_bounds) != 0) {
+		fprintf(stderr, "pendopo serve: --regency-bounds must be south,west,north,east in degrees, or none\n");
+		return 2;
+	}
 	cfg->base_url = cli_opt(cli, "--base-url");
 	if (cli_int(cli, "--threads", 0, 256, &cfg->threads) ||
 	    cli_int(cli, "--db-pool", 1, 256, &cfg->db_pool) ||
@@ -260,6 +264,9 @@ static const struct cli_opt serve_opts[] = {
 	CLI_OPT_DATA_DIR,
 	{ "--web-dir", "PENDOPO_WEB_DIR", "folder of the web front end (default: web/ beside the build)", NULL },
 	CLI_OPT_REGENCY,
+	{ "--regency-bounds", "PENDOPO_REGENCY_BOUNDS",
+	  "south,west,north,east: the regency's extent in degrees, where a complaint's map pin may lie (none: anywhere)",
+	  "-7.50,109.17,-7.15,109.60" },
 	CLI_OPT_BASE_URL,
 	{ "--threads", "PENDOPO_THREADS", "worker threads; 0 = one thread per connection", "0" },
 	{ "--db-pool", "PENDOPO_DB_POOL", "database connections", "16" },

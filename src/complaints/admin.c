@@ -59,7 +59,7 @@ static json_t *routes_json(struct req *r, int64_t category_id)
 
 #define CATEGORY_SELECT \
 	"SELECT k.id, k.code, k.name, k.name_en, k.group_name, k.description, k.keywords, k.sensitive, k.active," \
-	" k.demo, u.code, u.name FROM complaint_categories k LEFT JOIN org_units u ON u.id = k.unit_id "
+	" k.demo, u.code, u.name, k.outside_regency FROM complaint_categories k LEFT JOIN org_units u ON u.id = k.unit_id "
 
 /* Categories as JSON, routes included when with_routes. */
 static json_t *categories_json(struct req *r, struct db_stmt *st, bool with_routes)
@@ -72,11 +72,11 @@ static json_t *categories_json(struct req *r, struct db_stmt *st, bool with_rout
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW && n < 512) {
 		ids[n++] = db_col_int(st, 0);
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b, s:b, s:b, s:o}",
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b, s:b, s:b, s:o, s:b}",
 			"code", db_col_text(st, 1), "name", db_col_text(st, 2), "name_en", db_col_text(st, 3),
 			"group", db_col_text(st, 4), "description", db_col_text(st, 5), "keywords", db_col_text(st, 6),
 			"sensitive", (int)db_col_int(st, 7), "active", (int)db_col_int(st, 8), "demo", (int)db_col_int(st, 9),
-			"unit", unit_or_null(st, 10)));
+			"unit", unit_or_null(st, 10), "outside_regency", (int)db_col_int(st, 12)));
 	}
 	db_done(st);
 	if (rc != DB_DONE && rc != DB_ROW) {
@@ -208,12 +208,13 @@ int complaints_category_create(struct req *r)
 	char now[24];
 	time_iso(app_now(r->app), now);
 	int rc = db_query_int(r->db, &id, "INSERT INTO complaint_categories (code, name, name_en, group_name, description,"
-					  " keywords, sensitive, unit_id, active, created_at, updated_at) "
-					  "VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?) RETURNING id",
-			      "ssssssbibss", code, body_str(r, "name"), body_str(r, "name_en"), body_str(r, "group"),
+					  " keywords, sensitive, unit_id, active, outside_regency, created_at, updated_at) "
+					  "VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?) RETURNING id",
+			      "ssssssbibbss", code, body_str(r, "name"), body_str(r, "name_en"), body_str(r, "group"),
 			      body_str(r, "description"), body_str(r, "keywords"),
 			      (int)json_is_true(json_object_get(r->body, "sensitive")), unit_id,
-			      (int)!json_is_false(json_object_get(r->body, "active")), now, now);
+			      (int)!json_is_false(json_object_get(r->body, "active")),
+			      (int)json_is_true(json_object_get(r->body, "outside_regency")), now, now);
 	if (rc == DB_CONSTRAINT)
 		return reply_error(r, 409, "conflict", "a category with this code exists", "code");
 	if (rc != DB_ROW)
@@ -249,14 +250,16 @@ int complaints_category_update(struct req *r)
 			   "keywords = CASE WHEN ? = 1 THEN ? ELSE keywords END, "
 			   "sensitive = CASE WHEN ? = 1 THEN ? ELSE sensitive END, "
 			   "unit_id = CASE WHEN ? = 1 THEN NULLIF(?, 0) ELSE unit_id END, "
-			   "active = CASE WHEN ? = 1 THEN ? ELSE active END, updated_at = ? WHERE id = ?",
-		    "bsbsbsbsbsbbbibbsi",
+			   "active = CASE WHEN ? = 1 THEN ? ELSE active END, "
+			   "outside_regency = CASE WHEN ? = 1 THEN ? ELSE outside_regency END, updated_at = ? WHERE id = ?",
+		    "bsbsbsbsbsbbbibbbbsi",
 		    (int)body_has(r, "name"), body_str(r, "name"), (int)body_has(r, "name_en"), body_str(r, "name_en"),
 		    (int)body_has(r, "group"), body_str(r, "group"), (int)body_has(r, "description"),
 		    body_str(r, "description"), (int)body_has(r, "keywords"), body_str(r, "keywords"),
 		    (int)body_has(r, "sensitive"), (int)json_is_true(json_object_get(r->body, "sensitive")),
 		    (int)body_has(r, "unit"), unit_id, (int)body_has(r, "active"),
-		    (int)json_is_true(json_object_get(r->body, "active")), now, id) != DB_DONE)
+		    (int)json_is_true(json_object_get(r->body, "active")), (int)body_has(r, "outside_regency"),
+		    (int)json_is_true(json_object_get(r->body, "outside_regency")), now, id) != DB_DONE)
 		return complaints_db_error(r);
 	if (body_has(r, "routes") && routes_store(r, id, json_object_get(r->body, "routes")))
 		return 0;

@@ -488,6 +488,7 @@ static const struct field category_fields[] = {
 	{ "sensitive", FT_BOOL, 0, 0 },
 	{ "unit", FT_STRING, FF_NULLABLE, 32 },
 	{ "active", FT_BOOL, 0, 0 },
+	{ "outside_regency", FT_BOOL, 0, 0 },
 	{ "routes", FT_ARRAY, 0, 0 },
 	{ 0 },
 };
@@ -501,6 +502,7 @@ static const struct field category_patch_fields[] = {
 	{ "sensitive", FT_BOOL, 0, 0 },
 	{ "unit", FT_STRING, FF_NULLABLE, 32 },
 	{ "active", FT_BOOL, 0, 0 },
+	{ "outside_regency", FT_BOOL, 0, 0 },
 	{ "routes", FT_ARRAY, 0, 0 },
 	{ 0 },
 };
@@ -632,6 +634,11 @@ static const struct migration complaints_migrations[] = {
 	  "UPDATE cases SET settle_by = to_char((((created_at::timestamptz AT TIME ZONE 'Asia/Jakarta')::date + 61)"
 	  "::timestamp AT TIME ZONE 'Asia/Jakarta') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 	  " WHERE type = 'complaint' AND settle_by IS NULL;" },
+	/* A map pin outside the regency is refused unless its category is
+	 * for places outside it (submit.c). */
+	{ 4, "complaints: categories for places outside the regency",
+	  "ALTER TABLE complaint_categories ADD COLUMN outside_regency INTEGER NOT NULL DEFAULT 0;",
+	  "ALTER TABLE complaint_categories ADD COLUMN outside_regency INTEGER NOT NULL DEFAULT 0;" },
 	{ 0 },
 };
 

@@ -124,8 +124,8 @@ int complaint_submission_check(struct req *r, const struct submission *s, struct
 	if (strcmp(s->kind, "complaint") != 0 && strcmp(s->kind, "aspiration") != 0)
 		return refuse(r, "kind", "kind must be complaint or aspiration", "Jenis harus pengaduan atau aspirasi.");
 
-	int64_t category_id = 0, sensitive = 0, category_unit = 0;
-	struct db_stmt *st = db_query(r->db, "SELECT id, sensitive, name, name_en, coalesce(unit_id, 0) "
+	int64_t category_id = 0, sensitive = 0, category_unit = 0, outside_regency = 0;
+	struct db_stmt *st = db_query(r->db, "SELECT id, sensitive, name, name_en, coalesce(unit_id, 0), outside_regency "
 					     "FROM complaint_categories WHERE code = ? AND active = 1", "s", s->category);
 	if (!st)
 		return complaints_db_error(r), -1;
@@ -136,6 +136,7 @@ int complaint_submission_check(struct req *r, const struct submission *s, struct
 		f->category_name = arena_strdup(r->arena, db_col_text(st, 2));
 		f->category_name_en = db_col_is_null(st, 3) ? NULL : arena_strdup(r->arena, db_col_text(st, 3));
 		category_unit = db_col_int(st, 4);
+		outside_regency = db_col_int(st, 5);
 		if (!f->category_name)
 			rc = DB_ERROR;
 	}
@@ -157,6 +158,14 @@ int complaint_submission_check(struct req *r, const struct submission *s, struct
 		return refuse(r, "lat", "lat must be a latitude from -90 to 90", "Lintang harus antara -90 dan 90.");
 	if (s->has_location && (!isfinite(s->lon) || s->lon < -180 || s->lon > 180))
 		return refuse(r, "long", "long must be a longitude from -180 to 180", "Bujur harus antara -180 dan 180.");
+	/* A pin outside the regency is most often a slip of the finger; a
+	 * category for places beyond it (an office's staff on duty elsewhere)
+	 * says so. */
+	if (s->has_location && !outside_regency && !geo_box_holds(&r->app->cfg.regency_bounds, s->lat, s->lon))
+		return refuse(r, "lat", "the map pin lies outside the regency: move it to the place inside the regency, "
+				  "or choose a category for places outside it",
+			      "Titik peta berada di luar wilayah kabupaten: pindahkan ke tempat kejadian di dalam kabupaten, "
+			      "atau pilih kategori untuk tempat di luar kabupaten.");
 	if (s->address && (!complaint_text_ok(s->address, false) || utf8_length(s->address) > ADDRESS_MAX))
 		return refuse(r, "address", arena_printf(r->arena, "address must be one line of at most %d characters",
 							 ADDRESS_MAX),

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "db.h"
+#include "geo.h"
 #include "module.h"
 
 struct config {
@@ -17,6 +18,7 @@ struct config {
 	const char *data_dir;		/* PENDOPO_DATA_DIR, uploads etc. */
 	const char *web_dir;		/* PENDOPO_WEB_DIR, static front end */
 	const char *regency_code;	/* PENDOPO_REGENCY, "33.03" */
+	struct geo_box regency_bounds;	/* PENDOPO_REGENCY_BOUNDS: where a map pin may lie */
 	const char *base_url;		/* PENDOPO_BASE_URL, for links in letters */
 	int threads;			/* PENDOPO_THREADS: 0 = thread per connection */
 	int db_pool;			/* PENDOPO_DB_POOL */

@@ -781,7 +781,8 @@ static int region_get(struct req *r)
 	return reply_json(r, 200, self);
 }
 
-/* GET /api/site: what the front end shows in its header. */
+/* GET /api/site: what the front end shows in its header, and the regency's
+ * extent. */
 static int site_get(struct req *r)
 {
 	const char *code = r->app->cfg.regency_code;
@@ -797,7 +798,12 @@ static int site_get(struct req *r)
 		/* nama stays null until the register is imported */
 		regency = json_pack("{s:s,s:s?}", "kode", code, "nama", nama);
 	}
-	return reply_json(r, 200, json_pack("{s:s,s:o}", "name", "Pendopo", "regency", regency));
+	/* The front end warns of a map pin outside it before the API refuses. */
+	const struct geo_box *b = &r->app->cfg.regency_bounds;
+	json_t *bounds = b->set ? json_pack("{s:f,s:f,s:f,s:f}", "south", b->south, "west", b->west, "north", b->north,
+					    "east", b->east)
+				: json_null();
+	return reply_json(r, 200, json_pack("{s:s,s:o,s:o}", "name", "Pendopo", "regency", regency, "bounds", bounds));
 }
 
 static const struct route regions_routes[] = {

@@ -398,6 +398,7 @@ test('every bad input: a clear error and nothing stored', async () => {
     [{ lat: -7.39, long: undefined }, 'long'],
     [{ lat: 91, long: 109 }, 'lat'],
     [{ lat: -7.39, long: 181 }, 'long'],
+    [{ lat: -6.2001, long: 106.8166 }, 'lat'],
     [{ lat: null, long: null, village: null }, 'lat'],
     [{ village: '33.03.01.9999' }, 'village'],
     [{ village: '33.01.01.2001' }, 'village'],
@@ -430,6 +431,47 @@ test('every bad input: a clear error and nothing stored', async () => {
   assertError(await p.desk.post(`/api/complaints/${next}/messages`, { text: 'x', visibility: 'secret' }), 400, 'invalid', 'visibility');
   assertError(await visitor.post(`/api/complaints/${next}/messages`, { text: 'x' }), 403, 'forbidden');
   assertError(await p.citizen.post(`/api/complaints/${next}/messages`, { text: 'x', visibility: 'public' }), 400, 'invalid', 'visibility');
+});
+
+// Purbalingga lies within 7°10'-7°29' S and 109°11'-109°35' E (BIG); the
+// default --regency-bounds is that box with a margin.
+test('a map pin outside the regency: refused in both languages unless the category is for places outside', async () => {
+  const { admin } = p;
+  // A visitor (no account): the account's hourly filing limit is for the other tests.
+  const citizen = new Client(srv.url);
+  const site = (await citizen.get('/api/site')).json;
+  assert.deepEqual(site.bounds, { south: -7.5, west: 109.17, north: -7.15, east: 109.6 });
+  const jakarta = { lat: -6.2001, long: 106.8166 };
+  const before = numbersDrawn(srv);
+  assertError(await citizen.post('/api/complaints', complaint(jakarta)), 400, 'invalid', 'lat');
+  let r = await citizen.post('/api/complaints', complaint({ lat: -7.51, long: 109.36 }), { 'Accept-Language': 'id' });
+  assertError(r, 400, 'invalid', 'lat');
+  assert.match(r.json.error.message, /di luar wilayah kabupaten/);
+  r = await citizen.post('/api/complaints', complaint(jakarta), { 'Accept-Language': 'en' });
+  assert.match(r.json.error.message, /outside the regency/);
+  assert.equal(numbersDrawn(srv), before, 'nothing stored');
+  // The corners of the box are inside it.
+  await submit(citizen, complaint({ lat: -7.5, long: 109.17 }));
+  await submit(citizen, complaint({ lat: -7.15, long: 109.6 }));
+
+  // A category for places outside the regency takes the pin as it is.
+  let cats = (await citizen.get('/api/complaints/categories')).json.items;
+  assert.equal(cats.find((c) => c.code === 'PUNGLI').outside_regency, false);
+  assertError(await admin.patch('/api/complaints/categories/PUNGLI', { outside_regency: 'ya' }), 400, 'invalid', 'outside_regency');
+  r = await admin.patch('/api/complaints/categories/PUNGLI', { outside_regency: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.category.outside_regency, true);
+  cats = (await citizen.get('/api/complaints/categories')).json.items;
+  assert.equal(cats.find((c) => c.code === 'PUNGLI').outside_regency, true);
+  const made = await submit(citizen, complaint({ ...jakarta, category: 'PUNGLI', village: null,
+    description: 'Petugas kabupaten meminta uang saat dinas di Jakarta.' }));
+  assert.equal(made.complaint.category.code, 'PUNGLI');
+  r = await admin.post('/api/complaints/categories', { code: 'LUAR', name: 'Layanan di luar daerah', outside_regency: true });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.category.outside_regency, true);
+  r = await admin.patch('/api/complaints/categories/PUNGLI', { outside_regency: false });
+  assert.equal(r.json.category.outside_regency, false);
+  assertError(await citizen.post('/api/complaints', complaint({ ...jakarta, category: 'PUNGLI' })), 400, 'invalid', 'lat');
 });
 
 test('public list, search, map, statistics, my complaints, categories, settings', async () => {

@@ -140,6 +140,7 @@ test('POST requests: api_key, validation, tokens, nothing personal, nothing conf
     [{ lat: '', long: '', address_id: '' }, /location/],
     [{ lat: 'abc' }, /lat/],
     [{ long: '' }, /lat and long/],
+    [{ lat: '-6.2001', long: '106.8166' }, /outside the regency/],
     [{ address_id: '33.01.01.2001' }, /regency/],
     [{ 'attribute[colour]': 'red' }, /attribute/],
     [{ 'attribute[anonymous]': 'maybe' }, /true or false/],

@@ -91,6 +91,23 @@ test('file with photo and pin → disposition → answer → rating → public w
   await assert.doesNotReject(page.waitForFunction(() => document.querySelector('#lat').value !== ''));
   const lat = Number(await page.getByLabel('Lintang').inputValue());
   assert.ok(lat < -7 && lat > -8, `pin latitude ${lat}`);
+  const long = await page.getByLabel('Bujur').inputValue();
+  // No network here: the base map's tiles fail, and the map says so and
+  // points to the village picker.
+  await page.getByText('Peta dasar tidak tersedia saat ini').waitFor();
+  await page.getByRole('button', { name: 'Pilih kecamatan dan desa' }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'district');
+  // A pin outside the regency is warned of at once (the API refuses it).
+  const outside = page.getByText('Titik ini berada di luar wilayah kabupaten');
+  assert.equal(await outside.isVisible(), false);
+  await page.getByLabel('Lintang').fill('-6.2001');
+  await page.getByLabel('Bujur').fill('106.8166');
+  await page.getByLabel('Bujur').press('Tab');
+  await outside.waitFor();
+  await page.getByLabel('Lintang').fill(String(lat));
+  await page.getByLabel('Bujur').fill(long);
+  await page.getByLabel('Bujur').press('Tab');
+  await outside.waitFor({ state: 'hidden' });
   await page.getByLabel('Kecamatan').selectOption({ label: 'Kemangkon' });
   await page.getByLabel('Desa/kelurahan').selectOption({ label: 'Kedungbenda' });
   await page.getByLabel(/^Foto/).setInputFiles({ name: 'lubang.png', mimeType: 'image/png', buffer: png() });

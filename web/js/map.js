@@ -2,8 +2,9 @@
 // map), tiles from OpenStreetMap.
 //
 // A page stays usable without a map: when Leaflet cannot load, or tiles do
-// not arrive (no network), markers still draw on a plain background and
-// every map feature has a form control or a list beside it. Markers are
+// not arrive (no network), markers still draw on a plain background, a
+// note says the base map is unavailable, and every map feature has a form
+// control or a list beside it. Markers are
 // vector circles, so no marker images are fetched.
 
 import { h } from './dom.js';
@@ -11,11 +12,32 @@ import { t } from './i18n.js';
 import { loadLeaflet } from './vendor.js';
 
 export const PURBALINGGA = [-7.388, 109.364];
+
+// True when the point lies in the regency's extent (GET /api/site's
+// bounds, the box the API checks a pin against), or there is none.
+export function inBounds(b, lat, lng) {
+  return !b || (lat >= b.south && lat <= b.north && lng >= b.west && lng <= b.east);
+}
 const TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
-// createMap(el, { center, zoom, onPick(lat, lng) }) → an object with
-// setPin(lat, lng), points(items, onOpen), fit(), or null without Leaflet
-// (el then says so).
-export async function createMap(el, { center = PURBALINGGA, zoom = 11, onPick = null, label } = {}) {
+// When the base map's tiles do not come (no network, the tile server
+// down) the map is a grey square: a note under it says so, and on a map
+// for picking a place it offers the other way to say where (picker, a
+// form control that is focused).
+function tilesFailed(el, picker) {
+  if (el.nextElementSibling && el.nextElementSibling.classList.contains('map-note')) return;
+  const note = h('p', { class: 'map-note', role: 'status' }, t(picker ? 'map.tiles_failed_pick' : 'map.tiles_failed'));
+  if (picker) {
+    const go = h('button', { type: 'button', class: 'btn btn-secondary btn-small' }, t('map.use_picker'));
+    go.addEventListener('click', () => { picker.scrollIntoView({ block: 'center' }); picker.focus(); });
+    note.append(' ', go);
+  }
+  el.after(note);
+}
+
+// createMap(el, { center, zoom, onPick(lat, lng), picker }) → an object
+// with setPin(lat, lng), points(items, onOpen), fit(), or null without
+// Leaflet (el then says so).
+export async function createMap(el, { center = PURBALINGGA, zoom = 11, onPick = null, label, picker = null } = {}) {
   const L = await loadLeaflet();
   if (!L) {
     el.replaceChildren(h('p', { class: 'map-fallback' }, t('map.unavailable')));
@@ -27,7 +49,11 @@ export async function createMap(el, { center = PURBALINGGA, zoom = 11, onPick = 
   const map = L.map(el, { center, zoom, scrollWheelZoom: false });
   // Leaflet's own credit is a link set inside running text; OpenStreetMap's stays.
   map.attributionControl.setPrefix(false);
-  L.tileLayer(TILES, { maxZoom: 19, attribution: '© OpenStreetMap' }).addTo(map);
+  const tiles = L.tileLayer(TILES, { maxZoom: 19, attribution: '© OpenStreetMap' });
+  let loaded = false;
+  tiles.on('tileload', () => { loaded = true; });
+  tiles.on('tileerror', () => { if (!loaded) tilesFailed(el, picker); });
+  tiles.addTo(map);
   let pin = null;
   const layer = L.layerGroup().addTo(map);
   const api = {

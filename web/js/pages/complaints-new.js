@@ -4,13 +4,13 @@
 // the secret follow-up link for visitors) at the end.
 import '../i18n/complaints.js';
 import { h, replace, options, $ } from '../dom.js';
-import { post, loadMe } from '../api.js';
+import { post, loadMe, loadSite } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';
 import { setupForm, fieldError, showAlert } from '../forms.js';
 import { formatDate, formatNumber } from '../format.js';
 import { initPage } from '../layout.js';
 import { loadDistricts, regionChildren } from '../admin.js';
-import { createMap } from '../map.js';
+import { createMap, inBounds } from '../map.js';
 import { loadCategories, catName, stateBadge, uploadPhoto, caseRequest } from '../complaints.js';
 
 const form = $('#complaint-form');
@@ -18,6 +18,16 @@ const MAX_PHOTOS = 5;
 const MAX_BYTES = 5 * 1024 * 1024;
 let cats = [];
 let map = null;
+let bounds = null;
+
+// A pin outside the regency is refused by the API unless the category is
+// for places outside it: say so as soon as the pin is set.
+function checkPin() {
+  const lat = parseFloat($('#lat').value), lng = parseFloat($('#long').value);
+  const c = cats.find((x) => x.code === $('#category').value);
+  $('#pin-outside').hidden = !Number.isFinite(lat) || !Number.isFinite(lng) || inBounds(bounds, lat, lng) ||
+    !!(c && c.outside_regency);
+}
 
 function fillCategories() {
   const sel = $('#category');
@@ -29,6 +39,7 @@ function onCategory() {
   const c = cats.find((x) => x.code === $('#category').value);
   $('#category-hint').hidden = !(c && c.sensitive);
   if (c && c.sensitive) $('#confidential').checked = true;
+  checkPin();
   suggestNearby();
 }
 
@@ -78,6 +89,7 @@ async function suggestNearby() {
 function pin(lat, lng) {
   $('#lat').value = lat.toFixed(6);
   $('#long').value = lng.toFixed(6);
+  checkPin();
   suggestNearby();
 }
 
@@ -135,6 +147,7 @@ $('#district').addEventListener('change', fillVillages);
 for (const id of ['#lat', '#long']) $(id).addEventListener('change', () => {
   const lat = parseFloat($('#lat').value), lng = parseFloat($('#long').value);
   if (map && Number.isFinite(lat) && Number.isFinite(lng)) map.setPin(lat, lng);
+  checkPin();
   suggestNearby();
 });
 // Without a position (refused, or none to be had) the person is told why
@@ -155,12 +168,15 @@ onLangChange(() => { fillCategories(); count(); });
 // request waited for in turn costs a round trip before the form is usable.
 const categories = loadCategories().catch(() => []);
 const districtList = loadDistricts().catch(() => []);
+const site = loadSite();
 const ctx = await initPage({ active: 'complaints' });
 $('#contact').hidden = !!(ctx && ctx.user) || !!(await loadMe().catch(() => null));
 cats = await categories;
+bounds = ((await site) || {}).bounds || null;
 fillCategories();
+checkPin();
 count();
 const districts = await districtList;
 options($('#district'), [['', t('common.choose')], ...districts.map((d) => [d.kode, d.nama])]);
 options($('#village'), [['', t('common.choose')]]);
-map = await createMap($('#pick-map'), { onPick: pin, zoom: 12, label: t('complaints.location') });
+map = await createMap($('#pick-map'), { onPick: pin, zoom: 12, label: t('complaints.location'), picker: $('#district') });
