@@ -129,6 +129,20 @@ test('file with photo and pin → disposition → answer → rating → public w
   await page.goto(`/officer/complaints.html?no=${number}`);
   await page.locator('#detail-title').waitFor();
   assert.ok((await page.locator('#detail').textContent()).includes(REPORTER), 'the verifier sees the reporter');
+  // Not processing it is asked first, naming the complaint and the reason;
+  // cancel sends nothing and the complaint stays as it was.
+  const reject = page.locator('form[data-action="reject"]');
+  await reject.getByLabel('Alasan').selectOption('not_complaint');
+  await reject.getByLabel('Penjelasan untuk pelapor').fill('Ini bukan pengaduan.');
+  let asked = false;
+  page.on('request', (q) => { if (q.method() === 'POST' && q.url().includes('/actions/reject')) asked = true; });
+  await reject.getByRole('button', { name: 'Tidak diproses' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Tidak diproses' });
+  await confirm.getByText(`Aduan ${number} tidak akan diproses karena: bukan pengaduan.`).waitFor();
+  await confirm.getByRole('button', { name: 'Batal' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  assert.equal(asked, false, 'cancel sends nothing');
+  assert.equal(await page.locator('#detail .badge-state-submitted').count() > 0, true, 'still submitted');
   const disposition = page.locator('form[data-action="disposition"]');
   assert.equal(await disposition.getByLabel('Unit tujuan').inputValue(), 'PUPR', 'routing suggestion preselected');
   await disposition.getByRole('button', { name: 'Teruskan ke OPD' }).click();
@@ -235,6 +249,11 @@ test('settings page: a new category reaches the citizen form; a new complaint re
   const stream = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/events');
   await page.goto('/officer/complaints.html');
   assert.equal((await stream).status(), 200, 'the console follows its unit');
+  // Filtered to the new category, the empty inbox says so in words.
+  await page.locator('#c-category option[value="POHON"]').waitFor({ state: 'attached' });
+  await page.getByLabel('Kategori').selectOption('POHON');
+  await page.getByRole('button', { name: 'Cari' }).click();
+  await page.getByText('Tidak ada aduan yang cocok dengan saringan ini.').waitFor();
   const res = await fetch(`${srv.url}/api/complaints`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ kind: 'complaint', category: 'POHON', description: 'Pohon besar tumbang menutup jalan desa.', village: '33.03.01.2001' }) });
   assert.equal(res.status, 201);

@@ -116,7 +116,16 @@ test('producer uploads, sees the conflict; walidata resolves and publishes; the 
   await logIn(w.page, 'walidata@uji.id', '/data/conflicts.html');
   const card = w.page.locator('li.conflict', { hasText: target.nama });
   await card.waitFor();
-  await card.getByRole('button', { name: 'Tetapkan angka produsen yang ditetapkan' }).click();
+  // Asked first, naming what becomes official; cancel changes nothing.
+  await card.getByRole('button', { name: 'Jadikan angka produsen utama resmi' }).click();
+  let ask = w.page.getByRole('dialog', { name: 'Tetapkan angka resmi' });
+  await ask.getByText(new RegExp(`akan menjadi angka resmi untuk .*${target.nama}`)).waitFor();
+  await ask.getByRole('button', { name: 'Batal' }).click();
+  await ask.waitFor({ state: 'detached' });
+  assert.equal(await card.getByRole('button', { name: 'Jadikan angka produsen utama resmi' }).count(), 1, 'cancel: still open');
+  await card.getByRole('button', { name: 'Jadikan angka produsen utama resmi' }).click();
+  ask = w.page.getByRole('dialog', { name: 'Tetapkan angka resmi' });
+  await ask.getByRole('button', { name: 'Ya, jadikan resmi' }).click();
   await w.page.locator('#flash', { hasText: 'diselesaikan' }).waitFor();
   await w.page.goto('/data/review.html');
   const item = w.page.locator('li.review-item', { hasText: 'Sasaran Kesehatan per Kecamatan 2025' });

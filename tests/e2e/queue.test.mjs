@@ -134,9 +134,18 @@ test('a patient books and follows the ticket; an officer checks in and calls; th
   await tv.page.screenshot({ path: join(SHOTS, 'antrean-board-1280x720.png') });
   await p.locator('#call-alert', { hasText: 'Nomor A-001 dipanggil: silakan ke Poli Umum.' }).waitFor();
 
-  // Finishing ends the visit: the console asks first.
-  o.once('dialog', (d) => { assert.match(d.message(), /Akhiri kunjungan A-001\?/); d.accept(); });
+  // Finishing ends the visit: the console asks first, in its own dialog
+  // (not the browser's, which speaks the browser's language); cancel
+  // changes nothing.
   await o.getByRole('button', { name: 'Selesai', exact: true }).click();
+  let ask = o.getByRole('dialog', { name: 'Akhiri kunjungan' });
+  await ask.getByText('Akhiri kunjungan A-001? Pasien tidak akan diteruskan ke layanan lain.').waitFor();
+  await ask.getByRole('button', { name: 'Batal' }).click();
+  await ask.waitFor({ state: 'detached' });
+  assert.equal(await text(o.locator('#counter-current')), 'A-001', 'cancel: still being served');
+  await o.getByRole('button', { name: 'Selesai', exact: true }).click();
+  ask = o.getByRole('dialog', { name: 'Akhiri kunjungan' });
+  await ask.getByRole('button', { name: 'Ya, akhiri kunjungan' }).click();
   await o.locator('#counter-current', { hasText: '—' }).waitFor();
   await p.locator('.badge', { hasText: 'Selesai dilayani' }).waitFor();
 

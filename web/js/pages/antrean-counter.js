@@ -6,7 +6,7 @@ import '../i18n/queue.js';
 import { h, icon, replace, options, $ } from '../dom.js';
 import { get, post, seg } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';
-import { flash, field, loading } from '../ui.js';
+import { flash, field, loading, confirmDialog } from '../ui.js';
 import { initPage } from '../layout.js';
 import { loadFacility, staffFacility, staffNav, noFacility, follow, throttle, timeWIB } from '../antrean.js';
 
@@ -39,9 +39,10 @@ function serviceSelect(name, selected, exclude = null, placeholder = null) {
 }
 
 // Finishing ends the whole visit: asked, never a tap away.
-function finish() {
+async function finish() {
   const k = current();
-  if (k && k.current && window.confirm(t('antrean.finish_confirm', { label: k.current.label })))
+  if (k && k.current && await confirmDialog({ title: t('antrean.finish_visit'), message: t('antrean.finish_confirm', { label: k.current.label }),
+    confirmLabel: t('antrean.finish_yes') }))
     act('finish', {}, () => t('antrean.finished'));
 }
 

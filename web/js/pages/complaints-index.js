@@ -42,7 +42,9 @@ async function loadList() {
   try {
     const d = await get('/api/complaints', { ...state.filters, page: state.page, page_size: PAGE });
     replace(list, d.items.map(item));
-    $('#list-count').textContent = d.items.length ? t('complaints.page_n', { n: state.page }) : t('complaints.none');
+    const filtered = Object.values(state.filters).some((v) => v);
+    $('#list-count').textContent = d.items.length ? t('complaints.page_n', { n: state.page })
+      : t(filtered ? 'complaints.none' : 'complaints.none_yet');
     replace($('#pager'),
       state.page > 1 ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => { state.page--; loadList(); } }, t('common.prev')) : h('span'),
       d.has_more ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => { state.page++; loadList(); } }, t('common.next')) : null);

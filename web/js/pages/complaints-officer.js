@@ -9,7 +9,7 @@ import { get, post, patch, hasRole } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';
 import { setupForm } from '../forms.js';
 import { formatDate, formatDateTime } from '../format.js';
-import { loading, loadFailed, flash, field } from '../ui.js';
+import { loading, loadFailed, flash, field, confirmDialog } from '../ui.js';
 import { initPage } from '../layout.js';
 import { loadDistricts, loadOrgs } from '../admin.js';
 import { STATES, stateBadge, kindLabel, catName, loadCategories, photoGallery, timeline, clockTable, followComplaints, typingIn } from '../complaints.js';
@@ -35,7 +35,10 @@ async function loadInbox(quiet = false) {
     const q = { state: 'open', ...state.filters, page: state.page, page_size: PAGE };
     const d = await get('/api/complaints/inbox', q);
     $('#console-scope').textContent = d.all_units ? t('console.scope_all') : t('console.scope_units');
-    $('#inbox-count').textContent = d.items.length ? t('complaints.page_n', { n: state.page }) : t('complaints.none');
+    $('#inbox-count').textContent = d.items.length ? t('complaints.page_n', { n: state.page }) : '';
+    // Empty says why in words: nothing matches the filters chosen, or
+    // there is simply nothing open (not "no matches" when nothing was filtered).
+    const filtered = Object.entries(state.filters).some(([k, v]) => v && !(k === 'state' && v === 'open'));
     replace(box, d.items.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table table-stack inbox' },
       h('thead', {}, h('tr', {}, ['console.col_case', 'console.col_what', 'console.col_unit', 'console.col_due'].map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, d.items.map((c) => h('tr', { class: [c.overdue && 'is-late', state.open === c.tracking && 'is-selected'], dataset: { no: c.tracking } },
@@ -44,7 +47,8 @@ async function loadInbox(quiet = false) {
           c.confidential ? [' ', h('span', { class: 'badge badge-internal' }, t('complaints.confidential'))] : null),
         h('td', { 'data-label': t('console.col_what') }, h('strong', {}, catName(c.category)), ` · ${kindLabel(c.kind)}`, h('br'), c.excerpt),
         h('td', { 'data-label': t('console.col_unit') }, c.unit ? c.unit.name : '—', c.district ? [h('br'), c.district.nama] : null),
-        h('td', { 'data-label': t('console.col_due') }, c.due ? formatDate(c.due) : '—')))))) : null);
+        h('td', { 'data-label': t('console.col_due') }, c.due ? formatDate(c.due) : '—'))))))
+      : h('p', { class: 'empty-state', id: 'inbox-empty' }, t(filtered ? 'console.empty_filtered' : state.page > 1 ? 'console.empty_page' : 'console.empty')));
     replace($('#inbox-pager'),
       state.page > 1 ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => { state.page--; loadInbox(); } }, t('common.prev')) : h('span'),
       d.has_more ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => { state.page++; loadInbox(); } }, t('common.next')) : null);
@@ -82,6 +86,10 @@ function actionForm(no, a, c) {
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t(`action.${a.action}`))));
   setupForm(form, {
     async submit(v) {
+      // Not processing a complaint ends it for the reporter: asked first,
+      // naming the complaint and the reason; cancel sends nothing.
+      if (a.action === 'reject' && !await confirmDialog({ title: t('action.reject'), confirmLabel: t('console.reject_yes'),
+        message: t('console.reject_confirm', { no, reason: t(`reason.${v.reason}`) }) })) return;
       const body = {};
       for (const k of ['unit', 'text', 'reason', 'duplicate_of']) if (v[k]) body[k] = v[k];
       await post(`/api/complaints/${encodeURIComponent(no)}/actions/${a.action}`, body);
@@ -232,6 +240,10 @@ state.user = ctx && ctx.user;
 if (!['officer', 'unit_head', 'admin', 'regent_office'].some((role) => hasRole(state.user, role))) {
   replace($('#main'), h('h1', {}, t('admin.forbidden_title')), h('p', { class: 'alert alert-error' }, t('console.forbidden')));
 } else {
+  // While the lists load, the filters and the inbox say so rather than
+  // showing empty choices.
+  for (const id of ['#c-state', '#c-category', '#c-district', '#c-assigned']) options($(id), [['', t('common.loading')]]);
+  loading($('#inbox'));
   [state.cats, state.districts, state.units, state.templates] = await Promise.all([
     loadCategories().catch(() => []), loadDistricts().catch(() => []), loadOrgs().catch(() => []),
     get('/api/complaints/templates').then((d) => d.items).catch(() => [])]);

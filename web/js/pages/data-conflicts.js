@@ -7,14 +7,23 @@ import { get, post } from '../api.js';
 import { t, onLangChange, errorMessage } from '../i18n.js';
 import { formatDateTime } from '../format.js';
 import { initPage } from '../layout.js';
-import { flash } from '../ui.js';
+import { flash, confirmDialog } from '../ui.js';
 import { staffNav, num, statusBadge } from '../satudata.js';
 
 const state = { items: null, error: null, status: 'open', user: null };
 
 // The list is drawn anew after each decision, and the message after it, so
 // that the redraw does not take the message away.
+// Making a figure official is what every publication then shows, and a
+// return sends work back to a producer: both are asked first, naming what
+// will happen; cancel changes nothing.
 async function resolve(c, body) {
+  const where = `${c.indicator.name} · ${c.region.nama || c.region.kode} · ${c.period}`;
+  const org = body.side ? c[body.side].org.name : (c.a.designated ? c.a : c.b.designated ? c.b : null)?.org.name;
+  const message0 = body.decision === 'return' ? t('data.return_confirm', { where })
+    : org ? t('data.official_confirm', { org, where }) : t('data.official_confirm_any', { where });
+  if (!await confirmDialog({ title: body.decision === 'return' ? t('data.return') : t('data.make_official_title'),
+    message: message0, confirmLabel: body.decision === 'return' ? t('data.return') : t('data.make_official_yes'), danger: false })) return;
   let message, kind = 'success';
   try {
     await post(`/api/data/conflicts/${c.id}/resolve`, body);
