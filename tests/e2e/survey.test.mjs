@@ -144,6 +144,17 @@ test('the kiosk takes an anonymous response with a one-time code, once', async (
   await answer(page, [3, 3, 3, 3, 3, 3, 3, 3, 3]);
   await page.getByRole('button', { name: 'Kirim jawaban' }).click();
   await page.locator('.form-alert').filter({ hasText: 'Kode kiosk ini sudah dipakai.' }).waitFor();
+  // A code never issued: the server's own words, in the page's language
+  // (not a generic "not found").
+  await page.getByLabel('Kode survei').fill('ABCDEFGHJK');
+  await page.getByRole('button', { name: 'Kirim jawaban' }).click();
+  await page.locator('.form-alert').filter({ hasText: 'Kode tidak dikenal: bukan kode kiosk atau kode layanan yang sudah selesai di unit ini.' }).waitFor();
+  await page.evaluate(() => localStorage.setItem('pendopo.lang', 'en'));
+  await page.reload();
+  await page.getByLabel('Survey code').fill('ABCDEFGHJK');
+  await answer(page, [3, 3, 3, 3, 3, 3, 3, 3, 3]);
+  await page.getByRole('button', { name: 'Send answers' }).click();
+  await page.locator('.form-alert').filter({ hasText: 'No kiosk code or finished service of this unit has this code.' }).waitFor();
   await context.close();
   const u = await (await fetch(`${srv.url}/api/survey/units/DINHUB?period=2026-S2`)).json();
   assert.equal(u.result.respondents, 1);

@@ -598,10 +598,14 @@ const SERVER_WORDS = new Set(['account_locked', 'rate_limited']);
 
 // Codes whose server message says exactly what is wrong (which field and
 // why, what the stored data conflicts with, which date is closed, when
-// check-in opens): shown as the server words it. The API client sends the
-// page's language, so those words are the page's language too.
+// check-in opens, which document is missing, how large a file may be, who
+// may do this, what was not found): shown as the server words it. The API
+// client sends the page's language, and the server answers in it (the call
+// site's own text in both languages, core/errors.c's where it has none),
+// so those words are the page's language too.
 const SERVER_SAYS = new Set(['invalid', 'unknown_field', 'conflict', 'no_session', 'session_over', 'closed', 'not_open_yet',
-  'booking_closed', 'already_booked', 'quota_full', 'cancelled', 'already_checked_in', 'not_today', 'too_early', 'late']);
+  'booking_closed', 'already_booked', 'quota_full', 'cancelled', 'already_checked_in', 'not_today', 'too_early', 'late',
+  'incomplete', 'too_large', 'forbidden', 'not_found']);
 
 // A message for an ApiError (or any Error) in the page's language, chosen
 // by its code: the page's own text for the code (and field), or the
