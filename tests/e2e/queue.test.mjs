@@ -1,7 +1,8 @@
 // Simantri in a real browser: a patient books a number and sees the live
 // ticket; an officer checks the patient in at the kiosk page and calls the
 // number from the counter console; the display board shows the called
-// number without a reload, and the patient's ticket says it is called.
+// number without a reload, and the patient's ticket says it is called;
+// the facility's statistics chart the day.
 // The unit head edits a poli and adds a session and a closure on the set-up
 // page, and the booking page shows the closed day with its reason.
 // Screenshots of the ticket (390×844) and the board (1280×720) go to
@@ -148,6 +149,24 @@ test('a patient books and follows the ticket; an officer checks in and calls; th
   await ask.getByRole('button', { name: 'Ya, akhiri kunjungan' }).click();
   await o.locator('#counter-current', { hasText: '—' }).waitFor();
   await p.locator('.badge', { hasText: 'Selesai dilayani' }).waitFor();
+
+  // The day in the facility's statistics: Chart.js charts (the shared
+  // helper, as the other statistics pages), each with its data table.
+  await o.getByRole('link', { name: 'Statistik', exact: true }).click();
+  await o.waitForURL(/\/antrean\/statistik\.html/);
+  await o.waitForFunction(() => window.Chart && [...document.querySelectorAll('#main canvas')].filter((c) => window.Chart.getChart(c)).length === 2);
+  const drawn = await o.evaluate(() => [...document.querySelectorAll('#main canvas')].map((c) => {
+    const ch = window.Chart.getChart(c);
+    return { name: c.getAttribute('aria-label'), labels: ch.data.labels, series: ch.data.datasets.map((d) => [d.label, d.data]) };
+  }));
+  assert.deepEqual(drawn[0], { name: 'Kunjungan per hari', labels: ['1 Des 2026'],
+    series: [['Booking online', [1]], ['Datang langsung', [0]], ['Tidak hadir', [0]]] });
+  assert.equal(drawn[1].name, 'Rata-rata waktu tunggu dan waktu layanan');
+  assert.deepEqual(drawn[1].labels, ['Poli Umum']);
+  assert.deepEqual(drawn[1].series.map(([name]) => name), ['Rata-rata tunggu', 'Rata-rata layanan']);
+  const days = o.locator('figure', { has: o.getByRole('img', { name: 'Kunjungan per hari' }) });
+  await days.getByText('Tabel data').click();
+  assert.equal((await days.locator('tbody tr').first().innerText()).replace(/\s+/g, ' ').trim(), '1 Des 2026 1 0 0');
 
   for (const who of [patient, tv, officer]) {
     assert.deepEqual(who.problems, []);

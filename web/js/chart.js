@@ -33,14 +33,18 @@ function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
-function dataTable(title, rows, unit) {
+// rows {label, value}, or {label, values} with columns naming each value.
+function dataTable(title, rows, unit, columns = null) {
+  const cell = (v) => h('td', { class: 'num' }, v == null ? '—' : formatNumber(v));
   return h('details', { class: 'chart-data' },
     h('summary', {}, t('chart.table')),
     h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': title },
       h('table', { class: 'table' },
         h('caption', { class: 'visually-hidden' }, title),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('chart.label')), h('th', { scope: 'col', class: 'num' }, unit || t('chart.value')))),
-        h('tbody', {}, rows.map((r) => h('tr', {}, h('th', { scope: 'row' }, r.label), h('td', { class: 'num' }, formatNumber(r.value))))))));
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('chart.label')),
+          (columns || [unit || t('chart.value')]).map((c) => h('th', { scope: 'col', class: 'num' }, c)))),
+        h('tbody', {}, rows.map((r) => h('tr', {}, h('th', { scope: 'row' }, r.label),
+          columns ? r.values.map(cell) : cell(r.value)))))));
 }
 
 async function draw(canvas, config) {
@@ -57,12 +61,12 @@ async function draw(canvas, config) {
 }
 
 // Draws once the canvas is in the page (callers build the DOM first).
-function chartBox({ title, rows, unit, table, height, config }) {
+function chartBox({ title, rows, unit, table, height, config, columns = null }) {
   const canvas = h('canvas', { role: 'img', 'aria-label': title });
   const box = h('div', { class: 'chart-canvas' }, canvas);
   box.style.height = `${height}px`;   // CSSOM, which the CSP allows
   requestAnimationFrame(() => draw(canvas, config));
-  return h('div', { class: 'chart-wrap' }, box, table ? dataTable(title, rows, unit) : null);
+  return h('div', { class: 'chart-wrap' }, box, table ? dataTable(title, rows, unit, columns) : null);
 }
 
 const tooltipLabel = (unit) => (ctx) => ` ${formatNumber(ctx.parsed[ctx.chart.options.indexAxis === 'y' ? 'x' : 'y'])} ${unit}`.trimEnd();
@@ -120,6 +124,34 @@ export function lineChart({ title, points, unit = '', table = true }) {
         responsive: true, maintainAspectRatio: false, animation: false,
         plugins: { legend: { display: false }, tooltip: { callbacks: { label: tooltipLabel(unit) } } },
         scales: { y: { beginAtZero: true, ticks: { maxTicksLimit: 5, callback: (v) => formatNumber(v) } }, x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } } },
+      },
+    },
+  });
+}
+
+// Bars of several series side by side, named in a legend: labels as given
+// (days, services), series [{name, values}] (null: no value, '—' in the
+// table, whose columns are the series). horizontal for long labels.
+export function seriesChart({ title, labels, series, unit = '', horizontal = false }) {
+  const colours = ['--green-800', '--gold-400', '--danger', '--blue'].map(cssVar);
+  const index = horizontal ? 'y' : 'x', value = horizontal ? 'x' : 'y';
+  return chartBox({
+    title, unit, table: true, columns: series.map((s) => (unit ? `${s.name} (${unit})` : s.name)),
+    rows: labels.map((label, i) => ({ label, values: series.map((s) => s.values[i]) })),
+    height: horizontal ? Math.max(1, labels.length) * BAR_ROW_PX * Math.min(series.length, 2) + 70 : LINE_HEIGHT_PX + 30,
+    config: {
+      type: 'bar',
+      data: {
+        labels: labels.map(wrap),
+        datasets: series.map((s, i) => ({ label: s.name, data: s.values, backgroundColor: colours[i % colours.length], maxBarThickness: 24 })),
+      },
+      options: {
+        indexAxis: index, responsive: true, maintainAspectRatio: false, animation: false,
+        plugins: { legend: { display: true, position: 'bottom' }, tooltip: { callbacks: { label: (ctx) => ` ${ctx.dataset.label}: ${formatNumber(ctx.parsed[value])} ${unit}`.trimEnd() } } },
+        scales: {
+          [value]: { beginAtZero: true, ticks: { maxTicksLimit: 5, callback: (v) => formatNumber(v) } },
+          [index]: { ticks: { autoSkip: !horizontal, maxRotation: 0, autoSkipPadding: 8 } },
+        },
       },
     },
   });

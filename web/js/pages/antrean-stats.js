@@ -1,7 +1,7 @@
 // Statistics of a facility per day and service: bookings, walk-ins,
 // cancellations, no-shows, patients served, average waiting and service
-// times; two bar charts (drawn as SVG, with the table as their text
-// alternative) and the CSV export.
+// times; two bar charts (Chart.js through chart.js, each with its data
+// table), the table of every day and service, and the CSV export.
 import '../i18n/queue.js';
 import { h, replace, $ } from '../dom.js';
 import { get, seg, withQuery } from '../api.js';
@@ -11,18 +11,11 @@ import { formatDate, formatNumber } from '../format.js';
 import { field, loading, loadFailed } from '../ui.js';
 import { initPage } from '../layout.js';
 import { loadFacility, staffFacility, staffNav, noFacility } from '../antrean.js';
+import { seriesChart } from '../chart.js';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 const main = $('#main');
 const state = { facility: null, data: null, from: null, to: null };
 const els = {};
-
-function svg(tag, attrs = {}, ...children) {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  for (const c of children) if (c) el.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
-  return el;
-}
 
 const minutes = (s) => (s == null ? null : Math.round(s / 6) / 10);
 
@@ -30,29 +23,12 @@ const minutes = (s) => (s == null ? null : Math.round(s / 6) / 10);
 function dayChart(items) {
   const days = [...new Set(items.map((i) => i.date))].sort();
   const sum = (d, k) => items.filter((i) => i.date === d).reduce((a, i) => a + i[k], 0);
-  const series = [['bookings', 'bar-booked'], ['walkins', 'bar-walkin'], ['noshows', 'bar-noshow']];
-  const max = Math.max(1, ...days.flatMap((d) => series.map(([k]) => sum(d, k))));
-  const W = 640, H = 240, pad = 32, group = (W - pad) / Math.max(days.length, 1), bar = Math.min(18, (group - 8) / 3);
-  const chart = svg('svg', { viewBox: `0 0 ${W} ${H + 40}`, class: 'chart', role: 'img', 'aria-labelledby': 'chart-days-title' },
-    svg('title', { id: 'chart-days-title' }, t('antrean.chart_days')),
-    svg('line', { x1: pad, y1: H, x2: W, y2: H, class: 'chart-axis' }),
-    svg('text', { x: 4, y: 14, class: 'chart-tick' }, formatNumber(max)));
-  days.forEach((d, gi) => {
-    series.forEach(([k, cls], si) => {
-      const v = sum(d, k);
-      const hgt = (v / max) * (H - 20);
-      chart.appendChild(svg('rect', { x: pad + gi * group + 4 + si * bar, y: H - hgt, width: bar - 2, height: hgt, class: cls },
-        svg('title', {}, `${formatDate(d, { short: true })}: ${t(`antrean.stat.${k}`)} ${v}`)));
-    });
-    chart.appendChild(svg('text', { x: pad + gi * group + 4, y: H + 16, class: 'chart-tick' }, d.slice(5)));
-  });
-  const legend = h('ul', { class: 'chart-legend' }, series.map(([k, cls]) =>
-    h('li', {}, svg('svg', { width: 12, height: 12, 'aria-hidden': 'true' }, svg('rect', { width: 12, height: 12, class: cls })),
-      ` ${t(`antrean.stat.${k}`)}`)));
-  return h('figure', { class: 'chart-figure' }, chart, legend);
+  return seriesChart({ title: t('antrean.chart_days'), labels: days.map((d) => formatDate(d, { short: true })),
+    series: ['bookings', 'walkins', 'noshows'].map((k) => ({ name: t(`antrean.stat.${k}`), values: days.map((d) => sum(d, k)) })) });
 }
 
-// Average waiting and service minutes per service over the range.
+// Average waiting and service minutes per service over the range,
+// weighted by the patients called each day.
 function timeChart(items) {
   const services = [...new Set(items.map((i) => i.service))];
   const avg = (svc, k) => {
@@ -60,25 +36,9 @@ function timeChart(items) {
     const n = rows.reduce((a, i) => a + i.called, 0);
     return n ? minutes(rows.reduce((a, i) => a + i[k] * i.called, 0) / n) : null;
   };
-  const vals = services.map((s) => [s, avg(s, 'avg_wait_s'), avg(s, 'avg_service_s')]);
-  const max = Math.max(1, ...vals.flatMap(([, a, b]) => [a || 0, b || 0]));
-  const W = 640, row = 44, label = 150, H = Math.max(1, vals.length) * row + 10;
-  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-labelledby': 'chart-times-title' },
-    svg('title', { id: 'chart-times-title' }, t('antrean.chart_times')));
-  vals.forEach(([s, wait, serve], i) => {
-    const y = i * row + 6;
-    const name = (items.find((x) => x.service === s) || {}).service_name || s;
-    chart.appendChild(svg('text', { x: 0, y: y + 18, class: 'chart-tick' }, name));
-    [[wait, 'bar-wait', 0], [serve, 'bar-serve', 18]].forEach(([v, cls, dy]) => {
-      const w = v == null ? 0 : ((W - label - 60) * v) / max;
-      chart.appendChild(svg('rect', { x: label, y: y + dy, width: w, height: 14, class: cls }));
-      chart.appendChild(svg('text', { x: label + w + 6, y: y + dy + 12, class: 'chart-tick' }, v == null ? '—' : `${v} ${t('antrean.min')}`));
-    });
-  });
-  const legend = h('ul', { class: 'chart-legend' }, [['avg_wait', 'bar-wait'], ['avg_service', 'bar-serve']].map(([k, cls]) =>
-    h('li', {}, svg('svg', { width: 12, height: 12, 'aria-hidden': 'true' }, svg('rect', { width: 12, height: 12, class: cls })),
-      ` ${t(`antrean.stat.${k}`)}`)));
-  return h('figure', { class: 'chart-figure' }, chart, legend);
+  return seriesChart({ title: t('antrean.chart_times'), unit: t('antrean.min'), horizontal: true,
+    labels: services.map((s) => (items.find((x) => x.service === s) || {}).service_name || s),
+    series: ['avg_wait_s', 'avg_service_s'].map((k) => ({ name: t(`antrean.stat.${k.replace(/_s$/, '')}`), values: services.map((s) => avg(s, k)) })) });
 }
 
 function render() {
@@ -91,8 +51,10 @@ function render() {
     h('ul', { class: 'stat-totals' }, totals.map((k) => h('li', { class: 'card' },
       h('span', { class: 'stat-value' }, formatNumber(d.totals[k])), h('span', { class: 'stat-name' }, t(`antrean.stat.${k}`))))),
     d.items.length ? [
-      h('section', { class: 'card', 'aria-labelledby': 'days-title' }, h('h2', { class: 'card-title', id: 'days-title' }, t('antrean.chart_days')), dayChart(d.items)),
-      h('section', { class: 'card', 'aria-labelledby': 'times-title' }, h('h2', { class: 'card-title', id: 'times-title' }, t('antrean.chart_times')), timeChart(d.items)),
+      h('section', { class: 'card', 'aria-labelledby': 'days-title' }, h('h2', { class: 'card-title', id: 'days-title' }, t('antrean.chart_days')),
+        h('figure', { class: 'chart-figure' }, dayChart(d.items))),
+      h('section', { class: 'card', 'aria-labelledby': 'times-title' }, h('h2', { class: 'card-title', id: 'times-title' }, t('antrean.chart_times')),
+        h('figure', { class: 'chart-figure' }, timeChart(d.items))),
       h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'stats-table' },
         h('caption', { class: 'visually-hidden' }, t('antrean.stats_table')),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('antrean.date')), h('th', { scope: 'col' }, t('antrean.service')),
