@@ -116,18 +116,26 @@ static int reply_view(struct req *r, struct case_ctx *x, const struct complaint_
 	}
 	bool staff_rw = (v->roles & (CASE_BY_UNIT | CASE_BY_DESK)) != 0;
 	bool open = v->cs.closed_at == NULL;
-	json_t *can = json_pack("{s:b, s:b, s:b, s:b, s:b, s:b}",
+	bool following;
+	if (complaint_following(r, v->cs.id, &following) != 0) {
+		json_decref(timeline);
+		json_decref(clocks);
+		return complaints_db_error(r);
+	}
+	json_t *can = json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
 		"reply", (int)((v->reporter || staff_rw) && open),
 		"note", (int)(staff_rw && open),
 		"assign", (int)((v->roles & CASE_BY_UNIT) && open),
 		"edit", (int)((v->roles & CASE_BY_DESK) && open),
 		"rate", (int)(v->reporter && !v->cp.rating && v->cs.first_answer_at &&
 			      (strcmp(v->cs.state, "answered") == 0 || strcmp(v->cs.state, "closed") == 0)),
-		"support", (int)(!v->reporter && !v->cp.confidential && open));
+		"support", (int)(!v->reporter && !v->cp.confidential && open),
+		"follow", (int)(r->caller.user_id && !v->reporter && !v->cp.confidential));
 	const char *viewer = v->level == CASE_STAFF ? "staff" : v->level == CASE_REPORTER ? "reporter" : "public";
-	return reply_json(r, status, json_pack("{s:o, s:o, s:o, s:o, s:o, s:s}", "complaint", complaint_json(r, x, v),
+	return reply_json(r, status, json_pack("{s:o, s:o, s:o, s:o, s:o, s:s, s:b}", "complaint", complaint_json(r, x, v),
 					       "timeline", timeline, "clocks", clocks,
-					       "actions", case_actions(x, &v->cs, v->roles), "can", can, "viewer", viewer));
+					       "actions", case_actions(x, &v->cs, v->roles), "can", can, "viewer", viewer,
+					       "following", (int)following));
 }
 
 /* GET /api/complaints/{no} */

@@ -374,6 +374,12 @@ int complaints_notify(struct case_ctx *x, const struct case_row *cs, const char 
 		else if (vis && strcmp(vis, "public") == 0)
 			rc = notify_reporter(x, cs, topic, d);
 	}
+	/* Followers hear of what the public page shows changing: its state. */
+	static const char *const state_changes[] = { "dispositioned", "forwarded", "reopened", "rejected", "answered",
+						     "closed" };
+	for (size_t i = 0; rc == 0 && i < sizeof(state_changes) / sizeof(state_changes[0]); i++)
+		if (strcmp(what, state_changes[i]) == 0)
+			rc = complaints_notify_followers(x, cs, what, d);
 	json_decref(d);
 	return rc;
 }
@@ -559,6 +565,8 @@ static const struct route complaints_routes[] = {
 	{ "POST", "/api/complaints/{no}/assign", complaints_assign, STAFF_RW, assign_fields, 0 },
 	{ "POST", "/api/complaints/{no}/rating", complaints_rate, ROLE_PUBLIC, rating_fields, 0 },
 	{ "POST", "/api/complaints/{no}/support", complaints_support, ROLE_PUBLIC, NULL, 0 },
+	{ "POST", "/api/complaints/{no}/follow", complaints_follow, ROLE_ANY_USER, NULL, 0 },
+	{ "DELETE", "/api/complaints/{no}/follow", complaints_unfollow, ROLE_ANY_USER, NULL, 0 },
 	{ 0 },
 };
 
@@ -639,6 +647,12 @@ static const struct migration complaints_migrations[] = {
 	{ 4, "complaints: categories for places outside the regency",
 	  "ALTER TABLE complaint_categories ADD COLUMN outside_regency INTEGER NOT NULL DEFAULT 0;",
 	  "ALTER TABLE complaint_categories ADD COLUMN outside_regency INTEGER NOT NULL DEFAULT 0;" },
+	/* Signed-in citizens following a public complaint (follow.c). */
+	{ 5, "complaints: followers",
+	  "CREATE TABLE complaint_followers (case_id INTEGER NOT NULL REFERENCES cases (id),"
+	  " user_id INTEGER NOT NULL REFERENCES users (id), created_at TEXT NOT NULL, PRIMARY KEY (case_id, user_id));",
+	  "CREATE TABLE complaint_followers (case_id BIGINT NOT NULL REFERENCES cases (id),"
+	  " user_id BIGINT NOT NULL REFERENCES users (id), created_at TEXT NOT NULL, PRIMARY KEY (case_id, user_id));" },
 	{ 0 },
 };
 

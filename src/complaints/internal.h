@@ -134,6 +134,17 @@ int complaints_photo_upload(struct req *r);
 int complaint_photo_record(struct req *r, const struct complaint_photo *p, const char **token);
 int complaints_nearby(struct req *r);
 int complaints_support(struct req *r);
+
+/* ---- follow.c --------------------------------------------------------------------------- */
+int complaints_follow(struct req *r);
+int complaints_unfollow(struct req *r);
+/* Whether the signed-in caller follows the case (false for a visitor).
+ * 0, or -1 on a database error. */
+int complaint_following(struct req *r, int64_t case_id, bool *following);
+/* A state change (what: "answered", ...) told to the complaint's
+ * followers, in the change's transaction; nothing when it is confidential.
+ * 0, or -1 on a database error. */
+int complaints_notify_followers(struct case_ctx *x, const struct case_row *cs, const char *what, json_t *data);
 /* Routing: the unit a category (and district) goes to, 0 when none. */
 int complaint_route_for(struct db_conn *c, int64_t category_id, const char *district, int64_t *unit_id);
 

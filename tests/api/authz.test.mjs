@@ -143,6 +143,7 @@ const EXPECT = {
   'POST /api/complaints/{no}/messages': P,
   'POST /api/complaints/{no}/assign': scoped(['officer', 'unit_head', 'admin'], ['officer', 'unit_head'], { body: { user_id: null } }),
   'POST /api/complaints/{no}/rating': P, 'POST /api/complaints/{no}/support': P,
+  'POST /api/complaints/{no}/follow': only(...ANY), 'DELETE /api/complaints/{no}/follow': only(...ANY),
   // Si-Intan: any account applies and sees only its own applications (404
   // otherwise, as for a number that does not exist); the offices' lists
   // are staff's, the overdue reports those of the licensing offices

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, startServer } from '../lib/server.mjs';
-import { assertError } from './util.mjs';
+import { assertError, register } from './util.mjs';
 import { people, tick, complaint, submit, png, jpegWithExif, JPEG_2X2, upload, numbersDrawn, VILLAGE, VILLAGE_B, DISTRICT } from './complaints_fixtures.mjs';
 
 const FRIDAY = '2026-08-14T02:00:00Z';          // 09:00 WIB, Friday before Monday 17 August
@@ -472,6 +472,54 @@ test('a map pin outside the regency: refused in both languages unless the catego
   r = await admin.patch('/api/complaints/categories/PUNGLI', { outside_regency: false });
   assert.equal(r.json.category.outside_regency, false);
   assertError(await citizen.post('/api/complaints', complaint({ ...jakarta, category: 'PUNGLI' })), 400, 'invalid', 'lat');
+});
+
+test('follow a public complaint: told of its state changes through the notices, until unfollowed or confidential', async () => {
+  const { desk, pupr, other } = p;
+  const reporter = await register(srv.url, { name: 'Pelapor Diikuti' });
+  const no = (await submit(reporter, complaint())).complaint.tracking;
+  const followed = async () => (await other.get('/api/notifications?limit=100')).json.items
+    .filter((n) => n.topic === 'complaint.followed' && n.object === `complaint:${no}`);
+
+  let r = await other.get(`/api/complaints/${no}`);
+  assert.equal(r.json.following, false);
+  assert.equal(r.json.can.follow, true);
+  assertError(await new Client(srv.url).post(`/api/complaints/${no}/follow`), 401, 'unauthenticated');
+  r = await reporter.post(`/api/complaints/${no}/follow`, undefined, { 'Accept-Language': 'id' });
+  assertError(r, 409, 'conflict');
+  assert.match(r.json.error.message, /Anda sendiri yang menyampaikan/);
+  assert.equal((await reporter.get(`/api/complaints/${no}`)).json.can.follow, false);
+  assertError(await other.post('/api/complaints/MB-2026-999999/follow'), 404, 'not_found');
+
+  r = await other.post(`/api/complaints/${no}/follow`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { following: true });
+  assert.equal((await other.post(`/api/complaints/${no}/follow`)).status, 200, 'following twice is following');
+  assert.equal((await other.get(`/api/complaints/${no}`)).json.following, true);
+  assert.deepEqual(await followed(), [], 'nothing yet');
+
+  // Each state change is a notice to the follower, linking the public page.
+  assert.equal((await desk.post(`/api/complaints/${no}/actions/disposition`, { unit: 'PUPR' })).status, 200);
+  assert.equal((await pupr.post(`/api/complaints/${no}/messages`, { text: 'Sedang kami cek.', visibility: 'public' })).status, 200);
+  assert.equal((await pupr.post(`/api/complaints/${no}/actions/answer`, { text: 'Sudah ditambal.' })).status, 200);
+  let got = await followed();
+  assert.deepEqual(got.map((n) => n.data.event).sort(), ['answered', 'dispositioned'], 'a reply is not a state change');
+  assert.equal(got[0].link, `/complaints/case.html?no=${no}`);
+  assert.ok(got.every((n) => n.data.tracking === no && !('reporter' in n.data)));
+
+  // Unfollowed: nothing more.
+  r = await other.del(`/api/complaints/${no}/follow`);
+  assert.deepEqual(r.json, { following: false });
+  assert.equal((await reporter.post(`/api/complaints/${no}/actions/reopen`, { text: 'Masih berlubang.' })).status, 200);
+  assert.equal((await followed()).length, 2);
+
+  // Made confidential by the desk: its followers hear nothing more, and
+  // no one may follow it.
+  assert.equal((await other.post(`/api/complaints/${no}/follow`)).status, 200);
+  assert.equal((await desk.patch(`/api/complaints/${no}`, { confidential: true })).status, 200);
+  assert.equal((await pupr.post(`/api/complaints/${no}/actions/answer`, { text: 'Sudah ditambal lagi.' })).status, 200);
+  assert.equal((await followed()).length, 2);
+  assertError(await other.post(`/api/complaints/${no}/follow`), 404, 'not_found');
 });
 
 test('public list, search, map, statistics, my complaints, categories, settings', async () => {

@@ -122,6 +122,18 @@ test('file with photo and pin → disposition → answer → rating → public w
   await page.screenshot({ path: join(SHOTS, 'complaint-filed-390x844.png'), fullPage: true });
   assert.deepEqual(citizen.problems, []);
 
+  // A citizen reading the public page signs in to follow it.
+  const fan = await open({ width: 390, height: 844 });
+  await fan.page.goto(`/complaints/case.html?no=${number}`);
+  await fan.page.getByRole('link', { name: 'Masuk untuk mengikuti pengaduan ini' }).click();
+  await fan.page.getByLabel('Email atau nomor HP').fill('warga@demo.pendopo.id');
+  await fan.page.getByLabel('Kata sandi', { exact: true }).fill('Demo-Pendopo-2026');
+  await fan.page.getByRole('button', { name: 'Masuk' }).click();
+  await fan.page.waitForURL((u) => u.pathname === '/complaints/case.html');
+  await fan.page.getByRole('button', { name: 'Ikuti pengaduan ini' }).click();
+  await fan.page.getByRole('button', { name: 'Berhenti mengikuti' }).waitFor();
+  await fan.page.getByText('Anda mengikuti pengaduan ini').waitFor();
+
   // The verifier hands it to the OPD the category routes to.
   const desk = await open();
   page = desk.page;
@@ -149,6 +161,12 @@ test('file with photo and pin → disposition → answer → rating → public w
   await page.locator('#detail .badge-state-in_progress').first().waitFor();
   await page.screenshot({ path: join(SHOTS, 'officer-console-1280x900.png'), fullPage: true });
   assert.deepEqual(desk.problems, []);
+  // The follower is told, through the notices.
+  const told = await fan.page.evaluate(async () => (await (await fetch('/api/notifications')).json()).items);
+  assert.ok(told.some((n) => n.topic === 'complaint.followed' && n.object === `complaint:${number}` && n.data.event === 'dispositioned'),
+    JSON.stringify(told));
+  assert.deepEqual(fan.problems, []);
+  await fan.context.close();
 
   // The OPD answers with a template it keeps.
   const opd = await open();

@@ -1,6 +1,7 @@
 // Matur Bupati: one complaint as its reporter (signed in, or through the
 // secret link #key=…) or the public sees it — status, deadlines, timeline,
-// photos; the reporter replies, reopens and rates; others say "me too".
+// photos; the reporter replies, reopens and rates; others say "me too"
+// and, signed in, follow it.
 // ?mine=1 lists the signed-in user's own complaints instead.
 import '../i18n/complaints.js';
 import { h, replace, $ } from '../dom.js';
@@ -85,6 +86,32 @@ function supportButton(c) {
   return btn;
 }
 
+// Following: a signed-in citizen who did not file it is told of its state
+// changes; a visitor is offered to sign in for it.
+function followBox(c) {
+  if (!data.can.follow) {
+    if (data.viewer !== 'public' || c.confidential || (ctx && ctx.user)) return null;
+    const next = `${location.pathname}${location.search}`;
+    return h('p', { class: 'card', id: 'follow' }, h('a', { href: `/login.html?next=${encodeURIComponent(next)}` }, t('case.follow_login')));
+  }
+  const btn = h('button', { type: 'button', class: ['btn', data.following ? 'btn-secondary' : 'btn-primary'], id: 'follow-button',
+    'aria-pressed': data.following ? 'true' : 'false' }, t(data.following ? 'case.unfollow' : 'case.follow'));
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    try {
+      const r = await caseRequest(data.following ? 'DELETE' : 'POST', `/api/complaints/${encodeURIComponent(c.tracking)}/follow`);
+      data.following = r.following;
+      render();
+      flash(t(r.following ? 'case.followed' : 'case.unfollowed'));
+    } catch (e) {
+      btn.disabled = false;
+      flash(errorMessage(e), 'error');
+    }
+  });
+  return h('section', { class: 'card', id: 'follow' },
+    h('p', {}, t(data.following ? 'case.following_note' : 'case.follow_note')), btn);
+}
+
 function render() {
   if (!data) return;
   const c = data.complaint;
@@ -116,6 +143,7 @@ function render() {
           c.reporter ? [h('dt', {}, t('case.reporter')), h('dd', {}, c.anonymous ? t('case.anonymous_you') : (c.reporter.name || '—'))] : null)),
         loc.lat !== null ? mapBox : null,
         data.can.support ? supportButton(c) : null,
+        followBox(c),
         h('section', { class: 'card' }, h('h2', { class: 'card-title' }, t('complaints.clocks')), clockTable(data.clocks)))));
   if (loc.lat !== null) createMap(mapBox, { center: [loc.lat, loc.long], zoom: 15, label: t('complaints.location') }).then((m) => m && m.setPin(loc.lat, loc.long));
 }
