@@ -169,6 +169,45 @@ int queue_booking_get(struct req *r)
 	return reply_visit(r, 200, &f, &v, true, NULL);
 }
 
+/* GET /api/queue/bookings/mine: the tickets the signed-in patient booked,
+ * from any device (the browser's own list holds only its own), the latest
+ * day first: today's and later ones, and the last 30 days'. */
+int queue_bookings_mine(struct req *r)
+{
+	char since[11];
+	date_format(queue_today(r) - 30, since);
+	struct db_stmt *st = db_query(r->db, "SELECT code FROM q_visits WHERE user_id = ? AND day >= ? "
+					     "ORDER BY day DESC, id DESC LIMIT 50", "is", r->caller.user_id, since);
+	const char **codes = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while (st && (rc = db_step(st)) == DB_ROW) {
+		const char **c = ARENA_PUSH(r->arena, codes, n, cap);
+		if (!c || !(*c = arena_strdup(r->arena, db_col_text(st, 0)))) {
+			rc = DB_ERROR;
+			break;
+		}
+	}
+	db_done(st);
+	if (!st || rc != DB_DONE)
+		return reply_db_error(r);
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		struct visit v;
+		struct facility f;
+		json_t *j = NULL;
+		if (queue_visit_find(r->db, r->arena, codes[i], &v) == DB_ROW &&
+		    queue_facility_find_id(r->db, r->arena, v.facility_id, &f) == DB_ROW)
+			j = queue_visit_json(r->db, r->arena, &f, &v, NULL);
+		if (!j) {
+			json_decref(items);
+			return reply_db_error(r);
+		}
+		json_array_append_new(items, j);
+	}
+	return reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 /* POST /api/queue/bookings/{code}/cancel {reason?} */
 int queue_booking_cancel(struct req *r)
 {

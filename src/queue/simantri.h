@@ -274,6 +274,7 @@ int queue_days(struct req *r);
 
 int queue_booking_create(struct req *r);
 int queue_booking_get(struct req *r);
+int queue_bookings_mine(struct req *r);
 int queue_booking_cancel(struct req *r);
 int queue_booking_pdf(struct req *r);
 int queue_booking_qr(struct req *r);

@@ -109,7 +109,7 @@ const EXPECT = {
   'POST /api/queue/facilities/{fc}/checkin': only('officer', 'unit_head', 'admin'),
   'GET /api/queue/facilities/{fc}/stats': scoped(['officer', 'unit_head', 'admin', 'regent_office'], ['officer', 'unit_head'], {}),
   'GET /api/queue/facilities/{fc}/stats.csv': scoped(['officer', 'unit_head', 'admin', 'regent_office'], ['officer', 'unit_head'], {}),
-  'POST /api/queue/bookings': P, 'GET /api/queue/bookings/{code}': P, 'POST /api/queue/bookings/{code}/cancel': P,
+  'POST /api/queue/bookings': P, 'GET /api/queue/bookings/mine': only(...ANY), 'GET /api/queue/bookings/{code}': P, 'POST /api/queue/bookings/{code}/cancel': P,
   'GET /api/queue/bookings/{code}/ticket.pdf': P, 'GET /api/queue/bookings/{code}/qr.svg': P,
   ...Object.fromEntries(['open', 'pause', 'close', 'call', 'recall', 'skip', 'transfer', 'finish'].map((a) =>
     [`POST /api/queue/counters/{id}/${a}`, a === 'transfer' ? only('officer', 'unit_head', 'admin')

@@ -11,7 +11,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../lib/server.mjs';
 import { openEvents } from '../lib/sse.mjs';
-import { assertError, cliUser } from './util.mjs';
+import { assertError, cliUser, register, login } from './util.mjs';
 
 const CLOCK = '2026-12-01T00:00:00Z';
 const TODAY = '2026-12-01';
@@ -423,6 +423,23 @@ describe('queue', () => {
       assert.equal(after.open, false);
       assert.equal(after.reason, 'Pemadaman listrik');
     }
+  });
+
+  it("a patient's account holds its tickets on every device; no one else's", async () => {
+    const phone = await register(srv.url, { name: 'Pasien Berakun', email: 'pasien.berakun@example.id' });
+    const r = await phone.post('/api/queue/bookings', { facility: FC, service: 'UMU', date: '2026-12-04', nik: nik(6001) });
+    assert.equal(r.status, 201, r.text);
+    const code = r.json.booking.code;
+    const visitorBooking = await book({ date: '2026-12-04', nik: nik(6002) });
+    assert.equal(visitorBooking.status, 201);
+    // The same account signed in on another device.
+    const laptop = await login(srv.url, 'pasien.berakun@example.id');
+    const mine = await laptop.get('/api/queue/bookings/mine');
+    assert.equal(mine.status, 200, mine.text);
+    assert.deepEqual(mine.json.items.map((b) => [b.code, b.date, b.label, b.status, b.facility.code, b.service.code]),
+      [[code, '2026-12-04', r.json.booking.label, 'booked', FC, 'UMU']]);
+    assert.deepEqual((await (await register(srv.url, { name: 'Pasien Lain' })).get('/api/queue/bookings/mine')).json.items, []);
+    assertError(await anon.get('/api/queue/bookings/mine'), 401, 'unauthenticated');
   });
 
   it('an elderly patient (by NIK) is a priority patient', async () => {

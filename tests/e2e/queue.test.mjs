@@ -4,7 +4,9 @@
 // number without a reload, and the patient's ticket says it is called;
 // the facility's statistics chart the day.
 // The unit head edits a poli and adds a session and a closure on the set-up
-// page, and the booking page shows the closed day with its reason.
+// page, and the booking page shows the closed day with its reason, the
+// poli's hours with their doctors, and (signed in) the account's tickets
+// booked on another device.
 // Screenshots of the ticket (390×844) and the board (1280×720) go to
 // tests/e2e/shots/.
 //
@@ -84,6 +86,8 @@ test('a patient books and follows the ticket; an officer checks in and calls; th
   await p.waitForURL(`${srv.url}/antrean/`);
   await p.getByLabel('Fasilitas kesehatan').selectOption(FC);
   await p.getByLabel('Poli', { exact: true }).selectOption('UMU');
+  // The poli's weekly hours and doctor, before a date is chosen.
+  await p.locator('#b-schedule li', { hasText: 'Senin, Selasa, Rabu, Kamis, Jumat, Sabtu · 08:00–12:00 WIB · dokter jaga' }).waitFor();
   await p.locator('#b-date-list input[value="2026-12-01"]').check();
   await p.locator('#b-session-list input[type="radio"]').first().waitFor();
   assert.equal(await p.locator('#b-session-list input[type="radio"]').first().isChecked(), true, 'the only session is chosen');
@@ -219,12 +223,29 @@ test('the unit head adds a session and a closure; booking for the closed day sho
   await u.locator('#closure-add').click();
   await u.locator('#closures-list li', { hasText: /2 Desember 2026.*Pelatihan petugas/ }).waitFor();
 
-  // A patient choosing that day sees why it cannot be booked.
+  // A patient with an account booked Thursday's number on the phone.
+  const phone = new Client(srv.url);
+  assert.equal((await phone.post('/api/auth/register', { name: 'Pasien Berakun', email: 'pasien@example.id',
+    password: 'Rahasia-Pasien-1' })).status, 201);
+  const booked = await phone.post('/api/queue/bookings', { facility: FC, service: 'UMU', date: '2026-12-03', nik: '3303010101900002' });
+  assert.equal(booked.status, 201, booked.text);
+
+  // On another device, signed in: the account's ticket is listed; choosing
+  // a closed day says why it cannot be booked; the poli's hours show the
+  // new afternoon session's doctor.
   const patient = await open({ width: 390, height: 844 });
   const p = patient.page;
-  await p.goto(`/antrean/?fc=${FC}`);
+  await p.goto(`/login.html?next=${encodeURIComponent(`/antrean/?fc=${FC}`)}`);
+  await p.getByLabel('Email atau nomor HP').fill('pasien@example.id');
+  await p.getByLabel('Kata sandi', { exact: true }).fill('Rahasia-Pasien-1');
+  await p.getByRole('button', { name: 'Masuk', exact: true }).click();
+  await p.waitForURL((u) => u.pathname === '/antrean/');
+  await p.getByRole('heading', { name: 'Tiket Anda' }).waitFor();
+  await p.locator('#mine a', { hasText: booked.json.booking.label }).waitFor();
+  assert.equal(await p.locator('#mine a').getAttribute('href'), `/antrean/tiket.html?kode=${booked.json.booking.code}`);
   await p.getByLabel('Fasilitas kesehatan').selectOption(FC);
   await p.getByLabel('Poli', { exact: true }).selectOption('UMU');
+  await p.locator('#b-schedule li', { hasText: 'Rabu · 13:00–15:00 WIB · dr. Sari Wulandari' }).waitFor();
   const closed = p.locator('#b-date-list .choice', { has: p.locator('input[value="2026-12-02"]') });
   await closed.locator('.choice-note', { hasText: 'Tutup: Pelatihan petugas' }).waitFor();
   assert.equal(await closed.locator('input').isDisabled(), true, 'the closed day cannot be chosen');

@@ -1,16 +1,18 @@
 // Simantri booking: facility → poli → date → session, then who the patient
 // is (NIK, optional BPJS card and phone).  The dates and sessions come from
 // the facility's calendar with what is left of each quota; closed days say
-// why.  A booked ticket opens on its own page.
+// why; the poli's weekly hours and doctors show once it is chosen.  A
+// booked ticket opens on its own page; signed in, the account's tickets
+// from every device are listed.
 import '../i18n/queue.js';
 import { h, replace, options, $ } from '../dom.js';
 import { get, post, seg } from '../api.js';
-import { t, onLangChange, errorMessage } from '../i18n.js';
+import { t, tr, onLangChange, errorMessage } from '../i18n.js';
 import { setupForm } from '../forms.js';
 import { formatDate, formatNumber } from '../format.js';
 import { loading, loadFailed } from '../ui.js';
 import { initPage } from '../layout.js';
-import { loadFacilities, savedTickets, saveTicket, codeFrom, timeWIB } from '../antrean.js';
+import { loadFacilities, loadFacility, savedTickets, saveTicket, codeFrom, timeWIB } from '../antrean.js';
 
 const form = $('#book-form');
 const facilitySel = $('#b-facility');
@@ -33,6 +35,33 @@ function fillServices() {
   const keep = serviceSel.value || asked.get('poli') || (polis.length === 1 ? polis[0].code : '');
   options(serviceSel, [['', t('common.choose')], ...polis.map((p) => [p.code, p.name])], keep);
   serviceSel.disabled = !f;
+}
+
+// The poli's weekly practice hours and doctors (as Mobile JKN shows them
+// before a date is chosen), from the facility's set-up.
+const setups = new Map();
+async function renderSchedule() {
+  const box = $('#b-schedule');
+  const fc = facilitySel.value, svc = serviceSel.value;
+  if (!fc || !svc) { box.hidden = true; return; }
+  if (!setups.has(fc)) setups.set(fc, loadFacility(fc).catch(() => null));
+  const f = await setups.get(fc);
+  if (!f || facilitySel.value !== fc || serviceSel.value !== svc) return;
+  const doctor = (code) => (f.doctors.find((d) => d.code === code) || {}).name;
+  // One line per hours and doctor, naming its days.
+  const lines = [];
+  for (const x of f.schedules.filter((y) => y.service === svc)) {
+    const key = `${x.start}|${x.end}|${x.doctor || ''}`;
+    const line = lines.find((l) => l.key === key);
+    if (line) line.days.push(x.weekday);
+    else lines.push({ key, days: [x.weekday], hours: `${x.start}–${x.end} WIB`, doctor: x.doctor ? doctor(x.doctor) : null });
+  }
+  box.hidden = false;
+  replace(box, h('h3', { class: 'schedule-title' }, t('antrean.schedule_title')),
+    lines.length ? h('ul', { class: 'schedule-list' }, lines.map((l) => h('li', {},
+      h('strong', {}, l.days.map((d) => t(`antrean.setup.day.${d}`)).join(', ')), ` · ${l.hours}`,
+      ` · ${l.doctor || t('antrean.schedule_no_doctor')}`)))
+      : h('p', { class: 'hint' }, t('antrean.schedule_none')));
 }
 
 // Why a date cannot be booked, in a few words.
@@ -98,9 +127,15 @@ async function loadDays() {
   renderSessions();
 }
 
+// The tickets this device booked and, signed in, the account's from every
+// device (as Mobile JKN keeps them), newest day first.
+let accountTickets = null;
 function renderMine() {
-  const list = savedTickets();
-  if (!list.length) { replace($('#mine'), h('p', { class: 'hint' }, t('antrean.mine_empty'))); return; }
+  const seen = new Set();
+  const list = [...(accountTickets || []), ...savedTickets()].filter((x) => !seen.has(x.code) && seen.add(x.code))
+    .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+  tr($('#mine-title'), accountTickets ? 'antrean.mine_title_account' : 'antrean.mine_title');
+  if (!list.length) { replace($('#mine'), h('p', { class: 'hint' }, t(accountTickets ? 'antrean.mine_empty_account' : 'antrean.mine_empty'))); return; }
   replace($('#mine'), h('ul', { class: 'ticket-list' }, list.map((x) => h('li', {},
     h('a', { href: `/antrean/tiket.html?kode=${encodeURIComponent(x.code)}` }, h('strong', {}, x.label), ` · ${x.service}`),
     h('span', { class: 'hint' }, ` ${x.facility}, ${formatDate(x.date, { short: true })}`)))));
@@ -127,13 +162,19 @@ setupForm($('#find-form'), {
   submit(v) { location.assign(`/antrean/tiket.html?kode=${encodeURIComponent(codeFrom(v.kode))}`); },
 });
 
-facilitySel.addEventListener('change', () => { serviceSel.value = ''; fillServices(); loadDays(); });
-serviceSel.addEventListener('change', loadDays);
+facilitySel.addEventListener('change', () => { serviceSel.value = ''; fillServices(); renderSchedule(); loadDays(); });
+serviceSel.addEventListener('change', () => { renderSchedule(); loadDays(); });
 form.elements.card.addEventListener('input', renderSessions);
-onLangChange(() => { fillFacilities(); fillServices(); renderDays(); renderSessions(); renderMine(); });
+onLangChange(() => { fillFacilities(); fillServices(); renderSchedule(); renderDays(); renderSessions(); renderMine(); });
 
 renderMine();
-await initPage({ active: 'antrean' });
+const ctx = await initPage({ active: 'antrean' });
+if (ctx && ctx.user) {
+  get('/api/queue/bookings/mine').then((d) => {
+    accountTickets = d.items.map((b) => ({ code: b.code, label: b.label, date: b.date, facility: b.facility.name, service: b.service.name }));
+    renderMine();
+  }, () => { /* the device's own list stays */ });
+}
 try {
   state.facilities = await loadFacilities();
 } catch (e) {
@@ -141,4 +182,5 @@ try {
 }
 fillFacilities();
 fillServices();
+renderSchedule();
 await loadDays();
