@@ -255,6 +255,9 @@ static void add_common_headers(struct MHD_Response *resp, const char *type)
 	if (!MHD_get_response_header(resp, "Referrer-Policy"))
 		MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	/* A policy set already (a service worker's script) stands. */
+	if (MHD_get_response_header(resp, "Content-Security-Policy"))
+		return;
 	const char *csp = "default-src 'none'; frame-ancestors 'none'";
 	if (strncmp(type, "text/html", 9) == 0)
 		csp = "default-src 'self'; img-src 'self' data: blob: https://tile.openstreetmap.org; "
@@ -573,6 +576,14 @@ static enum MHD_Result send_file(struct server *srv, struct MHD_Connection *conn
 	 * under that address, so it is kept without asking again. */
 	bool versioned = status == 200 && MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "v");
 	MHD_add_response_header(resp, "Cache-Control", versioned ? "public, max-age=31536000, immutable" : "no-cache");
+	/* A script the browser fetches to run as a service worker (it says so:
+	 * "Service-Worker: script") runs under this answer's policy, and the
+	 * queue ticket's worker stores this site's answers for offline use:
+	 * it may reach this origin, nothing else.  Set first, so the common
+	 * headers leave it. */
+	const char *worker = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Service-Worker");
+	if (worker && strcmp(worker, "script") == 0 && strncmp(type, "text/javascript", 15) == 0)
+		MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
 	MHD_add_response_header(resp, "ETag", etag);
 	MHD_add_response_header(resp, "Last-Modified", modified);
 	if (compressible(type))

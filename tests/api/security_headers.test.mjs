@@ -75,4 +75,18 @@ describe('security headers', () => {
       assert.match(csp, /default-src 'none'/, path);
     }
   });
+
+  it("let the queue ticket's service worker reach this site, and only when fetched as one", async () => {
+    const asWorker = await fetch(srv.url + '/antrean/sw.js', { headers: { 'Service-Worker': 'script' } });
+    await asWorker.text();
+    assert.equal(asWorker.status, 200);
+    assert.equal(asWorker.headers.get('content-security-policy'), "default-src 'self'; frame-ancestors 'none'");
+    const asFile = await fetch(srv.url + '/antrean/sw.js');
+    await asFile.text();
+    assert.match(asFile.headers.get('content-security-policy'), /default-src 'none'/);
+    const other = await fetch(srv.url + '/js/api.js', { headers: { 'Service-Worker': 'script' } });
+    await other.text();
+    assert.equal(other.headers.get('content-security-policy'), "default-src 'self'; frame-ancestors 'none'",
+      'any script may be registered as a worker; it still reaches only this site');
+  });
 });

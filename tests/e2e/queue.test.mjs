@@ -254,4 +254,28 @@ test('the unit head adds a session and a closure; booking for the closed day sho
     assert.deepEqual(who.problems, []);
     await who.context.close();
   }
+
+  // The ticket, opened once, works offline (at the puskesmas door): the
+  // manifest and the service worker keep the page, the ticket and its QR.
+  const door = await open({ width: 390, height: 844 });
+  const d = door.page;
+  const ticket = `/antrean/tiket.html?kode=${booked.json.booking.code}`;
+  await d.goto(ticket);
+  await d.locator('#ticket-label', { hasText: booked.json.booking.label }).waitFor();
+  assert.equal(await d.locator('link[rel="manifest"]').getAttribute('href'), '/antrean/manifest.webmanifest');
+  // Stored once the worker has fetched what the page loaded (the page asks
+  // the cache; an async predicate would not be awaited by waitForFunction).
+  const stored = () => d.evaluate(async (code) => {
+    const cache = await caches.open('pendopo-antrean-v1');
+    const urls = [location.href, `/api/queue/bookings/${code}/qr.svg`, `/api/queue/bookings/${code}`,
+      ...performance.getEntriesByType('resource').map((r) => r.name).filter((u) => /\/(js|css)\//.test(u))];
+    return (await Promise.all(urls.map((u) => cache.match(u)))).every(Boolean);
+  }, booked.json.booking.code);
+  for (let i = 0; i < 100 && !(await stored()); i++) await d.waitForTimeout(100);
+  assert.equal(await stored(), true, 'the ticket page is kept');
+  await door.context.setOffline(true);
+  await d.goto(ticket);
+  await d.locator('#ticket-label', { hasText: booked.json.booking.label }).waitFor();
+  await d.waitForFunction(() => { const img = document.querySelector('.ticket-qr img'); return img && img.complete && img.naturalWidth > 0; });
+  await door.context.close();
 });

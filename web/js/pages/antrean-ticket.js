@@ -1,7 +1,8 @@
 // The mobile ticket: the queue number, where the patient stands ("3 ahead
 // of you, estimated 09:40"), the QR to scan at the kiosk, the PDF, and
 // cancelling.  It follows the facility's lines live and re-reads the ticket
-// whenever they move; when the number is called it says so.
+// whenever they move; when the number is called it says so.  Once opened
+// it works offline too (manifest and service worker, /antrean/sw.js).
 import '../i18n/queue.js';
 import { h, icon, replace, $ } from '../dom.js';
 import { get, post, seg } from '../api.js';
@@ -109,6 +110,17 @@ function onEvent(ev) {
 }
 const refresh = throttle(load, 500);
 
+// The ticket and its QR kept for a weak signal at the door (sw.js): the
+// worker is told what this page loaded, the ticket and the QR included.
+function keepOffline() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('/antrean/sw.js', { scope: '/antrean/' })
+    .then(() => navigator.serviceWorker.ready)
+    .then((reg) => reg.active.postMessage({ keep: [location.href, `/api/queue/bookings/${seg(code)}`,
+      `/api/queue/bookings/${seg(code)}/qr.svg`, ...performance.getEntriesByType('resource').map((r) => r.name)] }))
+    .catch(() => { /* without a worker the page works online as before */ });
+}
+
 onLangChange(render);
 loading(box);
 await initPage({ active: 'antrean' });
@@ -116,6 +128,7 @@ if (!/^[A-Z0-9]{10}$/.test(code)) {
   loadFailed(box, t('antrean.ticket_not_found'));
 } else {
   await load();
+  if (booking) keepOffline();
   if (booking) {
     const f = await loadFacility(booking.facility.code).catch(() => null);
     const services = f ? f.services.map((s) => s.code) : [booking.service.code];
