@@ -10,7 +10,6 @@
 #include "app.h"
 #include "arena.h"
 #include "audit.h"
-#include "outbox.h"
 #include "util.h"
 
 /* The complaint for a follower: 0 with v set, -1 replied. */
@@ -108,15 +107,10 @@ int complaints_notify_followers(struct case_ctx *x, const struct case_row *cs, c
 	json_t *d = json_deep_copy(data);
 	json_object_set_new(d, "event", json_string(what));
 	json_object_set_new(d, "state", json_string(cs->state));
-	char at[24];
-	time_iso(x->now, at);
+	const char *link = arena_printf(x->a, "/complaints/case.html?no=%s", cs->tracking);
 	rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		struct notice note = { .user_id = ids[i], .topic = "complaint.followed",
-				       .object = arena_printf(x->a, "complaint:%s", cs->tracking),
-				       .link = arena_printf(x->a, "/complaints/case.html?no=%s", cs->tracking), .data = d };
-		rc = outbox_notify(x->c, &note, at);
-	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = case_notify_user(x, cs, ids[i], NULL, "complaint.followed", link, d);
 	json_decref(d);
 	return rc;
 }
