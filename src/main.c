@@ -12,6 +12,7 @@
 #include "core/migrate.h"
 #include "modules.h"
 #include "core/proxy.h"
+#include "core/replica.h"
 #include "core/router.h"
 #include "core/server.h"
 #include "core/util.h"
@@ -69,6 +70,7 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	char webbuf[PATH_MAX];
 
 	cfg->db_url = cli_opt(cli, "--db");
+	cfg->db_read_url = cli_opt(cli, "--db-read");
 	cfg->listen = cli_opt(cli, "--listen");
 	cfg->data_dir = cli_opt(cli, "--data-dir");
 	cfg->web_dir = cli_opt(cli, "--web-dir");
@@ -98,7 +100,8 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	    cli_int(cli, "--access-log", 0, 1, &cfg->access_log) ||
 	    cli_int(cli, "--group-commit", 0, 1, &group_commit) ||
 	    cli_int(cli, "--regions-index", 0, 1, &cfg->regions_index) ||
-	    cli_int(cli, "--audit-seal-ms", 0, 60000, &cfg->audit_seal_ms))
+	    cli_int(cli, "--audit-seal-ms", 0, 60000, &cfg->audit_seal_ms) ||
+	    cli_int(cli, "--db-read-max-lag-ms", 1, 10000, &cfg->db_read_max_lag_ms))
 		return 2;
 	if (cli_clock(cli, &cfg->clock_offset) || log_level_opt(cli))
 		return 2;
@@ -147,6 +150,20 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 		trusted_proxies_free(app.proxies);
 		return 1;
 	}
+	if (cfg->db_read_url && db_dialect(app.db) != DB_POSTGRES) {
+		fprintf(stderr, "pendopo serve: --db-read needs a PostgreSQL --db (a streaming replica of it)\n");
+		db_close(app.db);
+		letter_keys_free(app.letter_keys);
+		trusted_proxies_free(app.proxies);
+		return 2;
+	}
+	if (cfg->db_read_url && !(app.replica = replica_start(app.db, cfg->db_read_url, cfg->db_pool,
+								  cfg->db_read_max_lag_ms))) {
+		db_close(app.db);
+		letter_keys_free(app.letter_keys);
+		trusted_proxies_free(app.proxies);
+		return 1;
+	}
 	app.village_pages = village_pages_new();
 	rc = channels_setup(cli, &app);
 	if (rc == 0 && channels_start(&app) != 0)
@@ -157,6 +174,7 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	audit_sealer_free(sealer);
 	channels_stop(&app);
 	village_pages_free(app.village_pages);
+	replica_free(app.replica);
 	db_close(app.db);
 	letter_keys_free(app.letter_keys);
 	trusted_proxies_free(app.proxies);
@@ -241,10 +259,10 @@ static int routes_command(struct cli *cli, int argc, char **argv)
 		for (unsigned bit = 1; bit <= ROLE_REGENT_OFFICE; bit <<= 1)
 			if (r->roles & bit)
 				json_array_append_new(roles, json_string(role_name((enum role)bit)));
-		json_t *line = json_pack("{s:s,s:s,s:s,s:o,s:b,s:b,s:b,s:s?}", "module", router_module(rt, i)->name,
+		json_t *line = json_pack("{s:s,s:s,s:s,s:o,s:b,s:b,s:b,s:b,s:s?}", "module", router_module(rt, i)->name,
 					 "method", r->method, "path", r->pattern, "roles", roles,
 					 "public", r->roles == ROLE_PUBLIC, "raw_body", (r->flags & RF_RAW_BODY) != 0,
-					 "upload", (r->flags & RF_UPLOAD) != 0,
+					 "upload", (r->flags & RF_UPLOAD) != 0, "replica", (r->flags & RF_REPLICA) != 0,
 					 "protocol", router_module(rt, i)->protocol ? router_module(rt, i)->protocol->name : NULL);
 		char *text = json_dumps(line, JSON_COMPACT);
 		if (text)
@@ -260,6 +278,10 @@ static int routes_command(struct cli *cli, int argc, char **argv)
 
 static const struct cli_opt serve_opts[] = {
 	CLI_OPT_DB,
+	{ "--db-read", "PENDOPO_DB_READ",
+	  "a PostgreSQL streaming replica of --db for public reads (lists, search, statistics)", NULL },
+	{ "--db-read-max-lag-ms", "PENDOPO_DB_READ_MAX_LAG_MS",
+	  "the replica's largest lag, ms, and how long a caller's own writes keep its reads on the primary", "1000" },
 	{ "--listen", "PENDOPO_LISTEN", "HOST:PORT to listen on", "127.0.0.1:8080" },
 	CLI_OPT_DATA_DIR,
 	{ "--web-dir", "PENDOPO_WEB_DIR", "folder of the web front end (default: web/ beside the build)", NULL },

@@ -538,12 +538,12 @@ static const struct field template_patch_fields[] = {
 
 /* Literal paths come before /api/complaints/{no}: the first match wins. */
 static const struct route complaints_routes[] = {
-	{ "GET", "/api/complaints", complaints_list, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/complaints", complaints_list, ROLE_PUBLIC, NULL, RF_REPLICA },
 	{ "POST", "/api/complaints", complaints_submit, ROLE_PUBLIC, submit_fields, RF_NO_TX | RF_SUBMIT },
 	{ "POST", "/api/complaints/photos", complaints_photo_upload, ROLE_PUBLIC, NULL, RF_RAW_BODY | RF_UPLOAD | RF_NO_TX },
-	{ "GET", "/api/complaints/map", complaints_map, ROLE_PUBLIC, NULL, 0 },
-	{ "GET", "/api/complaints/stats", complaints_stats, ROLE_PUBLIC, NULL, 0 },
-	{ "GET", "/api/complaints/nearby", complaints_nearby, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/complaints/map", complaints_map, ROLE_PUBLIC, NULL, RF_REPLICA },
+	{ "GET", "/api/complaints/stats", complaints_stats, ROLE_PUBLIC, NULL, RF_REPLICA },
+	{ "GET", "/api/complaints/nearby", complaints_nearby, ROLE_PUBLIC, NULL, RF_REPLICA },
 	{ "GET", "/api/complaints/mine", complaints_mine, ROLE_ANY_USER, NULL, 0 },
 	{ "GET", "/api/complaints/inbox", complaints_inbox, STAFF_READ, NULL, 0 },
 	{ "GET", "/api/complaints/staff", complaints_staff, STAFF_READ, NULL, 0 },

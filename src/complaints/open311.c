@@ -716,14 +716,14 @@ static int o311_post(struct req *r)
 }
 
 static const struct route open311_routes[] = {
-	{ "GET", "/open311/v2/discovery.{fmt}", o311_discovery, ROLE_PUBLIC, NULL, 0 },
-	{ "GET", "/open311/v2/services.{fmt}", o311_services, ROLE_PUBLIC, NULL, 0 },
-	{ "GET", "/open311/v2/services/{file}", o311_service_definition, ROLE_PUBLIC, NULL, 0 },
-	{ "GET", "/open311/v2/requests.{fmt}", o311_requests, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/open311/v2/discovery.{fmt}", o311_discovery, ROLE_PUBLIC, NULL, RF_REPLICA },
+	{ "GET", "/open311/v2/services.{fmt}", o311_services, ROLE_PUBLIC, NULL, RF_REPLICA },
+	{ "GET", "/open311/v2/services/{file}", o311_service_definition, ROLE_PUBLIC, NULL, RF_REPLICA },
+	{ "GET", "/open311/v2/requests.{fmt}", o311_requests, ROLE_PUBLIC, NULL, RF_REPLICA },
 	/* A photo sent along keeps to --body-limit-kb too: the route refuses
 	 * a large body before reading it, as every protocol route does. */
 	{ "POST", "/open311/v2/requests.{fmt}", o311_post, ROLE_PUBLIC, NULL, RF_RAW_BODY },
-	{ "GET", "/open311/v2/requests/{file}", o311_request, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/open311/v2/requests/{file}", o311_request, ROLE_PUBLIC, NULL, RF_REPLICA },
 	{ "GET", "/open311/v2/tokens/{file}", o311_token, ROLE_PUBLIC, NULL, 0 },
 	{ 0 },
 };

@@ -14,6 +14,8 @@
 
 struct config {
 	const char *db_url;		/* PENDOPO_DB */
+	const char *db_read_url;	/* PENDOPO_DB_READ: a streaming replica for public reads; NULL: none */
+	int db_read_max_lag_ms;		/* PENDOPO_DB_READ_MAX_LAG_MS: staler than this, reads go to the primary */
 	const char *listen;		/* PENDOPO_LISTEN, "127.0.0.1:8080" */
 	const char *data_dir;		/* PENDOPO_DATA_DIR, uploads etc. */
 	const char *web_dir;		/* PENDOPO_WEB_DIR, static front end */
@@ -60,10 +62,12 @@ struct router;
 struct letter_keys;
 struct channels;
 struct village_pages;
+struct replica;
 
 struct app {
 	struct config cfg;
 	struct db *db;
+	struct replica *replica;	/* the read replica (replica.h); NULL: every read on db */
 	const struct module *const *modules;
 	size_t nmodules;
 	const struct router *router;	/* every route, while serving (server.c) */

@@ -80,6 +80,9 @@ struct field {
 				 * application, a request, an answer, an
 				 * account): counted per address and per
 				 * account, refused 429 past the hourly limits */
+#define RF_REPLICA 128u		/* a public read (a list, a search, statistics)
+				 * that a read replica may answer when the
+				 * caller has not just written (--db-read) */
 
 struct req;
 

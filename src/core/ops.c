@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "http.h"
 #include "metrics.h"
+#include "replica.h"
 #include "strbuf.h"
 
 #include <inttypes.h>
@@ -55,6 +56,8 @@ static int metrics_get(struct req *r)
 			"# HELP pendopo_audit_unsealed_oldest_seconds Age of the oldest audit row not chained yet.\n"
 			"# TYPE pendopo_audit_unsealed_oldest_seconds gauge\n"
 			"pendopo_audit_unsealed_oldest_seconds %.3f\n", unsealed, oldest);
+	if (r->app->replica)
+		replica_metrics(r->app->replica, &o);
 	for (size_t i = 0; i < r->app->nmodules; i++)
 		if (r->app->modules[i]->metrics && r->app->modules[i]->metrics(r->app, r->db, &o) != 0)
 			return reply_db_error(r);

@@ -16,6 +16,7 @@
 #include "metrics.h"
 #include "proxy.h"
 #include "regions_index.h"
+#include "replica.h"
 #include "router.h"
 #include "strbuf.h"
 #include "util.h"
@@ -60,6 +61,7 @@ struct conn_state {
 	int options;		/* OPTIONS: the methods, and a CORS preflight's answer */
 	int64_t started;
 	int static_file;
+	int on_replica;		/* req.db is the read replica's (replica.h) */
 	atomic_int refs;	/* the request's, + 1 while a response's body lives in its arena */
 };
 
@@ -822,6 +824,56 @@ static int submit_limited(struct req *r)
 	return 1;
 }
 
+/* Gives the request's database connection back to the pool it came from. */
+static void release_db(struct server *srv, struct conn_state *cs)
+{
+	struct req *r = &cs->req;
+	if (!r->db)
+		return;
+	if (cs->on_replica)
+		replica_release(srv->app->replica, r->db);
+	else
+		db_release(srv->app->db, r->db);
+	r->db = NULL;
+	cs->on_replica = 0;
+}
+
+/* A public read (RF_REPLICA) goes to the read replica while it is fit,
+ * unless the caller wrote within the lag bound (the cookie set below:
+ * they must see their own write) or is a machine client with an API key
+ * (it keeps no cookie, and writes what it reads next). */
+static void read_from_replica(struct server *srv, struct conn_state *cs)
+{
+	struct req *r = &cs->req;
+	struct replica *rp = srv->app->replica;
+	if (!rp || !(r->route->flags & RF_REPLICA) || changes(r) || cs->on_replica)
+		return;
+	if (req_cookie(r, "pendopo_wrote") || r->caller.apikey_id) {
+		replica_count(rp, REPLICA_RECENT_WRITE);
+		return;
+	}
+	struct db_conn *c = replica_acquire(rp);
+	if (!c) {
+		replica_count(rp, REPLICA_UNFIT);
+		return;
+	}
+	db_release(srv->app->db, r->db);
+	r->db = c;
+	cs->on_replica = 1;
+}
+
+/* After a stored write, with a replica: the caller's reads stay on the
+ * primary until the replica certainly holds the write (any instance of
+ * the cluster reads the cookie). */
+static void mark_recent_write(struct server *srv, struct req *r)
+{
+	if (!srv->app->replica || !changes(r) || r->status >= 400)
+		return;
+	reply_header(r, "Set-Cookie",
+		     arena_printf(r->arena, "pendopo_wrote=1; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
+				  replica_recent_write_seconds(srv->app->replica), r->secure ? "; Secure" : ""));
+}
+
 static int run_handler(struct server *srv, struct conn_state *cs)
 {
 	struct req *r = &cs->req;
@@ -890,6 +942,7 @@ static int run_handler(struct server *srv, struct conn_state *cs)
 	if ((route->flags & RF_SUBMIT) && submit_limited(r))
 		return 0;
 
+	read_from_replica(srv, cs);
 	int tx = changes(r) && !(route->flags & RF_NO_TX);
 	if (tx && db_tx_begin(r->db) != DB_OK) {
 		reply_db_error(r);
@@ -946,14 +999,25 @@ static void run_route(struct server *srv, struct conn_state *cs)
 	/* A connection lost under a read (the database server restarted)
 	 * is replaced and the read tried once more; a write is not retried,
 	 * since its commit may have reached the server. */
-	if (run_handler(srv, cs) && !changes(r)) {
-		db_release(srv->app->db, r->db);
+	int gone = run_handler(srv, cs);
+	/* A read that failed on the replica (stopped, or a query cancelled
+	 * by its replay) is answered by the primary instead. */
+	int replica_failed_read = cs->on_replica && r->status >= 500 && db_fault(r->db) != DB_OK;
+	if (replica_failed_read) {
+		replica_failed(srv->app->replica);
+		replica_count(srv->app->replica, REPLICA_RETRIED);
+	} else if (cs->on_replica) {
+		replica_count(srv->app->replica, REPLICA_READ);
+	}
+	if ((gone && !changes(r)) || replica_failed_read) {
+		release_db(srv, cs);
 		memset(&r->caller, 0, sizeof(r->caller));
 		r->nhdrs = 0;
 		reply_json(r, 500, NULL);
 		run_handler(srv, cs);
 	}
 	reply_settle(r);
+	mark_recent_write(srv, r);
 }
 
 /* The address's %XX escapes, as libmicrohttpd decodes them, except that
@@ -1119,10 +1183,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		run_route(srv, cs);
 		/* The reply is built; give the connection back now rather than
 		 * when the client has read it (an event stream may take hours). */
-		if (r->db) {
-			db_release(srv->app->db, r->db);
-			r->db = NULL;
-		}
+		release_db(srv, cs);
 		return send_reply(conn, cs);
 	}
 
@@ -1180,8 +1241,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		r->status = 499;
 	int index = cs->matched == 1 ? cs->match.index : cs->static_file ? -1 : -2;
 
-	if (r->db)
-		db_release(srv->app->db, r->db);
+	release_db(srv, cs);
 	metrics_observe(srv->app->metrics, index, r->status, us);
 	/* Every 5xx leaves its answer in the log, whatever the handler
 	 * logged before it: the operator reads why without the access log. */

@@ -211,10 +211,10 @@ static int ckan_unknown_action(struct req *r);
 #define PRODUCERS (ROLE_OFFICER | ROLE_UNIT_HEAD | ROLE_WALIDATA | ROLE_ADMIN)
 
 /* CKAN reads answer GET and POST alike; a POST read takes a read
- * snapshot and needs no CSRF token. */
+ * snapshot and needs no CSRF token, and either may use the read replica. */
 #define READ(name, fn) \
-	{ "GET", name, fn, ROLE_PUBLIC, NULL, RF_OPEN_BODY }, \
-	{ "POST", name, fn, ROLE_PUBLIC, NULL, RF_OPEN_BODY | RF_READ }
+	{ "GET", name, fn, ROLE_PUBLIC, NULL, RF_OPEN_BODY | RF_REPLICA }, \
+	{ "POST", name, fn, ROLE_PUBLIC, NULL, RF_OPEN_BODY | RF_READ | RF_REPLICA }
 #define WRITE(name, fn) { "POST", name, fn, PRODUCERS, NULL, RF_OPEN_BODY }
 /* CKAN's write actions that Pendopo does not offer (organisations are the
  * regency's units, users are its staff): refused to everyone as CKAN

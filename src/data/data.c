@@ -375,7 +375,7 @@ static const struct field settings_fields[] = {
 };
 
 static const struct route data_routes[] = {
-	{ "GET", "/api/data/datasets", h_datasets_list, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/data/datasets", h_datasets_list, ROLE_PUBLIC, NULL, RF_REPLICA },
 	{ "POST", "/api/data/datasets", h_dataset_create, PRODUCERS, dataset_fields, 0 },
 	{ "GET", "/api/data/datasets/{name}", h_dataset_get, ROLE_PUBLIC, NULL, 0 },
 	{ "PATCH", "/api/data/datasets/{name}", h_dataset_update, PRODUCERS, dataset_update_fields, 0 },
@@ -393,7 +393,7 @@ static const struct route data_routes[] = {
 	{ "GET", "/api/data/mine", h_mine, ROLE_STAFF, NULL, 0 },
 	{ "GET", "/api/data/groups", h_groups_list, ROLE_PUBLIC, NULL, 0 },
 	{ "POST", "/api/data/groups", h_group_create, STEWARDS, group_fields, 0 },
-	{ "GET", "/api/data/indicators", h_indicators_list, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/data/indicators", h_indicators_list, ROLE_PUBLIC, NULL, RF_REPLICA },
 	{ "POST", "/api/data/indicators", h_indicator_create, STEWARDS, indicator_fields, 0 },
 	{ "GET", "/api/data/indicators/{code}", h_indicator_get, ROLE_PUBLIC, NULL, 0 },
 	{ "PATCH", "/api/data/indicators/{code}", h_indicator_update, STEWARDS, indicator_update_fields, 0 },

@@ -280,7 +280,7 @@ static const struct route queue_routes[] = {
 	{ "DELETE", "/api/queue/facilities/{fc}/closures/{id}", queue_closure_delete, MANAGERS, NULL, 0 },
 	{ "GET", "/api/queue/facilities/{fc}/counters", queue_counters_list, ROLE_PUBLIC, NULL, 0 },
 	{ "POST", "/api/queue/facilities/{fc}/counters", queue_counter_create, MANAGERS, counter_create_fields, 0 },
-	{ "GET", "/api/queue/facilities/{fc}/board", queue_board, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/queue/facilities/{fc}/board", queue_board, ROLE_PUBLIC, NULL, RF_REPLICA },
 	{ "GET", "/api/queue/facilities/{fc}/lines", queue_lines, DESK | ROLE_REGENT_OFFICE, NULL, 0 },
 	{ "POST", "/api/queue/facilities/{fc}/walkins", queue_walkin_create, DESK, walkin_fields, 0 },
 	{ "POST", "/api/queue/facilities/{fc}/checkin", queue_checkin, DESK, checkin_fields, 0 },

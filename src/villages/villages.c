@@ -304,7 +304,7 @@ static const struct field action_fields[] = {
 
 /* Literal paths come before those with parameters: the first match wins. */
 static const struct route villages_routes[] = {
-	{ "GET", "/api/villages", villages_list, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/villages", villages_list, ROLE_PUBLIC, NULL, RF_REPLICA },
 	{ "GET", "/api/villages/overview", villages_overview_get, ROLE_ADMIN | ROLE_REGENT_OFFICE, NULL, 0 },
 	{ "GET", "/api/villages/letter-kinds", villages_letter_kinds, ROLE_PUBLIC, NULL, 0 },
 	{ "GET", "/api/villages/letter-templates", villages_letter_templates, ROLE_PUBLIC, NULL, 0 },
@@ -318,7 +318,7 @@ static const struct route villages_routes[] = {
 	  NULL, 0 },
 	{ "PATCH", "/api/villages/{kode}/profile", villages_profile_patch, ROLE_VILLAGE_OPERATOR | ROLE_ADMIN,
 	  profile_fields, 0 },
-	{ "GET", "/api/villages/{kode}/posts", villages_posts_list, ROLE_PUBLIC, NULL, 0 },
+	{ "GET", "/api/villages/{kode}/posts", villages_posts_list, ROLE_PUBLIC, NULL, RF_REPLICA },
 	{ "POST", "/api/villages/{kode}/posts", villages_post_create, ROLE_VILLAGE_OPERATOR | ROLE_ADMIN, post_fields, 0 },
 	{ "GET", "/api/villages/{kode}/posts/{id}", villages_post_get, ROLE_PUBLIC, NULL, 0 },
 	{ "PATCH", "/api/villages/{kode}/posts/{id}", villages_post_patch, ROLE_VILLAGE_OPERATOR | ROLE_ADMIN,

@@ -34,8 +34,10 @@ function alive(pid) {
 }
 
 // Starts a cluster; resolves { url(dbname), port, dir, psql(db, sql), createDatabase(name, template),
-// restartFast(), kill9(), start(), postmasterPid(), destroy() }.
-export async function startCluster() {
+// restartFast(), kill9(), start(), stop(), postmasterPid(), startReplica(), destroy() }.
+// opts.replicaOf: a started cluster to copy with pg_basebackup -R instead of
+// initdb: a hot-standby streaming replica of it (same calls; its psql reads only).
+export async function startCluster(options = {}) {
   const bin = pgBinDir();
   if (!bin) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)');
   const dir = mkdtempSync(join(tmpdir(), 'pendopo-pgpriv-'));
@@ -51,7 +53,15 @@ export async function startCluster() {
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
   const pgCtl = (args) => run(join(bin, 'pg_ctl'), ['-D', data, ...args]);
 
-  run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+  const primary = options.replicaOf;
+  if (primary) {
+    // The default pg_hba.conf of initdb lets 127.0.0.1 replicate; -R
+    // writes primary_conninfo and standby.signal, -X stream the WAL; a
+    // throwaway copy need not wait for the disk.
+    run(join(bin, 'pg_basebackup'), ['-D', data, '-R', '-X', 'stream', '-c', 'fast', '--no-sync', '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres']);
+  } else {
+    run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+  }
   const port = await freePort();
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200`;
   const start = async () => {
@@ -86,6 +96,11 @@ export async function startCluster() {
     restartFast() {
       pgCtl(['-l', log, '-w', '-t', '30', '-m', 'fast', '-o', opts, 'restart']);
     },
+    // pg_ctl stop -m immediate (a replica or server gone); start() brings it back.
+    stop() {
+      pgCtl(['-w', '-m', 'immediate', 'stop']);
+    },
+    startReplica: function () { return startCluster({ replicaOf: this }); },
     // SIGKILL to the postmaster (a crash); resolves once it is gone.  start() brings it back.
     async kill9() {
       const pid = postmasterPid();
