@@ -21,7 +21,7 @@ FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
 FUZZ     := $(sort $(patsubst fuzz/%.c,build-fuzz/fuzz_%,$(wildcard fuzz/*.c)))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps run test test-lane-a test-lane-b unit static api api-pg e2e asan valgrind fuzz fuzz-smoke bench clean
+.PHONY: all deps run test test-lane-a test-lane-b unit static api api-pg e2e cluster asan valgrind fuzz fuzz-smoke bench clean
 all: build/pendopo
 
 build/%.o: %.c $(wildcard src/*.h src/*/*.h)
@@ -86,6 +86,11 @@ api-pg: all build/tests/search_test build/tests/db_test build/tests/letters_test
 e2e: all
 	node --test --test-concurrency=1 tests/e2e/
 
+# The scale-out deployment for real: a PostgreSQL primary and streaming
+# replica, two instances, nginx in front (tests/cluster/).
+cluster: all
+	node --test --test-concurrency=1 tests/cluster/
+
 asan: build-asan/pendopo $(UNIT:tests/unit/%.c=build-asan/tests/%)
 	@for t in $(UNIT:tests/unit/%.c=build-asan/tests/%); do echo "== $$t"; $$t || exit 1; done
 	PENDOPO_BIN=build-asan/pendopo ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -95,7 +100,7 @@ asan: build-asan/pendopo $(UNIT:tests/unit/%.c=build-asan/tests/%)
 # in two lanes side by side, each pairing a browser or sanitizer suite
 # (CPU-bound) with an API suite (mostly waiting on fsync and test clocks):
 # SQLite's API suite then the sanitizers', beside the browser then
-# PostgreSQL's API suite.  Test servers take free ports and temporary
+# PostgreSQL's API suite and the nginx cluster.  Test servers take free ports and temporary
 # directories, so the lanes share nothing; each lane's output is printed
 # whole when it ends (-O).
 TEST_BUILD := all $(UNIT:tests/unit/%.c=build/tests/%) build-asan/pendopo \
@@ -115,6 +120,7 @@ test-lane-a:
 test-lane-b:
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory api-pg
+	@$(MAKE) --no-print-directory cluster
 
 # Foundation first, then each service's own benchmark; every one ends its
 # figures with BENCH lines.

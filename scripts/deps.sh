@@ -11,7 +11,7 @@ packages=(
   libcmocka-dev libcmark-dev libqrencode-dev libhpdf-dev zlib1g-dev libbrotli-dev libcurl4-openssl-dev fonts-dejavu-core
   libpwquality-dev cracklib-runtime libjpeg62-turbo-dev libpng-dev
   poppler-utils zbar-tools
-  postgresql chromium wrk
+  postgresql nginx-light chromium wrk
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
