@@ -408,9 +408,7 @@ int complaints_photo_get(struct req *r)
 		return complaints_db_error(r);
 	if (rc > 0)
 		return reply_error(r, 404, "not_found", "this complaint has no such photo", NULL);
-	char *data;
-	size_t len;
-	rc = files_get(r->app, r->db, r->arena, sha, &data, &len);
+	rc = files_reply(r, sha, mime);
 	if (rc != 0) {
 		log_error(rc > 0 ? "photo missing from the data folder" : "photo unreadable", LOG_F("module", "complaints"),
 			  LOG_F("sha256", sha), LOG_F("tracking", v.cs.tracking));
@@ -420,5 +418,5 @@ int complaints_photo_get(struct req *r)
 	 * keep a public photo only to revalidate it (its ETag makes that a
 	 * 304), and private ones not at all. */
 	reply_header(r, "Cache-Control", v.level == CASE_PUBLIC ? "public, no-cache" : "private, max-age=3600");
-	return reply_text(r, 200, mime, data, len);
+	return 0;
 }

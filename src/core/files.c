@@ -4,6 +4,7 @@
 #include "app.h"
 #include "arena.h"
 #include "db.h"
+#include "http.h"
 #include "util.h"
 
 #include <sodium.h>
@@ -206,6 +207,126 @@ static int db_get(struct db_conn *c, struct arena *a, const char *sha, char **da
 	buf[got] = '\0';
 	*data = buf;
 	*len = got;
+	return 0;
+}
+
+/* ---- answering with a stored file, a piece at a time ------------------------------- */
+
+/* What a download holds while it is sent: the open file (SQLite), or one
+ * chunk of it (PostgreSQL), never the whole. */
+struct file_stream {
+	struct db *db;		/* PostgreSQL: the pool each further chunk is read from */
+	int fd;			/* SQLite: the file, or -1 */
+	char sha[65];
+	int64_t loaded;		/* the chunk in buf, or -1 */
+	size_t buf_len;
+	char *buf;		/* CHUNK bytes */
+};
+
+static void stream_done(void *cls)
+{
+	struct file_stream *fs = cls;
+	if (fs->fd >= 0)
+		close(fs->fd);
+	free(fs->buf);
+	free(fs);
+}
+
+static long dir_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct file_stream *fs = cls;
+	for (;;) {
+		ssize_t n = pread(fs->fd, buf, max, (off_t)pos);
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n;
+	}
+}
+
+/* Chunk n of the file into fs->buf, read on c.  0, or -1. */
+static int chunk_load(struct file_stream *fs, struct db_conn *c, int64_t n)
+{
+	struct db_stmt *st = db_query(c, "SELECT encode(data, 'base64') FROM file_chunks WHERE sha256 = ? AND n = ?",
+				      "si", fs->sha, n);
+	int rc = st ? db_step(st) : DB_ERROR;
+	size_t got = 0;
+	if (rc == DB_ROW) {
+		const char *b64 = db_col_text(st, 0);
+		if (sodium_base642bin((unsigned char *)fs->buf, CHUNK, b64, strlen(b64), "\n", &got, NULL,
+				      sodium_base64_VARIANT_ORIGINAL) != 0)
+			rc = DB_ERROR;
+	}
+	db_done(st);
+	if (rc != DB_ROW)
+		return -1;
+	fs->loaded = n;
+	fs->buf_len = got;
+	return 0;
+}
+
+/* A further chunk takes a pool connection only while it is read, not for
+ * as long as a slow client downloads. */
+static long db_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct file_stream *fs = cls;
+	int64_t n = (int64_t)(pos / CHUNK);
+	if (n != fs->loaded) {
+		struct db_conn *c = db_acquire(fs->db);
+		int rc = chunk_load(fs, c, n);
+		db_release(fs->db, c);
+		if (rc != 0)
+			return -1;
+	}
+	size_t off = (size_t)(pos % CHUNK);
+	if (off >= fs->buf_len)
+		return -1;
+	size_t give = fs->buf_len - off < max ? fs->buf_len - off : max;
+	memcpy(buf, fs->buf + off, give);
+	return (long)give;
+}
+
+int files_reply(struct req *r, const char *sha, const char *content_type)
+{
+	if (!files_sha_valid(sha))
+		return 1;
+	struct file_stream *fs = calloc(1, sizeof(*fs));
+	if (!fs)
+		return -1;
+	fs->fd = -1;
+	fs->loaded = -1;
+	memcpy(fs->sha, sha, sizeof(fs->sha));
+	bool pg = db_dialect(r->app->db) == DB_POSTGRES;
+	uint64_t size = 0;
+	int rc;
+	if (!pg) {
+		char path[4096];
+		struct stat st;
+		if (file_path(path, sizeof(path), r->app->cfg.data_dir, sha) != 0)
+			rc = 1;
+		else if ((fs->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			rc = errno == ENOENT ? 1 : -1;
+		else
+			rc = fstat(fs->fd, &st) == 0 ? 0 : -1;
+		size = rc == 0 ? (uint64_t)st.st_size : 0;
+	} else {
+		int64_t stored = 0;
+		int q = db_query_int(r->db, &stored, "SELECT size FROM files WHERE sha256 = ?", "s", sha);
+		rc = q == DB_ROW ? 0 : q == DB_DONE ? 1 : -1;
+		size = (uint64_t)stored;
+		fs->db = r->app->db;
+		/* The first chunk on the request's own connection: a file of
+		 * one chunk (most photos) needs no other. */
+		if (rc == 0 && size > 0 && (!(fs->buf = malloc(CHUNK)) || chunk_load(fs, r->db, 0) != 0))
+			rc = -1;
+	}
+	if (rc != 0) {
+		stream_done(fs);
+		return rc;
+	}
+	/* Content-addressed: the hash is the validator, known unread. */
+	struct reply_body b = { .size = size, .read = pg ? db_read : dir_read, .done = stream_done, .cls = fs,
+				.etag = arena_printf(r->arena, "\"%s\"", sha) };
+	reply_body(r, 200, content_type, &b);
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 struct app;
 struct arena;
 struct db_conn;
+struct req;
 
 extern const struct module files_module;
 
@@ -32,6 +33,12 @@ int files_put(struct app *app, struct db_conn *c, const void *data, size_t len, 
 /* Read a stored file into a (NUL-terminated for convenience).  0 ok, 1 no
  * such file, -1 error. */
 int files_get(struct app *app, struct db_conn *c, struct arena *a, const char *sha, char **data, size_t *len);
+/* Answer r 200 with the stored file as content_type, read as the client
+ * takes it (on PostgreSQL a 256 KiB chunk at a time, each on a pool
+ * connection held only while it is read), never whole in memory; its
+ * hash is the ETag.  0 answered; 1 no such file, -1 error: nothing
+ * answered, the caller says why. */
+int files_reply(struct req *r, const char *sha, const char *content_type);
 /* Remove a stored file; 0 also when it was not there. */
 int files_remove(struct app *app, struct db_conn *c, const char *sha);
 /* A well-formed hash: 64 lower-case hex digits. */

@@ -21,6 +21,20 @@
 
 struct events_sub;
 
+/* A body read as the client takes it (a stored file), so that a download
+ * holds a piece of it in memory, never all of it.  read(cls, pos, buf, max)
+ * puts the bytes from pos into buf (at most max, at least one before size)
+ * and returns how many, or -1 when they cannot be read (the connection is
+ * then cut: the status line has long gone); done(cls) runs once, when
+ * libmicrohttpd is finished with it or the answer is replaced. */
+struct reply_body {
+	uint64_t size;
+	long (*read)(void *cls, uint64_t pos, char *buf, size_t max);
+	void (*done)(void *cls);
+	void *cls;
+	const char *etag;	/* a validator known without reading the body, or NULL */
+};
+
 /* One role the caller holds, with its scope (can.h). */
 struct grant {
 	unsigned role;			/* one enum role */
@@ -76,6 +90,7 @@ struct req {
 	int nhdrs;
 	bool keep_tx;			/* commit even though the reply is 4xx */
 	struct events_sub *sse;		/* reply is an event stream */
+	struct reply_body *stream;	/* reply is read as it is sent (reply_body) */
 };
 
 const char *req_param(const struct req *r, const char *name);
@@ -115,6 +130,9 @@ int reply_text(struct req *r, int status, const char *content_type,
 /* Sets a header of the reply; one of the same name is replaced, but for
  * Set-Cookie, which may come several times. */
 void reply_header(struct req *r, const char *name, const char *value);
+/* Answer with a body read as it is sent; b is copied and its cls taken
+ * over (done() runs even if the answer is later replaced). */
+int reply_body(struct req *r, int status, const char *content_type, const struct reply_body *b);
 /* Answer with a Server-Sent Events stream fed by s (taken over: the
  * server unsubscribes when the client goes away). */
 int reply_sse(struct req *r, struct events_sub *s);

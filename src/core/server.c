@@ -146,8 +146,18 @@ bool body_has(const struct req *r, const char *name)
 
 /* ---- replies ------------------------------------------------------------ */
 
+/* A body to be read as sent is given back when another answer takes its place. */
+static void drop_stream(struct req *r)
+{
+	if (r->stream) {
+		r->stream->done(r->stream->cls);
+		r->stream = NULL;
+	}
+}
+
 int reply_json(struct req *r, int status, json_t *body)
 {
+	drop_stream(r);
 	json_decref(r->reply);
 	r->reply = body;
 	r->reply_text = NULL;
@@ -200,12 +210,26 @@ int reply_db_error(struct req *r)
 
 int reply_text(struct req *r, int status, const char *content_type, const char *text, size_t len)
 {
+	drop_stream(r);
 	json_decref(r->reply);
 	r->reply = NULL;
 	r->status = status;
 	r->content_type = content_type;
 	r->reply_text = text;
 	r->reply_text_len = len;
+	return 0;
+}
+
+int reply_body(struct req *r, int status, const char *content_type, const struct reply_body *b)
+{
+	struct reply_body *own = arena_alloc(r->arena, sizeof(*own));
+	if (!own) {
+		b->done(b->cls);
+		return reply_error(r, 500, "internal", "out of memory", NULL);
+	}
+	*own = *b;
+	reply_text(r, status, content_type, "", 0);
+	r->stream = own;
 	return 0;
 }
 
@@ -388,6 +412,46 @@ static void add_cors_headers(struct MHD_Response *resp, const char *allow_origin
 		MHD_add_response_header(resp, "Vary", "Origin");
 }
 
+/* A body read as it is sent: libmicrohttpd asks for a block at a time,
+ * STREAM_BLOCK at most, so a download holds one block and whatever the
+ * reader keeps (one stored chunk), whatever the file's size. */
+#define STREAM_BLOCK (64 * 1024)
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct reply_body *b = cls;
+	long n = b->read(b->cls, pos, buf, max);
+	if (n <= 0) {
+		log_error("a streamed answer could not be read; connection cut", LOG_F("at", (long long)pos),
+			  LOG_F("size", (long long)b->size));
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	return n;
+}
+
+static void stream_free(void *cls)
+{
+	struct reply_body *b = cls;
+	b->done(b->cls);
+	free(b);
+}
+
+/* The response reading b; b's cls is the response's from here on (freed
+ * here when no response could be made). */
+static struct MHD_Response *stream_response(const struct reply_body *b)
+{
+	struct reply_body *own = malloc(sizeof(*own));
+	if (!own) {
+		b->done(b->cls);
+		return NULL;
+	}
+	*own = *b;
+	struct MHD_Response *resp = MHD_create_response_from_callback(b->size, STREAM_BLOCK, stream_read, own, stream_free);
+	if (!resp)
+		stream_free(own);
+	return resp;
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state *cs)
 {
 	struct req *r = &cs->req;
@@ -397,7 +461,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state
 	cs->replied = 1;
 	if (r->sse)
 		return send_sse(conn, r);
-	if (r->reply_text) {
+	if (r->stream) {
+		body = NULL;
+		len = (size_t)r->stream->size;
+	} else if (r->reply_text) {
 		body = r->reply_text;
 		len = r->reply_text_len;
 	} else {
@@ -422,7 +489,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state
 	const char *etag = NULL;
 	bool public_read = r->route && r->route->roles == ROLE_PUBLIC && strcmp(r->route->method, "GET") == 0 &&
 			   r->status == 200;
-	bool gzip = len >= GZIP_MIN_BYTES && compressible(type) &&
+	bool gzip = !r->stream && len >= GZIP_MIN_BYTES && compressible(type) &&
 		    encoding_accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding"));
 	/* A handler's own Cache-Control stands; no-store keeps no validator. */
 	const char *own_cache = NULL;
@@ -431,7 +498,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state
 			own_cache = r->hdr_values[i];
 	/* A validator saves nothing on a body as small as a 304's headers. */
 	if (public_read && len >= ETAG_MIN_BYTES && !(own_cache && strstr(own_cache, "no-store"))) {
-		etag = encoding_body_etag(r->arena, body, len);
+		etag = r->stream ? r->stream->etag : encoding_body_etag(r->arena, body, len);
 		if (etag && gzip)
 			etag = arena_printf(r->arena, "%.*s-gz\"", (int)strlen(etag) - 1, etag);
 		const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
@@ -439,6 +506,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state
 			r->status = 304;
 			len = 0;
 			gzip = false;
+			drop_stream(r);
+			body = "";
 		}
 	}
 	void *gz;
@@ -449,14 +518,22 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state
 	} else {
 		gzip = false;
 	}
-	/* The body is handed over where it lies, in the request's arena: the
-	 * response holds a reference to it until libmicrohttpd has sent it. */
-	atomic_fetch_add(&cs->refs, 1);
-	struct MHD_Response *resp =
-		MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, body_released, cs);
-	if (!resp) {
-		conn_release(cs);
-		return MHD_NO;
+	struct MHD_Response *resp;
+	if (r->stream) {
+		resp = stream_response(r->stream);
+		r->stream = NULL;	/* the response's now, even if it was not made */
+		if (!resp)
+			return MHD_NO;
+	} else {
+		/* The body is handed over where it lies, in the request's
+		 * arena: the response holds a reference to it until
+		 * libmicrohttpd has sent it. */
+		atomic_fetch_add(&cs->refs, 1);
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, body_released, cs);
+		if (!resp) {
+			conn_release(cs);
+			return MHD_NO;
+		}
 	}
 	MHD_add_response_header(resp, "Content-Type", type);
 	if (etag)
@@ -1255,6 +1332,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (srv->app->cfg.access_log)
 		log_info("request", LOG_F("client", r->client_ip), LOG_F("method", r->method), LOG_F("path", req_log_path(r)),
 			 LOG_F("status", r->status), LOG_F("us", (long long)us));
+	drop_stream(r);
 	json_decref(r->body);
 	json_decref(r->reply);
 	conn_release(cs);

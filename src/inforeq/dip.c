@@ -195,12 +195,10 @@ int inforeq_dip_document_get(struct req *r)
 	db_done(st);
 	if (!sha)
 		return reply_error(r, 404, "not_found", "this entry has no public document", NULL);
-	char *data;
-	size_t len;
-	if (files_get(r->app, r->db, r->arena, sha, &data, &len) != 0)
+	if (files_reply(r, sha, mime) != 0)
 		return reply_error(r, 500, "internal", "the document could not be read", NULL);
 	reply_header(r, "Cache-Control", "public, max-age=3600");
-	return reply_text(r, 200, mime, data, len);
+	return 0;
 }
 
 /* ---- a village's list (inforeq.h) ------------------------------------------------------------- */

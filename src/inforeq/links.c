@@ -38,15 +38,13 @@ static int send_document(struct req *r, struct case_ctx *x, const struct case_ro
 		return reply_db_error(r);
 	if (rc > 0)
 		return reply_error(r, 404, "not_found", "this request has no such document", NULL);
-	char *data;
-	size_t len;
-	if (files_get(r->app, r->db, r->arena, sha, &data, &len) != 0) {
+	if (files_reply(r, sha, mime) != 0) {
 		log_error("document unreadable", LOG_F("module", "inforeq"), LOG_F("sha256", sha));
 		return reply_error(r, 500, "internal", "the document could not be read", NULL);
 	}
 	const char *ext = strcmp(mime, "application/pdf") == 0 ? "pdf" : strcmp(mime, "image/png") == 0 ? "png" : "jpg";
 	private_headers(r, arena_printf(r->arena, "dokumen-%s-%d.%s", cs->tracking, n, ext));
-	return reply_text(r, 200, mime, data, len);
+	return 0;
 }
 
 static int send_letter(struct req *r, int64_t letter_id, const char *filename)

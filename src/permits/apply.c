@@ -426,14 +426,12 @@ int permits_document_get(struct req *r)
 	db_done(st);
 	if (!sha)
 		return reply_error(r, 404, "not_found", "this application has no such document", NULL);
-	char *data;
-	size_t len;
-	if (files_get(r->app, r->db, r->arena, sha, &data, &len) != 0) {
+	if (files_reply(r, sha, mime) != 0) {
 		log_error("document unreadable", LOG_F("module", "permits"), LOG_F("sha256", sha));
 		return reply_error(r, 500, "internal", "the document could not be read", NULL);
 	}
 	reply_header(r, "Cache-Control", "private, max-age=3600");
-	return reply_text(r, 200, mime, data, len);
+	return 0;
 }
 
 /* Everything the letter and the decision need, before the offices see it.

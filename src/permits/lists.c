@@ -298,16 +298,14 @@ int permits_library_report(struct req *r)
 	}
 	if (!sha)
 		return reply_error(r, 404, "not_found", "no published report has this number", NULL);
-	char *data;
-	size_t len;
-	if (files_get(r->app, r->db, r->arena, sha, &data, &len) != 0) {
+	if (files_reply(r, sha, "application/pdf") != 0) {
 		log_error("report unreadable", LOG_F("module", "permits"), LOG_F("sha256", sha));
 		return reply_error(r, 500, "internal", "the report could not be read", NULL);
 	}
 	/* The researcher may withdraw the report from the library: caches
 	 * revalidate rather than keep serving it. */
 	reply_header(r, "Cache-Control", "public, no-cache");
-	return reply_text(r, 200, "application/pdf", data, len);
+	return 0;
 }
 
 /* [{key, count}] of a grouping query, most first. */

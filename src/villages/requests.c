@@ -360,12 +360,10 @@ int villages_letter_attachment_get(struct req *r)
 	db_done(st);
 	if (!sha)
 		return reply_error(r, 404, "not_found", "no such file on this request", NULL);
-	char *data;
-	size_t len;
-	if (files_get(r->app, r->db, r->arena, sha, &data, &len) != 0)
+	if (files_reply(r, sha, mime) != 0)
 		return reply_error(r, 503, "storage_error", NULL, NULL);
 	reply_header(r, "Cache-Control", "private, no-store");
-	return reply_text(r, 200, mime, data, len);
+	return 0;
 }
 
 /* What a request still lacks before the office can check it: the field
