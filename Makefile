@@ -143,6 +143,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all build/libpendopo.a build/libpendopo.a
 	bench/run.sh
 	bench/pg.sh
+	bench/cluster.sh
 	bench/complaints.sh
 	bench/queue.sh
 	bench/data.sh

@@ -6,6 +6,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ROOT, freePort } from './server.mjs';
 
 export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p)) || null;
@@ -19,19 +20,16 @@ export function documentedUpstream() {
   return m[1];
 }
 
-// instances: base URLs ("http://127.0.0.1:PORT").  Resolves { url, port, dir, config(), log(), stop() }.
-export async function startNginx(instances) {
-  if (!NGINX) throw new Error('nginx not found (apt-get install nginx-light)');
-  const dir = mkdtempSync(join(tmpdir(), 'pendopo-nginx-'));
-  chmodSync(dir, 0o755);	// its workers (another user when run as root) read the temp folders
-  const port = await freePort();
-  const conf = (list) => {
-    const servers = list.map((u) => `    server ${new URL(u).host};`).join('\n');
-    const block = documentedUpstream()
-      .replace(/(^ *server \d+\.\d+\.\d+\.\d+:\d+;\n)+/m, servers + '\n')
-      .replace(/listen 443 ssl http2;/, `listen 127.0.0.1:${port};`);
-    if (!block.includes(`listen 127.0.0.1:${port};`)) throw new Error('docs/deploy.md nginx block: no "listen 443 ssl http2;" to replace');
-    return `daemon off;
+// The whole nginx.conf: nginx in the foreground, its files in dir, the
+// documented block listening on 127.0.0.1:port in front of instances
+// (base URLs, "http://127.0.0.1:PORT").
+export function nginxConfig(dir, port, instances) {
+  const servers = instances.map((u) => `    server ${new URL(u).host};`).join('\n');
+  const block = documentedUpstream()
+    .replace(/(^ *server \d+\.\d+\.\d+\.\d+:\d+;\n)+/m, servers + '\n')
+    .replace(/listen 443 ssl http2;/, `listen 127.0.0.1:${port};`);
+  if (!block.includes(`listen 127.0.0.1:${port};`)) throw new Error('docs/deploy.md nginx block: no "listen 443 ssl http2;" to replace');
+  return `daemon off;
 worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
@@ -47,9 +45,16 @@ http {
   limit_conn_zone $binary_remote_addr zone=pendopo_perip:10m;
 ${block}}
 `;
-  };
+}
+
+// Resolves { url, port, dir, config(), log(), stop() }.
+export async function startNginx(instances) {
+  if (!NGINX) throw new Error('nginx not found (apt-get install nginx-light)');
+  const dir = mkdtempSync(join(tmpdir(), 'pendopo-nginx-'));
+  chmodSync(dir, 0o755);	// its workers (another user when run as root) read the temp folders
+  const port = await freePort();
   const file = join(dir, 'nginx.conf');
-  writeFileSync(file, conf(instances));
+  writeFileSync(file, nginxConfig(dir, port, instances));
   execFileSync(NGINX, ['-t', '-q', '-p', dir, '-e', join(dir, 'error.log'), '-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   const proc = spawn(NGINX, ['-p', dir, '-e', join(dir, 'error.log'), '-c', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -80,4 +85,10 @@ ${block}}
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// `node tests/lib/nginx.mjs DIR PORT URL...` prints that nginx.conf (bench/cluster.sh).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [dir, port, ...instances] = process.argv.slice(2);
+  process.stdout.write(nginxConfig(dir, Number(port), instances));
 }
