@@ -157,7 +157,7 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 		trusted_proxies_free(app.proxies);
 		return 2;
 	}
-	if (cfg->db_read_url && !(app.replica = replica_start(app.db, cfg->db_read_url, cfg->db_pool,
+	if (cfg->db_read_url && !(app.replica = replica_start(cfg->db_url, cfg->db_read_url, cfg->db_pool,
 								  cfg->db_read_max_lag_ms))) {
 		db_close(app.db);
 		letter_keys_free(app.letter_keys);

@@ -29,8 +29,8 @@ struct sample {
 enum replica_state { STATE_STARTING, STATE_FIT, STATE_DOWN, STATE_NOT_REPLICA, STATE_LAGGING };
 
 struct replica {
-	struct db *primary;
-	char *url;
+	char *primary_url, *url;
+	struct db *primary;		/* the monitor's own connection, not the pool's: a busy pool must not stall it */
 	int pool, max_lag_ms;
 	_Atomic(struct db *) db;	/* NULL until the replica first answered */
 	/* Everything committed on the primary before this moment (monotonic
@@ -87,9 +87,11 @@ static const struct sample *reached(const struct replica *rp, int64_t replayed)
 
 static void monitor_round(struct replica *rp)
 {
+	char err[256];
+	if (!rp->primary && !(rp->primary = db_open(rp->primary_url, 1, err, sizeof(err))))
+		return;		/* the primary is away: reads fail there anyway */
 	struct db *rdb = atomic_load(&rp->db);
 	if (!rdb) {
-		char err[256];
 		if (!(rdb = db_open(rp->url, rp->pool, err, sizeof(err)))) {
 			set_state(rp, STATE_DOWN, err);
 			return;
@@ -103,7 +105,7 @@ static void monitor_round(struct replica *rp)
 	int rc = db_query_int(c, &lsn, "SELECT pg_wal_lsn_diff(pg_current_wal_flush_lsn(), '0/0')::bigint", NULL);
 	db_release(rp->primary, c);
 	if (rc != DB_ROW)
-		return;		/* the primary is away: reads fail there anyway */
+		return;
 	rp->ring[rp->head] = (struct sample){ .at_us = time_now_us(), .lsn = lsn };
 	rp->head = (rp->head + 1) % REPLICA_SAMPLES;
 	if (rp->nsamples < REPLICA_SAMPLES)
@@ -158,14 +160,15 @@ static void *monitor_main(void *arg)
 	return NULL;
 }
 
-struct replica *replica_start(struct db *primary, const char *url, int pool, int max_lag_ms)
+struct replica *replica_start(const char *primary_url, const char *url, int pool, int max_lag_ms)
 {
 	struct replica *rp = calloc(1, sizeof(*rp));
-	if (!rp || !(rp->url = strdup(url))) {
+	if (!rp || !(rp->url = strdup(url)) || !(rp->primary_url = strdup(primary_url))) {
+		if (rp)
+			free(rp->url);
 		free(rp);
 		return NULL;
 	}
-	rp->primary = primary;
 	rp->pool = pool;
 	rp->max_lag_ms = max_lag_ms;
 	pthread_mutex_init(&rp->mu, NULL);
@@ -174,6 +177,7 @@ struct replica *replica_start(struct db *primary, const char *url, int pool, int
 		log_error("read replica: the monitor did not start", LOG_F("error", strerror(errno)));
 		pthread_mutex_destroy(&rp->mu);
 		pthread_cond_destroy(&rp->wake);
+		free(rp->primary_url);
 		free(rp->url);
 		free(rp);
 		return NULL;
@@ -191,8 +195,10 @@ void replica_free(struct replica *rp)
 	pthread_mutex_unlock(&rp->mu);
 	pthread_join(rp->thread, NULL);
 	db_close(atomic_load(&rp->db));
+	db_close(rp->primary);
 	pthread_mutex_destroy(&rp->mu);
 	pthread_cond_destroy(&rp->wake);
+	free(rp->primary_url);
 	free(rp->url);
 	free(rp);
 }

@@ -17,9 +17,10 @@
 
 struct replica;
 
-/* Starts the monitor; the replica's pool is opened by it once the
- * replica answers.  NULL when out of memory or threads. */
-struct replica *replica_start(struct db *primary, const char *url, int pool, int max_lag_ms);
+/* Starts the monitor (one connection of its own to the primary at
+ * primary_url); the replica's pool is opened by it once the replica
+ * answers.  NULL when out of memory or threads. */
+struct replica *replica_start(const char *primary_url, const char *url, int pool, int max_lag_ms);
 void replica_free(struct replica *rp);
 
 /* A replica connection for one read, or NULL when the replica is not fit
