@@ -270,7 +270,8 @@ static int parse_list_sort(struct req *r, struct list_sort *k)
 static int list_reply(struct req *r, json_t **v, size_t n, const struct list_sort *k, long limit, long offset)
 {
 	bool all = ckan_param_bool(r, "all_fields", false);
-	qsort_r(v, n, sizeof(*v), list_cmp, (void *)k);
+	if (n > 0)	/* qsort_r must not see an empty catalogue's NULL */
+		qsort_r(v, n, sizeof(*v), list_cmp, (void *)k);
 	json_t *out = json_array();
 	for (size_t i = 0; i < n; i++) {
 		if ((long)i >= offset && (long)i < offset + limit)
@@ -459,7 +460,8 @@ int ckan_current_package_list(struct req *r)
 	for (size_t i = 0; i < n; i++)
 		if (!all[i].private_)
 			all[pub++] = all[i];
-	qsort(all, pub, sizeof(*all), by_modified_desc);
+	if (pub > 0)	/* qsort must not see an empty catalogue's NULL */
+		qsort(all, pub, sizeof(*all), by_modified_desc);
 	json_t *out = json_array();
 	for (size_t i = (size_t)offset; i < pub && i < (size_t)(offset + limit); i++)
 		json_array_append_new(out, ckan_package_dict(r, &all[i]));

@@ -426,7 +426,8 @@ int ckan_package_search(struct req *r)
 		if (m == 1)
 			hits[nhits++] = &e[i];
 	}
-	qsort_r(hits, nhits, sizeof(*hits), entry_cmp, &spec);
+	if (nhits > 0)	/* qsort_r must not see an empty catalogue's NULL */
+		qsort_r(hits, nhits, sizeof(*hits), entry_cmp, &spec);
 
 	json_t *facets = json_object(), *search_facets = json_object();
 	size_t i;
@@ -811,7 +812,7 @@ int ckan_datastore_search(struct req *r)
 	json_decref(filters);
 	if (rc == 0 && custom && total > DATASTORE_SORT_MAX)
 		rc = 1;
-	if (rc == 0 && custom) {
+	if (rc == 0 && custom && c.n > 0) {
 		struct ds_sort k = { sfield, sdesc };
 		qsort_r(c.v, c.n, sizeof(*c.v), ds_cmp, &k);
 	}

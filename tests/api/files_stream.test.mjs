@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { Client, startServer } from '../lib/server.mjs';
+import { BIN, Client, startServer } from '../lib/server.mjs';
 import { cliUser } from './util.mjs';
 
 const SIZE = 8 * 1024 * 1024;
@@ -81,9 +81,11 @@ describe('stored files are streamed', () => {
     })));
     await new Promise((r) => setTimeout(r, 300));
     const grown = rssKiB(srv.pid) - before_;
-    // Read whole, ten downloads would add ten files (80 MiB, more on PostgreSQL as text).
-    assert.ok(grown < 3 * SIZE / 1024, `server memory grew by ${grown} KiB for ${DOWNLOADS} held downloads`);
     t.diagnostic(`server memory grew by ${grown} KiB for ${DOWNLOADS} held downloads of ${SIZE >> 20} MiB`);
+    // Read whole, ten downloads would add ten files (80 MiB, more on
+    // PostgreSQL as text).  Under AddressSanitizer freed chunks wait in its
+    // quarantine, so the server's size says nothing there.
+    if (!/asan/.test(BIN)) assert.ok(grown < 3 * SIZE / 1024, `server memory grew by ${grown} KiB for ${DOWNLOADS} held downloads`);
     const bodies = await Promise.all(held.map(({ res, parts }) => new Promise((resolve, reject) => {
       res.on('data', (d) => parts.push(d));
       res.on('end', () => resolve(Buffer.concat(parts)));
