@@ -37,7 +37,8 @@ command -v sqlite3 >/dev/null || die "sqlite3 is not installed (apt-get install 
 [ -f "$ROOT/build/libpendopo.a" ] || die "build/libpendopo.a not built (make build/libpendopo.a)"
 bench_init permits
 build_baselines
-PKGS="libmicrohttpd jansson sqlite3 libsodium libpq libqrencode zlib libcurl pwquality libjpeg libpng"
+# The library's own packages, from the Makefile (a list kept here went stale).
+PKGS=$(sed -n 's/^PKGS *:= *//p' "$ROOT/Makefile")
 # shellcheck disable=SC2046
 cc -O2 -std=c17 -D_GNU_SOURCE -I"$ROOT/src" -I"$ROOT/src/core" $(pkg-config --cflags $PKGS) \
 	"$ROOT/bench/letters_issue.c" "$ROOT/build/libpendopo.a" $(pkg-config --libs $PKGS) -lhpdf -lm -lpthread \
