@@ -165,7 +165,8 @@ static int parse_rows(char *buf, size_t len, struct import_row **out, size_t *no
  * make ancestors and child counts lie. */
 static int check_tree(struct import_row *rows, size_t n, char *err, size_t errlen)
 {
-	qsort(rows, n, sizeof(*rows), row_cmp);
+	if (n > 0)	/* an empty file's rows are NULL, which qsort must not see */
+		qsort(rows, n, sizeof(*rows), row_cmp);
 	for (size_t i = 0; i < n; i++) {
 		const struct import_row *r = &rows[i];
 		if (i > 0 && row_cmp(&rows[i - 1], r) == 0) {
