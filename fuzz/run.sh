@@ -3,6 +3,8 @@
 # corpus (fuzz/corpus/NAME, read only: new inputs go to a scratch folder),
 # one line per target: FUZZ target=NAME execs=N crashes=0|1 seconds=S.
 # Exit 1 when any target crashed; its input is kept in build-fuzz/crashes/.
+# With FUZZ_RUNS set, each target makes that many runs from seed 1 instead
+# (bounded by SECONDS as well): the same inputs every time, for make test.
 set -u
 seconds=$1
 shift
@@ -16,6 +18,7 @@ for bin in "$@"; do
 	mkdir -p "$scratch/$name"
 	start=$(date +%s)
 	"$bin" "$scratch/$name" "fuzz/corpus/$name" -max_total_time="$seconds" -print_final_stats=1 \
+		${FUZZ_RUNS:+-runs="$FUZZ_RUNS" -seed=1} \
 		-artifact_prefix="build-fuzz/crashes/$name-" -max_len=65536 -rss_limit_mb=2048 \
 		>"$scratch/$name.log" 2>&1
 	rc=$?

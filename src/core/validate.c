@@ -39,6 +39,14 @@ long utf8_next(const unsigned char **s)
 	return cp;
 }
 
+int utf8_cut(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	while (n > 0 && s[n] && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return (int)n;
+}
+
 bool utf8_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -99,11 +107,7 @@ int body_validate(json_t *body, const struct field *fields, struct body_error *e
 		if (!f || !f->name) {
 			err->code = "unknown_field";
 			err->field = key;
-			/* Quoted up to 60 bytes, never cutting a character in two:
-			 * the message goes into JSON. */
-			int n = (int)strnlen(key, 60);
-			while (n > 0 && key[n] && ((unsigned char)key[n] & 0xc0) == 0x80)
-				n--;
+			int n = utf8_cut(key, 60);
 			snprintf(err->message, sizeof(err->message), "unknown field '%.*s'", n, key);
 			snprintf(err->pesan, sizeof(err->pesan), "Isian “%.*s” tidak dikenal.", n, key);
 			return -1;

@@ -32,5 +32,9 @@ long utf8_next(const unsigned char **s);
 /* s is well-formed UTF-8: what JSON may carry, and so what an error
  * message may quote. */
 bool utf8_valid(const char *s);
+/* How many bytes of s to quote for at most max: all of it when shorter,
+ * else max or fewer, never cutting a character of UTF-8 in two (an error
+ * message quoting the cut goes into JSON). */
+int utf8_cut(const char *s, size_t max);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "validate.h"
 
 static const struct {
 	const char *name;
@@ -426,7 +427,7 @@ static int cell_error(char *msg, size_t msglen, const char *fmt, const char *tex
 	char shown[48];
 	size_t n = strlen(text);
 	if (n >= sizeof(shown))
-		snprintf(shown, sizeof(shown), "%.40s...", text);
+		snprintf(shown, sizeof(shown), "%.*s...", utf8_cut(text, 40), text);
 	else
 		snprintf(shown, sizeof(shown), "%s", text);
 	snprintf(msg, msglen, fmt, shown, extra ? extra : "");
