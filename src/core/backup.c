@@ -16,6 +16,7 @@
 #include "db.h"
 #include "files.h"
 
+#include "util.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -36,16 +37,6 @@ static int path_join(char *out, const char *a, const char *b)
 	if (w < 0 || w >= PATH_LEN)
 		return errno = ENAMETOOLONG, -1;
 	return 0;
-}
-
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
 }
 
 static int unlink_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)

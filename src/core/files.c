@@ -36,16 +36,6 @@ static int file_path(char *out, size_t n, const char *data_dir, const char *sha)
 	return w > 0 && (size_t)w < n ? 0 : -1;
 }
 
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 static int dir_put(const char *data_dir, const void *data, size_t len, const char *sha_out)
 {
 	char dir[4096], path[4096], tmp[4200];

@@ -1,6 +1,7 @@
 /* util.c - time, random tokens and hashing on top of libc and libsodium. */
 #include "util.h"
 
+#include <fcntl.h>
 #include <errno.h>
 #include <limits.h>
 #include <malloc.h>
@@ -87,4 +88,14 @@ void malloc_tune(void)
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	mallopt(M_TRIM_THRESHOLD, 4 << 20);
 	mallopt(M_ARENA_MAX, cores > 0 && cores < 64 ? (int)cores : 8);
+}
+
+int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
 }

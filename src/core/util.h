@@ -26,4 +26,8 @@ int mkdir_all(const char *dir, mode_t mode);
 /* The allocator's settings for a server process (call once, first). */
 void malloc_tune(void);
 
+/* fsync a directory, so that a rename or a new entry in it is on disk.
+ * 0, or -1 with errno. */
+int fsync_dir(const char *dir);
+
 #endif
