@@ -46,6 +46,8 @@ struct pen {
 	HPDF_Font regular, bold;
 	float y;
 	int failed;
+	HPDF_Page qr_page;	/* where signature() left room for the QR */
+	float qr_y;
 };
 
 static void new_page(struct pen *p)
@@ -234,8 +236,8 @@ static void signature(struct pen *p, struct arena *a, const struct letter_layout
 		wrap(p, a, p->bold, BODY, x, PAGE_W - MARGIN_R - x, lay->signer_title);
 		y = p->y;
 	}
-	if (pdf_draw_qr(p->pdf, p->page, l->qr, MARGIN_L, top - QR_SIDE - 4, QR_SIDE) != 0)
-		p->failed = 1;
+	p->qr_page = p->page;
+	p->qr_y = top - QR_SIDE - 4;
 	y -= 3 * LEAD;
 	text_at(p, p->bold, BODY, x, y, lay->signer_name);
 	if (lay->signer_name) {
@@ -286,7 +288,6 @@ static unsigned char *draw(struct app *app, struct arena *a, const struct letter
 	*missing = 0;
 	if (!p.pdf)
 		return NULL;
-	HPDF_SetCompressionMode(p.pdf, HPDF_COMP_TEXT | HPDF_COMP_IMAGE | HPDF_COMP_METADATA);
 	if (unicode) {
 		HPDF_UseUTFEncodings(p.pdf);
 		HPDF_SetCurrentEncoder(p.pdf, "UTF-8");
@@ -337,7 +338,11 @@ static unsigned char *draw(struct app *app, struct arena *a, const struct letter
 	}
 	footer(&p, a, l);
 	*missing = p.missing;
-	if (!p.failed && !p.missing && err == HPDF_OK)
+	/* The QR last, and only into a document that will be saved: libharu
+	 * 2.3 frees a 1-bit image's CCITT parameters when it writes the image,
+	 * so a document freed unsaved (Helvetica lacked a character) leaks them. */
+	if (!p.failed && !p.missing && err == HPDF_OK &&
+	    pdf_draw_qr(p.pdf, p.qr_page, l->qr, MARGIN_L, p.qr_y, QR_SIDE) == 0)
 		out = pdf_bytes(a, p.pdf, len);
 done:
 	HPDF_Free(p.pdf);

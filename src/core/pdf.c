@@ -132,7 +132,13 @@ static void pdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
 HPDF_Doc pdf_new(HPDF_STATUS *err)
 {
 	*err = HPDF_OK;
-	return HPDF_New(pdf_error, err);
+	HPDF_Doc pdf = HPDF_New(pdf_error, err);
+	/* Compressed, and not only for size: libharu packs a 1-bit image
+	 * (pdf_draw_qr's) as CCITT whatever the mode, but names the filter
+	 * only when images are compressed; without it the QR is noise. */
+	if (pdf)
+		HPDF_SetCompressionMode(pdf, HPDF_COMP_TEXT | HPDF_COMP_IMAGE | HPDF_COMP_METADATA);
+	return pdf;
 }
 
 unsigned char *pdf_bytes(struct arena *a, HPDF_Doc pdf, size_t *len)

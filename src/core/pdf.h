@@ -26,8 +26,8 @@ int pdf_draw_qr(HPDF_Doc pdf, HPDF_Page page, const char *text, float x, float y
  * draw the text again in an embedded Unicode font.  NULL out of memory. */
 char *pdf_winansi(struct arena *a, const char *utf8, int *missing);
 
-/* A new document whose libharu errors are recorded in *err (HPDF_OK
- * while none happened): check it once, after drawing. */
+/* A new, compressed document whose libharu errors are recorded in *err
+ * (HPDF_OK while none happened): check it once, after drawing. */
 HPDF_Doc pdf_new(HPDF_STATUS *err);
 
 /* The document's bytes in a, their number in *len; NULL on failure.  Does

@@ -9,6 +9,9 @@
 // The service clock starts at Tuesday 2026-12-01 07:00 WIB (00:00 UTC).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
 import { openEvents } from '../lib/sse.mjs';
 import { assertError, cliUser, register, login } from './util.mjs';
@@ -205,7 +208,13 @@ describe('queue', () => {
     const pdf = await fetch(`${srv.url}/api/queue/bookings/${code}/ticket.pdf`);
     assert.equal(pdf.status, 200);
     assert.match(pdf.headers.get('content-type'), /^application\/pdf/);
-    assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+    const ticket = Buffer.from(await pdf.arrayBuffer());
+    assert.equal(ticket.subarray(0, 5).toString(), '%PDF-');
+    // Its QR reads, printed, as the ticket page's address.
+    writeFileSync(join(srv.dir, 'ticket.pdf'), ticket);
+    execFileSync('pdftoppm', ['-png', '-r', '150', '-singlefile', join(srv.dir, 'ticket.pdf'), join(srv.dir, 'ticket')]);
+    const read = execFileSync('zbarimg', ['-q', '--raw', join(srv.dir, 'ticket.png')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    assert.match(read.trim(), new RegExp(`/antrean/tiket\\.html\\?kode=${code}$`));
     const qr = await fetch(`${srv.url}/api/queue/bookings/${code}/qr.svg`);
     assert.match(await qr.text(), /^<svg /);
 
