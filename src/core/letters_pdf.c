@@ -80,10 +80,13 @@ static const char *encoded(struct pen *p, const char *s)
 	return out ? out : "";
 }
 
+/* Measured on the font, not the page: setting the page's font to measure
+ * wrote a font operator into the content stream for every word. */
 static float width_of(struct pen *p, HPDF_Font font, float size, const char *s)
 {
-	HPDF_Page_SetFontAndSize(p->page, font, size);
-	return HPDF_Page_TextWidth(p->page, encoded(p, s));
+	s = encoded(p, s);
+	HPDF_TextWidth tw = HPDF_Font_TextWidth(font, (const HPDF_BYTE *)s, (HPDF_UINT)strlen(s));
+	return (float)tw.width * size / 1000.0f;
 }
 
 static void text_at(struct pen *p, HPDF_Font font, float size, float x, float y, const char *s)
