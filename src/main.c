@@ -101,6 +101,7 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	    cli_int(cli, "--group-commit", 0, 1, &group_commit) ||
 	    cli_int(cli, "--regions-index", 0, 1, &cfg->regions_index) ||
 	    cli_int(cli, "--audit-seal-ms", 0, 60000, &cfg->audit_seal_ms) ||
+	    cli_int(cli, "--tick-seconds", 1, 3600, &cfg->tick_s) ||
 	    cli_int(cli, "--db-read-max-lag-ms", 1, 10000, &cfg->db_read_max_lag_ms))
 		return 2;
 	if (cli_clock(cli, &cfg->clock_offset) || log_level_opt(cli))
@@ -170,7 +171,7 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 		rc = 1;
 	struct audit_sealer *sealer = rc == 0 ? audit_sealer_start(app.db, cfg->audit_seal_ms) : NULL;
 	if (rc == 0)
-		rc = server_run(&app, 30);
+		rc = server_run(&app, cfg->tick_s);
 	audit_sealer_free(sealer);
 	channels_stop(&app);
 	village_pages_free(app.village_pages);
@@ -223,7 +224,7 @@ static int demo_load_command(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
-/* `tick`: the periodic work `serve` does every 30 s, once, now - for cron
+/* `tick`: the periodic work `serve` does every --tick-seconds, once, now - for cron
  * on instances that do not serve, and for tests that move the clock. */
 static int tick_command(struct cli *cli, int argc, char **argv)
 {
@@ -320,7 +321,9 @@ static const struct cli_opt serve_opts[] = {
 	{ "--group-commit", "PENDOPO_GROUP_COMMIT", "1: concurrent SQLite commits share one fsync; 0: one fsync each", "1" },
 	{ "--regions-index", "PENDOPO_REGIONS_INDEX", "1: region reads from an in-memory copy; 0: from SQL", "1" },
 	{ "--audit-seal-ms", "PENDOPO_AUDIT_SEAL_MS",
-	  "PostgreSQL: how often the audit rows are chained, ms; 0 = only by the 30 s tick", "250" },
+	  "PostgreSQL: how often the audit rows are chained, ms; 0 = only by the tick", "250" },
+	{ "--tick-seconds", "PENDOPO_TICK_SECONDS",
+	  "how often the periodic work runs (deadlines, escalation, auto-close, Satu Data, a new region import)", "30" },
 	{ "--clock", "PENDOPO_CLOCK", "start the service clock at this UTC time (demos, tests)", NULL },
 	LOG_LEVEL_OPT,
 	CLI_OPTS_LETTERS,

@@ -42,6 +42,7 @@ struct config {
 	long clock_offset;		/* PENDOPO_CLOCK: seconds added to the real clock */
 	int regions_index;		/* PENDOPO_REGIONS_INDEX: 0 answers regions from SQL */
 	int audit_seal_ms;		/* PENDOPO_AUDIT_SEAL_MS: PostgreSQL sealer's interval; 0 = tick only */
+	int tick_s;			/* PENDOPO_TICK_SECONDS: the periodic work's interval */
 	const char *trusted_proxies;	/* PENDOPO_TRUSTED_PROXIES, as given; NULL trusts no one */
 	const char *cors_origins;	/* PENDOPO_CORS_ORIGINS: "*" or a comma list; NULL: none */
 	/* Letters (letters.h): the letterhead, fonts and BSrE; the keys

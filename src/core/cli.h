@@ -24,7 +24,7 @@ struct cli_opt {
 #define CLI_OPT_BASE_URL { "--base-url", "PENDOPO_BASE_URL", "public URL, for links in letters and QR codes", \
 			   "http://localhost:8080" }
 
-#define CLI_OPTS_MAX 64
+#define CLI_OPTS_MAX 96
 
 /* One run of one command: its options' values (default, then
  * environment, then flag) and the module list it may walk. */

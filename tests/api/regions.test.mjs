@@ -304,10 +304,11 @@ describe('regions: index and SQL', () => {
 });
 
 // The index learns of an import from region_imports on its tick (every
-// 30 s), and swaps snapshots under readers that keep searching meanwhile.
+// 30 s; 1 s here), and swaps snapshots under readers that keep searching
+// meanwhile.
 describe('regions: a new import reaches a serving process', () => {
   let srv;
-  before(async () => { srv = await startServer(); });
+  before(async () => { srv = await startServer({ env: { PENDOPO_TICK_SECONDS: '1' } }); });
   after(async () => { await srv?.stop(); });
 
   test('within a tick, with searches running across the swap', { timeout: 90000 }, async () => {
