@@ -3,7 +3,8 @@
 // `make asan`); PENDOPO_TEST_PG, when set to a postgresql:// server URL, makes
 // each server use a new database on that server instead of SQLite.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -25,15 +26,73 @@ export function freePort() {
   });
 }
 
+// Migrating and importing the 91,599 regions cost every server start about
+// a second, five under ASan: a suite's servers spent minutes on it.  So it
+// is done once per binary (and PostgreSQL server), into a template that
+// each new database copies.  The first process to take the lock folder
+// builds it; the folder's rename to the template's name says it is ready.
+const TEMPLATES = join(dirname(BIN), 'test-templates');
+let pgTemplateKey;
+
+function templateKey(pg) {
+  const bin = statSync(BIN);
+  const csv = statSync(REGIONS_CSV);
+  const parts = [BIN, bin.mtimeMs, bin.size, REGIONS_CSV, csv.mtimeMs, csv.size];
+  if (pg) {
+    // A new PostgreSQL server (with-postgres.sh) may reuse an old one's port.
+    pgTemplateKey ??= execFileSync('psql', [pg, '-Atqc', 'SELECT pg_postmaster_start_time()'], { encoding: 'utf8' }).trim();
+    parts.push(pg, pgTemplateKey);
+  }
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
+}
+
+const pgUrl = (pg, name) => { const u = new URL(pg); u.pathname = '/' + name; return u.toString(); };
+
+async function template(pg) {
+  const key = templateKey(pg);
+  const ready = join(TEMPLATES, key);
+  const lock = ready + '.lock';
+  const db = pg ? pgUrl(pg, `pendopo_tmpl_${key}`) : join(ready, 'pendopo.db');
+  mkdirSync(TEMPLATES, { recursive: true });
+  for (const start = Date.now(); !existsSync(ready);) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another process builds it; a lock older than its build can take
+      // was left by a killed run.
+      try { if (Date.now() - statSync(lock).mtimeMs > 180000) rmSync(lock, { recursive: true, force: true }); } catch { /* gone */ }
+      if (Date.now() - start > 240000) throw new Error(`test template ${key} never became ready`);
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    const building = pg ? db : join(lock, 'pendopo.db');
+    if (pg) execFileSync('psql', [pg, '-qc', `CREATE DATABASE pendopo_tmpl_${key}`]);
+    cli(building, ['migrate']);
+    cli(building, ['import', 'regions', REGIONS_CSV]);
+    renameSync(lock, ready);
+    // Templates of older builds of this binary, no longer anyone's.
+    for (const old of readdirSync(TEMPLATES)) {
+      const path = join(TEMPLATES, old);
+      if (old !== key && Date.now() - statSync(path).mtimeMs > 3600000) rmSync(path, { recursive: true, force: true });
+    }
+  }
+  return db;
+}
+
 let dbSerial = 0;
-function newDatabase(dir) {
+async function newDatabase(dir, regions) {
   const pg = process.env.PENDOPO_TEST_PG;
-  if (!pg) return join(dir, 'pendopo.db');
+  const tmpl = regions ? await template(pg) : null;
+  if (!pg) {
+    const db = join(dir, 'pendopo.db');
+    if (!tmpl) return db;
+    copyFileSync(tmpl, db);
+    if (existsSync(tmpl + '-wal')) copyFileSync(tmpl + '-wal', db + '-wal');
+    return db;
+  }
   const name = `pendopo_t${process.pid}_${Date.now()}_${dbSerial++}`;
-  execFileSync('psql', [pg, '-qc', `CREATE DATABASE ${name}`]);
-  const u = new URL(pg);
-  u.pathname = '/' + name;
-  return u.toString();
+  execFileSync('psql', [pg, '-qc', tmpl ? `CREATE DATABASE ${name} TEMPLATE ${new URL(tmpl).pathname.slice(1)}` : `CREATE DATABASE ${name}`]);
+  return pgUrl(pg, name);
 }
 
 export function cli(db, args, opts = {}) {
@@ -46,10 +105,10 @@ export function cli(db, args, opts = {}) {
 // before the server starts), else a free one
 export async function startServer(opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pendopo-test-'));
-  const db = opts.db || newDatabase(dir);
+  const regions = opts.regions !== false;
+  const db = opts.db || await newDatabase(dir, regions);
   if (!opts.db) {
-    cli(db, ['migrate']);
-    if (opts.regions !== false) cli(db, ['import', 'regions', REGIONS_CSV]);
+    if (!regions) cli(db, ['migrate']);
     if (opts.demo) cli(db, ['demo', 'load']);
   }
   const port = opts.port || await freePort();
