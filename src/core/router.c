@@ -1,6 +1,10 @@
 /* router.c - route tables flattened into one list (the actions of protocol
- * dispatchers made routes of their own) and matched segment by segment.
- * A few hundred routes make a linear scan cheaper than any tree. */
+ * dispatchers made routes of their own) and matched segment by segment,
+ * the first match in table order winning.  Only the routes that can match
+ * are tried: those whose whole pattern is the path, and those whose
+ * literal head (up to the last slash before the first {param}) is the path
+ * up to one of its slashes, both found by binary search.  A linear scan of the 390 routes
+ * cost 16,800 instructions a request, an eighth of a cached page's. */
 #include "router.h"
 #include "arena.h"
 
@@ -8,13 +12,72 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct head {
+	const char *s;		/* a pattern, or its head ending in '/' */
+	size_t len;
+	size_t route;		/* index in routes */
+};
+
 struct router {
 	const struct route **routes;
 	const struct module **modules;	/* the module of each route */
 	size_t n;
 	struct route *made;		/* the actions' routes, owned */
 	size_t nmade;
+	struct head *exact, *prefix;	/* sorted by (s, route) */
+	size_t nexact, nprefix;
 };
+
+static int head_cmp(const void *x, const void *y)
+{
+	const struct head *a = x, *b = y;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->s, b->s, n);
+	if (c)
+		return c;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return a->route < b->route ? -1 : a->route > b->route;
+}
+
+static int index_routes(struct router *rt)
+{
+	rt->exact = calloc(rt->n ? rt->n : 1, sizeof(*rt->exact));
+	rt->prefix = calloc(rt->n ? rt->n : 1, sizeof(*rt->prefix));
+	if (!rt->exact || !rt->prefix)
+		return -1;
+	for (size_t i = 0; i < rt->n; i++) {
+		const char *pat = rt->routes[i]->pattern, *open = strchr(pat, '{'), *slash = open;
+		while (slash && slash > pat && slash[-1] != '/')
+			slash--;	/* "/open311/v2/requests.{fmt}" is under "/open311/v2/" */
+		if (open)
+			rt->prefix[rt->nprefix++] = (struct head){ pat, (size_t)(slash - pat), i };
+		else
+			rt->exact[rt->nexact++] = (struct head){ pat, strlen(pat), i };
+	}
+	qsort(rt->exact, rt->nexact, sizeof(*rt->exact), head_cmp);
+	qsort(rt->prefix, rt->nprefix, sizeof(*rt->prefix), head_cmp);
+	return 0;
+}
+
+/* The routes of v whose s is exactly key[0..len), appended to out. */
+static size_t heads_of(const struct head *v, size_t n, const char *key, size_t len, size_t *out, size_t nout,
+		       size_t cap)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		size_t m = v[mid].len < len ? v[mid].len : len;
+		int c = memcmp(v[mid].s, key, m);
+		if (c < 0 || (c == 0 && v[mid].len < len))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && v[lo].len == len && memcmp(v[lo].s, key, len) == 0 && nout < cap; lo++)
+		out[nout++] = v[lo].route;
+	return lo < n && v[lo].len == len && memcmp(v[lo].s, key, len) == 0 ? cap + 1 : nout;
+}
 
 /* The parent's pattern with its {param} replaced by the action's name:
  * "/api/3/action/{fn}" + "package_show". */
@@ -80,6 +143,10 @@ struct router *router_new(const struct module *const *modules, size_t n)
 			rt->modules[rt->n] = modules[i];
 			rt->routes[rt->n++] = r;
 		}
+	if (index_routes(rt) != 0) {
+		router_free(rt);
+		return NULL;
+	}
 	return rt;
 }
 
@@ -90,6 +157,8 @@ void router_free(struct router *rt)
 	for (size_t i = 0; i < rt->nmade; i++)
 		free((char *)rt->made[i].pattern);
 	free(rt->made);
+	free(rt->exact);
+	free(rt->prefix);
 	free(rt->modules);
 	free(rt->routes);
 	free(rt);
@@ -141,15 +210,39 @@ static int pattern_match(const char *pat, const char *path, struct route_match *
 	return 1;
 }
 
+#define CANDIDATES_MAX 64
+
+/* The indexes of the routes that may match path, in table order; -1 when
+ * there are more than CANDIDATES_MAX (then every route is tried). */
+static long candidates(const struct router *rt, const char *path, size_t *out)
+{
+	size_t n = heads_of(rt->exact, rt->nexact, path, strlen(path), out, 0, CANDIDATES_MAX);
+	for (const char *slash = strchr(path, '/'); slash && n <= CANDIDATES_MAX; slash = strchr(slash + 1, '/'))
+		n = heads_of(rt->prefix, rt->nprefix, path, (size_t)(slash + 1 - path), out, n, CANDIDATES_MAX);
+	if (n > CANDIDATES_MAX)
+		return -1;
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && out[j - 1] > out[j]; j--) {
+			size_t t = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return (long)n;
+}
+
 int router_match(const struct router *rt, const char *method, const char *path,
 		 struct arena *a, struct route_match *m)
 {
 	const char *vstart[6];
 	size_t vlen[6];
 	int path_known = 0;
+	size_t cand[CANDIDATES_MAX];
+	long ncand = candidates(rt, path, cand);
+	size_t n = ncand < 0 ? rt->n : (size_t)ncand;
 
 	memset(m, 0, sizeof(*m));
-	for (size_t i = 0; i < rt->n; i++) {
+	for (size_t c = 0; c < n; c++) {
+		size_t i = ncand < 0 ? c : cand[c];
 		const struct route *r = rt->routes[i];
 		if (!pattern_match(r->pattern, path, m, vstart, vlen))
 			continue;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -133,6 +134,65 @@ static void test_actions_are_routes(void **state)
 	router_free(rt);
 }
 
+/* Only some routes are tried (router.c): whatever the index, the first
+ * route in table order that matches wins, a {param} may sit inside a
+ * segment, and a head shared by more routes than are tried at once still
+ * finds its match. */
+static const struct route e_routes[] = {
+	{ "GET", "/api/items/{id}", h, 0, NULL, 0 },
+	{ "GET", "/api/items/new", h, 0, NULL, 0 },
+	{ "POST", "/api/items/new", h, 0, NULL, 0 },
+	{ "GET", "/o/v2/requests.{fmt}", h, 0, NULL, 0 },
+	{ "GET", "/o/v2/requests/{id}", h, 0, NULL, 0 },
+	{ "GET", "/{page}", h, 0, NULL, 0 },
+	{ 0 },
+};
+static const struct module e = { .name = "e", .routes = e_routes };
+static const struct module *const emods[] = { &e };
+
+enum { MANY = 100 };
+static struct route many_routes[MANY + 2];
+static char many_patterns[MANY][32];
+static const struct module many = { .name = "many", .routes = many_routes };
+static const struct module *const manymods[] = { &many };
+
+static void test_index_keeps_table_order(void **state)
+{
+	(void)state;
+	struct router *rt = router_new(emods, 1);
+	struct arena *ar = arena_new(0);
+	struct route_match m;
+
+	assert_int_equal(router_match(rt, "GET", "/api/items/new", ar, &m), 1);
+	assert_ptr_equal(m.route, &e_routes[0]);	/* listed first */
+	assert_int_equal(router_match(rt, "POST", "/api/items/new", ar, &m), 1);
+	assert_ptr_equal(m.route, &e_routes[2]);
+	assert_int_equal(router_match(rt, "GET", "/o/v2/requests.json", ar, &m), 1);
+	assert_ptr_equal(m.route, &e_routes[3]);
+	assert_string_equal(m.values[0], "json");
+	assert_int_equal(router_match(rt, "GET", "/o/v2/requests/12.xml", ar, &m), 1);
+	assert_ptr_equal(m.route, &e_routes[4]);
+	assert_string_equal(m.values[0], "12.xml");
+	assert_int_equal(router_match(rt, "GET", "/index", ar, &m), 1);
+	assert_ptr_equal(m.route, &e_routes[5]);
+	assert_int_equal(router_match(rt, "DELETE", "/api/items/new", ar, &m), -1);
+	assert_string_equal(m.allow, "GET, POST");
+	router_free(rt);
+
+	for (int i = 0; i < MANY; i++) {
+		snprintf(many_patterns[i], sizeof(many_patterns[i]), "/api/x/{a}/n%d", i);
+		many_routes[i] = (struct route){ "GET", many_patterns[i], h, 0, NULL, 0 };
+	}
+	many_routes[MANY] = (struct route){ "GET", "/api/x/{a}/{b}", h, 0, NULL, 0 };
+	rt = router_new(manymods, 1);
+	assert_int_equal(router_match(rt, "GET", "/api/x/1/n99", ar, &m), 1);
+	assert_ptr_equal(m.route, &many_routes[99]);
+	assert_int_equal(router_match(rt, "GET", "/api/x/1/other", ar, &m), 1);
+	assert_ptr_equal(m.route, &many_routes[MANY]);
+	arena_free(ar);
+	router_free(rt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_no_match),
 		cmocka_unit_test(test_wrong_method_lists_allowed),
 		cmocka_unit_test(test_actions_are_routes),
+		cmocka_unit_test(test_index_keeps_table_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
