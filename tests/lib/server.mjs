@@ -66,9 +66,14 @@ async function template(pg) {
       continue;
     }
     const building = pg ? db : join(lock, 'pendopo.db');
-    if (pg) execFileSync('psql', [pg, '-qc', `CREATE DATABASE pendopo_tmpl_${key}`]);
-    cli(building, ['migrate']);
-    cli(building, ['import', 'regions', REGIONS_CSV]);
+    try {
+      if (pg) execFileSync('psql', [pg, '-q', '-c', `DROP DATABASE IF EXISTS pendopo_tmpl_${key}`, '-c', `CREATE DATABASE pendopo_tmpl_${key}`]);
+      cli(building, ['migrate']);
+      cli(building, ['import', 'regions', REGIONS_CSV]);
+    } catch (e) {
+      rmSync(lock, { recursive: true, force: true });	// the next caller tries again, and fails as clearly
+      throw e;
+    }
     renameSync(lock, ready);
     // Templates of older builds of this binary, no longer anyone's.
     for (const old of readdirSync(TEMPLATES)) {
