@@ -539,6 +539,8 @@ int h_conflict_resolve(struct req *r)
 		rc = db_exec(r->db, "UPDATE data_conflicts SET open = 0, status = 'resolved', official_side = ?, "
 				    "official_value = ?, note = ?, resolved_at = ?, resolved_by = ?, updated_at = ? "
 				    "WHERE id = ? AND open = 1", "sdssssi", pick, value, note, now, by, now, x.id);
+		if (rc == DB_DONE && data_figures_changed(r->db) != 0)
+			rc = DB_ERROR;
 	} else if (strcmp(decision, "return") == 0) {
 		if (!note || !*note)
 			return reply_error(r, 400, "invalid", "say in the note what the producer must check", "note");

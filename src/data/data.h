@@ -78,8 +78,9 @@ struct data_figure {
 int data_official_latest(struct db_conn *c, struct arena *a, const char *indicator, const char *region,
 			 struct data_figure *out);
 /* A number that changes whenever an official figure may have: a version
- * published or withdrawn, a table added, a conflict settled.  For services
- * that keep pages made with data_official_latest().  0, or -1 on error. */
+ * published, a conflict settled, an indicator's designated producer
+ * changed.  For services that keep pages made with data_official_latest().
+ * 0, or -1 on error. */
 int data_figures_stamp(struct db_conn *c, int64_t *stamp);
 
 #endif

@@ -186,7 +186,8 @@ static int import(struct demo *d, int64_t rid, const struct strbuf *t, bool publ
 	return db_exec(d->c, "UPDATE data_versions SET status = 'published', walidata_by = 'Walidata (demo)', "
 			     "walidata_at = ?, published_at = ? WHERE resource_id = ? AND number = 1", "ssi",
 		       d->now, d->now, rid) == DB_DONE &&
-	       db_exec(d->c, "UPDATE data_resources SET pub_version = 1 WHERE id = ?", "i", rid) == DB_DONE ? 0 : -1;
+	       db_exec(d->c, "UPDATE data_resources SET pub_version = 1 WHERE id = ?", "i", rid) == DB_DONE &&
+	       data_figures_changed(d->c) == 0 ? 0 : -1;
 }
 
 static bool central_java_regency(char **f)

@@ -250,7 +250,7 @@ static int publish_version(struct publish *pb, int version, bool *published)
 	    db_exec(pb->c, "UPDATE data_versions SET status = 'published', published_at = ? "
 			   "WHERE resource_id = ? AND number = ?", "sii", pb->now, pb->resource_id, (int64_t)version) != DB_DONE ||
 	    db_exec(pb->c, "UPDATE data_resources SET pub_version = ? WHERE id = ?", "ii", (int64_t)version,
-		    pb->resource_id) != DB_DONE ||
+		    pb->resource_id) != DB_DONE || data_figures_changed(pb->c) != 0 ||
 	    audit(pb, "data.publish", arena_printf(pb->a, "resource:%s", uid),
 		  json_pack("{s:i, s:s, s:s}", "version", version, "decision", "automatic", "status", "published")))
 		return db_fail(pb, "publishing the version");

@@ -243,4 +243,8 @@ int h_settings_update(struct req *r);
 /* demo.c */
 int data_demo_load(struct app *app, struct db_conn *c);
 
+/* indicators.c: in the transaction of every change data_figures_stamp()
+ * must see (data.h).  0, or -1 on a database error. */
+int data_figures_changed(struct db_conn *c);
+
 #endif

@@ -534,8 +534,8 @@ int h_version_review(struct req *r)
 	if (rc != DB_DONE)
 		return reply_db_error(r);
 	if (strcmp(next, "published") == 0 &&
-	    db_exec(r->db, "UPDATE data_resources SET pub_version = ?, modified_at = ? WHERE id = ?", "isi",
-		    (int64_t)n, now, res.id) != DB_DONE)
+	    (db_exec(r->db, "UPDATE data_resources SET pub_version = ?, modified_at = ? WHERE id = ?", "isi",
+		     (int64_t)n, now, res.id) != DB_DONE || data_figures_changed(r->db) != 0))
 		return reply_db_error(r);
 	json_t *details = json_pack("{s:I, s:s, s:s, s:s?}", "version", (json_int_t)n, "decision", decision,
 				    "status", next, "note", note);

@@ -275,6 +275,13 @@ describe('village space', () => {
     assert.equal(after.profile.population, before.profile.population);
     const neighbour = (await anon().get(`/api/villages/33.03.01.2004`)).json;
     assert.deepEqual([neighbour.figures.population, neighbour.figures.area_km2], [null, null]);
+
+    // The page kept in memory follows a change of the indicator's designated producer at once.
+    const moved = await walidata.patch('/api/data/indicators/PDDK-JUMLAH', { producer: 'PUPR' });
+    assert.equal(moved.status, 200, moved.text);
+    const later = (await anon().get(`/api/villages/${VILLAGE}`)).json;
+    assert.equal(later.figures.population.value, 5104);
+    assert.equal(later.figures.population.basis, 'only_source');
   });
 
   it('answers the public page from memory yet shows each of the village\'s writes at once', async () => {
