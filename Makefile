@@ -151,6 +151,7 @@ bench: deps
 	bench/survey.sh
 	bench/villages.sh
 	bench/channels.sh
+	node bench/weight.mjs
 
 clean:
 	rm -rf build build-asan build-fuzz
