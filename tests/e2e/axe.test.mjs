@@ -5,12 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { startServer, ROOT } from '../lib/server.mjs';
+import { launch } from '../lib/browser.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const DEMO_PASSWORD = 'Demo-Pendopo-2026';
 const VILLAGE = '33.03.01.2001';
@@ -36,7 +33,7 @@ let browser;
 
 before(async () => {
   srv = await startServer({ demo: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {

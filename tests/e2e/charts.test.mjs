@@ -3,12 +3,9 @@
 // screen reader reaches, and no page that scrolls sideways.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { startServer } from '../lib/server.mjs';
+import { launch } from '../lib/browser.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 const MONTHS_ID = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
 const VILLAGE = '33.03.01.2001';	// Kedungbenda: a demo APBDes
 
@@ -18,7 +15,7 @@ let browser;
 before(async () => {
   srv = await startServer({ demo: true });
   srv.cli(['seed', 'complaints', '300']);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {

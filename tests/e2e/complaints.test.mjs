@@ -13,15 +13,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer } from '../lib/server.mjs';
 import { png } from '../api/complaints_fixtures.mjs';
+import { launch } from '../lib/browser.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SHOTS = join(HERE, 'shots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 const PASSWORD = 'Kata-Sandi-Petugas-1';
 const REPORTER = 'Siti Rahayu Pelapor';
 
@@ -33,7 +30,7 @@ before(async () => {
   srv = await startServer({ demo: true, env: { PENDOPO_CLOCK: '2026-08-14T02:00:00Z' } });
   srv.cli(['user', 'add', '--email', 'verifikator@example.id', '--password', PASSWORD, '--role', 'officer', '--unit', 'DINKOMINFO', '--name', 'Verifikator']);
   srv.cli(['user', 'add', '--email', 'pupr@example.id', '--password', PASSWORD, '--role', 'officer', '--unit', 'PUPR', '--name', 'Petugas PUPR']);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {

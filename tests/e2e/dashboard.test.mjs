@@ -6,12 +6,9 @@
 //   node --test tests/e2e/dashboard.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { startServer, Client } from '../lib/server.mjs';
+import { launch } from '../lib/browser.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 const PASSWORD = 'Rahasia-Bupati-1';
 const COMPLAINT = { kind: 'complaint', category: 'JALAN', description: 'Jalan berlubang di depan pasar Bobotsari, mohon segera diperbaiki.', lat: -7.39, long: 109.36, village: '33.03.01.2001' };
 
@@ -34,7 +31,7 @@ before(async () => {
     start: '08:00', end: '12:00', quota_non_walkin: 10 }));
   const anon = new Client(srv.url);
   for (let i = 0; i < 2; i++) assert.equal((await anon.post('/api/complaints', COMPLAINT)).status, 201);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {

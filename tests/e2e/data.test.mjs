@@ -5,12 +5,9 @@
 //   node --test tests/e2e/data.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { startServer, Client } from '../lib/server.mjs';
+import { launch } from '../lib/browser.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 const PASSWORD = 'Rahasia-Data-1';
 const SCHEMA = {
   fields: [{ name: 'kode_wilayah', type: 'string' }, { name: 'nama_wilayah', type: 'string' }, { name: 'jumlah', type: 'integer' }],
@@ -51,7 +48,7 @@ before(async () => {
   const t2 = await dn.post('/api/data/datasets/sasaran-kecamatan-2025/resources', { name: 'Sasaran per kecamatan', schema: SCHEMA, mappings: [{ field: 'jumlah', indicator: 'PDDK-JUMLAH', period: '2025' }] });
   assert.equal(t2.status, 201, t2.text);
   producerTable = t2.json.resource.id;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {

@@ -14,15 +14,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { Client, startServer } from '../lib/server.mjs';
 import { letterKey, PDF } from '../api/permits_fixtures.mjs';
+import { launch } from '../lib/browser.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SHOTS = join(HERE, 'shots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 const PASSWORD = 'Kata-Sandi-Petugas-1';
 const NIK = '3303014101900001';
 
@@ -37,7 +34,7 @@ before(async () => {
   add('ppid@example.id', 'officer', 'DINKES', 'PPID Pelaksana Dinkes');
   add('atasan@example.id', 'unit_head', 'SETDA', 'Sekretaris Daerah');
   add('sari@example.id', 'citizen', null, 'Sari Pemohon');
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {

@@ -11,13 +11,10 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer, freePort, BIN } from '../lib/server.mjs';
+import { launch } from '../lib/browser.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 
 let srv, browser, work, key, letter;
 
@@ -37,7 +34,7 @@ before(async () => {
   execFileSync('pdftoppm', ['-r', '150', '-png', pdf, join(work, 'page')], { stdio: 'ignore' });
   letter.scanned = execFileSync('zbarimg', ['-q', '--raw', join(work, 'page-1.png')],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {

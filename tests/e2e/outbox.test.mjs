@@ -5,13 +5,10 @@
 //   node --test tests/e2e/outbox.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { startServer, Client } from '../lib/server.mjs';
 import { startSmtp, SMTP_USER, SMTP_PASSWORD } from '../lib/smtp.mjs';
+import { launch } from '../lib/browser.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 const ADMIN = { email: 'admin.outbox@example.id', password: 'Rahasia-Admin-1' };
 const CITIZEN = { name: 'Warga Surel', email: 'warga.surel@example.id', password: 'Kata-Sandi-Warga-1' };
 
@@ -22,7 +19,7 @@ before(async () => {
     PENDOPO_SMTP_HOST: '127.0.0.1', PENDOPO_SMTP_PORT: String(smtp.port), PENDOPO_SMTP_TLS: 'none',
     PENDOPO_SMTP_USER: SMTP_USER, PENDOPO_SMTP_PASSWORD: SMTP_PASSWORD, PENDOPO_OUTBOX_MAX_ATTEMPTS: '1',
   } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 after(async () => {
   if (browser) await browser.close();

@@ -12,15 +12,12 @@ import { mkdirSync, writeFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
 import { startServer } from '../lib/server.mjs';
 import { letterKey, application, PDF } from '../api/permits_fixtures.mjs';
+import { launch } from '../lib/browser.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SHOTS = join(HERE, 'shots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 const PASSWORD = 'Kata-Sandi-Petugas-1';
 
 let srv;
@@ -35,7 +32,7 @@ before(async () => {
   add('analis@example.id', 'officer', 'KESBANGPOL', 'Analis Kesbangpol');
   add('kepala@example.id', 'unit_head', 'KESBANGPOL', 'Kepala Kesbangpol');
   add('rina@example.id', 'citizen', null, 'Rina Peneliti');
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {

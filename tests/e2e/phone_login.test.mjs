@@ -11,13 +11,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer, Client } from '../lib/server.mjs';
 import { startSms, smsEnv } from '../lib/sms.mjs';
+import { launch } from '../lib/browser.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'shots');
 const PHONE = { local: '0857 2468 1357', e164: '+6285724681357' };
 
@@ -26,7 +23,7 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   sms = await startSms();
   srv = await startServer({ demo: true, env: smsEnv(sms) });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 after(async () => {
   if (browser) await browser.close();

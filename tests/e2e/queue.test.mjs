@@ -16,14 +16,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer, Client } from '../lib/server.mjs';
+import { launch } from '../lib/browser.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SHOTS = join(HERE, 'shots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 const FC = 'PKM-E2E';
 const ADMIN = { email: 'admin.antrean@example.id', password: 'Rahasia-Admin-1' };
 const OFFICER = { email: 'petugas.antrean@example.id', password: 'Rahasia-Petugas-1' };
@@ -47,7 +44,7 @@ before(async () => {
   await ok(admin.post(`/api/queue/facilities/${FC}/counters`, { name: 'Poli Umum', service: 'UMU' }));
   srv.cli(['user', 'add', '--email', OFFICER.email, '--password', OFFICER.password, '--role', 'officer', '--unit', FC]);
   srv.cli(['user', 'add', '--email', HEAD.email, '--password', HEAD.password, '--role', 'unit_head', '--unit', FC]);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {

@@ -11,14 +11,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer } from '../lib/server.mjs';
+import { launch } from '../lib/browser.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SHOTS = join(HERE, 'shots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 
 const ADMIN = { email: 'admin@example.id', password: 'Rahasia-Admin-1' };
 const CITIZEN = { name: 'Siti Rahayu', email: 'siti.rahayu@example.id', password: 'Kata-Sandi-Warga-1' };
@@ -31,7 +28,7 @@ let browser;
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   srv = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {

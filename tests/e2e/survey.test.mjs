@@ -11,16 +11,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer } from '../lib/server.mjs';
 import { register, cliUser, PASSWORD } from '../api/util.mjs';
 import { complaint } from '../api/complaints_fixtures.mjs';
+import { launch } from '../lib/browser.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SHOTS = join(HERE, 'shots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 // Monday 7 December 2026, 09:30 WIB: the second semester of 2026.
 const CLOCK = '2026-12-07T02:30:00Z';
 
@@ -30,7 +27,7 @@ let browser;
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   srv = await startServer({ demo: true, env: { PENDOPO_CLOCK: CLOCK } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {

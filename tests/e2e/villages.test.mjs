@@ -12,17 +12,14 @@ import { mkdirSync, writeFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
 import { startServer } from '../lib/server.mjs';
 import { letterKey } from '../api/permits_fixtures.mjs';
 import { PDF } from '../api/villages_fixtures.mjs';
 import { JPEG_2X2 } from '../api/complaints_fixtures.mjs';
+import { launch } from '../lib/browser.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SHOTS = join(HERE, 'shots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 const PASSWORD = 'Kata-Sandi-Desa-1';
 const VILLAGE = '33.03.01.2002';	// Bokol, Kemangkon: no demo content
 const YEAR = new Date(Date.now() + 7 * 3600000).getUTCFullYear();
@@ -38,7 +35,7 @@ before(async () => {
   add('operator@bokol.id', 'village_operator', 'Operator Bokol');
   add('kades@bokol.id', 'village_head', 'Darsono');
   add('siti@example.id', 'citizen', 'Siti Warga');
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {

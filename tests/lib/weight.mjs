@@ -2,11 +2,8 @@
 // to 150 ms round trip and 1.6 Mbit/s, the page opened once fresh and once
 // again in one phone-sized context.  Shared by the browser suite (which
 // holds the bytes to their budget) and bench/weight.mjs (which times it).
-import { chromium } from 'playwright-core';
+export { launch } from './browser.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic'];
 const SLOW_4G = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 };
 
 // The pages measured, and the selector each shows once a person can use it.
@@ -14,8 +11,6 @@ export const PAGES = [
   { name: 'home', path: '/', ready: '#services li' },
   { name: 'complaint_form', path: '/complaints/new.html', ready: '#category option:nth-child(2)' },
 ];
-
-export const launch = () => chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 
 // [first, repeat]: bytes received from base (headers and bodies, KiB) and
 // ms from navigation to ready, on the page's own clock.
