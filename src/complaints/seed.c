@@ -151,8 +151,10 @@ static int seed_one(struct case_ctx *x, uint64_t *rnd, time_t created, time_t no
 	case_day_text(created, day);
 	time_iso(created, at);
 	bool located = pick(rnd, 10) < 8;
-	double lat = -7.39 + ((double)pick(rnd, 30000) - 15000.0) / 100000.0;
-	double lon = 109.36 + ((double)pick(rnd, 30000) - 15000.0) / 100000.0;
+	/* Inside the default --regency-bounds (-7.50..-7.15, 109.17..109.60),
+	 * where a citizen's pin may lie: -7.39 +- 0.15 reached past -7.50. */
+	double lat = -7.33 + ((double)pick(rnd, 24000) - 12000.0) / 100000.0;
+	double lon = 109.38 + ((double)pick(rnd, 30000) - 15000.0) / 100000.0;
 	bool anonymous = pick(rnd, 10) == 0, confidential = cat->sensitive || pick(rnd, 20) == 0;
 	return db_exec(x->c, "INSERT INTO complaints (case_id, kind, category_id, description, lat, lon, village,"
 			     " district, anonymous, confidential, channel, route_unit_id, created_day, created_at, demo) "

@@ -15,6 +15,18 @@ describe('command line', () => {
   before(async () => { srv = await startServer(); });
   after(async () => { await srv.stop(); });
 
+  it('seeds complaints whose pins lie inside the regency, where a citizen\'s may', async () => {
+    const r = run(['seed', 'complaints', '300', '--db', srv.db]);
+    assert.equal(r.status, 0, r.stderr);
+    const map = await new Client(srv.url).get('/api/complaints/map?bbox=-90,-180,90,180&limit=1000');
+    assert.equal(map.status, 200, map.text);
+    const pins = map.json.items;
+    assert.ok(pins.length > 150, `${pins.length} pins`);
+    // The default --regency-bounds: -7.50,109.17,-7.15,109.60.
+    const outside = pins.filter((p) => !(p.lat >= -7.50 && p.lat <= -7.15 && p.long >= 109.17 && p.long <= 109.60));
+    assert.deepEqual(outside, []);
+  });
+
   it('every command answers --help with its usage', () => {
     for (const cmd of ['serve', 'migrate', 'import', 'user', 'apikey', 'demo', 'backup', 'restore', 'audit']) {
       const r = run([cmd, '--help']);
