@@ -98,8 +98,9 @@ int audit_append(struct db_conn *c, const struct caller *actor, const char *acti
 	time_iso_now(at);
 	actor_label(actor, actor_s);
 	if (db_conn_dialect(c) == DB_POSTGRES) {
-		/* Unchained: the sealer chains it once its transaction is over. */
-		rc = db_exec(c, "INSERT INTO audit (at, actor, action, object, details) VALUES (?, ?, ?, ?, ?)",
+		/* Unchained: the sealer chains it once its transaction is over.
+		 * Queued: it goes with the COMMIT, one round trip less. */
+		rc = db_exec_queued(c, "INSERT INTO audit (at, actor, action, object, details) VALUES (?, ?, ?, ?, ?)",
 			     "sssss", at, actor_s, action, object, d);
 	} else {
 		/* The one writer holds the head: chained at once. */

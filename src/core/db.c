@@ -400,6 +400,20 @@ int db_exec(struct db_conn *c, const char *sql, const char *types, ...)
 	return exec_stmt(c, st);
 }
 
+int db_exec_queued(struct db_conn *c, const char *sql, const char *types, ...)
+{
+	if (poisoned(c))
+		return poisoned(c);
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = query_v(on(c), sql, false, types, ap);
+	va_end(ap);
+	if (!st || !st->conn->be->queue || !c->in_tx || c->read_only)
+		return exec_stmt(c, st);
+	int rc = st->conn->be->queue(st);
+	return rc == DB_OK ? DB_DONE : failed(c, rc);
+}
+
 static struct db_stmt *values_v(struct db_conn *c, const char *sql, const struct db_value *v, int n)
 {
 	struct db_stmt *st = c->be->prepare(c, sql);
@@ -805,6 +819,40 @@ int db_tx_commit(struct db_conn *c)
 	episode_end(c->db, 0);
 	run_deferred(c, 1);
 	return DB_OK;
+}
+
+int db_tx_query_int(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...)
+{
+	int rc = db_tx_begin(c);
+	if (rc != DB_OK)
+		return rc;
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = query_v(on(c), sql, false, types, ap);
+	va_end(ap);
+	if (!st) {
+		rc = failed(c, on(c)->err_rc ? on(c)->err_rc : DB_ERROR);
+		db_tx_rollback(c);
+		return rc;
+	}
+	struct db_conn *o = st->conn;
+	rc = o->be->step_commit && !c->via ? o->be->step_commit(st) : db_step(st);
+	if (rc == DB_ROW)
+		*out = db_col_int(st, 0);
+	db_done(st);
+	if (rc < 0) {
+		failed(c, rc);
+		db_tx_rollback(c);
+		return rc;
+	}
+	if (!o->be->step_commit || c->via) {
+		int crc = db_tx_commit(c);
+		return crc != DB_OK ? crc : rc;
+	}
+	c->in_tx = 0;
+	episode_end(c->db, 0);
+	run_deferred(c, 1);
+	return rc;
 }
 
 void db_tx_rollback(struct db_conn *c)

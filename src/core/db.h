@@ -106,6 +106,13 @@ char *db_ids_text(struct arena *a, const int64_t *ids, int n);
 
 /* Run a statement to completion: DB_DONE, DB_CONSTRAINT, DB_BUSY or DB_ERROR. */
 int db_exec(struct db_conn *c, const char *sql, const char *types, ...);
+/* A write inside a write transaction whose only outcome that matters is
+ * the transaction's: on PostgreSQL it is sent with the transaction's next
+ * statement or its COMMIT (a round trip less; the audit row), elsewhere at
+ * once.  If it fails, that next statement or the COMMIT fails with its
+ * error, and the transaction is lost just the same.  Outside a write
+ * transaction it is db_exec.  DB_DONE or < 0; db_changes is not set. */
+int db_exec_queued(struct db_conn *c, const char *sql, const char *types, ...);
 /* Rows changed by the last db_exec on this connection. */
 int64_t db_changes(struct db_conn *c);
 /* Run a script of several statements with no parameters (migrations). */
@@ -113,6 +120,13 @@ int db_exec_script(struct db_conn *c, const char *sql);
 
 /* One-row helpers: DB_ROW and *out set, DB_DONE when no row, < 0 on error. */
 int db_query_int(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...);
+
+/* One statement as a write transaction of its own, committed before it
+ * returns (a counter: a rate-limit hit): DB_ROW with *out the first
+ * column, DB_DONE, or < 0 with nothing stored.  On PostgreSQL the
+ * statement and its COMMIT are one round trip, so a row it locks is not
+ * held across an exchange with the server. */
+int db_tx_query_int(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...);
 
 /* Transactions.
  *

@@ -24,6 +24,14 @@ struct db_backend {
 	int (*bind_text)(struct db_stmt *st, int i, const char *v, bool copy);
 	int (*bind_null)(struct db_stmt *st, int i);
 	int (*step)(struct db_stmt *st);
+	/* Keep a bound statement whose result nobody reads, to send with
+	 * the connection's next statement or command (NULL: db.c runs it at
+	 * once).  The backend owns it from here; DB_OK or < 0. */
+	int (*queue)(struct db_stmt *st);
+	/* Step the first statement of a write transaction and commit the
+	 * transaction with it (NULL: db.c steps, then commits).  DB_ROW or
+	 * DB_DONE once committed, < 0 with nothing committed. */
+	int (*step_commit)(struct db_stmt *st);
 	/* The statement may change the database (one_writer backends). */
 	bool (*writes)(struct db_stmt *st);
 	int64_t (*col_int)(struct db_stmt *st, int i);
