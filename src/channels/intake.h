@@ -46,6 +46,11 @@ struct intake_photo {
 	struct complaint_photo photo;	/* PHOTO_READY */
 };
 
+/* 1 when message m may need something fetched before the transaction (a
+ * "ya" that confirms a report, with WhatsApp on to fetch through): only
+ * then is intake_prefetch, and a look-up before it, worth its cost. */
+int intake_may_prefetch(struct req *r, json_t *m);
+
 /* Before the webhook's transaction: fetch and make ready what message m
  * will need (the photo, when m confirms a report that has one).  0; a
  * photo that could not be had says why in its state, for the reply. */
