@@ -3,7 +3,6 @@
 #ifndef PENDOPO_CHANNELS_INTERNAL_H
 #define PENDOPO_CHANNELS_INTERNAL_H
 
-#include <jansson.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -105,8 +104,9 @@ enum send_result sms_send(const struct channels *ch, struct arena *a, const stru
 			  char provider_id[DETAIL_MAX], char detail[DETAIL_MAX]);
 
 /* Queue one WhatsApp reply through the outbox (intake), in c's transaction;
- * list, an interactive list as WhatsApp takes it, or NULL, is taken over. */
-int channels_reply(struct db_conn *c, struct arena *a, const char *to, const char *text, json_t *list,
+ * list: an interactive list as WhatsApp takes it (the text of a JSON
+ * object), or NULL. */
+int channels_reply(struct db_conn *c, struct arena *a, const char *to, const char *text, const char *list,
 		   const char *at);
 /* Wake the worker: now, or when c's transaction has committed. */
 void channels_wake(struct channels *ch);

@@ -22,9 +22,10 @@ int outbox_notify(struct db_conn *c, const struct notice *n, const char *at)
 	if (!n->user_id && !n->address)
 		return 0;
 	char *data = n->data ? json_dumps(n->data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	const char *text = data ? data : n->data_json ? n->data_json : "{}";
 	int rc = db_exec(c, "INSERT INTO notifications (user_id, address, topic, object, link, data, created_at) "
 			    "VALUES (NULLIF(?, 0), ?, ?, ?, ?, ?, ?)", "issssss",
-			 n->user_id, n->address, n->topic, n->object, n->link, data ? data : "{}", at);
+			 n->user_id, n->address, n->topic, n->object, n->link, text, at);
 	free(data);
 	return rc == DB_DONE ? 0 : -1;
 }

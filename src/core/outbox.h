@@ -27,6 +27,7 @@ struct notice {
 	const char *object;
 	const char *link;	/* a path on this site, or NULL */
 	json_t *data;		/* not stolen; may be NULL */
+	const char *data_json;	/* or the data as the text of a JSON object */
 };
 
 /* The topic of a one-time login code (phone_login.c): data {code,

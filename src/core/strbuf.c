@@ -1,5 +1,6 @@
 /* strbuf.c - the arena string builder. */
 #include "strbuf.h"
+#include "validate.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -144,6 +145,43 @@ void strbuf_add_csv(struct strbuf *sb, const char *s, bool spreadsheet)
 		strbuf_addch(sb, '"');
 	}
 	strbuf_addstr(sb, s);
+	strbuf_addch(sb, '"');
+}
+
+void strbuf_add_json_string(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (!utf8_valid(s)) {
+		sb->failed = true;
+		return;
+	}
+	strbuf_addch(sb, '"');
+	const char *run = s;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[6] = { '\\', 0 };
+		size_t n = 2;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+		}
+		strbuf_add(sb, run, (size_t)(s - run));
+		strbuf_add(sb, esc, n);
+		run = s + 1;
+	}
+	strbuf_add(sb, run, (size_t)(s - run));
 	strbuf_addch(sb, '"');
 }
 

@@ -44,6 +44,11 @@ void strbuf_add_markup(struct strbuf *sb, const char *s);
  * one would run as a formula (= + - @ first) is quoted behind an
  * apostrophe; data files keep their values exact. */
 void strbuf_add_csv(struct strbuf *sb, const char *s, bool spreadsheet);
+/* s as a JSON string: quoted, with " \\ and control characters escaped,
+ * the rest as it is (as jansson writes it).  s that is not UTF-8 fails
+ * the buffer.  For JSON written straight as text where a tree would cost
+ * more than the work it serves. */
+void strbuf_add_json_string(struct strbuf *sb, const char *s);
 /* v serialised by jansson with flags (json_dumps' flags). */
 void strbuf_add_json(struct strbuf *sb, const json_t *v, size_t flags);
 /* json_dumps() into the arena: the text, or NULL when out of memory. */

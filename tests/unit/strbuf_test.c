@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -167,6 +168,39 @@ static void test_json(void **state)
 	arena_free(a);
 }
 
+/* A string written as JSON reads back as itself, and is written as
+ * jansson writes it; text that is not UTF-8 fails the buffer. */
+static void test_json_string(void **state)
+{
+	(void)state;
+	static const char *const texts[] = { "", "Desa \"Bojong\"\\Kec.", "baris\nbaru\r\t\b\f\x01\x1f/",
+					     "Lokasi (📎 → Lokasi) é", "\x7f" };
+	struct arena *a = arena_new(64);
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct strbuf sb;
+		strbuf_init(&sb, a, 0);
+		strbuf_add_json_string(&sb, texts[i]);
+		assert_false(sb.failed);
+		json_t *v = json_string(texts[i]);
+		char *want = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		assert_string_equal(sb.buf, want);
+		free(want);
+		json_decref(v);
+		json_error_t err;
+		v = json_loads(sb.buf, JSON_DECODE_ANY, &err);
+		assert_non_null(v);
+		assert_string_equal(json_string_value(v), texts[i]);
+		json_decref(v);
+	}
+	struct strbuf sb;
+	strbuf_init(&sb, a, 0);
+	strbuf_addstr(&sb, "kept");
+	strbuf_add_json_string(&sb, "ab\xc3(");
+	assert_true(sb.failed);
+	assert_string_equal(sb.buf, "kept");
+	arena_free(a);
+}
+
 /* An allocation that cannot be met fails the buffer once and for all;
  * what was there stays a valid string. */
 static void test_failure_is_sticky(void **state)
@@ -244,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_csv_round_trip),
 		cmocka_unit_test(test_csv_spreadsheet_formula),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_string),
 		cmocka_unit_test(test_failure_is_sticky),
 		cmocka_unit_test(test_vector),
 		cmocka_unit_test(test_vector_failure),
