@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "cli.h"
+#include "intake.h"
 #include "log.h"
 #include "outbox.h"
 
@@ -84,6 +85,9 @@ int channels_setup(const struct cli *cli, struct app *app)
 		free(ch);
 		return 1;
 	}
+	/* The key's two blocks are hashed once, not on every webhook call. */
+	if (cfg->wa_app_secret)
+		webhook_signature_key(&ch->wa_hmac, cfg->wa_app_secret);
 	if (channels_whatsapp_on(ch) && !cfg->wa_app_secret)
 		log_warn("WhatsApp is on without --wa-app-secret: the webhook refuses every call, so no statuses and "
 			 "no complaints by WhatsApp arrive");

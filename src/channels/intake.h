@@ -3,6 +3,7 @@
 #define PENDOPO_CHANNELS_INTAKE_H
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stddef.h>
 
 #include "complaints/complaints.h"
@@ -34,9 +35,13 @@ void intake_said_read(struct arena *a, json_t *m, struct said *s);
 
 /* The sender of message m among a change's contacts (webhook.c). */
 void webhook_sender_of(struct arena *a, json_t *contacts, json_t *m, struct wa_sender *who);
+/* The HMAC-SHA256 state keyed with secret, for webhook_signature_good. */
+void webhook_signature_key(crypto_auth_hmacsha256_state *keyed, const char *secret);
 /* 1 when header ("sha256=" and 64 hex digits) carries the HMAC-SHA256 of
- * body[0..len) under secret, compared in constant time (webhook.c). */
-int webhook_signature_good(const char *secret, const char *header, const char *body, size_t len);
+ * body[0..len) under the key of keyed (left as it is), compared in
+ * constant time (webhook.c). */
+int webhook_signature_good(const crypto_auth_hmacsha256_state *keyed, const char *header, const char *body,
+			   size_t len);
 
 /* A photo the conversation needs, fetched and made ready (decoded and
  * encoded again) before the transaction. */

@@ -4,6 +4,7 @@
 #define PENDOPO_CHANNELS_INTERNAL_H
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,7 @@ struct channels_config {
 struct channels {
 	struct app *app;
 	struct channels_config cfg;
+	crypto_auth_hmacsha256_state wa_hmac;	/* keyed with wa_app_secret, when set */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t wake;

@@ -41,7 +41,13 @@ int webhook_h_verify(struct req *r)
 	return reply_text(r, 200, "text/plain; charset=utf-8", text, strlen(text));
 }
 
-int webhook_signature_good(const char *secret, const char *header, const char *body, size_t len)
+void webhook_signature_key(crypto_auth_hmacsha256_state *keyed, const char *secret)
+{
+	crypto_auth_hmacsha256_init(keyed, (const unsigned char *)secret, strlen(secret));
+}
+
+int webhook_signature_good(const crypto_auth_hmacsha256_state *keyed, const char *header, const char *body,
+			   size_t len)
 {
 	static const char prefix[] = "sha256=";
 	unsigned char want[crypto_auth_hmacsha256_BYTES], got[crypto_auth_hmacsha256_BYTES];
@@ -53,8 +59,7 @@ int webhook_signature_good(const char *secret, const char *header, const char *b
 	if (strlen(header) != 2 * sizeof(got) ||
 	    sodium_hex2bin(got, sizeof(got), header, strlen(header), NULL, &got_len, &end) != 0 || got_len != sizeof(got))
 		return 0;
-	crypto_auth_hmacsha256_state st;
-	crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+	crypto_auth_hmacsha256_state st = *keyed;
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, len);
 	crypto_auth_hmacsha256_final(&st, want);
 	return sodium_memcmp(want, got, sizeof(want)) == 0;
@@ -212,7 +217,7 @@ int webhook_h_receive(struct req *r)
 	const struct channels *ch = r->app->channels;
 	if (!ch || !ch->cfg.wa_app_secret)
 		return reply_error(r, 403, "forbidden", "this deployment takes no WhatsApp webhook (no app secret)", NULL);
-	if (!webhook_signature_good(ch->cfg.wa_app_secret, req_header(r, "X-Hub-Signature-256"), r->body_raw ? r->body_raw : "",
+	if (!webhook_signature_good(&ch->wa_hmac, req_header(r, "X-Hub-Signature-256"), r->body_raw ? r->body_raw : "",
 			    r->body_len))
 		return reply_error(r, 401, "bad_signature", "X-Hub-Signature-256 is missing or wrong", NULL);
 	json_error_t jerr;
