@@ -380,8 +380,8 @@ static const char pg_begin_sql[] = "BEGIN ISOLATION LEVEL READ COMMITTED";
 static const char *const pg_commit[] = {
 	/* whether there is anything to flush: a transaction that wrote
 	 * nothing (an idle sealer round) costs no flush */
-	"SELECT set_config('synchronous_commit', 'off', true), set_config('pendopo.wrote',"
-	" CASE WHEN pg_current_xact_id_if_assigned() IS NULL THEN 'n' ELSE 'y' END, false)",
+	("SELECT set_config('synchronous_commit', 'off', true), set_config('pendopo.wrote',"
+	 " CASE WHEN pg_current_xact_id_if_assigned() IS NULL THEN 'n' ELSE 'y' END, false)"),
 	"COMMIT",
 	"SELECT CASE WHEN current_setting('pendopo.wrote') = 'y' THEN pg_logical_emit_message(true, 'pendopo', '') END"
 };
