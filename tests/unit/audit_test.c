@@ -235,7 +235,10 @@ static void pg_concurrent_appends_all_sealed(void **state)
 /* A transaction still open when the sealer runs holds back its own row and
  * every row committed after it began writing: the sealer cannot know yet
  * where the open one's row belongs.  Verification meanwhile reports the
- * committed ones as unsealed, and the chain as intact. */
+ * committed ones as unsealed, and the chain as intact.  A service's
+ * transaction begins writing with its change (here pg_current_xact_id()
+ * takes the transaction id a change would); its audit row itself is sent
+ * with the COMMIT (db_exec_queued). */
 static void pg_open_transaction_holds_the_seal(void **state)
 {
 	(void)state;
@@ -249,6 +252,8 @@ static void pg_open_transaction_holds_the_seal(void **state)
 
 	struct caller who = { .user_id = 11 };
 	assert_int_equal(db_tx_begin(a), DB_OK);
+	int64_t xid;
+	assert_int_equal(db_query_int(a, &xid, "SELECT pg_current_xact_id()::text::bigint", ""), DB_ROW);
 	assert_int_equal(audit_append(a, &who, "slow.update", "thing:4", NULL), 0);
 	append_one(b, 2);
 	assert_int_equal(audit_seal(c, &n), 0);
