@@ -8,8 +8,8 @@
 #       (bench/sqlite_commit.c, the better of 1 and 4 threads) - target 0.5;
 #   channels_outbox_delivery  the replies so queued delivered to the
 #       stand-in by the worker, per second, from a restart with WhatsApp on
-#       until the last is sent (each a committed claim, an HTTP call and a
-#       committed outcome).
+#       until the last is sent or 60 s have passed (each a committed
+#       claim, an HTTP call and a committed outcome).
 # Each prints  BENCH name=<name> value=<number> unit=<unit> ratio=<ours/bare or -> target=<target>
 #
 #   bench/channels.sh
@@ -69,15 +69,18 @@ for _ in $(seq 100); do GRAPH=$(head -1 "$WORK/graph.out"); [ -n "$GRAPH" ] && b
 t0=$(now)
 start_server PENDOPO_WA_APP_SECRET="$SECRET" PENDOPO_WA_BASE_URL="$GRAPH" PENDOPO_WA_PHONE_ID=109876543210 \
 	PENDOPO_WA_TOKEN=EAAG-test-token PENDOPO_OUTBOX_TIMEOUT=10
+# Until every reply is sent, or for at most 60 s: the rate is what is
+# measured, not how long a backlog of any size takes.
 sent=0
-for _ in $(seq 1200); do
+end=$(( $(date +%s) + 60 ))
+while [ "$(date +%s)" -lt "$end" ]; do
 	sent=$(sqlite3 "$DB" "SELECT count(*) FROM deliveries WHERE state = 'sent'" 2>/dev/null || echo "$sent")
 	[ "$sent" -ge "$QUEUED" ] && break
 	sleep 0.1
 done
 t1=$(now)
-failed=$(sqlite3 "$DB" "SELECT count(*) FROM deliveries WHERE state <> 'sent'")
-[ "$failed" -eq 0 ] || echo "WARN delivery: $failed deliveries not sent" >&2
+failed=$(sqlite3 "$DB" "SELECT count(*) FROM deliveries WHERE state IN ('failed', 'unknown')")
+[ "$failed" -eq 0 ] || echo "WARN delivery: $failed deliveries failed or were interrupted" >&2
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-echo "LAT name=channels_outbox_delivery messages=$sent seconds=$secs (from the restart, start-up included)"
+echo "LAT name=channels_outbox_delivery messages=$sent of=$QUEUED seconds=$secs (from the restart, start-up included)"
 bench channels_outbox_delivery "$(awk -v n="$sent" -v s="$secs" 'BEGIN { printf "%.1f", n / s }')" msgs/s - "-"

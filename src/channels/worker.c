@@ -129,8 +129,9 @@ static int add_delivery(struct channels *ch, struct db_conn *c, struct arena *a,
 
 static int fan_out(struct channels *ch, struct db_conn *c, struct arena *a)
 {
+	/* One index entry, not a count: the backlog can be tens of thousands. */
 	int64_t any = 0;
-	if (db_query_int(c, &any, "SELECT count(*) FROM notifications WHERE dispatched_at IS NULL", "") != DB_ROW || !any)
+	if (db_query_int(c, &any, "SELECT 1 FROM notifications WHERE dispatched_at IS NULL LIMIT 1", "") != DB_ROW)
 		return 0;
 	char at[24];
 	time_iso(app_now(ch->app), at);
@@ -181,8 +182,11 @@ static int claim(struct channels *ch, struct db_conn *c, struct arena *a, struct
 {
 	time_t now = app_now(ch->app);
 	int64_t id = 0;
-	if (db_query_int(c, &id, "SELECT count(*) FROM deliveries WHERE state = 'pending' AND next_at <= ?", "i",
-			 (int64_t)now) != DB_ROW || !id)
+	/* Anything due, before a write transaction: the first entry of the
+	 * partial index, where a count walked the whole backlog per message
+	 * (71 messages/s with 23,000 queued). */
+	if (db_query_int(c, &id, "SELECT 1 FROM deliveries WHERE state = 'pending' AND next_at <= ? LIMIT 1", "i",
+			 (int64_t)now) != DB_ROW)
 		return 0;
 	char at[24];
 	time_iso(now, at);
