@@ -85,9 +85,15 @@ export async function startCluster(options = {}) {
   return {
     port, dir, url,
     psql: (db, sql) => execFileSync('psql', [url(db), '-XAtqF', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' }),
-    // A new database, empty or a copy of template.
+    // A new database, empty or a copy of template.  Copied file by file:
+    // the default WAL_LOG strategy (PostgreSQL 15+) logs the template's
+    // sequence pages with the values nextval had logged ahead there, and the
+    // copy hands those out without logging, so a crash (these clusters are
+    // killed) set its sequences back behind committed ids (issue 17).
+    // FILE_COPY checkpoints after the copy, so the copy's first nextval is
+    // logged.
     createDatabase(name, template) {
-      execFileSync('psql', [url('postgres'), '-Xqc', `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`]);
+      execFileSync('psql', [url('postgres'), '-Xqc', `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template} STRATEGY FILE_COPY` : ''}`]);
       return url(name);
     },
     postmasterPid,
