@@ -4,7 +4,7 @@
 // started again on the same database; then every request that was answered
 // 2xx must be stored (a profile holds the last acknowledged name or a
 // later one), SQLite's integrity check must say ok, and `pendopo audit
-// verify` must pass.  One BENCH line; exit 1 on any loss.
+// verify` must pass.  One BENCH line; exit 1 on any loss or any 5xx.
 //
 // node bench/crash.mjs rounds=20 group_commit=1   (SQLite)
 // PENDOPO_TEST_PG=postgresql://... node bench/crash.mjs rounds=5   (PostgreSQL: a new database there)
@@ -183,11 +183,15 @@ for (let round = 1; round <= ROUNDS; round++) {
   if (health !== 200) problems.push(`round ${round}: /healthz ${health} after the restart`);
 }
 const acked = filings.size + bookings.size + profiles.reduce((s, p) => s + p.acked, 0);
+// A server killed mid-request cuts its answer off (status 0); a 5xx was
+// given by a running server, and is a defect (a restart must not need one).
+const errors5xx = Object.entries(answers).filter(([s]) => s >= 500).reduce((n, [, k]) => n + k, 0);
+if (errors5xx) problems.push(`${errors5xx} answers were 5xx`);
 const lostTotal = problems.filter((p) => / lost/.test(p)).reduce((s, p) => s + Number(/: (\d+) lost/.exec(p)[1]), 0);
 console.log(`# answers over all rounds: ${Object.entries(answers).map(([s, n]) => `${s === '0' ? 'cut off' : s}=${n}`).join(' ')}`);
 console.log(`BENCH name=crash_rounds backend=${PG ? 'postgresql' : 'sqlite'}${PG ? '' : ` group_commit=${GROUP_COMMIT}`} ` +
   `rounds=${ROUNDS} acked=${acked} lost=${lostTotal} integrity=${integrity === 'ok' ? 'ok' : 'FAILED'} ` +
-  `audit=${audit === 'ok' ? 'ok' : 'FAILED'} seconds=${((Date.now() - started) / 1000).toFixed(0)}`);
+  `audit=${audit === 'ok' ? 'ok' : 'FAILED'} http_5xx=${errors5xx} seconds=${((Date.now() - started) / 1000).toFixed(0)}`);
 for (const p of problems) console.error(`crash: ${p}`);
 if (integrity !== 'ok') console.error(`crash: integrity_check: ${integrity}`);
 if (audit !== 'ok') console.error(`crash: audit verify: ${audit}`);
