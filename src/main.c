@@ -166,6 +166,7 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 		return 1;
 	}
 	app.village_pages = village_pages_new();
+	app.complaint_stats = complaint_stats_new();
 	rc = channels_setup(cli, &app);
 	if (rc == 0 && channels_start(&app) != 0)
 		rc = 1;
@@ -175,6 +176,7 @@ static int serve_command(struct cli *cli, int argc, char **argv)
 	audit_sealer_free(sealer);
 	channels_stop(&app);
 	village_pages_free(app.village_pages);
+	complaint_stats_free(app.complaint_stats);
 	replica_free(app.replica);
 	db_close(app.db);
 	letter_keys_free(app.letter_keys);

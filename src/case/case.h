@@ -343,11 +343,20 @@ struct case_stats {
 	int64_t median_answer_secs;	/* -1: none answered */
 	int64_t settle_judged;		/* settled, or past the settlement limit */
 	int64_t settled_in_time;
+	/* The figures hold, for the same stamp, until this time (UTC,
+	 * ISO-8601): the first settlement limit to pass among the open
+	 * cases; "" for ever. */
+	char until[24];
 };
 /* 0 ok (release out's arrays with case_stats_free), -1 error. */
 int case_stats(struct case_ctx *x, const struct case_type *t, const char *from_day, const char *to_day,
 	       struct case_stats *out);
 void case_stats_free(struct case_stats *s);
+/* A number that grows with every committed change to what case_stats
+ * reads of type t's cases, written in the change's own transaction (so a
+ * cached figure read under the same stamp is exact on every instance):
+ * 0, or -1 on error. */
+int case_figures_stamp(struct db_conn *c, const struct case_type *t, int64_t *stamp);
 
 /* Re-derive the due date of every running clock from the holidays table,
  * in the caller's transaction.  For the holidays module to call when the

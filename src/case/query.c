@@ -278,9 +278,10 @@ int case_stats(struct case_ctx *x, const struct case_type *t, const char *from_d
 					    "sum(CASE WHEN answer_secs IS NOT NULL THEN 1 ELSE 0 END), "
 					    "sum(CASE WHEN answer_secs IS NOT NULL THEN coalesce(answered_on_time, 0) ELSE 0 END), "
 					    "sum(CASE WHEN closed_at IS NOT NULL OR settle_by <= ? THEN 1 ELSE 0 END), "
-					    "sum(CASE WHEN closed_at < settle_by THEN 1 ELSE 0 END) "
+					    "sum(CASE WHEN closed_at < settle_by THEN 1 ELSE 0 END), "
+					    "min(CASE WHEN closed_at IS NULL AND settle_by > ? THEN settle_by END) "
 					    "FROM cases WHERE type = ? AND created_at >= ? AND created_at < ? "
-					    "GROUP BY state ORDER BY state", "ssss", now, t->code, from, to);
+					    "GROUP BY state ORDER BY state", "sssss", now, now, t->code, from, to);
 	if (!st)
 		return -1;
 	out->by_state = json_array();
@@ -292,6 +293,9 @@ int case_stats(struct case_ctx *x, const struct case_type *t, const char *from_d
 		out->answered_on_time += db_col_int(st, 3);
 		out->settle_judged += db_col_int(st, 4);
 		out->settled_in_time += db_col_int(st, 5);
+		const char *limit = db_col_text(st, 6);
+		if (limit && strlen(limit) < sizeof(out->until) && (!out->until[0] || strcmp(limit, out->until) < 0))
+			strcpy(out->until, limit);
 	}
 	db_done(st);
 	if (rc == DB_DONE && out->answered > 0)

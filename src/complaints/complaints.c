@@ -605,6 +605,10 @@ static const struct route complaints_routes[] = {
 
 /* Full text: only what the public may see is indexed, so a search can
  * never surface a confidential complaint, whatever the query. */
+#define FIGURES_TABLE \
+	"CREATE TABLE complaint_figures (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL);" \
+	"INSERT INTO complaint_figures (id, version) VALUES (1, 1);"
+
 static const struct migration complaints_migrations[] = {
 	{ 1, "complaints",
 	  COMPLAINT_TABLES("INTEGER PRIMARY KEY", "INTEGER", "REAL")
@@ -659,6 +663,23 @@ static const struct migration complaints_migrations[] = {
 	{ 6, "complaints: the active categories in their order",
 	  "CREATE INDEX complaint_categories_offered ON complaint_categories (sort, name, code) WHERE active = 1;",
 	  "CREATE INDEX complaint_categories_offered ON complaint_categories (sort, name, code) WHERE active = 1;" },
+	/* The statistics' own stamp (stats_cache.c): what they read of the
+	 * complaints beside the case engine's figures.  A filing moves the
+	 * engine's stamp; only an officer's correction or a category's new
+	 * name moves this one row. */
+	{ 7, "complaints: a stamp of the statistics' own columns",
+	  FIGURES_TABLE
+	  "CREATE TRIGGER complaints_figures AFTER UPDATE OF category_id, district, created_day ON complaints BEGIN"
+	  " UPDATE complaint_figures SET version = version + 1 WHERE id = 1; END;"
+	  "CREATE TRIGGER complaint_categories_figures AFTER UPDATE OF code, name ON complaint_categories BEGIN"
+	  " UPDATE complaint_figures SET version = version + 1 WHERE id = 1; END;",
+	  FIGURES_TABLE
+	  "CREATE FUNCTION complaint_figures_bump() RETURNS trigger LANGUAGE plpgsql AS $$"
+	  " BEGIN UPDATE complaint_figures SET version = version + 1 WHERE id = 1; RETURN NULL; END $$;"
+	  "CREATE TRIGGER complaints_figures AFTER UPDATE OF category_id, district, created_day ON complaints"
+	  " FOR EACH ROW EXECUTE FUNCTION complaint_figures_bump();"
+	  "CREATE TRIGGER complaint_categories_figures AFTER UPDATE OF code, name ON complaint_categories"
+	  " FOR EACH ROW EXECUTE FUNCTION complaint_figures_bump();" },
 	{ 0 },
 };
 

@@ -29,6 +29,12 @@ extern const struct module open311_module;
  * stderr. */
 int complaints_seed(struct app *app, struct db_conn *c, long n);
 
+/* The public statistics kept ready per year, made by main.c for
+ * app->complaint_stats; without it they are built at every request. */
+struct complaint_stats;
+struct complaint_stats *complaint_stats_new(void);
+void complaint_stats_free(struct complaint_stats *s);
+
 /* The figures of the Regent's dashboard (overview.c): {month, today,
  * this_month, last_month, last_month_to_date, open, overdue,
  * answered_this_month (of those opened this month), answered_on_time_share,

@@ -57,6 +57,19 @@ struct complaint {
 	const char *created_day;
 };
 
+/* The public statistics kept ready per year (stats_cache.c): the stamps
+ * they were built under, read in the request's snapshot before them. */
+struct stats_stamp {
+	int64_t cases, own;
+};
+int complaint_stats_stamp(struct req *r, struct stats_stamp *st);
+/* The year's figures as JSON text copied into a, or NULL: none fresh. */
+const char *complaint_stats_get(struct app *app, struct arena *a, long year, const struct stats_stamp *st,
+				size_t *len);
+/* until: the time (ISO-8601 UTC) they stop holding, "" never. */
+void complaint_stats_put(struct app *app, long year, const struct stats_stamp *st, const char *until,
+			 const char *json, size_t len);
+
 /* Who is looking at a case, and what they may see. */
 struct complaint_view {
 	struct case_row cs;

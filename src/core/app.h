@@ -63,6 +63,7 @@ struct router;
 struct letter_keys;
 struct channels;
 struct village_pages;
+struct complaint_stats;
 struct replica;
 
 struct app {
@@ -79,6 +80,7 @@ struct app {
 	struct letter_keys *letter_keys;	/* signing and verifying keys, letters.h; NULL: none */
 	struct channels *channels;	/* delivery channels and their worker (src/channels); NULL: none */
 	struct village_pages *village_pages;	/* public village pages kept ready (src/villages); NULL: none */
+	struct complaint_stats *complaint_stats;	/* public complaint statistics kept ready (src/complaints); NULL: none */
 	unsigned code_channels;		/* which of them carry login codes: NOTICE_WHATSAPP, NOTICE_SMS (outbox.h) */
 };
 
