@@ -117,76 +117,117 @@ int account_password_hash(const char *pw, char out[crypto_pwhash_STRBYTES])
 
 /* ---- the user object ---------------------------------------------------- */
 
-/* 0 found, 1 missing, -1 error. */
-int account_json(struct db_conn *c, struct arena *a, int64_t id, json_t **out)
+#define ACCOUNT_GRANTS 16
+
+struct account_row {
+	char *name, *email, *phone, *lang, *created_at;
+	int disabled;
+	unsigned channels;
+	int ng;
+	struct { char *role, *village; int64_t unit; } g[ACCOUNT_GRANTS];
+};
+
+/* The user, its grants and its notice channels in one statement (one
+ * round trip on PostgreSQL); last: the statement ends the caller's write
+ * transaction (db_step_last).  0 found, 1 missing, -1 error. */
+static int account_fetch(struct db_conn *c, struct arena *a, int64_t id, int last, struct account_row *u)
 {
-	struct db_stmt *st = db_query(c, "SELECT name, email, phone, lang, disabled, created_at "
-					 "FROM users WHERE id = ?", "i", id);
+	*u = (struct account_row){ 0 };
+	struct db_stmt *st = db_query(c, "SELECT u.name, u.email, u.phone, u.lang, u.disabled, u.created_at, "
+					 OUTBOX_CHANNELS_OF_U ", g.role, g.unit_id, g.village "
+					 "FROM users u LEFT JOIN user_roles g ON g.user_id = u.id "
+					 "WHERE u.id = ? ORDER BY g.id", "i", id);
 	if (!st)
 		return -1;
-	int rc = db_step(st);
-	if (rc != DB_ROW) {
-		db_done(st);
-		return rc == DB_DONE ? 1 : -1;
+	int rc;
+	for (rc = last ? db_step_last(st) : db_step(st); rc == DB_ROW; rc = db_step(st)) {
+		if (!u->name) {
+			u->name = arena_strdup(a, db_col_text(st, 0));
+			u->email = arena_strdup(a, db_col_text(st, 1));
+			u->phone = arena_strdup(a, db_col_text(st, 2));
+			u->lang = arena_strdup(a, db_col_text(st, 3));
+			u->disabled = (int)db_col_int(st, 4);
+			u->created_at = arena_strdup(a, db_col_text(st, 5));
+			u->channels = (unsigned)db_col_int(st, 6);
+		}
+		if (db_col_is_null(st, 7) || u->ng == ACCOUNT_GRANTS)
+			continue;
+		u->g[u->ng].role = arena_strdup(a, db_col_text(st, 7));
+		u->g[u->ng].unit = db_col_is_null(st, 8) ? 0 : db_col_int(st, 8);
+		u->g[u->ng].village = arena_strdup(a, db_col_text(st, 9));
+		u->ng++;
 	}
-	json_t *u = json_pack("{s:I,s:s,s:s?,s:s?,s:s,s:b,s:s}",
-			      "id", (json_int_t)id, "name", db_col_text(st, 0),
-			      "email", db_col_text(st, 1), "phone", db_col_text(st, 2),
-			      "lang", db_col_text(st, 3), "disabled", (int)db_col_int(st, 4),
-			      "created_at", db_col_text(st, 5));
 	db_done(st);
-
-	json_t *roles = json_array();
-	st = db_query(c, "SELECT role, unit_id, village FROM user_roles WHERE user_id = ? ORDER BY id", "i", id);
-	if (!st) {
-		json_decref(u);
-		json_decref(roles);
+	if (rc != DB_DONE || (u->name == NULL) != (u->created_at == NULL))
 		return -1;
-	}
-	struct { char *role, *village; int64_t unit; } g[16];
-	int ng = 0;
-	while (ng < 16 && db_step(st) == DB_ROW) {
-		g[ng].role = arena_strdup(a, db_col_text(st, 0));
-		g[ng].unit = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
-		g[ng].village = arena_strdup(a, db_col_text(st, 2));
-		ng++;
-	}
-	db_done(st);
-	for (int i = 0; i < ng; i++) {
+	return u->name ? 0 : 1;
+}
+
+/* The user object, with its grants' unit and village names. */
+static json_t *account_render(struct db_conn *c, struct arena *a, int64_t id, const struct account_row *u)
+{
+	json_t *out = json_pack("{s:I,s:s,s:s?,s:s?,s:s,s:b,s:s}",
+				"id", (json_int_t)id, "name", u->name, "email", u->email, "phone", u->phone,
+				"lang", u->lang, "disabled", u->disabled, "created_at", u->created_at);
+	json_t *roles = json_array();
+	for (int i = 0; i < u->ng; i++) {
 		json_t *unit = json_null(), *village = json_null();
 		const char *code, *name;
 		int level;
-		if (g[i].unit && orgs_code_name(c, a, g[i].unit, &code, &name) == 0)
+		if (u->g[i].unit && orgs_code_name(c, a, u->g[i].unit, &code, &name) == 0)
 			unit = json_pack("{s:s,s:s}", "code", code, "name", name);
-		if (g[i].village && regions_lookup(c, a, g[i].village, &name, &level) == 0)
-			village = json_pack("{s:s,s:s}", "kode", g[i].village, "nama", name);
-		json_array_append_new(roles, json_pack("{s:s,s:o,s:o}", "role", g[i].role,
+		if (u->g[i].village && regions_lookup(c, a, u->g[i].village, &name, &level) == 0)
+			village = json_pack("{s:s,s:s}", "kode", u->g[i].village, "nama", name);
+		json_array_append_new(roles, json_pack("{s:s,s:o,s:o}", "role", u->g[i].role,
 						       "unit", unit, "village", village));
 	}
-	json_object_set_new(u, "roles", roles);
-	unsigned ch;
-	if (outbox_channels_get(c, id, &ch) != 0) {
-		json_decref(u);
-		return -1;
-	}
-	json_object_set_new(u, "channels", json_pack("{s:b, s:b, s:b, s:b}", "in_app", 1, "email", !!(ch & NOTICE_EMAIL),
-						     "whatsapp", !!(ch & NOTICE_WHATSAPP), "sms", !!(ch & NOTICE_SMS)));
-	*out = u;
-	return 0;
+	json_object_set_new(out, "roles", roles);
+	unsigned ch = u->channels;
+	json_object_set_new(out, "channels", json_pack("{s:b, s:b, s:b, s:b}", "in_app", 1, "email", !!(ch & NOTICE_EMAIL),
+						       "whatsapp", !!(ch & NOTICE_WHATSAPP), "sms", !!(ch & NOTICE_SMS)));
+	return out;
+}
+
+/* 0 found, 1 missing, -1 error. */
+int account_json(struct db_conn *c, struct arena *a, int64_t id, json_t **out)
+{
+	struct account_row u;
+	int rc = account_fetch(c, a, id, 0, &u);
+	if (rc == 0)
+		*out = account_render(c, a, id, &u);
+	return rc;
+}
+
+static int reply_account(struct req *r, int status, int64_t id, const char *csrf, const struct account_row *u)
+{
+	json_t *body = json_pack("{s:o}", "user", account_render(r->db, r->arena, id, u));
+	if (csrf)
+		json_object_set_new(body, "csrf_token", json_string(csrf));
+	return reply_json(r, status, body);
 }
 
 int account_reply(struct req *r, int status, int64_t id, const char *csrf)
 {
-	json_t *u;
-	int rc = account_json(r->db, r->arena, id, &u);
+	struct account_row u;
+	int rc = account_fetch(r->db, r->arena, id, 0, &u);
 	if (rc == 1)
 		return reply_error(r, 404, "not_found", "no such user", NULL);
 	if (rc < 0)
 		return reply_db_error(r);
-	json_t *body = json_pack("{s:o}", "user", u);
-	if (csrf)
-		json_object_set_new(body, "csrf_token", json_string(csrf));
-	return reply_json(r, status, body);
+	return reply_account(r, status, id, csrf, &u);
+}
+
+int account_reply_commit(struct req *r, int status, int64_t id)
+{
+	struct account_row u;
+	int rc = account_fetch(r->db, r->arena, id, 1, &u);
+	if (rc < 0 || db_tx_commit(r->db) != DB_OK) {
+		db_tx_rollback(r->db);
+		return reply_db_error(r);
+	}
+	if (rc == 1)
+		return reply_error(r, 404, "not_found", "no such user", NULL);
+	return reply_account(r, status, id, NULL, &u);
 }
 
 /* Shared by self-registration and the admin's user creation: checks and

@@ -30,6 +30,10 @@ int account_password_hash(const char *pw, char out[crypto_pwhash_STRBYTES]);
 int account_json(struct db_conn *c, struct arena *a, int64_t id, json_t **out);
 /* Reply {user} (and csrf_token when given), 404 when missing. */
 int account_reply(struct req *r, int status, int64_t id, const char *csrf);
+/* The same for the user the caller's write transaction changed, read as
+ * its last statement and committed with it (db_step_last): a 2xx once
+ * the commit is durable, else a database error, rolled back. */
+int account_reply_commit(struct req *r, int status, int64_t id);
 
 /* Check and normalise the body's name, email and phone: 1 when a reply was
  * set.  name NULL: the name is not asked for.  need_one: email or phone. */

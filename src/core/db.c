@@ -855,6 +855,20 @@ int db_tx_query_int(struct db_conn *c, int64_t *out, const char *sql, const char
 	return rc;
 }
 
+int db_step_last(struct db_stmt *st)
+{
+	struct db_conn *m = member(st->conn);
+	if (!m->in_tx || m->read_only || m->via || m->try_open || m->fault || !st->conn->be->step_commit)
+		return db_step(st);
+	int rc = st->conn->be->step_commit(st);
+	if (rc < 0)
+		return failed(m, rc);
+	m->in_tx = 0;
+	episode_end(m->db, 0);
+	run_deferred(m, 1);
+	return rc;
+}
+
 void db_tx_rollback(struct db_conn *c)
 {
 	if (!c->in_tx)

@@ -156,6 +156,13 @@ int db_tx_commit(struct db_conn *c);
  * backend gains from it (SQLite: one lock cycle instead of one per
  * statement); end it with db_tx_commit. */
 int db_read_begin(struct db_conn *c);
+/* The first step of st, the last statement of the caller's write
+ * transaction (the read that builds the reply): on PostgreSQL it travels
+ * with the COMMIT, in one round trip, and answers only once the commit is
+ * durable; elsewhere it is db_step.  Either way the caller then reads the
+ * rows, calls db_done and db_tx_commit, which answers the commit's
+ * outcome; a failure here (< 0) is the transaction's, as db_step's. */
+int db_step_last(struct db_stmt *st);
 void db_tx_rollback(struct db_conn *c);
 int db_in_tx(const struct db_conn *c);
 int db_try_begin(struct db_conn *c);

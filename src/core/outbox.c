@@ -78,6 +78,8 @@ int outbox_take(struct db_conn *c, struct arena *a, int max, const char *at, str
 	return 0;
 }
 
+_Static_assert(NOTICE_DEFAULT == 3, "OUTBOX_CHANNELS_OF_U spells NOTICE_DEFAULT");
+
 int outbox_channels_get(struct db_conn *c, int64_t user_id, unsigned *channels)
 {
 	int64_t v = NOTICE_DEFAULT;

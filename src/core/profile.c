@@ -84,8 +84,8 @@ static int me_patch(struct req *r)
 {
 	if (!r->caller.user_id)
 		return reply_error(r, 403, "forbidden", "API tokens have no profile", NULL);
-	/* Its own transaction, so that the reply is read after the commit
-	 * rather than while other writers wait. */
+	/* Its own transaction: the reply is read by its last statement, which
+	 * travels with the COMMIT on PostgreSQL (account_reply_commit). */
 	if (db_tx_begin(r->db) != DB_OK)
 		return reply_db_error(r);
 	unsigned channels = 0;
@@ -103,11 +103,11 @@ static int me_patch(struct req *r)
 	json_t *d = account_changed_fields(r);
 	int rc = audit_append(r->db, &r->caller, "user.update", arena_printf(r->arena, "user:%" PRId64, r->caller.user_id), d);
 	json_decref(d);
-	if (rc != 0 || db_tx_commit(r->db) != DB_OK) {
+	if (rc != 0) {
 		db_tx_rollback(r->db);
 		return reply_db_error(r);
 	}
-	return account_reply(r, 200, r->caller.user_id, NULL);
+	return account_reply_commit(r, 200, r->caller.user_id);
 }
 
 static const struct field password_fields[] = {
