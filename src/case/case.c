@@ -316,6 +316,14 @@ static int event_add(struct case_ctx *x, const struct case_row *cs, const char *
 	const struct caller *c = x->caller;
 	bool staff = strcmp(actor, "staff") == 0;
 	char *d = data ? arena_json_dumps(x->a, data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (!id_out)
+		/* Nobody reads its id: it goes with the next statement. */
+		return db_exec_queued(x->c, "INSERT INTO case_events (case_id, at, kind, visibility, text_visibility,"
+					    " actor, actor_id, actor_name, unit_id, from_state, to_state, text, data) "
+					    "VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, NULLIF(?, 0), ?, ?, ?, ?)",
+				      "isssssisissss", cs->id, iso(x, x->now), kind, visibility_names[v],
+				      visibility_names[text_v], actor, c ? c->user_id : (int64_t)0,
+				      staff && c ? c->name : NULL, cs->unit_id, from, to, text, d) == DB_DONE ? 0 : -1;
 	int64_t id;
 	int rc = db_query_int(x->c, &id,
 			      "INSERT INTO case_events (case_id, at, kind, visibility, text_visibility, actor, actor_id,"
@@ -492,7 +500,7 @@ int case_take(struct case_ctx *x, struct case_row *cs, const char *action, unsig
 	if (new_clock) {
 		if (clock_stop(x, cs, action) != 0 ||
 		    clock_start(x, cs->type, cs->id, to, unit, &clock_id, &due) != 0 ||
-		    db_exec(x->c, "UPDATE cases SET clock_id = NULLIF(?, 0), due_day = ? WHERE id = ?", "isi",
+		    db_exec_queued(x->c, "UPDATE cases SET clock_id = NULLIF(?, 0), due_day = ? WHERE id = ?", "isi",
 			    clock_id, due, cs->id) != DB_DONE)
 			return -1;
 	} else if (extend && clock_extend(x, cs, to, &due) != 0) {
@@ -626,7 +634,7 @@ int case_open(struct case_ctx *x, const struct case_type *t, const struct case_n
 	int64_t unit = n->unit_id ? n->unit_id : cfg.desk_unit_id;
 	if (insert_case(x, t, x->now, t->initial, unit, n->reporter_id, n->secret_hash, n->demo, out) != 0 ||
 	    clock_start(x, t, out->id, t->initial, unit, &out->clock_id, &out->due_day) != 0 ||
-	    db_exec(x->c, "UPDATE cases SET clock_id = NULLIF(?, 0), due_day = ? WHERE id = ?", "isi",
+	    db_exec_queued(x->c, "UPDATE cases SET clock_id = NULLIF(?, 0), due_day = ? WHERE id = ?", "isi",
 		    out->clock_id, out->due_day, out->id) != DB_DONE)
 		return -1;
 	return event_add(x, out, "submitted", CASE_PUBLIC, "reporter", NULL, t->initial, NULL, CASE_PUBLIC, NULL, NULL);
@@ -658,7 +666,7 @@ int case_import(struct case_ctx *x, const struct case_type *t, const struct case
 		x->now = h->answered ? h->answered : h->created;
 		rc = clock_start(x, t, out->id, h->state, h->unit_id, &out->clock_id, &out->due_day);
 		if (rc == 0)
-			rc = db_exec(x->c, "UPDATE cases SET clock_id = NULLIF(?, 0), due_day = ? WHERE id = ?", "isi",
+			rc = db_exec_queued(x->c, "UPDATE cases SET clock_id = NULLIF(?, 0), due_day = ? WHERE id = ?", "isi",
 				     out->clock_id, out->due_day, out->id) == DB_DONE ? 0 : -1;
 	}
 	if (rc == 0 && h->answered) {

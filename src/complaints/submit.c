@@ -238,7 +238,7 @@ int complaint_submission_write(struct req *r, struct case_ctx *x, const struct s
 	char day[11], at[24];
 	case_day_text(x->now, day);
 	time_iso(x->now, at);
-	if (db_exec(r->db, "INSERT INTO complaints (case_id, kind, category_id, description, lat, lon, address, village,"
+	if (db_exec_queued(r->db, "INSERT INTO complaints (case_id, kind, category_id, description, lat, lon, address, village,"
 			   " district, anonymous, confidential, reporter_name, reporter_email, reporter_phone, channel,"
 			   " media_url, route_unit_id, created_day, created_at, open311_token) "
 			   "VALUES (?, ?, ?, ?, CASE WHEN ? = 1 THEN CAST(? AS DOUBLE PRECISION) END,"

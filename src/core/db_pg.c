@@ -699,7 +699,8 @@ static int pg_reconnect(struct db_conn *base)
 
 static int pg_notify(struct db_conn *c, const char *channel, const char *payload)
 {
-	int rc = db_exec(c, "SELECT pg_notify(?, ?)", "ss", channel, payload);
+	/* Delivered at the COMMIT anyway: it goes with it. */
+	int rc = db_exec_queued(c, "SELECT pg_notify(?, ?)", "ss", channel, payload);
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
