@@ -5,8 +5,10 @@
  * sends BEGIN together with the first statement, so these are the cases
  * where deferring it could go wrong.  A statement that fails poisons its
  * transaction alike on both: the commit fails and nothing of it stays,
- * unless it ran inside a db_try savepoint.  Runs on SQLite, and on
- * PostgreSQL as well when PENDOPO_TEST_PG names a server. */
+ * unless it ran inside a db_try savepoint; a read that ends its
+ * transaction (db_step_last) answers only once the commit has succeeded.
+ * Runs on SQLite, and on PostgreSQL as well when PENDOPO_TEST_PG names a
+ * server. */
 #include <malloc.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -115,6 +117,22 @@ static void exercise(struct db *db)
 	assert_int_equal(db_query_int(c, &kept, "SELECT count(*) FROM t WHERE id IN (6, 8)", ""), DB_ROW);
 	assert_int_equal(kept, 2);
 	assert_int_equal(rows(c), 4);
+
+	/* the reply's read ends the transaction (db_step_last): its rows are
+	 * read after it, and db_tx_commit answers the commit's outcome */
+	assert_int_equal(db_tx_begin(c), DB_OK);
+	assert_int_equal(db_exec(c, "INSERT INTO t (id, v) VALUES (?, ?)", "is", (int64_t)10, "last"), DB_DONE);
+	st = db_query(c, "SELECT v FROM t WHERE id >= ? ORDER BY id", "i", (int64_t)8);
+	assert_non_null(st);
+	assert_int_equal(db_step_last(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "kept too");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "last");
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	assert_int_equal(db_tx_commit(c), DB_OK);
+	assert_false(db_in_tx(c));
+	assert_int_equal(rows(c), 5);
 	db_release(db, c);
 }
 
@@ -315,6 +333,27 @@ static void test_postgres(void **state)
 	struct db *admin;
 	struct db *db = testdb_pg("pendopo_db", &admin);
 	exercise(db);
+
+	/* A commit that fails after the last read answered (a deferred
+	 * unique check): db_step_last fails with it, db_tx_commit too, and
+	 * nothing is stored, though the read itself came back fine. */
+	struct db_conn *c = db_acquire(db);
+	int64_t n = -1;
+	assert_int_equal(db_exec_script(c, "CREATE TABLE d (id INTEGER, CONSTRAINT d_once UNIQUE (id)"
+					   " DEFERRABLE INITIALLY DEFERRED)"), DB_OK);
+	assert_int_equal(db_exec(c, "INSERT INTO d (id) VALUES (1)", ""), DB_DONE);
+	assert_int_equal(db_tx_begin(c), DB_OK);
+	assert_int_equal(db_exec(c, "INSERT INTO d (id) VALUES (1)", ""), DB_DONE);
+	struct db_stmt *st = db_query(c, "SELECT count(*) FROM d", "");
+	assert_non_null(st);
+	assert_int_equal(db_step_last(st), DB_CONSTRAINT);
+	db_done(st);
+	assert_int_equal(db_tx_commit(c), DB_CONSTRAINT);
+	assert_false(db_in_tx(c));
+	assert_int_equal(db_query_int(c, &n, "SELECT count(*) FROM d", ""), DB_ROW);
+	assert_int_equal(n, 1);
+	db_release(db, c);
+
 	db_close(db);
 	db_close(admin);
 }
