@@ -59,17 +59,7 @@ static int reply_visit(struct req *r, int status, const struct facility *f, cons
 	return reply_json(r, status, body);
 }
 
-/* The facility named in a body; on failure the reply is set. */
-static int body_facility(struct req *r, struct facility *f)
-{
-	int rc = queue_facility_find(r->db, r->arena, body_str(r, "facility"), f);
-	if (rc == DB_DONE)
-		return reply_error(r, 400, "invalid", "facility is not the code of a facility in Simantri", "facility"), -1;
-	if (rc != DB_ROW)
-		return reply_db_error(r), -1;
-	return 0;
-}
-
+/* f's service by code; on failure the reply is set. */
 static int find_service(struct req *r, const struct facility *f, const char *code, struct service *s)
 {
 	int rc = queue_service_find(r->db, r->arena, f->id, code, s);
@@ -121,8 +111,15 @@ int queue_booking_create(struct req *r)
 	struct book_plan plan;
 	struct progress p;
 	int left[4];
-	if (body_facility(r, &f) || find_service(r, &f, body_str(r, "service"), &s))
-		return 0;
+	bool has_service;
+	int rc = queue_facility_service_find(r->db, r->arena, body_str(r, "facility"), body_str(r, "service"), &f, &s,
+					     &has_service);
+	if (rc == DB_DONE)
+		return reply_error(r, 400, "invalid", "facility is not the code of a facility in Simantri", "facility");
+	if (rc != DB_ROW)
+		return reply_db_error(r);
+	if (!has_service)
+		return reply_error(r, 400, "invalid", "service is not the code of a poli of this facility", "service");
 	const char *complaint = body_str(r, "complaint");
 	if (complaint && *complaint && !queue_text_ok(complaint))
 		return reply_error(r, 400, "invalid", "complaint must be one line of text", "complaint");

@@ -106,6 +106,11 @@ int queue_facility_find_id(struct db_conn *c, struct arena *a, int64_t id, struc
 int queue_service_find(struct db_conn *c, struct arena *a, int64_t facility_id, const char *code,
 		       struct service *s);
 int queue_service_find_id(struct db_conn *c, struct arena *a, int64_t id, struct service *s);
+/* The facility by code and its service by code in one statement (one
+ * round trip, for a booking): as queue_facility_find, with *has_service
+ * saying whether s was filled. */
+int queue_facility_service_find(struct db_conn *c, struct arena *a, const char *facility, const char *service,
+				struct facility *f, struct service *s, bool *has_service);
 /* The first stage of a visit at the facility: its registration service
  * when it has one, else 0 (patients go straight to the poli). */
 int queue_registration_service(struct db_conn *c, int64_t facility_id, int64_t *service_id);

@@ -118,38 +118,45 @@ int queue_kind_parse(const char *s, enum service_kind *k)
 /* ---- facilities and services ----------------------------------------------- */
 
 /* The name is the organisation unit's, read in the same statement. */
-#define FACILITY_SELECT \
+#define FACILITY_COLUMNS \
 	"SELECT f.id, f.unit_id, f.code, f.type, f.open_days, f.open_minute, f.close_days, f.close_minute," \
 	" f.checkin_early_min, f.late_grace_min, f.late_policy, f.priority_every, f.priority_max_wait_min," \
-	" f.max_recalls, f.cuti_bersama_closed, f.demo, o.name FROM q_facilities f JOIN org_units o ON o.id = f.unit_id "
+	" f.max_recalls, f.cuti_bersama_closed, f.demo, o.name"
+#define FACILITY_FROM " FROM q_facilities f JOIN org_units o ON o.id = f.unit_id "
+#define FACILITY_SELECT FACILITY_COLUMNS FACILITY_FROM
+
+/* The facility in the columns of FACILITY_COLUMNS: DB_ROW, or DB_ERROR
+ * when a column that may not be NULL is. */
+static int facility_fill(struct arena *a, struct db_stmt *st, struct facility *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->id = db_col_int(st, 0);
+	f->unit_id = db_col_int(st, 1);
+	f->code = col_dup(a, st, 2);
+	f->type = col_dup(a, st, 3);
+	f->window.open_days = (int)db_col_int(st, 4);
+	f->window.open_minute = (int)db_col_int(st, 5);
+	f->window.close_days = (int)db_col_int(st, 6);
+	f->window.close_minute = (int)db_col_int(st, 7);
+	f->checkin_early_min = (int)db_col_int(st, 8);
+	f->late_grace_min = (int)db_col_int(st, 9);
+	f->late_refuse = strcmp(db_col_text(st, 10), "refuse") == 0;
+	f->fair.every = (int)db_col_int(st, 11);
+	f->fair.max_overtake_s = (int)db_col_int(st, 12) * 60;
+	f->max_recalls = (int)db_col_int(st, 13);
+	f->cuti_bersama_closed = db_col_int(st, 14) != 0;
+	f->demo = db_col_int(st, 15) != 0;
+	f->name = col_dup(a, st, 16);
+	return f->code && f->type && f->name ? DB_ROW : DB_ERROR;
+}
 
 static int facility_read(struct arena *a, struct db_stmt *st, struct facility *f)
 {
 	if (!st)
 		return DB_ERROR;
 	int rc = db_step(st);
-	if (rc == DB_ROW) {
-		memset(f, 0, sizeof(*f));
-		f->id = db_col_int(st, 0);
-		f->unit_id = db_col_int(st, 1);
-		f->code = col_dup(a, st, 2);
-		f->type = col_dup(a, st, 3);
-		f->window.open_days = (int)db_col_int(st, 4);
-		f->window.open_minute = (int)db_col_int(st, 5);
-		f->window.close_days = (int)db_col_int(st, 6);
-		f->window.close_minute = (int)db_col_int(st, 7);
-		f->checkin_early_min = (int)db_col_int(st, 8);
-		f->late_grace_min = (int)db_col_int(st, 9);
-		f->late_refuse = strcmp(db_col_text(st, 10), "refuse") == 0;
-		f->fair.every = (int)db_col_int(st, 11);
-		f->fair.max_overtake_s = (int)db_col_int(st, 12) * 60;
-		f->max_recalls = (int)db_col_int(st, 13);
-		f->cuti_bersama_closed = db_col_int(st, 14) != 0;
-		f->demo = db_col_int(st, 15) != 0;
-		f->name = col_dup(a, st, 16);
-		if (!f->code || !f->type || !f->name)
-			rc = DB_ERROR;
-	}
+	if (rc == DB_ROW)
+		rc = facility_fill(a, st, f);
 	db_done(st);
 	return rc;
 }
@@ -164,26 +171,31 @@ int queue_facility_find_id(struct db_conn *c, struct arena *a, int64_t id, struc
 	return facility_read(a, db_query(c, FACILITY_SELECT "WHERE f.id = ?", "i", id), f);
 }
 
-#define SERVICE_SELECT "SELECT id, facility_id, code, name, kind, prefix, avg_service_min, active FROM q_services "
+#define SERVICE_COLUMNS "id, facility_id, code, name, kind, prefix, avg_service_min, active"
+#define SERVICE_SELECT "SELECT " SERVICE_COLUMNS " FROM q_services "
+
+/* The service in the columns of SERVICE_COLUMNS from column at on. */
+static int service_fill(struct arena *a, struct db_stmt *st, int at, struct service *s)
+{
+	s->id = db_col_int(st, at);
+	s->facility_id = db_col_int(st, at + 1);
+	s->code = col_dup(a, st, at + 2);
+	s->name = col_dup(a, st, at + 3);
+	if (queue_kind_parse(db_col_text(st, at + 4), &s->kind) != 0)
+		s->kind = SVC_OTHER;
+	s->prefix = col_dup(a, st, at + 5);
+	s->avg_service_min = (int)db_col_int(st, at + 6);
+	s->active = db_col_int(st, at + 7) != 0;
+	return s->code && s->name ? DB_ROW : DB_ERROR;
+}
 
 static int service_read(struct arena *a, struct db_stmt *st, struct service *s)
 {
 	if (!st)
 		return DB_ERROR;
 	int rc = db_step(st);
-	if (rc == DB_ROW) {
-		s->id = db_col_int(st, 0);
-		s->facility_id = db_col_int(st, 1);
-		s->code = col_dup(a, st, 2);
-		s->name = col_dup(a, st, 3);
-		if (queue_kind_parse(db_col_text(st, 4), &s->kind) != 0)
-			s->kind = SVC_OTHER;
-		s->prefix = col_dup(a, st, 5);
-		s->avg_service_min = (int)db_col_int(st, 6);
-		s->active = db_col_int(st, 7) != 0;
-		if (!s->code || !s->name)
-			rc = DB_ERROR;
-	}
+	if (rc == DB_ROW)
+		rc = service_fill(a, st, 0, s);
 	db_done(st);
 	return rc;
 }
@@ -193,6 +205,27 @@ int queue_service_find(struct db_conn *c, struct arena *a, int64_t facility_id, 
 {
 	return service_read(a, db_query(c, SERVICE_SELECT "WHERE facility_id = ? AND code = ?", "is",
 					facility_id, code), s);
+}
+
+int queue_facility_service_find(struct db_conn *c, struct arena *a, const char *facility, const char *service,
+				struct facility *f, struct service *s, bool *has_service)
+{
+	struct db_stmt *st = db_query(c, FACILITY_COLUMNS ", s.id, s.facility_id, s.code, s.name, s.kind, s.prefix,"
+					 " s.avg_service_min, s.active" FACILITY_FROM
+					 "LEFT JOIN q_services s ON s.facility_id = f.id AND s.code = ? WHERE f.code = ?",
+				      "ss", service, facility);
+	if (!st)
+		return DB_ERROR;
+	int rc = db_step(st);
+	*has_service = false;
+	if (rc == DB_ROW)
+		rc = facility_fill(a, st, f);
+	if (rc == DB_ROW && !db_col_is_null(st, 17)) {
+		*has_service = true;
+		rc = service_fill(a, st, 17, s);
+	}
+	db_done(st);
+	return rc;
 }
 
 int queue_service_find_id(struct db_conn *c, struct arena *a, int64_t id, struct service *s)
