@@ -94,6 +94,16 @@ const struct case_state *case_state_of(const struct case_type *t, const char *st
 	return i < 0 ? NULL : &t->states[i];
 }
 
+/* A unit read in this context, the latest first (case_unit). */
+static void unit_remember(struct case_ctx *x, int64_t id, const char *code, const char *name)
+{
+	int n = x->n_units < 8 ? x->n_units++ : 7;
+	memmove(&x->units[1], &x->units[0], (size_t)n * sizeof(x->units[0]));
+	x->units[0].id = id;
+	x->units[0].code = code;
+	x->units[0].name = name;
+}
+
 int case_config_load(struct case_ctx *x, const struct case_type *t, struct case_config *out)
 {
 	if (x->config_of == t) {
@@ -125,8 +135,13 @@ int case_config_load(struct case_ctx *x, const struct case_type *t, struct case_
 	db_done(st);
 	if (rc != DB_DONE)
 		return -1;
-	if (out->desk_unit && orgs_id_by_code(x->c, out->desk_unit, &out->desk_unit_id) < 0)
+	/* The desk's name comes with its id: case_unit() need not read it. */
+	const char *desk_name;
+	int found = out->desk_unit ? orgs_find_code(x->c, x->a, out->desk_unit, &out->desk_unit_id, &desk_name) : 1;
+	if (found < 0)
 		return -1;
+	if (found == 0)
+		unit_remember(x, out->desk_unit_id, out->desk_unit, desk_name);
 	x->config = *out;
 	x->config_of = t;
 	return 0;
@@ -150,13 +165,8 @@ int case_unit(struct case_ctx *x, int64_t id, const char **code, const char **na
 			return 0;
 		}
 	int rc = orgs_code_name(x->c, x->a, id, code, name);
-	if (rc == 0) {
-		int n = x->n_units < 8 ? x->n_units++ : 7;
-		memmove(&x->units[1], &x->units[0], (size_t)n * sizeof(x->units[0]));
-		x->units[0].id = id;
-		x->units[0].code = *code;
-		x->units[0].name = *name;
-	}
+	if (rc == 0)
+		unit_remember(x, id, *code, *name);
 	return rc;
 }
 

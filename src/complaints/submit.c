@@ -125,8 +125,13 @@ int complaint_submission_check(struct req *r, const struct submission *s, struct
 		return refuse(r, "kind", "kind must be complaint or aspiration", "Jenis harus pengaduan atau aspirasi.");
 
 	int64_t category_id = 0, sensitive = 0, category_unit = 0, outside_regency = 0;
-	struct db_stmt *st = db_query(r->db, "SELECT id, sensitive, name, name_en, coalesce(unit_id, 0), outside_regency "
-					     "FROM complaint_categories WHERE code = ? AND active = 1", "s", s->category);
+	/* The district's own route for the category comes with it
+	 * (complaint_route_for(), one statement). */
+	f->district = complaint_district_of(r->arena, s->village);
+	struct db_stmt *st = db_query(r->db, "SELECT id, sensitive, name, name_en, coalesce(unit_id, 0), outside_regency, "
+					     "(SELECT coalesce(unit_id, 0) FROM complaint_routes WHERE category_id = k.id "
+					     "AND district = ?) FROM complaint_categories k WHERE code = ? AND active = 1",
+				      "ss", f->district, s->category);
 	if (!st)
 		return complaints_db_error(r), -1;
 	int rc = db_step(st);
@@ -137,6 +142,7 @@ int complaint_submission_check(struct req *r, const struct submission *s, struct
 		f->category_name_en = db_col_is_null(st, 3) ? NULL : arena_strdup(r->arena, db_col_text(st, 3));
 		category_unit = db_col_int(st, 4);
 		outside_regency = db_col_int(st, 5);
+		f->route = db_col_is_null(st, 6) ? category_unit : db_col_int(st, 6);
 		if (!f->category_name)
 			rc = DB_ERROR;
 	}
@@ -201,13 +207,6 @@ int complaint_submission_check(struct req *r, const struct submission *s, struct
 	}
 	f->category_id = category_id;
 	f->sensitive = sensitive != 0;
-	f->district = complaint_district_of(r->arena, s->village);
-	/* complaint_route_for(), with the category's unit already at hand. */
-	rc = district_route(r->db, category_id, f->district, &f->route);
-	if (rc == DB_DONE)
-		f->route = category_unit;
-	else if (rc != DB_ROW)
-		return complaints_db_error(r), -1;
 	return 0;
 }
 

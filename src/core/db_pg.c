@@ -14,9 +14,10 @@
  * statement.  Likewise a queued statement (db_exec_queued: the audit row)
  * travels with the next statement or the COMMIT, and a one-statement
  * transaction (db_tx_query_int: a rate-limit hit) with its COMMIT, in one
- * pipeline.  A COMMIT releases its locks before its flush (pg_commit).
- * Per request, before -> after: PATCH /api/me 7 -> 6 round trips,
- * a complaint filing 21 -> 19, a booking 10 -> 9.
+ * pipeline, as does the read that builds a write's reply (db_step_last).
+ * A COMMIT releases its locks before its flush (pg_commit).  Per request,
+ * round trips: PATCH /api/me 7 -> 6 -> 3, a complaint filing 21 -> 19 ->
+ * 13, a booking 10 -> 9 -> 8.
  */
 #include "db_backend.h"
 #include "arena.h"

@@ -125,6 +125,21 @@ int orgs_id_by_code(struct db_conn *c, const char *code, int64_t *id)
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
 }
 
+int orgs_find_code(struct db_conn *c, struct arena *a, const char *code, int64_t *id, const char **name)
+{
+	struct db_stmt *st = db_query(c, "SELECT id, name FROM org_units WHERE code = ?", "s", code);
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_col_int(st, 0);
+		if (!(*name = arena_strdup(a, db_col_text(st, 1))))
+			rc = DB_ERROR;
+	}
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+}
+
 int orgs_code_name(struct db_conn *c, struct arena *a, int64_t id,
 		   const char **code, const char **name)
 {

@@ -18,6 +18,8 @@ extern const struct module orgs_module;
 
 /* 0 found, 1 no such unit, <0 error. */
 int orgs_id_by_code(struct db_conn *c, const char *code, int64_t *id);
+/* The same with the unit's name (copied to a), in one statement. */
+int orgs_find_code(struct db_conn *c, struct arena *a, const char *code, int64_t *id, const char **name);
 /* 0 found (copied to a), 1 no such unit, <0 error. */
 int orgs_code_name(struct db_conn *c, struct arena *a, int64_t id,
 		   const char **code, const char **name);
