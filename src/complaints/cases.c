@@ -42,11 +42,10 @@ static json_t *assignee_json(struct req *r, const struct case_row *cs)
 	return json_pack("{s:I, s:n}", "id", (json_int_t)cs->assignee_id, "name");
 }
 
-/* The village, by the name already read when it was checked, or by code. */
-static json_t *village_json(struct req *r, const struct complaint *p)
+/* A region, by the name already read when it was checked, or by code. */
+static json_t *region_known_json(struct req *r, const char *kode, const char *nama)
 {
-	return p->village && p->village_name ? json_pack("{s:s, s:s}", "kode", p->village, "nama", p->village_name)
-					     : complaint_region_json(r, p->village);
+	return kode && nama ? json_pack("{s:s, s:s}", "kode", kode, "nama", nama) : complaint_region_json(r, kode);
 }
 
 json_t *complaint_json(struct req *r, struct case_ctx *x, const struct complaint_view *v)
@@ -70,8 +69,8 @@ json_t *complaint_json(struct req *r, struct case_ctx *x, const struct complaint
 	json_object_set_new(j, "location", json_pack("{s:o, s:o, s:s?, s:o, s:o}",
 		"lat", p->has_location ? json_real(p->lat) : json_null(),
 		"long", p->has_location ? json_real(p->lon) : json_null(), "address", p->address,
-		"village", village_json(r, p),
-		"district", complaint_region_json(r, p->district)));
+		"village", region_known_json(r, p->village, p->village_name),
+		"district", region_known_json(r, p->district, p->district_name)));
 	json_object_set_new(j, "confidential", json_boolean(p->confidential));
 	json_object_set_new(j, "supporters", json_integer(p->supporters));
 	json_object_set_new(j, "photos", photos);

@@ -44,6 +44,7 @@ struct complaint {
 	const char *address;
 	const char *village, *district;	/* Kemendagri codes, or NULL */
 	const char *village_name;	/* when known; NULL: looked up */
+	const char *district_name;	/* likewise */
 	bool anonymous, confidential;
 	const char *reporter_name, *reporter_email, *reporter_phone;
 	const char *channel;		/* web | api | open311 */
@@ -123,7 +124,7 @@ struct filing {
 	bool sensitive;
 	const char *category_name, *category_name_en;
 	const char *village_name;
-	const char *district;
+	const char *district, *district_name;
 	const char *phone;		/* the reporter's, in E.164 */
 	int64_t route;			/* suggested OPD, 0: none */
 };

@@ -64,12 +64,13 @@ static bool email_ok(const char *s)
 }
 
 /* The village must be a real village of this deployment's regency; *name
- * is its name. */
-static int check_village(struct req *r, const char *village, const char **name)
+ * is its name, *district_name its district's (NULL when not registered). */
+static int check_village(struct req *r, const char *village, const char **name, const char **district_name)
 {
 	const char *regency = r->app->cfg.regency_code;
 	int level = 0;
-	int rc = region_code_level(village) == 4 ? regions_lookup(r->db, r->arena, village, name, &level) : 1;
+	int rc = region_code_level(village) == 4
+		 ? regions_lookup_parent(r->db, r->arena, village, name, &level, district_name) : 1;
 	if (rc < 0)
 		return complaints_db_error(r), -1;
 	if (rc != 0 || level != 4)
@@ -176,8 +177,8 @@ int complaint_submission_check(struct req *r, const struct submission *s, struct
 		return refuse(r, "address", arena_printf(r->arena, "address must be one line of at most %d characters",
 							 ADDRESS_MAX),
 			      arena_printf(r->arena, "Alamat harus satu baris, paling banyak %d karakter.", ADDRESS_MAX));
-	f->village_name = NULL;
-	if (s->village && check_village(r, s->village, &f->village_name))
+	f->village_name = f->district_name = NULL;
+	if (s->village && check_village(r, s->village, &f->village_name, &f->district_name))
 		return -1;
 	if (!s->has_location && !s->address && !s->village)
 		return refuse(r, "lat", "give a location: a map pin (lat and long), an address or a village",
@@ -262,6 +263,7 @@ int complaint_submission_write(struct req *r, struct case_ctx *x, const struct s
 		.category_name = f->category_name, .category_name_en = f->category_name_en, .sensitive = f->sensitive,
 		.description = s->description, .has_location = s->has_location, .lat = s->lat, .lon = s->lon,
 		.address = s->address, .village = s->village, .village_name = f->village_name, .district = f->district,
+		.district_name = f->district_name,
 		.anonymous = anonymous, .confidential = confidential, .reporter_name = name, .reporter_email = email,
 		.reporter_phone = phone, .channel = s->channel, .media_url = s->media_url, .route_unit_id = f->route,
 		.created_day = arena_strdup(r->arena, day),

@@ -17,7 +17,7 @@
  * pipeline, as does the read that builds a write's reply (db_step_last).
  * A COMMIT releases its locks before its flush (pg_commit).  Per request,
  * round trips: PATCH /api/me 7 -> 6 -> 3, a complaint filing 21 -> 19 ->
- * 13, a booking 10 -> 9 -> 8.
+ * 12, a booking 10 -> 9 -> 8.
  */
 #include "db_backend.h"
 #include "arena.h"

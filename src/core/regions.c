@@ -340,6 +340,31 @@ int regions_lookup(struct db_conn *c, struct arena *a, const char *kode,
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
 }
 
+int regions_lookup_parent(struct db_conn *c, struct arena *a, const char *kode,
+			  const char **nama, int *level, const char **parent_nama)
+{
+	const char *dot = kode ? strrchr(kode, '.') : NULL;
+	char *parent = dot ? arena_strndup(a, kode, (size_t)(dot - kode)) : NULL;
+	*parent_nama = NULL;
+	if (dot && !parent)
+		return -1;
+	struct db_stmt *st = db_query(c, "SELECT r.nama, r.level, (SELECT p.nama FROM regions p WHERE p.kode = ?) "
+					 "FROM regions r WHERE r.kode = ?", "ss", parent, kode);
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		if (nama && !(*nama = arena_strdup(a, db_col_text(st, 0))))
+			rc = DB_ERROR;
+		if (level)
+			*level = (int)db_col_int(st, 1);
+		if (!db_col_is_null(st, 2) && !(*parent_nama = arena_strdup(a, db_col_text(st, 2))))
+			rc = DB_ERROR;
+	}
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+}
+
 int regions_exists_cb(void *conn, const char *kode)
 {
 	return regions_lookup(conn, NULL, kode, NULL, NULL) == 0;

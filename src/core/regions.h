@@ -32,6 +32,10 @@ int regions_import_csv(struct db_conn *c, const char *path, long *rows, char *er
 /* 0 found (nama copied to a, either out may be NULL), 1 not found, <0 error. */
 int regions_lookup(struct db_conn *c, struct arena *a, const char *kode,
 		   const char **nama, int *level);
+/* The same with the name of kode's parent (a village's district) in one
+ * statement; *parent_nama NULL when the register has no parent row. */
+int regions_lookup_parent(struct db_conn *c, struct arena *a, const char *kode,
+			  const char **nama, int *level, const char **parent_nama);
 
 /* 1 when kode is in the register, else 0; conn is a struct db_conn *.
  * Shaped for nik_check(). */

@@ -43,6 +43,10 @@ test('lifecycle: deadlines in working days, forward, answer, reopen, auto-close,
   assert.equal(made.complaint.unit.code, 'DINKOMINFO', 'the desk has it first');
   assert.equal(made.complaint.due, '2026-08-20', 'Fri 14 + 3 working days, Mon 17 Aug is a holiday');
   assert.equal(made.follow_up, null, 'an account holder needs no secret link');
+  // The filing's answer names the village and its district as the register
+  // does (read with the village's check, not looked up again).
+  assert.deepEqual(made.complaint.location.village, { kode: VILLAGE, nama: 'Kedungbenda' });
+  assert.deepEqual(made.complaint.location.district, { kode: DISTRICT, nama: 'Kemangkon' });
 
   let n = await desk.get('/api/notifications');
   assert.ok(n.json.items.some((i) => i.topic === 'complaint.submitted' && i.object === `complaint:${no}`), 'desk told');
