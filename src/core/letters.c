@@ -312,11 +312,12 @@ int letter_pdf(struct app *app, const struct letter *l, struct arena *a, unsigne
 	json_t *lj = json_loads(l->layout, 0, NULL), *content = json_loads(l->content, 0, NULL);
 	struct letter_layout layout;
 	const char *why, *issued = json_string_value(json_object_get(content, "issued_at"));
+	const char *issuer_name = json_string_value(json_object_get(json_object_get(content, "issuer"), "name"));
 	struct tm tm = { 0 };
 	int rc = letter_layout_from_json(a, lj, &layout, &why);
 	if (rc == LETTERS_OK && (!issued || !strptime(issued, "%Y-%m-%dT%H:%M:%SZ", &tm)))
 		rc = LETTERS_INVALID;
-	*pdf = rc == LETTERS_OK ? letter_render(app, a, l, &layout, timegm(&tm), len) : NULL;
+	*pdf = rc == LETTERS_OK ? letter_render(app, a, l, &layout, issuer_name, timegm(&tm), len) : NULL;
 	json_decref(lj);
 	json_decref(content);
 	return *pdf ? LETTERS_OK : LETTERS_RENDER;

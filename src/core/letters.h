@@ -277,9 +277,11 @@ int letter_may_fetch(const struct caller *caller, const struct letter *l);
 int letter_pdf(struct app *app, const struct letter *l, struct arena *a, unsigned char **pdf, size_t *len);
 
 /* Draws the letter's PDF from a layout (letter_pdf does; exposed for
- * previews). */
+ * previews); issuer_name and issued_at are the content's, read by the
+ * caller so the content is parsed once. */
 unsigned char *letter_render(struct app *app, struct arena *a, const struct letter *l,
-			     const struct letter_layout *layout, time_t issued_at, size_t *len);
+			     const struct letter_layout *layout, const char *issuer_name, time_t issued_at,
+			     size_t *len);
 
 /* What the verification page says of a letter, as JSON text in a:
  * {status: valid | changed | unknown_key | revoked | expired,

@@ -44,6 +44,9 @@ struct pen {
 	HPDF_Page pages[PAGES_MAX];
 	int npages;
 	HPDF_Font regular, bold;
+	HPDF_Page font_page;	/* the font and size set last, and where */
+	HPDF_Font font;
+	float size;
 	float y;
 	int failed;
 	HPDF_Page qr_page;	/* where signature() left room for the QR */
@@ -94,7 +97,14 @@ static void text_at(struct pen *p, HPDF_Font font, float size, float x, float y,
 	if (!s || !*s)
 		return;
 	s = encoded(p, s);
-	HPDF_Page_SetFontAndSize(p->page, font, size);
+	/* Set only when it changes (it outlives a text object): libharu clears
+	 * a 512-byte buffer byte by byte for every operator it writes. */
+	if (p->font_page != p->page || p->font != font || p->size != size) {
+		HPDF_Page_SetFontAndSize(p->page, font, size);
+		p->font_page = p->page;
+		p->font = font;
+		p->size = size;
+	}
 	HPDF_Page_BeginText(p->page);
 	HPDF_Page_TextOut(p->page, x, y, s);
 	HPDF_Page_EndText(p->page);
@@ -283,7 +293,8 @@ static HPDF_Font font_load(struct pen *p, struct arena *a, const char *file)
 }
 
 static unsigned char *draw(struct app *app, struct arena *a, const struct letter *l,
-			   const struct letter_layout *lay, time_t issued_at, int unicode, int *missing, size_t *len)
+			   const struct letter_layout *lay, const char *issuer_name, time_t issued_at, int unicode,
+			   int *missing, size_t *len)
 {
 	HPDF_STATUS err;
 	struct pen p = { .app = app, .a = a, .unicode = unicode, .pdf = pdf_new(&err) };
@@ -306,10 +317,7 @@ static unsigned char *draw(struct app *app, struct arena *a, const struct letter
 	HPDF_SetInfoAttr(p.pdf, HPDF_INFO_TITLE, l->number);
 	new_page(&p);
 
-	json_t *content = json_loads(l->content, 0, NULL);
-	const char *issuer_name = json_string_value(json_object_get(json_object_get(content, "issuer"), "name"));
-	letterhead(&p, lay, issuer_name ? arena_strdup(a, issuer_name) : "");
-	json_decref(content);
+	letterhead(&p, lay, issuer_name ? issuer_name : "");
 	if (lay->title) {
 		centred(&p, p.bold, 12, LEAD + 4, lay->title);
 		centred(&p, p.regular, BODY, LEAD, arena_printf(a, "Nomor: %s", l->number));
@@ -353,11 +361,11 @@ done:
 }
 
 unsigned char *letter_render(struct app *app, struct arena *a, const struct letter *l,
-			     const struct letter_layout *lay, time_t issued_at, size_t *len)
+			     const struct letter_layout *lay, const char *issuer_name, time_t issued_at, size_t *len)
 {
 	int missing = 0;
-	unsigned char *out = draw(app, a, l, lay, issued_at, 0, &missing, len);
-	return missing ? draw(app, a, l, lay, issued_at, 1, &missing, len) : out;
+	unsigned char *out = draw(app, a, l, lay, issuer_name, issued_at, 0, &missing, len);
+	return missing ? draw(app, a, l, lay, issuer_name, issued_at, 1, &missing, len) : out;
 }
 
 /* ---- a layout from JSON ------------------------------------------------------------ */
