@@ -308,6 +308,9 @@ static unsigned char *draw(struct app *app, struct arena *a, const struct letter
 		p.regular = font_load(&p, a, "DejaVuSans.ttf");
 		p.bold = font_load(&p, a, "DejaVuSans-Bold.ttf");
 	} else {
+		/* The content stream left uncompressed: deflating its ~4 KB cost
+		 * 0.4 M instructions, 9 % of drawing, for 2.6 KB less to send. */
+		HPDF_SetCompressionMode(p.pdf, HPDF_COMP_IMAGE);
 		p.regular = HPDF_GetFont(p.pdf, "Helvetica", "WinAnsiEncoding");
 		p.bold = HPDF_GetFont(p.pdf, "Helvetica-Bold", "WinAnsiEncoding");
 	}
