@@ -153,6 +153,19 @@ describe('letters', () => {
     assert.ok(audit.json.items.some((e) => e.action === 'letter.revoke'), 'the revocation is audited');
   });
 
+  it('the validity read is the letter\'s own, not a field of the same name', async () => {
+    // The verification reads valid_until from the signed text without parsing it.
+    const past = issue({ valid_from: '2025-01-01', valid_until: '2025-06-30',
+      fields: { ...FIXTURE.fields, valid_until: '2099-12-31', stay: { valid_until: '2099-12-31' } } });
+    const future = issue({ holder: { ...FIXTURE.holder, valid_until: '2000-01-01' },
+      fields: { list: [{ valid_until: '2000-01-01' }], note: 'a "valid_until":"2000-01-01" quoted' } });
+    const noEnd = issue({ valid_until: undefined, fields: { valid_until: '2000-01-01' } });
+    for (const [l, status] of [[past, 'expired'], [future, 'valid'], [noEnd, 'valid']]) {
+      const r = await new Client(srv.url).get(`/api/letters/verify/${l.token}`);
+      assert.equal(r.json.status, status, JSON.stringify(r.json.payload.content));
+    }
+  });
+
   it('expired after its validity, on the page and offline', async () => {
     const l = issue({ valid_from: '2025-01-01', valid_until: '2025-06-30' });
     const r = await new Client(srv.url).get(`/api/letters/verify/${l.token}`);
