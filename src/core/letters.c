@@ -163,10 +163,13 @@ int letter_issue(struct app *app, struct db_conn *c, struct arena *a, const stru
 		return LETTERS_INVALID;
 	}
 	out->content = letter_canonical(a, content);
-	rc = letter_sign(a, app->letter_keys, content, &out->signature, &out->key_id);
 	json_decref(content);
-	if (rc != LETTERS_OK || !out->content)
-		return rc != LETTERS_OK ? rc : LETTERS_INVALID;
+	if (!out->content) {
+		*why = "out of memory";
+		return LETTERS_INVALID;
+	}
+	if ((rc = letter_sign_text(a, app->letter_keys, out->content, &out->signature, &out->key_id)) != LETTERS_OK)
+		return rc;
 	out->token = token_make(a);
 	out->number = number;
 	out->kind = q->kind;

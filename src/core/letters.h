@@ -128,6 +128,11 @@ char *letter_canonical(struct arena *a, const json_t *content);
 int letter_sign(struct arena *a, const struct letter_keys *k, const json_t *content,
 		const char **signature, const char **key_id);
 
+/* The same of text already canonical (letter_canonical's): issuance
+ * stores that text and signs it without writing it twice. */
+int letter_sign_text(struct arena *a, const struct letter_keys *k, const char *text, const char **signature,
+		     const char **key_id_out);
+
 enum letter_check {
 	LETTER_CHECK_VALID,		/* the signature holds for this content */
 	LETTER_CHECK_CHANGED,		/* it does not: content or signature altered */

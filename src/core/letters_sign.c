@@ -243,7 +243,14 @@ int letter_sign(struct arena *a, const struct letter_keys *k, const json_t *cont
 {
 	if (!k || !k->can_sign)
 		return LETTERS_NO_KEY;
-	const char *text = letter_canonical(a, content);
+	return letter_sign_text(a, k, letter_canonical(a, content), signature, key_id_out);
+}
+
+int letter_sign_text(struct arena *a, const struct letter_keys *k, const char *text, const char **signature,
+		     const char **key_id_out)
+{
+	if (!k || !k->can_sign)
+		return LETTERS_NO_KEY;
 	size_t b64_len = sodium_base64_ENCODED_LEN(crypto_sign_BYTES, sodium_base64_VARIANT_ORIGINAL);
 	char *b64 = arena_alloc(a, b64_len);
 	if (!text || !b64)
