@@ -9,7 +9,23 @@
 #define PENDOPO_DB_BACKEND_H
 
 #include <stdbool.h>
+#include <string.h>
 #include "db.h"
+
+/* A statement cache's hash of an SQL text: its length and its first and
+ * last 32 bytes.  Statements run to hundreds of bytes, and hashing each
+ * whole cost more than finding it; texts that differ only in the middle
+ * share a hash and strcmp tells them apart. */
+static inline unsigned db_sql_hash(const char *s)
+{
+	size_t len = strlen(s), head = len < 32 ? len : 32, tail = len - head < 32 ? len - head : 32;
+	unsigned h = 2166136261u ^ (unsigned)len;
+	for (size_t i = 0; i < head; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	for (size_t i = len - tail; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
 
 struct db_backend {
 	enum db_dialect dialect;

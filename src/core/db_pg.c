@@ -69,14 +69,6 @@ struct pg_conn {
 	int desync;		/* a pipeline did not finish: the session is not to be trusted */
 };
 
-static unsigned sql_hash(const char *s)
-{
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 /* libpq's messages span lines ("...\n\tThis probably means..."); logs
  * and error replies want one. */
 static void one_line(char *out, size_t len, const char *msg)
@@ -250,10 +242,13 @@ static char *rewrite(const char *sql, int *nparams)
 static struct db_stmt *pg_prepare(struct db_conn *base, const char *sql)
 {
 	struct pg_conn *c = (struct pg_conn *)base;
-	unsigned h = sql_hash(sql);
+	unsigned h = db_sql_hash(sql);
 	int free_slot = -1;
 
-	for (int i = 0; i < CACHE_SLOTS; i++) {
+	/* From the slot its hash names, as db_sqlite.c does: a hit is found
+	 * at once instead of after a scan from slot 0. */
+	for (int n = 0; n < CACHE_SLOTS; n++) {
+		int i = (int)((h + (unsigned)n) % CACHE_SLOTS);
 		struct pg_stmt *s = c->cache[i];
 		if (!s) {
 			if (free_slot < 0)

@@ -38,20 +38,6 @@ struct sq_conn {
 
 static int sq_exec_script(struct db_conn *base, const char *sql);
 
-/* The length and the first and last 32 bytes: statements run to hundreds
- * of bytes, and hashing each whole cost more than finding it; texts that
- * differ only in the middle share a hash and strcmp tells them apart. */
-static unsigned sql_hash(const char *s)
-{
-	size_t len = strlen(s), head = len < 32 ? len : 32, tail = len - head < 32 ? len - head : 32;
-	unsigned h = 2166136261u ^ (unsigned)len;
-	for (size_t i = 0; i < head; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	for (size_t i = len - tail; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 /* SQLite's result code as one of ours: the class of a failure is what
  * decides the answer (a full disk is not a bug, nor a retry). */
 static int classify(int rc)
@@ -213,7 +199,7 @@ static int sq_sync(struct db_conn *base)
 static struct db_stmt *sq_prepare(struct db_conn *base, const char *sql)
 {
 	struct sq_conn *c = (struct sq_conn *)base;
-	unsigned h = sql_hash(sql);
+	unsigned h = db_sql_hash(sql);
 	int free_slot = -1;
 
 	/* Looked for from the slot its hash names, where it was put when that
