@@ -323,10 +323,10 @@ int regions_import_csv(struct db_conn *c, const char *path, long *rows, char *er
 static const char sql_provinces[] = REGION_COLS "WHERE level = 1 ORDER BY ord LIMIT ?";
 static const char sql_children[] = REGION_COLS "WHERE parent = ? ORDER BY ord LIMIT ?";
 
-int regions_lookup(struct db_conn *c, struct arena *a, const char *kode,
-		   const char **nama, int *level)
+/* The row of regions_lookup(_parent): name, level and, when asked for,
+ * the parent's name (column 2, NULL when there is none). */
+static int lookup_row(struct db_stmt *st, struct arena *a, const char **nama, int *level, const char **parent_nama)
 {
-	struct db_stmt *st = db_query(c, "SELECT nama, level FROM regions WHERE kode = ?", "s", kode);
 	if (!st)
 		return -1;
 	int rc = db_step(st);
@@ -335,9 +335,17 @@ int regions_lookup(struct db_conn *c, struct arena *a, const char *kode,
 			rc = DB_ERROR;
 		if (level)
 			*level = (int)db_col_int(st, 1);
+		if (parent_nama && !db_col_is_null(st, 2) && !(*parent_nama = arena_strdup(a, db_col_text(st, 2))))
+			rc = DB_ERROR;
 	}
 	db_done(st);
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+}
+
+int regions_lookup(struct db_conn *c, struct arena *a, const char *kode,
+		   const char **nama, int *level)
+{
+	return lookup_row(db_query(c, "SELECT nama, level FROM regions WHERE kode = ?", "s", kode), a, nama, level, NULL);
 }
 
 int regions_lookup_parent(struct db_conn *c, struct arena *a, const char *kode,
@@ -348,21 +356,9 @@ int regions_lookup_parent(struct db_conn *c, struct arena *a, const char *kode,
 	*parent_nama = NULL;
 	if (dot && !parent)
 		return -1;
-	struct db_stmt *st = db_query(c, "SELECT r.nama, r.level, (SELECT p.nama FROM regions p WHERE p.kode = ?) "
-					 "FROM regions r WHERE r.kode = ?", "ss", parent, kode);
-	if (!st)
-		return -1;
-	int rc = db_step(st);
-	if (rc == DB_ROW) {
-		if (nama && !(*nama = arena_strdup(a, db_col_text(st, 0))))
-			rc = DB_ERROR;
-		if (level)
-			*level = (int)db_col_int(st, 1);
-		if (!db_col_is_null(st, 2) && !(*parent_nama = arena_strdup(a, db_col_text(st, 2))))
-			rc = DB_ERROR;
-	}
-	db_done(st);
-	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
+	return lookup_row(db_query(c, "SELECT r.nama, r.level, (SELECT p.nama FROM regions p WHERE p.kode = ?) "
+				      "FROM regions r WHERE r.kode = ?", "ss", parent, kode),
+			  a, nama, level, parent_nama);
 }
 
 int regions_exists_cb(void *conn, const char *kode)
