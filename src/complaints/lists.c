@@ -487,12 +487,8 @@ int complaints_stats(struct req *r)
 		json_t *stats = stats_json(r, year, until);
 		if (!stats)
 			return complaints_db_error(r);
-		/* As the server writes every JSON answer. */
-		text = arena_json_dumps(r->arena, stats, JSON_COMPACT | JSON_REAL_PRECISION(15));
-		json_decref(stats);
-		if (!text)
+		if (!(text = reply_json_text(r, stats, &len)))
 			return reply_error(r, 500, "internal", "out of memory", NULL);
-		len = strlen(text);
 		complaint_stats_put(r->app, year, &st, until, text, len);
 	}
 	return reply_text(r, 200, "application/json; charset=utf-8", text, len);

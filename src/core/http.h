@@ -111,6 +111,9 @@ const char *body_str(const struct req *r, const char *name);
 bool body_has(const struct req *r, const char *name);
 
 int reply_json(struct req *r, int status, json_t *body);	/* steals body */
+/* body (stolen) as the text reply_json would send, in r->arena, for an
+ * answer kept to be sent again (reply_text); NULL when out of memory. */
+const char *reply_json_text(struct req *r, json_t *body, size_t *len);
 /* The error envelope {"error":{"code","message","field"}}. message is
  * English (NULL: the registry's, errors.h); a caller asking for Indonesian
  * (Accept-Language: id) gets pesan when given, else the registry's

@@ -165,6 +165,22 @@ int reply_json(struct req *r, int status, json_t *body)
 	return 0;
 }
 
+/* 15 significant digits: coordinates and figures print as written
+ * (-7.39), not as their nearest binary double. */
+#define JSON_ANSWER_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
+const char *reply_json_text(struct req *r, json_t *body, size_t *len)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, r->arena, 0);
+	strbuf_add_json(&sb, body, JSON_ANSWER_FLAGS);
+	json_decref(body);
+	if (sb.failed)
+		return NULL;
+	*len = sb.len;
+	return sb.buf;
+}
+
 int reply_error(struct req *r, int status, const char *code, const char *message, const char *field)
 {
 	return reply_error_lang(r, status, code, message, NULL, field);
@@ -473,11 +489,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct conn_state
 			r->reply = json_pack("{s:{s:s,s:s,s:n}}", "error", "code", "internal",
 					     "message", "handler gave no answer", "field");
 		}
-		/* 15 significant digits: coordinates and figures print as
-		 * written (-7.39), not as their nearest binary double. */
 		struct strbuf sb;
 		strbuf_init(&sb, r->arena, 0);
-		strbuf_add_json(&sb, r->reply, JSON_COMPACT | JSON_REAL_PRECISION(15));
+		strbuf_add_json(&sb, r->reply, JSON_ANSWER_FLAGS);
 		if (sb.failed)
 			return MHD_NO;
 		body = sb.buf;

@@ -142,12 +142,8 @@ int villages_get(struct req *r)
 		json_t *page = page_json(r, &v, false);
 		if (!page)
 			return reply_db_error(r);
-		/* As the server writes every JSON answer. */
-		text = arena_json_dumps(r->arena, page, JSON_COMPACT | JSON_REAL_PRECISION(15));
-		json_decref(page);
-		if (!text)
+		if (!(text = reply_json_text(r, page, &len)))
 			return reply_error(r, 500, "internal", "out of memory", NULL);
-		len = strlen(text);
 		village_page_put(r->app, v.kode, &pv, text, len);
 	}
 	return reply_text(r, 200, "application/json; charset=utf-8", text, len);
