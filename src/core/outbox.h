@@ -49,6 +49,7 @@ int outbox_notify(struct db_conn *c, const struct notice *n, const char *at);
 /* The same as a column of a statement whose users row is "u", for a
  * read that wants the choice with the user (one statement, not two). */
 #define OUTBOX_CHANNELS_OF_U "coalesce((SELECT channels FROM notice_channels WHERE user_id = u.id), 3)"
+_Static_assert(NOTICE_DEFAULT == 3, "OUTBOX_CHANNELS_OF_U's 3 is NOTICE_DEFAULT");
 
 /* A user's choice (NOTICE_* bits).  0 ok, -1 on a database error. */
 int outbox_channels_get(struct db_conn *c, int64_t user_id, unsigned *channels);
